@@ -1,0 +1,125 @@
+// The one contract between the engine and every table it reads or writes (Stripe tables,
+// temporary tables, system tables). Modelled on Calcite's FilterableTable and Trino's
+// applyFilter: the planner offers predicates, the table says which it guarantees, the engine
+// evaluates the rest. The engine never asks which kind of table it holds.
+
+export type DataType = 'String' | 'Boolean' | 'Integer' | 'Long' | 'Decimal' | 'Double' | 'Datetime';
+
+/** A value as the engine holds it. Datetime is a JS Date (UTC); Integer/Long/Decimal/Double are numbers. */
+export type SqlValue = string | number | boolean | Date | null;
+
+/** A row is an array aligned with `Table.columns` (pseudo-columns included). */
+export type Row = SqlValue[];
+
+export interface Column {
+  name: string;
+  type: DataType;
+  /** Pseudo-column: usable in WHERE and INSERT, never part of `SELECT *`. */
+  pseudo?: boolean;
+  key?: boolean;
+  readOnly?: boolean;
+  nullable?: boolean;
+  description?: string;
+}
+
+export type PredicateOp = '=' | '<>' | '<' | '<=' | '>' | '>=' | 'IN' | 'IS NULL' | 'IS NOT NULL' | 'LIKE';
+
+/**
+ * One conjunct of the WHERE clause in the form `column op constant(s)`, its value already
+ * coerced to the column's type (so a Datetime column is compared with a Date).
+ */
+export interface Predicate {
+  /** Unique within one ScanRequest. */
+  id: number;
+  column: string;
+  op: PredicateOp;
+  /** For every op but IN / IS [NOT] NULL. */
+  value?: SqlValue;
+  /** For IN. */
+  values?: SqlValue[];
+  /** SQL text of the predicate, for EXPLAIN. */
+  text: string;
+}
+
+export interface OrderKey {
+  column: string;
+  direction: 'ASC' | 'DESC';
+}
+
+export interface ScanRequest {
+  predicates: Predicate[];
+  /** Columns the query needs (by name); a table may leave the others null. */
+  columns: string[];
+  orderBy: OrderKey[];
+  /**
+   * Rows the query will take at most (LIMIT + OFFSET). Only set when nothing but the offered
+   * predicates and order sits above the scan; honour it only if every predicate is pushed
+   * and the order is satisfied.
+   */
+  limit?: number;
+}
+
+export interface ScanPlan {
+  /** Predicates the source guarantees; the engine does not evaluate them again. */
+  pushed: Predicate[];
+  /** Predicates the engine must evaluate on the returned rows. */
+  residual: Predicate[];
+  /** True when rows arrive in the requested ORDER BY order. */
+  orderSatisfied: boolean;
+  /** True when the scan stops after `request.limit` rows by itself. */
+  limitApplied: boolean;
+  /** True when the predicates contradict each other: no rows, and no I/O needed. */
+  empty?: boolean;
+  /** Estimated remote requests (0 for in-memory tables); undefined when unknown. */
+  estimatedRequests?: number;
+  /** Human-readable lines for EXPLAIN (what will be requested and why). */
+  describe(): string[];
+}
+
+export interface ExecContext {
+  signal?: AbortSignal;
+}
+
+export interface InsertRequest {
+  /** Column names as the table spells them (resolved case-insensitively by the engine). */
+  columns: string[];
+  /** Values coerced to each column's type, one array per VALUES row. */
+  rows: SqlValue[][];
+}
+
+export interface WriteResult {
+  rowsAffected: number;
+  lastInsertId?: string;
+}
+
+export interface Table {
+  readonly name: string;
+  readonly columns: readonly Column[];
+  /** Pure: no I/O. */
+  plan(request: ScanRequest): ScanPlan;
+  scan(plan: ScanPlan, ctx: ExecContext): AsyncIterable<Row>;
+  insert?(request: InsertRequest, ctx: ExecContext): Promise<WriteResult>;
+}
+
+/** How the engine finds tables by name (case-insensitive). */
+export interface Catalog {
+  getTable(name: string): Table | undefined;
+  tableNames(): string[];
+}
+
+/**
+ * Thrown by a table when a value it was given cannot be written (missing required column,
+ * invalid JSON, no such parameter). The engine turns it into a SqlError pointing at the
+ * column in the statement.
+ */
+export class ColumnValueError extends Error {
+  override name = 'ColumnValueError';
+  constructor(
+    readonly column: string,
+    message: string,
+    /** 0-based VALUES row, when the problem belongs to one row. */
+    readonly rowIndex?: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,69 @@
+// Shapes shared by the transport's parts and by its one caller (the Stripe tables).
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+/** Parameters as Stripe takes them: nested objects and arrays become bracketed keys. */
+export type StripeParams = Record<string, unknown>;
+
+export interface StripeClientOptions {
+  /** Secret or restricted key (sk_… / rk_…). Never printed; shown as `sk_test_…abcd` at most. */
+  apiKey: string;
+  /** Default https://api.stripe.com */
+  baseUrl?: string;
+  /** Connected account every request acts for (Stripe-Account header) unless a request names another. */
+  accountId?: string;
+  /** Default 2024-04-10, the version the catalog was generated from. */
+  apiVersion?: string;
+  /** Request budget per second; default 50 for live keys, 20 for test keys. */
+  maxRequestsPerSecond?: number;
+  /** Requests in flight at once; default 10. */
+  maxConcurrency?: number;
+  /** Retries after the first attempt; default 5. */
+  maxRetries?: number;
+  /** Backoff before retry n is min(maxDelay, base·2^n) with full jitter; defaults 500 ms and 8 s. */
+  retryBaseDelayMs?: number;
+  retryMaxDelayMs?: number;
+  /** Per-attempt timeout; default 80 s, as stripe-node. */
+  timeoutMs?: number;
+  /** For tests: a fetch to use instead of the global one. */
+  fetch?: typeof fetch;
+}
+
+export interface StripeRequest {
+  method: HttpMethod;
+  /** Path with leading slash, ids already in it: `/v1/checkout/sessions/cs_123`. */
+  path: string;
+  params?: StripeParams;
+  /** Overrides the client's accountId for this request. */
+  accountId?: string;
+  /** For POSTs; generated when absent. Kept the same on every retry. */
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+/** Stripe's list envelope. */
+export interface StripeList<T = StripeObject> {
+  object: 'list';
+  data: T[];
+  has_more: boolean;
+  url: string;
+}
+
+/** Stripe's search envelope. */
+export interface StripeSearchResult<T = StripeObject> {
+  object: 'search_result';
+  data: T[];
+  has_more: boolean;
+  next_page: string | null;
+}
+
+export type StripeObject = Record<string, unknown> & { id?: string; object?: string };
+
+/** Counters a caller can read (benchmarks, EXPLAIN ANALYZE). */
+export interface TransportStats {
+  /** HTTP attempts made, retries included. */
+  requests: number;
+  retries: number;
+  /** Time spent waiting for the rate budget, ms. */
+  throttledMs: number;
+}
