@@ -1,0 +1,123 @@
+// npm run bench: how close stripe-sql comes to the fewest possible Stripe requests for a set of
+// queries, and how fast a full scan of the demo data runs compared with fetching the same pages
+// by hand (the baseline, measured in the same run against the same emulator).
+import { connect } from '../src/index.js';
+import { startEmulator, DEMO_API_KEY, type Emulator } from '../emulator/index.js';
+
+interface Case {
+  sql: string;
+  /** The fewest requests that can answer the query exactly. */
+  minimum: number;
+}
+
+const PAGE = 100;
+
+async function main(): Promise<void> {
+  const emulator = await startEmulator({ seed: true });
+  try {
+    await requestCounts(emulator);
+    await scanSpeed(emulator);
+  } finally {
+    await emulator.close();
+  }
+}
+
+function casesFor(emulator: Emulator): Case[] {
+  const sessions = emulator.objects('checkout.session');
+  const [first, second, third] = sessions;
+  const customer = String(first!.customer);
+  const count = (predicate: (s: Record<string, unknown>) => boolean) => sessions.filter(predicate).length;
+  const pages = (n: number) => Math.max(1, Math.ceil(n / PAGE));
+  const june = Date.UTC(2024, 5, 1) / 1000;
+  const email = (first!.customer_details as { email: string }).email;
+  return [
+    { sql: `SELECT Id, Status FROM CheckoutSession WHERE Id = '${first!.id}'`, minimum: 1 },
+    { sql: `SELECT Id FROM CheckoutSession WHERE Id IN ('${first!.id}', '${second!.id}', '${third!.id}')`, minimum: 3 },
+    { sql: `SELECT Id FROM CheckoutSession WHERE Id = 'cs_missing'`, minimum: 1 },
+    { sql: `SELECT Id, AmountTotal FROM CheckoutSession WHERE CustomerId = '${customer}'`, minimum: pages(count((s) => s.customer === customer)) },
+    { sql: `SELECT Id FROM CheckoutSession WHERE CustomerDetailsEmail = '${email}'`, minimum: pages(count((s) => (s.customer_details as { email?: string } | null)?.email === email)) },
+    { sql: `SELECT Id FROM CheckoutSession WHERE Status = 'open' LIMIT 5`, minimum: 1 },
+    { sql: `SELECT Id FROM CheckoutSession ORDER BY Created DESC LIMIT 5`, minimum: 1 },
+    { sql: `SELECT Id FROM CheckoutSession LIMIT 150`, minimum: 2 },
+    { sql: `SELECT Id FROM CheckoutSession WHERE Status = 'open' AND Status = 'expired'`, minimum: 0 },
+    { sql: `SELECT Id FROM CheckoutSession WHERE Created >= '2024-06-01'`, minimum: pages(count((s) => Number(s.created) >= june)) },
+    { sql: `SELECT Id FROM CheckoutSession WHERE Status = 'complete' AND AmountTotal > 5000`, minimum: pages(count((s) => s.status === 'complete')) },
+    { sql: `SELECT Id FROM CheckoutSession WHERE AmountTotal > 5000 LIMIT 5`, minimum: 1 },
+    { sql: `SELECT COUNT(*) FROM CheckoutSession`, minimum: pages(sessions.length) },
+  ];
+}
+
+async function requestCounts(emulator: Emulator): Promise<void> {
+  const db = connect({ apiKey: DEMO_API_KEY, baseUrl: emulator.url, maxRequestsPerSecond: 1000 });
+  console.log('Requests made vs the minimum possible (demo data: %d checkout sessions)\n', emulator.objects('checkout.session').length);
+  const rows: string[][] = [['requests', 'minimum', 'ratio', 'rows', 'query']];
+  let made = 0;
+  let minimum = 0;
+  for (const c of casesFor(emulator)) {
+    emulator.clearLog();
+    const result = await db.query(c.sql);
+    const requests = emulator.requestLog.length;
+    made += requests;
+    minimum += c.minimum;
+    rows.push([String(requests), String(c.minimum), ratio(requests, c.minimum), String(result.rowCount), c.sql]);
+  }
+  rows.push([String(made), String(minimum), ratio(made, minimum), '', 'total']);
+  printTable(rows);
+  await db.close();
+}
+
+async function scanSpeed(emulator: Emulator): Promise<void> {
+  const latencyMs = 20;
+  emulator.setLatency(latencyMs);
+  const db = connect({ apiKey: DEMO_API_KEY, baseUrl: emulator.url, maxRequestsPerSecond: 1000 });
+  const runs = 5;
+  let sqlTime = Infinity;
+  let rows = 0;
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    rows = (await db.query('SELECT * FROM CheckoutSession')).rowCount;
+    sqlTime = Math.min(sqlTime, performance.now() - start);
+  }
+  let rawTime = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fetchAllPagesByHand(emulator.url);
+    rawTime = Math.min(rawTime, performance.now() - start);
+  }
+  await db.close();
+  console.log(`\nFull scan of the demo data (${rows} rows, all 69 columns, ${latencyMs} ms latency per request, best of ${runs})`);
+  printTable([
+    ['', 'ms', 'rows/s'],
+    ['SELECT * FROM CheckoutSession', sqlTime.toFixed(1), Math.round((rows / sqlTime) * 1000).toString()],
+    ['baseline: the same pages with fetch', rawTime.toFixed(1), Math.round((rows / rawTime) * 1000).toString()],
+    ['ratio (stripe-sql / baseline)', (sqlTime / rawTime).toFixed(2), ''],
+  ]);
+}
+
+/** What a hand-written script would do: page through the list with the same expand. */
+async function fetchAllPagesByHand(baseUrl: string): Promise<number> {
+  let count = 0;
+  let after: string | undefined;
+  for (;;) {
+    const query = `limit=100&expand[0]=data.line_items${after ? `&starting_after=${after}` : ''}`;
+    const response = await fetch(`${baseUrl}/v1/checkout/sessions?${query}`, {
+      headers: { Authorization: `Bearer ${DEMO_API_KEY}`, 'Stripe-Version': '2024-04-10' },
+    });
+    const page = (await response.json()) as { data: { id: string }[]; has_more: boolean };
+    count += page.data.length;
+    if (!page.has_more) return count;
+    after = page.data[page.data.length - 1]!.id;
+  }
+}
+
+function ratio(made: number, minimum: number): string {
+  if (minimum === 0) return made === 0 ? '1.00' : '∞';
+  return (made / minimum).toFixed(2);
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  for (const row of rows) console.log(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padStart(widths[i]!))).join('  '));
+}
+
+await main();

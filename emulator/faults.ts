@@ -1,0 +1,66 @@
+import { Prng } from './prng.js';
+
+// Injected failures. A rule fails the next `count` requests it matches, either with an
+// HTTP error status or by resetting the connection. With `afterCommit` the request is
+// carried out (and its result saved under its idempotency key) before the response is
+// lost, which is exactly the case a client's retries must survive.
+
+export interface FaultSpec {
+  count: number;
+  status?: number;
+  reset?: boolean;
+  afterCommit?: boolean;
+  pathPrefix?: string;
+  method?: string;
+  /** 0..1: each matching request fails with this probability (seeded, so repeatable). */
+  probability?: number;
+  seed?: number;
+  /** Sends `Stripe-Should-Retry: true|false` with the failure, as Stripe does for some errors. */
+  shouldRetry?: boolean;
+}
+
+export interface Fault {
+  kind: 'status' | 'reset';
+  status: number;
+  afterCommit: boolean;
+  shouldRetry?: boolean;
+}
+
+interface ActiveRule {
+  spec: FaultSpec;
+  remaining: number;
+  prng: Prng;
+}
+
+export class FaultInjector {
+  private rules: ActiveRule[] = [];
+
+  add(spec: FaultSpec): void {
+    if (!(spec.count > 0)) return;
+    this.rules.push({ spec, remaining: spec.count, prng: new Prng(spec.seed ?? 1) });
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  /** The fault to apply to this request, if any; consumes one from the matching rule. */
+  take(method: string, path: string): Fault | null {
+    for (const rule of this.rules) {
+      const { spec } = rule;
+      if (rule.remaining <= 0) continue;
+      if (spec.method !== undefined && spec.method.toUpperCase() !== method) continue;
+      if (spec.pathPrefix !== undefined && !path.startsWith(spec.pathPrefix)) continue;
+      if (spec.probability !== undefined && !(rule.prng.next() < spec.probability)) continue;
+      rule.remaining--;
+      this.rules = this.rules.filter((candidate) => candidate.remaining > 0);
+      return {
+        kind: spec.reset ? 'reset' : 'status',
+        status: spec.status ?? 500,
+        afterCommit: spec.afterCommit ?? false,
+        ...(spec.shouldRetry !== undefined ? { shouldRetry: spec.shouldRetry } : {}),
+      };
+    }
+    return null;
+  }
+}

@@ -1,0 +1,55 @@
+import { EmulatorServer, type EmulatorOptions, type LoggedRequest } from './server.js';
+import type { FaultSpec } from './faults.js';
+import { CONNECTED_ACCOUNT } from './seed.js';
+import { PLATFORM_ACCOUNT } from './store.js';
+
+// A local Stripe API (2024-04-10) for tests, benchmarks and `--demo`: checkout sessions,
+// products, prices and customers, with Stripe's list, error and idempotency behaviour.
+
+export type { EmulatorOptions, LoggedRequest } from './server.js';
+export type { FaultSpec } from './faults.js';
+export { API_VERSION } from './server.js';
+export { CONNECTED_ACCOUNT, PLATFORM_ACCOUNT };
+
+/** Any sk_test_/sk_live_/rk_test_/rk_live_ key without `invalid` in it is accepted. */
+export const DEMO_API_KEY = 'sk_test_emulator_demo_key_0000';
+
+export interface Emulator {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  port: number;
+  requestLog: LoggedRequest[];
+  clearLog(): void;
+  setLatency(ms: number): void;
+  /** Beyond this many requests in any one second, 429 with Stripe's body; null lifts the limit. */
+  setRateLimit(requestsPerSecond: number | null, opts?: { retryAfterSeconds?: number }): void;
+  injectFaults(fault: FaultSpec): void;
+  /** A connected account; its objects are separate from the platform's. */
+  addAccount(id: string): void;
+  /** Copies of the live objects of a type, newest first (platform account by default). */
+  objects(type: string, account?: string): Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const server = new EmulatorServer(options);
+  const port = await server.listen(options.port ?? 0);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requestLog: server.requestLog,
+    clearLog: () => {
+      server.requestLog.length = 0;
+    },
+    setLatency: (ms) => server.setLatency(ms),
+    setRateLimit: (requestsPerSecond, opts) => server.setRateLimit(requestsPerSecond, opts?.retryAfterSeconds),
+    injectFaults: (fault) => server.injectFaults(fault),
+    addAccount: (id) => server.store.addAccount(id),
+    objects: (type, account) => {
+      const owner = account ?? PLATFORM_ACCOUNT;
+      if (!server.store.hasAccount(owner)) return [];
+      return server.store.list(owner, type).map((object) => structuredClone(object));
+    },
+    close: () => server.close(),
+  };
+}

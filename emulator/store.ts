@@ -1,0 +1,106 @@
+// Objects live per account (the platform and each connected account), by Stripe object
+// type (`customer`, `checkout.session`, …). Lists read them newest first.
+
+export type StripeObject = Record<string, unknown> & { id: string; object: string; created?: number };
+
+export const PLATFORM_ACCOUNT = 'acct_1DemoPlatform0000';
+
+class AccountData {
+  readonly byType = new Map<string, Map<string, StripeObject>>();
+  readonly deleted = new Map<string, Set<string>>();
+  /** Sub-lists owned by an object, e.g. a checkout session's line items. */
+  readonly children = new Map<string, StripeObject[]>();
+  private readonly sortedCache = new Map<string, StripeObject[]>();
+
+  table(type: string): Map<string, StripeObject> {
+    let table = this.byType.get(type);
+    if (!table) {
+      table = new Map();
+      this.byType.set(type, table);
+    }
+    return table;
+  }
+
+  put(object: StripeObject): void {
+    this.table(object.object).set(object.id, object);
+    this.sortedCache.delete(object.object);
+  }
+
+  remove(type: string, id: string): void {
+    this.table(type).delete(id);
+    this.sortedCache.delete(type);
+    let gone = this.deleted.get(type);
+    if (!gone) {
+      gone = new Set();
+      this.deleted.set(type, gone);
+    }
+    gone.add(id);
+  }
+
+  /** Newest first: created descending, then id descending for equal seconds. */
+  sorted(type: string): StripeObject[] {
+    let sorted = this.sortedCache.get(type);
+    if (!sorted) {
+      sorted = [...this.table(type).values()].sort(newestFirst);
+      this.sortedCache.set(type, sorted);
+    }
+    return sorted;
+  }
+}
+
+export function newestFirst(a: StripeObject, b: StripeObject): number {
+  const byCreated = (b.created ?? 0) - (a.created ?? 0);
+  if (byCreated !== 0) return byCreated;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+export class Store {
+  private readonly accounts = new Map<string, AccountData>();
+
+  constructor() {
+    this.addAccount(PLATFORM_ACCOUNT);
+  }
+
+  addAccount(id: string): void {
+    if (!this.accounts.has(id)) this.accounts.set(id, new AccountData());
+  }
+
+  hasAccount(id: string): boolean {
+    return this.accounts.has(id);
+  }
+
+  private data(account: string): AccountData {
+    const data = this.accounts.get(account);
+    if (!data) throw new Error(`unknown account ${account}`);
+    return data;
+  }
+
+  get(account: string, type: string, id: string): StripeObject | undefined {
+    return this.data(account).table(type).get(id);
+  }
+
+  isDeleted(account: string, type: string, id: string): boolean {
+    return this.data(account).deleted.get(type)?.has(id) ?? false;
+  }
+
+  put(account: string, object: StripeObject): void {
+    this.data(account).put(object);
+  }
+
+  remove(account: string, type: string, id: string): void {
+    this.data(account).remove(type, id);
+  }
+
+  /** All live objects of a type, newest first. Callers must not mutate the array. */
+  list(account: string, type: string): readonly StripeObject[] {
+    return this.data(account).sorted(type);
+  }
+
+  children(account: string, ownerId: string, relation: string): StripeObject[] {
+    return this.data(account).children.get(`${ownerId}/${relation}`) ?? [];
+  }
+
+  setChildren(account: string, ownerId: string, relation: string, objects: StripeObject[]): void {
+    this.data(account).children.set(`${ownerId}/${relation}`, objects);
+  }
+}

@@ -1,0 +1,115 @@
+// CheckoutSession exactly as the reference product exposes it (68 columns, their order, types
+// and ReadOnly flags), mapped onto Stripe's `checkout.session` (API 2024-04-10). Create
+// parameters were checked against POST /v1/checkout/sessions; a column the seed marks writable
+// but the endpoint does not take (SetupIntent) has no createParam, so an INSERT naming it fails.
+
+import type { TableDef } from '../types.js';
+
+const PAYMENT_MODES_NEEDING_ITEMS = ['payment', 'subscription'];
+
+export const checkoutSessionTable: TableDef = {
+  name: 'CheckoutSession',
+  description: 'Checkout Sessions: a customer paying once or subscribing through Checkout or a Payment Link.',
+  resource: 'checkout.session',
+  paths: {
+    list: '/v1/checkout/sessions',
+    retrieve: '/v1/checkout/sessions/{id}',
+    create: '/v1/checkout/sessions',
+  },
+  columns: [
+    { name: 'Id', type: 'String', key: true, readOnly: true, field: 'id', encoding: 'scalar', description: 'Identifier of the session (cs_…).' },
+    { name: 'AfterExpirationRecoveryAllowPromotionCodes', type: 'Boolean', field: 'after_expiration.recovery.allow_promotion_codes', encoding: 'scalar', createParam: 'after_expiration[recovery][allow_promotion_codes]', description: 'Whether a session recovered after expiry accepts promotion codes.' },
+    { name: 'AfterExpirationRecoveryEnabled', type: 'Boolean', field: 'after_expiration.recovery.enabled', encoding: 'scalar', createParam: 'after_expiration[recovery][enabled]', description: 'Whether an expired session gets a recovery URL.' },
+    { name: 'AfterExpirationRecoveryExpiresAt', type: 'Datetime', readOnly: true, field: 'after_expiration.recovery.expires_at', encoding: 'time', description: 'When the recovery URL stops working.' },
+    { name: 'AfterExpirationRecoveryUrl', type: 'String', readOnly: true, field: 'after_expiration.recovery.url', encoding: 'scalar', description: 'URL that opens a copy of this session once it has expired.' },
+    { name: 'AllowPromotionCodes', type: 'Boolean', field: 'allow_promotion_codes', encoding: 'scalar', createParam: 'allow_promotion_codes', description: 'Whether the customer may enter promotion codes.' },
+    { name: 'AmountSubtotal', type: 'Integer', readOnly: true, field: 'amount_subtotal', encoding: 'scalar', description: 'Sum of the items before discounts and tax, in the smallest currency unit.' },
+    { name: 'AmountTotal', type: 'Integer', readOnly: true, field: 'amount_total', encoding: 'scalar', description: 'Amount due after discounts and tax, in the smallest currency unit.' },
+    { name: 'AutomaticTaxEnabled', type: 'Boolean', field: 'automatic_tax.enabled', encoding: 'scalar', createParam: 'automatic_tax[enabled]', description: 'Whether Stripe calculates tax automatically.' },
+    { name: 'AutomaticTaxStatus', type: 'String', readOnly: true, field: 'automatic_tax.status', encoding: 'scalar', description: 'Outcome of the latest automatic tax calculation.' },
+    { name: 'BillingAddressCollection', type: 'String', field: 'billing_address_collection', encoding: 'scalar', createParam: 'billing_address_collection', description: 'Whether the billing address is asked for: auto or required.' },
+    { name: 'CancelUrl', type: 'String', field: 'cancel_url', encoding: 'scalar', createParam: 'cancel_url', description: 'Where the back button sends a customer who gives up.' },
+    { name: 'ClientReferenceId', type: 'String', field: 'client_reference_id', encoding: 'scalar', createParam: 'client_reference_id', description: 'Your own reference (cart, order, user) for reconciliation.' },
+    { name: 'ClientSecret', type: 'String', readOnly: true, field: 'client_secret', encoding: 'scalar', description: 'Secret that embedded Checkout uses in Stripe.js.' },
+    { name: 'ConsentPromotions', type: 'String', readOnly: true, field: 'consent.promotions', encoding: 'scalar', description: 'Promotional consent the customer gave: opt_in or opt_out.' },
+    { name: 'ConsentTermsOfService', type: 'String', readOnly: true, field: 'consent.terms_of_service', encoding: 'scalar', description: 'Whether the customer accepted the terms of service.' },
+    { name: 'ConsentCollection', type: 'String', readOnly: true, field: 'consent_collection', encoding: 'json', description: 'Which consents the session asks for (JSON).' },
+    { name: 'Created', type: 'Datetime', readOnly: true, field: 'created', encoding: 'time', description: 'When the session was created.' },
+    { name: 'Currency', type: 'String', field: 'currency', encoding: 'scalar', createParam: 'currency', description: 'Three-letter ISO currency code, lower case.' },
+    { name: 'CurrencyConversion', type: 'String', readOnly: true, field: 'currency_conversion', encoding: 'json', description: 'Details of automatic currency conversion (JSON).' },
+    { name: 'CustomFields', type: 'String', field: 'custom_fields', encoding: 'json', jsonShape: 'array', createParam: 'custom_fields', description: 'Extra fields the customer fills in (JSON array).' },
+    { name: 'CustomTextAfterSubmitMessage', type: 'String', field: 'custom_text.after_submit.message', encoding: 'scalar', createParam: 'custom_text[after_submit][message]', description: 'Text shown after the pay button.' },
+    { name: 'CustomTextShippingAddressMessage', type: 'String', field: 'custom_text.shipping_address.message', encoding: 'scalar', createParam: 'custom_text[shipping_address][message]', description: 'Text shown beside the shipping address form.' },
+    { name: 'CustomTextSubmitMessage', type: 'String', field: 'custom_text.submit.message', encoding: 'scalar', createParam: 'custom_text[submit][message]', description: 'Text shown beside the pay button.' },
+    { name: 'CustomTextTermsOfAcceptanceMessage', type: 'String', field: 'custom_text.terms_of_service_acceptance.message', encoding: 'scalar', createParam: 'custom_text[terms_of_service_acceptance][message]', description: 'Text replacing the default terms-of-service wording.' },
+    { name: 'CustomerId', type: 'String', field: 'customer', encoding: 'id', createParam: 'customer', description: 'Customer the session belongs to (cus_…).' },
+    { name: 'CustomerCreation', type: 'String', field: 'customer_creation', encoding: 'scalar', createParam: 'customer_creation', description: 'When a Customer is created: always or if_required.' },
+    { name: 'CustomerDetailsAddress', type: 'String', readOnly: true, field: 'customer_details.address', encoding: 'json', description: 'Address the customer entered (JSON).' },
+    { name: 'CustomerDetailsEmail', type: 'String', readOnly: true, field: 'customer_details.email', encoding: 'scalar', description: 'Email the customer entered.' },
+    { name: 'CustomerDetailsName', type: 'String', readOnly: true, field: 'customer_details.name', encoding: 'scalar', description: 'Name the customer entered.' },
+    { name: 'CustomerDetailsPhone', type: 'String', readOnly: true, field: 'customer_details.phone', encoding: 'scalar', description: 'Phone number the customer entered.' },
+    { name: 'CustomerDetailsTaxExempt', type: 'String', readOnly: true, field: 'customer_details.tax_exempt', encoding: 'scalar', description: 'Tax exemption of the customer: none, exempt or reverse.' },
+    { name: 'CustomerDetailsTaxIds', type: 'String', readOnly: true, field: 'customer_details.tax_ids', encoding: 'json', description: 'Tax ids the customer entered (JSON array).' },
+    { name: 'CustomerEmail', type: 'String', field: 'customer_email', encoding: 'scalar', createParam: 'customer_email', description: 'Email prefilled on the page and used for a new Customer.' },
+    { name: 'ExpiresAt', type: 'Datetime', field: 'expires_at', encoding: 'time', createParam: 'expires_at', description: 'When the session expires.' },
+    { name: 'InvoiceId', type: 'String', readOnly: true, field: 'invoice', encoding: 'id', description: 'Invoice the session created (in_…).' },
+    { name: 'InvoiceCreation', type: 'String', readOnly: true, field: 'invoice_creation', encoding: 'json', description: 'Post-purchase invoice settings (JSON).' },
+    { name: 'Livemode', type: 'Boolean', readOnly: true, field: 'livemode', encoding: 'scalar', description: 'True in live mode, false in test mode.' },
+    { name: 'Locale', type: 'String', field: 'locale', encoding: 'scalar', createParam: 'locale', description: 'Language tag the page is shown in.' },
+    { name: 'Metadata', type: 'String', field: 'metadata', encoding: 'json', jsonShape: 'object', createParam: 'metadata', description: 'Your key-value pairs (JSON object).' },
+    { name: 'Mode', type: 'String', field: 'mode', encoding: 'scalar', createParam: 'mode', description: 'payment, setup or subscription.' },
+    { name: 'Object', type: 'String', readOnly: true, field: 'object', encoding: 'scalar', description: 'Always checkout.session.' },
+    { name: 'PaymentIntentId', type: 'String', readOnly: true, field: 'payment_intent', encoding: 'id', description: 'PaymentIntent of a payment-mode session (pi_…).' },
+    { name: 'PaymentLinkId', type: 'String', readOnly: true, field: 'payment_link', encoding: 'id', description: 'Payment Link that opened the session (plink_…).' },
+    { name: 'PaymentMethodCollection', type: 'String', field: 'payment_method_collection', encoding: 'scalar', createParam: 'payment_method_collection', description: 'Whether a payment method is collected: always or if_required.' },
+    { name: 'PaymentMethodTypes', type: 'String', field: 'payment_method_types', encoding: 'json', jsonShape: 'array', createParam: 'payment_method_types', description: 'Payment method types accepted (JSON array).' },
+    { name: 'PaymentMethodOptions', type: 'String', field: 'payment_method_options', encoding: 'json', jsonShape: 'object', createParam: 'payment_method_options', description: 'Settings per payment method type (JSON object).' },
+    { name: 'PaymentStatus', type: 'String', readOnly: true, field: 'payment_status', encoding: 'scalar', description: 'paid, unpaid or no_payment_required.' },
+    { name: 'PhoneNumberCollectionEnabled', type: 'Boolean', field: 'phone_number_collection.enabled', encoding: 'scalar', createParam: 'phone_number_collection[enabled]', description: 'Whether the phone number is asked for.' },
+    { name: 'RecoveredFrom', type: 'String', readOnly: true, field: 'recovered_from', encoding: 'scalar', description: 'Expired session this one recovers.' },
+    { name: 'Redaction', type: 'String', readOnly: true, field: 'redaction', encoding: 'json', description: 'Redaction state (JSON; absent in API 2024-04-10, so NULL).' },
+    { name: 'SetupIntent', type: 'String', field: 'setup_intent', encoding: 'id', description: 'SetupIntent of a setup-mode session (seti_…); Stripe sets it, INSERT cannot.' },
+    { name: 'ShippingAddressCollectionAllowedCountries', type: 'String', field: 'shipping_address_collection.allowed_countries', encoding: 'json', jsonShape: 'array', createParam: 'shipping_address_collection[allowed_countries]', description: 'Countries a shipping address may be in (JSON array of codes).' },
+    { name: 'ShippingCost', type: 'String', readOnly: true, field: 'shipping_cost', encoding: 'json', description: 'Shipping charged, with the chosen rate (JSON).' },
+    { name: 'ShippingDetails', type: 'String', readOnly: true, field: 'shipping_details', encoding: 'json', description: 'Where the order ships (JSON).' },
+    { name: 'ShippingOptions', type: 'String', readOnly: true, field: 'shipping_options', encoding: 'json', description: 'Shipping rates offered (JSON array).' },
+    { name: 'Status', type: 'String', readOnly: true, field: 'status', encoding: 'scalar', description: 'open, complete or expired.' },
+    { name: 'SubmitType', type: 'String', field: 'submit_type', encoding: 'scalar', createParam: 'submit_type', description: 'Wording of the pay button (payment mode only).' },
+    { name: 'SubscriptionId', type: 'String', readOnly: true, field: 'subscription', encoding: 'id', description: 'Subscription of a subscription-mode session (sub_…).' },
+    { name: 'SuccessUrl', type: 'String', field: 'success_url', encoding: 'scalar', createParam: 'success_url', description: 'Where the customer goes after paying or setting up.' },
+    { name: 'TotalDetails', type: 'String', readOnly: true, field: 'total_details', encoding: 'json', description: 'Discount, shipping and tax amounts (JSON).' },
+    { name: 'UiMode', type: 'String', field: 'ui_mode', encoding: 'scalar', createParam: 'ui_mode', description: 'hosted or embedded.' },
+    { name: 'Url', type: 'String', readOnly: true, field: 'url', encoding: 'scalar', description: 'Address of the hosted Checkout page.' },
+    { name: 'ReturnUrl', type: 'String', field: 'return_url', encoding: 'scalar', createParam: 'return_url', description: 'Where embedded Checkout returns the customer after a redirect.' },
+    {
+      name: 'LineItemsAggregate', type: 'String', field: 'line_items.data', encoding: 'json', jsonShape: 'array', createParam: 'line_items',
+      expand: { list: 'data.line_items', retrieve: 'line_items', morePath: '/v1/checkout/sessions/{id}/line_items' },
+      description: 'Items being bought (JSON array; on INSERT, objects with price and quantity).',
+    },
+    { name: 'AutomaticTaxLiabilityAccount', type: 'String', field: 'automatic_tax.liability.account', encoding: 'id', createParam: 'automatic_tax[liability][account]', description: 'Connected account liable for tax when the type is account.' },
+    { name: 'AutomaticTaxLiabilityType', type: 'String', field: 'automatic_tax.liability.type', encoding: 'scalar', createParam: 'automatic_tax[liability][type]', description: 'Who is liable for tax: account or self.' },
+    { name: 'RedirectOnCompletion', type: 'String', field: 'redirect_on_completion', encoding: 'scalar', createParam: 'redirect_on_completion', description: 'Embedded mode redirect: always, if_required or never.' },
+    { name: 'AccountId', type: 'String', pseudo: true, encoding: 'account', description: 'Connected account to read from or create in (Stripe-Account header).' },
+  ],
+  filters: [
+    { column: 'Id', ops: ['=', 'IN'], param: 'id', kind: 'retrieve' },
+    { column: 'CustomerId', ops: ['=', 'IN'], param: 'customer', kind: 'equals' },
+    { column: 'CustomerDetailsEmail', ops: ['=', 'IN'], param: 'customer_details[email]', kind: 'equals' },
+    { column: 'PaymentIntentId', ops: ['=', 'IN'], param: 'payment_intent', kind: 'equals' },
+    { column: 'PaymentLinkId', ops: ['=', 'IN'], param: 'payment_link', kind: 'equals' },
+    { column: 'Status', ops: ['=', 'IN'], param: 'status', kind: 'equals', enum: ['open', 'complete', 'expired'] },
+    { column: 'SubscriptionId', ops: ['=', 'IN'], param: 'subscription', kind: 'equals' },
+    { column: 'AccountId', ops: ['=', 'IN'], param: 'Stripe-Account', kind: 'account' },
+    { column: 'Created', ops: ['=', '<', '<=', '>', '>='], param: 'created', kind: 'range' },
+  ],
+  insert: {
+    required: ['Mode', 'SuccessUrl'],
+    validate(values) {
+      const mode = values.Mode;
+      if (typeof mode === 'string' && PAYMENT_MODES_NEEDING_ITEMS.includes(mode) && values.LineItemsAggregate == null) {
+        return { column: 'LineItemsAggregate', message: `LineItemsAggregate is required when Mode is '${mode}'` };
+      }
+      return undefined;
+    },
+  },
+};

@@ -1,0 +1,277 @@
+// A Stripe resource as an engine Table, driven entirely by its TableDef: plan() decides what
+// Stripe can filter exactly, scan() makes the fewest requests for it, insert() creates objects.
+
+import type {
+  ExecContext, InsertRequest, Predicate, Row, ScanPlan, ScanRequest, Table, WriteResult,
+} from '../engine/table.js';
+import { encodeParams } from '../stripe/encode.js';
+import type { StripeObject, StripeParams } from '../stripe/types.js';
+import { buildCreateCalls } from './create-params.js';
+import { planPushdown, type Pushdown } from './pushdown.js';
+import { mapRow, readPath } from './row-mapper.js';
+import type { ColumnDef, StripeTransport, TableDef } from './types.js';
+
+/** Stripe's largest page. */
+const MAX_PAGE_SIZE = 100;
+/** Retrieves of one `Id IN (…)` in flight at once. */
+const RETRIEVES_IN_FLIGHT = 8;
+
+export interface StripeTableOptions {
+  /** The connection's connected account (the transport sends it by default); shown as AccountId. */
+  accountId?: string;
+}
+
+class StripeScanPlan implements ScanPlan {
+  // Plain fields, not getters, so a copy of the plan ({...plan}) keeps them.
+  readonly pushed: Predicate[];
+  readonly residual: Predicate[];
+  readonly empty: boolean;
+
+  constructor(
+    readonly table: StripeTable,
+    readonly pushdown: Pushdown,
+    readonly orderSatisfied: boolean,
+    readonly limitApplied: boolean,
+    /** Rows to stop after, when the limit is applied. */
+    readonly rowLimit: number | undefined,
+    /** Columns whose field Stripe sends only when expanded. */
+    readonly expandColumns: ColumnDef[],
+    readonly estimatedRequests: number | undefined,
+    private readonly lines: () => string[],
+  ) {
+    this.pushed = pushdown.pushed;
+    this.residual = pushdown.residual;
+    this.empty = pushdown.empty;
+  }
+
+  describe(): string[] {
+    return this.lines();
+  }
+}
+
+export class StripeTable implements Table {
+  readonly name: string;
+  readonly columns: readonly ColumnDef[];
+
+  constructor(
+    readonly def: TableDef,
+    private readonly transport: StripeTransport,
+    private readonly options: StripeTableOptions = {},
+  ) {
+    this.name = def.name;
+    this.columns = def.columns;
+  }
+
+  plan(request: ScanRequest): ScanPlan {
+    const pushdown = planPushdown(this.def, request.predicates);
+    const accounts = pushdown.accounts ?? [this.options.accountId];
+    const singleRetrieve = pushdown.ids !== undefined && pushdown.ids.length * accounts.length <= 1;
+    const orderSatisfied = request.orderBy.length === 0 || singleRetrieve ||
+      (pushdown.ids === undefined && accounts.length === 1 && pushdown.lists.length === 1 && this.isNativeOrder(request.orderBy));
+    const limitApplied = request.limit !== undefined && pushdown.residual.length === 0 && orderSatisfied;
+    const rowLimit = limitApplied ? request.limit : undefined;
+    const needed = new Set(request.columns.map((c) => c.toLowerCase()));
+    const expandColumns = this.def.columns.filter((c) => c.expand && needed.has(c.name.toLowerCase()));
+    const estimate = estimateRequests(pushdown, accounts.length, rowLimit);
+    const plan: StripeScanPlan = new StripeScanPlan(this, pushdown, orderSatisfied, limitApplied, rowLimit, expandColumns, estimate,
+      () => this.describePlan(plan, accounts));
+    return plan;
+  }
+
+  async *scan(plan: ScanPlan, ctx: ExecContext): AsyncIterable<Row> {
+    const own = this.ownPlan(plan);
+    if (own.empty) return;
+    let remaining = own.rowLimit ?? Infinity;
+    if (remaining <= 0) return;
+    const accounts = own.pushdown.accounts ?? [undefined];
+    for (const account of accounts) {
+      for await (const object of this.fetch(own, account, remaining, ctx)) {
+        const complete = await this.completeExpandedLists(own, object, account, ctx);
+        yield mapRow(this.columns, complete, account ?? this.options.accountId);
+        if (--remaining <= 0) return;
+      }
+    }
+  }
+
+  async insert(request: InsertRequest, ctx: ExecContext): Promise<WriteResult> {
+    const create = this.def.paths.create;
+    if (!create) throw new Error(`${this.name} does not support INSERT`);
+    const calls = buildCreateCalls(this.def, request);
+    let lastInsertId: string | undefined;
+    for (const call of calls) {
+      const created = await this.transport.request<StripeObject>({
+        method: 'POST',
+        path: create,
+        params: call.params,
+        ...(call.accountId !== undefined ? { accountId: call.accountId } : {}),
+        idempotencyKey: crypto.randomUUID(),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
+      lastInsertId = created.id;
+    }
+    return { rowsAffected: calls.length, ...(lastInsertId !== undefined ? { lastInsertId } : {}) };
+  }
+
+  private isNativeOrder(orderBy: ScanRequest['orderBy']): boolean {
+    // Stripe lists newest first; only a `created` range column can claim that order.
+    const created = this.def.filters.find((f) => f.kind === 'range' && f.param === 'created');
+    return orderBy.length === 1 && created !== undefined && orderBy[0]!.direction === 'DESC' &&
+      orderBy[0]!.column.toLowerCase() === created.column.toLowerCase();
+  }
+
+  private ownPlan(plan: ScanPlan): StripeScanPlan {
+    if (plan instanceof StripeScanPlan && plan.table === this) return plan;
+    throw new Error(`${this.name}.scan() was given a plan made by another table`);
+  }
+
+  private fetch(plan: StripeScanPlan, account: string | undefined, rowLimit: number, ctx: ExecContext): AsyncIterable<StripeObject> {
+    return plan.pushdown.ids ? this.retrieveEach(plan, plan.pushdown.ids, account, rowLimit, ctx) : this.list(plan, account, rowLimit, ctx);
+  }
+
+  /**
+   * Retrieves run a few at a time (the transport still enforces its rate budget), yielding in
+   * id order. Never more in flight than rows still wanted, so `LIMIT 1` costs one request.
+   */
+  private async *retrieveEach(plan: StripeScanPlan, ids: string[], account: string | undefined, rowLimit: number, ctx: ExecContext): AsyncIterable<StripeObject> {
+    const window = Math.max(1, Math.min(RETRIEVES_IN_FLIGHT, rowLimit));
+    const pending: Promise<StripeObject | undefined>[] = [];
+    let next = 0;
+    const start = () => {
+      const retrieval = this.retrieve(plan, ids[next++]!, account, ctx);
+      // Marked handled now: it is awaited later, and an early failure must not crash the process meanwhile.
+      retrieval.catch(() => undefined);
+      pending.push(retrieval);
+    };
+    while (next < ids.length && pending.length < window) start();
+    let wanted = rowLimit;
+    while (pending.length > 0) {
+      const object = await pending.shift()!;
+      if (object) wanted--;
+      if (next < ids.length && pending.length < Math.min(window, wanted)) start();
+      if (object) yield object;
+    }
+  }
+
+  private async retrieve(plan: StripeScanPlan, id: string, account: string | undefined, ctx: ExecContext): Promise<StripeObject | undefined> {
+    const params = this.retrieveParams(plan);
+    try {
+      return await this.transport.request<StripeObject>({
+        method: 'GET',
+        path: this.retrievePath(id),
+        ...(params ? { params } : {}),
+        ...(account !== undefined ? { accountId: account } : {}),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
+    } catch (error) {
+      // `Id = 'x'` with no such object is an empty result, as in any database.
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  private async *list(plan: StripeScanPlan, account: string | undefined, rowLimit: number, ctx: ExecContext): AsyncIterable<StripeObject> {
+    const path = this.def.paths.list;
+    if (!path) throw new Error(`${this.name} cannot be listed; filter it by ${this.keyColumnName()} instead`);
+    let remaining = rowLimit;
+    for (const filters of plan.pushdown.lists) {
+      const pages = this.transport.listPages(path, this.listParams(plan, filters, remaining), {
+        ...(account !== undefined ? { accountId: account } : {}),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
+      for await (const page of pages) {
+        for (const object of page.data) {
+          yield object;
+          remaining--;
+        }
+      }
+    }
+  }
+
+  private listParams(plan: StripeScanPlan, filters: StripeParams, rowLimit: number): StripeParams {
+    const params: StripeParams = { ...filters, limit: Math.max(1, Math.min(rowLimit, MAX_PAGE_SIZE)) };
+    if (plan.expandColumns.length > 0) params.expand = plan.expandColumns.map((c) => c.expand!.list);
+    return params;
+  }
+
+  private retrieveParams(plan: StripeScanPlan): StripeParams | undefined {
+    return plan.expandColumns.length > 0 ? { expand: plan.expandColumns.map((c) => c.expand!.retrieve) } : undefined;
+  }
+
+  private retrievePath(id: string): string {
+    const path = this.def.paths.retrieve;
+    if (!path) throw new Error(`${this.name} has no retrieve endpoint`);
+    return path.replace('{id}', encodeURIComponent(id));
+  }
+
+  /** An embedded list is cut at its first page; read the rest so the column is whole. */
+  private async completeExpandedLists(plan: StripeScanPlan, object: StripeObject, account: string | undefined, ctx: ExecContext): Promise<StripeObject> {
+    let result = object;
+    for (const column of plan.expandColumns) {
+      const { retrieve: listField, morePath } = column.expand!;
+      const embedded = readPath(result, listField) as { data?: StripeObject[]; has_more?: boolean } | null | undefined;
+      if (!morePath || !embedded?.has_more || !Array.isArray(embedded.data) || typeof result.id !== 'string') continue;
+      const data = [...embedded.data];
+      const lastId = data[data.length - 1]?.id;
+      const pages = this.transport.listPages(
+        morePath.replace('{id}', encodeURIComponent(result.id)),
+        { limit: MAX_PAGE_SIZE, ...(lastId !== undefined ? { starting_after: lastId } : {}) },
+        { ...(account !== undefined ? { accountId: account } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) },
+      );
+      for await (const page of pages) data.push(...page.data);
+      result = withField(result, listField, { ...embedded, data, has_more: false });
+    }
+    return result;
+  }
+
+  private describePlan(plan: StripeScanPlan, accounts: (string | undefined)[]): string[] {
+    const head = `StripeScan ${this.name}:`;
+    const lines: string[] = [];
+    if (plan.empty) {
+      lines.push(`${head} no request (the predicates match nothing)`);
+    } else if (plan.pushdown.ids) {
+      const params = this.retrieveParams(plan);
+      const query = params ? `?${encodeParams(params)}` : '';
+      for (const id of plan.pushdown.ids) lines.push(`${head} GET ${this.retrievePath(id)}${query}`);
+    } else {
+      for (const filters of plan.pushdown.lists) {
+        const query = encodeParams(this.listParams(plan, filters, plan.rowLimit ?? Infinity));
+        lines.push(`${head} GET ${this.def.paths.list ?? '(not listable)'}?${query}`);
+      }
+    }
+    if (plan.pushed.length > 0) lines.push(`pushed: ${predicateText(plan.pushed)}`);
+    if (plan.residual.length > 0) lines.push(`residual: ${predicateText(plan.residual)}`);
+    const named = accounts.filter((a): a is string => a !== undefined);
+    if (named.length > 0) lines.push(`account: ${named.join(', ')}`);
+    if (plan.limitApplied) lines.push(`limit: ${plan.rowLimit} (stops after that many rows)`);
+    return lines;
+  }
+
+  private keyColumnName(): string {
+    return this.def.columns.find((c) => c.key)?.name ?? 'Id';
+  }
+}
+
+function predicateText(predicates: Predicate[]): string {
+  return predicates.map((p) => p.text).join(' AND ');
+}
+
+function estimateRequests(pushdown: Pushdown, accountCount: number, rowLimit: number | undefined): number | undefined {
+  if (pushdown.empty) return 0;
+  if (pushdown.ids) return pushdown.ids.length * accountCount;
+  if (rowLimit !== undefined) return rowLimit === 0 ? 0 : accountCount * pushdown.lists.length * Math.ceil(rowLimit / MAX_PAGE_SIZE);
+  return undefined;
+}
+
+/** StripeApiError carries `status`; duck-typed so any transport error of that shape works. */
+function isNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 404;
+}
+
+/** A copy of `object` with the value at dot path `path` replaced. */
+function withField(object: StripeObject, path: string, value: unknown): StripeObject {
+  const [head, ...rest] = path.split('.');
+  const inner = object[head!];
+  const replaced = rest.length === 0 ? value
+    : withField((inner && typeof inner === 'object' ? inner : {}) as StripeObject, rest.join('.'), value);
+  return { ...object, [head!]: replaced };
+}

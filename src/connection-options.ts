@@ -1,0 +1,116 @@
+// Connection settings, from an options object or a connection string in the form users of
+// other SQL connectors know: `AuthScheme=APIKey;LiveAPIKey=sk_test_…;AccountId=acct_…`.
+import { ConnectionError } from './stripe/errors.js';
+
+export interface ConnectOptions {
+  /** Secret or restricted key. Falls back to the STRIPE_API_KEY environment variable. */
+  apiKey?: string;
+  /** Connected account to act for (Stripe-Account header) on every request. */
+  accountId?: string;
+  /** Default https://api.stripe.com; STRIPE_BASE_URL overrides the default. */
+  baseUrl?: string;
+  /** Request budget; default 50/s for live keys, 20/s for test keys. */
+  maxRequestsPerSecond?: number;
+  maxConcurrency?: number;
+  maxRetries?: number;
+  /** Per-request timeout in milliseconds. */
+  timeoutMs?: number;
+  /** For tests: the fetch to use. */
+  fetch?: typeof fetch;
+}
+
+interface PropertySpec {
+  /** Where the value goes in ConnectOptions; null = accepted and checked, nothing to set. */
+  option: keyof ConnectOptions | null;
+  parse?: (value: string, name: string) => unknown;
+}
+
+const PROPERTIES: Record<string, PropertySpec> = {
+  authscheme: { option: null, parse: parseAuthScheme },
+  liveapikey: { option: 'apiKey' },
+  apikey: { option: 'apiKey' },
+  accountid: { option: 'accountId' },
+  baseurl: { option: 'baseUrl' },
+  maxrequestspersecond: { option: 'maxRequestsPerSecond', parse: positiveNumber },
+  maxconcurrency: { option: 'maxConcurrency', parse: positiveInteger },
+  maxretries: { option: 'maxRetries', parse: nonNegativeInteger },
+  // Seconds, as the connectors users come from spell it.
+  timeout: { option: 'timeoutMs', parse: (v, n) => positiveNumber(v, n) * 1000 },
+};
+
+/** Parses `Name=Value;Name=Value` (names case-insensitive; values may be 'quoted' or "quoted"). */
+export function parseConnectionString(text: string): ConnectOptions {
+  const options: ConnectOptions = {};
+  for (const [rawName, rawValue] of splitPairs(text)) {
+    const name = rawName.trim();
+    const spec = PROPERTIES[name.toLowerCase()];
+    if (!spec) {
+      const known = 'AuthScheme, LiveAPIKey, AccountId, BaseUrl, MaxRequestsPerSecond, MaxConcurrency, MaxRetries, Timeout';
+      throw new ConnectionError(`Unknown connection property '${name}'. Known properties: ${known}`);
+    }
+    const value = unquote(rawValue.trim());
+    const parsed = spec.parse ? spec.parse(value, name) : value;
+    if (spec.option) (options as Record<string, unknown>)[spec.option] = parsed;
+  }
+  return options;
+}
+
+function* splitPairs(text: string): Generator<[string, string]> {
+  let i = 0;
+  while (i < text.length) {
+    const eq = text.indexOf('=', i);
+    const semi = text.indexOf(';', i);
+    if (eq < 0 || (semi >= 0 && semi < eq)) {
+      const fragment = text.slice(i, semi < 0 ? undefined : semi).trim();
+      if (fragment) throw new ConnectionError(`Connection string: expected Name=Value but found '${fragment}'`);
+      i = semi < 0 ? text.length : semi + 1;
+      continue;
+    }
+    const name = text.slice(i, eq);
+    let j = eq + 1;
+    while (j < text.length && text[j] === ' ') j++;
+    const quote = text[j];
+    let end: number;
+    if (quote === '"' || quote === "'") {
+      end = text.indexOf(quote, j + 1);
+      if (end < 0) throw new ConnectionError(`Connection string: unterminated quote in the value of ${name.trim()}`);
+      end = text.indexOf(';', end);
+    } else {
+      end = text.indexOf(';', j);
+    }
+    if (end < 0) end = text.length;
+    yield [name, text.slice(eq + 1, end)];
+    i = end + 1;
+  }
+}
+
+function unquote(value: string): string {
+  const q = value[0];
+  if ((q === '"' || q === "'") && value.endsWith(q) && value.length >= 2) return value.slice(1, -1);
+  return value;
+}
+
+function parseAuthScheme(value: string): null {
+  if (value.toLowerCase() !== 'apikey') {
+    throw new ConnectionError(`AuthScheme '${value}' is not supported; use AuthScheme=APIKey`);
+  }
+  return null;
+}
+
+function positiveNumber(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new ConnectionError(`${name} must be a positive number, got '${value}'`);
+  return n;
+}
+
+function positiveInteger(value: string, name: string): number {
+  const n = positiveNumber(value, name);
+  if (!Number.isInteger(n)) throw new ConnectionError(`${name} must be a whole number, got '${value}'`);
+  return n;
+}
+
+function nonNegativeInteger(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new ConnectionError(`${name} must be a whole number ≥ 0, got '${value}'`);
+  return n;
+}

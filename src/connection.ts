@@ -1,0 +1,137 @@
+// A Connection ties the pieces together: SQL text → parser → engine (which plans against the
+// Stripe catalog) → rows. It owns one transport, so one request budget per connection.
+import { parse } from './sql/parser.js';
+import { planStatement, type ParamValues, type ResultColumn, type StatementPlan } from './engine/index.js';
+import type { Catalog, Row, SqlValue } from './engine/table.js';
+import { createStripeCatalog } from './catalog/index.js';
+import { StripeClient } from './stripe/client.js';
+import { ConnectionError } from './stripe/errors.js';
+import type { TransportStats } from './stripe/types.js';
+import { parseConnectionString, type ConnectOptions } from './connection-options.js';
+
+export type { ConnectOptions } from './connection-options.js';
+export type { ResultColumn } from './engine/index.js';
+export type { SqlValue } from './engine/table.js';
+
+export type RowObject = Record<string, SqlValue>;
+
+export interface QueryOptions {
+  /** 'object' (default): each row is `{ column: value }`. 'array': each row is an array in select-list order. */
+  rowMode?: 'object' | 'array';
+  signal?: AbortSignal;
+}
+
+export interface QueryResult<R = RowObject> {
+  columns: ResultColumn[];
+  rows: R[];
+  rowCount: number;
+  /** For INSERT/UPDATE/DELETE: how many rows the statement changed. */
+  rowsAffected?: number;
+  /** For INSERT: the Id Stripe gave the last row created. */
+  lastInsertId?: string;
+}
+
+export interface ExecuteResult {
+  rowsAffected: number;
+  lastInsertId?: string;
+}
+
+export class Connection {
+  readonly #client: StripeClient;
+  readonly #catalog: Catalog;
+  readonly #closing = new AbortController();
+  #closed = false;
+
+  constructor(options: ConnectOptions) {
+    const apiKey = options.apiKey ?? process.env.STRIPE_API_KEY;
+    if (!apiKey) {
+      throw new ConnectionError(
+        'No Stripe API key: pass apiKey (or LiveAPIKey=… in the connection string), or set STRIPE_API_KEY',
+      );
+    }
+    this.#client = new StripeClient({
+      apiKey,
+      baseUrl: options.baseUrl ?? process.env.STRIPE_BASE_URL,
+      accountId: options.accountId,
+      maxRequestsPerSecond: options.maxRequestsPerSecond,
+      maxConcurrency: options.maxConcurrency,
+      maxRetries: options.maxRetries,
+      timeoutMs: options.timeoutMs,
+      fetch: options.fetch,
+    });
+    this.#catalog = createStripeCatalog(this.#client, { accountId: options.accountId });
+  }
+
+  /** Runs one statement and collects its rows. */
+  async query(sql: string, params?: ParamValues, options?: QueryOptions & { rowMode?: 'object' }): Promise<QueryResult<RowObject>>;
+  async query(sql: string, params: ParamValues | undefined, options: QueryOptions & { rowMode: 'array' }): Promise<QueryResult<SqlValue[]>>;
+  async query(sql: string, params?: ParamValues, options: QueryOptions = {}): Promise<QueryResult<RowObject | SqlValue[]>> {
+    const plan = this.#plan(sql, params);
+    const signal = this.#signal(options.signal);
+    if (plan.kind === 'write') {
+      const result = await plan.execute({ signal });
+      return { columns: [], rows: [], rowCount: 0, ...result };
+    }
+    const toRow = options.rowMode === 'array' ? (row: Row) => row : objectMaker(plan.columns);
+    const rows: (RowObject | SqlValue[])[] = [];
+    for await (const row of plan.rows({ signal })) rows.push(toRow(row));
+    return { columns: plan.columns, rows, rowCount: rows.length };
+  }
+
+  /** Rows as they arrive, page by page; stop iterating to stop fetching. */
+  async *stream(sql: string, params?: ParamValues, options: { signal?: AbortSignal } = {}): AsyncGenerator<RowObject> {
+    const plan = this.#plan(sql, params);
+    if (plan.kind === 'write') throw new ConnectionError('stream() runs queries; use execute() for INSERT');
+    const toObject = objectMaker(plan.columns);
+    for await (const row of plan.rows({ signal: this.#signal(options.signal) })) yield toObject(row);
+  }
+
+  /** Runs a statement for its effect: rows affected and, for INSERT, the last created Id. */
+  async execute(sql: string, params?: ParamValues, options: { signal?: AbortSignal } = {}): Promise<ExecuteResult> {
+    const plan = this.#plan(sql, params);
+    const signal = this.#signal(options.signal);
+    if (plan.kind === 'write') return plan.execute({ signal });
+    let count = 0;
+    for await (const _ of plan.rows({ signal })) count++;
+    return { rowsAffected: count };
+  }
+
+  /** The plan as text lines: operators, pushed and residual predicates, the requests a scan makes. No I/O. */
+  explain(sql: string, params?: ParamValues): string[] {
+    return this.#plan(sql, params).explain();
+  }
+
+  /** HTTP requests made so far (retries included), retries, and time spent waiting for the rate budget. */
+  get stats(): Readonly<TransportStats> {
+    return { ...this.#client.stats };
+  }
+
+  /** Aborts requests in flight; later calls fail. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#closing.abort(new ConnectionError('Connection closed'));
+  }
+
+  #plan(sql: string, params: ParamValues | undefined): StatementPlan {
+    if (this.#closed) throw new ConnectionError('Connection is closed');
+    return planStatement(parse(sql), sql, this.#catalog, params);
+  }
+
+  #signal(callerSignal: AbortSignal | undefined): AbortSignal {
+    return callerSignal ? AbortSignal.any([callerSignal, this.#closing.signal]) : this.#closing.signal;
+  }
+}
+
+/** A connection string (`AuthScheme=APIKey;LiveAPIKey=sk_…;AccountId=acct_…`) or an options object. */
+export function connect(config: string | ConnectOptions = {}): Connection {
+  return new Connection(typeof config === 'string' ? parseConnectionString(config) : config);
+}
+
+function objectMaker(columns: readonly ResultColumn[]): (row: Row) => RowObject {
+  const names = columns.map((c) => c.name);
+  return (row) => {
+    const object: RowObject = {};
+    for (let i = 0; i < names.length; i++) object[names[i]!] = row[i] ?? null;
+    return object;
+  };
+}

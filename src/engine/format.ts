@@ -1,0 +1,40 @@
+// Bound expressions written back as SQL text, for EXPLAIN and generated messages.
+
+import type { BoundExpr } from './bound.js';
+import { formatSqlValue } from './values.js';
+
+export function formatExpr(expr: BoundExpr): string {
+  switch (expr.kind) {
+    case 'const':
+      return formatSqlValue(expr.value);
+    case 'column':
+      return expr.column.name;
+    case 'slot':
+      return expr.text;
+    case 'unary':
+      return expr.op === 'NOT' ? `NOT ${wrap(expr.operand)}` : `${expr.op}${wrap(expr.operand)}`;
+    case 'binary':
+      return `${wrap(expr.left)} ${expr.op} ${wrap(expr.right)}`;
+    case 'in':
+      return `${wrap(expr.expr)} ${expr.negated ? 'NOT IN' : 'IN'} (${expr.list.map(formatExpr).join(', ')})`;
+    case 'between':
+      return `${wrap(expr.expr)} ${expr.negated ? 'NOT BETWEEN' : 'BETWEEN'} ${wrap(expr.low)} AND ${wrap(expr.high)}`;
+    case 'like': {
+      const escape = expr.escape ? ` ESCAPE ${formatExpr(expr.escape)}` : '';
+      return `${wrap(expr.expr)} ${expr.negated ? 'NOT LIKE' : 'LIKE'} ${wrap(expr.pattern)}${escape}`;
+    }
+    case 'isNull':
+      return `${wrap(expr.expr)} ${expr.negated ? 'IS NOT NULL' : 'IS NULL'}`;
+    case 'call':
+      return `${expr.fn.name}(${expr.args.map(formatExpr).join(', ')})`;
+    case 'aggregate':
+      return `${expr.fn.name}(${expr.distinct ? 'DISTINCT ' : ''}${expr.arg ? formatExpr(expr.arg) : '*'})`;
+  }
+}
+
+/** Parenthesizes compound operands so the text reads unambiguously. */
+function wrap(expr: BoundExpr): string {
+  const text = formatExpr(expr);
+  const compound = expr.kind === 'binary' || expr.kind === 'in' || expr.kind === 'between' || expr.kind === 'like' || expr.kind === 'isNull';
+  return compound ? `(${text})` : text;
+}

@@ -1,0 +1,129 @@
+// An in-memory Table: the reference implementation of the table contract, used by tests and
+// (later) temporary tables. Which predicates it accepts for pushdown is configurable, so tests
+// can exercise every negotiation outcome; it records what it was asked and how much was read.
+
+import { compileScanPredicate } from './predicates.js';
+import { rowComparator } from './operators/sort.js';
+import type {
+  Column,
+  ExecContext,
+  InsertRequest,
+  PredicateOp,
+  Row,
+  ScanPlan,
+  ScanRequest,
+  SqlValue,
+  Table,
+  WriteResult,
+} from './table.js';
+
+export interface MemoryTableOptions {
+  /** Predicate ops accepted per column name (case-insensitive); `*` applies to every column. Default: none. */
+  pushdown?: Readonly<Record<string, readonly PredicateOp[]>>;
+  /** Whether the table returns rows in a requested ORDER BY. Default false. */
+  sortable?: boolean;
+  /** Whether the table stops after `request.limit` rows. Default false. */
+  limitable?: boolean;
+  /** Without insert() (to model read-only tables). Default false. */
+  readOnly?: boolean;
+}
+
+export class MemoryTable implements Table {
+  readonly rows: Row[];
+  /** Every ScanRequest passed to plan(), in order. */
+  readonly requests: ScanRequest[] = [];
+  /** Every plan passed to scan(), in order. */
+  readonly scans: ScanPlan[] = [];
+  /** Every InsertRequest received. */
+  readonly inserts: InsertRequest[] = [];
+  /** Rows handed to consumers across all scans. */
+  rowsPulled = 0;
+  /** Scans whose consumer stopped before the last row (iterator closed early). */
+  scansClosedEarly = 0;
+  // scan() needs the request a plan answers (the engine may plan twice and use either plan).
+  private readonly requestOf = new WeakMap<ScanPlan, ScanRequest>();
+  insert?: (request: InsertRequest, ctx: ExecContext) => Promise<WriteResult>;
+
+  constructor(
+    readonly name: string,
+    readonly columns: readonly Column[],
+    rows: readonly (readonly SqlValue[])[] = [],
+    private readonly options: MemoryTableOptions = {},
+  ) {
+    this.rows = rows.map((r) => [...r]);
+    if (!options.readOnly) this.insert = (request) => this.append(request);
+  }
+
+  plan(request: ScanRequest): ScanPlan {
+    this.requests.push(request);
+    const accepted = (op: PredicateOp, column: string): boolean => {
+      const pushdown = this.options.pushdown ?? {};
+      const key = Object.keys(pushdown).find((k) => k.toLowerCase() === column.toLowerCase());
+      return (key !== undefined && pushdown[key]!.includes(op)) || (pushdown['*']?.includes(op) ?? false);
+    };
+    const pushed = request.predicates.filter((p) => accepted(p.op, p.column));
+    const residual = request.predicates.filter((p) => !pushed.includes(p));
+    const orderSatisfied = request.orderBy.length === 0 || this.options.sortable === true;
+    const limitApplied =
+      this.options.limitable === true && request.limit !== undefined && residual.length === 0 && orderSatisfied;
+    const name = this.name;
+    const plan: ScanPlan = {
+      pushed,
+      residual,
+      orderSatisfied,
+      limitApplied,
+      estimatedRequests: 0,
+      describe() {
+        const lines = [`MemoryTable ${name}`];
+        if (pushed.length > 0) lines.push(`pushed: ${pushed.map((p) => p.text).join(' AND ')}`);
+        if (request.orderBy.length > 0 && orderSatisfied) {
+          lines.push(`order: ${request.orderBy.map((k) => `${k.column} ${k.direction}`).join(', ')}`);
+        }
+        if (limitApplied) lines.push(`limit: ${request.limit}`);
+        return lines;
+      },
+    };
+    this.requestOf.set(plan, request);
+    return plan;
+  }
+
+  async *scan(plan: ScanPlan, _ctx: ExecContext): AsyncGenerator<Row> {
+    this.scans.push(plan);
+    const request = this.requestOf.get(plan);
+    const index = (column: string): number => this.columns.findIndex((c) => c.name.toLowerCase() === column.toLowerCase());
+    const tests = plan.pushed.map((p) => compileScanPredicate(p, index(p.column)));
+    let rows = this.rows.filter((row) => tests.every((test) => test(row)));
+    if (plan.orderSatisfied && request && request.orderBy.length > 0) {
+      const keys = request.orderBy.map((k) => ({
+        index: index(k.column),
+        descending: k.direction === 'DESC',
+        nullsFirst: k.direction === 'DESC',
+      }));
+      rows = [...rows].sort(rowComparator(keys));
+    }
+    if (plan.limitApplied && request?.limit !== undefined) rows = rows.slice(0, request.limit);
+    let finished = false;
+    try {
+      for (const row of rows) {
+        this.rowsPulled++;
+        yield [...row];
+      }
+      finished = true;
+    } finally {
+      if (!finished) this.scansClosedEarly++;
+    }
+  }
+
+  private async append(request: InsertRequest): Promise<WriteResult> {
+    this.inserts.push(request);
+    const positions = request.columns.map((name) => this.columns.findIndex((c) => c.name === name));
+    for (const values of request.rows) {
+      const row: Row = this.columns.map(() => null);
+      positions.forEach((position, i) => {
+        row[position] = values[i] ?? null;
+      });
+      this.rows.push(row);
+    }
+    return { rowsAffected: request.rows.length };
+  }
+}

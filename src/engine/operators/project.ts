@@ -1,0 +1,23 @@
+import type { Evaluator } from '../expressions.js';
+import type { Row } from '../table.js';
+
+/**
+ * Computes the output row (select list, then any extra sort keys) from each input row that
+ * passes `test`. The filter is fused in here because every async hop costs per row, and a
+ * scan → filter → project chain is the hot path of every query.
+ */
+export async function* projectRows(
+  input: AsyncIterable<Row>,
+  outputs: readonly Evaluator[],
+  test?: (row: Row) => boolean,
+  signal?: AbortSignal,
+): AsyncGenerator<Row> {
+  const count = outputs.length;
+  for await (const row of input) {
+    signal?.throwIfAborted();
+    if (test && !test(row)) continue;
+    const out: Row = new Array(count);
+    for (let i = 0; i < count; i++) out[i] = outputs[i]!(row);
+    yield out;
+  }
+}

@@ -1,0 +1,24 @@
+// What planning a statement produces: the public shapes the connection layer consumes.
+
+import type { DataType, ExecContext, Row, WriteResult } from './table.js';
+
+export interface ResultColumn {
+  name: string;
+  type: DataType;
+}
+
+export interface QueryPlan {
+  kind: 'query';
+  columns: ResultColumn[];
+  /** A fresh run of the query each call; output rows are arrays aligned with `columns`. */
+  rows(ctx: ExecContext): AsyncIterable<Row>;
+  explain(): string[];
+}
+
+export interface WritePlan {
+  kind: 'write';
+  execute(ctx: ExecContext): Promise<WriteResult>;
+  explain(): string[];
+}
+
+export type StatementPlan = QueryPlan | WritePlan;

@@ -1,0 +1,297 @@
+// WHERE → conjuncts → Predicates the table can be offered, and detection of conjunctions that
+// can never be true (so the table is not scanned at all).
+
+import type { ComparisonOperator } from '../sql/ast.js';
+import { SqlError } from '../sql/errors.js';
+import type { BoundColumn, BoundConst, BoundExpr } from './bound.js';
+import { likeToRegExp } from './like.js';
+import type { Predicate, PredicateOp, Row, SqlValue } from './table.js';
+import { coerceToType, compareValues, formatSqlValue, toTruth } from './values.js';
+
+/** Splits a condition on AND. */
+export function splitConjuncts(expr: BoundExpr | undefined): BoundExpr[] {
+  if (!expr) return [];
+  if (expr.kind === 'binary' && expr.op === 'AND') return [...splitConjuncts(expr.left), ...splitConjuncts(expr.right)];
+  return [expr];
+}
+
+export interface AnalyzedWhere {
+  /** Predicates to offer, each tied to the conjunct it came from. */
+  predicates: Predicate[];
+  /** Column index of each predicate, by predicate id (for evaluating a residual one). */
+  columnIndex: Map<number, number>;
+  /** Conjuncts that could not be expressed as predicates: always evaluated by the engine. */
+  engineOnly: BoundExpr[];
+  /** Why no row can qualify, when that is known before scanning. */
+  contradiction?: string;
+}
+
+const flipped: Record<ComparisonOperator, ComparisonOperator> = {
+  '=': '=',
+  '<>': '<>',
+  '<': '>',
+  '<=': '>=',
+  '>': '<',
+  '>=': '<=',
+};
+
+export function analyzeWhere(conjuncts: BoundExpr[], sql: string): AnalyzedWhere {
+  const result: AnalyzedWhere = { predicates: [], columnIndex: new Map(), engineOnly: [] };
+  let nextId = 1;
+  const add = (column: BoundColumn, op: PredicateOp, value: SqlValue | undefined, values?: SqlValue[]): void => {
+    const id = nextId++;
+    const predicate: Predicate = { id, column: column.column.name, op, text: predicateText(column.column.name, op, value, values) };
+    if (value !== undefined) predicate.value = value;
+    if (values !== undefined) predicate.values = values;
+    result.predicates.push(predicate);
+    result.columnIndex.set(id, column.index);
+  };
+  const coerce = (constant: BoundConst, column: BoundColumn): SqlValue => {
+    const value = coerceToType(constant.value, column.column.type, 'compare');
+    if (value === undefined) {
+      throw new SqlError(
+        `${formatSqlValue(constant.value)} is not a valid ${column.column.type} (column ${column.column.name})`,
+        sql,
+        constant.pos,
+      );
+    }
+    return value;
+  };
+  const never = (why: string): void => {
+    result.contradiction ??= why;
+  };
+
+  for (const conjunct of conjuncts) {
+    if (conjunct.kind === 'const') {
+      if (toTruth(conjunct.value) !== true) never(`WHERE is ${formatSqlValue(conjunct.value)}`);
+      continue;
+    }
+    if (conjunct.kind === 'binary' && conjunct.op in flipped) {
+      const op = conjunct.op as ComparisonOperator;
+      const [column, constant, effectiveOp] =
+        conjunct.left.kind === 'column' && conjunct.right.kind === 'const'
+          ? [conjunct.left, conjunct.right, op]
+          : conjunct.right.kind === 'column' && conjunct.left.kind === 'const'
+            ? [conjunct.right, conjunct.left, flipped[op]]
+            : [undefined, undefined, op];
+      if (column && constant) {
+        const value = coerce(constant, column);
+        if (value === null) never(`${column.column.name} ${effectiveOp} NULL is never true`);
+        else add(column, effectiveOp, value);
+        continue;
+      }
+    }
+    const membership = asMembership(conjunct);
+    if (membership) {
+      const column = membership.column;
+      const values: SqlValue[] = [];
+      for (const item of membership.list) {
+        const value = coerce(item, column);
+        // A NULL in the list can only make the result UNKNOWN, never TRUE: WHERE ignores it.
+        if (value !== null && !values.some((v) => compareValues(v, value) === 0)) values.push(value);
+      }
+      if (values.length === 0) never(`${column.column.name} IN (NULL) is never true`);
+      else add(column, 'IN', undefined, values);
+      continue;
+    }
+    if (
+      conjunct.kind === 'between' &&
+      !conjunct.negated &&
+      conjunct.expr.kind === 'column' &&
+      conjunct.low.kind === 'const' &&
+      conjunct.high.kind === 'const'
+    ) {
+      const column = conjunct.expr;
+      const low = coerce(conjunct.low, column);
+      const high = coerce(conjunct.high, column);
+      if (low === null || high === null) {
+        never(`${column.column.name} BETWEEN with a NULL bound is never true`);
+      } else {
+        add(column, '>=', low);
+        add(column, '<=', high);
+      }
+      continue;
+    }
+    if (conjunct.kind === 'isNull' && conjunct.expr.kind === 'column') {
+      add(conjunct.expr, conjunct.negated ? 'IS NOT NULL' : 'IS NULL', undefined);
+      continue;
+    }
+    if (
+      conjunct.kind === 'like' &&
+      !conjunct.negated &&
+      !conjunct.escape &&
+      conjunct.expr.kind === 'column' &&
+      conjunct.expr.column.type === 'String' &&
+      conjunct.pattern.kind === 'const'
+    ) {
+      const value = coerce(conjunct.pattern, conjunct.expr);
+      if (value === null) never(`${conjunct.expr.column.name} LIKE NULL is never true`);
+      else add(conjunct.expr, 'LIKE', value);
+      continue;
+    }
+    result.engineOnly.push(conjunct);
+  }
+  if (!result.contradiction) {
+    const why = findContradiction(result.predicates);
+    if (why) result.contradiction = why;
+  }
+  return result;
+}
+
+function isConstNode(expr: BoundExpr): expr is BoundConst {
+  return expr.kind === 'const';
+}
+
+/**
+ * `col IN (constants)`, or an OR of `col = constant` / `col IN (…)` over one column, which
+ * means the same and so is offered as IN.
+ */
+function asMembership(expr: BoundExpr): { column: BoundColumn; list: BoundConst[] } | undefined {
+  if (expr.kind === 'in' && !expr.negated && expr.expr.kind === 'column' && expr.list.every(isConstNode)) {
+    return { column: expr.expr, list: expr.list };
+  }
+  if (expr.kind === 'binary' && expr.op === '=') {
+    if (expr.left.kind === 'column' && expr.right.kind === 'const') return { column: expr.left, list: [expr.right] };
+    if (expr.right.kind === 'column' && expr.left.kind === 'const') return { column: expr.right, list: [expr.left] };
+    return undefined;
+  }
+  if (expr.kind === 'binary' && expr.op === 'OR') {
+    const left = asMembership(expr.left);
+    const right = asMembership(expr.right);
+    if (!left || !right || left.column.index !== right.column.index) return undefined;
+    return { column: left.column, list: [...left.list, ...right.list] };
+  }
+  return undefined;
+}
+
+function predicateText(column: string, op: PredicateOp, value: SqlValue | undefined, values: SqlValue[] | undefined): string {
+  if (op === 'IS NULL' || op === 'IS NOT NULL') return `${column} ${op}`;
+  if (op === 'IN') return `${column} IN (${(values ?? []).map(formatSqlValue).join(', ')})`;
+  return `${column} ${op} ${formatSqlValue(value ?? null)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contradictions
+
+interface Bound {
+  value: SqlValue;
+  inclusive: boolean;
+  text: string;
+}
+
+/**
+ * Per column, intersects `=`, IN and range predicates (and IS NULL against everything that
+ * needs a value); returns a description of the first column whose conditions cannot all hold.
+ */
+export function findContradiction(predicates: Predicate[]): string | undefined {
+  const byColumn = new Map<string, Predicate[]>();
+  for (const p of predicates) {
+    const key = p.column.toLowerCase();
+    byColumn.set(key, [...(byColumn.get(key) ?? []), p]);
+  }
+  for (const group of byColumn.values()) {
+    if (group.length > 1 && !satisfiable(group)) return group.map((p) => p.text).join(' AND ');
+  }
+  return undefined;
+}
+
+function satisfiable(group: Predicate[]): boolean {
+  const isNull = group.some((p) => p.op === 'IS NULL');
+  if (isNull) return group.every((p) => p.op === 'IS NULL');
+  let candidates: SqlValue[] | undefined;
+  let lower: Bound | undefined;
+  let upper: Bound | undefined;
+  const excluded: SqlValue[] = [];
+  for (const p of group) {
+    switch (p.op) {
+      case '=':
+      case 'IN': {
+        const values = p.op === '=' ? [p.value ?? null] : (p.values ?? []);
+        candidates = candidates === undefined ? values : candidates.filter((c) => values.some((v) => compareValues(c, v) === 0));
+        break;
+      }
+      case '>':
+      case '>=': {
+        const bound = { value: p.value ?? null, inclusive: p.op === '>=', text: p.text };
+        if (!lower || tighter(bound, lower, 1)) lower = bound;
+        break;
+      }
+      case '<':
+      case '<=': {
+        const bound = { value: p.value ?? null, inclusive: p.op === '<=', text: p.text };
+        if (!upper || tighter(bound, upper, -1)) upper = bound;
+        break;
+      }
+      case '<>':
+        excluded.push(p.value ?? null);
+        break;
+      default:
+        break;
+    }
+  }
+  const withinBounds = (v: SqlValue): boolean => {
+    const lo = lower ? compareValues(v, lower.value) : 1;
+    const hi = upper ? compareValues(v, upper.value) : -1;
+    if (lo === null || hi === null) return true; // incomparable: let the scan decide
+    return (lo > 0 || (lo === 0 && (lower?.inclusive ?? true))) && (hi < 0 || (hi === 0 && (upper?.inclusive ?? true)));
+  };
+  if (candidates !== undefined) {
+    return candidates.some((c) => withinBounds(c) && !excluded.some((x) => compareValues(c, x) === 0));
+  }
+  if (lower && upper) {
+    const c = compareValues(lower.value, upper.value);
+    if (c === null) return true;
+    return c < 0 || (c === 0 && lower.inclusive && upper.inclusive);
+  }
+  return true;
+}
+
+/** Whether `a` restricts more than `b`; direction 1 for lower bounds, -1 for upper. */
+function tighter(a: Bound, b: Bound, direction: 1 | -1): boolean {
+  const c = compareValues(a.value, b.value);
+  if (c === null) return false;
+  return c * direction > 0 || (c === 0 && !a.inclusive && b.inclusive);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluating a predicate the table left residual
+
+export function compileScanPredicate(predicate: Predicate, index: number): (row: Row) => boolean {
+  const value = predicate.value ?? null;
+  switch (predicate.op) {
+    case 'IS NULL':
+      return (row) => row[index] === null || row[index] === undefined;
+    case 'IS NOT NULL':
+      return (row) => row[index] !== null && row[index] !== undefined;
+    case 'IN': {
+      const values = predicate.values ?? [];
+      return (row) => {
+        const v = row[index] ?? null;
+        return values.some((candidate) => compareValues(v, candidate) === 0);
+      };
+    }
+    case 'LIKE': {
+      const regexp = likeToRegExp(String(value));
+      return (row) => {
+        const v = row[index];
+        return v !== null && v !== undefined && regexp.test(v instanceof Date ? v.toISOString() : String(v));
+      };
+    }
+    default: {
+      const test = comparison[predicate.op];
+      return (row) => {
+        const c = compareValues(row[index] ?? null, value);
+        return c !== null && test(c);
+      };
+    }
+  }
+}
+
+const comparison: Record<ComparisonOperator, (c: number) => boolean> = {
+  '=': (c) => c === 0,
+  '<>': (c) => c !== 0,
+  '<': (c) => c < 0,
+  '<=': (c) => c <= 0,
+  '>': (c) => c > 0,
+  '>=': (c) => c >= 0,
+};

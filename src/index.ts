@@ -1,0 +1,14 @@
+// The public face of stripe-sql: connect(), the result types and the error classes.
+export { connect, Connection } from './connection.js';
+export type {
+  ConnectOptions,
+  QueryOptions,
+  QueryResult,
+  ExecuteResult,
+  ResultColumn,
+  RowObject,
+  SqlValue,
+} from './connection.js';
+export type { DataType } from './engine/table.js';
+export { SqlError } from './sql/errors.js';
+export { StripeApiError, ConnectionError } from './stripe/errors.js';

@@ -1,0 +1,215 @@
+// The request budget: a token bucket (requests per second) and a cap on requests in flight.
+// Both queues are FIFO, so requests start in the order they asked; waiting costs one timer
+// at most (the bucket's), never a poll.
+
+/** Live keys get Stripe's higher live-mode allowance (about 100/s), test keys its test one (about 25/s). */
+export function defaultRequestsPerSecond(apiKey: string): number {
+  return /^(?:sk|rk)_live_/.test(apiKey) ? 50 : 20;
+}
+
+export const DEFAULT_MAX_CONCURRENCY = 10;
+
+/**
+ * A quarter second's worth of requests may go at once after a quiet spell: at 20/s that is 5,
+ * so the first second carries at most 25 — Stripe's test-mode allowance.
+ */
+export function defaultBurst(requestsPerSecond: number): number {
+  return Math.max(1, Math.ceil(requestsPerSecond / 4));
+}
+
+type Clock = () => number;
+const monotonicNow: Clock = () => performance.now();
+
+interface Waiter {
+  resolve: (waitedMs: number) => void;
+  reject: (reason: unknown) => void;
+  since: number;
+  detach: () => void;
+}
+
+/** Registers an abort listener for a queued waiter; returns the function that unregisters it. */
+function onAbort(signal: AbortSignal | undefined, abandon: () => void): () => void {
+  if (!signal) return () => {};
+  signal.addEventListener('abort', abandon, { once: true });
+  return () => signal.removeEventListener('abort', abandon);
+}
+
+export class TokenBucket {
+  private tokens: number;
+  private refilledAt: number;
+  private readonly waiters: Waiter[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly capacity: number,
+    private readonly now: Clock = monotonicNow,
+  ) {
+    if (!(perSecond > 0)) throw new RangeError(`requests per second must be positive, got ${perSecond}`);
+    if (!(capacity >= 1)) throw new RangeError(`bucket capacity must be at least 1, got ${capacity}`);
+    this.tokens = capacity;
+    this.refilledAt = now();
+  }
+
+  /** Resolves with the milliseconds spent waiting once a token is taken; rejects with the signal's reason on abort. */
+  take(signal?: AbortSignal): Promise<number> {
+    signal?.throwIfAborted();
+    if (this.waiters.length === 0 && this.tryTake()) return Promise.resolve(0);
+    return new Promise<number>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        since: this.now(),
+        detach: onAbort(signal, () => {
+          this.remove(waiter);
+          reject(signal!.reason);
+        }),
+      };
+      this.waiters.push(waiter);
+      this.schedule();
+    });
+  }
+
+  private refill(): void {
+    const now = this.now();
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.refilledAt) * this.perSecond) / 1000);
+    this.refilledAt = now;
+  }
+
+  private tryTake(): boolean {
+    this.refill();
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  private drain(): void {
+    while (this.waiters.length > 0 && this.tryTake()) {
+      const waiter = this.waiters.shift()!;
+      waiter.detach();
+      waiter.resolve(this.now() - waiter.since);
+    }
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined || this.waiters.length === 0) return;
+    this.refill();
+    // At least 1 ms: a timer may fire a hair early, and the re-check then simply waits again.
+    const untilNextToken = Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.perSecond));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.drain();
+    }, untilNextToken);
+  }
+
+  private remove(waiter: Waiter): void {
+    const index = this.waiters.indexOf(waiter);
+    if (index >= 0) this.waiters.splice(index, 1);
+    if (this.waiters.length === 0 && this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+}
+
+export class ConcurrencyLimit {
+  private active = 0;
+  private readonly waiters: Waiter[] = [];
+
+  constructor(
+    private readonly max: number,
+    private readonly now: Clock = monotonicNow,
+  ) {
+    if (!(max >= 1)) throw new RangeError(`concurrency must be at least 1, got ${max}`);
+  }
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  /** Resolves with the milliseconds spent waiting once a slot is held; pair every success with release(). */
+  acquire(signal?: AbortSignal): Promise<number> {
+    signal?.throwIfAborted();
+    if (this.active < this.max && this.waiters.length === 0) {
+      this.active++;
+      return Promise.resolve(0);
+    }
+    return new Promise<number>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        since: this.now(),
+        detach: onAbort(signal, () => {
+          const index = this.waiters.indexOf(waiter);
+          if (index >= 0) this.waiters.splice(index, 1);
+          reject(signal!.reason);
+        }),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) {
+      // The slot passes straight to the next waiter, so `active` is unchanged.
+      next.detach();
+      next.resolve(this.now() - next.since);
+    } else {
+      this.active--;
+    }
+  }
+}
+
+export interface RateBudgetOptions {
+  requestsPerSecond: number;
+  maxConcurrency: number;
+  /** Tokens available at once; default defaultBurst(requestsPerSecond). */
+  burst?: number;
+  now?: Clock;
+}
+
+export interface Permit {
+  /** Time spent waiting for the slot and the token, ms. */
+  waitedMs: number;
+  release(): void;
+}
+
+/** Every HTTP attempt, retries included, holds a slot and spends a token. */
+export class RateBudget {
+  private readonly slots: ConcurrencyLimit;
+  private readonly bucket: TokenBucket;
+
+  constructor(options: RateBudgetOptions) {
+    const now = options.now ?? monotonicNow;
+    this.slots = new ConcurrencyLimit(options.maxConcurrency, now);
+    this.bucket = new TokenBucket(options.requestsPerSecond, options.burst ?? defaultBurst(options.requestsPerSecond), now);
+  }
+
+  get inFlight(): number {
+    return this.slots.inFlight;
+  }
+
+  // The slot comes first: a request holding a slot while it waits for a token blocks nobody
+  // who could go sooner, and taking the token first would let tokens pile up unused.
+  async acquire(signal?: AbortSignal): Promise<Permit> {
+    const slotWait = await this.slots.acquire(signal);
+    let tokenWait: number;
+    try {
+      tokenWait = await this.bucket.take(signal);
+    } catch (error) {
+      this.slots.release();
+      throw error;
+    }
+    let released = false;
+    return {
+      waitedMs: slotWait + tokenWait,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.slots.release();
+      },
+    };
+  }
+}
