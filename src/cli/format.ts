@@ -45,7 +45,8 @@ function csvField(value: SqlValue): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-const MAX_CELL_WIDTH = 60;
+// Wide enough for any Stripe id (checkout session ids are 66 characters); JSON columns get cut.
+const MAX_CELL_WIDTH = 80;
 
 function formatTable(result: Rows): string {
   const header = result.columns.map((c) => c.name);
