@@ -1,0 +1,83 @@
+// How a query behaves when Stripe pushes back: rate limits, server errors, a bad key, a
+// connected account the key cannot reach. Through the whole stack, against the emulator.
+import { test, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, StripeApiError, ConnectionError } from '../src/index.js';
+import { useEmulator } from './e2e-helpers.js';
+
+const e2e = useEmulator();
+
+beforeEach(() => {
+  e2e.emulator.clearLog();
+  e2e.emulator.setRateLimit(null);
+});
+
+test('429s are retried and the query still returns every row', async () => {
+  e2e.emulator.injectFaults({ count: 2, status: 429, method: 'GET' });
+  const { rowCount } = await e2e.db.query('SELECT Id FROM CheckoutSession');
+  assert.equal(rowCount, e2e.emulator.objects('checkout.session').length);
+  const statuses = e2e.emulator.requestLog.map((r) => r.status);
+  assert.deepEqual(statuses.slice(0, 3), [429, 429, 200]);
+  assert.equal(statuses.filter((s) => s === 200).length, Math.ceil(rowCount / 100));
+});
+
+test('a 503 mid-scan is retried from the same cursor: no page lost, none repeated', async () => {
+  const expected = e2e.emulator.objects('checkout.session').map((s) => s.id);
+  // Let the first page through, then fail the next request once.
+  const db = e2e.connectWith({});
+  const ids: unknown[] = [];
+  for await (const row of db.stream('SELECT Id FROM CheckoutSession')) {
+    ids.push(row.Id);
+    if (ids.length === 1) e2e.emulator.injectFaults({ count: 1, status: 503, method: 'GET' });
+  }
+  await db.close();
+  assert.deepEqual(ids, expected);
+  const log = e2e.emulator.requestLog;
+  assert.equal(log[1]!.status, 503);
+  assert.equal(log[2]!.query, log[1]!.query, 'the retry asks for the same page');
+});
+
+test('the request budget keeps the connection under the emulator’s rate limit', async () => {
+  e2e.emulator.setRateLimit(10);
+  const db = e2e.connectWith({ maxRequestsPerSecond: 8 });
+  const ids = e2e.emulator.objects('checkout.session').slice(0, 12).map((s) => `'${s.id}'`);
+  const { rowCount } = await db.query(`SELECT Id FROM CheckoutSession WHERE Id IN (${ids.join(', ')})`);
+  await db.close();
+  assert.equal(rowCount, 12);
+  assert.ok(e2e.emulator.requestLog.every((r) => r.status === 200), 'no request was rate limited');
+});
+
+test('a rejected key is a StripeApiError that explains itself and never shows the key', async () => {
+  const key = 'sk_test_invalid_secret_1234567890abcd';
+  const db = connect({ apiKey: key, baseUrl: e2e.emulator.url });
+  await assert.rejects(db.query('SELECT Id FROM CheckoutSession LIMIT 1'), (error: unknown) => {
+    assert.ok(error instanceof StripeApiError);
+    assert.equal(error.status, 401);
+    assert.match(error.message, /sk_test_…abcd/);
+    assert.ok(!JSON.stringify({ message: error.message, stack: error.stack }).includes('secret_1234567890'));
+    return true;
+  });
+  assert.equal(e2e.emulator.requestLog.length, 1, '401 is not retried');
+  await db.close();
+});
+
+test('an account the key cannot reach is a 403 StripeApiError, not retried', async () => {
+  await assert.rejects(
+    e2e.db.query(`SELECT Id FROM CheckoutSession WHERE AccountId = 'acct_nobody'`),
+    (error: unknown) => error instanceof StripeApiError && error.status === 403,
+  );
+  assert.equal(e2e.emulator.requestLog.length, 1);
+});
+
+test('nothing listening at the base URL: a ConnectionError after the retries', async () => {
+  const db = connect({ apiKey: 'sk_test_abcdefghijklmnop', baseUrl: 'http://127.0.0.1:9', maxRetries: 1 });
+  await assert.rejects(db.query('SELECT Id FROM CheckoutSession LIMIT 1'), ConnectionError);
+  await db.close();
+});
+
+test('a closed connection refuses new statements', async () => {
+  const db = e2e.connectWith({});
+  await db.close();
+  await assert.rejects(db.query('SELECT Id FROM CheckoutSession'), /closed/);
+  assert.equal(e2e.emulator.requestLog.length, 0);
+});
