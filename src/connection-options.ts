@@ -15,6 +15,12 @@ export interface ConnectOptions {
   maxRetries?: number;
   /** Per-request timeout in milliseconds. */
   timeoutMs?: number;
+  /** Only these tables are visible (names, case-insensitive); views are governed by `views`. */
+  tables?: string[];
+  /** Only these views are visible. */
+  views?: string[];
+  /** Refuse every statement that would change Stripe data. */
+  readonly?: boolean;
   /** For tests: the fetch to use. */
   fetch?: typeof fetch;
 }
@@ -36,6 +42,9 @@ const PROPERTIES: Record<string, PropertySpec> = {
   maxretries: { option: 'maxRetries', parse: nonNegativeInteger },
   // Seconds, as the connectors users come from spell it.
   timeout: { option: 'timeoutMs', parse: (v, n) => positiveNumber(v, n) * 1000 },
+  tables: { option: 'tables', parse: nameList },
+  views: { option: 'views', parse: nameList },
+  readonly: { option: 'readonly', parse: boolean },
 };
 
 /** Parses `Name=Value;Name=Value` (names case-insensitive; values may be 'quoted' or "quoted"). */
@@ -45,7 +54,7 @@ export function parseConnectionString(text: string): ConnectOptions {
     const name = rawName.trim();
     const spec = PROPERTIES[name.toLowerCase()];
     if (!spec) {
-      const known = 'AuthScheme, LiveAPIKey, AccountId, BaseUrl, MaxRequestsPerSecond, MaxConcurrency, MaxRetries, Timeout';
+      const known = 'AuthScheme, LiveAPIKey, AccountId, BaseUrl, MaxRequestsPerSecond, MaxConcurrency, MaxRetries, Timeout, Tables, Views, Readonly';
       throw new ConnectionError(`Unknown connection property '${name}'. Known properties: ${known}`);
     }
     const value = unquote(rawValue.trim());
@@ -113,4 +122,19 @@ function nonNegativeInteger(value: string, name: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new ConnectionError(`${name} must be a whole number ≥ 0, got '${value}'`);
   return n;
+}
+
+/** `Customers, Charges` or `[Customers],[Charges]` → names without brackets or blanks. */
+function nameList(value: string): string[] {
+  return value
+    .split(',')
+    .map((name) => name.trim().replace(/^\[(.*)\]$/, '$1'))
+    .filter((name) => name !== '');
+}
+
+function boolean(value: string, name: string): boolean {
+  const lower = value.toLowerCase();
+  if (lower === 'true' || lower === '1' || lower === 'yes') return true;
+  if (lower === 'false' || lower === '0' || lower === 'no') return false;
+  throw new ConnectionError(`${name} must be true or false, got '${value}'`);
 }

@@ -2,18 +2,21 @@
 // Stripe catalog) → rows. It owns one transport, so one request budget per connection.
 import { parse } from './sql/parser.js';
 import { planStatement, type ParamValues, type ResultColumn, type StatementPlan } from './engine/index.js';
-import type { Catalog, Row, SqlValue } from './engine/table.js';
+import type { Row, SqlValue } from './engine/table.js';
 import { createStripeCatalog } from './catalog/index.js';
 import { StripeClient } from './stripe/client.js';
 import { ConnectionError } from './stripe/errors.js';
 import type { TransportStats } from './stripe/types.js';
 import { parseConnectionString, type ConnectOptions } from './connection-options.js';
+import { buildConnectionCatalog, type ConnectionCatalog } from './connection-catalog.js';
+import type { TableMetadata } from './catalog/system.js';
 
 export type { ConnectOptions } from './connection-options.js';
 export type { ResultColumn } from './engine/index.js';
 export type { SqlValue } from './engine/table.js';
 
 export type RowObject = Record<string, SqlValue>;
+export type { TableMetadata } from './catalog/system.js';
 
 export interface QueryOptions {
   /** 'object' (default): each row is `{ column: value }`. 'array': each row is an array in select-list order. */
@@ -38,7 +41,9 @@ export interface ExecuteResult {
 
 export class Connection {
   readonly #client: StripeClient;
-  readonly #catalog: Catalog;
+  readonly #catalog: ConnectionCatalog;
+  /** What the last write created, for sys_identity. */
+  #identity: { id: string; operation: string; message: string }[] = [];
   readonly #closing = new AbortController();
   #closed = false;
 
@@ -59,7 +64,8 @@ export class Connection {
       timeoutMs: options.timeoutMs,
       fetch: options.fetch,
     });
-    this.#catalog = createStripeCatalog(this.#client, { accountId: options.accountId });
+    const stripe = createStripeCatalog(this.#client, { accountId: options.accountId });
+    this.#catalog = buildConnectionCatalog(stripe, options, () => this.#identity);
   }
 
   /** Runs one statement and collects its rows. */
@@ -69,7 +75,7 @@ export class Connection {
     const plan = this.#plan(sql, params);
     const signal = this.#signal(options.signal);
     if (plan.kind === 'write') {
-      const result = await plan.execute({ signal });
+      const result = await this.#write(plan, signal);
       return { columns: [], rows: [], rowCount: 0, ...result };
     }
     const toRow = options.rowMode === 'array' ? (row: Row) => row : objectMaker(plan.columns);
@@ -90,7 +96,7 @@ export class Connection {
   async execute(sql: string, params?: ParamValues, options: { signal?: AbortSignal } = {}): Promise<ExecuteResult> {
     const plan = this.#plan(sql, params);
     const signal = this.#signal(options.signal);
-    if (plan.kind === 'write') return plan.execute({ signal });
+    if (plan.kind === 'write') return this.#write(plan, signal);
     let count = 0;
     for await (const _ of plan.rows({ signal })) count++;
     return { rowsAffected: count };
@@ -99,6 +105,17 @@ export class Connection {
   /** The plan as text lines: operators, pushed and residual predicates, the requests a scan makes. No I/O. */
   explain(sql: string, params?: ParamValues): string[] {
     return this.#plan(sql, params).explain();
+  }
+
+  /** The tables and views this connection exposes, with their columns. */
+  tables(): TableMetadata[] {
+    return this.#catalog.describeAll();
+  }
+
+  /** The columns of one table (pseudo-columns included, marked `pseudo`); undefined if there is no such table. */
+  columns(table: string): TableMetadata['columns'] | undefined {
+    const found = this.#catalog.catalog.getTable(table);
+    return found?.columns;
   }
 
   /** HTTP requests made so far (retries included), retries, and time spent waiting for the rate budget. */
@@ -114,7 +131,15 @@ export class Connection {
 
   #plan(sql: string, params: ParamValues | undefined): StatementPlan {
     if (this.#closed) throw new ConnectionError('Connection is closed');
-    return planStatement(parse(sql), sql, this.#catalog, params);
+    return planStatement(parse(sql), sql, this.#catalog.catalog, params);
+  }
+
+  async #write(plan: Extract<StatementPlan, { kind: 'write' }>, signal: AbortSignal): Promise<ExecuteResult> {
+    const result = await plan.execute({ signal });
+    if (result.lastInsertId !== undefined) {
+      this.#identity = [{ id: result.lastInsertId, operation: 'INSERT', message: `${result.rowsAffected} row(s) created` }];
+    }
+    return result;
   }
 
   #signal(callerSignal: AbortSignal | undefined): AbortSignal {

@@ -7,6 +7,7 @@ export type {
   ExecuteResult,
   ResultColumn,
   RowObject,
+  TableMetadata,
   SqlValue,
 } from './connection.js';
 export type { DataType } from './engine/table.js';

@@ -1,0 +1,101 @@
+// The catalog one connection sees: the Stripe tables, narrowed by the Tables / Views
+// properties, made read-only by Readonly=true, plus the system tables that describe them.
+import type { Catalog, Column, Table } from './engine/table.js';
+import { ConnectionError } from './stripe/errors.js';
+import { withSystemTables, type ProcedureMetadata, type TableMetadata } from './catalog/system.js';
+
+export interface CatalogOptions {
+  tables?: readonly string[];
+  views?: readonly string[];
+  readonly?: boolean;
+}
+
+export interface ConnectionCatalog {
+  /** What the engine plans against (system tables included). */
+  catalog: Catalog;
+  /** The visible Stripe tables and views, described. */
+  describeAll(): TableMetadata[];
+}
+
+/** What a Stripe table's definition may say about itself (fields of its TableDef). */
+interface DefinedTable extends Table {
+  def?: {
+    description?: string;
+    kind?: 'table' | 'view';
+    paths?: { create?: string };
+    columns?: readonly (Column & { references?: string })[];
+  };
+}
+
+export function describeTable(table: Table): TableMetadata {
+  const def = (table as DefinedTable).def;
+  const references: Record<string, string> = {};
+  for (const column of def?.columns ?? []) if (column.references) references[column.name] = column.references;
+  return {
+    name: table.name,
+    kind: def?.kind === 'view' ? 'VIEW' : 'TABLE',
+    description: def?.description ?? '',
+    columns: table.columns,
+    references,
+    insertable: typeof table.insert === 'function',
+  };
+}
+
+export function buildConnectionCatalog(
+  stripe: Catalog,
+  options: CatalogOptions,
+  identity: () => readonly { id: string; operation: string; message: string }[],
+  procedures: () => readonly ProcedureMetadata[] = () => [],
+): ConnectionCatalog {
+  const visible = restrict(stripe, options);
+  const guarded = options.readonly ? readOnly(visible) : visible;
+  return {
+    catalog: withSystemTables({ catalog: guarded, describe: describeTable, procedures, identity }),
+    describeAll: () => guarded.tableNames().map((name) => describeTable(guarded.getTable(name)!)),
+  };
+}
+
+/** Tables=… limits the tables, Views=… the views; each list applies only to its own kind. */
+function restrict(catalog: Catalog, options: CatalogOptions): Catalog {
+  if (!options.tables && !options.views) return catalog;
+  const allowedTables = options.tables && new Set(options.tables.map((n) => n.toLowerCase()));
+  const allowedViews = options.views && new Set(options.views.map((n) => n.toLowerCase()));
+  const isVisible = (table: Table): boolean => {
+    const allowed = describeTable(table).kind === 'VIEW' ? allowedViews : allowedTables;
+    return !allowed || allowed.has(table.name.toLowerCase());
+  };
+  return {
+    getTable: (name) => {
+      const table = catalog.getTable(name);
+      return table && isVisible(table) ? table : undefined;
+    },
+    tableNames: () => catalog.tableNames().filter((name) => isVisible(catalog.getTable(name)!)),
+  };
+}
+
+const WRITE_METHODS = new Set<PropertyKey>(['insert', 'update', 'delete']);
+
+/** Every table keeps reading; any write method throws before it could send anything. */
+function readOnly(catalog: Catalog): Catalog {
+  const wrap = (table: Table): Table =>
+    new Proxy(table, {
+      get(target, property, receiver) {
+        if (WRITE_METHODS.has(property) && typeof Reflect.get(target, property) === 'function') {
+          return () => {
+            throw new ConnectionError(
+              `The connection is read-only (Readonly=true): ${String(property).toUpperCase()} on ${target.name} was refused; nothing was sent`,
+            );
+          };
+        }
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  return {
+    getTable: (name) => {
+      const table = catalog.getTable(name);
+      return table && wrap(table);
+    },
+    tableNames: () => catalog.tableNames(),
+  };
+}
