@@ -1,6 +1,7 @@
 // A Connection ties the pieces together: SQL text → parser → engine (which plans against the
 // Stripe catalog) → rows. It owns one transport, so one request budget per connection.
-import { parse } from './sql/parser.js';
+import { parse, parseScript } from './sql/parser.js';
+import type { StatementNode } from './sql/ast.js';
 import { planStatement, type ParamValues, type ResultColumn, type StatementPlan } from './engine/index.js';
 import type { Row, SqlValue } from './engine/table.js';
 import { createStripeCatalog } from './catalog/index.js';
@@ -72,7 +73,10 @@ export class Connection {
   async query(sql: string, params?: ParamValues, options?: QueryOptions & { rowMode?: 'object' }): Promise<QueryResult<RowObject>>;
   async query(sql: string, params: ParamValues | undefined, options: QueryOptions & { rowMode: 'array' }): Promise<QueryResult<SqlValue[]>>;
   async query(sql: string, params?: ParamValues, options: QueryOptions = {}): Promise<QueryResult<RowObject | SqlValue[]>> {
-    const plan = this.#plan(sql, params);
+    return this.#run(this.#plan(sql, params), options);
+  }
+
+  async #run(plan: StatementPlan, options: QueryOptions): Promise<QueryResult<RowObject | SqlValue[]>> {
     const signal = this.#signal(options.signal);
     if (plan.kind === 'write') {
       const result = await this.#write(plan, signal);
@@ -82,6 +86,20 @@ export class Connection {
     const rows: (RowObject | SqlValue[])[] = [];
     for await (const row of plan.rows({ signal })) rows.push(toRow(row));
     return { columns: plan.columns, rows, rowCount: rows.length };
+  }
+
+  /**
+   * Runs statements separated by `;`, one after another, and returns one result per statement.
+   * Each statement is planned only after the one before it has run. There are no transactions:
+   * when a statement fails, those before it have taken effect and the error says which failed.
+   */
+  async queryScript(sql: string, params?: ParamValues, options: QueryOptions = {}): Promise<QueryResult<RowObject | SqlValue[]>[]> {
+    this.#assertOpen();
+    const results: QueryResult<RowObject | SqlValue[]>[] = [];
+    for (const statement of parseScript(sql)) {
+      results.push(await this.#run(this.#planParsed(statement, sql, params), options));
+    }
+    return results;
   }
 
   /** Rows as they arrive, page by page; stop iterating to stop fetching. */
@@ -130,8 +148,16 @@ export class Connection {
   }
 
   #plan(sql: string, params: ParamValues | undefined): StatementPlan {
+    this.#assertOpen();
+    return this.#planParsed(parse(sql), sql, params);
+  }
+
+  #planParsed(statement: StatementNode, sql: string, params: ParamValues | undefined): StatementPlan {
+    return planStatement(statement, sql, this.#catalog.catalog, params);
+  }
+
+  #assertOpen(): void {
     if (this.#closed) throw new ConnectionError('Connection is closed');
-    return planStatement(parse(sql), sql, this.#catalog.catalog, params);
   }
 
   async #write(plan: Extract<StatementPlan, { kind: 'write' }>, signal: AbortSignal): Promise<ExecuteResult> {

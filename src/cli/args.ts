@@ -23,7 +23,9 @@ export type CliCommand =
     };
 
 export const USAGE = `Usage:
-  stripe-sql [options] "SQL"         run one statement (or read it from standard input)
+  stripe-sql [options] "SQL"         run SQL (statements separated by ;)
+  stripe-sql [options] < file.sql    run the statements in a file
+  stripe-sql [options]               an interactive prompt (when standard input is a terminal)
   stripe-sql emulator [--port N]     run the local Stripe emulator on 127.0.0.1
 
 Options:

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { connect, type Connection } from '../connection.js';
 import { parseCommandLine, USAGE, UsageError, type CliCommand } from './args.js';
 import { formatResult } from './format.js';
+import { runRepl } from './repl.js';
 
 type QueryCommand = Extract<CliCommand, { kind: 'query' }>;
 
@@ -26,8 +27,9 @@ async function main(argv: string[]): Promise<void> {
 }
 
 async function runQuery(command: QueryCommand): Promise<void> {
-  const sql = command.sql ?? (await readStdin());
-  if (!sql.trim()) throw new UsageError('no SQL given: pass a statement in quotes or on standard input (see --help)');
+  const interactive = command.sql === undefined && process.stdin.isTTY === true;
+  const sql = interactive ? '' : command.sql ?? (await readStdin());
+  if (!interactive && !sql.trim()) throw new UsageError('no SQL given: pass a statement in quotes or on standard input (see --help)');
   // The emulator is loaded only for --demo, so the library never depends on it.
   const demo = command.demo ? await startDemoEmulator() : undefined;
   const db = connect({
@@ -36,20 +38,25 @@ async function runQuery(command: QueryCommand): Promise<void> {
     accountId: command.accountId,
   });
   try {
-    await printStatement(db, sql, command);
+    if (interactive) {
+      await runRepl(db, command.format, { input: process.stdin, output: process.stdout }, describeError);
+    } else {
+      await printStatements(db, sql, command);
+    }
   } finally {
     await db.close();
     await demo?.close();
   }
 }
 
-async function printStatement(db: Connection, sql: string, command: QueryCommand): Promise<void> {
+/** One statement, or several separated by `;` (from a file on standard input, say), in order. */
+async function printStatements(db: Connection, sql: string, command: QueryCommand): Promise<void> {
   if (command.explain) {
     process.stdout.write(db.explain(sql).join('\n') + '\n');
     return;
   }
-  const result = await db.query(sql, undefined, { rowMode: 'array' });
-  process.stdout.write(formatResult(result, command.format));
+  const results = await db.queryScript(sql, undefined, { rowMode: 'array' });
+  for (const result of results) process.stdout.write(formatResult(result as Parameters<typeof formatResult>[0], command.format));
 }
 
 async function startDemoEmulator() {
