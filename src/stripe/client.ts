@@ -1,0 +1,237 @@
+// The one door to Stripe's HTTP API: auth, versioning, account scoping, idempotency, the
+// request budget, retries and error mapping. Knows nothing of SQL.
+
+import { randomUUID } from 'node:crypto';
+import { encodeParams } from './encode.js';
+import { ConnectionError, StripeApiError } from './errors.js';
+import { paginateList, paginateSearch } from './paginate.js';
+import { DEFAULT_MAX_CONCURRENCY, RateBudget, defaultRequestsPerSecond } from './ratelimit.js';
+import { redactKey, scrubSecrets } from './redact.js';
+import { apiErrorFromResponse } from './response.js';
+import { isRetryable, parseRetryAfterMs, retryDelayMs, sleep, type AttemptOutcome } from './retry.js';
+import type {
+  StripeClientOptions,
+  StripeList,
+  StripeObject,
+  StripeParams,
+  StripeRequest,
+  StripeSearchResult,
+  TransportStats,
+} from './types.js';
+
+/** Keep in step with package.json (a test checks). */
+export const TRANSPORT_VERSION = '0.1.0';
+export const USER_AGENT = `stripe-sql/${TRANSPORT_VERSION}`;
+export const DEFAULT_BASE_URL = 'https://api.stripe.com';
+export const DEFAULT_API_VERSION = '2024-04-10';
+
+const DEFAULTS = { maxRetries: 5, retryBaseDelayMs: 500, retryMaxDelayMs: 8000, timeoutMs: 80_000 };
+
+/** Visible ASCII only: anything else fetch would reject with an error quoting the header value. */
+const HEADER_SAFE = /^[\x21-\x7E]+$/;
+
+export interface PageOptions {
+  accountId?: string;
+  signal?: AbortSignal;
+}
+
+type Attempt =
+  | { outcome: AttemptOutcome & { kind: 'response' }; bodyText: string; headers: Headers }
+  | { outcome: AttemptOutcome & { kind: 'network' | 'timeout' }; failure: unknown };
+
+export class StripeClient {
+  readonly stats: TransportStats = { requests: 0, retries: 0, throttledMs: 0 };
+  /** The key as it may be shown: `sk_test_…abcd`. */
+  readonly keyHint: string;
+
+  // A #private field: invisible to console.log, util.inspect (even showHidden) and JSON.stringify.
+  readonly #apiKey: string;
+  private readonly baseUrl: string;
+  private readonly accountId: string | undefined;
+  private readonly apiVersion: string;
+  private readonly maxRetries: number;
+  private readonly retryBaseDelayMs: number;
+  private readonly retryMaxDelayMs: number;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+  private readonly budget: RateBudget;
+
+  constructor(options: StripeClientOptions) {
+    const apiKey = options.apiKey ?? '';
+    this.keyHint = redactKey(apiKey);
+    if (apiKey === '') throw new TypeError('A Stripe API key is required (sk_… or rk_…)');
+    if (!HEADER_SAFE.test(apiKey)) {
+      throw new TypeError(`The Stripe API key ${this.keyHint} contains spaces or characters not allowed in an HTTP header`);
+    }
+    this.#apiKey = apiKey;
+    // An empty value (say STRIPE_BASE_URL=) means "not set", not "no URL".
+    this.baseUrl = normaliseBaseUrl(options.baseUrl || DEFAULT_BASE_URL);
+    this.accountId = options.accountId || undefined;
+    this.apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
+    this.maxRetries = nonNegative('maxRetries', options.maxRetries ?? DEFAULTS.maxRetries);
+    this.retryBaseDelayMs = nonNegative('retryBaseDelayMs', options.retryBaseDelayMs ?? DEFAULTS.retryBaseDelayMs);
+    this.retryMaxDelayMs = nonNegative('retryMaxDelayMs', options.retryMaxDelayMs ?? DEFAULTS.retryMaxDelayMs);
+    this.timeoutMs = nonNegative('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs);
+    this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.budget = new RateBudget({
+      requestsPerSecond: options.maxRequestsPerSecond ?? defaultRequestsPerSecond(apiKey),
+      maxConcurrency: options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+    });
+  }
+
+  /** Requests currently holding a concurrency slot. */
+  get inFlight(): number {
+    return this.budget.inFlight;
+  }
+
+  async request<T = StripeObject>(req: StripeRequest): Promise<T> {
+    if (!req.path.startsWith('/')) throw new TypeError(`Stripe path must start with "/": ${req.path}`);
+    const query = req.method === 'POST' ? '' : encodeParams(req.params ?? {});
+    const url = this.baseUrl + req.path + (query ? (req.path.includes('?') ? '&' : '?') + query : '');
+    const body = req.method === 'POST' ? encodeParams(req.params ?? {}) : undefined;
+    const headers = this.headersFor(req);
+    const describe = `${req.method} ${req.path}`;
+
+    for (let retryIndex = 0; ; retryIndex++) {
+      const attempt = await this.attempt(url, req, headers, body);
+      if (attempt.outcome.kind === 'response' && 'bodyText' in attempt) {
+        const { status } = attempt.outcome;
+        if (status >= 200 && status < 300) return this.parseSuccess<T>(attempt.bodyText, status, describe);
+        if (status >= 300 && status < 400) {
+          throw new ConnectionError(
+            `${describe}: ${this.baseUrl} redirected (HTTP ${status}) to ${attempt.headers.get('location') ?? 'elsewhere'}; ` +
+              'point the base URL at the Stripe API itself',
+          );
+        }
+      }
+      if (retryIndex >= this.maxRetries || !isRetryable(attempt.outcome)) throw this.failure(attempt, describe, retryIndex + 1);
+      const retryAfterMs = 'headers' in attempt ? parseRetryAfterMs(attempt.headers.get('retry-after')) : undefined;
+      this.stats.retries++;
+      await sleep(
+        retryDelayMs({ retryIndex, baseDelayMs: this.retryBaseDelayMs, maxDelayMs: this.retryMaxDelayMs, retryAfterMs }),
+        req.signal,
+      );
+    }
+  }
+
+  /** Pages of a list endpoint, following starting_after; stops when has_more is false or the consumer stops iterating. */
+  listPages(path: string, params: StripeParams, opts: PageOptions = {}): AsyncGenerator<StripeList> {
+    return paginateList(
+      (pageParams) => this.request<StripeList>({ method: 'GET', path, params: pageParams, ...opts }),
+      params,
+      `GET ${path}`,
+    );
+  }
+
+  /** Pages of a search endpoint, following next_page. */
+  searchPages(path: string, params: StripeParams, opts: PageOptions = {}): AsyncGenerator<StripeSearchResult> {
+    return paginateSearch(
+      (pageParams) => this.request<StripeSearchResult>({ method: 'GET', path, params: pageParams, ...opts }),
+      params,
+      `GET ${path}`,
+    );
+  }
+
+  private headersFor(req: StripeRequest): Headers {
+    const headers = new Headers({
+      Authorization: `Bearer ${this.#apiKey}`,
+      'Stripe-Version': this.apiVersion,
+      'User-Agent': USER_AGENT,
+      Accept: 'application/json',
+    });
+    const account = req.accountId || this.accountId;
+    if (account) headers.set('Stripe-Account', account);
+    if (req.method === 'POST') {
+      headers.set('Content-Type', 'application/x-www-form-urlencoded');
+      // Made once per request, so every retry carries the same key and Stripe applies it once.
+      headers.set('Idempotency-Key', req.idempotencyKey || randomUUID());
+    }
+    return headers;
+  }
+
+  private async attempt(url: string, req: StripeRequest, headers: Headers, body: string | undefined): Promise<Attempt> {
+    const permit = await this.budget.acquire(req.signal);
+    this.stats.throttledMs += permit.waitedMs;
+    this.stats.requests++;
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    try {
+      const response = await this.fetchImpl(url, { method: req.method, headers, body, signal, redirect: 'manual' });
+      const bodyText = await response.text();
+      return {
+        outcome: { kind: 'response', status: response.status, shouldRetryHeader: response.headers.get('stripe-should-retry') },
+        bodyText,
+        headers: response.headers,
+      };
+    } catch (failure) {
+      // The caller's abort ends the request as is; it is never retried nor dressed up.
+      if (req.signal?.aborted) throw req.signal.reason;
+      return { outcome: { kind: timeout.aborted ? 'timeout' : 'network' }, failure };
+    } finally {
+      permit.release();
+    }
+  }
+
+  private parseSuccess<T>(bodyText: string, status: number, describe: string): T {
+    try {
+      return JSON.parse(bodyText) as T;
+    } catch {
+      throw new ConnectionError(
+        `${describe}: ${this.baseUrl} answered HTTP ${status} with a body that is not JSON; is the base URL a Stripe API?`,
+      );
+    }
+  }
+
+  private failure(attempt: Attempt, describe: string, attempts: number): StripeApiError | ConnectionError {
+    if ('bodyText' in attempt) {
+      return apiErrorFromResponse(
+        {
+          status: attempt.outcome.status,
+          bodyText: attempt.bodyText,
+          requestId: attempt.headers.get('request-id') ?? undefined,
+        },
+        this.#apiKey,
+        this.keyHint,
+      );
+    }
+    const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
+    if (attempt.outcome.kind === 'timeout') {
+      return new ConnectionError(`${describe}: ${this.baseUrl} did not answer within ${this.timeoutMs} ms (${tries})`);
+    }
+    const cause = this.sanitise(attempt.failure);
+    return new ConnectionError(`${describe}: could not reach ${this.baseUrl}: ${cause.message} (${tries})`, cause);
+  }
+
+  /** A fresh Error carrying only the name, code and message (scrubbed) of the innermost cause. */
+  private sanitise(failure: unknown): Error {
+    let inner: unknown = failure;
+    while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
+    const source = inner instanceof Error ? inner : new Error(String(inner));
+    const copy = new Error(scrubSecrets(source.message, [this.#apiKey]));
+    copy.name = source.name;
+    const code = (source as { code?: unknown }).code;
+    if (typeof code === 'string') Object.assign(copy, { code });
+    return copy;
+  }
+}
+
+function normaliseBaseUrl(raw: string): string {
+  const trimmed = raw.trim().replace(/\/+$/, '');
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    throw new ConnectionError(`Base URL ${JSON.stringify(scrubSecrets(raw))} is not a URL (expected e.g. ${DEFAULT_BASE_URL})`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConnectionError(`Base URL ${JSON.stringify(scrubSecrets(raw))} must use http or https`);
+  }
+  if (url.username || url.password) throw new ConnectionError('Base URL must not carry credentials');
+  if (url.search || url.hash) throw new ConnectionError(`Base URL ${JSON.stringify(raw)} must not have a query or fragment`);
+  return trimmed;
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!(value >= 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a non-negative number, got ${value}`);
+  return value;
+}

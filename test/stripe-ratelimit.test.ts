@@ -1,0 +1,139 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { StripeClient } from '../src/stripe/index.js';
+import { ConcurrencyLimit, RateBudget, TokenBucket, defaultBurst, defaultRequestsPerSecond } from '../src/stripe/ratelimit.js';
+import { ok, startFakeStripe } from './stripe-fake-server.js';
+
+const KEY = 'sk_test_51Hratelimitratelimitratelim0000';
+
+test('defaults: 50/s for live keys, 20/s otherwise; a quarter second of burst', () => {
+  assert.equal(defaultRequestsPerSecond('sk_live_abc'), 50);
+  assert.equal(defaultRequestsPerSecond('rk_live_abc'), 50);
+  assert.equal(defaultRequestsPerSecond('sk_test_abc'), 20);
+  assert.equal(defaultRequestsPerSecond('rk_test_abc'), 20);
+  assert.equal(defaultBurst(20), 5);
+  assert.equal(defaultBurst(50), 13);
+  assert.equal(defaultBurst(1), 1);
+});
+
+test('token bucket: the burst goes at once, then one token per 1/rate, in FIFO order', async () => {
+  const bucket = new TokenBucket(100, 3);
+  const order: number[] = [];
+  const started = performance.now();
+  const waits = await Promise.all(
+    Array.from({ length: 10 }, (_, i) => bucket.take().then((waited) => (order.push(i), waited))),
+  );
+  const elapsed = performance.now() - started;
+  assert.deepEqual(order, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(waits.slice(0, 3), [0, 0, 0]);
+  assert.ok(waits.slice(3).every((w) => w > 0));
+  // 7 tokens beyond the burst at 100/s need at least 70 ms.
+  assert.ok(elapsed >= 65, `took ${elapsed} ms`);
+});
+
+test('token bucket with an injected clock hands out exactly what has accrued', async () => {
+  let now = 0;
+  const bucket = new TokenBucket(10, 2, () => now);
+  assert.equal(await bucket.take(), 0);
+  assert.equal(await bucket.take(), 0);
+  now = 100; // one token accrued
+  assert.equal(await bucket.take(), 0);
+  now = 10_000; // long idle: capped at capacity 2
+  assert.equal(await bucket.take(), 0);
+  assert.equal(await bucket.take(), 0);
+  let third = false;
+  const pending = bucket.take().then(() => (third = true));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(third, false);
+  now = 10_100;
+  await pending;
+  assert.equal(third, true);
+});
+
+test('an aborted waiter leaves the bucket queue', async () => {
+  const bucket = new TokenBucket(20, 1);
+  await bucket.take();
+  const controller = new AbortController();
+  const aborted = bucket.take(controller.signal);
+  const next = bucket.take();
+  controller.abort();
+  await assert.rejects(aborted, { name: 'AbortError' });
+  assert.ok((await next) > 0);
+});
+
+test('concurrency limit: slots pass FIFO on release; aborted waiters drop out', async () => {
+  const limit = new ConcurrencyLimit(2);
+  await limit.acquire();
+  await limit.acquire();
+  const order: string[] = [];
+  const controller = new AbortController();
+  const a = limit.acquire().then(() => order.push('a'));
+  const b = limit.acquire(controller.signal).then(() => order.push('b'));
+  const c = limit.acquire().then(() => order.push('c'));
+  controller.abort();
+  await assert.rejects(b, { name: 'AbortError' });
+  assert.equal(limit.inFlight, 2);
+  limit.release();
+  await a;
+  limit.release();
+  await c;
+  assert.deepEqual(order, ['a', 'c']);
+  assert.equal(limit.inFlight, 2);
+  limit.release();
+  limit.release();
+  assert.equal(limit.inFlight, 0);
+});
+
+test('rate budget: a permit released twice frees one slot only', async () => {
+  const budget = new RateBudget({ requestsPerSecond: 1000, maxConcurrency: 2 });
+  const p1 = await budget.acquire();
+  await budget.acquire();
+  p1.release();
+  p1.release();
+  assert.equal(budget.inFlight, 1);
+});
+
+test('30 requests at 20/s (burst 5) take at least 25/20 s and the wait is counted', async (t) => {
+  const server = await startFakeStripe();
+  t.after(() => server.close());
+  const c = new StripeClient({ apiKey: KEY, baseUrl: server.baseUrl, maxRequestsPerSecond: 20 });
+  const started = performance.now();
+  await Promise.all(Array.from({ length: 30 }, () => c.request({ method: 'GET', path: '/v1/customers' })));
+  const elapsed = performance.now() - started;
+  assert.ok(elapsed >= 1200, `took ${elapsed} ms`);
+  assert.equal(server.requests.length, 30);
+  assert.equal(c.stats.requests, 30);
+  assert.ok(c.stats.throttledMs > 1000, `throttled ${c.stats.throttledMs} ms`);
+});
+
+test('the concurrency cap is exact at the server', async (t) => {
+  const server = await startFakeStripe(() => ({ ...ok(), delayMs: 30 }));
+  t.after(() => server.close());
+  const c = new StripeClient({ apiKey: KEY, baseUrl: server.baseUrl, maxRequestsPerSecond: 1000, maxConcurrency: 3 });
+  await Promise.all(Array.from({ length: 12 }, () => c.request({ method: 'GET', path: '/v1/customers' })));
+  assert.equal(server.requests.length, 12);
+  assert.equal(server.maxInFlight, 3);
+  assert.equal(c.inFlight, 0);
+});
+
+test('with one slot, requests reach the server in the order they were made', async (t) => {
+  const server = await startFakeStripe(() => ({ ...ok(), delayMs: 2 }));
+  t.after(() => server.close());
+  const c = new StripeClient({ apiKey: KEY, baseUrl: server.baseUrl, maxRequestsPerSecond: 1000, maxConcurrency: 1 });
+  await Promise.all(Array.from({ length: 10 }, (_, i) => c.request({ method: 'GET', path: `/v1/customers/cus_${i}` })));
+  assert.deepEqual(server.requests.map((r) => r.url), Array.from({ length: 10 }, (_, i) => `/v1/customers/cus_${i}`));
+  assert.equal(server.maxInFlight, 1);
+});
+
+test('retries spend tokens too', async (t) => {
+  const server = await startFakeStripe((_req, index) => (index < 4 ? { status: 500, body: { error: { type: 'api_error', message: 'x' } } } : ok()));
+  t.after(() => server.close());
+  // At 4/s the burst is 1 token, so 5 attempts need 4 refills of 250 ms each.
+  const c = new StripeClient({ apiKey: KEY, baseUrl: server.baseUrl, maxRequestsPerSecond: 4, retryBaseDelayMs: 0, retryMaxDelayMs: 0 });
+  const started = performance.now();
+  await c.request({ method: 'GET', path: '/v1/customers' });
+  const elapsed = performance.now() - started;
+  assert.equal(c.stats.requests, 5);
+  assert.equal(c.stats.retries, 4);
+  assert.ok(elapsed >= 950, `took ${elapsed} ms`);
+});
