@@ -128,3 +128,28 @@ test('usage errors say what was wrong', async () => {
   assert.equal(code, 1);
   assert.equal(stderr, "stripe-sql: --format must be one of table, json, csv, got 'xml' (see --help)\n");
 });
+
+test('stripe-sql emulator serves the demo data on the port it prints, until stopped', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'emulator', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const firstLine = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      child.stdout.on('data', (d) => {
+        text += d;
+        if (text.includes('\n')) resolve(text.split('\n')[0]!);
+      });
+      child.on('error', reject);
+      child.on('exit', (code) => reject(new Error(`emulator exited early with ${code}`)));
+    });
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(firstLine)?.[1];
+    assert.ok(url, firstLine);
+    const response = await fetch(`${url}/v1/checkout/sessions?limit=2`, { headers: { Authorization: 'Bearer sk_test_local_key_1234' } });
+    const page = (await response.json()) as { data: unknown[]; has_more: boolean };
+    assert.equal(page.data.length, 2);
+    assert.equal(page.has_more, true);
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  }
+});
