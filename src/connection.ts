@@ -11,6 +11,8 @@ import type { TransportStats } from './stripe/types.js';
 import { parseConnectionString, type ConnectOptions } from './connection-options.js';
 import { buildConnectionCatalog, type ConnectionCatalog } from './connection-catalog.js';
 import type { TableMetadata } from './catalog/system.js';
+import { BatchError, mapWithConcurrency, type BatchItemResult, type BatchResult } from './batch.js';
+import { SqlError } from './sql/errors.js';
 
 export type { ConnectOptions } from './connection-options.js';
 export type { ResultColumn } from './engine/index.js';
@@ -18,6 +20,7 @@ export type { SqlValue } from './engine/table.js';
 
 export type RowObject = Record<string, SqlValue>;
 export type { TableMetadata } from './catalog/system.js';
+export type { BatchResult, BatchItemResult } from './batch.js';
 
 export interface QueryOptions {
   /** 'object' (default): each row is `{ column: value }`. 'array': each row is an array in select-list order. */
@@ -114,10 +117,42 @@ export class Connection {
   async execute(sql: string, params?: ParamValues, options: { signal?: AbortSignal } = {}): Promise<ExecuteResult> {
     const plan = this.#plan(sql, params);
     const signal = this.#signal(options.signal);
-    if (plan.kind === 'write') return this.#write(plan, signal);
+    return plan.kind === 'write' ? this.#write(plan, signal) : this.#countRows(plan, signal);
+  }
+
+  async #countRows(plan: Extract<StatementPlan, { kind: 'query' }>, signal: AbortSignal): Promise<ExecuteResult> {
     let count = 0;
     for await (const _ of plan.rows({ signal })) count++;
     return { rowsAffected: count };
+  }
+
+  /**
+   * Runs one INSERT (or other write) once per parameter set. Every set is bound and checked
+   * before the first request; then at most `concurrency` run at once (the request budget still
+   * applies). Throws BatchError, after every set has been tried, when any failed.
+   */
+  async executeBatch(sql: string, paramSets: readonly ParamValues[], options: { concurrency?: number; signal?: AbortSignal } = {}): Promise<BatchResult> {
+    this.#assertOpen();
+    const statement = parse(sql);
+    const plans = paramSets.map((params, index) => {
+      try {
+        return this.#planParsed(statement, sql, params);
+      } catch (error) {
+        if (error instanceof SqlError) throw new SqlError(`Parameter set ${index + 1}: ${error.reason}`, sql, error);
+        throw error;
+      }
+    });
+    const signal = this.#signal(options.signal);
+    const results = await mapWithConcurrency(plans, options.concurrency ?? 4, async (plan, index): Promise<BatchItemResult> => {
+      try {
+        const { rowsAffected, lastInsertId } = plan.kind === 'write' ? await this.#write(plan, signal) : await this.#countRows(plan, signal);
+        return { index, ok: true, rowsAffected, ...(lastInsertId !== undefined ? { lastInsertId } : {}) };
+      } catch (error) {
+        return { index, ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+      }
+    });
+    if (results.some((r) => !r.ok)) throw new BatchError(results);
+    return { rowsAffected: results.reduce((sum, r) => sum + (r.ok ? r.rowsAffected : 0), 0), results };
   }
 
   /** The plan as text lines: operators, pushed and residual predicates, the requests a scan makes. No I/O. */

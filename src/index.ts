@@ -8,8 +8,11 @@ export type {
   ResultColumn,
   RowObject,
   TableMetadata,
+  BatchResult,
+  BatchItemResult,
   SqlValue,
 } from './connection.js';
 export type { DataType } from './engine/table.js';
 export { SqlError } from './sql/errors.js';
+export { BatchError } from './batch.js';
 export { StripeApiError, ConnectionError } from './stripe/errors.js';
