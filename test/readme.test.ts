@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -38,5 +38,45 @@ for (const [line, stdin, args] of examples) {
     assert.equal(result.stderr, '');
     assert.equal(result.status, 0);
     assert.ok(result.stdout.length > 0);
+  });
+}
+
+test('the README library example runs against the emulator as written', async () => {
+  const { startEmulator, DEMO_API_KEY } = await import('../emulator/index.js');
+  const { writeFileSync, rmSync } = await import('node:fs');
+  const emulator = await startEmulator();
+  const block = /```ts\n(import \{ connect[^`]*)```/.exec(README)![1]!;
+  const program = block
+    .replace(`from 'stripe-sql'`, `from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).href)}`)
+    .replace(/connect\('AuthScheme=[^']*'\)/, `connect({ apiKey: '${DEMO_API_KEY}', baseUrl: '${emulator.url}' })`)
+    + `\nconsole.log(JSON.stringify({ columns, rowCount, rowsAffected, lastInsertId }));\n`;
+  const file = fileURLToPath(new URL(`./.readme-example-${process.pid}.mts`, import.meta.url));
+  writeFileSync(file, program);
+  try {
+    // Asynchronous: the emulator answering the example lives in this process.
+    const result = await runAsync(file);
+    assert.equal(result.stderr, '');
+    assert.equal(result.status, 0);
+    const summary = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
+    assert.equal(summary.rowCount, emulator.objects('checkout.session').filter((s) => s.customer === 'cus_N8rO0qc7j1SJJ9').length - 1);
+    assert.equal(summary.rowsAffected, 1);
+    assert.match(summary.lastInsertId, /^cs_test_/);
+    assert.match(result.stdout, /Unknown column/);
+    assert.match(result.stdout, /status=open/);
+  } finally {
+    rmSync(file, { force: true });
+    await emulator.close();
+  }
+});
+
+function runAsync(file: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 }
