@@ -11,6 +11,8 @@ export interface CreateCall {
   params: StripeParams;
   /** Stripe-Account for this row, from the account pseudo-column. */
   accountId?: string;
+  /** The parent id of a child object (`{parent}` in the create path), from the parent column. */
+  parentId?: string;
 }
 
 export function buildCreateCalls(def: TableDef, request: InsertRequest): CreateCall[] {
@@ -22,6 +24,7 @@ function resolveWritableColumn(def: TableDef, name: string): ColumnDef {
   const column = def.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
   if (!column) throw new ColumnValueError(name, `${def.name} has no column ${name}`);
   if (column.encoding === 'account') return column;
+  if (column.encoding === 'parent' && column.createParam === undefined && def.parent?.in === 'path' && def.paths.create?.includes('{parent}')) return column;
   if (column.readOnly) throw new ColumnValueError(column.name, `${column.name} is read-only and cannot be set when creating a ${def.name}`);
   if (column.createParam === undefined) {
     throw new ColumnValueError(column.name, `${column.name} cannot be set when creating a ${def.name}: Stripe's create endpoint has no parameter for it`);
@@ -51,6 +54,10 @@ function buildCreateCall(def: TableDef, columns: ColumnDef[], row: SqlValue[], r
     if (value === null) return;
     if (column.encoding === 'account') {
       call.accountId = String(value);
+      return;
+    }
+    if (column.encoding === 'parent' && column.createParam === undefined) {
+      call.parentId = String(value);
       return;
     }
     setParam(call.params, column.createParam!, paramValue(def, column, value, rowIndex));

@@ -1,18 +1,28 @@
 // The Stripe catalog: every table the connector knows, found by name case-insensitively.
+// Generated definitions (from the OpenAPI spec) with hand-written overrides in their place.
 
 import type { Catalog, Table } from '../engine/table.js';
-import { checkoutSessionTable } from './overrides/checkout-session.js';
+import { generatedTableDefs } from './generated/index.js';
+import { tableOverrides } from './overrides/index.js';
 import { StripeTable } from './stripe-table.js';
 import type { StripeTransport, TableDef } from './types.js';
 
 export { StripeTable, type StripeTableOptions } from './stripe-table.js';
+export { MissingFilterError } from './errors.js';
 export { checkoutSessionTable } from './overrides/checkout-session.js';
 export type {
-  ColumnDef, ColumnEncoding, FilterCapability, InsertDef, InsertProblem, ListPagesOptions, StripeTransport, TableDef,
+  ColumnDef, ColumnEncoding, DefaultParam, FilterCapability, InsertDef, InsertProblem, ListPagesOptions, ParentDef,
+  SingletonDef, StripeTransport, TableDef,
 } from './types.js';
 
-/** Every table definition, hand-written overrides first. */
-export const tableDefs: readonly TableDef[] = [checkoutSessionTable];
+/** Every table definition in name order; an override replaces the generated table of its name. */
+export const tableDefs: readonly TableDef[] = mergeOverrides(generatedTableDefs, tableOverrides);
+
+function mergeOverrides(generated: readonly TableDef[], overrides: readonly TableDef[]): TableDef[] {
+  const byName = new Map(generated.map((def) => [def.name.toLowerCase(), def]));
+  for (const def of overrides) byName.set(def.name.toLowerCase(), def);
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
 
 export interface StripeCatalogOptions {
   /** The connected account the connection acts for; AccountId shows it on rows. */
@@ -20,10 +30,9 @@ export interface StripeCatalogOptions {
 }
 
 export function createStripeCatalog(transport: StripeTransport, options: StripeCatalogOptions = {}): Catalog {
+  const tableOptions = options.accountId !== undefined ? { accountId: options.accountId } : {};
   const tables = new Map<string, Table>();
-  for (const def of tableDefs) {
-    tables.set(def.name.toLowerCase(), new StripeTable(def, transport, options.accountId !== undefined ? { accountId: options.accountId } : {}));
-  }
+  for (const def of tableDefs) tables.set(def.name.toLowerCase(), new StripeTable(def, transport, tableOptions));
   return {
     getTable: (name) => tables.get(name.toLowerCase()),
     tableNames: () => tableDefs.map((def) => def.name),

@@ -15,6 +15,8 @@ export interface Pushdown {
   ids?: string[];
   /** Set when the query names its connected accounts; otherwise the connection's account. */
   accounts?: string[];
+  /** Set when the query names the parent objects of a child table; otherwise every parent. */
+  parents?: string[];
   /**
    * One list request per entry (filters in the def's order). Several when an `IN` list on an
    * equals filter fans out: each object has one value of such a field, so the lists are
@@ -35,6 +37,7 @@ export function planPushdown(def: TableDef, predicates: readonly Predicate[]): P
   let empty = false;
   let ids: Set<string> | undefined;
   let accounts: Set<string> | undefined;
+  let parents: Set<string> | undefined;
   const equalsValues = new Map<FilterCapability, Set<string>>();
   const ranges = new Map<FilterCapability, RangeBounds>();
   /** Predicates a retrieve cannot honour. */
@@ -47,16 +50,27 @@ export function planPushdown(def: TableDef, predicates: readonly Predicate[]): P
     if (!filter) continue;
     switch (filter.kind) {
       case 'retrieve':
-      case 'account': {
+      case 'account':
+      case 'parent': {
         const values = new Set(listedStrings(predicate));
         if (filter.kind === 'retrieve') ids = intersect(ids, values);
-        else accounts = intersect(accounts, values);
+        else if (filter.kind === 'account') accounts = intersect(accounts, values);
+        else parents = intersect(parents, values);
         pushed.add(predicate);
+        break;
+      }
+      case 'boolean': {
+        if (typeof predicate.value !== 'boolean') break;
+        const value = predicate.op === '<>' ? !predicate.value : predicate.value;
+        equalsValues.set(filter, intersect(equalsValues.get(filter), new Set([String(value)])));
+        pushed.add(predicate);
+        listOnly.add(predicate);
         break;
       }
       case 'equals': {
         const values = equalsParamValues(predicate);
         if (values === undefined) break;
+        if (filter.wildcard && [...values].some((v) => v.includes(filter.wildcard!))) break;
         // Fanning out over two IN lists would multiply requests; the second one stays residual.
         const fanned = [...equalsValues].some(([other, set]) => other !== filter && set.size > 1);
         if (predicate.op === 'IN' && values.size > 1 && fanned && !equalsValues.has(filter)) break;
@@ -67,10 +81,11 @@ export function planPushdown(def: TableDef, predicates: readonly Predicate[]): P
         break;
       }
       case 'range': {
-        if (!(predicate.value instanceof Date) || Number.isNaN(predicate.value.getTime())) break;
+        const units = rangeUnits(predicate.value);
+        if (units === undefined) break;
         const bounds = ranges.get(filter) ?? {};
         ranges.set(filter, bounds);
-        if (!tightenRange(bounds, predicate.op, predicate.value.getTime())) empty = true;
+        if (!tightenRange(bounds, predicate.op, units)) empty = true;
         pushed.add(predicate);
         listOnly.add(predicate);
         break;
@@ -78,7 +93,7 @@ export function planPushdown(def: TableDef, predicates: readonly Predicate[]): P
     }
   }
 
-  if ((ids && ids.size === 0) || (accounts && accounts.size === 0)) empty = true;
+  if ((ids && ids.size === 0) || (accounts && accounts.size === 0) || (parents && parents.size === 0)) empty = true;
   for (const values of equalsValues.values()) if (values.size === 0) empty = true;
   for (const bounds of ranges.values()) if (rangeIsEmpty(bounds)) empty = true;
 
@@ -93,6 +108,7 @@ export function planPushdown(def: TableDef, predicates: readonly Predicate[]): P
   };
   if (ids) result.ids = [...ids];
   if (accounts) result.accounts = [...accounts];
+  if (parents) result.parents = [...parents];
   return result;
 }
 
@@ -109,6 +125,10 @@ function listRequests(def: TableDef, equalsValues: Map<FilterCapability, Set<str
     }
     const bounds = ranges.get(filter);
     if (bounds) for (const params of lists) setParam(params, filter.param, rangeParam(bounds));
+  }
+  // Stripe's default for these would hide rows; a pushed value of the same parameter wins.
+  for (const fallback of def.defaultParams ?? []) {
+    for (const params of lists) if (!(fallback.param in params)) params[fallback.param] = fallback.value;
   }
   return lists;
 }
@@ -138,20 +158,32 @@ function equalsParamValues(predicate: Predicate): Set<string> | undefined {
   const texts = new Set<string>();
   for (const value of values) {
     if (value === null) continue;
+    if (value instanceof Date) {
+      // A unix-time parameter takes whole seconds; a fraction could never equal a Stripe timestamp.
+      const ms = value.getTime();
+      if (Number.isNaN(ms) || ms % 1000 !== 0) return undefined;
+      texts.add(String(ms / 1000));
+      continue;
+    }
     if (value === '' || !(typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) return undefined;
     texts.add(String(value));
   }
   return texts;
 }
 
+/** A range value in Stripe's units: Unix seconds for a Date, the number itself for an integer field. */
+function rangeUnits(value: Predicate['value']): number | undefined {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.getTime() / 1000;
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
 /**
- * Narrows the bounds by `created op t` (t in ms). Stripe timestamps are whole seconds, so a
- * fractional t rounds to the exact equivalent: `> 10.5` ≡ `>= 11`, `< 10.5` ≡ `< 11`,
+ * Narrows the bounds by `column op t` (t in Stripe's whole units: seconds or an integer amount).
+ * A fractional t rounds to the exact equivalent: `> 10.5` ≡ `>= 11`, `< 10.5` ≡ `< 11`,
  * `<= 10.5` ≡ `<= 10`. Returns false when the predicate alone can match nothing.
  */
-function tightenRange(bounds: RangeBounds, op: Predicate['op'], ms: number): boolean {
-  const whole = ms % 1000 === 0;
-  const seconds = ms / 1000;
+function tightenRange(bounds: RangeBounds, op: Predicate['op'], seconds: number): boolean {
+  const whole = Number.isInteger(seconds);
   switch (op) {
     case '=':
       if (!whole) return false;

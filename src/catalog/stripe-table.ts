@@ -7,14 +7,21 @@ import type {
 import { encodeParams } from '../stripe/encode.js';
 import type { StripeObject, StripeParams } from '../stripe/types.js';
 import { buildCreateCalls } from './create-params.js';
+import { MissingFilterError } from './errors.js';
 import { planPushdown, type Pushdown } from './pushdown.js';
-import { mapRow, readPath } from './row-mapper.js';
+import { mapRow, readPath, type RowSource } from './row-mapper.js';
 import type { ColumnDef, StripeTransport, TableDef } from './types.js';
 
 /** Stripe's largest page. */
 const MAX_PAGE_SIZE = 100;
 /** Retrieves of one `Id IN (…)` in flight at once. */
 const RETRIEVES_IN_FLIGHT = 8;
+
+/** One object as read, with what the request knew about it. */
+interface Fetched {
+  object: StripeObject;
+  source: RowSource;
+}
 
 export interface StripeTableOptions {
   /** The connection's connected account (the transport sends it by default); shown as AccountId. */
@@ -64,15 +71,17 @@ export class StripeTable implements Table {
 
   plan(request: ScanRequest): ScanPlan {
     const pushdown = planPushdown(this.def, request.predicates);
+    if (!pushdown.empty) this.checkRequired(pushdown);
     const accounts = pushdown.accounts ?? [this.options.accountId];
     const singleRetrieve = pushdown.ids !== undefined && pushdown.ids.length * accounts.length <= 1;
+    const oneParent = this.def.parent === undefined || pushdown.parents?.length === 1;
     const orderSatisfied = request.orderBy.length === 0 || singleRetrieve ||
-      (pushdown.ids === undefined && accounts.length === 1 && pushdown.lists.length === 1 && this.isNativeOrder(request.orderBy));
+      (pushdown.ids === undefined && !this.def.singleton && oneParent && accounts.length === 1 && pushdown.lists.length === 1 && this.isNativeOrder(request.orderBy));
     const limitApplied = request.limit !== undefined && pushdown.residual.length === 0 && orderSatisfied;
     const rowLimit = limitApplied ? request.limit : undefined;
     const needed = new Set(request.columns.map((c) => c.toLowerCase()));
     const expandColumns = this.def.columns.filter((c) => c.expand && needed.has(c.name.toLowerCase()));
-    const estimate = estimateRequests(pushdown, accounts.length, rowLimit);
+    const estimate = estimateRequests(pushdown, accounts.length, rowLimit, this.def);
     const plan: StripeScanPlan = new StripeScanPlan(this, pushdown, orderSatisfied, limitApplied, rowLimit, expandColumns, estimate,
       () => this.describePlan(plan, accounts));
     return plan;
@@ -85,11 +94,23 @@ export class StripeTable implements Table {
     if (remaining <= 0) return;
     const accounts = own.pushdown.accounts ?? [undefined];
     for (const account of accounts) {
-      for await (const object of this.fetch(own, account, remaining, ctx)) {
+      for await (const { object, source } of this.fetch(own, account, remaining, ctx)) {
         const complete = await this.completeExpandedLists(own, object, account, ctx);
-        yield mapRow(this.columns, complete, account ?? this.options.accountId);
+        yield mapRow(this.columns, complete, account ?? this.options.accountId, source);
         if (--remaining <= 0) return;
       }
+    }
+  }
+
+  /** Stripe refuses the request without these; say so before sending anything. */
+  private checkRequired(pushdown: Pushdown): void {
+    if (pushdown.ids) return;
+    const given = new Set(pushdown.pushed.filter((p) => p.op === '=' || p.op === 'IN').map((p) => p.column.toLowerCase()));
+    const missing = this.def.filters.filter((f) => f.required && !given.has(f.column.toLowerCase())).map((f) => f.column);
+    if (missing.length > 0) throw new MissingFilterError(this.name, [...new Set(missing)], 'Stripe cannot list them without it');
+    if (!this.def.paths.list && !this.def.singleton) {
+      if (!this.def.paths.retrieve) throw new Error(`${this.name} cannot be read: Stripe only creates them`);
+      throw new MissingFilterError(this.name, [this.keyColumnName()], 'Stripe has no list of them, only a read by id');
     }
   }
 
@@ -101,7 +122,7 @@ export class StripeTable implements Table {
     for (const call of calls) {
       const created = await this.transport.request<StripeObject>({
         method: 'POST',
-        path: create,
+        path: withParent(create, call.parentId),
         params: call.params,
         ...(call.accountId !== undefined ? { accountId: call.accountId } : {}),
         idempotencyKey: crypto.randomUUID(),
@@ -124,8 +145,60 @@ export class StripeTable implements Table {
     throw new Error(`${this.name}.scan() was given a plan made by another table`);
   }
 
-  private fetch(plan: StripeScanPlan, account: string | undefined, rowLimit: number, ctx: ExecContext): AsyncIterable<StripeObject> {
-    return plan.pushdown.ids ? this.retrieveEach(plan, plan.pushdown.ids, account, rowLimit, ctx) : this.list(plan, account, rowLimit, ctx);
+  private async *fetch(plan: StripeScanPlan, account: string | undefined, rowLimit: number, ctx: ExecContext): AsyncIterable<Fetched> {
+    if (plan.pushdown.ids) {
+      for await (const object of this.retrieveEach(plan, plan.pushdown.ids, account, rowLimit, ctx)) yield { object, source: {} };
+      return;
+    }
+    let remaining = rowLimit;
+    for await (const parentId of this.parentIds(plan, account, ctx)) {
+      const rows = this.def.singleton ? this.readSingleton(parentId, account, ctx) : this.list(plan, parentId, account, remaining, ctx);
+      for await (const fetched of rows) {
+        yield fetched;
+        if (--remaining <= 0) return;
+      }
+    }
+  }
+
+  /**
+   * The parents to read children of: those the query names, else every parent (listed first,
+   * a page at a time), else — a table with no parent — one pass with none.
+   */
+  private async *parentIds(plan: StripeScanPlan, account: string | undefined, ctx: ExecContext): AsyncIterable<string | undefined> {
+    const parent = this.def.parent;
+    if (!parent) {
+      yield undefined;
+      return;
+    }
+    if (plan.pushdown.parents) {
+      yield* plan.pushdown.parents;
+      return;
+    }
+    const pages = this.transport.listPages(parent.listPath!, { ...parent.listParams, limit: MAX_PAGE_SIZE }, {
+      ...(account !== undefined ? { accountId: account } : {}),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    for await (const page of pages) {
+      for (const object of page.data) if (typeof object.id === 'string') yield object.id;
+    }
+  }
+
+  /** A singleton read (GET /v1/balance): the object, or the elements of its `rows` array. */
+  private async *readSingleton(parentId: string | undefined, account: string | undefined, ctx: ExecContext): AsyncIterable<Fetched> {
+    const singleton = this.def.singleton!;
+    const object = await this.transport.request<StripeObject>({
+      method: 'GET',
+      path: withParent(singleton.path, parentId),
+      ...(account !== undefined ? { accountId: account } : {}),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    const source: RowSource = parentId !== undefined ? { parentId } : {};
+    if (!singleton.rows) {
+      yield { object, source };
+      return;
+    }
+    const rows = readPath(object, singleton.rows);
+    if (Array.isArray(rows)) for (const row of rows) yield { object: row as StripeObject, source };
   }
 
   /**
@@ -169,32 +242,43 @@ export class StripeTable implements Table {
     }
   }
 
-  private async *list(plan: StripeScanPlan, account: string | undefined, rowLimit: number, ctx: ExecContext): AsyncIterable<StripeObject> {
+  private async *list(plan: StripeScanPlan, parentId: string | undefined, account: string | undefined, rowLimit: number, ctx: ExecContext): AsyncIterable<Fetched> {
     const path = this.def.paths.list;
     if (!path) throw new Error(`${this.name} cannot be listed; filter it by ${this.keyColumnName()} instead`);
     let remaining = rowLimit;
     for (const filters of plan.pushdown.lists) {
-      const pages = this.transport.listPages(path, this.listParams(plan, filters, remaining), {
+      const params = this.listParams(plan, filters, remaining, parentId);
+      const source: RowSource = { params, ...(parentId !== undefined ? { parentId } : {}) };
+      const pages = this.transport.listPages(this.listPath(parentId), params, {
         ...(account !== undefined ? { accountId: account } : {}),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       for await (const page of pages) {
         for (const object of page.data) {
-          yield object;
+          yield { object, source };
           remaining--;
         }
       }
     }
   }
 
-  private listParams(plan: StripeScanPlan, filters: StripeParams, rowLimit: number): StripeParams {
+  /** The list path, with the parent id in it when the parent sits in the path. */
+  private listPath(parentId: string | undefined): string {
+    const path = this.def.paths.list!;
+    return this.def.parent?.in === 'path' ? withParent(path, parentId) : path;
+  }
+
+  private listParams(plan: StripeScanPlan, filters: StripeParams, rowLimit: number, parentId?: string): StripeParams {
     const params: StripeParams = { ...filters, limit: Math.max(1, Math.min(rowLimit, MAX_PAGE_SIZE)) };
-    if (plan.expandColumns.length > 0) params.expand = plan.expandColumns.map((c) => c.expand!.list);
+    if (this.def.parent?.in === 'query' && parentId !== undefined) params[this.def.parent.param] = parentId;
+    const expand = plan.expandColumns.filter((c) => !c.expand!.included).map((c) => c.expand!.list);
+    if (expand.length > 0) params.expand = expand;
     return params;
   }
 
   private retrieveParams(plan: StripeScanPlan): StripeParams | undefined {
-    return plan.expandColumns.length > 0 ? { expand: plan.expandColumns.map((c) => c.expand!.retrieve) } : undefined;
+    const expand = plan.expandColumns.filter((c) => !c.expand!.included).map((c) => c.expand!.retrieve);
+    return expand.length > 0 ? { expand } : undefined;
   }
 
   private retrievePath(id: string): string {
@@ -212,9 +296,10 @@ export class StripeTable implements Table {
       if (!morePath || !embedded?.has_more || !Array.isArray(embedded.data) || typeof result.id !== 'string') continue;
       const data = [...embedded.data];
       const lastId = data[data.length - 1]?.id;
+      const [morePathOnly, moreQuery] = morePath.replace('{id}', encodeURIComponent(result.id)).split('?') as [string, string | undefined];
       const pages = this.transport.listPages(
-        morePath.replace('{id}', encodeURIComponent(result.id)),
-        { limit: MAX_PAGE_SIZE, ...(lastId !== undefined ? { starting_after: lastId } : {}) },
+        morePathOnly,
+        { ...Object.fromEntries(new URLSearchParams(moreQuery ?? '')), limit: MAX_PAGE_SIZE, ...(lastId !== undefined ? { starting_after: lastId } : {}) },
         { ...(account !== undefined ? { accountId: account } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) },
       );
       for await (const page of pages) data.push(...page.data);
@@ -233,9 +318,24 @@ export class StripeTable implements Table {
       const query = params ? `?${encodeParams(params)}` : '';
       for (const id of plan.pushdown.ids) lines.push(`${head} GET ${this.retrievePath(id)}${query}`);
     } else {
-      for (const filters of plan.pushdown.lists) {
-        const query = encodeParams(this.listParams(plan, filters, plan.rowLimit ?? Infinity));
-        lines.push(`${head} GET ${this.def.paths.list ?? '(not listable)'}?${query}`);
+      const parent = this.def.parent;
+      const parents: (string | undefined)[] = plan.pushdown.parents ?? [parent ? `{${parent.column}}` : undefined];
+      if (parent && !plan.pushdown.parents) {
+        lines.push(`${head} no ${parent.column} given: GET ${parent.listPath}?${encodeParams({ ...parent.listParams, limit: MAX_PAGE_SIZE })} for every ${parent.table} id, then for each one:`);
+      }
+      for (const parentId of parents) {
+        // A placeholder for "each parent" is shown as is, not percent-encoded.
+        const shown = (path: string) => (plan.pushdown.parents ? withParent(path, parentId) : path.replace('{parent}', parentId ?? '{parent}'));
+        if (this.def.singleton) {
+          lines.push(`${head} GET ${shown(this.def.singleton.path)}${this.def.singleton.rows ? ` (one row per ${this.def.singleton.rows} entry)` : ''}`);
+          continue;
+        }
+        for (const filters of plan.pushdown.lists) {
+          const encoded = encodeParams(this.listParams(plan, filters, plan.rowLimit ?? Infinity, parentId));
+          const query = plan.pushdown.parents || !parentId ? encoded : encoded.replace(encodeURIComponent(parentId), parentId);
+          const listPath = this.def.paths.list;
+          lines.push(`${head} GET ${listPath ? (this.def.parent?.in === 'path' ? shown(listPath) : listPath) : '(not listable)'}?${query}`);
+        }
       }
     }
     if (plan.pushed.length > 0) lines.push(`pushed: ${predicateText(plan.pushed)}`);
@@ -255,11 +355,20 @@ function predicateText(predicates: Predicate[]): string {
   return predicates.map((p) => p.text).join(' AND ');
 }
 
-function estimateRequests(pushdown: Pushdown, accountCount: number, rowLimit: number | undefined): number | undefined {
+function estimateRequests(pushdown: Pushdown, accountCount: number, rowLimit: number | undefined, def: TableDef): number | undefined {
   if (pushdown.empty) return 0;
   if (pushdown.ids) return pushdown.ids.length * accountCount;
+  if (def.parent && !pushdown.parents) return undefined;
+  const parentCount = pushdown.parents?.length ?? 1;
+  if (def.singleton) return parentCount * accountCount;
+  if (pushdown.parents) return rowLimit === undefined ? undefined : parentCount * accountCount * pushdown.lists.length * Math.max(1, Math.ceil(rowLimit / MAX_PAGE_SIZE));
   if (rowLimit !== undefined) return rowLimit === 0 ? 0 : accountCount * pushdown.lists.length * Math.ceil(rowLimit / MAX_PAGE_SIZE);
   return undefined;
+}
+
+/** `{parent}` in a path replaced by the (encoded) parent id. */
+function withParent(path: string, parentId: string | undefined): string {
+  return parentId === undefined ? path : path.replace('{parent}', encodeURIComponent(parentId));
 }
 
 /** StripeApiError carries `status`; duck-typed so any transport error of that shape works. */

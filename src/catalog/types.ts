@@ -13,8 +13,13 @@ import type { StripeList, StripeParams, StripeRequest } from '../stripe/types.js
  * - time: Unix seconds in Stripe, a Date in SQL
  * - account: not a field at all; the connected account the row was read from or written to
  *   (the Stripe-Account header)
+ * - decimal: a decimal string in Stripe (`format: decimal`), a number in SQL
+ * - parent: the id of the parent object the row was listed under (`InvoiceId` on invoice lines);
+ *   read from `field` when the object carries it, else the id the request named
+ * - param: not a field; echoes the value sent for list parameter `param` (a required input such
+ *   as the customer of a meter event summary)
  */
-export type ColumnEncoding = 'scalar' | 'json' | 'id' | 'time' | 'account';
+export type ColumnEncoding = 'scalar' | 'json' | 'id' | 'time' | 'account' | 'decimal' | 'parent' | 'param';
 
 export interface ColumnDef extends Column {
   /** Stripe dot path, e.g. `customer_details.email`. Absent for the account pseudo-column. */
@@ -22,6 +27,10 @@ export interface ColumnDef extends Column {
   encoding: ColumnEncoding;
   /** Bracket path of the create parameter (`after_expiration[recovery][enabled]`); absent = not settable on create. */
   createParam?: string;
+  /** Bracket path of the update parameter; absent = not settable by an update. */
+  updateParam?: string;
+  /** For encoding `param`: the list parameter whose value the column shows. */
+  param?: string;
   /** For writable json columns: the JSON shape the value must have. */
   jsonShape?: 'array' | 'object';
   /**
@@ -29,7 +38,14 @@ export interface ColumnDef extends Column {
    * the column. `retrieve` is also where the embedded list sits in the object; when that list
    * has more pages, they are read from `morePath` (`{id}` = the object's id).
    */
-  expand?: { list: string; retrieve: string; morePath?: string };
+  expand?: {
+    list: string;
+    retrieve: string;
+    /** `{id}` = the object's id; may carry a query (`/v1/subscription_items?subscription={id}`). */
+    morePath?: string;
+    /** Stripe sends the first page unasked (invoice `lines`): no `expand[]`, only the later pages are read. */
+    included?: boolean;
+  };
 }
 
 /**
@@ -39,15 +55,59 @@ export interface ColumnDef extends Column {
  * - range: `column <,<=,>,>=,= t` (Datetime) → `param[gt|gte|lt|lte]=unix seconds`
  * - retrieve: `column = v` / `IN (…)` → GET the retrieve path, one request per value
  * - account: `column = v` / `IN (…)` → the Stripe-Account header
+ * - boolean: `column = true|false` → `param=true|false`; `column <> b` → `param=!b` (a boolean
+ *   field that is NULL matches neither, in SQL and in Stripe)
+ * - parent: `column = v` / `IN (…)` → the parent id in the list path (or its query parameter),
+ *   one list per parent
+ * Ranges also work on Integer columns (`amount[gte]=100`).
  */
 export interface FilterCapability {
   column: string;
   ops: PredicateOp[];
   /** Bracket path of the list parameter (`customer_details[email]`); unused for retrieve/account. */
   param: string;
-  kind: 'equals' | 'range' | 'retrieve' | 'account';
+  kind: 'equals' | 'range' | 'retrieve' | 'account' | 'boolean' | 'parent';
   /** When the parameter is an enum, a value outside it can match nothing (Stripe would reject it). */
   enum?: string[];
+  /** Stripe refuses the list without this parameter: the query must give `column =` or `IN`. */
+  required?: boolean;
+  /** Stripe reads this character in a value as a wildcard (events `type=charge.*`): such a value stays residual. */
+  wildcard?: string;
+}
+
+/**
+ * A child table's parent: the object whose id the list path (or a required query parameter)
+ * names. When the query gives no parent id, the parents are listed first and each one's children
+ * read in turn — possible only when `listPath` is known.
+ */
+export interface ParentDef {
+  /** The child table's column holding the parent id (`InvoiceId`). */
+  column: string;
+  /** `path`: `{parent}` in `paths.list`; `query`: the list parameter `param`. */
+  in: 'path' | 'query';
+  param: string;
+  /** The parent table, when the parent is itself listable. */
+  table?: string;
+  listPath?: string;
+  /** Parameters the parent list needs so that no parent is hidden (`status=all`). */
+  listParams?: Record<string, string>;
+}
+
+/** A list parameter sent unless the query pushed the parameter itself (Stripe's default would hide rows). */
+export interface DefaultParam {
+  param: string;
+  value: string;
+  /** Why: the default the spec describes. */
+  reason: string;
+}
+
+/**
+ * A read of one object per account (GET /v1/balance), not a list. `rows` names an array field
+ * whose elements are the rows (AvailableBalance: `available`); otherwise the object is the row.
+ */
+export interface SingletonDef {
+  path: string;
+  rows?: string;
 }
 
 /** A problem a validate hook found in one row of an INSERT. */
@@ -69,11 +129,16 @@ export interface TableDef {
   description: string;
   /** Stripe object type, e.g. `checkout.session`. */
   resource: string;
-  /** `{id}` stands for the object's id. */
-  paths: { list?: string; retrieve?: string; create?: string; update?: string; delete?: string };
+  /** Views are read-only (no create path is offered to INSERT). Default 'table'. */
+  kind?: 'table' | 'view';
+  /** `{id}` stands for the object's id, `{parent}` for the parent's id (see `parent`). */
+  paths: { list?: string; retrieve?: string; create?: string; update?: string; delete?: string; search?: string };
   columns: ColumnDef[];
   filters: FilterCapability[];
   insert?: InsertDef;
+  parent?: ParentDef;
+  defaultParams?: DefaultParam[];
+  singleton?: SingletonDef;
 }
 
 export interface ListPagesOptions {
