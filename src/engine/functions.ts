@@ -1,16 +1,32 @@
 // The function registry: scalar functions (evaluated per row) and aggregates (folded over all
 // rows). Names are upper case, as the parser delivers them. Scalar functions return NULL for
-// NULL input rather than throwing, so a bad row never aborts a scan.
+// NULL input (CONCAT, COALESCE, ISNULL, ISNUMERIC excepted, as in SQL) and for arguments they
+// cannot use (a negative length, an unknown date part, SQRT(-1)) rather than throwing, so a
+// bad row never aborts a scan. The binder checks arity (minArgs/maxArgs) and reports unknown
+// names, both as SqlError at the call. The scalars live in functions/, one file per family.
 
 import type { DataType, SqlValue } from './table.js';
-import { compareValues, isIntegralType, isNumericType, sqlEquals, toNumber, valueToText } from './values.js';
+import { compareValues, isIntegralType, toNumber } from './values.js';
+import { dateFunctions } from './functions/date.js';
+import { jsonFunctions } from './functions/json.js';
+import { mathFunctions } from './functions/math.js';
+import { textFunctions } from './functions/text.js';
+import { typeFunctions } from './functions/types.js';
 
 export interface ScalarFunction {
   name: string;
   minArgs: number;
   maxArgs: number;
+  /** The result type from the argument types; null when only the values can tell (JSON_EXTRACT). */
   returnType(argTypes: (DataType | null)[]): DataType | null;
   call(args: SqlValue[]): SqlValue;
+  /**
+   * Argument positions that take a keyword rather than a value — the date part of DATEADD,
+   * DATEDIFF, DATEPART, DATE_TRUNC. SQL Server writes it bare (`DATEADD(day, 1, Created)`);
+   * a binder that honours this binds an unqualified column reference at these positions as
+   * the string constant of its name ('day'). A string literal ('day') works either way.
+   */
+  keywordArgs?: readonly number[];
 }
 
 export interface Accumulator {
@@ -26,70 +42,7 @@ export interface AggregateFunction {
   create(): Accumulator;
 }
 
-function textFunction(name: string, fn: (text: string) => SqlValue, type: DataType): ScalarFunction {
-  return {
-    name,
-    minArgs: 1,
-    maxArgs: 1,
-    returnType: () => type,
-    call: ([value]) => {
-      const text = valueToText(value ?? null);
-      return text === null ? null : fn(text);
-    },
-  };
-}
-
-/** Rounds half away from zero, as SQL does (Math.round rounds -2.5 to -2). */
-function roundHalfAway(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  const scaled = Math.abs(value) * factor;
-  const rounded = Math.round(scaled + Number.EPSILON * scaled) / factor;
-  return Math.sign(value) * rounded;
-}
-
-const scalarList: ScalarFunction[] = [
-  textFunction('UPPER', (t) => t.toUpperCase(), 'String'),
-  textFunction('LOWER', (t) => t.toLowerCase(), 'String'),
-  textFunction('LENGTH', (t) => t.length, 'Integer'),
-  textFunction('LEN', (t) => t.length, 'Integer'),
-  textFunction('TRIM', (t) => t.trim(), 'String'),
-  {
-    name: 'COALESCE',
-    minArgs: 1,
-    maxArgs: Infinity,
-    returnType: (types) => types.find((t) => t !== null) ?? null,
-    call: (args) => args.find((v) => v !== null) ?? null,
-  },
-  {
-    name: 'NULLIF',
-    minArgs: 2,
-    maxArgs: 2,
-    returnType: ([t]) => t ?? null,
-    call: ([a, b]) => (sqlEquals(a ?? null, b ?? null) === true ? null : (a ?? null)),
-  },
-  {
-    name: 'ABS',
-    minArgs: 1,
-    maxArgs: 1,
-    returnType: ([t]) => (isNumericType(t ?? null) ? t! : 'Double'),
-    call: ([value]) => {
-      const n = toNumber(value ?? null);
-      return n === null ? null : Math.abs(n);
-    },
-  },
-  {
-    name: 'ROUND',
-    minArgs: 1,
-    maxArgs: 2,
-    returnType: ([t]) => (isNumericType(t ?? null) ? t! : 'Double'),
-    call: ([value, digits]) => {
-      const n = toNumber(value ?? null);
-      const d = digits === undefined ? 0 : toNumber(digits);
-      if (n === null || d === null) return null;
-      return roundHalfAway(n, Math.trunc(d));
-    },
-  },
-];
+const scalarList: ScalarFunction[] = [...textFunctions, ...mathFunctions, ...dateFunctions, ...jsonFunctions, ...typeFunctions];
 
 const scalars = new Map(scalarList.map((f) => [f.name, f]));
 

@@ -1,0 +1,107 @@
+// Numeric functions. Strings are parsed as numbers (NULL when they are not), NULL in → NULL
+// out, and a result that is not a finite number (SQRT(-1), POWER(0, -1), overflow) is NULL
+// rather than an error — the engine's rule for division by zero. Integer arguments keep an
+// integer type where SQL Server keeps one (ABS, ROUND, FLOOR, CEILING, SIGN, MOD).
+
+import type { ScalarFunction } from '../functions.js';
+import type { DataType } from '../table.js';
+import { isIntegralType, isNumericType, toNumber } from '../values.js';
+
+/** The argument's numeric type, or Double when it is not numeric (a string parsed at run time). */
+function sameNumericType(types: (DataType | null)[]): DataType {
+  const t = types[0] ?? null;
+  return isNumericType(t) ? t! : 'Double';
+}
+
+function finite(n: number): number | null {
+  // `+ 0` turns -0 into 0: SQL has no negative zero.
+  return Number.isFinite(n) ? n + 0 : null;
+}
+
+function numeric1(name: string, fn: (n: number) => number, returnType: (types: (DataType | null)[]) => DataType): ScalarFunction {
+  return {
+    name,
+    minArgs: 1,
+    maxArgs: 1,
+    returnType,
+    call: ([value]) => {
+      const n = toNumber(value ?? null);
+      return n === null ? null : finite(fn(n));
+    },
+  };
+}
+
+function numeric0(name: string, value: number): ScalarFunction {
+  return { name, minArgs: 0, maxArgs: 0, returnType: () => 'Double', call: () => value };
+}
+
+/**
+ * Rounds half away from zero at `digits` decimals (negative: to tens, hundreds…), on the
+ * decimal text of the number so that 2.675 rounds to 2.68 as a person (and SQL's NUMERIC) expects.
+ */
+export function roundHalfAway(value: number, digits: number): number {
+  if (!Number.isFinite(value)) return value;
+  const magnitude = Math.abs(value);
+  const text = String(magnitude);
+  let rounded: number;
+  if (!text.includes('e')) {
+    const shifted = Number(`${text}e${digits}`);
+    // Past 2^53 a double has no fraction left to round (and its text would need an exponent).
+    if (!Number.isFinite(shifted) || shifted >= 2 ** 53) return value;
+    rounded = Number(`${Math.round(shifted)}e${-digits}`);
+  } else {
+    // Exponent notation (below 1e-6 or above 1e21): scale arithmetically.
+    const factor = 10 ** digits;
+    if (!Number.isFinite(factor)) return value;
+    rounded = factor === 0 ? 0 : Math.round(magnitude * factor) / factor;
+  }
+  return Math.sign(value) * rounded + 0;
+}
+
+const double = (): DataType => 'Double';
+
+export const mathFunctions: ScalarFunction[] = [
+  numeric1('ABS', Math.abs, sameNumericType),
+  numeric1('FLOOR', Math.floor, sameNumericType),
+  numeric1('CEILING', Math.ceil, sameNumericType),
+  numeric1('CEIL', Math.ceil, sameNumericType),
+  numeric1('SIGN', Math.sign, sameNumericType),
+  numeric1('SQRT', Math.sqrt, double),
+  numeric1('EXP', Math.exp, double),
+  numeric1('LN', (n) => (n > 0 ? Math.log(n) : NaN), double),
+  numeric1('LOG10', (n) => (n > 0 ? Math.log10(n) : NaN), double),
+  numeric0('PI', Math.PI),
+  {
+    name: 'ROUND',
+    minArgs: 1,
+    maxArgs: 2,
+    returnType: sameNumericType,
+    call: ([value, digitsArg]) => {
+      const n = toNumber(value ?? null);
+      const digits = digitsArg === undefined ? 0 : toNumber(digitsArg);
+      if (n === null || digits === null) return null;
+      return finite(roundHalfAway(n, Math.trunc(digits)));
+    },
+  },
+  {
+    name: 'POWER',
+    minArgs: 2,
+    maxArgs: 2,
+    returnType: double,
+    call: ([base, exponent]) => {
+      const [b, e] = [toNumber(base ?? null), toNumber(exponent ?? null)];
+      return b === null || e === null ? null : finite(b ** e);
+    },
+  },
+  {
+    // MOD(a, b) is a % b: the sign follows a; b = 0 gives NULL.
+    name: 'MOD',
+    minArgs: 2,
+    maxArgs: 2,
+    returnType: ([a, b]) => (isIntegralType(a ?? null) && isIntegralType(b ?? null) ? (a === 'Long' || b === 'Long' ? 'Long' : 'Integer') : 'Double'),
+    call: ([a, b]) => {
+      const [x, y] = [toNumber(a ?? null), toNumber(b ?? null)];
+      return x === null || y === null || y === 0 ? null : finite(x % y);
+    },
+  },
+];
