@@ -21,6 +21,11 @@ export function declareExpandable(objectType: string, fields: Record<string, Exp
   rules.set(objectType, { ...(rules.get(objectType) ?? {}), ...fields });
 }
 
+/** Declares only the fields nobody declared yet: hand-written rules win over generated ones. */
+export function declareExpandableDefaults(objectType: string, fields: Record<string, ExpandRule>): void {
+  rules.set(objectType, { ...fields, ...(rules.get(objectType) ?? {}) });
+}
+
 export const LIST_TYPE = 'list';
 
 /** Checks every path before anything is fetched, as Stripe rejects the request up front. */

@@ -3,8 +3,8 @@ import type { FaultSpec } from './faults.js';
 import { CONNECTED_ACCOUNT } from './seed.js';
 import { PLATFORM_ACCOUNT } from './store.js';
 
-// A local Stripe API (2024-04-10) for tests, benchmarks and `--demo`: checkout sessions,
-// products, prices and customers, with Stripe's list, error and idempotency behaviour.
+// A local Stripe API (2024-04-10) for tests, benchmarks and `--demo`: every resource of the
+// spec, with Stripe's list, search, error and idempotency behaviour.
 
 export type { EmulatorOptions, LoggedRequest } from './server.js';
 export type { FaultSpec } from './faults.js';

@@ -1,3 +1,4 @@
+import { genericRoutes } from './generic/routes.js';
 import { checkoutSessionRoutes } from './resources/checkout-sessions.js';
 import { customerRoutes } from './resources/customers.js';
 import { priceRoutes } from './resources/prices.js';
@@ -54,5 +55,6 @@ function safeDecode(text: string): string {
 }
 
 export function defaultRouter(): Router {
-  return new Router([...checkoutSessionRoutes, ...customerRoutes, ...productRoutes, ...priceRoutes]);
+  // Hand-written resources first: they are more faithful than the generated ones.
+  return new Router([...checkoutSessionRoutes, ...customerRoutes, ...productRoutes, ...priceRoutes, ...genericRoutes()]);
 }

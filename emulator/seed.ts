@@ -4,7 +4,9 @@ import { buildCheckoutSession, buildLineItem, zeroTotals, type CheckoutMode } fr
 import { buildCustomer } from './resources/customers.js';
 import { buildPrice } from './resources/prices.js';
 import { buildProduct } from './resources/products.js';
-import { PLATFORM_ACCOUNT, type Store, type StripeObject } from './store.js';
+import { seedGeneric } from './seed-generic.js';
+import { MoneySeeder } from './seed-payments.js';
+import { PLATFORM_ACCOUNT, Store, type StripeObject } from './store.js';
 
 // Deterministic demo data: the same objects, ids and times on every start. Times fall in
 // 2024-01-01 .. 2024-06-30 (UTC); some objects share a created second on purpose, so list
@@ -73,11 +75,27 @@ interface Seeded {
   productNames: Map<string, string>;
 }
 
+// Seeding is deterministic, so it runs once per process; each emulator copies the result.
+let seeded: Store | null = null;
+
 export function seedStore(store: Store): void {
+  if (!seeded) {
+    seeded = new Store();
+    buildSeed(seeded);
+  }
+  store.copyFrom(seeded);
+}
+
+/** Builds the demo data from scratch (what seedStore copies). */
+export function buildSeed(store: Store): void {
   const prng = new Prng(SEED);
   seedAccount(store, PLATFORM_ACCOUNT, prng, { customers: 36, products: CATALOG.map((entry) => entry.name), sessions: 340, paymentLinks: 4 });
   store.addAccount(CONNECTED_ACCOUNT);
   seedAccount(store, CONNECTED_ACCOUNT, prng, { customers: 5, products: ['Pro Plan', 'T-shirt', 'Coffee Mug', 'Sticker Pack'], sessions: 14, paymentLinks: 1 });
+  // Added later, each with its own generator so the objects above keep their ids.
+  new MoneySeeder(store, PLATFORM_ACCOUNT, new Prng(SEED + 1)).seed();
+  new MoneySeeder(store, CONNECTED_ACCOUNT, new Prng(SEED + 2)).seed();
+  seedGeneric(store, PLATFORM_ACCOUNT, new Prng(SEED + 3), CONNECTED_ACCOUNT);
 }
 
 function timeBetween(prng: Prng, from: number, to: number): number {

@@ -96,6 +96,20 @@ export class Store {
     return this.data(account).sorted(type);
   }
 
+  /**
+   * Takes over another store's accounts and objects. The objects themselves are shared, not
+   * copied: handlers never change a stored object in place (they store a changed copy).
+   */
+  copyFrom(other: Store): void {
+    for (const [id, source] of other.accounts) {
+      this.addAccount(id);
+      const target = this.data(id);
+      for (const [type, table] of source.byType) target.byType.set(type, new Map(table));
+      for (const [type, gone] of source.deleted) target.deleted.set(type, new Set(gone));
+      for (const [key, objects] of source.children) target.children.set(key, objects);
+    }
+  }
+
   children(account: string, ownerId: string, relation: string): StripeObject[] {
     return this.data(account).children.get(`${ownerId}/${relation}`) ?? [];
   }

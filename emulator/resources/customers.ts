@@ -1,5 +1,6 @@
 import type { HandlerContext } from '../context.js';
 import { checkExpandPaths, declareExpandable, render } from '../expand.js';
+import { childList } from '../generic/routes.js';
 import {
   deleteRoute,
   expandList,
@@ -131,18 +132,26 @@ declareExpandable('customer', {
   default_source: { kind: 'foreign' },
   invoice_credit_balance: { kind: 'include', type: 'map', build: () => ({}) },
   invoice_settings: { kind: 'embedded', type: 'invoice_settings' },
-  sources: { kind: 'include', type: 'list:source', build: (_ctx, c) => emptyList(`/v1/customers/${c.id}/sources`) },
+  sources: {
+    kind: 'include',
+    type: 'list:source',
+    build: (ctx, c) => childList(ctx, 'customer', c, 'bank_account') ?? emptyList(`/v1/customers/${c.id}/sources`),
+  },
   subscriptions: {
     kind: 'include',
     type: 'list:subscription',
-    build: (_ctx, c) => emptyList(`/v1/customers/${c.id}/subscriptions`),
+    build: (ctx, c) => childList(ctx, 'customer', c, 'subscription') ?? emptyList(`/v1/customers/${c.id}/subscriptions`),
   },
   tax: {
     kind: 'include',
     type: 'customer_tax',
     build: () => ({ automatic_tax: 'unrecognized_location', ip_address: null, location: null }),
   },
-  tax_ids: { kind: 'include', type: 'list:tax_id', build: (_ctx, c) => emptyList(`/v1/customers/${c.id}/tax_ids`) },
+  tax_ids: {
+    kind: 'include',
+    type: 'list:tax_id',
+    build: (ctx, c) => childList(ctx, 'customer', c, 'tax_id') ?? emptyList(`/v1/customers/${c.id}/tax_ids`),
+  },
   test_clock: { kind: 'foreign' },
 });
 
