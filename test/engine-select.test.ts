@@ -45,7 +45,7 @@ test('result types are inferred from literals, arithmetic and operators', () => 
   const p = planQuery("SELECT 1, 2.5, 'x', TRUE, Score * 2, AmountTotal / 2, 'a' || AmountTotal, NULL FROM Sessions", catalog());
   assert.deepEqual(
     p.columns.map((c) => c.type),
-    ['Integer', 'Double', 'String', 'Boolean', 'Double', 'Integer', 'String', 'String'],
+    ['Integer', 'Decimal', 'String', 'Boolean', 'Double', 'Integer', 'String', 'String'],
   );
 });
 

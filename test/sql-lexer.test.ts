@@ -184,3 +184,8 @@ test('a long input lexes quickly', () => {
   assert.equal(tokens.length, 20000 * 5 + 19999 + 4);
   assert.ok(elapsed < 1000, `took ${elapsed} ms`);
 });
+
+test('#name is one identifier (a temporary table); a lone # is still an error', () => {
+  assert.deepEqual(brief('#t #Temp_1'), ['identifier:#t@1:1', 'identifier:#Temp_1@1:4', 'end:@1:11']);
+  assert.throws(() => brief('# x'), /Unexpected character/);
+});

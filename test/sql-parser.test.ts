@@ -201,9 +201,9 @@ test('all clauses together over several lines, with comments', () => {
 test('literals: strings, numbers, booleans, NULL', () => {
   assert.deepEqual(expr("'it''s'"), lit("it's"));
   assert.deepEqual(expr('12'), lit(12));
-  assert.deepEqual(expr('12.5'), lit(12.5));
-  assert.deepEqual(expr('.5'), lit(0.5));
-  assert.deepEqual(expr('1e3'), lit(1000));
+  assert.deepEqual(expr('12.5'), { ...lit(12.5), isDecimal: true });
+  assert.deepEqual(expr('.5'), { ...lit(0.5), isDecimal: true });
+  assert.deepEqual(expr('1e3'), { ...lit(1000), isDecimal: true });
   assert.deepEqual(expr('TRUE'), lit(true));
   assert.deepEqual(expr('false'), lit(false));
   assert.deepEqual(expr('Null'), lit(null));
@@ -212,7 +212,7 @@ test('literals: strings, numbers, booleans, NULL', () => {
 test('a unary minus on a number literal folds into a negative literal at the minus', () => {
   const item = select('SELECT  -5').columns[0] as { expr: ExprNode };
   assert.deepEqual(item.expr, { kind: 'literal', value: -5, pos: { offset: 8, line: 1, column: 9 } });
-  assert.deepEqual(expr('- 2.5'), lit(-2.5));
+  assert.deepEqual(expr('- 2.5'), { ...lit(-2.5), isDecimal: true });
   assert.deepEqual(expr('-a'), { kind: 'unary', op: '-', operand: col('a') });
   assert.deepEqual(expr('+a'), { kind: 'unary', op: '+', operand: col('a') });
   assert.deepEqual(expr('+3'), { kind: 'unary', op: '+', operand: lit(3) });
@@ -368,7 +368,7 @@ test('parseScript splits on ; skipping empty statements, and numbers ? per state
 test('parse accepts a trailing ; but not a second statement', () => {
   assert.equal(parse('SELECT 1;').kind, 'select');
   const error = parseError('x');
-  assert.equal(error.reason, "Expected SELECT or INSERT but found 'x'");
+  assert.equal(error.reason, "Expected SELECT, WITH, INSERT, CREATE, DROP or EXPLAIN but found 'x'");
   assert.throws(() => parse('SELECT 1; SELECT 2'), (e: unknown) => {
     assert.ok(e instanceof SqlError);
     assert.equal(e.reason, "Expected end of input but found 'SELECT'");
@@ -385,8 +385,8 @@ const syntaxErrors: [sql: string, reason: string, line: number, column: number][
   ['SELECT (a + b', "Expected ')' to close '(' at line 1, column 8 but found end of input", 1, 14],
   ['SELECT *\nFROM t\nWHERE a IN (1, 2', "Expected ',' or ')' to close '(' at line 3, column 12 but found end of input", 3, 17],
   ['SELECT count(a b) FROM t', "Expected ',' or ')' to close '(' at line 1, column 13 but found 'b'", 1, 16],
-  ['', 'Expected SELECT or INSERT but found end of input', 1, 1],
-  ['SELCT * FROM t', "Expected SELECT or INSERT but found 'SELCT'", 1, 1],
+  ['', 'Expected SELECT, WITH, INSERT, CREATE, DROP or EXPLAIN but found end of input', 1, 1],
+  ['SELCT * FROM t', "Expected SELECT, WITH, INSERT, CREATE, DROP or EXPLAIN but found 'SELCT'", 1, 1],
   ['SELECT FROM t', "Expected an expression but found 'FROM'", 1, 8],
   ['SELECT a,\n  FROM t', "Expected an expression but found 'FROM'", 2, 3],
   [
@@ -401,8 +401,8 @@ const syntaxErrors: [sql: string, reason: string, line: number, column: number][
     1,
     15,
   ],
-  ['SELECT * FROM t x y', "Expected WHERE, ORDER BY, LIMIT or end of statement but found 'y'", 1, 19],
-  ['SELECT *\n  FROM t\n WHERE a = 1 b', "Expected ORDER BY, LIMIT or end of statement but found 'b'", 3, 14],
+  ['SELECT * FROM t x y', "Expected WHERE, GROUP BY, ORDER BY, LIMIT or end of statement but found 'y'", 1, 19],
+  ['SELECT *\n  FROM t\n WHERE a = 1 b', "Expected GROUP BY, ORDER BY, LIMIT or end of statement but found 'b'", 3, 14],
   ['SELECT * FROM t ORDER a', "Expected BY but found 'a'", 1, 23],
   ['SELECT * FROM t ORDER BY a NULLS', 'Expected FIRST or LAST after NULLS but found end of input', 1, 33],
   ['SELECT * FROM t LIMIT 5 OFFSET 2 x', 'Expected end of statement but found \'x\'', 1, 34],
@@ -420,7 +420,7 @@ const syntaxErrors: [sql: string, reason: string, line: number, column: number][
   ['SELECT a.b.c FROM t', 'A column name has at most two parts (table.column)', 1, 11],
   ['SELECT a AS FROM t', "Expected an alias after AS but found 'FROM'", 1, 13],
   ['INSERT CheckoutSession (Mode) VALUES (1)', "Expected INTO but found 'CheckoutSession'", 1, 8],
-  ['INSERT INTO t VALUES (1)', "Expected '(' and a column list after the table name but found 'VALUES'", 1, 15],
+  ['INSERT INTO t x (1)', "Expected '(' and a column list, VALUES or SELECT after the table name but found 'x'", 1, 15],
   ['INSERT INTO t (a, b) VALUES (1)', 'This row has 1 value but the column list names 2 columns', 1, 29],
   ['INSERT INTO t (a) VALUES (1), 2', "Expected '(' to start a row of values but found '2'", 1, 31],
   ['INSERT INTO t (a) VALUES (1) (2)', "Expected ',' or end of statement but found '('", 1, 30],

@@ -3,49 +3,32 @@
 // statically, and folds every sub-expression made only of constants into a constant — so
 // `Amount > ? * 100` reaches pushdown as `Amount > 500`.
 
-import type { ExprNode } from '../sql/ast.js';
+import type { BinaryNode, ExprNode, QueryNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import type { BoundExpr } from './bound.js';
+import { resolveTypeName } from './cast.js';
+import type { QueryPlan } from './plan-types.js';
+import { Scope } from './scope.js';
 import { compileExpr } from './expressions.js';
 import { findAggregateFunction, findScalarFunction, functionNames } from './functions.js';
 import { suggestionSuffix } from './names.js';
-import type { Column, DataType, SqlValue } from './table.js';
-import { isIntegralType, typeOfValue } from './values.js';
+import type { DataType, SqlValue } from './table.js';
+import { isIntegralType, isNumericType, typeOfValue } from './values.js';
 
 export type ParamValues = readonly unknown[] | Readonly<Record<string, unknown>>;
 
-/** The table rows come from, as queries see it. */
-export class Scope {
-  private readonly byName = new Map<string, number>();
-
-  constructor(
-    readonly tableName: string,
-    readonly alias: string | undefined,
-    readonly columns: readonly Column[],
-  ) {
-    columns.forEach((column, index) => {
-      const key = column.name.toLowerCase();
-      if (!this.byName.has(key)) this.byName.set(key, index);
-    });
-  }
-
-  indexOf(name: string): number | undefined {
-    return this.byName.get(name.toLowerCase());
-  }
-
-  /** Whether `qualifier` names this table (by alias when one is given, else by name). */
-  answersTo(qualifier: string): boolean {
-    const q = qualifier.toLowerCase();
-    return q === this.tableName.toLowerCase() || (this.alias !== undefined && q === this.alias.toLowerCase());
-  }
-}
+export { Scope } from './scope.js';
 
 export interface BindContext {
   sql: string;
   params: ParamValues | undefined;
   scope: Scope | null;
   /** Where aggregates may appear (the select list and ORDER BY); names the clause otherwise. */
-  aggregates: 'allowed' | 'WHERE' | 'INSERT' | 'LIMIT';
+  aggregates: 'allowed' | 'WHERE' | 'INSERT' | 'LIMIT' | 'GROUP BY' | 'ON' | 'an aggregate';
+  /** Plans a subquery with `outer` as its enclosing scope; absent where subqueries are not allowed. */
+  planSubquery?: (query: QueryNode, outer: Scope | null) => QueryPlan;
+  /** Binds a window function call (`… OVER (…)`); absent where windows are not allowed. */
+  bindWindow?: (node: Extract<ExprNode, { kind: 'call' }>) => BoundExpr;
 }
 
 export function bindExpr(node: ExprNode, ctx: BindContext): BoundExpr {
@@ -56,7 +39,7 @@ function bindNode(node: ExprNode, ctx: BindContext, insideAggregate: boolean): B
   const bind = (child: ExprNode): BoundExpr => fold(bindNode(child, ctx, insideAggregate));
   switch (node.kind) {
     case 'literal':
-      return { kind: 'const', value: node.value, type: typeOfValue(node.value), pos: node.pos };
+      return { kind: 'const', value: node.value, type: node.isDecimal ? 'Decimal' : typeOfValue(node.value), pos: node.pos };
     case 'parameter': {
       const value = parameterValue(node, ctx);
       return { kind: 'const', value, type: typeOfValue(value), pos: node.pos };
@@ -69,6 +52,7 @@ function bindNode(node: ExprNode, ctx: BindContext, insideAggregate: boolean): B
       return { kind: 'unary', op: node.op, operand, type: node.op === 'NOT' ? 'Boolean' : numericResult(operand.type), pos: node.pos };
     }
     case 'binary': {
+      if (node.op === 'AND' || node.op === 'OR') return bindLogicalChain(node, bind);
       const left = bind(node.left);
       const right = bind(node.right);
       return { kind: 'binary', op: node.op, left, right, type: binaryType(node.op, left, right, ctx), pos: node.pos };
@@ -103,8 +87,118 @@ function bindNode(node: ExprNode, ctx: BindContext, insideAggregate: boolean): B
     case 'isNull':
       return { kind: 'isNull', expr: bind(node.expr), negated: node.negated, type: 'Boolean', pos: node.pos };
     case 'call':
+      if (node.over) {
+        if (!ctx.bindWindow) throw new SqlError(`Window function ${node.name} is allowed only in the select list and ORDER BY`, ctx.sql, node.pos);
+        return ctx.bindWindow(node);
+      }
       return bindCall(node, ctx, insideAggregate);
+    case 'case': {
+      const operand = node.operand ? bind(node.operand) : undefined;
+      const whens = node.whens.map((w) => ({ when: bind(w.when), then: bind(w.then) }));
+      const otherwise = node.else ? bind(node.else) : undefined;
+      const results = [...whens.map((w) => w.then), ...(otherwise ? [otherwise] : [])];
+      const type = unifyTypes(results.map((r) => r.type));
+      return { kind: 'case', ...(operand ? { operand } : {}), whens, ...(otherwise ? { else: otherwise } : {}), type, pos: node.pos };
+    }
+    case 'cast': {
+      const target = resolveTypeName(node.type, ctx.sql);
+      const expr = bind(node.expr);
+      return { kind: 'cast', expr, target, type: target.type, pos: node.pos };
+    }
+    case 'subquery':
+    case 'exists':
+    case 'inSubquery':
+    case 'quantified':
+      return bindSubquery(node, ctx, bind);
   }
+}
+
+/** `a AND b AND …` / `a OR b OR …` as the parser nests them (left-deep), bound without recursing per term and rebuilt balanced so later stages stay shallow too. */
+function bindLogicalChain(node: BinaryNode, bind: (child: ExprNode) => BoundExpr): BoundExpr {
+  const op = node.op;
+  const operands: ExprNode[] = [];
+  let current: ExprNode = node;
+  while (current.kind === 'binary' && current.op === op) {
+    operands.push(current.right);
+    current = current.left;
+  }
+  operands.push(current);
+  operands.reverse();
+  const bound = operands.map(bind);
+  const build = (from: number, to: number): BoundExpr => {
+    if (to - from === 1) return bound[from]!;
+    const middle = (from + to) >>> 1;
+    const left = build(from, middle);
+    const right = build(middle, to);
+    return fold({ kind: 'binary', op, left, right, type: 'Boolean', pos: left.pos });
+  };
+  return build(0, bound.length);
+}
+
+function bindSubquery(
+  node: Extract<ExprNode, { kind: 'subquery' | 'exists' | 'inSubquery' | 'quantified' }>,
+  ctx: BindContext,
+  bind: (child: ExprNode) => BoundExpr,
+): BoundExpr {
+  if (!ctx.planSubquery) throw new SqlError('A subquery is not allowed here', ctx.sql, node.pos);
+  const scope = ctx.scope;
+  const wasCorrelated = scope?.correlated ?? false;
+  if (scope) scope.correlated = false;
+  // The inner query reads outer columns through `scope.outerRow`; a fresh flag tells whether it did.
+  const plan = ctx.planSubquery(node.query, scope);
+  const correlated = scope?.correlated ?? false;
+  if (scope) scope.correlated = wasCorrelated || correlated;
+  const holder = scope?.outerRow ?? { row: [] };
+  const planSubquery = ctx.planSubquery;
+  // Re-planned for each outer row with that row's values as constants, so they reach pushdown.
+  const replan =
+    correlated && scope
+      ? (): QueryPlan => {
+          scope.frozen = true;
+          try {
+            return planSubquery(node.query, scope);
+          } finally {
+            scope.frozen = false;
+          }
+        }
+      : undefined;
+  const base = { kind: 'subquery' as const, plan, correlated, holder, cell: { value: null }, ...(replan ? { replan } : {}), pos: node.pos };
+  if (node.kind === 'subquery') {
+    if (plan.columns.length !== 1) {
+      throw new SqlError(`A subquery used as a value must return one column; this one returns ${plan.columns.length}`, ctx.sql, node.pos);
+    }
+    return { ...base, mode: 'scalar', negated: false, type: plan.columns[0]!.type, text: '(subquery)' };
+  }
+  if (node.kind === 'exists') return { ...base, mode: 'exists', negated: node.negated, type: 'Boolean', text: 'EXISTS (subquery)' };
+  const after = node.kind === 'quantified' ? node.quantifier : 'IN';
+  if (plan.columns.length !== 1) {
+    throw new SqlError(`The subquery after ${after} must return one column; this one returns ${plan.columns.length}`, ctx.sql, node.pos);
+  }
+  const expr = bind(node.expr);
+  if (node.kind === 'quantified') {
+    const quantified = { op: node.op, quantifier: node.quantifier };
+    return { ...base, mode: 'quantified', quantified, expr, negated: false, type: 'Boolean', text: `${node.op} ${node.quantifier} (subquery)` };
+  }
+  return { ...base, mode: 'in', expr, negated: node.negated, type: 'Boolean', text: `${node.negated ? 'NOT IN' : 'IN'} (subquery)` };
+}
+
+/** The common type of CASE branches / set operation columns: numeric types widen, else the first known. */
+export function unifyTypes(types: (DataType | null)[]): DataType | null {
+  let result: DataType | null = null;
+  for (const t of types) {
+    if (t === null) continue;
+    if (result === null || result === t) {
+      result = t;
+      continue;
+    }
+    if (isNumericType(result) && isNumericType(t)) {
+      const rank = (x: DataType): number => ['Integer', 'Long', 'Decimal', 'Double'].indexOf(x);
+      result = rank(t) > rank(result) ? t : result;
+      continue;
+    }
+    result = 'String';
+  }
+  return result;
 }
 
 function bindCall(node: Extract<ExprNode, { kind: 'call' }>, ctx: BindContext, insideAggregate: boolean): BoundExpr {
@@ -149,21 +243,40 @@ function bindColumn(node: Extract<ExprNode, { kind: 'column' }>, ctx: BindContex
     const where = ctx.aggregates === 'INSERT' ? 'INSERT values must be constants or parameters' : 'there is no FROM clause';
     throw new SqlError(`Column ${node.name} cannot be used here: ${where}`, ctx.sql, node.pos);
   }
-  if (node.table !== undefined && !scope.answersTo(node.table)) {
-    const names = [scope.alias ?? scope.tableName];
-    throw new SqlError(`Unknown table or alias ${node.table}${suggestionSuffix(node.table, names)}`, ctx.sql, node.pos);
+  const found = scope.resolve(node.table, node.name);
+  switch (found.kind) {
+    case 'found':
+      if (found.depth === 0) {
+        const bound: BoundExpr = { kind: 'column', index: found.index, column: found.column, type: found.column.type, pos: node.pos };
+        if (scope.sources.length > 1) bound.qualifier = found.source.alias ?? found.source.name;
+        return bound;
+      }
+      if (found.scope.frozen) {
+        return { kind: 'const', value: found.scope.outerRow.row[found.index] ?? null, type: found.column.type, pos: node.pos };
+      }
+      return { kind: 'outer', holder: found.scope.outerRow, index: found.index, column: found.column, type: found.column.type, pos: node.pos };
+    case 'ambiguous':
+      throw new SqlError(
+        `Column ${node.name} is ambiguous: it is in ${found.sources.map((s) => s.alias ?? s.name).join(' and ')}; qualify it (${found.sources[0]!.alias ?? found.sources[0]!.name}.${node.name})`,
+        ctx.sql,
+        node.pos,
+      );
+    case 'unknownQualifier': {
+      const names = allSources(scope).map((s) => s.alias ?? s.name);
+      throw new SqlError(`Unknown table or alias ${node.table}${suggestionSuffix(node.table!, names)}`, ctx.sql, node.pos);
+    }
+    case 'unknownColumn': {
+      const names = found.sources.flatMap((s) => s.columns.map((c) => c.name));
+      const where = found.sources.length === 1 ? found.sources[0]!.name : found.sources.map((s) => s.alias ?? s.name).join(', ');
+      throw new SqlError(`Unknown column ${node.name} in ${where}${suggestionSuffix(node.name, names)}`, ctx.sql, node.pos);
+    }
   }
-  const index = scope.indexOf(node.name);
-  if (index === undefined) {
-    const names = scope.columns.map((c) => c.name);
-    throw new SqlError(
-      `Unknown column ${node.name} in ${scope.tableName}${suggestionSuffix(node.name, names)}`,
-      ctx.sql,
-      node.pos,
-    );
-  }
-  const column = scope.columns[index]!;
-  return { kind: 'column', index, column, type: column.type, pos: node.pos };
+}
+
+function allSources(scope: Scope): Scope['sources'] {
+  const out: Scope['sources'] = [];
+  for (let s: Scope | null = scope; s; s = s.outer) out.push(...s.sources);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,6 +384,10 @@ function foldable(expr: BoundExpr): boolean {
       return expr.expr.kind === 'const';
     case 'call':
       return expr.args.every((e) => e.kind === 'const');
+    case 'case':
+      return (!expr.operand || expr.operand.kind === 'const') && expr.whens.every((w) => w.when.kind === 'const' && w.then.kind === 'const') && (!expr.else || expr.else.kind === 'const');
+    case 'cast':
+      return expr.expr.kind === 'const';
     default:
       return false;
   }

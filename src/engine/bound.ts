@@ -5,6 +5,9 @@
 import type { BinaryOperator, Position, UnaryOperator } from '../sql/ast.js';
 import type { Column, DataType, SqlValue } from './table.js';
 import type { AggregateFunction, ScalarFunction } from './functions.js';
+import type { QueryPlan } from './plan-types.js';
+import type { OuterRow } from './scope.js';
+import type { ResolvedType } from './cast.js';
 
 interface BoundBase {
   /** Static type; null when only NULL is known (an untyped NULL literal). */
@@ -22,6 +25,8 @@ export interface BoundColumn extends BoundBase {
   /** Index into the scanned row (aligned with Table.columns). */
   index: number;
   column: Column;
+  /** The source's alias or name, when FROM has several (for EXPLAIN text only). */
+  qualifier?: string;
 }
 
 /** A reference to an already computed value of the current row (an aggregate's result). */
@@ -29,6 +34,8 @@ export interface BoundSlot extends BoundBase {
   kind: 'slot';
   index: number;
   text: string;
+  /** A window function's value: the call's number (see windows.ts). */
+  window?: number;
 }
 
 export interface BoundUnary extends BoundBase {
@@ -87,6 +94,59 @@ export interface BoundAggregate extends BoundBase {
   distinct: boolean;
 }
 
+/** A column of an enclosing query, read from its current row (correlated subquery). */
+export interface BoundOuter extends BoundBase {
+  kind: 'outer';
+  holder: OuterRow;
+  index: number;
+  column: Column;
+}
+
+export interface BoundCase extends BoundBase {
+  kind: 'case';
+  /** The simple form's operand, compared with each `when`. */
+  operand?: BoundExpr;
+  whens: { when: BoundExpr; then: BoundExpr }[];
+  else?: BoundExpr;
+}
+
+export interface BoundCast extends BoundBase {
+  kind: 'cast';
+  expr: BoundExpr;
+  target: ResolvedType;
+  type: DataType;
+}
+
+/** What a subquery's result is reduced to while the outer row is evaluated. */
+export interface SubqueryCell {
+  /** Scalar value, EXISTS truth. */
+  value: SqlValue;
+  /** IN: the subquery's values (NULLs excepted) and whether one was NULL. */
+  values?: Set<unknown>;
+  /** Quantified comparison: every value, NULLs included. */
+  list?: SqlValue[];
+  hasNull?: boolean;
+}
+
+export interface BoundSubquery extends BoundBase {
+  kind: 'subquery';
+  mode: 'scalar' | 'exists' | 'in' | 'quantified';
+  /** Quantified comparison: `expr op ANY|ALL (…)`. */
+  quantified?: { op: import('../sql/ast.js').ComparisonOperator; quantifier: 'ANY' | 'ALL' };
+  plan: QueryPlan;
+  /** Correlated only: plans the inner query for the current outer row (its values as constants). */
+  replan?: () => QueryPlan;
+  /** The inner query reads the current row of this (outer) query. */
+  correlated: boolean;
+  holder: OuterRow;
+  /** Filled in before each outer row is evaluated (see subqueries.ts). */
+  cell: SubqueryCell;
+  /** IN: the left operand. */
+  expr?: BoundExpr;
+  negated: boolean;
+  text: string;
+}
+
 export type BoundExpr =
   | BoundConst
   | BoundColumn
@@ -98,7 +158,11 @@ export type BoundExpr =
   | BoundLike
   | BoundIsNull
   | BoundCall
-  | BoundAggregate;
+  | BoundAggregate
+  | BoundOuter
+  | BoundCase
+  | BoundCast
+  | BoundSubquery;
 
 export function isConst(expr: BoundExpr): expr is BoundConst {
   return expr.kind === 'const';
@@ -138,7 +202,62 @@ export function walk(expr: BoundExpr, visit: (e: BoundExpr) => void): void {
     case 'aggregate':
       if (expr.arg) walk(expr.arg, visit);
       break;
+    case 'case':
+      if (expr.operand) walk(expr.operand, visit);
+      for (const w of expr.whens) {
+        walk(w.when, visit);
+        walk(w.then, visit);
+      }
+      if (expr.else) walk(expr.else, visit);
+      break;
+    case 'cast':
+      walk(expr.expr, visit);
+      break;
+    case 'subquery':
+      if (expr.expr) walk(expr.expr, visit);
+      break;
     default:
       break;
   }
+}
+
+/** Rebuilds `expr` with `map` applied to every direct child (leaves are returned as they are). */
+export function mapChildren(expr: BoundExpr, map: (e: BoundExpr) => BoundExpr): BoundExpr {
+  switch (expr.kind) {
+    case 'unary':
+      return { ...expr, operand: map(expr.operand) };
+    case 'binary':
+      return { ...expr, left: map(expr.left), right: map(expr.right) };
+    case 'in':
+      return { ...expr, expr: map(expr.expr), list: expr.list.map(map) };
+    case 'between':
+      return { ...expr, expr: map(expr.expr), low: map(expr.low), high: map(expr.high) };
+    case 'like':
+      return { ...expr, expr: map(expr.expr), pattern: map(expr.pattern), ...(expr.escape ? { escape: map(expr.escape) } : {}) };
+    case 'isNull':
+      return { ...expr, expr: map(expr.expr) };
+    case 'call':
+      return { ...expr, args: expr.args.map(map) };
+    case 'aggregate':
+      return { ...expr, arg: expr.arg ? map(expr.arg) : null };
+    case 'case': {
+      const out: BoundCase = { ...expr, whens: expr.whens.map((w) => ({ when: map(w.when), then: map(w.then) })) };
+      if (expr.operand) out.operand = map(expr.operand);
+      if (expr.else) out.else = map(expr.else);
+      return out;
+    }
+    case 'cast':
+      return { ...expr, expr: map(expr.expr) };
+    case 'subquery':
+      return expr.expr ? { ...expr, expr: map(expr.expr) } : expr;
+    default:
+      return expr;
+  }
+}
+
+/** Shifts every column reference by `delta` (moving an expression between row layouts). */
+export function shiftColumns(expr: BoundExpr, delta: number): BoundExpr {
+  if (delta === 0) return expr;
+  if (expr.kind === 'column') return { ...expr, index: expr.index + delta };
+  return mapChildren(expr, (e) => shiftColumns(e, delta));
 }

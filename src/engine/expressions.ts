@@ -4,6 +4,8 @@
 import type { Row, SqlValue } from './table.js';
 import type { BoundExpr } from './bound.js';
 import { likeToRegExp } from './like.js';
+import { castValue } from './cast.js';
+import { membershipSet } from './predicates.js';
 import {
   and3,
   compareValues,
@@ -62,7 +64,79 @@ export function compileExpr(expr: BoundExpr): Evaluator {
     }
     case 'aggregate':
       throw new Error(`internal: aggregate ${expr.fn.name} must be planned, not compiled`);
+    case 'outer': {
+      const holder = expr.holder;
+      const index = expr.index;
+      return () => holder.row[index] ?? null;
+    }
+    case 'case':
+      return compileCase(expr);
+    case 'cast': {
+      const value = compileExpr(expr.expr);
+      const target = expr.target;
+      return (row) => castValue(value(row), target);
+    }
+    case 'subquery':
+      return compileSubquery(expr);
   }
+}
+
+function compileCase(expr: Extract<BoundExpr, { kind: 'case' }>): Evaluator {
+  const whens = expr.whens.map((w) => compileExpr(w.when));
+  const thens = expr.whens.map((w) => compileExpr(w.then));
+  const otherwise = expr.else ? compileExpr(expr.else) : () => null;
+  const count = whens.length;
+  if (expr.operand) {
+    const operand = compileExpr(expr.operand);
+    return (row) => {
+      const v = operand(row);
+      for (let i = 0; i < count; i++) if (compareValues(v, whens[i]!(row)) === 0) return thens[i]!(row);
+      return otherwise(row);
+    };
+  }
+  return (row) => {
+    for (let i = 0; i < count; i++) if (toTruth(whens[i]!(row)) === true) return thens[i]!(row);
+    return otherwise(row);
+  };
+}
+
+/** Reads the subquery's result for the current row, computed beforehand (see subqueries.ts). */
+function compileSubquery(expr: Extract<BoundExpr, { kind: 'subquery' }>): Evaluator {
+  const cell = expr.cell;
+  if (expr.mode === 'scalar') return () => cell.value;
+  if (expr.mode === 'exists') return expr.negated ? () => !cell.value : () => cell.value;
+  const value = compileExpr(expr.expr!);
+  const negated = expr.negated;
+  if (expr.mode === 'quantified') {
+    const test = comparisonTests[expr.quantified!.op]!;
+    const all = expr.quantified!.quantifier === 'ALL';
+    return (row) => {
+      const v = value(row);
+      // ANY: TRUE if one comparison is; ALL: FALSE if one is not; else UNKNOWN if a NULL took part.
+      let result: Truth = all;
+      for (const item of cell.list!) {
+        const c = compareValues(v, item);
+        const t: Truth = c === null ? null : test(c);
+        result = all ? and3(result, t) : or3(result, t);
+        if (result === !all) break;
+      }
+      return result;
+    };
+  }
+  return (row) => {
+    const v = value(row);
+    let result: Truth;
+    if (cell.values!.size === 0 && !cell.hasNull) result = false;
+    else if (v === null) result = null;
+    else if (cell.values!.has(membershipKey(v))) result = true;
+    else result = cell.hasNull ? null : false;
+    return negated ? not3(result) : result;
+  };
+}
+
+/** Equality key for IN (subquery): numbers as numbers, datetimes by instant, others as they are. */
+export function membershipKey(value: SqlValue): unknown {
+  return value instanceof Date ? `t${value.getTime()}` : value;
 }
 
 /** A condition as WHERE uses it: only TRUE keeps a row. */
@@ -180,6 +254,20 @@ function arithmetic(op: string, integral: boolean): (a: number, b: number) => nu
 
 function compileIn(expr: Extract<BoundExpr, { kind: 'in' }>): Evaluator {
   const value = compileExpr(expr.expr);
+  if (expr.list.length > 8 && expr.list.every((e) => e.kind === 'const')) {
+    // A long constant list: a set lookup, falling back to comparisons only across kinds.
+    const constants = expr.list.map((e) => (e as Extract<BoundExpr, { kind: 'const' }>).value);
+    const hasNull = constants.includes(null);
+    const lookup = membershipSet(constants.filter((c) => c !== null));
+    const negated = expr.negated;
+    return (row) => {
+      const v = value(row);
+      if (v === null) return null;
+      let result: Truth = lookup.test(v) ?? constants.some((c) => compareValues(v, c) === 0);
+      if (!result && hasNull) result = null;
+      return negated ? not3(result) : result;
+    };
+  }
   const list = expr.list.map(compileExpr);
   const negated = expr.negated;
   return (row) => {

@@ -8,7 +8,7 @@ export function formatExpr(expr: BoundExpr): string {
     case 'const':
       return formatSqlValue(expr.value);
     case 'column':
-      return expr.column.name;
+      return expr.qualifier !== undefined ? `${expr.qualifier}.${expr.column.name}` : expr.column.name;
     case 'slot':
       return expr.text;
     case 'unary':
@@ -29,6 +29,17 @@ export function formatExpr(expr: BoundExpr): string {
       return `${expr.fn.name}(${expr.args.map(formatExpr).join(', ')})`;
     case 'aggregate':
       return `${expr.fn.name}(${expr.distinct ? 'DISTINCT ' : ''}${expr.arg ? formatExpr(expr.arg) : '*'})`;
+    case 'outer':
+      return `outer.${expr.column.name}`;
+    case 'case': {
+      const operand = expr.operand ? ` ${formatExpr(expr.operand)}` : '';
+      const whens = expr.whens.map((w) => ` WHEN ${formatExpr(w.when)} THEN ${formatExpr(w.then)}`).join('');
+      return `CASE${operand}${whens}${expr.else ? ` ELSE ${formatExpr(expr.else)}` : ''} END`;
+    }
+    case 'cast':
+      return `CAST(${formatExpr(expr.expr)} AS ${expr.target.text})`;
+    case 'subquery':
+      return expr.expr ? `${wrap(expr.expr)} ${expr.text}` : expr.mode === 'exists' && expr.negated ? `NOT ${expr.text}` : expr.text;
   }
 }
 

@@ -2,19 +2,38 @@
 // row widths, constant values coerced to each column's type) happens here, before the table's
 // insert() is called; the table's own ColumnValueErrors are mapped back onto the statement.
 
-import type { InsertNode } from '../sql/ast.js';
+import type { InsertNode, QueryNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import { bindExpr, type ParamValues } from './binder.js';
 import { suggestionSuffix } from './names.js';
-import type { WritePlan } from './plan-types.js';
+import type { QueryPlan, WritePlan } from './plan-types.js';
+import { MemoryTable } from './memory-table.js';
+import { isImplicitTempName, type Session } from './session.js';
+import { typeOfValue } from './values.js';
 import { resolveTable } from './resolve-table.js';
-import { ColumnValueError, type Catalog, type Column, type SqlValue } from './table.js';
+import { ColumnValueError, type Catalog, type Column, type DataType, type SqlValue, type Table } from './table.js';
 import { coerceToType, formatSqlValue } from './values.js';
 
-export function planInsert(stmt: InsertNode, sql: string, catalog: Catalog, params: ParamValues | undefined): WritePlan {
-  const table = resolveTable(stmt.table, sql, catalog);
+export function planInsert(
+  stmt: InsertNode,
+  sql: string,
+  catalog: Catalog,
+  params: ParamValues | undefined,
+  session?: Session,
+  planQuery?: (query: QueryNode) => QueryPlan,
+): WritePlan {
+  let table = catalog.getTable(stmt.table.name);
+  let createOnFirstUse = false;
+  if (!table && session && isImplicitTempName(stmt.table.name) && stmt.columns.length > 0) {
+    table = implicitTempTable(stmt, sql, params, planQuery);
+    createOnFirstUse = true;
+  }
+  table ??= resolveTable(stmt.table, sql, catalog);
   if (!table.insert) throw new SqlError(`Table ${table.name} does not support INSERT`, sql, stmt.table.pos);
-  if (stmt.columns.length === 0) throw new SqlError('INSERT needs a column list', sql, stmt.table.pos);
+  if (stmt.columns.length === 0) {
+    // No column list: every column a row can be given, in table order (as SQL does).
+    stmt = { ...stmt, columns: table.columns.filter((c) => !c.pseudo && !c.readOnly).map((c) => ({ name: c.name, pos: stmt.table.pos })) };
+  }
 
   const columns: Column[] = [];
   for (const ref of stmt.columns) {
@@ -50,8 +69,31 @@ export function planInsert(stmt: InsertNode, sql: string, catalog: Catalog, para
     });
   });
 
+  const target = table;
   const insert = table.insert.bind(table);
   const names = columns.map((c) => c.name);
+  const register = (): void => {
+    if (createOnFirstUse && session && !session.getTempTable(target.name)) {
+      session.createTempTable(target.name, [...target.columns]).rows.push(...(target as MemoryTable).rows);
+    }
+  };
+  const query = stmt.query ? planQuery!(stmt.query) : undefined;
+  if (query && query.columns.length !== columns.length) {
+    throw new SqlError(
+      `The query returns ${query.columns.length} column${query.columns.length === 1 ? '' : 's'} but ${columns.length} ${columns.length === 1 ? 'is' : 'are'} listed`,
+      sql,
+      stmt.query!.pos,
+    );
+  }
+  const coerceRow = (row: SqlValue[], rowIndex: number): SqlValue[] =>
+    row.map((value, i) => {
+      const column = columns[i]!;
+      const coerced = coerceToType(value, column.type, 'store');
+      if (coerced === undefined) {
+        throw new SqlError(`${formatSqlValue(value)} is not a valid ${column.type} (column ${column.name}, row ${rowIndex + 1})`, sql, stmt.query!.pos);
+      }
+      return coerced;
+    });
 
   const toSqlError = (error: unknown): unknown => {
     if (!(error instanceof ColumnValueError)) return error;
@@ -64,12 +106,42 @@ export function planInsert(stmt: InsertNode, sql: string, catalog: Catalog, para
   return {
     kind: 'write',
     async execute(ctx) {
+      let values = rows.map((r) => [...r]);
+      if (query) {
+        values = [];
+        for await (const row of query.rows(ctx)) values.push(coerceRow(row, values.length));
+        if (values.length === 0) return { rowsAffected: 0 };
+      }
       try {
-        return await insert({ columns: [...names], rows: rows.map((r) => [...r]) }, ctx);
+        register();
+        const live = createOnFirstUse && session ? (session.getTempTable(target.name) ?? target) : target;
+        const result = await live.insert!({ columns: [...names], rows: values }, ctx);
+        if (session && result.lastInsertId !== undefined) session.lastInsertId = result.lastInsertId;
+        return result;
       } catch (error) {
         throw toSqlError(error);
       }
     },
-    explain: () => [`Insert into ${table.name} (${names.join(', ')}): ${rows.length} row${rows.length === 1 ? '' : 's'}`],
+    explain: () =>
+      query
+        ? [`Insert into ${target.name} (${names.join(', ')}) from query`, ...query.explain().map((l) => `  ${l}`)]
+        : [`Insert into ${target.name} (${names.join(', ')}): ${rows.length} row${rows.length === 1 ? '' : 's'}`],
   };
+}
+
+/** `INSERT INTO Name#TEMP (cols) VALUES …` before the table exists: column types from the first non-NULL value. */
+function implicitTempTable(stmt: InsertNode, sql: string, params: ParamValues | undefined, planQuery?: (query: QueryNode) => QueryPlan): Table {
+  const queryTypes = stmt.query && planQuery ? planQuery(stmt.query).columns.map((c) => c.type) : undefined;
+  const columns: Column[] = stmt.columns.map((ref, i) => {
+    let type: DataType | null = queryTypes?.[i] ?? null;
+    for (const row of stmt.rows) {
+      if (type !== null) break;
+      const node = row[i];
+      if (!node) continue;
+      const bound = bindExpr(node, { sql, params, scope: null, aggregates: 'INSERT' });
+      if (bound.kind === 'const') type = bound.value === null ? null : (bound.type ?? typeOfValue(bound.value));
+    }
+    return { name: ref.name, type: type ?? 'String', nullable: true };
+  });
+  return new MemoryTable(stmt.table.name, columns);
 }

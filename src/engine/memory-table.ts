@@ -26,6 +26,8 @@ export interface MemoryTableOptions {
   limitable?: boolean;
   /** Without insert() (to model read-only tables). Default false. */
   readOnly?: boolean;
+  /** What plan() reports as estimatedRequests (to model a remote table); default 0. */
+  estimateRequests?: (request: ScanRequest, pushed: readonly import('./table.js').Predicate[]) => number | undefined;
 }
 
 export class MemoryTable implements Table {
@@ -72,7 +74,7 @@ export class MemoryTable implements Table {
       residual,
       orderSatisfied,
       limitApplied,
-      estimatedRequests: 0,
+      estimatedRequests: this.options.estimateRequests ? this.options.estimateRequests(request, pushed) : 0,
       describe() {
         const lines = [`MemoryTable ${name}`];
         if (pushed.length > 0) lines.push(`pushed: ${pushed.map((p) => p.text).join(' AND ')}`);
@@ -88,20 +90,7 @@ export class MemoryTable implements Table {
   }
 
   async *scan(plan: ScanPlan, _ctx: ExecContext): AsyncGenerator<Row> {
-    this.scans.push(plan);
-    const request = this.requestOf.get(plan);
-    const index = (column: string): number => this.columns.findIndex((c) => c.name.toLowerCase() === column.toLowerCase());
-    const tests = plan.pushed.map((p) => compileScanPredicate(p, index(p.column)));
-    let rows = this.rows.filter((row) => tests.every((test) => test(row)));
-    if (plan.orderSatisfied && request && request.orderBy.length > 0) {
-      const keys = request.orderBy.map((k) => ({
-        index: index(k.column),
-        descending: k.direction === 'DESC',
-        nullsFirst: k.direction === 'DESC',
-      }));
-      rows = [...rows].sort(rowComparator(keys));
-    }
-    if (plan.limitApplied && request?.limit !== undefined) rows = rows.slice(0, request.limit);
+    const rows = this.matching(plan);
     let finished = false;
     try {
       for (const row of rows) {
@@ -112,6 +101,40 @@ export class MemoryTable implements Table {
     } finally {
       if (!finished) this.scansClosedEarly++;
     }
+  }
+
+  /** The rows scan() would give, in batches of up to 1024, without copying each row. */
+  async *scanBatches(plan: ScanPlan, _ctx: ExecContext): AsyncGenerator<Row[]> {
+    const rows = this.matching(plan);
+    let finished = false;
+    try {
+      for (let i = 0; i < rows.length; i += 1024) {
+        const batch = rows.slice(i, i + 1024);
+        this.rowsPulled += batch.length;
+        yield batch;
+      }
+      finished = true;
+    } finally {
+      if (!finished) this.scansClosedEarly++;
+    }
+  }
+
+  private matching(plan: ScanPlan): Row[] {
+    this.scans.push(plan);
+    const request = this.requestOf.get(plan);
+    const index = (column: string): number => this.columns.findIndex((c) => c.name.toLowerCase() === column.toLowerCase());
+    const tests = plan.pushed.map((p) => compileScanPredicate(p, index(p.column)));
+    let rows = tests.length === 0 ? this.rows.slice() : this.rows.filter((row) => tests.every((test) => test(row)));
+    if (plan.orderSatisfied && request && request.orderBy.length > 0) {
+      const keys = request.orderBy.map((k) => ({
+        index: index(k.column),
+        descending: k.direction === 'DESC',
+        nullsFirst: k.direction === 'DESC',
+      }));
+      rows = [...rows].sort(rowComparator(keys));
+    }
+    if (plan.limitApplied && request?.limit !== undefined) rows = rows.slice(0, request.limit);
+    return rows;
   }
 
   private async append(request: InsertRequest): Promise<WriteResult> {

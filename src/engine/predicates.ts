@@ -6,14 +6,7 @@ import { SqlError } from '../sql/errors.js';
 import type { BoundColumn, BoundConst, BoundExpr } from './bound.js';
 import { likeToRegExp } from './like.js';
 import type { Predicate, PredicateOp, Row, SqlValue } from './table.js';
-import { coerceToType, compareValues, formatSqlValue, toTruth } from './values.js';
-
-/** Splits a condition on AND. */
-export function splitConjuncts(expr: BoundExpr | undefined): BoundExpr[] {
-  if (!expr) return [];
-  if (expr.kind === 'binary' && expr.op === 'AND') return [...splitConjuncts(expr.left), ...splitConjuncts(expr.right)];
-  return [expr];
-}
+import { coerceToType, compareValues, distinctKey, formatSqlValue, toTruth } from './values.js';
 
 export interface AnalyzedWhere {
   /** Predicates to offer, each tied to the conjunct it came from. */
@@ -85,10 +78,16 @@ export function analyzeWhere(conjuncts: BoundExpr[], sql: string): AnalyzedWhere
     if (membership) {
       const column = membership.column;
       const values: SqlValue[] = [];
+      const seen = new Set<string>();
       for (const item of membership.list) {
         const value = coerce(item, column);
         // A NULL in the list can only make the result UNKNOWN, never TRUE: WHERE ignores it.
-        if (value !== null && !values.some((v) => compareValues(v, value) === 0)) values.push(value);
+        // Values share the column's type here, so their distinct keys decide equality.
+        if (value === null) continue;
+        const key = distinctKey(value);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        values.push(value);
       }
       if (values.length === 0) never(`${column.column.name} IN (NULL) is never true`);
       else add(column, 'IN', undefined, values);
@@ -187,7 +186,9 @@ export function findContradiction(predicates: Predicate[]): string | undefined {
   const byColumn = new Map<string, Predicate[]>();
   for (const p of predicates) {
     const key = p.column.toLowerCase();
-    byColumn.set(key, [...(byColumn.get(key) ?? []), p]);
+    const group = byColumn.get(key);
+    if (group) group.push(p);
+    else byColumn.set(key, [p]);
   }
   for (const group of byColumn.values()) {
     if (group.length > 1 && !satisfiable(group)) return group.map((p) => p.text).join(' AND ');
@@ -265,9 +266,12 @@ export function compileScanPredicate(predicate: Predicate, index: number): (row:
       return (row) => row[index] !== null && row[index] !== undefined;
     case 'IN': {
       const values = predicate.values ?? [];
+      const lookup = membershipSet(values);
       return (row) => {
         const v = row[index] ?? null;
-        return values.some((candidate) => compareValues(v, candidate) === 0);
+        if (v === null) return false;
+        const found = lookup.test(v);
+        return found ?? values.some((candidate) => compareValues(v, candidate) === 0);
       };
     }
     case 'LIKE': {
@@ -295,3 +299,20 @@ const comparison: Record<ComparisonOperator, (c: number) => boolean> = {
   '>': (c) => c > 0,
   '>=': (c) => c >= 0,
 };
+
+/**
+ * Set membership for IN lists: exact for a value of the list's own kind (all numbers, all
+ * strings…); undefined for another kind, which then needs the comparison's coercion.
+ */
+export function membershipSet(values: readonly SqlValue[]): { test(value: SqlValue): boolean | undefined } {
+  const kindOf = (v: SqlValue): string => (v instanceof Date ? 'date' : typeof v);
+  const kinds = new Set(values.filter((v) => v !== null).map(kindOf));
+  const kind = kinds.size === 1 ? [...kinds][0]! : undefined;
+  const set = new Set(values.map((v) => (v instanceof Date ? v.getTime() : v)));
+  return {
+    test(value) {
+      if (kind === undefined || kindOf(value) !== kind) return undefined;
+      return set.has(value instanceof Date ? value.getTime() : value);
+    },
+  };
+}

@@ -15,6 +15,8 @@ export type LiteralValue = string | number | boolean | null;
 export interface LiteralNode {
   kind: 'literal';
   value: LiteralValue;
+  /** Set (true) only on a number written with a decimal point or exponent: `7.0`, `1e3`. */
+  isDecimal?: boolean;
   pos: Position;
 }
 
@@ -96,6 +98,71 @@ export interface FunctionCallNode {
   args: ExprNode[];
   star: boolean;
   distinct: boolean;
+  /** `OVER (PARTITION BY … ORDER BY …)`: a window function call. */
+  over?: WindowSpecNode;
+  pos: Position;
+}
+
+export interface WindowSpecNode {
+  partitionBy: ExprNode[];
+  orderBy: OrderByItemNode[];
+}
+
+/** `CASE [operand] WHEN … THEN … [ELSE …] END`; with an operand it is the simple form. */
+export interface CaseNode {
+  kind: 'case';
+  operand?: ExprNode;
+  whens: { when: ExprNode; then: ExprNode }[];
+  else?: ExprNode;
+  pos: Position;
+}
+
+/** A type as written: `VARCHAR(20)`, `DECIMAL(10, 2)`, `INT`. Name upper-cased. */
+export interface TypeNameNode {
+  name: string;
+  args: number[];
+  pos: Position;
+}
+
+/** `CAST(expr AS type)`. */
+export interface CastNode {
+  kind: 'cast';
+  expr: ExprNode;
+  type: TypeNameNode;
+  pos: Position;
+}
+
+/** `(SELECT …)` used as a value: one row, one column. */
+export interface ScalarSubqueryNode {
+  kind: 'subquery';
+  query: QueryNode;
+  pos: Position;
+}
+
+/** `[NOT] EXISTS (SELECT …)`. */
+export interface ExistsNode {
+  kind: 'exists';
+  query: QueryNode;
+  negated: boolean;
+  pos: Position;
+}
+
+/** `expr op ANY|SOME|ALL (SELECT …)`. SOME is read as ANY. */
+export interface QuantifiedComparisonNode {
+  kind: 'quantified';
+  op: ComparisonOperator;
+  quantifier: 'ANY' | 'ALL';
+  expr: ExprNode;
+  query: QueryNode;
+  pos: Position;
+}
+
+/** `expr [NOT] IN (SELECT …)`. */
+export interface InSubqueryNode {
+  kind: 'inSubquery';
+  expr: ExprNode;
+  query: QueryNode;
+  negated: boolean;
   pos: Position;
 }
 
@@ -109,7 +176,13 @@ export type ExprNode =
   | BetweenNode
   | LikeNode
   | IsNullNode
-  | FunctionCallNode;
+  | FunctionCallNode
+  | CaseNode
+  | CastNode
+  | ScalarSubqueryNode
+  | ExistsNode
+  | InSubqueryNode
+  | QuantifiedComparisonNode;
 
 // ---------------------------------------------------------------------------------------------
 // Statements
@@ -120,6 +193,30 @@ export interface TableRefNode {
   alias?: string;
   pos: Position;
 }
+
+/** `(SELECT …) AS alias` in FROM. */
+export interface DerivedTableNode {
+  kind: 'derived';
+  query: QueryNode;
+  alias: string;
+  pos: Position;
+}
+
+export type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS';
+
+/** `left [type] JOIN right [ON condition]`; a comma join is a CROSS join. */
+export interface JoinNode {
+  kind: 'join';
+  type: JoinType;
+  left: FromItemNode;
+  right: FromItemNode;
+  on?: ExprNode;
+  /** `USING (a, b)`: equality of the same-named columns of both sides. */
+  using?: { name: string; pos: Position }[];
+  pos: Position;
+}
+
+export type FromItemNode = TableRefNode | DerivedTableNode | JoinNode;
 
 export type SelectItemNode =
   | { kind: 'star'; table?: string; pos: Position }
@@ -132,24 +229,86 @@ export interface OrderByItemNode {
   pos: Position;
 }
 
+export interface CommonTableNode {
+  name: string;
+  columns?: string[];
+  query: QueryNode;
+  pos: Position;
+}
+
 export interface SelectNode {
   kind: 'select';
   distinct: boolean;
+  /** `SELECT TOP n`. */
+  top?: ExprNode;
   columns: SelectItemNode[];
-  from?: TableRefNode;
+  from?: FromItemNode;
   where?: ExprNode;
+  groupBy?: ExprNode[];
+  having?: ExprNode;
   orderBy: OrderByItemNode[];
   limit?: ExprNode;
   offset?: ExprNode;
+  /** `WITH name AS (…), …` written before this SELECT. */
+  with?: CommonTableNode[];
   pos: Position;
 }
+
+export type SetOperator = 'UNION' | 'UNION ALL' | 'INTERSECT' | 'EXCEPT';
+
+/** `left UNION [ALL] | INTERSECT | EXCEPT right`, with ORDER BY / LIMIT over the whole. */
+export interface SetOperationNode {
+  kind: 'setOp';
+  op: SetOperator;
+  left: QueryNode;
+  right: QueryNode;
+  orderBy: OrderByItemNode[];
+  limit?: ExprNode;
+  offset?: ExprNode;
+  with?: CommonTableNode[];
+  pos: Position;
+}
+
+export type QueryNode = SelectNode | SetOperationNode;
 
 export interface InsertNode {
   kind: 'insert';
   table: TableRefNode;
   columns: { name: string; pos: Position }[];
   rows: ExprNode[][];
+  /** `INSERT INTO t [(cols)] SELECT …` instead of VALUES (rows is then empty). */
+  query?: QueryNode;
   pos: Position;
 }
 
-export type StatementNode = SelectNode | InsertNode;
+export interface ColumnDefinitionNode {
+  name: string;
+  type: TypeNameNode;
+  pos: Position;
+}
+
+/** `CREATE TABLE #t (…)`, `CREATE TEMP|TEMPORARY TABLE t (…)`. */
+export interface CreateTableNode {
+  kind: 'createTable';
+  name: string;
+  temporary: boolean;
+  columns: ColumnDefinitionNode[];
+  pos: Position;
+}
+
+export interface DropTableNode {
+  kind: 'dropTable';
+  name: string;
+  ifExists: boolean;
+  pos: Position;
+}
+
+/** `EXPLAIN [ANALYZE] statement`. */
+export interface ExplainNode {
+  kind: 'explain';
+  analyze: boolean;
+  statement: QueryNode | InsertNode;
+  pos: Position;
+}
+
+export type StatementNode = SelectNode | SetOperationNode | InsertNode | CreateTableNode | DropTableNode | ExplainNode;

@@ -124,6 +124,8 @@ class Lexer {
   private scanToken(code: number): void {
     const start = this.offset;
     if (isIdentifierStart(code)) return this.scanWord(start);
+    // `#name` is a temporary table (SQL Server style).
+    if (code === HASH && isIdentifierStart(this.codeAt(start + 1))) return this.scanWord(start);
     if (isDigit(code) || (code === DOT && isDigit(this.codeAt(start + 1)))) return this.scanNumber(start);
     switch (code) {
       case SINGLE_QUOTE:

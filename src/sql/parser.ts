@@ -1,13 +1,26 @@
 import type {
   BinaryOperator,
+  ComparisonOperator,
+  CaseNode,
+  ColumnDefinitionNode,
+  CommonTableNode,
+  CreateTableNode,
+  DropTableNode,
+  ExplainNode,
   ExprNode,
+  FromItemNode,
   InsertNode,
+  JoinType,
   OrderByItemNode,
   Position,
+  QueryNode,
   SelectItemNode,
   SelectNode,
+  SetOperator,
   StatementNode,
   TableRefNode,
+  TypeNameNode,
+  WindowSpecNode,
 } from './ast.js';
 import { SqlError } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
@@ -49,7 +62,7 @@ const enum Precedence {
 // Guards the recursion so that `((((…` a million deep is a SqlError, not a RangeError.
 const MAX_NESTING = 200;
 
-const STATEMENT_STARTS = 'SELECT or INSERT';
+const STATEMENT_STARTS = 'SELECT, WITH, INSERT, CREATE, DROP or EXPLAIN';
 
 /** Reserved words that are never meant as names, so suggesting to quote them would mislead. */
 const NEVER_NAMES: ReadonlySet<string> = new Set([
@@ -61,6 +74,8 @@ class Parser {
   private index = 0;
   private nextParameterIndex = 0;
   private depth = 0;
+  /** Queries written inside their own parentheses (they keep their own ORDER BY / LIMIT). */
+  private readonly parenthesized = new WeakSet<QueryNode>();
 
   constructor(private readonly sql: string) {
     this.tokens = tokenize(sql);
@@ -73,43 +88,339 @@ class Parser {
     // Positional parameters are numbered per statement.
     this.nextParameterIndex = 0;
     const token = this.peek();
-    if (this.isKeyword(token, 'SELECT')) return this.parseSelect();
+    if (this.startsQuery(token)) return this.parseQueryStatement();
     if (this.isKeyword(token, 'INSERT')) return this.parseInsert();
+    if (this.isKeyword(token, 'CREATE')) return this.parseCreateTable();
+    if (this.isKeyword(token, 'DROP')) return this.parseDropTable();
+    if (this.acceptWord('EXPLAIN')) return this.parseExplain(token.pos);
     throw this.unexpected(STATEMENT_STARTS);
+  }
+
+  private startsQuery(token: Token): boolean {
+    return this.isKeyword(token, 'SELECT') || this.isKeyword(token, 'WITH') || this.isSymbol(token, '(');
+  }
+
+  private parseQueryStatement(): QueryNode {
+    const query = this.parseQuery();
+    if (!this.atStatementEnd()) throw this.unexpected(this.clausesAfterQuery(query));
+    return query;
+  }
+
+  private parseExplain(pos: Position): ExplainNode {
+    const analyze = this.acceptWord('ANALYZE') !== undefined;
+    const token = this.peek();
+    let statement: ExplainNode['statement'];
+    if (this.isKeyword(token, 'INSERT')) statement = this.parseInsert();
+    else if (this.startsQuery(token)) statement = this.parseQueryStatement();
+    else throw this.unexpected('SELECT, WITH or INSERT after EXPLAIN');
+    return { kind: 'explain', analyze, statement, pos };
+  }
+
+  /** `[WITH …] term {UNION [ALL] | EXCEPT | INTERSECT term} [ORDER BY …] [LIMIT … [OFFSET …]]`. */
+  private parseQuery(): QueryNode {
+    const ctes = this.acceptKeyword('WITH') ? this.parseCommonTables() : undefined;
+    let query = this.parseUnionLevel();
+    if (this.isKeyword(this.peek(), 'ORDER') || this.isKeyword(this.peek(), 'LIMIT') || this.isKeyword(this.peek(), 'OFFSET')) {
+      // A parenthesized query keeps its own ORDER BY / LIMIT: wrap it before adding more.
+      if (this.parenthesized.has(query)) query = wrapInSelect(query);
+      if (this.isKeyword(this.peek(), 'ORDER')) query.orderBy = this.parseOrderBy();
+      if (this.acceptKeyword('LIMIT')) {
+        query.limit = this.parseLimitValue('LIMIT');
+        if (this.acceptKeyword('OFFSET')) query.offset = this.parseLimitValue('OFFSET');
+      } else if (this.acceptKeyword('OFFSET')) {
+        query.offset = this.parseLimitValue('OFFSET');
+      }
+    }
+    if (ctes) {
+      if (query.with) query = wrapInSelect(query);
+      query.with = ctes;
+    }
+    return query;
+  }
+
+  private parseCommonTables(): CommonTableNode[] {
+    const ctes: CommonTableNode[] = [];
+    do {
+      const pos = this.peek().pos;
+      const name = this.parseName('a name for the common table expression');
+      let columns: string[] | undefined;
+      if (this.isSymbol(this.peek(), '(')) {
+        const open = this.advance();
+        columns = [];
+        do columns.push(this.parseName('a column name'));
+        while (this.acceptSymbol(','));
+        this.expectClosingParen(open, "',' or ')'");
+      }
+      this.expectKeyword('AS', `AS after ${name}`);
+      const open = this.peek();
+      if (!this.isSymbol(open, '(')) throw this.unexpected(`'(' and a query after ${name} AS`);
+      this.advance();
+      const query = this.parseQuery();
+      this.expectClosingParen(open, "')'");
+      ctes.push(columns ? { name, columns, query, pos } : { name, query, pos });
+    } while (this.acceptSymbol(','));
+    return ctes;
+  }
+
+  private parseUnionLevel(): QueryNode {
+    let left = this.parseIntersectLevel();
+    while (true) {
+      const token = this.peek();
+      let op: SetOperator;
+      if (this.acceptKeyword('UNION')) {
+        op = this.acceptKeyword('ALL') ? 'UNION ALL' : 'UNION';
+        if (op === 'UNION') this.acceptKeyword('DISTINCT');
+      } else if (this.acceptKeyword('EXCEPT')) {
+        op = 'EXCEPT';
+      } else {
+        return left;
+      }
+      const right = this.parseIntersectLevel();
+      left = { kind: 'setOp', op, left, right, orderBy: [], pos: token.pos };
+    }
+  }
+
+  // INTERSECT binds more tightly than UNION and EXCEPT, as in standard SQL.
+  private parseIntersectLevel(): QueryNode {
+    let left = this.parseQueryTerm();
+    while (true) {
+      const token = this.peek();
+      if (!this.acceptKeyword('INTERSECT')) return left;
+      this.acceptKeyword('DISTINCT');
+      const right = this.parseQueryTerm();
+      left = { kind: 'setOp', op: 'INTERSECT', left, right, orderBy: [], pos: token.pos };
+    }
+  }
+
+  private parseQueryTerm(): QueryNode {
+    const token = this.peek();
+    if (this.isSymbol(token, '(')) {
+      this.advance();
+      this.enter(token);
+      const inner = this.parseQuery();
+      this.depth--;
+      this.expectClosingParen(token, "')'");
+      this.parenthesized.add(inner);
+      return inner;
+    }
+    if (!this.isKeyword(token, 'SELECT')) throw this.unexpected('SELECT');
+    return this.parseSelect();
+  }
+
+  private enter(token: Token): void {
+    if (++this.depth > MAX_NESTING) {
+      throw new SqlError(`Expression is nested more than ${MAX_NESTING} levels deep`, this.sql, token.pos);
+    }
   }
 
   private parseSelect(): SelectNode {
     const pos = this.expectKeyword('SELECT').pos;
     const distinct = this.acceptKeyword('DISTINCT') !== undefined;
     if (!distinct) this.acceptKeyword('ALL');
-    const columns = this.parseSelectList();
-    const select: SelectNode = { kind: 'select', distinct, columns, orderBy: [], pos };
-    if (this.acceptKeyword('FROM')) select.from = this.parseTableRef();
-    if (this.acceptKeyword('WHERE')) select.where = this.parseExpression();
-    if (this.isKeyword(this.peek(), 'ORDER')) select.orderBy = this.parseOrderBy();
-    if (this.acceptKeyword('LIMIT')) {
-      select.limit = this.parseLimitValue('LIMIT');
-      if (this.acceptKeyword('OFFSET')) select.offset = this.parseLimitValue('OFFSET');
+    const select: SelectNode = { kind: 'select', distinct, columns: [], orderBy: [], pos };
+    const top = this.peek();
+    if (top.kind === 'identifier' && top.value.toUpperCase() === 'TOP') {
+      const next = this.peek(1);
+      if (next.kind === 'number' || next.kind === 'positionalParameter' || next.kind === 'namedParameter') {
+        this.advance();
+        select.top = this.parseLimitValue('TOP');
+      } else if (this.isSymbol(next, '(')) {
+        this.advance();
+        const open = this.advance();
+        select.top = this.parseLimitValue('TOP');
+        this.expectClosingParen(open, "')'");
+      }
     }
-    if (!this.atStatementEnd()) throw this.unexpected(this.clausesAfter(select));
+    select.columns = this.parseSelectList();
+    if (this.acceptKeyword('FROM')) select.from = this.parseFrom();
+    if (this.acceptKeyword('WHERE')) select.where = this.parseExpression();
+    if (this.isKeyword(this.peek(), 'GROUP')) {
+      this.advance();
+      this.expectKeyword('BY');
+      const keys: ExprNode[] = [];
+      do keys.push(this.parseExpression());
+      while (this.acceptSymbol(','));
+      select.groupBy = keys;
+    }
+    if (this.acceptKeyword('HAVING')) select.having = this.parseExpression();
     return select;
   }
 
-  /** What could still follow, for the error when something else does. */
-  private clausesAfter(select: SelectNode): string {
-    if (!select.from && !select.where && select.orderBy.length === 0 && !select.limit) {
-      return 'FROM or end of statement';
+  /** What could still follow a query, for the error when something else does. */
+  private clausesAfterQuery(query: QueryNode): string {
+    if (query.kind === 'select' && !this.parenthesized.has(query)) {
+      const select = query;
+      if (!select.from && !select.where && !select.groupBy && !select.having && select.orderBy.length === 0 && !select.limit && !select.offset) {
+        return 'FROM or end of statement';
+      }
+      const clauses: string[] = [];
+      if (select.limit || select.offset) {
+        if (!select.offset) clauses.push('OFFSET');
+      } else {
+        if (select.orderBy.length === 0) {
+          if (!select.where && !select.groupBy && !select.having) clauses.push('WHERE');
+          if (!select.groupBy && !select.having) clauses.push('GROUP BY');
+          else if (!select.having) clauses.push('HAVING');
+          clauses.push('ORDER BY');
+        }
+        clauses.push('LIMIT');
+      }
+      return listOf([...clauses, 'end of statement']);
     }
-    const clauses: string[] = [];
-    if (select.limit) {
-      if (!select.offset) clauses.push('OFFSET');
-    } else {
-      if (!select.where && select.orderBy.length === 0) clauses.push('WHERE');
-      if (select.orderBy.length === 0) clauses.push('ORDER BY');
-      clauses.push('LIMIT');
-    }
-    return listOf([...clauses, 'end of statement']);
+    if (query.limit || query.offset) return query.offset ? 'end of statement' : 'OFFSET or end of statement';
+    if (query.orderBy.length > 0) return 'LIMIT or end of statement';
+    // `… UNION SELECT b FROM u x y`: the last SELECT could still take its own clauses.
+    if (query.kind === 'setOp' && !this.parenthesized.has(query.right)) return this.clausesAfterQuery(query.right);
+    return 'ORDER BY, LIMIT or end of statement';
   }
+
+  /** `item {, item | [type] JOIN item [ON cond]}`, left-associative. */
+  private parseFrom(): FromItemNode {
+    let left = this.parseFromItem();
+    while (true) {
+      const token = this.peek();
+      if (this.acceptSymbol(',')) {
+        left = { kind: 'join', type: 'CROSS', left, right: this.parseFromItem(), pos: token.pos };
+        continue;
+      }
+      const type = this.parseJoinType();
+      if (type === undefined) return left;
+      const right = this.parseFromItem();
+      if (type === 'CROSS') {
+        left = { kind: 'join', type, left, right, pos: token.pos };
+        continue;
+      }
+      if (this.acceptKeyword('USING')) {
+        const open = this.peek();
+        if (!this.isSymbol(open, '(')) throw this.unexpected("'(' and column names after USING");
+        this.advance();
+        const using: { name: string; pos: Position }[] = [];
+        do {
+          const pos = this.peek().pos;
+          using.push({ name: this.parseName('a column name'), pos });
+        } while (this.acceptSymbol(','));
+        this.expectClosingParen(open, "',' or ')'");
+        left = { kind: 'join', type, left, right, using, pos: token.pos };
+        continue;
+      }
+      this.expectKeyword('ON', 'ON or USING and a join condition');
+      left = { kind: 'join', type, left, right, on: this.parseExpression(), pos: token.pos };
+    }
+  }
+
+  private parseJoinType(): JoinType | undefined {
+    const token = this.peek();
+    if (token.kind !== 'keyword') return undefined;
+    switch (token.value) {
+      case 'JOIN':
+        this.advance();
+        return 'INNER';
+      case 'INNER':
+      case 'CROSS':
+        this.advance();
+        this.expectKeyword('JOIN', `JOIN after ${token.value}`);
+        return token.value;
+      case 'LEFT':
+      case 'RIGHT':
+      case 'FULL':
+        this.advance();
+        this.acceptKeyword('OUTER');
+        this.expectKeyword('JOIN', `JOIN after ${token.value}`);
+        return token.value;
+      default:
+        return undefined;
+    }
+  }
+
+  private parseFromItem(): FromItemNode {
+    const token = this.peek();
+    if (this.isSymbol(token, '(')) {
+      const next = this.peek(1);
+      this.advance();
+      if (this.startsQuery(next)) {
+        const query = this.parseQuery();
+        this.expectClosingParen(token, "')'");
+        const alias = this.parseOptionalAlias();
+        if (alias === undefined) throw this.unexpected('an alias for the subquery in FROM (AS name)');
+        return { kind: 'derived', query, alias, pos: token.pos };
+      }
+      this.enter(token);
+      const inner = this.parseFrom();
+      this.depth--;
+      this.expectClosingParen(token, "')'");
+      return inner;
+    }
+    return this.parseTableRef();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // CREATE / DROP TABLE
+
+  private parseCreateTable(): CreateTableNode {
+    const pos = this.expectKeyword('CREATE').pos;
+    const temporary = this.acceptWord('TEMP') !== undefined || this.acceptWord('TEMPORARY') !== undefined;
+    this.expectKeyword('TABLE', temporary ? 'TABLE' : 'TABLE or TEMPORARY TABLE');
+    const name = this.parseName('a table name');
+    const open = this.peek();
+    if (!this.isSymbol(open, '(')) throw this.unexpected("'(' and column definitions");
+    this.advance();
+    const columns: ColumnDefinitionNode[] = [];
+    do {
+      const columnPos = this.peek().pos;
+      const columnName = this.parseName('a column name');
+      const type = this.parseTypeName();
+      // Constraints mean nothing to a temporary table; accept the common ones and move on.
+      while (this.acceptKeyword('NOT') || this.acceptKeyword('NULL') || this.acceptWord('PRIMARY') || this.acceptWord('KEY'));
+      columns.push({ name: columnName, type, pos: columnPos });
+    } while (this.acceptSymbol(','));
+    this.expectClosingParen(open, "',' or ')'");
+    if (!this.atStatementEnd()) throw this.unexpected('end of statement');
+    return { kind: 'createTable', name, temporary, columns, pos };
+  }
+
+  private parseDropTable(): DropTableNode {
+    const pos = this.expectKeyword('DROP').pos;
+    this.expectKeyword('TABLE');
+    let ifExists = false;
+    if (this.acceptWord('IF')) {
+      this.expectKeyword('EXISTS', 'EXISTS after IF');
+      ifExists = true;
+    }
+    const name = this.parseName('a table name');
+    if (!this.atStatementEnd()) throw this.unexpected('end of statement');
+    return { kind: 'dropTable', name, ifExists, pos };
+  }
+
+  /** `NAME`, `NAME(n)`, `NAME(p, s)`; DOUBLE PRECISION as two words. */
+  private parseTypeName(): TypeNameNode {
+    const token = this.peek();
+    if (token.kind !== 'identifier') throw this.unexpected('a type name');
+    this.advance();
+    let name = token.value.toUpperCase();
+    if (name === 'DOUBLE') {
+      if (this.acceptWord('PRECISION')) name = 'DOUBLE PRECISION';
+    }
+    const args: number[] = [];
+    const open = this.peek();
+    if (this.isSymbol(open, '(')) {
+      this.advance();
+      do {
+        const n = this.peek();
+        if (n.kind === 'number' && Number.isInteger(Number(n.value))) {
+          this.advance();
+          args.push(Number(n.value));
+        } else if (n.kind === 'identifier' && n.value.toUpperCase() === 'MAX') {
+          this.advance();
+          args.push(-1);
+        } else throw this.unexpected('a whole number');
+      } while (this.acceptSymbol(','));
+      this.expectClosingParen(open, "',' or ')'");
+    }
+    return { name, args, pos: token.pos };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // SELECT items and clauses
 
   private parseSelectList(): SelectItemNode[] {
     const items: SelectItemNode[] = [];
@@ -201,10 +512,19 @@ class Parser {
     this.expectKeyword('INTO');
     const tablePos = this.peek().pos;
     const table: TableRefNode = { kind: 'table', name: this.parseName('a table name after INSERT INTO'), pos: tablePos };
-    const columns = this.parseInsertColumns();
-    this.expectKeyword('VALUES');
+    const columns = this.isSymbol(this.peek(), '(') && !this.startsQuery(this.peek(1)) ? this.parseInsertColumns() : [];
+    if (this.startsQuery(this.peek())) {
+      const query = this.parseQuery();
+      if (!this.atStatementEnd()) throw this.unexpected(this.clausesAfterQuery(query));
+      return { kind: 'insert', table, columns, rows: [], query, pos };
+    }
+    if (columns.length === 0 && !this.isKeyword(this.peek(), 'VALUES')) {
+      throw this.unexpected("'(' and a column list, VALUES or SELECT after the table name");
+    }
+    this.expectKeyword('VALUES', 'VALUES or SELECT');
     const rows: ExprNode[][] = [];
-    do rows.push(this.parseValuesRow(columns.length));
+    // Without a column list the engine checks each row against the table's columns.
+    do rows.push(this.parseValuesRow(columns.length === 0 ? undefined : columns.length));
     while (this.acceptSymbol(','));
     if (!this.atStatementEnd()) throw this.unexpected("',' or end of statement");
     return { kind: 'insert', table, columns, rows, pos };
@@ -223,7 +543,7 @@ class Parser {
     return columns;
   }
 
-  private parseValuesRow(columnCount: number): ExprNode[] {
+  private parseValuesRow(columnCount: number | undefined): ExprNode[] {
     const open = this.peek();
     if (!this.isSymbol(open, '(')) throw this.unexpected("'(' to start a row of values");
     this.advance();
@@ -231,7 +551,7 @@ class Parser {
     do values.push(this.parseExpression());
     while (this.acceptSymbol(','));
     this.expectClosingParen(open, "',' or ')'");
-    if (values.length !== columnCount) {
+    if (columnCount !== undefined && values.length !== columnCount) {
       throw new SqlError(
         `This row has ${countOf(values.length, 'value')} but the column list names ${countOf(columnCount, 'column')}`,
         this.sql,
@@ -268,7 +588,9 @@ class Parser {
       this.advance();
       const operand = this.parseExpression(Precedence.Unary);
       if (token.value === '-' && operand.kind === 'literal' && typeof operand.value === 'number') {
-        return { kind: 'literal', value: -operand.value, pos: token.pos };
+        const negated: ExprNode = { kind: 'literal', value: -operand.value, pos: token.pos };
+        if (operand.isDecimal) negated.isDecimal = true;
+        return negated;
       }
       return { kind: 'unary', op: token.value === '-' ? '-' : '+', operand, pos: token.pos };
     }
@@ -282,6 +604,21 @@ class Parser {
     if (binary !== undefined) {
       if (binary.precedence < minimum) return undefined;
       this.advance();
+      const quantifier = this.peek();
+      if (
+        binary.precedence === Precedence.Predicate &&
+        quantifier.kind === 'keyword' &&
+        (quantifier.value === 'ANY' || quantifier.value === 'SOME' || quantifier.value === 'ALL') &&
+        this.isSymbol(this.peek(1), '(')
+      ) {
+        this.advance();
+        const open = this.advance();
+        if (!this.startsQuery(this.peek())) throw this.unexpected(`SELECT after ${quantifier.value} (`);
+        const query = this.parseQuery();
+        this.expectClosingParen(open, "')'");
+        const op = binary.op as ComparisonOperator;
+        return { kind: 'quantified', op, quantifier: quantifier.value === 'ALL' ? 'ALL' : 'ANY', expr: left, query, pos: left.pos };
+      }
       const right = this.parseExpression(binary.precedence + 1);
       return { kind: 'binary', op: binary.op, left, right, pos: left.pos };
     }
@@ -310,6 +647,13 @@ class Parser {
     const token = this.peek();
     const operand = Precedence.Additive;
     if (this.acceptKeyword('IN')) {
+      const open = this.peek();
+      if (this.isSymbol(open, '(') && (this.isKeyword(this.peek(1), 'SELECT') || this.isKeyword(this.peek(1), 'WITH'))) {
+        this.advance();
+        const query = this.parseQuery();
+        this.expectClosingParen(open, "')'");
+        return { kind: 'inSubquery', expr, query, negated, pos: expr.pos };
+      }
       return { kind: 'in', expr, list: this.parseInList(), negated, pos: expr.pos };
     }
     if (this.acceptKeyword('LIKE')) {
@@ -343,6 +687,7 @@ class Parser {
     switch (token.kind) {
       case 'number':
         this.advance();
+        if (/[.eE]/.test(token.value)) return { kind: 'literal', value: Number(token.value), isDecimal: true, pos: token.pos };
         return { kind: 'literal', value: Number(token.value), pos: token.pos };
       case 'string':
         this.advance();
@@ -371,6 +716,28 @@ class Parser {
 
   private parseKeywordPrimary(token: Token): ExprNode {
     switch (token.value) {
+      case 'CASE':
+        return this.parseCase();
+      case 'CAST': {
+        this.advance();
+        const open = this.peek();
+        if (!this.isSymbol(open, '(')) throw this.unexpected("'(' after CAST");
+        this.advance();
+        const expr = this.parseExpression();
+        this.expectKeyword('AS', 'AS and a type');
+        const type = this.parseTypeName();
+        this.expectClosingParen(open, "')'");
+        return { kind: 'cast', expr, type, pos: token.pos };
+      }
+      case 'EXISTS': {
+        this.advance();
+        const open = this.peek();
+        if (!this.isSymbol(open, '(') || !this.startsQuery(this.peek(1))) throw this.unexpected("'(' and a query after EXISTS");
+        this.advance();
+        const query = this.parseQuery();
+        this.expectClosingParen(open, "')'");
+        return { kind: 'exists', query, negated: false, pos: token.pos };
+      }
       case 'NULL':
         this.advance();
         return { kind: 'literal', value: null, pos: token.pos };
@@ -382,7 +749,28 @@ class Parser {
     throw this.unexpected('an expression');
   }
 
+  private parseCase(): CaseNode {
+    const pos = this.expectKeyword('CASE').pos;
+    const node: CaseNode = { kind: 'case', whens: [], pos };
+    if (!this.isKeyword(this.peek(), 'WHEN')) node.operand = this.parseExpression();
+    while (this.acceptKeyword('WHEN')) {
+      const when = this.parseExpression();
+      this.expectKeyword('THEN');
+      node.whens.push({ when, then: this.parseExpression() });
+    }
+    if (node.whens.length === 0) throw this.unexpected('WHEN');
+    if (this.acceptKeyword('ELSE')) node.else = this.parseExpression();
+    this.expectKeyword('END', node.else ? 'END' : 'WHEN, ELSE or END');
+    return node;
+  }
+
   private parseParenthesized(): ExprNode {
+    if (this.startsQuery(this.peek(1)) && !this.isSymbol(this.peek(1), '(')) {
+      const open = this.advance();
+      const query = this.parseQuery();
+      this.expectClosingParen(open, "')'");
+      return { kind: 'subquery', query, pos: open.pos };
+    }
     const open = this.advance();
     const inner = this.parseExpression();
     this.expectClosingParen(open, "')'");
@@ -409,7 +797,26 @@ class Parser {
       while (this.acceptSymbol(','));
     }
     this.expectClosingParen(open, call.star ? "')'" : "',' or ')'");
+    if (this.isKeyword(this.peek(), 'OVER')) {
+      this.advance();
+      return { ...call, over: this.parseWindowSpec() };
+    }
     return call;
+  }
+
+  private parseWindowSpec(): WindowSpecNode {
+    const open = this.peek();
+    if (!this.isSymbol(open, '(')) throw this.unexpected("'(' after OVER");
+    this.advance();
+    const spec: WindowSpecNode = { partitionBy: [], orderBy: [] };
+    if (this.acceptWord('PARTITION')) {
+      this.expectKeyword('BY');
+      do spec.partitionBy.push(this.parseExpression());
+      while (this.acceptSymbol(','));
+    }
+    if (this.isKeyword(this.peek(), 'ORDER')) spec.orderBy = this.parseOrderBy();
+    this.expectClosingParen(open, "')'");
+    return spec;
   }
 
   private parseColumnRef(): ExprNode {
@@ -503,9 +910,9 @@ class Parser {
   }
 
   /** The error for the current token, which is not what the grammar allows here. */
-  private unexpected(expectation: string): SqlError {
+  private unexpected(expectation: string, hint = ''): SqlError {
     const token = this.peek();
-    let reason = `Expected ${expectation} but found ${this.describe(token)}`;
+    let reason = `Expected ${expectation} but found ${this.describe(token)}${hint}`;
     if (token.kind === 'keyword' && !NEVER_NAMES.has(token.value) && wantsName(expectation)) {
       const word = this.sourceOf(token);
       reason += `; ${word} is a reserved word: write [${word}] or "${word}" to use it as a name`;
@@ -522,6 +929,19 @@ class Parser {
   private sourceOf(token: Token): string {
     return this.sql.slice(token.pos.offset, token.end);
   }
+}
+
+/** `SELECT … ORDER BY` inside parentheses, or a query given its own WITH: `SELECT * FROM (query) AS q`. */
+function wrapInSelect(query: QueryNode): SelectNode {
+  const pos = query.pos;
+  return {
+    kind: 'select',
+    distinct: false,
+    columns: [{ kind: 'star', pos }],
+    from: { kind: 'derived', query, alias: '_query', pos },
+    orderBy: [],
+    pos,
+  };
 }
 
 function isName(token: Token): boolean {

@@ -21,3 +21,23 @@ export async function* projectRows(
     yield out;
   }
 }
+
+/** projectRows over batches of input rows (one async step per batch in, per row out). */
+export async function* projectBatches(
+  input: AsyncIterable<Row[]>,
+  outputs: readonly Evaluator[],
+  test?: (row: Row) => boolean,
+  signal?: AbortSignal,
+): AsyncGenerator<Row> {
+  const count = outputs.length;
+  for await (const batch of input) {
+    signal?.throwIfAborted();
+    for (let r = 0; r < batch.length; r++) {
+      const row = batch[r]!;
+      if (test && !test(row)) continue;
+      const out: Row = new Array(count);
+      for (let i = 0; i < count; i++) out[i] = outputs[i]!(row);
+      yield out;
+    }
+  }
+}

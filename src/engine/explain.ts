@@ -1,0 +1,42 @@
+// EXPLAIN [ANALYZE] as a statement: the plan as rows of one column, Plan. ANALYZE runs the
+// statement first and adds the actual rows, time and (when tables report them) requests.
+
+import type { QueryPlan, StatementPlan } from './plan-types.js';
+import type { ExecContext, Row } from './table.js';
+import { analyzing } from './instrument.js';
+
+export function planExplain(inner: StatementPlan, analyze: boolean): QueryPlan {
+  return {
+    kind: 'query',
+    columns: [{ name: 'Plan', type: 'String' }],
+    rows: (ctx) => explainRows(inner, analyze, ctx),
+    explain: () => inner.explain(),
+  };
+}
+
+async function* explainRows(inner: StatementPlan, analyze: boolean, ctx: ExecContext): AsyncGenerator<Row> {
+  if (!analyze) {
+    for (const line of inner.explain()) yield [line];
+    return;
+  }
+  let requests = 0;
+  const counting: ExecContext = {
+    ...ctx,
+    onRequest: () => {
+      requests++;
+      ctx.onRequest?.();
+    },
+  };
+  analyzing.add(counting);
+  const start = performance.now();
+  let rows = 0;
+  if (inner.kind === 'query') {
+    for await (const _ of inner.rows(counting)) rows++;
+  } else {
+    rows = (await inner.execute(counting)).rowsAffected;
+  }
+  const millis = performance.now() - start;
+  // The plan's own lines carry per-scan actuals once it has run (see scan.ts instruments).
+  for (const line of inner.explain()) yield [line];
+  yield [`Actual: ${rows} row${rows === 1 ? '' : 's'}, ${millis.toFixed(1)} ms, ${requests} request${requests === 1 ? '' : 's'}`];
+}

@@ -1,0 +1,169 @@
+import type { Evaluator } from '../expressions.js';
+import type { JoinType } from '../../sql/ast.js';
+import type { Row, SqlValue } from '../table.js';
+import { distinctKey } from '../values.js';
+
+export interface JoinSpec {
+  type: JoinType;
+  leftWidth: number;
+  rightWidth: number;
+  /** Equi-join keys: left[i] evaluated on left rows, right[i] on right rows. */
+  leftKeys: Evaluator[];
+  rightKeys: Evaluator[];
+  /** The rest of the join condition, on the combined row. */
+  condition: ((row: Row) => boolean) | undefined;
+}
+
+/** A key for hashing; undefined when a key value is NULL (which never matches). */
+export function hashKey(keys: readonly Evaluator[], row: Row): unknown {
+  if (keys.length === 1) {
+    const v = keys[0]!(row);
+    if (v === null) return undefined;
+    return v instanceof Date ? `t${v.getTime()}` : v;
+  }
+  let text = '';
+  for (const key of keys) {
+    const v: SqlValue = key(row);
+    if (v === null) return undefined;
+    text += `${distinctKey(v)}\u0000`;
+  }
+  return text;
+}
+
+function nulls(width: number): Row {
+  return new Array<SqlValue>(width).fill(null);
+}
+
+/** Reads a relation whole, from batches when it has them. */
+export async function materialize(rows: AsyncIterable<Row> | undefined, batches: AsyncIterable<Row[]> | undefined, test?: (row: Row) => boolean): Promise<Row[]> {
+  const out: Row[] = [];
+  if (batches) {
+    for await (const batch of batches) for (const row of batch) if (!test || test(row)) out.push(row);
+  } else if (rows) {
+    for await (const row of rows) out.push(row);
+  }
+  return out;
+}
+
+class HashSide {
+  readonly table = new Map<unknown, number[]>();
+  readonly all: number[];
+  readonly matched: Uint8Array | undefined;
+
+  constructor(
+    readonly rows: Row[],
+    readonly spec: JoinSpec,
+  ) {
+    const keyed = spec.leftKeys.length > 0;
+    if (keyed) {
+      rows.forEach((row, i) => {
+        const key = hashKey(spec.rightKeys, row);
+        if (key === undefined) return;
+        const bucket = this.table.get(key);
+        if (bucket) bucket.push(i);
+        else this.table.set(key, [i]);
+      });
+    }
+    this.all = keyed ? [] : rows.map((_, i) => i);
+    this.matched = spec.type === 'RIGHT' || spec.type === 'FULL' ? new Uint8Array(rows.length) : undefined;
+  }
+
+  /** Appends the joined rows for one left row to `out`. */
+  probe(leftRow: Row, out: Row[]): void {
+    const spec = this.spec;
+    const candidates = spec.leftKeys.length > 0 ? (() => {
+      const key = hashKey(spec.leftKeys, leftRow);
+      return key === undefined ? undefined : this.table.get(key);
+    })() : this.all;
+    let matched = false;
+    if (candidates) {
+      for (const i of candidates) {
+        const joined = leftRow.concat(this.rows[i]!);
+        if (spec.condition && !spec.condition(joined)) continue;
+        matched = true;
+        if (this.matched) this.matched[i] = 1;
+        out.push(joined);
+      }
+    }
+    if (!matched && (spec.type === 'LEFT' || spec.type === 'FULL')) out.push(leftRow.concat(nulls(spec.rightWidth)));
+  }
+
+  /** RIGHT / FULL: the right rows nothing matched, padded on the left. */
+  unmatched(): Row[] {
+    if (!this.matched) return [];
+    const padding = nulls(this.spec.leftWidth);
+    const out: Row[] = [];
+    for (let i = 0; i < this.rows.length; i++) if (!this.matched[i]) out.push(padding.concat(this.rows[i]!));
+    return out;
+  }
+}
+
+/** hashJoin over batches of left rows, producing batches: no async step per row. */
+export async function* hashJoinBatches(
+  left: AsyncIterable<Row[]>,
+  leftTest: ((row: Row) => boolean) | undefined,
+  right: Promise<Row[]>,
+  spec: JoinSpec,
+  after: ((row: Row) => boolean) | undefined,
+  signal?: AbortSignal,
+): AsyncGenerator<Row[]> {
+  const side = new HashSide(await right, spec);
+  for await (const batch of left) {
+    signal?.throwIfAborted();
+    const out: Row[] = [];
+    for (const row of batch) if (!leftTest || leftTest(row)) side.probe(row, out);
+    yield after ? out.filter(after) : out;
+  }
+  const rest = side.unmatched();
+  if (rest.length > 0) yield after ? rest.filter(after) : rest;
+}
+
+/**
+ * Builds a hash table of the right side (all of it), then streams the left side through it.
+ * Without keys every right row is a candidate (nested loop). RIGHT and FULL joins emit the
+ * right rows nothing matched at the end.
+ */
+export async function* hashJoin(left: AsyncIterable<Row>, right: AsyncIterable<Row>, spec: JoinSpec, signal?: AbortSignal): AsyncGenerator<Row> {
+  const side = new HashSide(await materialize(right, undefined), spec);
+  const out: Row[] = [];
+  for await (const leftRow of left) {
+    signal?.throwIfAborted();
+    side.probe(leftRow, out);
+    if (out.length > 0) {
+      yield* out;
+      out.length = 0;
+    }
+  }
+  yield* side.unmatched();
+}
+
+/**
+ * For each batch of left rows, fetches only the right rows whose key is among the batch's
+ * keys (through the right table's pushdown), then joins the batch in memory. INNER and LEFT.
+ */
+export async function* lookupJoin(
+  left: AsyncIterable<Row>,
+  fetch: (keys: SqlValue[]) => AsyncIterable<Row>,
+  spec: JoinSpec,
+  batchSize: number,
+  signal?: AbortSignal,
+): AsyncGenerator<Row> {
+  let batch: Row[] = [];
+  const flush = async function* (rows: Row[]): AsyncGenerator<Row> {
+    const keys = new Map<unknown, SqlValue>();
+    for (const row of rows) {
+      const v = spec.leftKeys[0]!(row);
+      if (v !== null) keys.set(v instanceof Date ? `t${v.getTime()}` : v, v);
+    }
+    const right = keys.size > 0 ? fetch([...keys.values()]) : (async function* () {})();
+    yield* hashJoin(rows as unknown as AsyncIterable<Row>, right, spec, signal);
+  };
+  for await (const row of left) {
+    batch.push(row);
+    if (batch.length >= batchSize) {
+      yield* flush(batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield* flush(batch);
+}

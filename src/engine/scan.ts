@@ -1,0 +1,135 @@
+// One table's part of a query: offer the conjuncts that touch only it (as Predicates), and
+// optionally ORDER BY and LIMIT; what the table does not guarantee is evaluated right after
+// its scan. Columns here are in the table's own row layout.
+
+import type { BoundExpr } from './bound.js';
+import { compilePredicate } from './expressions.js';
+import { formatExpr } from './format.js';
+import { analyzeWhere, compileScanPredicate, type AnalyzedWhere } from './predicates.js';
+import type { ExecContext, OrderKey, Predicate, Row, ScanPlan, ScanRequest, Table } from './table.js';
+import { analyzing, describeActuals, newInstrument, type Instrument } from './instrument.js';
+
+export interface PlannedScan {
+  table: Table;
+  request: ScanRequest;
+  plan: ScanPlan | undefined;
+  analysis: AnalyzedWhere;
+  /** Why no row can qualify, when that is known before scanning. */
+  emptyReason: string | undefined;
+  /** Residual predicates and conjuncts that are not predicates, as one test (undefined: none). */
+  test: ((row: Row) => boolean) | undefined;
+  filterText: string[];
+  instrument: Instrument;
+}
+
+export interface ScanOffer {
+  orderBy?: OrderKey[];
+  /** Offered only when `acceptsLimit` says nothing else sits above the scan. */
+  limit?: number;
+  acceptsLimit?: (plan: ScanPlan) => boolean;
+}
+
+export function planScan(table: Table, conjuncts: BoundExpr[], columns: string[], sql: string, offer: ScanOffer = {}): PlannedScan {
+  const analysis = analyzeWhere(conjuncts, sql);
+  const request: ScanRequest = { predicates: analysis.predicates, columns, orderBy: offer.orderBy ?? [] };
+  let plan: ScanPlan | undefined;
+  let emptyReason = analysis.contradiction;
+  if (!emptyReason) {
+    plan = table.plan(request);
+    if (offer.limit !== undefined && offer.acceptsLimit?.(plan) && analysis.engineOnly.length === 0) {
+      const limited = table.plan({ ...request, limit: offer.limit });
+      if (offer.acceptsLimit(limited)) plan = limited;
+    }
+    if (plan.empty) emptyReason = 'the table reports the predicates contradict each other';
+  }
+  const tests = [
+    ...(plan?.residual ?? []).map((p) => compileScanPredicate(p, analysis.columnIndex.get(p.id) ?? indexOfColumn(table, p.column))),
+    ...analysis.engineOnly.map(compilePredicate),
+  ];
+  const filterText = [...(plan?.residual.map((p) => p.text) ?? []), ...analysis.engineOnly.map(formatExpr)];
+  return {
+    table,
+    request,
+    plan,
+    analysis,
+    emptyReason,
+    test: combineTests(tests),
+    filterText,
+    instrument: newInstrument(`Scan ${table.name}`),
+  };
+}
+
+/** Rows of the scan (before its residual test), counted for EXPLAIN ANALYZE. */
+export function scanRows(scan: PlannedScan, ctx: ExecContext, plan: ScanPlan | undefined = scan.plan): AsyncIterable<Row> {
+  if (scan.emptyReason !== undefined || !plan) return emptyStream();
+  const instrument = scan.instrument;
+  const onRequest = (): void => {
+    instrument.requests++;
+    ctx.onRequest?.();
+  };
+  const rows = scan.table.scan(plan, { ...ctx, onRequest });
+  return analyzing.has(ctx) ? counted(rows, instrument) : rows;
+}
+
+/** The scan's rows in batches, when the table offers them (see Table.scanBatches). */
+export function scanBatches(scan: PlannedScan, ctx: ExecContext): AsyncIterable<Row[]> | undefined {
+  const table = scan.table;
+  if (!table.scanBatches || scan.emptyReason !== undefined || !scan.plan || analyzing.has(ctx)) return undefined;
+  const instrument = scan.instrument;
+  return table.scanBatches(scan.plan, {
+    ...ctx,
+    onRequest: () => {
+      instrument.requests++;
+      ctx.onRequest?.();
+    },
+  });
+}
+
+export function describeScan(scan: PlannedScan, plan: ScanPlan | undefined = scan.plan): string[] {
+  const lines: string[] = [];
+  if (scan.emptyReason !== undefined) {
+    lines.push(`Empty: no row can match (${scan.emptyReason}); ${scan.table.name} is not scanned`);
+    return lines;
+  }
+  lines.push(`Scan ${scan.table.name}`);
+  if (plan) for (const line of plan.describe()) lines.push(`  ${line}`);
+  const residual = `  residual: ${scan.filterText.join(' AND ')}`;
+  // Some tables already list what they leave residual.
+  if (scan.filterText.length > 0 && !lines.includes(residual)) lines.push(residual);
+  const actuals = describeActuals(scan.instrument);
+  if (actuals) lines.push(`  ${actuals}`);
+  return lines;
+}
+
+export function withPredicate(request: ScanRequest, predicate: Predicate): ScanRequest {
+  return { ...request, predicates: [...request.predicates, predicate] };
+}
+
+async function* counted(input: AsyncIterable<Row>, instrument: Instrument): AsyncGenerator<Row> {
+  instrument.runs++;
+  const start = performance.now();
+  try {
+    for await (const row of input) {
+      instrument.rows++;
+      yield row;
+    }
+  } finally {
+    instrument.millis += performance.now() - start;
+  }
+}
+
+function indexOfColumn(table: Table, name: string): number {
+  const lower = name.toLowerCase();
+  return table.columns.findIndex((c) => c.name.toLowerCase() === lower);
+}
+
+export function combineTests(tests: ((row: Row) => boolean)[]): ((row: Row) => boolean) | undefined {
+  if (tests.length === 0) return undefined;
+  if (tests.length === 1) return tests[0]!;
+  return (row) => {
+    for (const test of tests) if (!test(row)) return false;
+    return true;
+  };
+}
+
+export async function* emptyStream(): AsyncGenerator<Row> {}

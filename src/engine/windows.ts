@@ -1,0 +1,179 @@
+// Window functions: ROW_NUMBER, RANK, DENSE_RANK and the aggregates OVER (PARTITION BY …
+// ORDER BY …). Every row is buffered, each call's value is appended to the row (after the FROM
+// columns), and the select list reads it as a slot. Aggregates with ORDER BY are running
+// totals over the partition up to the current row and its peers (the SQL default frame).
+
+import type { ExprNode } from '../sql/ast.js';
+import { SqlError } from '../sql/errors.js';
+import { bindExpr, type BindContext } from './binder.js';
+import { mapChildren, type BoundExpr } from './bound.js';
+import { compileExpr, type Evaluator } from './expressions.js';
+import { findAggregateFunction, type AggregateFunction } from './functions.js';
+import { formatExpr } from './format.js';
+import { rowComparator } from './operators/sort.js';
+import type { DataType, Row, SqlValue } from './table.js';
+import { distinctKey } from './values.js';
+
+interface WindowCall {
+  text: string;
+  pos: ExprNode['pos'];
+  rank?: 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK';
+  aggregate?: AggregateFunction;
+  /** Bound over the query's row; rewritten over the aggregate row when the query groups. */
+  argExpr: BoundExpr | null;
+  partitionExprs: BoundExpr[];
+  orderExprs: BoundExpr[];
+  arg: Evaluator | null;
+  partition: Evaluator[];
+  order: Evaluator[];
+  orderKeys: { descending: boolean; nullsFirst: boolean }[];
+}
+
+export interface WindowPlan {
+  calls: WindowCall[];
+  /** Set once a call is bound: buffers the input and appends each call's value to each row. */
+  apply?: (input: AsyncIterable<Row>, width: number) => AsyncIterable<Row>;
+}
+
+/** Every expression the calls read (to find aggregates in them). */
+export function windowExprs(plan: WindowPlan): BoundExpr[] {
+  return plan.calls.flatMap((c) => [...(c.argExpr ? [c.argExpr] : []), ...c.partitionExprs, ...c.orderExprs]);
+}
+
+/**
+ * Fixes the calls' expressions (`rewrite`: onto the aggregate row when the query groups) and
+ * compiles them; the values are appended after the first `width` values of each row.
+ */
+export function finishWindows(plan: WindowPlan, rewrite: (e: BoundExpr) => BoundExpr): void {
+  for (const call of plan.calls) {
+    if (call.argExpr) call.argExpr = rewrite(call.argExpr);
+    call.partitionExprs = call.partitionExprs.map(rewrite);
+    call.orderExprs = call.orderExprs.map(rewrite);
+    call.arg = call.argExpr ? compileExpr(call.argExpr) : null;
+    call.partition = call.partitionExprs.map(compileExpr);
+    call.order = call.orderExprs.map(compileExpr);
+  }
+}
+
+/** Points the window slots in `expr` at `width + call index`. */
+export function placeWindowSlots(expr: BoundExpr, width: number): BoundExpr {
+  if (expr.kind === 'slot' && expr.window !== undefined) return { ...expr, index: width + expr.window };
+  return mapChildren(expr, (e) => placeWindowSlots(e, width));
+}
+
+const RANKING = new Set(['ROW_NUMBER', 'RANK', 'DENSE_RANK']);
+
+export function bindWindows(node: Extract<ExprNode, { kind: 'call' }>, plan: WindowPlan, ctx: BindContext): BoundExpr {
+  const over = node.over!;
+  const sql = ctx.sql;
+  // Aggregates may appear inside (RANK() OVER (ORDER BY COUNT(*))): they are the groups' values.
+  const inner: BindContext = { ...ctx, aggregates: 'allowed' };
+  delete inner.bindWindow;
+  const partition = over.partitionBy.map((e) => bindExpr(e, inner));
+  const order = over.orderBy.map((item) => ({ expr: bindExpr(item.expr, inner), item }));
+  let type: DataType;
+  const call: WindowCall = {
+    text: '',
+    pos: node.pos,
+    argExpr: null,
+    partitionExprs: partition,
+    orderExprs: order.map((o) => o.expr),
+    arg: null,
+    partition: [],
+    order: [],
+    orderKeys: order.map(({ item }) => {
+      const descending = item.direction === 'DESC';
+      return { descending, nullsFirst: item.nulls === undefined ? descending : item.nulls === 'FIRST' };
+    }),
+  };
+  let argText = '';
+  if (RANKING.has(node.name)) {
+    if (node.args.length > 0 || node.star) throw new SqlError(`${node.name} takes no arguments`, sql, node.pos);
+    if (order.length === 0 && node.name !== 'ROW_NUMBER') throw new SqlError(`${node.name} needs ORDER BY in its OVER clause`, sql, node.pos);
+    call.rank = node.name as WindowCall['rank'];
+    type = 'Long';
+  } else {
+    const fn = findAggregateFunction(node.name);
+    if (!fn) throw new SqlError(`${node.name} is not a window function (use ROW_NUMBER, RANK, DENSE_RANK or an aggregate)`, sql, node.pos);
+    if (node.distinct) throw new SqlError(`DISTINCT is not supported in window aggregates`, sql, node.pos);
+    call.aggregate = fn;
+    if (!node.star) {
+      if (node.args.length !== 1) throw new SqlError(`${fn.name} takes 1 argument, got ${node.args.length}`, sql, node.pos);
+      const arg = bindExpr(node.args[0]!, inner);
+      call.argExpr = arg;
+      argText = formatExpr(arg);
+      type = fn.returnType(arg.type);
+    } else {
+      argText = '*';
+      type = fn.returnType(null);
+    }
+  }
+  const parts = [
+    partition.length > 0 ? `PARTITION BY ${partition.map(formatExpr).join(', ')}` : '',
+    order.length > 0 ? `ORDER BY ${order.map((o) => `${formatExpr(o.expr)} ${o.item.direction}`).join(', ')}` : '',
+  ].filter(Boolean);
+  call.text = `${node.name}(${argText}) OVER (${parts.join(' ')})`;
+  const index = plan.calls.push(call) - 1;
+  plan.apply ??= (input, width) => applyWindows(input, width, plan.calls);
+  // The values are appended to the row; placeWindowSlots sets the index once the width is known.
+  return { kind: 'slot', index: -1, window: index, text: call.text, type, pos: node.pos };
+}
+
+async function* applyWindows(input: AsyncIterable<Row>, width: number, calls: WindowCall[]): AsyncGenerator<Row> {
+  const rows: Row[] = [];
+  for await (const row of input) {
+    const extended = row.slice(0, width);
+    extended.length = width + calls.length;
+    rows.push(extended);
+  }
+  calls.forEach((call, k) => computeCall(rows, call, width + k));
+  yield* rows;
+}
+
+function computeCall(rows: Row[], call: WindowCall, target: number): void {
+  const partitions = new Map<string, number[]>();
+  rows.forEach((row, i) => {
+    let key = '';
+    for (const p of call.partition) key += `${distinctKey(p(row))}\u0000`;
+    const list = partitions.get(key);
+    if (list) list.push(i);
+    else partitions.set(key, [i]);
+  });
+  const orderValues = rows.map((row) => call.order.map((o) => o(row)));
+  const compare = rowComparator(call.orderKeys.map((k, index) => ({ index, ...k })));
+  for (const indexes of partitions.values()) {
+    indexes.sort((a, b) => compare(orderValues[a]!, orderValues[b]!) || a - b);
+    const peer = (a: number, b: number): boolean => compare(orderValues[a]!, orderValues[b]!) === 0;
+    if (call.rank) {
+      let rank = 0;
+      let dense = 0;
+      indexes.forEach((rowIndex, position) => {
+        const newPeerGroup = position === 0 || !peer(indexes[position - 1]!, rowIndex);
+        if (newPeerGroup) {
+          rank = position + 1;
+          dense++;
+        }
+        rows[rowIndex]![target] = call.rank === 'ROW_NUMBER' ? position + 1 : call.rank === 'RANK' ? rank : dense;
+      });
+      continue;
+    }
+    const fn = call.aggregate!;
+    const accumulator = fn.create();
+    const valueOf = (rowIndex: number): SqlValue => (call.arg ? call.arg(rows[rowIndex]!) : true);
+    if (call.order.length === 0) {
+      for (const i of indexes) accumulator.add(valueOf(i));
+      const result = accumulator.result();
+      for (const i of indexes) rows[i]![target] = result;
+      continue;
+    }
+    let start = 0;
+    while (start < indexes.length) {
+      let end = start + 1;
+      while (end < indexes.length && peer(indexes[start]!, indexes[end]!)) end++;
+      for (let p = start; p < end; p++) accumulator.add(valueOf(indexes[p]!));
+      const result = accumulator.result();
+      for (let p = start; p < end; p++) rows[indexes[p]!]![target] = result;
+      start = end;
+    }
+  }
+}
