@@ -2,7 +2,7 @@
 // Stripe catalog) → rows. It owns one transport, so one request budget per connection.
 import { parse, parseScript } from './sql/parser.js';
 import type { StatementNode } from './sql/ast.js';
-import { planStatement, type ParamValues, type ResultColumn, type StatementPlan } from './engine/index.js';
+import { planStatement, Session, type ParamValues, type ResultColumn, type StatementPlan } from './engine/index.js';
 import type { Row, SqlValue } from './engine/table.js';
 import { createStripeCatalog } from './catalog/index.js';
 import { StripeClient } from './stripe/client.js';
@@ -49,6 +49,8 @@ export class Connection {
   /** What the last write created, for sys_identity. */
   #identity: { id: string; operation: string; message: string }[] = [];
   readonly #closing = new AbortController();
+  /** Temporary tables and the last created Id live as long as the connection. */
+  readonly #session = new Session();
   #closed = false;
 
   constructor(options: ConnectOptions) {
@@ -188,7 +190,7 @@ export class Connection {
   }
 
   #planParsed(statement: StatementNode, sql: string, params: ParamValues | undefined): StatementPlan {
-    return planStatement(statement, sql, this.#catalog.catalog, params);
+    return planStatement(statement, sql, this.#catalog.catalog, params, this.#session);
   }
 
   #assertOpen(): void {

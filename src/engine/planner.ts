@@ -330,7 +330,7 @@ function buildFromTree(node: FromItemNode, env: PlanEnv, next: { offset: number 
       const table = resolveTable(node, env.sql, env.catalog);
       const source: ScopeSource = { name: table.name, ...(node.alias !== undefined ? { alias: node.alias } : {}), columns: table.columns, offset: next.offset };
       next.offset += table.columns.length;
-      return { kind: 'table', table, source };
+      return { kind: 'table', table, source, pos: node.pos };
     }
     case 'derived': {
       const plan = planQuery(node.query, env, null);

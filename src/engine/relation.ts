@@ -3,7 +3,7 @@
 // that table (never to the null-supplying side of an outer join); equi-joins hash, others loop,
 // and a join whose inner table can be fetched by key (`col IN (…)` pushed) becomes a lookup join.
 
-import type { JoinType } from '../sql/ast.js';
+import type { JoinType, Position } from '../sql/ast.js';
 import { shiftColumns, walk, type BoundExpr } from './bound.js';
 import { compileExpr, compilePredicate } from './expressions.js';
 import { formatExpr } from './format.js';
@@ -20,7 +20,7 @@ import { coerceToType, formatSqlValue, isNumericType } from './values.js';
 export const LOOKUP_BATCH = 100;
 
 export type FromTree =
-  | { kind: 'table'; table: Table; source: ScopeSource }
+  | { kind: 'table'; table: Table; source: ScopeSource; pos?: Position }
   | { kind: 'derived'; plan: QueryPlan; source: ScopeSource }
   | { kind: 'join'; type: JoinType; left: FromTree; right: FromTree; on: BoundExpr | undefined };
 
@@ -95,7 +95,7 @@ export function planRelation(tree: FromTree, conjuncts: BoundExpr[], env: Relati
   const base = baseOf(tree);
   const local = (e: BoundExpr): BoundExpr => shiftColumns(e, -base);
   if (tree.kind === 'table') {
-    const scan = planScan(tree.table, conjuncts.map(local), env.neededColumns(tree.source), env.sql, offer);
+    const scan = planScan(tree.table, conjuncts.map(local), env.neededColumns(tree.source), env.sql, { ...offer, ...(tree.pos ? { pos: tree.pos } : {}) });
     return {
       scan,
       batches: (ctx) => scanBatches(scan, ctx),

@@ -2,6 +2,8 @@
 // optionally ORDER BY and LIMIT; what the table does not guarantee is evaluated right after
 // its scan. Columns here are in the table's own row layout.
 
+import type { Position } from '../sql/ast.js';
+import { SqlError } from '../sql/errors.js';
 import type { BoundExpr } from './bound.js';
 import { compilePredicate } from './expressions.js';
 import { formatExpr } from './format.js';
@@ -27,6 +29,8 @@ export interface ScanOffer {
   /** Offered only when `acceptsLimit` says nothing else sits above the scan. */
   limit?: number;
   acceptsLimit?: (plan: ScanPlan) => boolean;
+  /** Where the table is named, so a table refusing the request (Table.plan throws) is a SqlError there. */
+  pos?: Position;
 }
 
 export function planScan(table: Table, conjuncts: BoundExpr[], columns: string[], sql: string, offer: ScanOffer = {}): PlannedScan {
@@ -35,9 +39,9 @@ export function planScan(table: Table, conjuncts: BoundExpr[], columns: string[]
   let plan: ScanPlan | undefined;
   let emptyReason = analysis.contradiction;
   if (!emptyReason) {
-    plan = table.plan(request);
+    plan = planOrRefuse(table, request, sql, offer.pos);
     if (offer.limit !== undefined && offer.acceptsLimit?.(plan) && analysis.engineOnly.length === 0) {
-      const limited = table.plan({ ...request, limit: offer.limit });
+      const limited = planOrRefuse(table, { ...request, limit: offer.limit }, sql, offer.pos);
       if (offer.acceptsLimit(limited)) plan = limited;
     }
     if (plan.empty) emptyReason = 'the table reports the predicates contradict each other';
@@ -57,6 +61,21 @@ export function planScan(table: Table, conjuncts: BoundExpr[], columns: string[]
     filterText,
     instrument: newInstrument(`Scan ${table.name}`),
   };
+}
+
+/**
+ * A table refuses a request by throwing from plan() (say, a filter Stripe requires is missing):
+ * that is a problem with the query, reported as a SqlError where the table is named. Errors that
+ * mean a bug (TypeError and the like) pass through untouched.
+ */
+function planOrRefuse(table: Table, request: ScanRequest, sql: string, pos: Position | undefined): ScanPlan {
+  try {
+    return table.plan(request);
+  } catch (error) {
+    const isBug = error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError;
+    if (!pos || isBug || error instanceof SqlError || !(error instanceof Error)) throw error;
+    throw new SqlError(error.message, sql, pos);
+  }
 }
 
 /** Rows of the scan (before its residual test), counted for EXPLAIN ANALYZE. */

@@ -100,7 +100,10 @@ export interface WriteResult {
 export interface Table {
   readonly name: string;
   readonly columns: readonly Column[];
-  /** Pure: no I/O. */
+  /**
+   * Pure: no I/O. Throwing an Error refuses the request (a filter the source requires is missing, say): the
+   * engine reports the message as a SqlError where the query names the table.
+   */
   plan(request: ScanRequest): ScanPlan;
   scan(plan: ScanPlan, ctx: ExecContext): AsyncIterable<Row>;
   /**

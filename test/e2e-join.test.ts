@@ -1,0 +1,66 @@
+// Joins across Stripe tables: the lookup join fetches the inner side through its pushdown, so a
+// selective outer side costs a handful of requests instead of two full scans.
+import { test, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { useEmulator, requestLines } from './e2e-helpers.js';
+
+const e2e = useEmulator();
+
+beforeEach(() => e2e.emulator.clearLog());
+
+test('customers by email joined to their sessions: one request per side', async () => {
+  const customer = e2e.emulator.objects('customer').find((c) => e2e.emulator.objects('checkout.session').some((s) => s.customer === c.id))!;
+  const expected = e2e.emulator.objects('checkout.session').filter((s) => s.customer === customer.id).map((s) => s.id);
+  const { rows } = await e2e.db.query(
+    'SELECT s.Id, c.Email FROM Customers c JOIN CheckoutSession s ON s.CustomerId = c.Id WHERE c.Email = ?',
+    [customer.email],
+  );
+  assert.deepEqual(rows.map((r) => r.Id).sort(), [...expected].sort());
+  assert.ok(rows.every((r) => r.Email === customer.email));
+  assert.deepEqual(requestLines(e2e.emulator.requestLog), [
+    `GET /v1/customers?email=${encodeURIComponent(String(customer.email))}&limit=100`,
+    `GET /v1/checkout/sessions?customer=${customer.id}&limit=100`,
+  ]);
+});
+
+test('GROUP BY over a join counts sessions per customer email, ordered', async () => {
+  const sessions = e2e.emulator.objects('checkout.session');
+  const customers = new Map(e2e.emulator.objects('customer').map((c) => [c.id, c.email]));
+  const counts = new Map<unknown, number>();
+  for (const s of sessions) if (s.customer) counts.set(customers.get(s.customer), (counts.get(customers.get(s.customer)) ?? 0) + 1);
+  const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0]))).slice(0, 3);
+  const { rows } = await e2e.db.query(
+    'SELECT c.Email, COUNT(*) AS n FROM CheckoutSession s JOIN Customers c ON c.Id = s.CustomerId GROUP BY c.Email ORDER BY n DESC, c.Email LIMIT 3',
+  );
+  assert.deepEqual(rows.map((r) => [r.Email, r.n]), top);
+});
+
+test('temporary tables live on the connection: stage Stripe ids, then join back by Id', async () => {
+  const db = e2e.connectWith({});
+  try {
+    await db.execute('CREATE TABLE #open (Id VARCHAR)');
+    const staged = await db.execute(`INSERT INTO #open SELECT Id FROM CheckoutSession WHERE Status = 'open' LIMIT 3`);
+    assert.equal(staged.rowsAffected, 3);
+    assert.deepEqual(requestLines(e2e.emulator.requestLog), ['GET /v1/checkout/sessions?status=open&limit=3']);
+    e2e.emulator.clearLog();
+    const { rows } = await db.query('SELECT s.Id, s.Status FROM #open o JOIN CheckoutSession s ON s.Id = o.Id');
+    assert.equal(rows.length, 3);
+    assert.ok(rows.every((r) => r.Status === 'open'));
+    assert.ok(requestLines(e2e.emulator.requestLog).every((l) => /^GET \/v1\/checkout\/sessions\/cs_test_\w+$/.test(l)));
+    assert.equal(e2e.emulator.requestLog.length, 3);
+    // Another connection does not see them.
+    await assert.rejects(e2e.db.query('SELECT * FROM #open'), /Unknown table/);
+  } finally {
+    await db.close();
+  }
+});
+
+test('a table Stripe cannot list without a filter says which, where, and sends nothing', async () => {
+  await assert.rejects(e2e.db.query('SELECT * FROM BillingMeterEventSummaries'), (error: unknown) => {
+    assert.ok(error instanceof Error && error.name === 'SqlError');
+    assert.match(error.message, /BillingMeterEventSummaries needs CustomerId = … and EndTime = … and StartTime = …/);
+    assert.match(error.message, /\(line 1, column 15\)/);
+    return true;
+  });
+  assert.equal(e2e.emulator.requestLog.length, 0);
+});
