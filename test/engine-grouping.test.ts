@@ -45,7 +45,7 @@ test('GROUP BY a select alias, an ordinal, and an expression that the select lis
     [false, 3],
     [true, 2],
   ]);
-  assert.deepEqual(await querySessions('SELECT AmountTotal / 1000 AS k, COUNT(*) FROM Sessions GROUP BY AmountTotal / 1000 ORDER BY k'), [
+  assert.deepEqual(await querySessions('SELECT AmountTotal / 1000 AS k, COUNT(*) FROM Sessions GROUP BY AmountTotal / 1000 ORDER BY k NULLS LAST'), [
     [0, 1],
     [5, 1],
     [12, 2],
@@ -54,7 +54,7 @@ test('GROUP BY a select alias, an ordinal, and an expression that the select lis
 });
 
 test('GROUP BY several keys; NULL keys form one group', async () => {
-  const rows = await querySessions('SELECT Livemode, AmountTotal, COUNT(*) FROM Sessions GROUP BY Livemode, AmountTotal ORDER BY 3 DESC, 2');
+  const rows = await querySessions('SELECT Livemode, AmountTotal, COUNT(*) FROM Sessions GROUP BY Livemode, AmountTotal ORDER BY 3 DESC, 2 NULLS LAST');
   assert.deepEqual(rows, [
     [true, 12000, 2],
     [false, 700, 1],

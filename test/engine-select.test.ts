@@ -68,11 +68,11 @@ test('unknown names are SqlErrors at their position with a suggestion when close
 
 test('ORDER BY alias, ordinal, expression and a column not selected', async () => {
   assert.deepEqual(await querySessions('SELECT Id, AmountTotal AS amt FROM Sessions ORDER BY amt, Id DESC'), [
+    ['cs_3', null],
     ['cs_4', 700],
     ['cs_1', 5000],
     ['cs_5', 12000],
     ['cs_2', 12000],
-    ['cs_3', null],
   ]);
   assert.deepEqual(await querySessions('SELECT Status, Id FROM Sessions ORDER BY 2 DESC'), [
     ['complete', 'cs_5'],
@@ -91,14 +91,15 @@ test('ORDER BY alias, ordinal, expression and a column not selected', async () =
   assertSqlError('SELECT Id FROM Sessions ORDER BY 2', 'ORDER BY position 2 is out of range: the select list has 1 column', 34);
 });
 
-test('sort is stable and NULLs sort as larger than every value unless NULLS FIRST|LAST', async () => {
+test('sort is stable and NULLs sort below every value unless NULLS FIRST|LAST', async () => {
   // Equal keys keep scan order: cs_1 before cs_4 (open), cs_2 before cs_5 (complete).
   assert.deepEqual(await querySessions('SELECT Id FROM Sessions ORDER BY Status'), [['cs_2'], ['cs_5'], ['cs_3'], ['cs_1'], ['cs_4']]);
   const ids = async (order: string) => (await querySessions(`SELECT Id FROM Sessions ORDER BY ${order}, Id`)).map((r) => r[0]);
-  assert.deepEqual(await ids('Email'), ['cs_4', 'cs_1', 'cs_3', 'cs_5', 'cs_2']);
-  assert.deepEqual(await ids('Email DESC'), ['cs_2', 'cs_5', 'cs_3', 'cs_1', 'cs_4']);
-  assert.deepEqual(await ids('Email NULLS FIRST'), ['cs_2', 'cs_4', 'cs_1', 'cs_3', 'cs_5']);
-  assert.deepEqual(await ids('Email DESC NULLS LAST'), ['cs_5', 'cs_3', 'cs_1', 'cs_4', 'cs_2']);
+  assert.deepEqual(await ids('Email'), ['cs_2', 'cs_4', 'cs_1', 'cs_3', 'cs_5']);
+  assert.deepEqual(await ids('Email DESC'), ['cs_5', 'cs_3', 'cs_1', 'cs_4', 'cs_2']);
+  assert.deepEqual(await ids('Email NULLS LAST'), ['cs_4', 'cs_1', 'cs_3', 'cs_5', 'cs_2']);
+  assert.deepEqual(await ids('Email DESC NULLS FIRST'), ['cs_2', 'cs_5', 'cs_3', 'cs_1', 'cs_4']);
+  assert.deepEqual(await ids('Email NULLS FIRST'), await ids('Email'));
 });
 
 test('DISTINCT over the output row, NULLs equal', async () => {
@@ -193,8 +194,8 @@ test('ORDER BY with LIMIT keeps only the needed rows yet stays stable and exact'
     .sort((a, b) => (a[1] === null ? 1 : 0) - (b[1] === null ? 1 : 0) || ((a[1] ?? 0) as number) - ((b[1] ?? 0) as number))
     .slice(1200, 1210)
     .map((r) => [r[0]]);
-  assert.deepEqual(await query('SELECT N FROM T ORDER BY K LIMIT 10 OFFSET 1200', catalogOf(table)), expected);
-  const lastNulls = await query('SELECT N, K FROM T ORDER BY K LIMIT 3 OFFSET 3332', catalogOf(table));
+  assert.deepEqual(await query('SELECT N FROM T ORDER BY K NULLS LAST LIMIT 10 OFFSET 1200', catalogOf(table)), expected);
+  const lastNulls = await query('SELECT N, K FROM T ORDER BY K NULLS LAST LIMIT 3 OFFSET 3332', catalogOf(table));
   assert.deepEqual(lastNulls, [
     [4997, 6],
     [0, null],

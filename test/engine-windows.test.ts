@@ -7,7 +7,7 @@ import { catalogOf, planQuery, querySessions, sessions } from './engine-fixtures
 
 test('ROW_NUMBER, RANK and DENSE_RANK over partitions and orders (NULLs last ascending)', async () => {
   const rows = await querySessions(
-    'SELECT Id, ROW_NUMBER() OVER (PARTITION BY Status ORDER BY Id DESC) AS rn, RANK() OVER (ORDER BY AmountTotal) AS r, DENSE_RANK() OVER (ORDER BY AmountTotal) AS d FROM Sessions ORDER BY Id',
+    'SELECT Id, ROW_NUMBER() OVER (PARTITION BY Status ORDER BY Id DESC) AS rn, RANK() OVER (ORDER BY AmountTotal NULLS LAST) AS r, DENSE_RANK() OVER (ORDER BY AmountTotal NULLS LAST) AS d FROM Sessions ORDER BY Id',
   );
   assert.deepEqual(rows, [
     ['cs_1', 2, 2, 2],
@@ -20,7 +20,7 @@ test('ROW_NUMBER, RANK and DENSE_RANK over partitions and orders (NULLs last asc
 
 test('aggregates OVER (PARTITION BY …) give the partition total; with ORDER BY a running total over peers', async () => {
   const rows = await querySessions(
-    'SELECT Id, SUM(AmountTotal) OVER (PARTITION BY Status) AS total, COUNT(*) OVER () AS n, SUM(AmountTotal) OVER (ORDER BY AmountTotal DESC) AS running FROM Sessions ORDER BY Id',
+    'SELECT Id, SUM(AmountTotal) OVER (PARTITION BY Status) AS total, COUNT(*) OVER () AS n, SUM(AmountTotal) OVER (ORDER BY AmountTotal DESC NULLS FIRST) AS running FROM Sessions ORDER BY Id',
   );
   assert.deepEqual(rows, [
     ['cs_1', 5700, 5, 29000],

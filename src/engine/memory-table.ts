@@ -16,6 +16,7 @@ import type {
   Table,
   WriteResult,
 } from './table.js';
+import { defaultNullsFirst } from './values.js';
 
 export interface MemoryTableOptions {
   /** Predicate ops accepted per column name (case-insensitive); `*` applies to every column. Default: none. */
@@ -129,7 +130,7 @@ export class MemoryTable implements Table {
       const keys = request.orderBy.map((k) => ({
         index: index(k.column),
         descending: k.direction === 'DESC',
-        nullsFirst: k.direction === 'DESC',
+        nullsFirst: defaultNullsFirst(k.direction === 'DESC'),
       }));
       rows = [...rows].sort(rowComparator(keys));
     }

@@ -26,6 +26,7 @@ import { findSubqueries, prepareRows, subqueryPreparer } from './subqueries.js';
 import type { Catalog, Column, ExecContext, OrderKey, Row, ScanPlan } from './table.js';
 import { bindWindows, finishWindows, placeWindowSlots, windowExprs, type WindowPlan } from './windows.js';
 import { analyzing, measured, newInstrument, withActuals, type Instrument } from './instrument.js';
+import { defaultNullsFirst } from './values.js';
 
 interface OutputColumn {
   name: string;
@@ -111,7 +112,7 @@ function planSelectNode(stmt: SelectNode, env: PlanEnv, outer: Scope | null): Qu
     }
     const expr = index < outputs.length ? outputs[index]!.expr : extraKeys[index - outputs.length]!;
     const descending = item.direction === 'DESC';
-    const nullsFirst = item.nulls === undefined ? descending : item.nulls === 'FIRST';
+    const nullsFirst = item.nulls === undefined ? defaultNullsFirst(descending) : item.nulls === 'FIRST';
     const nullsText = item.nulls ? ` NULLS ${item.nulls}` : '';
     const text = `${typeof bound === 'number' ? outputs[index]!.name : formatExpr(expr)} ${item.direction}${nullsText}`;
     return { index, descending, nullsFirst, explicitNulls: item.nulls !== undefined, text, expr };
@@ -146,7 +147,7 @@ function planSelectNode(stmt: SelectNode, env: PlanEnv, outer: Scope | null): Qu
     !aggregated &&
     windows.calls.length === 0 &&
     sortKeys.length > 0 &&
-    sortKeys.every((k) => k.expr.kind === 'column' && (!k.explicitNulls || k.nullsFirst === k.descending));
+    sortKeys.every((k) => k.expr.kind === 'column' && (!k.explicitNulls || k.nullsFirst === defaultNullsFirst(k.descending)));
   const orderBy: OrderKey[] = orderOfferable
     ? sortKeys.map((k) => ({ column: (k.expr as Extract<BoundExpr, { kind: 'column' }>).column.name, direction: k.descending ? 'DESC' : 'ASC' }))
     : [];

@@ -14,7 +14,7 @@ import type { QueryPlan, ResultColumn } from './plan-types.js';
 import type { PlanEnv } from './planner.js';
 import { Scope } from './scope.js';
 import type { Row } from './table.js';
-import { distinctKey } from './values.js';
+import { defaultNullsFirst, distinctKey } from './values.js';
 
 type PlanQuery = (query: QueryNode, env: PlanEnv, outer: Scope | null) => QueryPlan;
 
@@ -50,7 +50,7 @@ export function planSetOperation(node: SetOperationNode, env: PlanEnv, outer: Sc
       index = bound.kind === 'column' ? bound.index : width + extra.push(compileExpr(bound)) - 1;
     }
     const descending = item.direction === 'DESC';
-    return { index, descending, nullsFirst: item.nulls === undefined ? descending : item.nulls === 'FIRST' };
+    return { index, descending, nullsFirst: item.nulls === undefined ? defaultNullsFirst(descending) : item.nulls === 'FIRST' };
   });
   const count = (e: SetOperationNode['limit'], clause: string): number | undefined => {
     if (!e) return undefined;

@@ -137,3 +137,80 @@ export class ColumnValueError extends Error {
     super(message);
   }
 }
+
+// ---- Writes beyond INSERT, and stored procedures (the catalog implements, the engine calls) ----
+
+export interface WriteContextExtras {
+  /**
+   * Exactly-once prefix: row i of the statement sends Idempotency-Key `${idempotencyKey}-${i}`
+   * (i 0-based, in statement row order), so re-running the same statement after a crash repeats
+   * the same keys and Stripe replays instead of acting twice. Absent: a random key per row
+   * (still stable across the transport's own retries of that row).
+   */
+  idempotencyKey?: string;
+  /**
+   * Resolves a temporary table's name (`'LineItems#TEMP'`) given as the value of an Aggregate
+   * column to its rows, each an object keyed by column name. Undefined = no such table.
+   */
+  resolveTempTable?(name: string): Record<string, SqlValue>[] | undefined;
+}
+
+// Declaration merging: the members above become optional members of ExecContext.
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface ExecContext extends WriteContextExtras {}
+
+export interface UpdateRequest {
+  rows: {
+    /** The row's identity: `Id` (and the parent id column for child objects, e.g. CustomerId). */
+    key: Record<string, SqlValue>;
+    /** Column → new value; NULL clears (for Metadata keys: removes the key). */
+    set: Record<string, SqlValue>;
+  }[];
+}
+
+export interface DeleteRequest {
+  keys: Record<string, SqlValue>[];
+}
+
+/** What happened to one row of a write; every row is reported, never dropped silently. */
+export type RowOutcome =
+  | { index: number; ok: true; id?: string; /** The object Stripe returned, mapped to the table's columns. */ row?: Row }
+  | { index: number; ok: false; id?: string; error: Error };
+
+export interface WriteOutcome extends WriteResult {
+  /** One entry per requested row, in request order. */
+  rows: RowOutcome[];
+}
+
+export interface ProcedureParameter {
+  name: string;
+  type: DataType;
+  required: boolean;
+  description: string;
+}
+
+export interface ProcedureDef {
+  name: string;
+  description: string;
+  parameters: ProcedureParameter[];
+  resultColumns: Column[];
+}
+
+export interface ProcedureResult {
+  columns: Column[];
+  rows: Row[];
+}
+
+// Declaration merging: optional write and procedure members of Table and Catalog.
+export interface Table {
+  /** UPDATE … WHERE Id = …: every row is validated before any request; each row then reported. */
+  update?(request: UpdateRequest, ctx: ExecContext): Promise<WriteOutcome>;
+  /** DELETE … WHERE Id = …: as update(). */
+  delete?(request: DeleteRequest, ctx: ExecContext): Promise<WriteOutcome>;
+}
+
+export interface Catalog {
+  procedures?(): ProcedureDef[];
+  /** `EXEC name @p = v, …`: validates `args` (case-insensitive names) before any request. */
+  callProcedure?(name: string, args: Record<string, SqlValue>, ctx: ExecContext): Promise<ProcedureResult>;
+}

@@ -18,10 +18,19 @@
 // (not an error), so one bad row cannot abort a whole scan. Strings in arithmetic are parsed
 // as numbers (NULL when they are not). `||` concatenates the text of both sides, NULL if
 // either is NULL.
+//
+// Ordering: NULL sorts below every value — first in ASC, last in DESC — as in SQL Server,
+// MySQL and SQLite (the family the connectors our users come from belong to), so
+// `ORDER BY AmountTotal DESC` starts with real amounts. NULLS FIRST|LAST overrides it.
 
 import type { DataType, SqlValue } from './table.js';
 
 export type { DataType, SqlValue };
+
+/** Where NULLs go when ORDER BY says nothing: below every value (see the rule above). */
+export function defaultNullsFirst(descending: boolean): boolean {
+  return !descending;
+}
 
 /** Three-valued logic: true, false, or null for UNKNOWN. */
 export type Truth = boolean | null;

@@ -12,7 +12,7 @@ import { findAggregateFunction, type AggregateFunction } from './functions.js';
 import { formatExpr } from './format.js';
 import { rowComparator } from './operators/sort.js';
 import type { DataType, Row, SqlValue } from './table.js';
-import { distinctKey } from './values.js';
+import { defaultNullsFirst, distinctKey } from './values.js';
 
 interface WindowCall {
   text: string;
@@ -83,7 +83,7 @@ export function bindWindows(node: Extract<ExprNode, { kind: 'call' }>, plan: Win
     order: [],
     orderKeys: order.map(({ item }) => {
       const descending = item.direction === 'DESC';
-      return { descending, nullsFirst: item.nulls === undefined ? descending : item.nulls === 'FIRST' };
+      return { descending, nullsFirst: item.nulls === undefined ? defaultNullsFirst(descending) : item.nulls === 'FIRST' };
     }),
   };
   let argText = '';

@@ -23,19 +23,25 @@ function whereClause(g: QueryGenerator, probability: number): { ours: string; pg
   return { ours: ` WHERE ${p.ours}`, pg: ` WHERE ${p.pg}` };
 }
 
-function orderClause(g: QueryGenerator, width: number): { text: string; keys: number[] } {
+/**
+ * ORDER BY for both engines. Ours puts NULLs below every value by default (first in ASC, last in
+ * DESC; see src/engine/values.ts); PostgreSQL puts them above, so its side spells ours out.
+ */
+function orderClause(g: QueryGenerator, width: number): { text: string; pg: string; keys: number[] } {
   const count = g.rng.int(1, Math.min(3, width));
   const keys: number[] = [];
-  const parts: string[] = [];
+  const ours: string[] = [];
+  const pg: string[] = [];
   for (let k = 0; k < count; k++) {
     const index = g.rng.int(0, width - 1);
     if (keys.includes(index)) continue;
     keys.push(index);
     const direction = g.rng.pick(['', ' ASC', ' DESC']);
     const nulls = g.rng.pick(['', '', ' NULLS FIRST', ' NULLS LAST']);
-    parts.push(`${index + 1}${direction}${nulls}`);
+    ours.push(`${index + 1}${direction}${nulls}`);
+    pg.push(`${index + 1}${direction}${nulls || (direction === ' DESC' ? ' NULLS LAST' : ' NULLS FIRST')}`);
   }
-  return { text: ` ORDER BY ${parts.join(', ')}`, keys };
+  return { text: ` ORDER BY ${ours.join(', ')}`, pg: ` ORDER BY ${pg.join(', ')}`, keys };
 }
 
 function limitClause(g: QueryGenerator): string {
@@ -90,7 +96,7 @@ function groupKey(g: QueryGenerator): Fragment {
  * groups unsorted — `SELECT b, COUNT(*) FROM t GROUP BY b ORDER BY 1` comes back in
  * first-seen order. Turn on once that is fixed.
  */
-export const GROUP_BY_ORDERING = false;
+export const GROUP_BY_ORDERING = true;
 
 /** GROUP BY over columns or derived keys, with aggregates and an optional HAVING (and ORDER BY, see above). */
 export const GROUP_BY_SHAPE: QueryShape = {
@@ -108,13 +114,13 @@ export const GROUP_BY_SHAPE: QueryShape = {
       const op = g.rng.pick(['>', '<', '>=', '<=', '<>']);
       having = { ours: ` HAVING ${aggregate.ours} ${op} ${bound.ours}`, pg: ` HAVING ${aggregate.pg} ${op} ${bound.pg}` };
     }
-    const order = GROUP_BY_ORDERING && g.rng.chance(0.5) ? orderClause(g, items.length) : { text: '', keys: [] };
+    const order = GROUP_BY_ORDERING && g.rng.chance(0.5) ? orderClause(g, items.length) : { text: '', pg: '', keys: [] };
     const limit = order.keys.length > 0 && g.rng.chance(0.4) ? limitClause(g) : '';
     const list = (side: 'ours' | 'pg'): string => items.map((i) => i[side]).join(', ');
     const groupBy = (side: 'ours' | 'pg'): string => keys.map((k) => k[side]).join(', ');
     return {
       ours: `SELECT ${list('ours')} FROM ${g.table.name}${where.ours} GROUP BY ${groupBy('ours')}${having.ours}${order.text}${limit}`,
-      pg: `SELECT ${list('pg')} FROM ${g.table.name}${where.pg} GROUP BY ${groupBy('pg')}${having.pg}${order.text}${limit}`,
+      pg: `SELECT ${list('pg')} FROM ${g.table.name}${where.pg} GROUP BY ${groupBy('pg')}${having.pg}${order.pg}${limit}`,
       orderKeys: order.keys,
       cut: limit !== '',
       shape: 'group by',
@@ -143,10 +149,9 @@ export const QUERY_SHAPES: QueryShape[] = [
       const order = orderClause(g, items.length);
       const limit = g.rng.chance(0.6) ? limitClause(g) : '';
       const list = (side: 'ours' | 'pg'): string => items.map((i) => i.fragment[side]).join(', ');
-      const tail = `${order.text}${limit}`;
       return {
-        ours: `SELECT ${distinct}${list('ours')} FROM ${g.table.name}${where.ours}${tail}`,
-        pg: `SELECT ${distinct}${list('pg')} FROM ${g.table.name}${where.pg}${tail}`,
+        ours: `SELECT ${distinct}${list('ours')} FROM ${g.table.name}${where.ours}${order.text}${limit}`,
+        pg: `SELECT ${distinct}${list('pg')} FROM ${g.table.name}${where.pg}${order.pg}${limit}`,
         orderKeys: order.keys,
         cut: limit !== '',
         shape: 'ordered',
@@ -212,13 +217,13 @@ export function joinShape(other: TableSpec, kinds: readonly string[] = ['JOIN', 
         const p = g.rng.chance(0.5) ? side().predicate(1) : binary(a.predicate(2), g.rng.pick(['AND', 'OR']), b.predicate(2), 'bool');
         where = { ours: ` WHERE ${p.ours}`, pg: ` WHERE ${p.pg}` };
       }
-      const order = g.rng.chance(0.4) ? orderClause(g, items.length) : { text: '', keys: [] };
+      const order = g.rng.chance(0.4) ? orderClause(g, items.length) : { text: '', pg: '', keys: [] };
       const limit = order.keys.length > 0 && g.rng.chance(0.5) ? limitClause(g) : '';
       const from = `${g.table.name} AS a ${kind} ${other.name} AS b ON ${on}`;
       const list = (side: 'ours' | 'pg'): string => items.map((i) => i[side]).join(', ');
       return {
         ours: `SELECT ${list('ours')} FROM ${from}${where.ours}${order.text}${limit}`,
-        pg: `SELECT ${list('pg')} FROM ${from}${where.pg}${order.text}${limit}`,
+        pg: `SELECT ${list('pg')} FROM ${from}${where.pg}${order.pg}${limit}`,
         orderKeys: order.keys,
         cut: limit !== '',
         shape: 'join',
