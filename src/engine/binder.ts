@@ -233,8 +233,14 @@ function bindCall(node: Extract<ExprNode, { kind: 'call' }>, ctx: BindContext, i
       node.pos,
     );
   }
-  const args = node.args.map((arg) => fold(bindNode(arg, ctx, insideAggregate)));
+  const args = node.args.map((arg, i) => fold(bindNode(keywordArgument(arg, fn.keywordArgs?.includes(i)), ctx, insideAggregate)));
   return { kind: 'call', fn, args, type: fn.returnType(args.map((a) => a.type)), pos: node.pos };
+}
+
+/** `DATEADD(day, …)`: a bare word where a function takes a date part is that word as text. */
+function keywordArgument(arg: ExprNode, isKeywordPosition: boolean | undefined): ExprNode {
+  if (!isKeywordPosition || arg.kind !== 'column' || arg.table !== undefined) return arg;
+  return { kind: 'literal', value: arg.name, pos: arg.pos };
 }
 
 function bindColumn(node: Extract<ExprNode, { kind: 'column' }>, ctx: BindContext): BoundExpr {

@@ -59,6 +59,9 @@ const enum Precedence {
   Unary = 7,
 }
 
+/** Functions SQL writes without parentheses. A quoted name is still a column. */
+const NILADIC_FUNCTIONS: ReadonlySet<string> = new Set(['CURRENT_TIMESTAMP']);
+
 // Guards the recursion so that `((((…` a million deep is a SqlError, not a RangeError.
 const MAX_NESTING = 200;
 
@@ -700,6 +703,11 @@ class Parser {
         return { kind: 'parameter', name: token.value, pos: token.pos };
       case 'identifier':
         if (this.isSymbol(this.peek(1), '(')) return this.parseCall();
+        if (NILADIC_FUNCTIONS.has(token.value.toUpperCase()) && !this.isSymbol(this.peek(1), '.')) {
+          // SQL's CURRENT_TIMESTAMP takes no parentheses: a call with no arguments.
+          this.advance();
+          return { kind: 'call', name: token.value.toUpperCase(), args: [], star: false, distinct: false, pos: token.pos };
+        }
         return this.parseColumnRef();
       case 'quotedIdentifier':
         return this.parseColumnRef();
@@ -716,6 +724,11 @@ class Parser {
 
   private parseKeywordPrimary(token: Token): ExprNode {
     switch (token.value) {
+      // Reserved for joins, yet the string functions of the same name are common SQL.
+      case 'LEFT':
+      case 'RIGHT':
+        if (this.isSymbol(this.peek(1), '(')) return this.parseCall();
+        break;
       case 'CASE':
         return this.parseCase();
       case 'CAST': {
