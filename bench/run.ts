@@ -44,6 +44,13 @@ function casesFor(emulator: Emulator): Case[] {
     { sql: `SELECT Id FROM CheckoutSession WHERE Status = 'complete' AND AmountTotal > 5000`, minimum: pages(count((s) => s.status === 'complete')) },
     { sql: `SELECT Id FROM CheckoutSession WHERE AmountTotal > 5000 LIMIT 5`, minimum: 1 },
     { sql: `SELECT COUNT(*) FROM CheckoutSession`, minimum: pages(sessions.length) },
+    // A selective outer side: the lookup join fetches the sessions of one customer.
+    { sql: `SELECT s.Id FROM Customers c JOIN CheckoutSession s ON s.CustomerId = c.Id WHERE c.Email = '${email}'`, minimum: 2 },
+    // Both sides whole: the fewest requests read each table once and hash-join them.
+    {
+      sql: `SELECT c.Email, COUNT(*) FROM CheckoutSession s JOIN Customers c ON c.Id = s.CustomerId GROUP BY c.Email`,
+      minimum: pages(sessions.length) + pages(emulator.objects('customer').length),
+    },
   ];
 }
 

@@ -33,6 +33,11 @@ test('GROUP BY over a join counts sessions per customer email, ordered', async (
     'SELECT c.Email, COUNT(*) AS n FROM CheckoutSession s JOIN Customers c ON c.Id = s.CustomerId GROUP BY c.Email ORDER BY n DESC, c.Email LIMIT 3',
   );
   assert.deepEqual(rows.map((r) => [r.Email, r.n]), top);
+  // Nothing bounds the outer side, so each table is read once and hash-joined, rather than
+  // fetching customers one retrieve per key.
+  const lines = requestLines(e2e.emulator.requestLog);
+  assert.equal(lines.filter((l) => l.startsWith('GET /v1/checkout/sessions?')).length, Math.ceil(sessions.length / 100));
+  assert.deepEqual(lines.filter((l) => l.startsWith('GET /v1/customers')), ['GET /v1/customers?limit=100']);
 });
 
 test('temporary tables live on the connection: stage Stripe ids, then join back by Id', async () => {

@@ -181,7 +181,7 @@ function planJoin(tree: Extract<FromTree, { kind: 'join' }>, conjuncts: BoundExp
   const afterTest = combineTests(after.map((c) => compilePredicate(shiftColumns(c, -base))));
   const afterText = after.length > 0 ? [`  filter: ${after.map(formatExpr).join(' AND ')}`] : [];
 
-  const lookup = lookupPlan(right, rightPush, rightKeys, type, env);
+  const lookup = lookupPlan(right, rightPush, rightKeys, type, env, isSelective(leftRelation));
   if (lookup) {
     const { scan, column, columnIndex, op, perBatch } = lookup;
     const lookupMeter = newInstrument('Lookup Join');
@@ -289,6 +289,7 @@ function lookupPlan(
   rightKeys: BoundExpr[],
   type: JoinType,
   env: RelationEnv,
+  outerSelective: boolean,
 ): { scan: PlannedScan; column: { name: string; type: DataType }; columnIndex: number; op: 'IN' | '='; perBatch?: number } | undefined {
   if (right.kind !== 'table' || rightKeys.length !== 1 || (type !== 'INNER' && type !== 'LEFT')) return undefined;
   const key = rightKeys[0]!;
@@ -314,7 +315,23 @@ function lookupPlan(
   const full = scan.plan.estimatedRequests;
   const perBatch = probe.estimatedRequests === undefined ? undefined : probe.estimatedRequests * (op === 'IN' ? 1 : LOOKUP_BATCH);
   if (full !== undefined && (full === 0 || (perBatch !== undefined && full <= perBatch))) return undefined;
+  // Outer rows without a bound: fetching the inner side a key at a time (a retrieve per Id, a
+  // list per customer) would cost a request per distinct key, where reading it once does not.
+  if (!outerSelective && (perBatch === undefined || perBatch > 1)) return undefined;
   return { scan, column, columnIndex, op, ...(perBatch !== undefined ? { perBatch } : {}) };
+}
+
+/**
+ * Whether the outer side of a join is known to be small: an in-memory table or a single read, a
+ * pushed equality or IN (a customer, an email), or a pushed LIMIT. Anything but a lone table
+ * counts as small, as before this check existed (nothing better is known about it).
+ */
+function isSelective(relation: Relation): boolean {
+  const scan = relation.scan;
+  if (!scan || scan.emptyReason !== undefined || !scan.plan) return true;
+  const plan = scan.plan;
+  if (plan.estimatedRequests !== undefined && plan.estimatedRequests <= 1) return true;
+  return plan.limitApplied || plan.pushed.some((p) => p.op === '=' || p.op === 'IN');
 }
 
 function neededWith(columns: string[], name: string): string[] {
