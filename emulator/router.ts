@@ -3,6 +3,8 @@ import { checkoutSessionRoutes } from './resources/checkout-sessions.js';
 import { customerRoutes } from './resources/customers.js';
 import { priceRoutes } from './resources/prices.js';
 import { productRoutes } from './resources/products.js';
+import { singletonRoutes } from './resources/singletons.js';
+import { taxCalculationRoutes } from './resources/tax-calculations.js';
 import type { Route } from './routes.js';
 
 // Matches a method and path to a declared route, capturing `{name}` path parameters.
@@ -56,5 +58,5 @@ function safeDecode(text: string): string {
 
 export function defaultRouter(): Router {
   // Hand-written resources first: they are more faithful than the generated ones.
-  return new Router([...checkoutSessionRoutes, ...customerRoutes, ...productRoutes, ...priceRoutes, ...genericRoutes()]);
+  return new Router([...checkoutSessionRoutes, ...customerRoutes, ...productRoutes, ...priceRoutes, ...singletonRoutes, ...taxCalculationRoutes, ...genericRoutes()]);
 }

@@ -5,6 +5,7 @@ import { buildCustomer } from './resources/customers.js';
 import { buildPrice } from './resources/prices.js';
 import { buildProduct } from './resources/products.js';
 import { seedGeneric } from './seed-generic.js';
+import { seedWalkable } from './seed-walkable.js';
 import { MoneySeeder } from './seed-payments.js';
 import { PLATFORM_ACCOUNT, Store, type StripeObject } from './store.js';
 
@@ -96,6 +97,7 @@ export function buildSeed(store: Store): void {
   new MoneySeeder(store, PLATFORM_ACCOUNT, new Prng(SEED + 1)).seed();
   new MoneySeeder(store, CONNECTED_ACCOUNT, new Prng(SEED + 2)).seed();
   seedGeneric(store, PLATFORM_ACCOUNT, new Prng(SEED + 3), CONNECTED_ACCOUNT);
+  seedWalkable(store, PLATFORM_ACCOUNT, new Prng(SEED + 4));
 }
 
 function timeBetween(prng: Prng, from: number, to: number): number {

@@ -22,6 +22,14 @@ export const FILTER_RULES: Record<string, Record<string, FilterRule>> = {
     type: (object, value) => matchesEventType(object.type as string, value as string),
     types: (object, value) => (value as string[]).some((type) => matchesEventType(object.type as string, type)),
   },
+  'tax.registration': {
+    status: (object, value) => value === 'all' || object.status === value,
+  },
+  // Summaries inside the window [start_time, end_time); the customer is not on the object.
+  'billing.meter_event_summary': {
+    start_time: (object, value) => typeof object.start_time === 'number' && object.start_time >= (value as number),
+    end_time: (object, value) => typeof object.end_time === 'number' && object.end_time <= (value as number),
+  },
   invoiceitem: {
     pending: (object, value) => (object.invoice === null) === value,
   },
