@@ -23,6 +23,27 @@ export class FakeTransport implements StripeTransport {
   private readonly objects = new Map<string, StripeObject>();
   private readonly lists = new Map<string, StripeObject[][]>();
   private createdCount = 0;
+  private readonly failures: Error[] = [];
+  private readonly failuresAt = new Map<number, Error>();
+  private readonly postAnswers = new Map<string, StripeObject>();
+
+  /** The next request (after being recorded) throws `error`; queued, one per call. */
+  failNextWith(error: Error): this {
+    this.failures.push(error);
+    return this;
+  }
+
+  /** Request number `callIndex` (0-based, counting every request() call) throws `error`. */
+  failAt(callIndex: number, error: Error): this {
+    this.failuresAt.set(callIndex, error);
+    return this;
+  }
+
+  /** Answers a POST to `path` with `object` (default: a created checkout.session). */
+  answerPost(path: string, object: StripeObject): this {
+    this.postAnswers.set(path, object);
+    return this;
+  }
 
   /** Serves `object` for GET `path`. */
   addObject(path: string, object: StripeObject): this {
@@ -44,6 +65,10 @@ export class FakeTransport implements StripeTransport {
       ...(req.accountId !== undefined ? { accountId: req.accountId } : {}),
       ...(req.idempotencyKey !== undefined ? { idempotencyKey: req.idempotencyKey } : {}),
     });
+    const failure = this.failuresAt.get(this.calls.length - 1) ?? this.failures.shift();
+    if (failure) throw failure;
+    if (req.method === 'POST' && this.postAnswers.has(req.path)) return structuredClone(this.postAnswers.get(req.path)) as T;
+    if (req.method === 'DELETE') return { id: decodeURIComponent(req.path.split('/').pop()!), deleted: true } as T;
     if (req.method === 'POST') {
       this.createdCount++;
       return { id: `cs_test_created${this.createdCount}`, object: 'checkout.session' } as T;

@@ -6,6 +6,13 @@ import type { StripeParams } from '../stripe/types.js';
 import { jsonShapeOf, parseJsonInput } from './json-input.js';
 import { setParam } from './param-path.js';
 import type { ColumnDef, TableDef } from './types.js';
+import { checkRequiredCreate } from './write-rules.js';
+
+/** What value conversion may need from the statement's context. */
+export interface WriteValueOptions {
+  /** Temporary tables by name, for an Aggregate column given `'LineItems#TEMP'`. */
+  resolveTempTable?(name: string): Record<string, SqlValue>[] | undefined;
+}
 
 export interface CreateCall {
   params: StripeParams;
@@ -15,9 +22,9 @@ export interface CreateCall {
   parentId?: string;
 }
 
-export function buildCreateCalls(def: TableDef, request: InsertRequest): CreateCall[] {
+export function buildCreateCalls(def: TableDef, request: InsertRequest, options: WriteValueOptions = {}): CreateCall[] {
   const columns = request.columns.map((name) => resolveWritableColumn(def, name));
-  return request.rows.map((row, rowIndex) => buildCreateCall(def, columns, row, rowIndex));
+  return request.rows.map((row, rowIndex) => buildCreateCall(def, columns, row, rowIndex, options));
 }
 
 function resolveWritableColumn(def: TableDef, name: string): ColumnDef {
@@ -32,7 +39,7 @@ function resolveWritableColumn(def: TableDef, name: string): ColumnDef {
   return column;
 }
 
-function buildCreateCall(def: TableDef, columns: ColumnDef[], row: SqlValue[], rowIndex: number): CreateCall {
+function buildCreateCall(def: TableDef, columns: ColumnDef[], row: SqlValue[], rowIndex: number, options: WriteValueOptions): CreateCall {
   if (row.length !== columns.length) {
     throw new ColumnValueError(columns[0]?.name ?? def.name, `VALUES row ${rowIndex + 1} has ${row.length} values for ${columns.length} columns`, rowIndex);
   }
@@ -44,7 +51,7 @@ function buildCreateCall(def: TableDef, columns: ColumnDef[], row: SqlValue[], r
       throw new ColumnValueError(required, `${required} is required to create a ${def.name}`, rowIndex);
     }
   }
-  const problem = def.insert?.validate?.(values);
+  const problem = def.insert?.validate?.(values) ?? checkRequiredCreate(def, values);
   if (problem) throw new ColumnValueError(problem.column, problem.message, rowIndex);
 
   const call: CreateCall = { params: {} };
@@ -60,25 +67,36 @@ function buildCreateCall(def: TableDef, columns: ColumnDef[], row: SqlValue[], r
       call.parentId = String(value);
       return;
     }
-    setParam(call.params, column.createParam!, paramValue(def, column, value, rowIndex));
+    setParam(call.params, column.createParam!, writeParamValue(def, column, value, rowIndex, 'create', options));
   });
   return call;
 }
 
-function paramValue(def: TableDef, column: ColumnDef, value: Exclude<SqlValue, null>, rowIndex: number): unknown {
-  if (column.encoding === 'json') return jsonParamValue(column, value, rowIndex);
+/** A SQL value as the Stripe parameter takes it (JSON parsed, Datetime → Unix seconds). */
+export function writeParamValue(
+  def: TableDef, column: ColumnDef, value: Exclude<SqlValue, null>, rowIndex: number, verb: 'create' | 'update', options: WriteValueOptions = {},
+): unknown {
+  if (column.encoding === 'json') return jsonParamValue(column, value, rowIndex, options);
   if (value instanceof Date) {
     // Stripe takes whole seconds; a fraction cannot be sent, and the earlier second is the one the user is in.
     return Math.floor(value.getTime() / 1000);
   }
+  const doing = verb === 'create' ? 'create' : 'update';
   if (column.type === 'Boolean' && typeof value !== 'boolean') {
-    throw new ColumnValueError(column.name, `${column.name} must be true or false to create a ${def.name}`, rowIndex);
+    throw new ColumnValueError(column.name, `${column.name} must be true or false to ${doing} a ${def.name}`, rowIndex);
+  }
+  if ((column.type === 'Integer' || column.type === 'Long') && typeof value === 'number' && !Number.isInteger(value)) {
+    throw new ColumnValueError(column.name, `${column.name} must be a whole number to ${doing} a ${def.name}`, rowIndex);
   }
   return value;
 }
 
-function jsonParamValue(column: ColumnDef, value: Exclude<SqlValue, null>, rowIndex: number): unknown {
+/** A temporary table's name given where rows are expected (`'LineItems#TEMP'`). */
+const TEMP_TABLE_NAME = /^[A-Za-z_][\w]*#TEMP$/i;
+
+function jsonParamValue(column: ColumnDef, value: Exclude<SqlValue, null>, rowIndex: number, options: WriteValueOptions): unknown {
   if (typeof value !== 'string') throw new ColumnValueError(column.name, `${column.name} must be JSON text`, rowIndex);
+  if (TEMP_TABLE_NAME.test(value.trim())) return tempTableParamValue(column, value.trim(), rowIndex, options);
   const parsed = parseJsonInput(value);
   if (!parsed.ok) throw new ColumnValueError(column.name, `${column.name} is not valid JSON: ${parsed.error}`, rowIndex);
   const expected = column.jsonShape;
@@ -86,4 +104,33 @@ function jsonParamValue(column: ColumnDef, value: Exclude<SqlValue, null>, rowIn
     throw new ColumnValueError(column.name, `${column.name} must be a JSON ${expected}`, rowIndex);
   }
   return parsed.value;
+}
+
+/**
+ * The rows of a temporary table as an array parameter: each row an object whose keys are the
+ * table's column names in snake_case (`Price` → `price`, `TaxRates` → `tax_rates`), NULLs left
+ * out, Datetimes as Unix seconds, JSON text in a cell parsed.
+ */
+function tempTableParamValue(column: ColumnDef, name: string, rowIndex: number, options: WriteValueOptions): unknown {
+  if (column.jsonShape === 'object') throw new ColumnValueError(column.name, `${column.name} takes a JSON object, not a table of rows`, rowIndex);
+  const rows = options.resolveTempTable?.(name);
+  if (!rows) throw new ColumnValueError(column.name, `${column.name}: no temporary table ${name}`, rowIndex);
+  return rows.map((row) => {
+    const item: Record<string, unknown> = {};
+    for (const [key, cell] of Object.entries(row)) {
+      if (cell === null) continue;
+      item[snakeCase(key)] = cell instanceof Date ? Math.floor(cell.getTime() / 1000) : jsonCell(cell);
+    }
+    return item;
+  });
+}
+
+function jsonCell(cell: Exclude<SqlValue, null | Date>): unknown {
+  if (typeof cell !== 'string' || !/^\s*[[{]/.test(cell)) return cell;
+  const parsed = parseJsonInput(cell);
+  return parsed.ok ? parsed.value : cell;
+}
+
+function snakeCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
 }

@@ -4,11 +4,17 @@
 import type { Catalog, Table } from '../engine/table.js';
 import { generatedTableDefs } from './generated/index.js';
 import { tableOverrides } from './overrides/index.js';
+import { StripeProcedures } from './procedures.js';
 import { StripeTable } from './stripe-table.js';
 import type { StripeTransport, TableDef } from './types.js';
 
 export { StripeTable, type StripeTableOptions } from './stripe-table.js';
 export { MissingFilterError } from './errors.js';
+export { StripeProcedures, buildProcedureRequest } from './procedures.js';
+export type { ProcedureParamDef, StripeProcedureDef } from './procedure-types.js';
+export { StripeWriteError, columnForParam } from './write-error.js';
+export { idempotencyKeyFor } from './idempotency.js';
+export { writeRules, type WriteRules } from './write-rules.js';
 export { checkoutSessionTable } from './overrides/checkout-session.js';
 export type {
   ColumnDef, ColumnEncoding, DefaultParam, FilterCapability, InsertDef, InsertProblem, ListPagesOptions, ParentDef,
@@ -33,8 +39,11 @@ export function createStripeCatalog(transport: StripeTransport, options: StripeC
   const tableOptions = options.accountId !== undefined ? { accountId: options.accountId } : {};
   const tables = new Map<string, Table>();
   for (const def of tableDefs) tables.set(def.name.toLowerCase(), new StripeTable(def, transport, tableOptions));
+  const procedures = new StripeProcedures(tableDefs, transport, tableOptions);
   return {
     getTable: (name) => tables.get(name.toLowerCase()),
     tableNames: () => tableDefs.map((def) => def.name),
+    procedures: () => procedures.list(),
+    callProcedure: (name, args, ctx) => procedures.call(name, args, ctx),
   };
 }

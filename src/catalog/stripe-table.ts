@@ -2,11 +2,13 @@
 // Stripe can filter exactly, scan() makes the fewest requests for it, insert() creates objects.
 
 import type {
-  ExecContext, InsertRequest, Predicate, Row, ScanPlan, ScanRequest, Table, WriteResult,
+  DeleteRequest, ExecContext, InsertRequest, Predicate, Row, ScanPlan, ScanRequest, Table, UpdateRequest, WriteOutcome, WriteResult,
 } from '../engine/table.js';
 import { encodeParams } from '../stripe/encode.js';
 import type { StripeObject, StripeParams } from '../stripe/types.js';
-import { buildCreateCalls } from './create-params.js';
+import { buildCreateCalls, type WriteValueOptions } from './create-params.js';
+import { buildDeleteTargets, buildUpdateCalls, deletePathOf, targetPath, updatePathOf } from './update-params.js';
+import { firstFailure, runWrites, type PlannedRequest } from './write-runner.js';
 import { MissingFilterError } from './errors.js';
 import { planPushdown, type Pushdown } from './pushdown.js';
 import { mapRow, readPath, type RowSource } from './row-mapper.js';
@@ -115,22 +117,51 @@ export class StripeTable implements Table {
   }
 
   async insert(request: InsertRequest, ctx: ExecContext): Promise<WriteResult> {
+    const outcome = await this.insertRows(request, ctx);
+    const failure = firstFailure(outcome);
+    if (failure) throw failure;
+    return { rowsAffected: outcome.rowsAffected, ...(outcome.lastInsertId !== undefined ? { lastInsertId: outcome.lastInsertId } : {}) };
+  }
+
+  /** Every row validated first (nothing sent if one is bad), then one POST per row. */
+  async insertRows(request: InsertRequest, ctx: ExecContext): Promise<WriteOutcome> {
     const create = this.def.paths.create;
-    if (!create) throw new Error(`${this.name} does not support INSERT`);
-    const calls = buildCreateCalls(this.def, request);
-    let lastInsertId: string | undefined;
-    for (const call of calls) {
-      const created = await this.transport.request<StripeObject>({
-        method: 'POST',
-        path: withParent(create, call.parentId),
-        params: call.params,
-        ...(call.accountId !== undefined ? { accountId: call.accountId } : {}),
-        idempotencyKey: crypto.randomUUID(),
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      });
-      lastInsertId = created.id;
-    }
-    return { rowsAffected: calls.length, ...(lastInsertId !== undefined ? { lastInsertId } : {}) };
+    if (!create || this.def.kind === 'view') throw new Error(`${this.name} does not support INSERT: Stripe has no create endpoint for ${this.def.resource}`);
+    const calls = buildCreateCalls(this.def, request, writeOptions(ctx));
+    const planned = calls.map((call): PlannedRequest => ({
+      method: 'POST',
+      path: withParent(create, call.parentId),
+      params: call.params,
+      ...(call.accountId !== undefined ? { accountId: call.accountId } : {}),
+      ...(call.parentId !== undefined ? { parentId: call.parentId } : {}),
+    }));
+    return runWrites(this.transport, this.def, 'create', planned, ctx, (object, req) => this.writtenRow(object, req));
+  }
+
+  async update(request: UpdateRequest, ctx: ExecContext): Promise<WriteOutcome> {
+    const path = updatePathOf(this.def);
+    const calls = buildUpdateCalls(this.def, request, writeOptions(ctx));
+    const planned = calls.map((call): PlannedRequest => ({
+      method: 'POST', path: targetPath(path, call), params: call.params, id: call.id,
+      ...(call.accountId !== undefined ? { accountId: call.accountId } : {}),
+      ...(call.parentId !== undefined ? { parentId: call.parentId } : {}),
+    }));
+    return runWrites(this.transport, this.def, 'update', planned, ctx, (object, req) => this.writtenRow(object, req));
+  }
+
+  async delete(request: DeleteRequest, ctx: ExecContext): Promise<WriteOutcome> {
+    const path = deletePathOf(this.def);
+    const planned = buildDeleteTargets(this.def, request).map((target): PlannedRequest => ({
+      method: 'DELETE', path: targetPath(path, target), id: target.id,
+      ...(target.accountId !== undefined ? { accountId: target.accountId } : {}),
+    }));
+    return runWrites(this.transport, this.def, 'delete', planned, ctx, () => undefined);
+  }
+
+  /** The object a create or update returned, as a row of this table (for RETURNING). */
+  private writtenRow(object: StripeObject, request: PlannedRequest): Row | undefined {
+    if (object === null || typeof object !== 'object') return undefined;
+    return mapRow(this.columns, object, request.accountId ?? this.options.accountId, request.parentId !== undefined ? { parentId: request.parentId } : {});
   }
 
   private isNativeOrder(orderBy: ScanRequest['orderBy']): boolean {
@@ -383,4 +414,9 @@ function withField(object: StripeObject, path: string, value: unknown): StripeOb
   const replaced = rest.length === 0 ? value
     : withField((inner && typeof inner === 'object' ? inner : {}) as StripeObject, rest.join('.'), value);
   return { ...object, [head!]: replaced };
+}
+
+/** What value conversion may use from the statement's context. */
+function writeOptions(ctx: ExecContext): WriteValueOptions {
+  return ctx.resolveTempTable ? { resolveTempTable: (name) => ctx.resolveTempTable!(name) } : {};
 }

@@ -203,6 +203,8 @@ export interface ProcedureResult {
 
 // Declaration merging: optional write and procedure members of Table and Catalog.
 export interface Table {
+  /** INSERT with a report per row and the created objects as rows (for INSERT … RETURNING). */
+  insertRows?(request: InsertRequest, ctx: ExecContext): Promise<WriteOutcome>;
   /** UPDATE … WHERE Id = …: every row is validated before any request; each row then reported. */
   update?(request: UpdateRequest, ctx: ExecContext): Promise<WriteOutcome>;
   /** DELETE … WHERE Id = …: as update(). */

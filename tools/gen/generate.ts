@@ -5,9 +5,10 @@ import type { TableDef } from '../../src/catalog/types.js';
 import { buildTable, type BuildContext } from './build-table.js';
 import { objectColumns } from './columns.js';
 import { discoverTables } from './discover.js';
-import { emitIndex, emitTable } from './emit.js';
+import { emitIndex, emitTable, HEADER } from './emit.js';
 import { listFilters } from './filters.js';
 import { fileNameOf } from './naming.js';
+import { buildProcedures, emitProcedures } from './procedures.js';
 import type { Spec } from './spec.js';
 
 export function buildTableDefs(spec: Spec): TableDef[] {
@@ -34,5 +35,7 @@ export function generateCatalogFiles(spec: Spec): Map<string, string> {
     files.set(file, emitTable(def));
   }
   files.set('index.ts', emitIndex(defs));
+  if (files.has('procedures.ts')) throw new Error('a table would be written to procedures.ts');
+  files.set('procedures.ts', emitProcedures(buildProcedures(spec, defs), HEADER));
   return files;
 }
