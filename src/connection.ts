@@ -71,7 +71,7 @@ export class Connection {
       fetch: options.fetch,
     });
     const stripe = createStripeCatalog(this.#client, { accountId: options.accountId });
-    this.#catalog = buildConnectionCatalog(stripe, options, () => this.#identity);
+    this.#catalog = buildConnectionCatalog(stripe, options, () => this.#identity, () => stripe.procedures?.() ?? []);
   }
 
   /** Runs one statement and collects its rows. */

@@ -82,3 +82,13 @@ test('connection-string values for Readonly and Tables are checked', () => {
   assert.deepEqual(parseConnectionString('Readonly=YES;Tables=a, [b] ,;Views=v'), { readonly: true, tables: ['a', 'b'], views: ['v'] });
   assert.throws(() => parseConnectionString('Readonly=perhaps'), /Readonly must be true or false, got 'perhaps'/);
 });
+
+test('sys_procedures and sys_procedureparameters list the generated stored procedures', async () => {
+  const { rows } = await e2e.db.query(`SELECT ProcedureName FROM sys_procedures WHERE ProcedureName IN ('ExpireCheckoutSession', 'CancelSubscription', 'AttachPaymentMethodToCustomer') ORDER BY ProcedureName`);
+  assert.deepEqual(rows.map((r) => r.ProcedureName), ['AttachPaymentMethodToCustomer', 'CancelSubscription', 'ExpireCheckoutSession']);
+  const params = await e2e.db.query(`SELECT ColumnName, DataTypeName, IsRequired FROM sys_procedureparameters WHERE ProcedureName = 'ExpireCheckoutSession' ORDER BY Ordinal`);
+  assert.deepEqual(params.rows[0], { ColumnName: 'CheckoutSessionId', DataTypeName: 'String', IsRequired: true });
+  const count = await e2e.db.query('SELECT COUNT(*) AS n FROM sys_procedures');
+  assert.ok(Number(count.rows[0]!.n) >= 80);
+  assert.equal(e2e.emulator.requestLog.length, 0);
+});
