@@ -69,3 +69,12 @@ test('a table Stripe cannot list without a filter says which, where, and sends n
   });
   assert.equal(e2e.emulator.requestLog.length, 0);
 });
+
+test('EXPLAIN ANALYZE reports the requests each Stripe scan made', async () => {
+  const { rows } = await e2e.db.query(`EXPLAIN ANALYZE SELECT Status, COUNT(*) FROM CheckoutSession GROUP BY Status`);
+  const plan = rows.map((r) => String(r.Plan));
+  const pages = Math.ceil(e2e.emulator.objects('checkout.session').length / 100);
+  assert.equal(e2e.emulator.requestLog.length, pages);
+  assert.ok(plan.some((l) => new RegExp(`actual: \\d+ rows, ${pages} requests`).test(l)), plan.join('\n'));
+  assert.match(plan.at(-1)!, new RegExp(`${pages} requests$`));
+});

@@ -210,6 +210,7 @@ export class StripeTable implements Table {
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     for await (const page of pages) {
+      ctx.onRequest?.(); // each page is one request (EXPLAIN ANALYZE counts them)
       for (const object of page.data) if (typeof object.id === 'string') yield object.id;
     }
   }
@@ -217,6 +218,7 @@ export class StripeTable implements Table {
   /** A singleton read (GET /v1/balance): the object, or the elements of its `rows` array. */
   private async *readSingleton(parentId: string | undefined, account: string | undefined, ctx: ExecContext): AsyncIterable<Fetched> {
     const singleton = this.def.singleton!;
+    ctx.onRequest?.();
     const object = await this.transport.request<StripeObject>({
       method: 'GET',
       path: withParent(singleton.path, parentId),
@@ -258,6 +260,7 @@ export class StripeTable implements Table {
 
   private async retrieve(plan: StripeScanPlan, id: string, account: string | undefined, ctx: ExecContext): Promise<StripeObject | undefined> {
     const params = this.retrieveParams(plan);
+    ctx.onRequest?.();
     try {
       return await this.transport.request<StripeObject>({
         method: 'GET',
@@ -285,6 +288,7 @@ export class StripeTable implements Table {
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       for await (const page of pages) {
+        ctx.onRequest?.(); // each page is one request (EXPLAIN ANALYZE counts them)
         for (const object of page.data) {
           yield { object, source };
           remaining--;
@@ -333,7 +337,10 @@ export class StripeTable implements Table {
         { ...Object.fromEntries(new URLSearchParams(moreQuery ?? '')), limit: MAX_PAGE_SIZE, ...(lastId !== undefined ? { starting_after: lastId } : {}) },
         { ...(account !== undefined ? { accountId: account } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) },
       );
-      for await (const page of pages) data.push(...page.data);
+      for await (const page of pages) {
+        ctx.onRequest?.();
+        data.push(...page.data);
+      }
       result = withField(result, listField, { ...embedded, data, has_more: false });
     }
     return result;
