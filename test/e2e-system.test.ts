@@ -92,3 +92,17 @@ test('sys_procedures and sys_procedureparameters list the generated stored proce
   assert.ok(Number(count.rows[0]!.n) >= 80);
   assert.equal(e2e.emulator.requestLog.length, 0);
 });
+
+test('sys_foreignkeys follows expandable references to their tables', async () => {
+  const { rows } = await e2e.db.query(
+    `SELECT ColumnName, ReferencedTableName, ReferencedColumnName FROM sys_foreignkeys WHERE TableName = 'CheckoutSession' AND ColumnName = 'CustomerId'`,
+  );
+  assert.deepEqual(rows, [{ ColumnName: 'CustomerId', ReferencedTableName: 'Customers', ReferencedColumnName: 'Id' }]);
+  // Every referenced table exists under that name.
+  const targets = await e2e.db.query('SELECT DISTINCT ReferencedTableName AS t FROM sys_foreignkeys');
+  const names = new Set(e2e.db.tables().map((t) => t.name));
+  assert.ok(targets.rows.length > 20);
+  for (const { t } of targets.rows) assert.ok(names.has(String(t)), String(t));
+  const charge = await e2e.db.query(`SELECT ReferencedTableName FROM sys_keycolumns WHERE TableName = 'Charges' AND ColumnName = 'PaymentIntentId'`);
+  assert.deepEqual(charge.rows, [{ ReferencedTableName: 'PaymentIntent' }]);
+});

@@ -29,6 +29,8 @@ export interface ColumnDef extends Column {
   createParam?: string;
   /** Bracket path of the update parameter; absent = not settable by an update. */
   updateParam?: string;
+  /** For encoding `id`: the table the id belongs to (its Id column), when the reference has one target. */
+  references?: string;
   /** For encoding `param`: the list parameter whose value the column shows. */
   param?: string;
   /** For writable json columns: the JSON shape the value must have. */

@@ -65,6 +65,19 @@ function enumOf(schema: Schema): string[] | undefined {
 /** The values a String column's field can hold, where the spec enumerates them (kept out of the emitted def). */
 export const fieldEnums = new WeakMap<ColumnDef, string[]>();
 
+/** The resource an `…Id` column points at (`customer`), when the reference has exactly one target. */
+export const fieldReferences = new WeakMap<ColumnDef, string>();
+
+function referencedResource(spec: Spec, property: Schema): string | undefined {
+  const expansion = (property['x-expansionResources'] as { oneOf?: Schema[] } | undefined)?.oneOf;
+  // A deleted object's stub (deleted_customer) is the same reference, not another target.
+  const resources = (expansion ?? property.anyOf ?? [])
+    .filter((m) => m.$ref !== undefined)
+    .map((m) => resolve(spec, m)['x-resourceId'])
+    .filter((r): r is string => r !== undefined && !r.startsWith('deleted_'));
+  return resources.length === 1 ? resources[0] : undefined;
+}
+
 /** One column per leaf field of `schema`, in the spec's (alphabetical) order, Id first. */
 export function objectColumns(spec: Spec, schema: Schema): ColumnDef[] {
   const columns: ColumnDef[] = [];
@@ -92,7 +105,10 @@ function collect(
     } else if (shape.kind === 'object' && path.length < MAX_DEPTH && Object.keys(shape.schema.properties!).length <= MAX_FLATTENED_PROPERTIES) {
       collect(spec, shape.schema, path, out);
     } else if (shape.kind === 'id') {
-      out.push({ name: idColumnName(path), type: 'String', encoding: 'id', ...base });
+      const column: ColumnDef = { name: idColumnName(path), type: 'String', encoding: 'id', ...base };
+      const target = referencedResource(spec, property);
+      if (target) fieldReferences.set(column, target);
+      out.push(column);
     } else if (shape.kind === 'scalar') {
       const isId = field === 'id';
       const column: ColumnDef = { name: columnName(path), type: shape.type, ...(isId ? { key: true } : {}), encoding: shape.encoding, ...base };

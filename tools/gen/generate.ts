@@ -3,7 +3,7 @@
 
 import type { TableDef } from '../../src/catalog/types.js';
 import { buildTable, type BuildContext } from './build-table.js';
-import { objectColumns } from './columns.js';
+import { objectColumns, fieldReferences } from './columns.js';
 import { discoverTables } from './discover.js';
 import { emitIndex, emitTable, HEADER } from './emit.js';
 import { listFilters } from './filters.js';
@@ -23,7 +23,24 @@ export function buildTableDefs(spec: Spec): TableDef[] {
     if (requiredParams.length === 0) ctx.tableByListPath.set(list, table.name);
     ctx.defaultsByListPath.set(list, Object.fromEntries(defaultParams.map((d) => [d.param, d.value])));
   }
-  return found.map((table) => buildTable(ctx, table));
+  return linkReferences(found.map((table) => buildTable(ctx, table)));
+}
+
+/** `…Id` columns name the table of the object they point at (for sys_foreignkeys). */
+function linkReferences(defs: TableDef[]): TableDef[] {
+  const tableOf = new Map<string, string>();
+  // Top-level tables first: a resource listed both alone and under a parent is the top-level one.
+  for (const def of [...defs].sort((a, b) => Number(Boolean(a.parent)) - Number(Boolean(b.parent)))) {
+    if (!def.singleton && def.columns.some((c) => c.key) && !tableOf.has(def.resource)) tableOf.set(def.resource, def.name);
+  }
+  for (const def of defs) {
+    for (const column of def.columns) {
+      const resource = fieldReferences.get(column);
+      const target = resource && tableOf.get(resource);
+      if (target) column.references = target;
+    }
+  }
+  return defs;
 }
 
 export function generateCatalogFiles(spec: Spec): Map<string, string> {

@@ -9,7 +9,7 @@ export const bankAccountsTable: TableDef = {
   paths: { list: "/v1/customers/{parent}/bank_accounts", retrieve: "/v1/customers/{parent}/bank_accounts/{id}", create: "/v1/customers/{parent}/bank_accounts", update: "/v1/customers/{parent}/bank_accounts/{id}", delete: "/v1/customers/{parent}/bank_accounts/{id}" },
   columns: [
     { name: "Id", type: "String", key: true, encoding: "scalar", field: "id", description: "Unique identifier for the object.", readOnly: true },
-    { name: "ConnectedAccountId", type: "String", encoding: "id", field: "account", description: "The ID of the account that the bank account is associated with.", readOnly: true },
+    { name: "ConnectedAccountId", type: "String", encoding: "id", field: "account", description: "The ID of the account that the bank account is associated with.", readOnly: true, references: "Accounts" },
     { name: "AccountHolderName", type: "String", encoding: "scalar", field: "account_holder_name", description: "The name of the person or business that owns the bank account.", updateParam: "account_holder_name" },
     { name: "AccountHolderType", type: "String", encoding: "scalar", field: "account_holder_type", description: "The type of entity that holds the account.", updateParam: "account_holder_type" },
     { name: "AccountType", type: "String", encoding: "scalar", field: "account_type", description: "The bank account type.", readOnly: true },

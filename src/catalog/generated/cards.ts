@@ -9,7 +9,7 @@ export const cardsTable: TableDef = {
   paths: { list: "/v1/customers/{parent}/cards", retrieve: "/v1/customers/{parent}/cards/{id}", create: "/v1/customers/{parent}/cards", update: "/v1/customers/{parent}/cards/{id}", delete: "/v1/customers/{parent}/cards/{id}" },
   columns: [
     { name: "Id", type: "String", key: true, encoding: "scalar", field: "id", description: "Unique identifier for the object.", readOnly: true },
-    { name: "ConnectedAccountId", type: "String", encoding: "id", field: "account", description: "The account this card belongs to.", readOnly: true },
+    { name: "ConnectedAccountId", type: "String", encoding: "id", field: "account", description: "The account this card belongs to.", readOnly: true, references: "Accounts" },
     { name: "AddressCity", type: "String", encoding: "scalar", field: "address_city", description: "City/District/Suburb/Town/Village.", updateParam: "address_city" },
     { name: "AddressCountry", type: "String", encoding: "scalar", field: "address_country", description: "Billing address country, if provided when creating card.", updateParam: "address_country" },
     { name: "AddressLine1", type: "String", encoding: "scalar", field: "address_line1", description: "Address line 1 (Street address/PO Box/Company name).", updateParam: "address_line1" },

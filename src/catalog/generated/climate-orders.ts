@@ -27,7 +27,7 @@ export const climateOrdersTable: TableDef = {
     { name: "Metadata", type: "String", encoding: "json", field: "metadata", description: "Set of key-value pairs that you can attach to an object.", createParam: "metadata", updateParam: "metadata", jsonShape: "object" },
     { name: "MetricTons", type: "Decimal", encoding: "decimal", field: "metric_tons", description: "Quantity of carbon removal that is included in this order.", createParam: "metric_tons" },
     { name: "Object", type: "String", encoding: "scalar", field: "object", description: "String representing the object's type.", readOnly: true },
-    { name: "ProductId", type: "String", encoding: "id", field: "product", description: "Unique ID for the Climate `Product` this order is purchasing.", createParam: "product" },
+    { name: "ProductId", type: "String", encoding: "id", field: "product", description: "Unique ID for the Climate `Product` this order is purchasing.", createParam: "product", references: "ClimateProducts" },
     { name: "ProductSubstitutedAt", type: "Datetime", encoding: "time", field: "product_substituted_at", description: "Time at which the order's product was substituted for a different product.", readOnly: true },
     { name: "Status", type: "String", encoding: "scalar", field: "status", description: "The current status of this order.", readOnly: true },
     { name: "AccountId", type: "String", pseudo: true, encoding: "account", description: "Connected account to read from or write to (Stripe-Account header)." },

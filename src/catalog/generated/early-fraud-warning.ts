@@ -11,12 +11,12 @@ export const earlyFraudWarningTable: TableDef = {
   columns: [
     { name: "Id", type: "String", key: true, encoding: "scalar", field: "id", description: "Unique identifier for the object.", readOnly: true },
     { name: "Actionable", type: "Boolean", encoding: "scalar", field: "actionable", description: "An EFW is actionable if it has not received a dispute and has not been fully refunded.", readOnly: true },
-    { name: "ChargeId", type: "String", encoding: "id", field: "charge", description: "ID of the charge this early fraud warning is for, optionally expanded.", readOnly: true },
+    { name: "ChargeId", type: "String", encoding: "id", field: "charge", description: "ID of the charge this early fraud warning is for, optionally expanded.", readOnly: true, references: "Charges" },
     { name: "Created", type: "Datetime", encoding: "time", field: "created", description: "Time at which the object was created.", readOnly: true },
     { name: "FraudType", type: "String", encoding: "scalar", field: "fraud_type", description: "The type of fraud labelled by the issuer.", readOnly: true },
     { name: "Livemode", type: "Boolean", encoding: "scalar", field: "livemode", description: "Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.", readOnly: true },
     { name: "Object", type: "String", encoding: "scalar", field: "object", description: "String representing the object's type.", readOnly: true },
-    { name: "PaymentIntentId", type: "String", encoding: "id", field: "payment_intent", description: "ID of the Payment Intent this early fraud warning is for, optionally expanded.", readOnly: true },
+    { name: "PaymentIntentId", type: "String", encoding: "id", field: "payment_intent", description: "ID of the Payment Intent this early fraud warning is for, optionally expanded.", readOnly: true, references: "PaymentIntent" },
     { name: "AccountId", type: "String", pseudo: true, encoding: "account", description: "Connected account to read from or write to (Stripe-Account header)." },
   ],
   filters: [

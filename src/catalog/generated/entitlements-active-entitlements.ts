@@ -11,7 +11,7 @@ export const entitlementsActiveEntitlementsTable: TableDef = {
   columns: [
     { name: "Id", type: "String", key: true, encoding: "scalar", field: "id", description: "Unique identifier for the object.", readOnly: true },
     { name: "CustomerId", type: "String", encoding: "parent", description: "Id of the Customers object the row belongs to (required by the list).", readOnly: true },
-    { name: "FeatureId", type: "String", encoding: "id", field: "feature", description: "The Feature that the customer is entitled to.", readOnly: true },
+    { name: "FeatureId", type: "String", encoding: "id", field: "feature", description: "The Feature that the customer is entitled to.", readOnly: true, references: "EntitlementsFeatures" },
     { name: "Livemode", type: "Boolean", encoding: "scalar", field: "livemode", description: "Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.", readOnly: true },
     { name: "LookupKey", type: "String", encoding: "scalar", field: "lookup_key", description: "A unique key you provide as your own system identifier.", readOnly: true },
     { name: "Object", type: "String", encoding: "scalar", field: "object", description: "String representing the object's type.", readOnly: true },

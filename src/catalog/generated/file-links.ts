@@ -12,7 +12,7 @@ export const fileLinksTable: TableDef = {
     { name: "Created", type: "Datetime", encoding: "time", field: "created", description: "Time at which the object was created.", readOnly: true },
     { name: "Expired", type: "Boolean", encoding: "scalar", field: "expired", description: "Returns if the link is already expired.", readOnly: true },
     { name: "ExpiresAt", type: "Datetime", encoding: "time", field: "expires_at", description: "Time that the link expires.", createParam: "expires_at", updateParam: "expires_at" },
-    { name: "FileId", type: "String", encoding: "id", field: "file", description: "The file object this link points to.", createParam: "file" },
+    { name: "FileId", type: "String", encoding: "id", field: "file", description: "The file object this link points to.", createParam: "file", references: "Files" },
     { name: "Livemode", type: "Boolean", encoding: "scalar", field: "livemode", description: "Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.", readOnly: true },
     { name: "Metadata", type: "String", encoding: "json", field: "metadata", description: "Set of key-value pairs that you can attach to an object.", createParam: "metadata", updateParam: "metadata", jsonShape: "object" },
     { name: "Object", type: "String", encoding: "scalar", field: "object", description: "String representing the object's type.", readOnly: true },

@@ -10,8 +10,8 @@ export const financialConnectionsAccountsTable: TableDef = {
   paths: { list: "/v1/financial_connections/accounts", retrieve: "/v1/financial_connections/accounts/{id}" },
   columns: [
     { name: "Id", type: "String", key: true, encoding: "scalar", field: "id", description: "Unique identifier for the object.", readOnly: true },
-    { name: "AccountHolderAccountId", type: "String", encoding: "id", field: "account_holder.account", description: "The ID of the Stripe account this account belongs to.", readOnly: true },
-    { name: "AccountHolderCustomerId", type: "String", encoding: "id", field: "account_holder.customer", description: "ID of the Stripe customer this account belongs to.", readOnly: true },
+    { name: "AccountHolderAccountId", type: "String", encoding: "id", field: "account_holder.account", description: "The ID of the Stripe account this account belongs to.", readOnly: true, references: "Accounts" },
+    { name: "AccountHolderCustomerId", type: "String", encoding: "id", field: "account_holder.customer", description: "ID of the Stripe customer this account belongs to.", readOnly: true, references: "Customers" },
     { name: "AccountHolderType", type: "String", encoding: "scalar", field: "account_holder.type", description: "Type of account holder that this account belongs to.", readOnly: true },
     { name: "BalanceAsOf", type: "Datetime", encoding: "time", field: "balance.as_of", description: "The time that the external institution calculated this balance.", readOnly: true },
     { name: "BalanceCash", type: "String", encoding: "json", field: "balance.cash", readOnly: true },

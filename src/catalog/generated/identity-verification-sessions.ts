@@ -14,7 +14,7 @@ export const identityVerificationSessionsTable: TableDef = {
     { name: "Created", type: "Datetime", encoding: "time", field: "created", description: "Time at which the object was created.", readOnly: true },
     { name: "LastErrorCode", type: "String", encoding: "scalar", field: "last_error.code", description: "A short machine-readable string giving the reason for the verification or user-session failure.", readOnly: true },
     { name: "LastErrorReason", type: "String", encoding: "scalar", field: "last_error.reason", description: "A message that explains the reason for verification or user-session failure.", readOnly: true },
-    { name: "LastVerificationReportId", type: "String", encoding: "id", field: "last_verification_report", description: "ID of the most recent VerificationReport.", readOnly: true },
+    { name: "LastVerificationReportId", type: "String", encoding: "id", field: "last_verification_report", description: "ID of the most recent VerificationReport.", readOnly: true, references: "IdentityVerificationReports" },
     { name: "Livemode", type: "Boolean", encoding: "scalar", field: "livemode", description: "Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.", readOnly: true },
     { name: "Metadata", type: "String", encoding: "json", field: "metadata", description: "Set of key-value pairs that you can attach to an object.", createParam: "metadata", updateParam: "metadata", jsonShape: "object" },
     { name: "Object", type: "String", encoding: "scalar", field: "object", description: "String representing the object's type.", readOnly: true },

@@ -27,7 +27,7 @@ export const issuingDisputesTable: TableDef = {
     { name: "Metadata", type: "String", encoding: "json", field: "metadata", description: "Set of key-value pairs that you can attach to an object.", createParam: "metadata", updateParam: "metadata", jsonShape: "object" },
     { name: "Object", type: "String", encoding: "scalar", field: "object", description: "String representing the object's type.", readOnly: true },
     { name: "Status", type: "String", encoding: "scalar", field: "status", description: "Current status of the dispute.", readOnly: true },
-    { name: "TransactionId", type: "String", encoding: "id", field: "transaction", description: "The transaction being disputed.", createParam: "transaction" },
+    { name: "TransactionId", type: "String", encoding: "id", field: "transaction", description: "The transaction being disputed.", createParam: "transaction", references: "IssuingTransactions" },
     { name: "TreasuryDebitReversal", type: "String", encoding: "scalar", field: "treasury.debit_reversal", description: "The Treasury DebitReversal representing this Issuing dispute", readOnly: true },
     { name: "TreasuryReceivedDebit", type: "String", encoding: "scalar", field: "treasury.received_debit", description: "The Treasury ReceivedDebit that is being disputed.", createParam: "treasury[received_debit]" },
     { name: "AccountId", type: "String", pseudo: true, encoding: "account", description: "Connected account to read from or write to (Stripe-Account header)." },

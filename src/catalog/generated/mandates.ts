@@ -18,7 +18,7 @@ export const mandatesTable: TableDef = {
     { name: "MultiUse", type: "String", encoding: "json", field: "multi_use", readOnly: true },
     { name: "Object", type: "String", encoding: "scalar", field: "object", description: "String representing the object's type.", readOnly: true },
     { name: "OnBehalfOf", type: "String", encoding: "scalar", field: "on_behalf_of", description: "The account (if any) that the mandate is intended for.", readOnly: true },
-    { name: "PaymentMethodId", type: "String", encoding: "id", field: "payment_method", description: "ID of the payment method associated with this mandate.", readOnly: true },
+    { name: "PaymentMethodId", type: "String", encoding: "id", field: "payment_method", description: "ID of the payment method associated with this mandate.", readOnly: true, references: "PaymentMethods" },
     { name: "PaymentMethodDetails", type: "String", encoding: "json", field: "payment_method_details", readOnly: true },
     { name: "SingleUseAmount", type: "Integer", encoding: "scalar", field: "single_use.amount", description: "The amount of the payment on a single use mandate.", readOnly: true },
     { name: "SingleUseCurrency", type: "String", encoding: "scalar", field: "single_use.currency", description: "The currency of the payment on a single use mandate.", readOnly: true },

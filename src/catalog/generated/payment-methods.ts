@@ -37,7 +37,7 @@ export const paymentMethodsTable: TableDef = {
     { name: "CashappBuyerId", type: "String", encoding: "scalar", field: "cashapp.buyer_id", description: "A unique and immutable identifier assigned by Cash App to every buyer.", readOnly: true },
     { name: "CashappCashtag", type: "String", encoding: "scalar", field: "cashapp.cashtag", description: "A public identifier for buyers using Cash App.", readOnly: true },
     { name: "Created", type: "Datetime", encoding: "time", field: "created", description: "Time at which the object was created.", readOnly: true },
-    { name: "CustomerId", type: "String", encoding: "id", field: "customer", description: "The ID of the Customer to which this PaymentMethod is saved.", createParam: "customer" },
+    { name: "CustomerId", type: "String", encoding: "id", field: "customer", description: "The ID of the Customer to which this PaymentMethod is saved.", createParam: "customer", references: "Customers" },
     { name: "CustomerBalance", type: "String", encoding: "json", field: "customer_balance", createParam: "customer_balance", jsonShape: "object" },
     { name: "EpsBank", type: "String", encoding: "scalar", field: "eps.bank", description: "The customer's bank.", createParam: "eps[bank]" },
     { name: "FpxBank", type: "String", encoding: "scalar", field: "fpx.bank", description: "The customer's bank, if provided.", createParam: "fpx[bank]" },

@@ -23,7 +23,7 @@ export const plansTable: TableDef = {
     { name: "Meter", type: "String", encoding: "scalar", field: "meter", description: "The meter tracking the usage of a metered price", createParam: "meter" },
     { name: "Nickname", type: "String", encoding: "scalar", field: "nickname", description: "A brief description of the plan, hidden from customers.", createParam: "nickname", updateParam: "nickname" },
     { name: "Object", type: "String", encoding: "scalar", field: "object", description: "String representing the object's type.", readOnly: true },
-    { name: "ProductId", type: "String", encoding: "id", field: "product", description: "The product whose pricing this plan determines.", createParam: "product", updateParam: "product" },
+    { name: "ProductId", type: "String", encoding: "id", field: "product", description: "The product whose pricing this plan determines.", createParam: "product", updateParam: "product", references: "Products" },
     { name: "Tiers", type: "String", encoding: "json", field: "tiers", description: "Each element represents a pricing tier.", createParam: "tiers", jsonShape: "array" },
     { name: "TiersMode", type: "String", encoding: "scalar", field: "tiers_mode", description: "Defines if the tiering price should be `graduated` or `volume` based.", createParam: "tiers_mode" },
     { name: "TransformUsageDivideBy", type: "Integer", encoding: "scalar", field: "transform_usage.divide_by", description: "Divide usage by this number.", createParam: "transform_usage[divide_by]" },

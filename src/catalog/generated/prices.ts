@@ -22,7 +22,7 @@ export const pricesTable: TableDef = {
     { name: "Metadata", type: "String", encoding: "json", field: "metadata", description: "Set of key-value pairs that you can attach to an object.", createParam: "metadata", updateParam: "metadata", jsonShape: "object" },
     { name: "Nickname", type: "String", encoding: "scalar", field: "nickname", description: "A brief description of the price, hidden from customers.", createParam: "nickname", updateParam: "nickname" },
     { name: "Object", type: "String", encoding: "scalar", field: "object", description: "String representing the object's type.", readOnly: true },
-    { name: "ProductId", type: "String", encoding: "id", field: "product", description: "The ID of the product this price is associated with.", createParam: "product" },
+    { name: "ProductId", type: "String", encoding: "id", field: "product", description: "The ID of the product this price is associated with.", createParam: "product", references: "Products" },
     { name: "RecurringAggregateUsage", type: "String", encoding: "scalar", field: "recurring.aggregate_usage", description: "Specifies a usage aggregation strategy for prices of `usage_type=metered`.", createParam: "recurring[aggregate_usage]" },
     { name: "RecurringInterval", type: "String", encoding: "scalar", field: "recurring.interval", description: "The frequency at which a subscription is billed.", createParam: "recurring[interval]" },
     { name: "RecurringIntervalCount", type: "Integer", encoding: "scalar", field: "recurring.interval_count", description: "The number of intervals (specified in the `interval` attribute) between subscription billings.", createParam: "recurring[interval_count]" },

@@ -13,7 +13,7 @@ export const promotionCodesTable: TableDef = {
     { name: "Code", type: "String", encoding: "scalar", field: "code", description: "The customer-facing code.", createParam: "code" },
     { name: "Coupon", type: "String", encoding: "json", field: "coupon", description: "A coupon contains information about a percent-off or amount-off discount you might want to apply to a customer.", createParam: "coupon" },
     { name: "Created", type: "Datetime", encoding: "time", field: "created", description: "Time at which the object was created.", readOnly: true },
-    { name: "CustomerId", type: "String", encoding: "id", field: "customer", description: "The customer that this promotion code can be used by.", createParam: "customer" },
+    { name: "CustomerId", type: "String", encoding: "id", field: "customer", description: "The customer that this promotion code can be used by.", createParam: "customer", references: "Customers" },
     { name: "ExpiresAt", type: "Datetime", encoding: "time", field: "expires_at", description: "Date at which the promotion code can no longer be redeemed.", createParam: "expires_at" },
     { name: "Livemode", type: "Boolean", encoding: "scalar", field: "livemode", description: "Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.", readOnly: true },
     { name: "MaxRedemptions", type: "Integer", encoding: "scalar", field: "max_redemptions", description: "Maximum number of times this promotion code can be redeemed.", createParam: "max_redemptions" },

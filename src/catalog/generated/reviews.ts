@@ -11,7 +11,7 @@ export const reviewsTable: TableDef = {
   columns: [
     { name: "Id", type: "String", key: true, encoding: "scalar", field: "id", description: "Unique identifier for the object.", readOnly: true },
     { name: "BillingZip", type: "String", encoding: "scalar", field: "billing_zip", description: "The ZIP or postal code of the card used, if applicable.", readOnly: true },
-    { name: "ChargeId", type: "String", encoding: "id", field: "charge", description: "The charge associated with this review.", readOnly: true },
+    { name: "ChargeId", type: "String", encoding: "id", field: "charge", description: "The charge associated with this review.", readOnly: true, references: "Charges" },
     { name: "ClosedReason", type: "String", encoding: "scalar", field: "closed_reason", description: "The reason the review was closed, or null if it has not yet been closed.", readOnly: true },
     { name: "Created", type: "Datetime", encoding: "time", field: "created", description: "Time at which the object was created.", readOnly: true },
     { name: "IpAddress", type: "String", encoding: "scalar", field: "ip_address", description: "The IP address where the payment originated.", readOnly: true },
@@ -24,7 +24,7 @@ export const reviewsTable: TableDef = {
     { name: "Object", type: "String", encoding: "scalar", field: "object", description: "String representing the object's type.", readOnly: true },
     { name: "Open", type: "Boolean", encoding: "scalar", field: "open", description: "If `true`, the review needs action.", readOnly: true },
     { name: "OpenedReason", type: "String", encoding: "scalar", field: "opened_reason", description: "The reason the review was opened.", readOnly: true },
-    { name: "PaymentIntentId", type: "String", encoding: "id", field: "payment_intent", description: "The PaymentIntent ID associated with this review, if one exists.", readOnly: true },
+    { name: "PaymentIntentId", type: "String", encoding: "id", field: "payment_intent", description: "The PaymentIntent ID associated with this review, if one exists.", readOnly: true, references: "PaymentIntent" },
     { name: "Reason", type: "String", encoding: "scalar", field: "reason", description: "The reason the review is currently open or closed.", readOnly: true },
     { name: "SessionBrowser", type: "String", encoding: "scalar", field: "session.browser", description: "The browser used in this browser session (e.g., `Chrome`).", readOnly: true },
     { name: "SessionDevice", type: "String", encoding: "scalar", field: "session.device", description: "Information about the device used for the browser session (e.g., `Samsung SM-G930T`).", readOnly: true },

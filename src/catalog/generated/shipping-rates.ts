@@ -21,7 +21,7 @@ export const shippingRatesTable: TableDef = {
     { name: "Metadata", type: "String", encoding: "json", field: "metadata", description: "Set of key-value pairs that you can attach to an object.", createParam: "metadata", updateParam: "metadata", jsonShape: "object" },
     { name: "Object", type: "String", encoding: "scalar", field: "object", description: "String representing the object's type.", readOnly: true },
     { name: "TaxBehavior", type: "String", encoding: "scalar", field: "tax_behavior", description: "Specifies whether the rate is considered inclusive of taxes or exclusive of taxes.", createParam: "tax_behavior", updateParam: "tax_behavior" },
-    { name: "TaxCodeId", type: "String", encoding: "id", field: "tax_code", description: "A tax code ID.", createParam: "tax_code" },
+    { name: "TaxCodeId", type: "String", encoding: "id", field: "tax_code", description: "A tax code ID.", createParam: "tax_code", references: "TaxCodes" },
     { name: "Type", type: "String", encoding: "scalar", field: "type", description: "The type of calculation to use on the shipping rate.", createParam: "type" },
     { name: "AccountId", type: "String", pseudo: true, encoding: "account", description: "Connected account to read from or write to (Stripe-Account header)." },
   ],

@@ -9,15 +9,15 @@ export const terminalConfigurationsTable: TableDef = {
   paths: { list: "/v1/terminal/configurations", retrieve: "/v1/terminal/configurations/{id}", create: "/v1/terminal/configurations", update: "/v1/terminal/configurations/{id}", delete: "/v1/terminal/configurations/{id}" },
   columns: [
     { name: "Id", type: "String", key: true, encoding: "scalar", field: "id", description: "Unique identifier for the object.", readOnly: true },
-    { name: "BbposWiseposESplashscreenId", type: "String", encoding: "id", field: "bbpos_wisepos_e.splashscreen", description: "A File ID representing an image you would like displayed on the reader.", createParam: "bbpos_wisepos_e[splashscreen]", updateParam: "bbpos_wisepos_e[splashscreen]" },
+    { name: "BbposWiseposESplashscreenId", type: "String", encoding: "id", field: "bbpos_wisepos_e.splashscreen", description: "A File ID representing an image you would like displayed on the reader.", createParam: "bbpos_wisepos_e[splashscreen]", updateParam: "bbpos_wisepos_e[splashscreen]", references: "Files" },
     { name: "IsAccountDefault", type: "Boolean", encoding: "scalar", field: "is_account_default", description: "Whether this Configuration is the default for your account", readOnly: true },
     { name: "Livemode", type: "Boolean", encoding: "scalar", field: "livemode", description: "Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.", readOnly: true },
     { name: "Name", type: "String", encoding: "scalar", field: "name", description: "String indicating the name of the Configuration object, set by the user", createParam: "name", updateParam: "name" },
     { name: "Object", type: "String", encoding: "scalar", field: "object", description: "String representing the object's type.", readOnly: true },
     { name: "OfflineEnabled", type: "Boolean", encoding: "scalar", field: "offline.enabled", description: "Determines whether to allow transactions to be collected while reader is offline.", createParam: "offline[enabled]", updateParam: "offline[enabled]" },
-    { name: "StripeS700SplashscreenId", type: "String", encoding: "id", field: "stripe_s700.splashscreen", description: "A File ID representing an image you would like displayed on the reader.", createParam: "stripe_s700[splashscreen]", updateParam: "stripe_s700[splashscreen]" },
+    { name: "StripeS700SplashscreenId", type: "String", encoding: "id", field: "stripe_s700.splashscreen", description: "A File ID representing an image you would like displayed on the reader.", createParam: "stripe_s700[splashscreen]", updateParam: "stripe_s700[splashscreen]", references: "Files" },
     { name: "Tipping", type: "String", encoding: "json", field: "tipping", createParam: "tipping", updateParam: "tipping", jsonShape: "object" },
-    { name: "VerifoneP400SplashscreenId", type: "String", encoding: "id", field: "verifone_p400.splashscreen", description: "A File ID representing an image you would like displayed on the reader.", createParam: "verifone_p400[splashscreen]", updateParam: "verifone_p400[splashscreen]" },
+    { name: "VerifoneP400SplashscreenId", type: "String", encoding: "id", field: "verifone_p400.splashscreen", description: "A File ID representing an image you would like displayed on the reader.", createParam: "verifone_p400[splashscreen]", updateParam: "verifone_p400[splashscreen]", references: "Files" },
     { name: "AccountId", type: "String", pseudo: true, encoding: "account", description: "Connected account to read from or write to (Stripe-Account header)." },
   ],
   filters: [

@@ -22,7 +22,7 @@ export const terminalReadersTable: TableDef = {
     { name: "IpAddress", type: "String", encoding: "scalar", field: "ip_address", description: "The local IP address of the reader.", readOnly: true },
     { name: "Label", type: "String", encoding: "scalar", field: "label", description: "Custom label given to the reader for easier identification.", createParam: "label", updateParam: "label" },
     { name: "Livemode", type: "Boolean", encoding: "scalar", field: "livemode", description: "Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.", readOnly: true },
-    { name: "LocationId", type: "String", encoding: "id", field: "location", description: "The location identifier of the reader.", createParam: "location" },
+    { name: "LocationId", type: "String", encoding: "id", field: "location", description: "The location identifier of the reader.", createParam: "location", references: "TerminalLocations" },
     { name: "Metadata", type: "String", encoding: "json", field: "metadata", description: "Set of key-value pairs that you can attach to an object.", createParam: "metadata", updateParam: "metadata", jsonShape: "object" },
     { name: "Object", type: "String", encoding: "scalar", field: "object", description: "String representing the object's type.", readOnly: true },
     { name: "SerialNumber", type: "String", encoding: "scalar", field: "serial_number", description: "Serial number of the reader.", readOnly: true },

@@ -10,7 +10,7 @@ export const topUpsTable: TableDef = {
   columns: [
     { name: "Id", type: "String", key: true, encoding: "scalar", field: "id", description: "Unique identifier for the object.", readOnly: true },
     { name: "Amount", type: "Integer", encoding: "scalar", field: "amount", description: "Amount transferred.", createParam: "amount" },
-    { name: "BalanceTransactionId", type: "String", encoding: "id", field: "balance_transaction", description: "ID of the balance transaction that describes the impact of this top-up on your account balance.", readOnly: true },
+    { name: "BalanceTransactionId", type: "String", encoding: "id", field: "balance_transaction", description: "ID of the balance transaction that describes the impact of this top-up on your account balance.", readOnly: true, references: "BalanceTransactions" },
     { name: "Created", type: "Datetime", encoding: "time", field: "created", description: "Time at which the object was created.", readOnly: true },
     { name: "Currency", type: "String", encoding: "scalar", field: "currency", description: "Three-letter ISO currency code, in lowercase.", createParam: "currency" },
     { name: "Description", type: "String", encoding: "scalar", field: "description", description: "An arbitrary string attached to the object.", createParam: "description", updateParam: "description" },

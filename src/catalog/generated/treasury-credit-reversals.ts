@@ -21,7 +21,7 @@ export const treasuryCreditReversalsTable: TableDef = {
     { name: "ReceivedCredit", type: "String", encoding: "scalar", field: "received_credit", description: "The ReceivedCredit being reversed.", createParam: "received_credit" },
     { name: "Status", type: "String", encoding: "scalar", field: "status", description: "Status of the CreditReversal", readOnly: true },
     { name: "StatusTransitionsPostedAt", type: "Datetime", encoding: "time", field: "status_transitions.posted_at", description: "Timestamp describing when the CreditReversal changed status to `posted`", readOnly: true },
-    { name: "TransactionId", type: "String", encoding: "id", field: "transaction", description: "The Transaction associated with this object.", readOnly: true },
+    { name: "TransactionId", type: "String", encoding: "id", field: "transaction", description: "The Transaction associated with this object.", readOnly: true, references: "TreasuryTransactions" },
     { name: "AccountId", type: "String", pseudo: true, encoding: "account", description: "Connected account to read from or write to (Stripe-Account header)." },
   ],
   filters: [

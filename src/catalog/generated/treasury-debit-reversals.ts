@@ -22,7 +22,7 @@ export const treasuryDebitReversalsTable: TableDef = {
     { name: "ReceivedDebit", type: "String", encoding: "scalar", field: "received_debit", description: "The ReceivedDebit being reversed.", createParam: "received_debit" },
     { name: "Status", type: "String", encoding: "scalar", field: "status", description: "Status of the DebitReversal", readOnly: true },
     { name: "StatusTransitionsCompletedAt", type: "Datetime", encoding: "time", field: "status_transitions.completed_at", description: "Timestamp describing when the DebitReversal changed status to `completed`.", readOnly: true },
-    { name: "TransactionId", type: "String", encoding: "id", field: "transaction", description: "The Transaction associated with this object.", readOnly: true },
+    { name: "TransactionId", type: "String", encoding: "id", field: "transaction", description: "The Transaction associated with this object.", readOnly: true, references: "TreasuryTransactions" },
     { name: "AccountId", type: "String", pseudo: true, encoding: "account", description: "Connected account to read from or write to (Stripe-Account header)." },
   ],
   filters: [

@@ -31,7 +31,7 @@ export const treasuryInboundTransfersTable: TableDef = {
     { name: "StatusTransitionsCanceledAt", type: "Datetime", encoding: "time", field: "status_transitions.canceled_at", description: "Timestamp describing when an InboundTransfer changed status to `canceled`.", readOnly: true },
     { name: "StatusTransitionsFailedAt", type: "Datetime", encoding: "time", field: "status_transitions.failed_at", description: "Timestamp describing when an InboundTransfer changed status to `failed`.", readOnly: true },
     { name: "StatusTransitionsSucceededAt", type: "Datetime", encoding: "time", field: "status_transitions.succeeded_at", description: "Timestamp describing when an InboundTransfer changed status to `succeeded`.", readOnly: true },
-    { name: "TransactionId", type: "String", encoding: "id", field: "transaction", description: "The Transaction associated with this object.", readOnly: true },
+    { name: "TransactionId", type: "String", encoding: "id", field: "transaction", description: "The Transaction associated with this object.", readOnly: true, references: "TreasuryTransactions" },
     { name: "AccountId", type: "String", pseudo: true, encoding: "account", description: "Connected account to read from or write to (Stripe-Account header)." },
   ],
   filters: [

@@ -29,7 +29,7 @@ export const treasuryOutboundPaymentsTable: TableDef = {
     { name: "Metadata", type: "String", encoding: "json", field: "metadata", description: "Set of key-value pairs that you can attach to an object.", createParam: "metadata", jsonShape: "object" },
     { name: "Object", type: "String", encoding: "scalar", field: "object", description: "String representing the object's type.", readOnly: true },
     { name: "ReturnedDetailsCode", type: "String", encoding: "scalar", field: "returned_details.code", description: "Reason for the return.", readOnly: true },
-    { name: "ReturnedDetailsTransactionId", type: "String", encoding: "id", field: "returned_details.transaction", description: "The Transaction associated with this object.", readOnly: true },
+    { name: "ReturnedDetailsTransactionId", type: "String", encoding: "id", field: "returned_details.transaction", description: "The Transaction associated with this object.", readOnly: true, references: "TreasuryTransactions" },
     { name: "StatementDescriptor", type: "String", encoding: "scalar", field: "statement_descriptor", description: "The description that appears on the receiving end for an OutboundPayment (for example, bank statement for external bank transfer).", createParam: "statement_descriptor" },
     { name: "Status", type: "String", encoding: "scalar", field: "status", description: "Current status of the OutboundPayment: `processing`, `failed`, `posted`, `returned`, `canceled`.", readOnly: true },
     { name: "StatusTransitionsCanceledAt", type: "Datetime", encoding: "time", field: "status_transitions.canceled_at", description: "Timestamp describing when an OutboundPayment changed status to `canceled`.", readOnly: true },
@@ -39,7 +39,7 @@ export const treasuryOutboundPaymentsTable: TableDef = {
     { name: "TrackingDetailsAch", type: "String", encoding: "json", field: "tracking_details.ach", readOnly: true },
     { name: "TrackingDetailsType", type: "String", encoding: "scalar", field: "tracking_details.type", description: "The US bank account network used to send funds.", readOnly: true },
     { name: "TrackingDetailsUsDomesticWire", type: "String", encoding: "json", field: "tracking_details.us_domestic_wire", readOnly: true },
-    { name: "TransactionId", type: "String", encoding: "id", field: "transaction", description: "The Transaction associated with this object.", readOnly: true },
+    { name: "TransactionId", type: "String", encoding: "id", field: "transaction", description: "The Transaction associated with this object.", readOnly: true, references: "TreasuryTransactions" },
     { name: "AccountId", type: "String", pseudo: true, encoding: "account", description: "Connected account to read from or write to (Stripe-Account header)." },
   ],
   filters: [

@@ -35,7 +35,7 @@ export const treasuryReceivedCreditsTable: TableDef = {
     { name: "ReversalDetailsDeadline", type: "Datetime", encoding: "time", field: "reversal_details.deadline", description: "Time before which a ReceivedCredit can be reversed.", readOnly: true },
     { name: "ReversalDetailsRestrictedReason", type: "String", encoding: "scalar", field: "reversal_details.restricted_reason", description: "Set if a ReceivedCredit cannot be reversed.", readOnly: true },
     { name: "Status", type: "String", encoding: "scalar", field: "status", description: "Status of the ReceivedCredit.", readOnly: true },
-    { name: "TransactionId", type: "String", encoding: "id", field: "transaction", description: "The Transaction associated with this object.", readOnly: true },
+    { name: "TransactionId", type: "String", encoding: "id", field: "transaction", description: "The Transaction associated with this object.", readOnly: true, references: "TreasuryTransactions" },
     { name: "AccountId", type: "String", pseudo: true, encoding: "account", description: "Connected account to read from or write to (Stripe-Account header)." },
   ],
   filters: [

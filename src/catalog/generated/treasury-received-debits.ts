@@ -34,7 +34,7 @@ export const treasuryReceivedDebitsTable: TableDef = {
     { name: "ReversalDetailsDeadline", type: "Datetime", encoding: "time", field: "reversal_details.deadline", description: "Time before which a ReceivedDebit can be reversed.", readOnly: true },
     { name: "ReversalDetailsRestrictedReason", type: "String", encoding: "scalar", field: "reversal_details.restricted_reason", description: "Set if a ReceivedDebit can't be reversed.", readOnly: true },
     { name: "Status", type: "String", encoding: "scalar", field: "status", description: "Status of the ReceivedDebit.", readOnly: true },
-    { name: "TransactionId", type: "String", encoding: "id", field: "transaction", description: "The Transaction associated with this object.", readOnly: true },
+    { name: "TransactionId", type: "String", encoding: "id", field: "transaction", description: "The Transaction associated with this object.", readOnly: true, references: "TreasuryTransactions" },
     { name: "AccountId", type: "String", pseudo: true, encoding: "account", description: "Connected account to read from or write to (Stripe-Account header)." },
   ],
   filters: [

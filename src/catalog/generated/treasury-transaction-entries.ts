@@ -30,7 +30,7 @@ export const treasuryTransactionEntriesTable: TableDef = {
     { name: "FlowType", type: "String", encoding: "scalar", field: "flow_type", description: "Type of the flow associated with the TransactionEntry.", readOnly: true },
     { name: "Livemode", type: "Boolean", encoding: "scalar", field: "livemode", description: "Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.", readOnly: true },
     { name: "Object", type: "String", encoding: "scalar", field: "object", description: "String representing the object's type.", readOnly: true },
-    { name: "TransactionId", type: "String", encoding: "id", field: "transaction", description: "The Transaction associated with this object.", readOnly: true },
+    { name: "TransactionId", type: "String", encoding: "id", field: "transaction", description: "The Transaction associated with this object.", readOnly: true, references: "TreasuryTransactions" },
     { name: "Type", type: "String", encoding: "scalar", field: "type", description: "The specific money movement that generated the TransactionEntry.", readOnly: true },
     { name: "AccountId", type: "String", pseudo: true, encoding: "account", description: "Connected account to read from or write to (Stripe-Account header)." },
   ],
