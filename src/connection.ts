@@ -116,10 +116,14 @@ export class Connection {
   }
 
   /** Runs a statement for its effect: rows affected and, for INSERT, the last created Id. */
-  async execute(sql: string, params?: ParamValues, options: { signal?: AbortSignal } = {}): Promise<ExecuteResult> {
+  /**
+   * With `idempotencyKey`, row i of the statement is sent with the key `${idempotencyKey}-${i}`:
+   * running the same statement again with the same key (after a crash, say) creates nothing twice.
+   */
+  async execute(sql: string, params?: ParamValues, options: { signal?: AbortSignal; idempotencyKey?: string } = {}): Promise<ExecuteResult> {
     const plan = this.#plan(sql, params);
     const signal = this.#signal(options.signal);
-    return plan.kind === 'write' ? this.#write(plan, signal) : this.#countRows(plan, signal);
+    return plan.kind === 'write' ? this.#write(plan, signal, options.idempotencyKey) : this.#countRows(plan, signal);
   }
 
   async #countRows(plan: Extract<StatementPlan, { kind: 'query' }>, signal: AbortSignal): Promise<ExecuteResult> {
@@ -197,8 +201,8 @@ export class Connection {
     if (this.#closed) throw new ConnectionError('Connection is closed');
   }
 
-  async #write(plan: Extract<StatementPlan, { kind: 'write' }>, signal: AbortSignal): Promise<ExecuteResult> {
-    const result = await plan.execute({ signal });
+  async #write(plan: Extract<StatementPlan, { kind: 'write' }>, signal: AbortSignal, idempotencyKey?: string): Promise<ExecuteResult> {
+    const result = await plan.execute({ signal, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) });
     if (result.lastInsertId !== undefined) {
       this.#identity = [{ id: result.lastInsertId, operation: 'INSERT', message: `${result.rowsAffected} row(s) created` }];
     }

@@ -142,3 +142,22 @@ test("Stripe's own rejection surfaces as a StripeApiError with its param", async
   );
   assert.equal(e2e.emulator.requestLog.length, 1, 'a 400 is not retried');
 });
+
+test('an idempotency key prefix makes re-running the same INSERT create nothing twice', async () => {
+  const before = e2e.emulator.objects('customer').length;
+  const sql = `INSERT INTO Customers (Email, Name) VALUES ('once-a@example.com', 'Once A'), ('once-b@example.com', 'Once B')`;
+  const first = await e2e.db.execute(sql, undefined, { idempotencyKey: 'import-2026-11-26' });
+  // The process "crashed" before it knew; the same statement runs again with the same key.
+  const again = await e2e.db.execute(sql, undefined, { idempotencyKey: 'import-2026-11-26' });
+  assert.equal(first.rowsAffected, 2);
+  assert.equal(again.lastInsertId, first.lastInsertId);
+  assert.equal(e2e.emulator.objects('customer').length, before + 2);
+  const keys = e2e.emulator.requestLog.map((r) => r.headers['idempotency-key']);
+  assert.deepEqual(keys, ['import-2026-11-26-0', 'import-2026-11-26-1', 'import-2026-11-26-0', 'import-2026-11-26-1']);
+  assert.deepEqual(e2e.emulator.requestLog.map((r) => r.body), [
+    'email=once-a%40example.com&name=Once%20A',
+    'email=once-b%40example.com&name=Once%20B',
+    'email=once-a%40example.com&name=Once%20A',
+    'email=once-b%40example.com&name=Once%20B',
+  ]);
+});
