@@ -24,6 +24,8 @@ export interface Emulator {
   /** Beyond this many requests in any one second, 429 with Stripe's body; null lifts the limit. */
   setRateLimit(requestsPerSecond: number | null, opts?: { retryAfterSeconds?: number }): void;
   injectFaults(fault: FaultSpec): void;
+  /** Drops every fault still pending. */
+  clearFaults(): void;
   /** A connected account; its objects are separate from the platform's. */
   addAccount(id: string): void;
   /** Copies of the live objects of a type, newest first (platform account by default). */
@@ -44,6 +46,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setLatency: (ms) => server.setLatency(ms),
     setRateLimit: (requestsPerSecond, opts) => server.setRateLimit(requestsPerSecond, opts?.retryAfterSeconds),
     injectFaults: (fault) => server.injectFaults(fault),
+    clearFaults: () => server.clearFaults(),
     addAccount: (id) => server.store.addAccount(id),
     objects: (type, account) => {
       const owner = account ?? PLATFORM_ACCOUNT;

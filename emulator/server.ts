@@ -100,6 +100,10 @@ export class EmulatorServer {
     this.rateLimiter.configure(requestsPerSecond, retryAfterSeconds);
   }
 
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
   injectFaults(spec: FaultSpec): void {
     this.faults.add(spec);
   }

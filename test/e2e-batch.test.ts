@@ -77,3 +77,21 @@ test('concurrency is bounded', async () => {
     await counted.close();
   }
 });
+
+test('200 INSERTs with 20% of responses lost after the create: exactly 200 customers', async () => {
+  const before = e2e.emulator.objects('customer').length;
+  e2e.emulator.injectFaults({ count: 10_000, probability: 0.2, seed: 7, afterCommit: true, status: 500, method: 'POST', pathPrefix: '/v1/customers' });
+  try {
+    const sets = Array.from({ length: 200 }, (_, i) => [`lost-${i}@example.com`]);
+    const result = await e2e.db.executeBatch('INSERT INTO Customers (Email) VALUES (?)', sets, { concurrency: 10 });
+    assert.equal(result.rowsAffected, 200);
+  } finally {
+    e2e.emulator.clearFaults();
+  }
+  const lost = e2e.emulator.requestLog.filter((r) => r.status === 500).length;
+  assert.ok(lost >= 20, `${lost} responses were lost`);
+  const created = e2e.emulator.objects('customer').filter((c) => String(c.email).startsWith('lost-'));
+  assert.equal(created.length, 200);
+  assert.equal(new Set(created.map((c) => c.email)).size, 200);
+  assert.equal(e2e.emulator.objects('customer').length, before + 200);
+});
