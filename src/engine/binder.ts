@@ -29,6 +29,8 @@ export interface BindContext {
   planSubquery?: (query: QueryNode, outer: Scope | null) => QueryPlan;
   /** Binds a window function call (`… OVER (…)`); absent where windows are not allowed. */
   bindWindow?: (node: Extract<ExprNode, { kind: 'call' }>) => BoundExpr;
+  /** The statement's instant, which NOW() and its synonyms return everywhere in it. */
+  now?: Date;
 }
 
 export function bindExpr(node: ExprNode, ctx: BindContext): BoundExpr {
@@ -233,6 +235,7 @@ function bindCall(node: Extract<ExprNode, { kind: 'call' }>, ctx: BindContext, i
       node.pos,
     );
   }
+  if (fn.isStatementClock) return { kind: 'const', value: ctx.now ?? new Date(), type: 'Datetime', pos: node.pos };
   const args = node.args.map((arg, i) => fold(bindNode(keywordArgument(arg, fn.keywordArgs?.includes(i)), ctx, insideAggregate)));
   return { kind: 'call', fn, args, type: fn.returnType(args.map((a) => a.type)), pos: node.pos };
 }

@@ -27,6 +27,11 @@ export interface ScalarFunction {
    * the string constant of its name ('day'). A string literal ('day') works either way.
    */
   keywordArgs?: readonly number[];
+  /**
+   * NOW() and its synonyms: the binder replaces the call by the statement's own instant, so
+   * every call in one statement — in every row and every clause — sees the same time.
+   */
+  isStatementClock?: boolean;
 }
 
 export interface Accumulator {

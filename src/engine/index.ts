@@ -23,7 +23,8 @@ export { Session } from './session.js';
  */
 export function planStatement(stmt: StatementNode, sql: string, catalog: Catalog, params?: ParamValues, session?: Session): StatementPlan {
   const visible = session ? session.overlay(catalog) : catalog;
-  const query = (node: QueryNode) => planQuery(node, { sql, catalog: visible, params, ctes: new Map() }, null);
+  const now = new Date();
+  const query = (node: QueryNode) => planQuery(node, { sql, catalog: visible, params, ctes: new Map(), now }, null);
   switch (stmt.kind) {
     case 'select':
     case 'setOp':

@@ -49,10 +49,12 @@ export interface PlanEnv {
   params: ParamValues | undefined;
   /** Common table expressions visible here, by lower-case name. */
   ctes: Map<string, { query: QueryNode; columns?: string[] }>;
+  /** The statement's instant (NOW()). */
+  now: Date;
 }
 
 export function planSelect(stmt: SelectNode, sql: string, catalog: Catalog, params: ParamValues | undefined): QueryPlan {
-  return planQuery(stmt, { sql, catalog, params, ctes: new Map() }, null);
+  return planQuery(stmt, { sql, catalog, params, ctes: new Map(), now: new Date() }, null);
 }
 
 /** Plans a SELECT or set operation; `outer` is the enclosing query's scope for a subquery. */
@@ -82,6 +84,7 @@ function planSelectNode(stmt: SelectNode, env: PlanEnv, outer: Scope | null): Qu
     scope: tree || outer ? scope : null,
     aggregates,
     planSubquery,
+    now: env.now,
     ...(allowWindows ? { bindWindow: (node) => bindWindows(node, windows, ctx('allowed')) } : {}),
   });
 

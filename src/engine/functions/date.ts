@@ -178,9 +178,9 @@ function utc(year: number, monthIndex: number, day: number): Date {
 }
 
 function now(name: string): ScalarFunction {
-  // Bound once per statement: the binder folds a call whose arguments are all constants, so
-  // every row of one query sees the same instant, as SQL requires.
-  return { name, minArgs: 0, maxArgs: 0, returnType: () => 'Datetime', call: () => new Date() };
+  // The binder replaces the call by the statement's instant (BindContext.now); `call` serves
+  // only callers that evaluate it outside a statement.
+  return { name, minArgs: 0, maxArgs: 0, returnType: () => 'Datetime', call: () => new Date(), isStatementClock: true };
 }
 
 function part(name: string, which: DatePart): ScalarFunction {
