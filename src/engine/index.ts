@@ -10,6 +10,7 @@ import type { StatementPlan } from './plan-types.js';
 import { planQuery } from './planner.js';
 import type { Session } from './session.js';
 import type { Catalog } from './table.js';
+import { SqlError } from '../sql/errors.js';
 
 export type { ParamValues } from './binder.js';
 export type { QueryPlan, ResultColumn, StatementPlan, WritePlan } from './plan-types.js';
@@ -35,6 +36,10 @@ export function planStatement(stmt: StatementNode, sql: string, catalog: Catalog
       return planCreateTable(stmt, sql, catalog, session);
     case 'dropTable':
       return planDropTable(stmt, sql, catalog, session);
+    case 'update':
+    case 'delete':
+    case 'exec':
+      throw new SqlError(`${stmt.kind.toUpperCase()} is not supported yet`, sql, stmt.pos);
     case 'explain':
       return planExplain(planStatement(stmt.statement, sql, catalog, params, session), stmt.analyze);
   }

@@ -278,6 +278,52 @@ export interface InsertNode {
   rows: ExprNode[][];
   /** `INSERT INTO t [(cols)] SELECT …` instead of VALUES (rows is then empty). */
   query?: QueryNode;
+  /** `RETURNING *` / `RETURNING Id, Url AS Link`: the written objects as a result set. */
+  returning?: SelectItemNode[];
+  pos: Position;
+}
+
+/** `col = expr` in UPDATE … SET. */
+export interface AssignmentNode {
+  column: string;
+  value: ExprNode;
+  /** Where the column name is written. */
+  pos: Position;
+}
+
+/** `UPDATE t SET a = 1, b = b || 'x' [WHERE …] [RETURNING …]`. */
+export interface UpdateNode {
+  kind: 'update';
+  table: TableRefNode;
+  assignments: AssignmentNode[];
+  where?: ExprNode;
+  returning?: SelectItemNode[];
+  pos: Position;
+}
+
+/** `DELETE [FROM] t [WHERE …]`. */
+export interface DeleteNode {
+  kind: 'delete';
+  table: TableRefNode;
+  where?: ExprNode;
+  pos: Position;
+}
+
+/** One argument of EXEC: `@Name = value` or `Name = value` (the `@` is not part of name). */
+export interface ProcedureArgumentNode {
+  name: string;
+  value: ExprNode;
+  /** Where the parameter name is written. */
+  pos: Position;
+}
+
+/** `EXEC[UTE] Name @P1 = v1, P2 = v2` (no arguments allowed too). */
+export interface ExecNode {
+  kind: 'exec';
+  procedure: string;
+  /** Where the procedure name is written. */
+  procedurePos: Position;
+  args: ProcedureArgumentNode[];
   pos: Position;
 }
 
@@ -307,8 +353,17 @@ export interface DropTableNode {
 export interface ExplainNode {
   kind: 'explain';
   analyze: boolean;
-  statement: QueryNode | InsertNode;
+  statement: QueryNode | InsertNode | UpdateNode | DeleteNode;
   pos: Position;
 }
 
-export type StatementNode = SelectNode | SetOperationNode | InsertNode | CreateTableNode | DropTableNode | ExplainNode;
+export type StatementNode =
+  | SelectNode
+  | SetOperationNode
+  | InsertNode
+  | UpdateNode
+  | DeleteNode
+  | ExecNode
+  | CreateTableNode
+  | DropTableNode
+  | ExplainNode;
