@@ -2,7 +2,7 @@
 // properties, made read-only by Readonly=true, plus the system tables that describe them.
 import type { Catalog, Column, Table } from './engine/table.js';
 import { ConnectionError } from './stripe/errors.js';
-import { withSystemTables, type ProcedureMetadata, type TableMetadata } from './catalog/system.js';
+import { procedureMembers, withSystemTables, type ProcedureMetadata, type TableMetadata } from './catalog/system.js';
 
 export interface CatalogOptions {
   tables?: readonly string[];
@@ -65,6 +65,7 @@ function restrict(catalog: Catalog, options: CatalogOptions): Catalog {
     return !allowed || allowed.has(table.name.toLowerCase());
   };
   return {
+    ...procedureMembers(catalog),
     getTable: (name) => {
       const table = catalog.getTable(name);
       return table && isVisible(table) ? table : undefined;
@@ -73,18 +74,29 @@ function restrict(catalog: Catalog, options: CatalogOptions): Catalog {
   };
 }
 
-const WRITE_METHODS = new Set<PropertyKey>(['insert', 'update', 'delete']);
+const WRITE_METHODS: Record<string, string> = { insert: 'INSERT', insertRows: 'INSERT', update: 'UPDATE', delete: 'DELETE' };
 
-/** Every table keeps reading; any write method throws before it could send anything. */
+function readOnlyError(what: string): ConnectionError {
+  return new ConnectionError(`The connection is read-only (Readonly=true): ${what} was refused; nothing was sent`);
+}
+
+/**
+ * Every table keeps reading; every write is refused while it is planned (checkWrite), before
+ * even the reads of an UPDATE's WHERE, and the write methods themselves refuse as a backstop.
+ */
 function readOnly(catalog: Catalog): Catalog {
   const wrap = (table: Table): Table =>
     new Proxy(table, {
       get(target, property, receiver) {
-        if (WRITE_METHODS.has(property) && typeof Reflect.get(target, property) === 'function') {
+        if (property === 'checkWrite') {
+          return (verb: string) => {
+            throw readOnlyError(`${verb} on ${target.name}`);
+          };
+        }
+        const verb = typeof property === 'string' ? WRITE_METHODS[property] : undefined;
+        if (verb !== undefined && typeof Reflect.get(target, property) === 'function') {
           return () => {
-            throw new ConnectionError(
-              `The connection is read-only (Readonly=true): ${String(property).toUpperCase()} on ${target.name} was refused; nothing was sent`,
-            );
+            throw readOnlyError(`${verb} on ${target.name}`);
           };
         }
         const value = Reflect.get(target, property, receiver);
@@ -92,6 +104,14 @@ function readOnly(catalog: Catalog): Catalog {
       },
     });
   return {
+    ...(catalog.procedures ? { procedures: catalog.procedures.bind(catalog) } : {}),
+    ...(catalog.callProcedure
+      ? {
+          callProcedure: (name: string) => {
+            throw readOnlyError(`EXEC ${name}`);
+          },
+        }
+      : {}),
     getTable: (name) => {
       const table = catalog.getTable(name);
       return table && wrap(table);

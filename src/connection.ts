@@ -2,7 +2,7 @@
 // Stripe catalog) → rows. It owns one transport, so one request budget per connection.
 import { parse, parseScript } from './sql/parser.js';
 import type { StatementNode } from './sql/ast.js';
-import { planStatement, Session, type ParamValues, type ResultColumn, type StatementPlan } from './engine/index.js';
+import { planStatement, Session, type ParamValues, type ResultColumn, type StatementPlan, type WriteStatementResult } from './engine/index.js';
 import type { Row, SqlValue } from './engine/table.js';
 import { createStripeCatalog } from './catalog/index.js';
 import { StripeClient } from './stripe/client.js';
@@ -83,11 +83,11 @@ export class Connection {
 
   async #run(plan: StatementPlan, options: QueryOptions): Promise<QueryResult<RowObject | SqlValue[]>> {
     const signal = this.#signal(options.signal);
+    const toRow: (row: Row) => RowObject | SqlValue[] = options.rowMode === 'array' ? (row) => row : objectMaker(plan.columns ?? []);
     if (plan.kind === 'write') {
-      const result = await this.#write(plan, signal);
-      return { columns: [], rows: [], rowCount: 0, ...result };
+      const { rows = [], ...result } = await this.#write(plan, signal);
+      return { columns: plan.columns ?? [], rows: rows.map(toRow), rowCount: rows.length, ...result };
     }
-    const toRow = options.rowMode === 'array' ? (row: Row) => row : objectMaker(plan.columns);
     const rows: (RowObject | SqlValue[])[] = [];
     for await (const row of plan.rows({ signal })) rows.push(toRow(row));
     return { columns: plan.columns, rows, rowCount: rows.length };
@@ -110,8 +110,13 @@ export class Connection {
   /** Rows as they arrive, page by page; stop iterating to stop fetching. */
   async *stream(sql: string, params?: ParamValues, options: { signal?: AbortSignal } = {}): AsyncGenerator<RowObject> {
     const plan = this.#plan(sql, params);
-    if (plan.kind === 'write') throw new ConnectionError('stream() runs queries; use execute() for INSERT');
-    const toObject = objectMaker(plan.columns);
+    const toObject = objectMaker(plan.columns ?? []);
+    if (plan.kind === 'write') {
+      // A write's rows (RETURNING, EXEC) exist only once the write is done.
+      const { rows = [] } = await this.#write(plan, this.#signal(options.signal));
+      for (const row of rows) yield toObject(row);
+      return;
+    }
     for await (const row of plan.rows({ signal: this.#signal(options.signal) })) yield toObject(row);
   }
 
@@ -123,7 +128,9 @@ export class Connection {
   async execute(sql: string, params?: ParamValues, options: { signal?: AbortSignal; idempotencyKey?: string } = {}): Promise<ExecuteResult> {
     const plan = this.#plan(sql, params);
     const signal = this.#signal(options.signal);
-    return plan.kind === 'write' ? this.#write(plan, signal, options.idempotencyKey) : this.#countRows(plan, signal);
+    if (plan.kind !== 'write') return this.#countRows(plan, signal);
+    const { rowsAffected, lastInsertId } = await this.#write(plan, signal, options.idempotencyKey);
+    return { rowsAffected, ...(lastInsertId !== undefined ? { lastInsertId } : {}) };
   }
 
   async #countRows(plan: Extract<StatementPlan, { kind: 'query' }>, signal: AbortSignal): Promise<ExecuteResult> {
@@ -201,7 +208,7 @@ export class Connection {
     if (this.#closed) throw new ConnectionError('Connection is closed');
   }
 
-  async #write(plan: Extract<StatementPlan, { kind: 'write' }>, signal: AbortSignal, idempotencyKey?: string): Promise<ExecuteResult> {
+  async #write(plan: Extract<StatementPlan, { kind: 'write' }>, signal: AbortSignal, idempotencyKey?: string): Promise<WriteStatementResult> {
     const result = await plan.execute({ signal, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) });
     if (result.lastInsertId !== undefined) {
       this.#identity = [{ id: result.lastInsertId, operation: 'INSERT', message: `${result.rowsAffected} row(s) created` }];

@@ -3,11 +3,12 @@
 
 import type {
   DeleteRequest, ExecContext, InsertRequest, Predicate, Row, ScanPlan, ScanRequest, Table, UpdateRequest, WriteOutcome, WriteResult,
+  WriteVerb,
 } from '../engine/table.js';
 import { encodeParams } from '../stripe/encode.js';
 import type { StripeObject, StripeParams } from '../stripe/types.js';
 import { buildCreateCalls, type WriteValueOptions } from './create-params.js';
-import { buildDeleteTargets, buildUpdateCalls, deletePathOf, targetPath, updatePathOf } from './update-params.js';
+import { buildDeleteTargets, buildUpdateCalls, checkUpdateColumns, deletePathOf, targetPath, updatePathOf } from './update-params.js';
 import { firstFailure, runWrites, type PlannedRequest } from './write-runner.js';
 import { MissingFilterError } from './errors.js';
 import { planPushdown, type Pushdown } from './pushdown.js';
@@ -61,6 +62,8 @@ class StripeScanPlan implements ScanPlan {
 export class StripeTable implements Table {
   readonly name: string;
   readonly columns: readonly ColumnDef[];
+  /** What names one object to update or delete: its id, its parent's id, the account it lives in. */
+  readonly rowIdentity: readonly string[];
 
   constructor(
     readonly def: TableDef,
@@ -69,6 +72,17 @@ export class StripeTable implements Table {
   ) {
     this.name = def.name;
     this.columns = def.columns;
+    const account = def.columns.find((c) => c.encoding === 'account');
+    this.rowIdentity = [this.keyColumnName(), ...(def.parent ? [def.parent.column] : []), ...(account ? [account.name] : [])];
+  }
+
+  /** Refuses, before any request, a verb Stripe has no endpoint for or a column it cannot set. */
+  checkWrite(verb: WriteVerb, columns: readonly string[]): void {
+    if (verb === 'INSERT' && (!this.def.paths.create || this.def.kind === 'view')) {
+      throw new Error(`${this.name} does not support INSERT: Stripe has no create endpoint for ${this.def.resource}`);
+    }
+    if (verb === 'UPDATE') checkUpdateColumns(this.def, columns);
+    if (verb === 'DELETE') deletePathOf(this.def);
   }
 
   plan(request: ScanRequest): ScanPlan {

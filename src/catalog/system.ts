@@ -148,8 +148,17 @@ export const SYSTEM_TABLE_NAMES = Object.keys(DEFINITIONS);
  * every other name from `sources.catalog`. System tables are rebuilt each time they are
  * looked up, so sys_identity and friends are never stale.
  */
+/** The stored procedures of `catalog`, for a catalog that wraps it. */
+export function procedureMembers(catalog: Catalog): Pick<Catalog, 'procedures' | 'callProcedure'> {
+  return {
+    ...(catalog.procedures ? { procedures: catalog.procedures.bind(catalog) } : {}),
+    ...(catalog.callProcedure ? { callProcedure: catalog.callProcedure.bind(catalog) } : {}),
+  };
+}
+
 export function withSystemTables(sources: SystemSources): Catalog {
   return {
+    ...procedureMembers(sources.catalog),
     getTable(name) {
       const definition = DEFINITIONS[name.toLowerCase()];
       if (!definition) return sources.catalog.getTable(name);

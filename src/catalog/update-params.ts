@@ -37,6 +37,12 @@ export function deletePathOf(def: TableDef): string {
   return def.paths.delete;
 }
 
+/** UPDATE's pre-flight, before any read: the endpoint exists and every column can be set. */
+export function checkUpdateColumns(def: TableDef, columns: readonly string[]): void {
+  updatePathOf(def);
+  for (const name of columns) updatableColumn(def, name, undefined);
+}
+
 export function buildUpdateCalls(def: TableDef, request: UpdateRequest, options: WriteValueOptions = {}): UpdateCall[] {
   const path = updatePathOf(def);
   return request.rows.map(({ key, set }, rowIndex) => {
@@ -98,7 +104,7 @@ function valueOf(record: Record<string, SqlValue>, name: string): SqlValue | und
   return undefined;
 }
 
-function updatableColumn(def: TableDef, name: string, rowIndex: number): ColumnDef {
+function updatableColumn(def: TableDef, name: string, rowIndex: number | undefined): ColumnDef {
   const column = def.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
   if (!column) throw new ColumnValueError(name, `${def.name} has no column ${name}`, rowIndex);
   if (column.key) throw new ColumnValueError(column.name, `${column.name} identifies the row and cannot be changed`, rowIndex);

@@ -31,6 +31,8 @@ export interface BindContext {
   bindWindow?: (node: Extract<ExprNode, { kind: 'call' }>) => BoundExpr;
   /** The statement's instant, which NOW() and its synonyms return everywhere in it. */
   now?: Date;
+  /** What SCOPE_IDENTITY() returns: the Id the session's last INSERT created. */
+  lastInsertId?: string | null;
 }
 
 export function bindExpr(node: ExprNode, ctx: BindContext): BoundExpr {
@@ -235,7 +237,8 @@ function bindCall(node: Extract<ExprNode, { kind: 'call' }>, ctx: BindContext, i
       node.pos,
     );
   }
-  if (fn.isStatementClock) return { kind: 'const', value: ctx.now ?? new Date(), type: 'Datetime', pos: node.pos };
+  if (fn.statementValue === 'now') return { kind: 'const', value: ctx.now ?? new Date(), type: 'Datetime', pos: node.pos };
+  if (fn.statementValue === 'lastInsertId') return { kind: 'const', value: ctx.lastInsertId ?? null, type: 'String', pos: node.pos };
   const args = node.args.map((arg, i) => fold(bindNode(keywordArgument(arg, fn.keywordArgs?.includes(i)), ctx, insideAggregate)));
   return { kind: 'call', fn, args, type: fn.returnType(args.map((a) => a.type)), pos: node.pos };
 }

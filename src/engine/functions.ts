@@ -28,10 +28,11 @@ export interface ScalarFunction {
    */
   keywordArgs?: readonly number[];
   /**
-   * NOW() and its synonyms: the binder replaces the call by the statement's own instant, so
-   * every call in one statement — in every row and every clause — sees the same time.
+   * A value of the statement rather than of the arguments; the binder puts it in place of the
+   * call. 'now' (NOW() and synonyms): one instant for every call in the statement, in every
+   * row and clause. 'lastInsertId' (SCOPE_IDENTITY()): the Id the session last created.
    */
-  isStatementClock?: boolean;
+  statementValue?: 'now' | 'lastInsertId';
 }
 
 export interface Accumulator {
@@ -47,7 +48,15 @@ export interface AggregateFunction {
   create(): Accumulator;
 }
 
-const scalarList: ScalarFunction[] = [...textFunctions, ...mathFunctions, ...dateFunctions, ...jsonFunctions, ...typeFunctions];
+/** SCOPE_IDENTITY() (SQL Server), LAST_INSERT_ID() (MySQL): the Id the session last created. */
+function identityFunction(name: string): ScalarFunction {
+  return { name, minArgs: 0, maxArgs: 0, returnType: () => 'String', call: () => null, statementValue: 'lastInsertId' };
+}
+
+const scalarList: ScalarFunction[] = [
+  ...textFunctions, ...mathFunctions, ...dateFunctions, ...jsonFunctions, ...typeFunctions,
+  identityFunction('SCOPE_IDENTITY'), identityFunction('LAST_INSERT_ID'),
+];
 
 const scalars = new Map(scalarList.map((f) => [f.name, f]));
 

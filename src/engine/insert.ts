@@ -8,20 +8,19 @@ import { bindExpr, type ParamValues } from './binder.js';
 import { suggestionSuffix } from './names.js';
 import type { QueryPlan, WritePlan } from './plan-types.js';
 import { MemoryTable } from './memory-table.js';
+import { planQuery as planQueryIn, type PlanEnv } from './planner.js';
+import { planReturning } from './returning.js';
 import { isImplicitTempName, type Session } from './session.js';
 import { typeOfValue } from './values.js';
 import { resolveTable } from './resolve-table.js';
-import { ColumnValueError, type Catalog, type Column, type DataType, type SqlValue, type Table } from './table.js';
+import type { Column, DataType, ExecContext, InsertRequest, Row, SqlValue, Table, WriteOutcome } from './table.js';
 import { coerceToType, formatSqlValue } from './values.js';
+import { settleOutcome } from './write-outcome.js';
+import { checkWritable, toStatementError, writeContext } from './write-support.js';
 
-export function planInsert(
-  stmt: InsertNode,
-  sql: string,
-  catalog: Catalog,
-  params: ParamValues | undefined,
-  session?: Session,
-  planQuery?: (query: QueryNode) => QueryPlan,
-): WritePlan {
+export function planInsert(stmt: InsertNode, env: PlanEnv, session?: Session): WritePlan {
+  const { sql, catalog, params, now } = env;
+  const planQuery = (query: QueryNode): QueryPlan => planQueryIn(query, env, null);
   let table = catalog.getTable(stmt.table.name);
   let createOnFirstUse = false;
   if (!table && session && isImplicitTempName(stmt.table.name) && stmt.columns.length > 0) {
@@ -29,7 +28,7 @@ export function planInsert(
     createOnFirstUse = true;
   }
   table ??= resolveTable(stmt.table, sql, catalog);
-  if (!table.insert) throw new SqlError(`Table ${table.name} does not support INSERT`, sql, stmt.table.pos);
+  if (!table.insert && !table.insertRows) throw new SqlError(`Table ${table.name} does not support INSERT`, sql, stmt.table.pos);
   if (stmt.columns.length === 0) {
     // No column list: every column a row can be given, in table order (as SQL does).
     stmt = { ...stmt, columns: table.columns.filter((c) => !c.pseudo && !c.readOnly).map((c) => ({ name: c.name, pos: stmt.table.pos })) };
@@ -59,7 +58,7 @@ export function planInsert(
     }
     return row.map((node, i) => {
       const column = columns[i]!;
-      const bound = bindExpr(node, { sql, params, scope: null, aggregates: 'INSERT' });
+      const bound = bindExpr(node, { sql, params, scope: null, aggregates: 'INSERT', now });
       if (bound.kind !== 'const') throw new SqlError('INSERT values must be constants or parameters', sql, node.pos);
       const value = coerceToType(bound.value, column.type, 'store');
       if (value === undefined) {
@@ -69,15 +68,16 @@ export function planInsert(
     });
   });
 
+  checkWritable(table, 'INSERT', stmt.columns, sql, stmt.table.pos);
   const target = table;
-  const insert = table.insert.bind(table);
   const names = columns.map((c) => c.name);
+  const returning = stmt.returning ? planReturning(stmt.returning, table, stmt.table, env) : undefined;
   const register = (): void => {
     if (createOnFirstUse && session && !session.getTempTable(target.name)) {
       session.createTempTable(target.name, [...target.columns]).rows.push(...(target as MemoryTable).rows);
     }
   };
-  const query = stmt.query ? planQuery!(stmt.query) : undefined;
+  const query = stmt.query ? planQuery(stmt.query) : undefined;
   if (query && query.columns.length !== columns.length) {
     throw new SqlError(
       `The query returns ${query.columns.length} column${query.columns.length === 1 ? '' : 's'} but ${columns.length} ${columns.length === 1 ? 'is' : 'are'} listed`,
@@ -95,32 +95,27 @@ export function planInsert(
       return coerced;
     });
 
-  const toSqlError = (error: unknown): unknown => {
-    if (!(error instanceof ColumnValueError)) return error;
-    const lower = error.column.toLowerCase();
-    const ref = stmt.columns.find((c) => c.name.toLowerCase() === lower);
-    const row = error.rowIndex !== undefined ? ` (row ${error.rowIndex + 1})` : '';
-    return new SqlError(`Column ${error.column}: ${error.message}${row}`, sql, ref?.pos ?? stmt.table.pos);
-  };
-
   return {
     kind: 'write',
+    ...(returning ? { columns: returning.columns } : {}),
     async execute(ctx) {
       let values = rows.map((r) => [...r]);
       if (query) {
         values = [];
         for await (const row of query.rows(ctx)) values.push(coerceRow(row, values.length));
-        if (values.length === 0) return { rowsAffected: 0 };
+        if (values.length === 0) return { rowsAffected: 0, ...(returning ? { rows: [] } : {}) };
       }
+      register();
+      const live = createOnFirstUse && session ? (session.getTempTable(target.name) ?? target) : target;
+      let outcome: WriteOutcome | undefined;
       try {
-        register();
-        const live = createOnFirstUse && session ? (session.getTempTable(target.name) ?? target) : target;
-        const result = await live.insert!({ columns: [...names], rows: values }, ctx);
-        if (session && result.lastInsertId !== undefined) session.lastInsertId = result.lastInsertId;
-        return result;
+        outcome = await insertInto(live, { columns: [...names], rows: values }, writeContext(ctx, session));
       } catch (error) {
-        throw toSqlError(error);
+        throw toStatementError(error, stmt.columns, sql, stmt.table.pos);
       }
+      const { written, ...result } = settleOutcome('INSERT', target.name, outcome);
+      if (session && result.lastInsertId !== undefined) session.lastInsertId = result.lastInsertId;
+      return returning ? { ...result, rows: await returning.project(written, ctx) } : result;
     },
     explain: () =>
       query
@@ -129,9 +124,25 @@ export function planInsert(
   };
 }
 
+/**
+ * insertRows when the table reports per row; otherwise insert(), all or nothing, whose rows
+ * are then what was sent (a table without insertRows stores values as given: memory tables).
+ */
+async function insertInto(table: Table, request: InsertRequest, ctx: ExecContext): Promise<WriteOutcome> {
+  if (table.insertRows) return table.insertRows(request, ctx);
+  const result = await table.insert!(request, ctx);
+  const positions = request.columns.map((name) => table.columns.findIndex((c) => c.name.toLowerCase() === name.toLowerCase()));
+  const rows = request.rows.map((values, index) => {
+    const row: Row = table.columns.map(() => null);
+    positions.forEach((position, i) => (row[position] = values[i] ?? null));
+    return { index, ok: true as const, row };
+  });
+  return { ...result, rows };
+}
+
 /** `INSERT INTO Name#TEMP (cols) VALUES …` before the table exists: column types from the first non-NULL value. */
-function implicitTempTable(stmt: InsertNode, sql: string, params: ParamValues | undefined, planQuery?: (query: QueryNode) => QueryPlan): Table {
-  const queryTypes = stmt.query && planQuery ? planQuery(stmt.query).columns.map((c) => c.type) : undefined;
+function implicitTempTable(stmt: InsertNode, sql: string, params: ParamValues | undefined, planQuery: (query: QueryNode) => QueryPlan): Table {
+  const queryTypes = stmt.query ? planQuery(stmt.query).columns.map((c) => c.type) : undefined;
   const columns: Column[] = stmt.columns.map((ref, i) => {
     let type: DataType | null = queryTypes?.[i] ?? null;
     for (const row of stmt.rows) {

@@ -14,9 +14,12 @@ import type {
   ScanRequest,
   SqlValue,
   Table,
+  UpdateRequest,
+  DeleteRequest,
+  WriteOutcome,
   WriteResult,
 } from './table.js';
-import { defaultNullsFirst } from './values.js';
+import { defaultNullsFirst, distinctKey } from './values.js';
 
 export interface MemoryTableOptions {
   /** Predicate ops accepted per column name (case-insensitive); `*` applies to every column. Default: none. */
@@ -46,6 +49,8 @@ export class MemoryTable implements Table {
   // scan() needs the request a plan answers (the engine may plan twice and use either plan).
   private readonly requestOf = new WeakMap<ScanPlan, ScanRequest>();
   insert?: (request: InsertRequest, ctx: ExecContext) => Promise<WriteResult>;
+  update?: (request: UpdateRequest, ctx: ExecContext) => Promise<WriteOutcome>;
+  delete?: (request: DeleteRequest, ctx: ExecContext) => Promise<WriteOutcome>;
 
   constructor(
     readonly name: string,
@@ -54,7 +59,11 @@ export class MemoryTable implements Table {
     private readonly options: MemoryTableOptions = {},
   ) {
     this.rows = rows.map((r) => [...r]);
-    if (!options.readOnly) this.insert = (request) => this.append(request);
+    if (!options.readOnly) {
+      this.insert = async (request) => this.append(request);
+      this.update = async (request) => this.change(request.rows.map((r) => r.key), (row, i) => this.assign(row, request.rows[i]!.set));
+      this.delete = async (request) => this.change(request.keys, () => 'delete');
+    }
   }
 
   plan(request: ScanRequest): ScanPlan {
@@ -138,16 +147,58 @@ export class MemoryTable implements Table {
     return rows;
   }
 
-  private async append(request: InsertRequest): Promise<WriteResult> {
+  private append(request: InsertRequest): WriteResult {
     this.inserts.push(request);
-    const positions = request.columns.map((name) => this.columns.findIndex((c) => c.name === name));
-    for (const values of request.rows) {
+    const positions = request.columns.map((name) => this.columnIndex(name));
+    const added = request.rows.map((values) => {
       const row: Row = this.columns.map(() => null);
       positions.forEach((position, i) => {
         row[position] = values[i] ?? null;
       });
-      this.rows.push(row);
+      return row;
+    });
+    this.rows.push(...added);
+    return { rowsAffected: added.length };
+  }
+
+  /**
+   * UPDATE / DELETE: a memory table has no key, so each request row names a row by all its
+   * values (as the engine read it); identical rows are taken one per request row.
+   */
+  private change(keys: readonly Record<string, SqlValue>[], apply: (row: Row, index: number) => 'delete' | Row): WriteOutcome {
+    const taken = new Set<number>();
+    const doomed = new Set<number>();
+    const outcomes = keys.map((key, index) => {
+      const at = this.rows.findIndex((row, i) => !taken.has(i) && this.matchesKey(row, key));
+      if (at < 0) return { index, ok: false as const, error: new Error(`row ${index + 1} is no longer in ${this.name}`) };
+      taken.add(at);
+      const result = apply(this.rows[at]!, index);
+      if (result === 'delete') doomed.add(at);
+      else this.rows[at] = result;
+      return { index, ok: true as const, ...(result === 'delete' ? {} : { row: [...result] }) };
+    });
+    if (doomed.size > 0) {
+      const kept = this.rows.filter((_, i) => !doomed.has(i));
+      this.rows.length = 0;
+      this.rows.push(...kept);
     }
-    return { rowsAffected: request.rows.length };
+    return { rowsAffected: outcomes.filter((o) => o.ok).length, rows: outcomes };
+  }
+
+  private matchesKey(row: Row, key: Record<string, SqlValue>): boolean {
+    return Object.entries(key).every(([name, value]) => distinctKey(row[this.columnIndex(name)] ?? null) === distinctKey(value));
+  }
+
+  private assign(row: Row, set: Record<string, SqlValue>): Row {
+    const next = [...row];
+    for (const [name, value] of Object.entries(set)) next[this.columnIndex(name)] = value;
+    return next;
+  }
+
+  private columnIndex(name: string): number {
+    const lower = name.toLowerCase();
+    const index = this.columns.findIndex((c) => c.name.toLowerCase() === lower);
+    if (index < 0) throw new Error(`${this.name} has no column ${name}`);
+    return index;
   }
 }

@@ -15,9 +15,16 @@ export interface QueryPlan {
   explain(): string[];
 }
 
+export interface WriteStatementResult extends WriteResult {
+  /** The rows the statement returns (RETURNING, EXEC), aligned with WritePlan.columns. */
+  rows?: Row[];
+}
+
 export interface WritePlan {
   kind: 'write';
-  execute(ctx: ExecContext): Promise<WriteResult>;
+  /** Present when the statement returns rows: INSERT/UPDATE … RETURNING, EXEC. */
+  columns?: ResultColumn[];
+  execute(ctx: ExecContext): Promise<WriteStatementResult>;
   explain(): string[];
 }
 

@@ -51,10 +51,12 @@ export interface PlanEnv {
   ctes: Map<string, { query: QueryNode; columns?: string[] }>;
   /** The statement's instant (NOW()). */
   now: Date;
+  /** What SCOPE_IDENTITY() returns: the Id the session's last INSERT created. */
+  lastInsertId?: string | null;
 }
 
 export function planSelect(stmt: SelectNode, sql: string, catalog: Catalog, params: ParamValues | undefined): QueryPlan {
-  return planQuery(stmt, { sql, catalog, params, ctes: new Map(), now: new Date() }, null);
+  return planQuery(stmt, { sql, catalog, params, ctes: new Map(), now: new Date(), lastInsertId: null }, null);
 }
 
 /** Plans a SELECT or set operation; `outer` is the enclosing query's scope for a subquery. */
@@ -85,6 +87,7 @@ function planSelectNode(stmt: SelectNode, env: PlanEnv, outer: Scope | null): Qu
     aggregates,
     planSubquery,
     now: env.now,
+    lastInsertId: env.lastInsertId ?? null,
     ...(allowWindows ? { bindWindow: (node) => bindWindows(node, windows, ctx('allowed')) } : {}),
   });
 

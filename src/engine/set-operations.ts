@@ -35,7 +35,7 @@ export function planSetOperation(node: SetOperationNode, env: PlanEnv, outer: Sc
   }));
   const width = columns.length;
   const scope = Scope.single('', undefined, columns.map((c) => ({ name: c.name, type: c.type })), outer);
-  const bindCtx = { sql, params: env.params, scope, aggregates: 'LIMIT' as const, now: env.now };
+  const bindCtx = { sql, params: env.params, scope, aggregates: 'LIMIT' as const, now: env.now, lastInsertId: env.lastInsertId ?? null };
   const extra: ReturnType<typeof compileExpr>[] = [];
   const sorter: SortKey[] = node.orderBy.map((item) => {
     let index: number;

@@ -202,7 +202,20 @@ export interface ProcedureResult {
 }
 
 // Declaration merging: optional write and procedure members of Table and Catalog.
+export type WriteVerb = 'INSERT' | 'UPDATE' | 'DELETE';
+
 export interface Table {
+  /**
+   * The columns that name one row to update() and delete() (the key, a parent id, an account);
+   * the engine reads them from the rows a WHERE selects. Absent: the whole row names it.
+   */
+  readonly rowIdentity?: readonly string[];
+  /**
+   * Pure, no I/O: throws when this table cannot take the write at all — no endpoint for the
+   * verb, or a column that cannot be set (a ColumnValueError naming it). The engine calls it
+   * while planning, so a refused statement sends nothing, not even the reads of its WHERE.
+   */
+  checkWrite?(verb: WriteVerb, columns: readonly string[]): void;
   /** INSERT with a report per row and the created objects as rows (for INSERT … RETURNING). */
   insertRows?(request: InsertRequest, ctx: ExecContext): Promise<WriteOutcome>;
   /** UPDATE … WHERE Id = …: every row is validated before any request; each row then reported. */

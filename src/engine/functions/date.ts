@@ -180,7 +180,7 @@ function utc(year: number, monthIndex: number, day: number): Date {
 function now(name: string): ScalarFunction {
   // The binder replaces the call by the statement's instant (BindContext.now); `call` serves
   // only callers that evaluate it outside a statement.
-  return { name, minArgs: 0, maxArgs: 0, returnType: () => 'Datetime', call: () => new Date(), isStatementClock: true };
+  return { name, minArgs: 0, maxArgs: 0, returnType: () => 'Datetime', call: () => new Date(), statementValue: 'now' };
 }
 
 function part(name: string, which: DatePart): ScalarFunction {

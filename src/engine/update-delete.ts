@@ -1,0 +1,101 @@
+// UPDATE and DELETE planning. Everything that can be checked is checked here, before any I/O:
+// the table exists and takes the verb, the SET columns exist and can be written, the table's
+// own pre-flight (checkWrite). Execution selects the target rows (write-targets.ts), coerces
+// each new value to its column's type — every row before the first write — then hands the
+// rows to the table and reports each one (write-outcome.ts).
+
+import type { AssignmentNode, DeleteNode, UpdateNode } from '../sql/ast.js';
+import { SqlError } from '../sql/errors.js';
+import { suggestionSuffix } from './names.js';
+import type { WritePlan } from './plan-types.js';
+import type { PlanEnv } from './planner.js';
+import { resolveTable } from './resolve-table.js';
+import { planReturning } from './returning.js';
+import type { Session } from './session.js';
+import type { Column, SqlValue, Table } from './table.js';
+import { coerceToType, formatSqlValue } from './values.js';
+import { settleOutcome } from './write-outcome.js';
+import { checkWritable, toStatementError, writeContext } from './write-support.js';
+import { planTargets } from './write-targets.js';
+
+export function planUpdate(stmt: UpdateNode, env: PlanEnv, session?: Session): WritePlan {
+  const { sql } = env;
+  const table = resolveTable(stmt.table, sql, env.catalog);
+  if (!table.update) throw new SqlError(`Table ${table.name} does not support UPDATE`, sql, stmt.table.pos);
+  const columns = stmt.assignments.map((assignment, i) => assignedColumn(table, stmt.assignments, i, sql));
+  checkWritable(table, 'UPDATE', stmt.assignments.map((a) => ({ name: a.column, pos: a.pos })), sql, stmt.table.pos);
+  const targets = planTargets({ table, ref: stmt.table, where: stmt.where, values: stmt.assignments.map((a) => a.value) }, env);
+  const returning = stmt.returning ? planReturning(stmt.returning, table, stmt.table, env) : undefined;
+  const refs = stmt.assignments.map((a) => ({ name: a.column, pos: a.pos }));
+  const setList = columns.map((c) => c.name).join(', ');
+
+  return {
+    kind: 'write',
+    ...(returning ? { columns: returning.columns } : {}),
+    async execute(ctx) {
+      const rows = (await targets.rows(ctx)).map((target, rowIndex) => ({
+        key: target.key,
+        set: Object.fromEntries(columns.map((column, i) => [column.name, newValue(column, target.values[i] ?? null, stmt.assignments[i]!, rowIndex, sql)])),
+      }));
+      if (rows.length === 0) return { rowsAffected: 0, ...(returning ? { rows: [] } : {}) };
+      let outcome;
+      try {
+        outcome = await table.update!({ rows }, writeContext(ctx, session));
+      } catch (error) {
+        throw toStatementError(error, refs, sql, stmt.table.pos);
+      }
+      const { written, ...result } = settleOutcome('UPDATE', table.name, outcome);
+      return returning ? { ...result, rows: await returning.project(written, ctx) } : result;
+    },
+    explain: () => [`Update ${table.name} set ${setList}`, ...targets.explain().map((line) => `  ${line}`)],
+  };
+}
+
+export function planDelete(stmt: DeleteNode, env: PlanEnv, session?: Session): WritePlan {
+  const { sql } = env;
+  const table = resolveTable(stmt.table, sql, env.catalog);
+  if (!table.delete) throw new SqlError(`Table ${table.name} does not support DELETE`, sql, stmt.table.pos);
+  checkWritable(table, 'DELETE', [], sql, stmt.table.pos);
+  const targets = planTargets({ table, ref: stmt.table, where: stmt.where, values: [] }, env);
+
+  return {
+    kind: 'write',
+    async execute(ctx) {
+      const keys = (await targets.rows(ctx)).map((target) => target.key);
+      if (keys.length === 0) return { rowsAffected: 0 };
+      let outcome;
+      try {
+        outcome = await table.delete!({ keys }, writeContext(ctx, session));
+      } catch (error) {
+        throw toStatementError(error, [], sql, stmt.table.pos);
+      }
+      const { written: _, ...result } = settleOutcome('DELETE', table.name, outcome);
+      return result;
+    },
+    explain: () => [`Delete from ${table.name}`, ...targets.explain().map((line) => `  ${line}`)],
+  };
+}
+
+/** The column `SET name = …` names, refused when unknown, repeated, or (for tables that do not check for themselves) read-only. */
+function assignedColumn(table: Table, assignments: readonly AssignmentNode[], index: number, sql: string): Column {
+  const assignment = assignments[index]!;
+  const lower = assignment.column.toLowerCase();
+  const column = table.columns.find((c) => c.name.toLowerCase() === lower);
+  if (!column) {
+    const names = table.columns.map((c) => c.name);
+    throw new SqlError(`Unknown column ${assignment.column} in ${table.name}${suggestionSuffix(assignment.column, names)}`, sql, assignment.pos);
+  }
+  if (assignments.slice(0, index).some((a) => a.column.toLowerCase() === lower)) {
+    throw new SqlError(`Column ${column.name} is set more than once`, sql, assignment.pos);
+  }
+  if (!table.checkWrite && column.readOnly) throw new SqlError(`Column ${column.name} is read-only and cannot be updated`, sql, assignment.pos);
+  return column;
+}
+
+function newValue(column: Column, value: SqlValue, assignment: AssignmentNode, rowIndex: number, sql: string): SqlValue {
+  const coerced = coerceToType(value, column.type, 'store');
+  if (coerced === undefined) {
+    throw new SqlError(`${formatSqlValue(value)} is not a valid ${column.type} (column ${column.name}, row ${rowIndex + 1})`, sql, assignment.value.pos);
+  }
+  return coerced;
+}

@@ -1,0 +1,49 @@
+// What every write statement (INSERT, UPDATE, DELETE) shares: the table's pre-flight check
+// mapped onto the statement, the errors a table throws mapped onto the columns that caused
+// them, and the execution context that lets a table read temporary tables by name.
+
+import type { Position } from '../sql/ast.js';
+import { SqlError } from '../sql/errors.js';
+import type { Session } from './session.js';
+import { ColumnValueError, type ExecContext, type SqlValue, type Table, type WriteVerb } from './table.js';
+
+export interface ColumnRef {
+  name: string;
+  pos: Position;
+}
+
+/** Runs the table's checkWrite while planning; a refusal becomes a SqlError at the culprit. */
+export function checkWritable(table: Table, verb: WriteVerb, columns: readonly ColumnRef[], sql: string, tablePos: Position): void {
+  if (!table.checkWrite) return;
+  try {
+    table.checkWrite(verb, columns.map((c) => c.name));
+  } catch (error) {
+    // A plain Error is the table refusing the statement as a whole ("no DELETE endpoint").
+    if (error instanceof Error && error.constructor === Error) throw new SqlError(error.message, sql, tablePos);
+    throw toStatementError(error, columns, sql, tablePos);
+  }
+}
+
+/** A table's ColumnValueError as a SqlError pointing at the column in the statement. */
+export function toStatementError(error: unknown, columns: readonly ColumnRef[], sql: string, tablePos: Position): unknown {
+  if (error instanceof ColumnValueError) {
+    const lower = error.column.toLowerCase();
+    const ref = columns.find((c) => c.name.toLowerCase() === lower);
+    const row = error.rowIndex !== undefined ? ` (row ${error.rowIndex + 1})` : '';
+    return new SqlError(`Column ${error.column}: ${error.message}${row}`, sql, ref?.pos ?? tablePos);
+  }
+  return error;
+}
+
+/** The context a write runs with: the caller's, plus the session's temporary tables by name. */
+export function writeContext(ctx: ExecContext, session: Session | undefined): ExecContext {
+  if (!session || ctx.resolveTempTable) return ctx;
+  return {
+    ...ctx,
+    resolveTempTable(name: string): Record<string, SqlValue>[] | undefined {
+      const table = session.getTempTable(name);
+      if (!table) return undefined;
+      return table.rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c.name, row[i] ?? null])));
+    },
+  };
+}
