@@ -14,8 +14,8 @@ import { aggregateBatches, aggregateRows } from './operators/aggregate.js';
 import { distinctRows } from './operators/distinct.js';
 import { filterRows } from './operators/filter.js';
 import { limitRows } from './operators/limit.js';
-import { projectBatches, projectRows } from './operators/project.js';
-import { sortRows, type SortKey } from './operators/sort.js';
+import { projectBatch, projectBatches, projectRows } from './operators/project.js';
+import { sortBatches, sortRows, type SortKey } from './operators/sort.js';
 import type { QueryPlan, ResultColumn } from './plan-types.js';
 import { planRelation, splitAnd, type FromTree, type Relation } from './relation.js';
 import { resolveTable } from './resolve-table.js';
@@ -209,10 +209,12 @@ function planSelectNode(stmt: SelectNode, env: PlanEnv, outer: Scope | null): Qu
     const prepare = projectPrepare?.(execCtx);
     // The fast path: a lone table read whole in batches, WHERE fused into the first operator.
     const batches =
-      relation?.batches && emptyReason === undefined && !wherePrepare && !prepare && windows.calls.length === 0 && (aggregated || limit === undefined)
+      relation?.batches && emptyReason === undefined && !wherePrepare && !prepare && windows.calls.length === 0 &&
+      (aggregated || limit === undefined || (sortNeeded && !stmt.distinct))
         ? relation.batches(execCtx)
         : undefined;
     let stream: AsyncIterable<Row>;
+    let sortedInBatches = false;
     if (batches) stream = emptyStream();
     else if (relation) stream = emptyReason !== undefined ? emptyStream() : relation.rows(execCtx);
     else stream = singleEmptyRow();
@@ -221,6 +223,11 @@ function planSelectNode(stmt: SelectNode, env: PlanEnv, outer: Scope | null): Qu
       if (aggregated) {
         stream = aggregateBatches(batches, aggregateSpecs, keyEvaluators, test, execCtx.signal);
         stream = projectRows(stream, projections, havingTest, execCtx.signal);
+      } else if (sortNeeded && !stmt.distinct) {
+        // The sort reads every row anyway: project and buffer each batch in one loop.
+        const keep = limit === undefined ? undefined : limit + offset;
+        stream = measure(sortBatches(batches, (batch) => projectBatch(batch, projections, test), sorter, keep, execCtx.signal), meter.sort);
+        sortedInBatches = true;
       } else {
         stream = projectBatches(batches, projections, test, execCtx.signal);
       }
@@ -250,7 +257,7 @@ function planSelectNode(stmt: SelectNode, env: PlanEnv, outer: Scope | null): Qu
       }
       stream = measure(stream, meter.filter);
     }
-    if (sortNeeded) stream = measure(sortRows(stream, sorter, stmt.distinct || limit === undefined ? undefined : limit + offset), meter.sort);
+    if (sortNeeded && !sortedInBatches) stream = measure(sortRows(stream, sorter, stmt.distinct || limit === undefined ? undefined : limit + offset), meter.sort);
     if (stmt.distinct) stream = measure(distinctRows(stream, width), meter.distinct);
     if (limit !== undefined || offset > 0) stream = measure(limitRows(stream, limit, offset), meter.limit);
     if (projections.length > width) stream = trimRows(stream, width);

@@ -23,6 +23,20 @@ export async function* projectRows(
 }
 
 /** projectRows over batches of input rows (one async step per batch in, per row out). */
+/** One batch projected (and filtered by `test`) synchronously. */
+export function projectBatch(batch: readonly Row[], outputs: readonly Evaluator[], test?: (row: Row) => boolean): Row[] {
+  const count = outputs.length;
+  const out: Row[] = [];
+  for (let r = 0; r < batch.length; r++) {
+    const row = batch[r]!;
+    if (test && !test(row)) continue;
+    const projected: Row = new Array(count);
+    for (let i = 0; i < count; i++) projected[i] = outputs[i]!(row);
+    out.push(projected);
+  }
+  return out;
+}
+
 export async function* projectBatches(
   input: AsyncIterable<Row[]>,
   outputs: readonly Evaluator[],

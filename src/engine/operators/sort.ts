@@ -10,21 +10,67 @@ export interface SortKey {
 
 /**
  * Orders rows by the keys; stable (Array.prototype.sort is), NULL placement per key. With
- * `keep` (LIMIT + OFFSET) only the first `keep` rows are needed, so the buffer is cut back to
- * them whenever it doubles: O(n log keep) and bounded memory. Cutting keeps stability, as the
- * survivors stay ahead of later arrivals with equal keys.
+ * `keep` (LIMIT + OFFSET) only the first `keep` rows are needed: see SortBuffer.
  */
 export async function* sortRows(input: AsyncIterable<Row>, keys: readonly SortKey[], keep?: number): AsyncGenerator<Row> {
-  const compare = rowComparator(keys);
-  let rows: Row[] = [];
-  const threshold = keep === undefined ? Infinity : Math.max(2 * keep, 1024);
-  for await (const row of input) {
-    rows.push(row);
-    if (rows.length >= threshold) rows = rows.sort(compare).slice(0, keep);
+  const buffer = new SortBuffer(keys, keep);
+  for await (const row of input) buffer.add(row);
+  yield* buffer.finish();
+}
+
+/**
+ * sortRows over a batched source: each batch is turned into rows (projected, filtered) and
+ * buffered in one synchronous loop, so a million-row sort makes no async step per row.
+ */
+export async function* sortBatches(
+  input: AsyncIterable<Row[]>,
+  toRows: (batch: Row[]) => Row[],
+  keys: readonly SortKey[],
+  keep: number | undefined,
+  signal?: AbortSignal,
+): AsyncGenerator<Row> {
+  const buffer = new SortBuffer(keys, keep);
+  for await (const batch of input) {
+    signal?.throwIfAborted();
+    for (const row of toRows(batch)) buffer.add(row);
   }
-  rows.sort(compare);
-  if (keep !== undefined && rows.length > keep) rows.length = keep;
-  yield* rows;
+  yield* buffer.finish();
+}
+
+/**
+ * Collects rows to sort. With `keep`, the buffer is cut back to the best `keep` rows whenever
+ * it doubles — O(n log keep), bounded memory — and after the first cut a row that does not
+ * beat the keep-th best is dropped with one comparison (the common case for ORDER BY … LIMIT
+ * over many rows). Stability holds: survivors stay ahead of later rows with equal keys, so an
+ * equal later row can never displace them.
+ */
+export class SortBuffer {
+  private rows: Row[] = [];
+  private readonly compare: (a: Row, b: Row) => number;
+  private readonly threshold: number;
+  private cutoff: Row | undefined;
+
+  constructor(keys: readonly SortKey[], private readonly keep?: number) {
+    this.compare = rowComparator(keys);
+    this.threshold = keep === undefined ? Infinity : Math.max(2 * keep, 1024);
+  }
+
+  add(row: Row): void {
+    if (this.cutoff !== undefined && this.compare(row, this.cutoff) >= 0) return;
+    this.rows.push(row);
+    if (this.rows.length >= this.threshold) this.cut();
+  }
+
+  finish(): Row[] {
+    this.rows.sort(this.compare);
+    if (this.keep !== undefined && this.rows.length > this.keep) this.rows.length = this.keep;
+    return this.rows;
+  }
+
+  private cut(): void {
+    this.rows = this.rows.sort(this.compare).slice(0, this.keep);
+    if (this.keep !== undefined && this.keep > 0 && this.rows.length === this.keep) this.cutoff = this.rows[this.keep - 1];
+  }
 }
 
 export function rowComparator(keys: readonly SortKey[]): (a: Row, b: Row) => number {
