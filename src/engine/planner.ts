@@ -11,7 +11,7 @@ import { compileExpr, compilePredicate, type Evaluator } from './expressions.js'
 import { formatExpr } from './format.js';
 import { containsAggregate, replaceAggregates, structuralKey, type GroupKey } from './aggregates.js';
 import { aggregateBatches, aggregateRows } from './operators/aggregate.js';
-import { distinctRows } from './operators/distinct.js';
+import { distinctBatches, distinctRows } from './operators/distinct.js';
 import { filterRows } from './operators/filter.js';
 import { limitRows } from './operators/limit.js';
 import { projectBatch, projectBatches, projectRows } from './operators/project.js';
@@ -210,11 +210,12 @@ function planSelectNode(stmt: SelectNode, env: PlanEnv, outer: Scope | null): Qu
     // The fast path: a lone table read whole in batches, WHERE fused into the first operator.
     const batches =
       relation?.batches && emptyReason === undefined && !wherePrepare && !prepare && windows.calls.length === 0 &&
-      (aggregated || limit === undefined || (sortNeeded && !stmt.distinct))
+      (aggregated || limit === undefined || sortNeeded)
         ? relation.batches(execCtx)
         : undefined;
     let stream: AsyncIterable<Row>;
     let sortedInBatches = false;
+    let distinctInBatches = false;
     if (batches) stream = emptyStream();
     else if (relation) stream = emptyReason !== undefined ? emptyStream() : relation.rows(execCtx);
     else stream = singleEmptyRow();
@@ -223,7 +224,10 @@ function planSelectNode(stmt: SelectNode, env: PlanEnv, outer: Scope | null): Qu
       if (aggregated) {
         stream = aggregateBatches(batches, aggregateSpecs, keyEvaluators, test, execCtx.signal);
         stream = projectRows(stream, projections, havingTest, execCtx.signal);
-      } else if (sortNeeded && !stmt.distinct) {
+      } else if (stmt.distinct) {
+        stream = measure(distinctBatches(batches, (batch) => projectBatch(batch, projections, test), width, execCtx.signal), meter.distinct);
+        distinctInBatches = true;
+      } else if (sortNeeded) {
         // The sort reads every row anyway: project and buffer each batch in one loop.
         const keep = limit === undefined ? undefined : limit + offset;
         stream = measure(sortBatches(batches, (batch) => projectBatch(batch, projections, test), sorter, keep, execCtx.signal), meter.sort);
@@ -258,7 +262,7 @@ function planSelectNode(stmt: SelectNode, env: PlanEnv, outer: Scope | null): Qu
       stream = measure(stream, meter.filter);
     }
     if (sortNeeded && !sortedInBatches) stream = measure(sortRows(stream, sorter, stmt.distinct || limit === undefined ? undefined : limit + offset), meter.sort);
-    if (stmt.distinct) stream = measure(distinctRows(stream, width), meter.distinct);
+    if (stmt.distinct && !distinctInBatches) stream = measure(distinctRows(stream, width), meter.distinct);
     if (limit !== undefined || offset > 0) stream = measure(limitRows(stream, limit, offset), meter.limit);
     if (projections.length > width) stream = trimRows(stream, width);
     return stream;
