@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { checkoutSessionTable } from '../src/catalog/overrides/checkout-session.js';
 import { StripeTable, tableDefs } from '../src/catalog/index.js';
 import { columnForParam, StripeWriteError } from '../src/catalog/write-error.js';
+import { WRITES_IN_FLIGHT } from '../src/catalog/write-runner.js';
 import { StripeApiError, StripeClient } from '../src/stripe/index.js';
 import { FakeTransport } from './catalog-fake-transport.js';
 import { ok, startFakeStripe, stripeError } from './stripe-fake-server.js';
@@ -60,28 +61,29 @@ describe('idempotency keys', () => {
 });
 
 describe('per-row outcomes', () => {
-  test('every row is reported; the first refusal stops the rest, which are reported as not sent', async () => {
+  test('every row is reported; the first refusal stops the rows not yet started, which are reported as not sent', async () => {
     const { transport, table } = setup('Customers');
-    transport.answerPost('/v1/customers/cus_1', { id: 'cus_1', object: 'customer', email: 'n@x.test' });
+    const count = WRITES_IN_FLIGHT + 3;
+    const ids = Array.from({ length: count }, (_, i) => `cus_${i}`);
+    ids.forEach((id, i) => transport.answerPost(`/v1/customers/${id}`, { id, object: 'customer', email: `e${i}@x.test` }));
     transport.failAt(1, new StripeApiError({ message: 'No such customer', status: 404, type: 'invalid_request_error', code: 'resource_missing', requestId: 'req_9' }));
-    const outcome = await table.update({ rows: [
-      { key: { Id: 'cus_1' }, set: { Email: 'n@x.test' } },
-      { key: { Id: 'cus_2' }, set: { Email: 'm@x.test' } },
-      { key: { Id: 'cus_3' }, set: { Email: 'o@x.test' } },
-    ] }, {});
-    assert.equal(outcome.rowsAffected, 1);
-    assert.deepEqual(transport.calls.map((c) => c.line), ['POST /v1/customers/cus_1', 'POST /v1/customers/cus_2']);
-    assert.equal(outcome.rows.length, 3);
-    const [r0, r1, r2] = outcome.rows;
-    assert.ok(r0 && r0.ok && r0.id === 'cus_1');
-    assert.equal(r0.row?.[table.columns.findIndex((c) => c.name === 'Email')], 'n@x.test');
-    assert.ok(r1 && !r1.ok && r1.id === 'cus_2');
+    const outcome = await table.update({ rows: ids.map((id, i) => ({ key: { Id: id }, set: { Email: `e${i}@x.test` } })) }, {});
+    // The first WRITES_IN_FLIGHT rows were on their way when row 2 failed; the rest never left.
+    assert.deepEqual(transport.calls.map((c) => c.line), ids.slice(0, WRITES_IN_FLIGHT).map((id) => `POST /v1/customers/${id}`));
+    assert.equal(outcome.rowsAffected, WRITES_IN_FLIGHT - 1);
+    assert.deepEqual(outcome.rows.map((r) => [r.index, r.id, r.ok]), ids.map((id, i) => [i, id, i !== 1 && i < WRITES_IN_FLIGHT]));
+    const [r0, r1] = outcome.rows;
+    assert.ok(r0 && r0.ok);
+    assert.equal(r0.row?.[table.columns.findIndex((c) => c.name === 'Email')], 'e0@x.test');
+    assert.ok(r1 && !r1.ok);
     assert.ok(r1.error instanceof StripeWriteError);
     assert.equal(r1.error.requestId, 'req_9');
     assert.equal(r1.error.code, 'resource_missing');
     assert.equal(r1.error.rowIndex, 1);
-    assert.ok(r2 && !r2.ok && r2.id === 'cus_3');
-    assert.equal(r2.error.message, 'not sent: row 2 of the statement failed first');
+    for (const r of outcome.rows.slice(WRITES_IN_FLIGHT)) {
+      assert.ok(!r.ok);
+      assert.equal(r.error.message, 'not sent: row 2 of the statement failed first');
+    }
   });
 
   test('insert() still throws the first failure (wrapped), after reporting', async () => {

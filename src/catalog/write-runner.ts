@@ -1,8 +1,10 @@
-// Sends a write statement's requests one row at a time, in order, and reports every row. The
-// first refusal stops the statement: later rows are reported as not sent, never dropped.
+// Sends a write statement's requests, a few at a time, starting them in statement order, and
+// reports every row. The first refusal stops the statement: rows already in flight finish,
+// rows not yet started are reported as not sent, never dropped.
 
 import type { ExecContext, Row, RowOutcome, WriteOutcome } from '../engine/table.js';
 import type { HttpMethod, StripeObject, StripeParams } from '../stripe/types.js';
+import { mapWithConcurrency } from '../batch.js';
 import { idempotencyKeyFor } from './idempotency.js';
 import type { StripeTransport, TableDef } from './types.js';
 import { toWriteError } from './write-error.js';
@@ -18,6 +20,13 @@ export interface PlannedRequest {
   id?: string;
 }
 
+/**
+ * Requests of one statement in flight at once. Stripe answers a write in a few hundred
+ * milliseconds, so one at a time would cap a statement near 3 rows/s, far below the request
+ * budget; the transport's rate limiter and concurrency cap still bound the whole connection.
+ */
+export const WRITES_IN_FLIGHT = 8;
+
 export async function runWrites(
   transport: StripeTransport,
   def: TableDef,
@@ -25,15 +34,14 @@ export async function runWrites(
   requests: PlannedRequest[],
   ctx: ExecContext,
   toRow: (object: StripeObject, request: PlannedRequest) => Row | undefined,
+  concurrency = WRITES_IN_FLIGHT,
 ): Promise<WriteOutcome> {
-  const rows: RowOutcome[] = [];
   let failedAt: number | undefined;
-  let lastInsertId: string | undefined;
-  for (const [index, request] of requests.entries()) {
+  const rows = await mapWithConcurrency(requests, concurrency, async (request, index): Promise<RowOutcome> => {
     const known = request.id !== undefined ? { id: request.id } : {};
+    // Rows start in statement order, so a row not yet started comes after the failed one.
     if (failedAt !== undefined) {
-      rows.push({ index, ok: false, ...known, error: new Error(`not sent: row ${failedAt + 1} of the statement failed first`) });
-      continue;
+      return { index, ok: false, ...known, error: new Error(`not sent: row ${failedAt + 1} of the statement failed first`) };
     }
     try {
       ctx.onRequest?.();
@@ -46,15 +54,16 @@ export async function runWrites(
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       const id = typeof object?.id === 'string' ? object.id : request.id;
-      if (verb === 'create' && id !== undefined) lastInsertId = id;
       const row = verb === 'delete' ? undefined : toRow(object, request);
-      rows.push({ index, ok: true, ...(id !== undefined ? { id } : {}), ...(row ? { row } : {}) });
+      return { index, ok: true, ...(id !== undefined ? { id } : {}), ...(row ? { row } : {}) };
     } catch (error) {
-      failedAt = index;
+      failedAt = Math.min(failedAt ?? index, index);
       const wrapped = toWriteError(error, def, verb, index);
-      rows.push({ index, ok: false, ...known, error: wrapped instanceof Error ? wrapped : new Error(String(wrapped)) });
+      return { index, ok: false, ...known, error: wrapped instanceof Error ? wrapped : new Error(String(wrapped)) };
     }
-  }
+  });
+  const created = verb === 'create' ? rows.filter((r) => r.ok && r.id !== undefined) : [];
+  const lastInsertId = created.at(-1)?.id;
   const rowsAffected = rows.filter((r) => r.ok).length;
   return { rowsAffected, ...(lastInsertId !== undefined ? { lastInsertId } : {}), rows };
 }
