@@ -1,6 +1,6 @@
 // The catalog one connection sees: the Stripe tables, narrowed by the Tables / Views
 // properties, made read-only by Readonly=true, plus the system tables that describe them.
-import type { Catalog, Column, Table } from './engine/table.js';
+import type { Catalog, Column, Table, WriteVerb } from './engine/table.js';
 import { ConnectionError } from './stripe/errors.js';
 import { procedureMembers, withSystemTables, type ProcedureMetadata, type TableMetadata } from './catalog/system.js';
 
@@ -37,8 +37,22 @@ export function describeTable(table: Table): TableMetadata {
     description: def?.description ?? '',
     columns: table.columns,
     references,
-    insertable: typeof table.insert === 'function',
+    insertable: accepts(table, 'INSERT'),
+    updatable: accepts(table, 'UPDATE'),
+    deletable: accepts(table, 'DELETE'),
   };
+}
+
+/** Whether the table takes the verb at all (its pre-flight, asked about no particular column). */
+function accepts(table: Table, verb: WriteVerb): boolean {
+  const method = verb === 'INSERT' ? (table.insertRows ?? table.insert) : verb === 'UPDATE' ? table.update : table.delete;
+  if (typeof method !== 'function') return false;
+  try {
+    table.checkWrite?.(verb, []);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function buildConnectionCatalog(

@@ -44,10 +44,24 @@ test('sys_identity reports what the last INSERT created', async () => {
   await db.close();
 });
 
+test('sys_tables says which verbs each table takes', async () => {
+  const { rows } = await e2e.db.query(
+    "SELECT TableName, IsUpdateable, IsInsertable, IsUpdatable, IsDeletable FROM sys_tables WHERE TableName IN ('Customers', 'Events', 'Refunds', 'Charges') ORDER BY TableName",
+  );
+  assert.deepEqual(rows.map((r) => [r.TableName, r.IsUpdateable, r.IsInsertable, r.IsUpdatable, r.IsDeletable]), [
+    ['Charges', true, true, true, false],
+    ['Customers', true, true, true, true],
+    ['Events', false, false, false, false],
+    ['Refunds', true, true, false, false],
+  ]);
+});
+
 test('db.tables() and db.columns() give the same metadata to programs', () => {
   const checkout = e2e.db.tables().find((t) => t.name === 'CheckoutSession');
   assert.equal(checkout?.kind, 'TABLE');
   assert.equal(checkout?.insertable, true);
+  assert.equal(checkout?.updatable, false, 'Stripe cannot update a checkout session');
+  assert.equal(checkout?.deletable, false);
   const columns = e2e.db.columns('checkoutsession');
   assert.equal(columns?.length, 69);
   assert.equal(columns?.find((c) => c.name === 'AccountId')?.pseudo, true);

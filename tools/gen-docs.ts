@@ -3,6 +3,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tableDefs, type TableDef, type FilterCapability, type ColumnDef } from '../src/catalog/index.js';
+import { writeRules } from '../src/catalog/write-rules.js';
 
 export const DOCS_FILE = fileURLToPath(new URL('../docs/tables.md', import.meta.url));
 
@@ -46,7 +47,9 @@ function renderTable(def: TableDef): string[] {
 
 function writeVerbs(def: TableDef): string {
   if (def.kind === 'view') return '';
-  return [def.paths.create && 'INSERT', def.paths.update && 'UPDATE', def.paths.delete && 'DELETE'].filter(Boolean).join(', ');
+  const rules = writeRules[def.name];
+  return [def.paths.create && 'INSERT', def.paths.update && !rules?.noUpdate && 'UPDATE', def.paths.delete && !rules?.noDelete && 'DELETE']
+    .filter(Boolean).join(', ');
 }
 
 function describeFilter(filter: FilterCapability): string {

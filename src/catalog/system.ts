@@ -15,6 +15,8 @@ export interface TableMetadata {
   /** Foreign keys: column → referenced table (its Id column). */
   references: Readonly<Record<string, string>>;
   insertable: boolean;
+  updatable: boolean;
+  deletable: boolean;
 }
 
 export interface ProcedureMetadata {
@@ -48,8 +50,14 @@ const DEFINITIONS: Record<string, Definition> = {
     rows: () => [[CATALOG_NAME, SCHEMA_NAME]],
   },
   sys_tables: {
-    columns: [col('CatalogName'), col('SchemaName'), col('TableName'), col('TableType'), col('Description'), col('IsUpdateable', 'Boolean')],
-    rows: (s) => tablesOf(s).map((t) => [CATALOG_NAME, SCHEMA_NAME, t.name, t.kind, t.description, t.insertable]),
+    columns: [
+      col('CatalogName'), col('SchemaName'), col('TableName'), col('TableType'), col('Description'),
+      col('IsUpdateable', 'Boolean', 'True when the table takes any of INSERT, UPDATE, DELETE'),
+      col('IsInsertable', 'Boolean'), col('IsUpdatable', 'Boolean'), col('IsDeletable', 'Boolean'),
+    ],
+    rows: (s) => tablesOf(s).map((t) => [
+      CATALOG_NAME, SCHEMA_NAME, t.name, t.kind, t.description, t.insertable || t.updatable || t.deletable, t.insertable, t.updatable, t.deletable,
+    ]),
   },
   sys_views: {
     columns: [col('CatalogName'), col('SchemaName'), col('TableName'), col('Description')],
