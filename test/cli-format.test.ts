@@ -52,6 +52,12 @@ test('write results: rowsAffected and lastInsertId in each format', () => {
   assert.equal(formatResult(write, 'csv'), 'rowsAffected,lastInsertId\r\n1,cs_9\r\n');
 });
 
+test('a write that returns rows (RETURNING, EXEC) prints them as a result set', () => {
+  const returning = { columns: [{ name: 'Id', type: 'String' as const }], rows: [['cus_1']], rowCount: 1, rowsAffected: 1, lastInsertId: 'cus_1' };
+  assert.equal(formatResult(returning, 'json'), '[\n  {\n    "Id": "cus_1"\n  }\n]\n');
+  assert.equal(formatResult(returning, 'csv'), 'Id\r\ncus_1\r\n');
+});
+
 test('command line: query options, emulator options and usage errors', () => {
   assert.deepEqual(parseCommandLine(['--demo', '--format', 'json', 'SELECT 1']), {
     kind: 'query', sql: 'SELECT 1', apiKey: undefined, accountId: undefined, baseUrl: undefined,

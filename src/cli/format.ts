@@ -7,7 +7,8 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv'];
 type Rows = QueryResult<SqlValue[]>;
 
 export function formatResult(result: Rows, format: OutputFormat): string {
-  if (result.rowsAffected !== undefined) return formatWriteSummary(result, format);
+  // A write that returns rows (RETURNING, EXEC) prints them like a query.
+  if (result.rowsAffected !== undefined && result.columns.length === 0) return formatWriteSummary(result, format);
   switch (format) {
     case 'json':
       return formatJson(result);
