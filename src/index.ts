@@ -15,4 +15,5 @@ export type {
 export type { DataType } from './engine/table.js';
 export { SqlError } from './sql/errors.js';
 export { BatchError } from './batch.js';
+export { PartialWriteError } from './engine/index.js';
 export { StripeApiError, ConnectionError } from './stripe/errors.js';

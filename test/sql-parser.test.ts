@@ -368,7 +368,7 @@ test('parseScript splits on ; skipping empty statements, and numbers ? per state
 test('parse accepts a trailing ; but not a second statement', () => {
   assert.equal(parse('SELECT 1;').kind, 'select');
   const error = parseError('x');
-  assert.equal(error.reason, "Expected SELECT, WITH, INSERT, CREATE, DROP or EXPLAIN but found 'x'");
+  assert.equal(error.reason, "Expected SELECT, WITH, INSERT, UPDATE, DELETE, EXEC, CREATE, DROP or EXPLAIN but found 'x'");
   assert.throws(() => parse('SELECT 1; SELECT 2'), (e: unknown) => {
     assert.ok(e instanceof SqlError);
     assert.equal(e.reason, "Expected end of input but found 'SELECT'");
@@ -385,8 +385,8 @@ const syntaxErrors: [sql: string, reason: string, line: number, column: number][
   ['SELECT (a + b', "Expected ')' to close '(' at line 1, column 8 but found end of input", 1, 14],
   ['SELECT *\nFROM t\nWHERE a IN (1, 2', "Expected ',' or ')' to close '(' at line 3, column 12 but found end of input", 3, 17],
   ['SELECT count(a b) FROM t', "Expected ',' or ')' to close '(' at line 1, column 13 but found 'b'", 1, 16],
-  ['', 'Expected SELECT, WITH, INSERT, CREATE, DROP or EXPLAIN but found end of input', 1, 1],
-  ['SELCT * FROM t', "Expected SELECT, WITH, INSERT, CREATE, DROP or EXPLAIN but found 'SELCT'", 1, 1],
+  ['', 'Expected SELECT, WITH, INSERT, UPDATE, DELETE, EXEC, CREATE, DROP or EXPLAIN but found end of input', 1, 1],
+  ['SELCT * FROM t', "Expected SELECT, WITH, INSERT, UPDATE, DELETE, EXEC, CREATE, DROP or EXPLAIN but found 'SELCT'", 1, 1],
   ['SELECT FROM t', "Expected an expression but found 'FROM'", 1, 8],
   ['SELECT a,\n  FROM t', "Expected an expression but found 'FROM'", 2, 3],
   [
@@ -423,7 +423,7 @@ const syntaxErrors: [sql: string, reason: string, line: number, column: number][
   ['INSERT INTO t x (1)', "Expected '(' and a column list, VALUES or SELECT after the table name but found 'x'", 1, 15],
   ['INSERT INTO t (a, b) VALUES (1)', 'This row has 1 value but the column list names 2 columns', 1, 29],
   ['INSERT INTO t (a) VALUES (1), 2', "Expected '(' to start a row of values but found '2'", 1, 31],
-  ['INSERT INTO t (a) VALUES (1) (2)', "Expected ',' or end of statement but found '('", 1, 30],
+  ['INSERT INTO t (a) VALUES (1) (2)', "Expected ',', RETURNING or end of statement but found '('", 1, 30],
   ['INSERT INTO t (a,) VALUES (1)', "Expected a column name but found ')'", 1, 18],
   [
     'INSERT INTO t (Mode, Desc) VALUES (1, 2)',

@@ -30,6 +30,8 @@ export class Session {
   /** The catalog as this session sees it: temporary tables first. */
   overlay(catalog: Catalog): Catalog {
     return {
+      ...(catalog.procedures ? { procedures: catalog.procedures.bind(catalog) } : {}),
+      ...(catalog.callProcedure ? { callProcedure: catalog.callProcedure.bind(catalog) } : {}),
       getTable: (name: string): Table | undefined => this.getTempTable(name) ?? catalog.getTable(name),
       tableNames: () => [...this.tempTableNames(), ...catalog.tableNames()],
     };

@@ -331,7 +331,7 @@ const RESERVED_WORDS: ReadonlySet<string> = new Set([
   'DESC', 'DISTINCT', 'DROP', 'ELSE', 'END', 'ESCAPE', 'EXCEPT', 'EXISTS', 'FALSE', 'FETCH',
   'FOR', 'FROM', 'FULL', 'GROUP', 'HAVING', 'IN', 'INNER', 'INSERT', 'INTERSECT', 'INTO', 'IS',
   'JOIN', 'LEFT', 'LIKE', 'LIMIT', 'NATURAL', 'NOT', 'NULL', 'OFFSET', 'ON', 'OR', 'ORDER',
-  'OUTER', 'OVER', 'RIGHT', 'SELECT', 'SET', 'SOME', 'TABLE', 'THEN', 'TRUE', 'UNION', 'UPDATE',
+  'OUTER', 'OVER', 'RETURNING', 'RIGHT', 'SELECT', 'SET', 'SOME', 'TABLE', 'THEN', 'TRUE', 'UNION', 'UPDATE',
   'USING', 'VALUES', 'WHEN', 'WHERE', 'WITH',
 ]);
 

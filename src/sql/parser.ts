@@ -1,4 +1,9 @@
 import type {
+  AssignmentNode,
+  DeleteNode,
+  ExecNode,
+  ProcedureArgumentNode,
+  UpdateNode,
   BinaryOperator,
   ComparisonOperator,
   CaseNode,
@@ -65,7 +70,7 @@ const NILADIC_FUNCTIONS: ReadonlySet<string> = new Set(['CURRENT_TIMESTAMP']);
 // Guards the recursion so that `((((…` a million deep is a SqlError, not a RangeError.
 const MAX_NESTING = 200;
 
-const STATEMENT_STARTS = 'SELECT, WITH, INSERT, CREATE, DROP or EXPLAIN';
+const STATEMENT_STARTS = 'SELECT, WITH, INSERT, UPDATE, DELETE, EXEC, CREATE, DROP or EXPLAIN';
 
 /** Reserved words that are never meant as names, so suggesting to quote them would mislead. */
 const NEVER_NAMES: ReadonlySet<string> = new Set([
@@ -93,6 +98,9 @@ class Parser {
     const token = this.peek();
     if (this.startsQuery(token)) return this.parseQueryStatement();
     if (this.isKeyword(token, 'INSERT')) return this.parseInsert();
+    if (this.isKeyword(token, 'UPDATE')) return this.parseUpdate();
+    if (this.isKeyword(token, 'DELETE')) return this.parseDelete();
+    if (this.acceptWord('EXEC') ?? this.acceptWord('EXECUTE')) return this.parseExec(token.pos);
     if (this.isKeyword(token, 'CREATE')) return this.parseCreateTable();
     if (this.isKeyword(token, 'DROP')) return this.parseDropTable();
     if (this.acceptWord('EXPLAIN')) return this.parseExplain(token.pos);
@@ -114,8 +122,10 @@ class Parser {
     const token = this.peek();
     let statement: ExplainNode['statement'];
     if (this.isKeyword(token, 'INSERT')) statement = this.parseInsert();
+    else if (this.isKeyword(token, 'UPDATE')) statement = this.parseUpdate();
+    else if (this.isKeyword(token, 'DELETE')) statement = this.parseDelete();
     else if (this.startsQuery(token)) statement = this.parseQueryStatement();
-    else throw this.unexpected('SELECT, WITH or INSERT after EXPLAIN');
+    else throw this.unexpected('SELECT, WITH, INSERT, UPDATE or DELETE after EXPLAIN');
     return { kind: 'explain', analyze, statement, pos };
   }
 
@@ -518,8 +528,9 @@ class Parser {
     const columns = this.isSymbol(this.peek(), '(') && !this.startsQuery(this.peek(1)) ? this.parseInsertColumns() : [];
     if (this.startsQuery(this.peek())) {
       const query = this.parseQuery();
-      if (!this.atStatementEnd()) throw this.unexpected(this.clausesAfterQuery(query));
-      return { kind: 'insert', table, columns, rows: [], query, pos };
+      const returning = this.parseReturning();
+      if (!this.atStatementEnd()) throw this.unexpected(returning ? "',' or end of statement" : `${this.clausesAfterQuery(query)}, or RETURNING`);
+      return { kind: 'insert', table, columns, rows: [], query, ...(returning ? { returning } : {}), pos };
     }
     if (columns.length === 0 && !this.isKeyword(this.peek(), 'VALUES')) {
       throw this.unexpected("'(' and a column list, VALUES or SELECT after the table name");
@@ -529,8 +540,85 @@ class Parser {
     // Without a column list the engine checks each row against the table's columns.
     do rows.push(this.parseValuesRow(columns.length === 0 ? undefined : columns.length));
     while (this.acceptSymbol(','));
+    const returning = this.parseReturning();
+    if (!this.atStatementEnd()) throw this.unexpected(returning ? "',' or end of statement" : "',', RETURNING or end of statement");
+    return { kind: 'insert', table, columns, rows, ...(returning ? { returning } : {}), pos };
+  }
+
+  /** `[RETURNING * | expr [AS alias], …]` after INSERT or UPDATE. */
+  private parseReturning(): SelectItemNode[] | undefined {
+    return this.acceptKeyword('RETURNING') ? this.parseSelectList() : undefined;
+  }
+
+  /** `UPDATE t [alias] SET col = expr, … [WHERE …] [RETURNING …]`. */
+  private parseUpdate(): UpdateNode {
+    const pos = this.expectKeyword('UPDATE').pos;
+    const table = this.parseTableRef();
+    this.expectKeyword('SET', table.alias === undefined ? 'an alias or SET after the table name' : 'SET');
+    const assignments: AssignmentNode[] = [];
+    do assignments.push(this.parseAssignment(table));
+    while (this.acceptSymbol(','));
+    const update: UpdateNode = { kind: 'update', table, assignments, pos };
+    if (this.acceptKeyword('WHERE')) update.where = this.parseExpression();
+    const returning = this.parseReturning();
+    if (returning) update.returning = returning;
+    if (!this.atStatementEnd()) {
+      throw this.unexpected(returning ? "',' or end of statement" : update.where ? 'RETURNING or end of statement' : "',', WHERE, RETURNING or end of statement");
+    }
+    return update;
+  }
+
+  /** `col = expr` (`t.col` when t names the updated table). */
+  private parseAssignment(table: TableRefNode): AssignmentNode {
+    const pos = this.peek().pos;
+    let column = this.parseName('a column name to SET');
+    if (this.acceptSymbol('.')) {
+      const qualifier = column;
+      if (qualifier.toLowerCase() !== (table.alias ?? table.name).toLowerCase()) {
+        throw new SqlError(`${qualifier} is not the table being updated (${table.alias ?? table.name})`, this.sql, pos);
+      }
+      column = this.parseName('a column name after the table name');
+    }
+    this.expectSymbol('=', `'=' after ${column}`);
+    return { column, value: this.parseExpression(), pos };
+  }
+
+  /** `DELETE [FROM] t [alias] [WHERE …]`. */
+  private parseDelete(): DeleteNode {
+    const pos = this.expectKeyword('DELETE').pos;
+    this.acceptKeyword('FROM');
+    const table = this.parseTableRef();
+    const statement: DeleteNode = { kind: 'delete', table, pos };
+    if (this.acceptKeyword('WHERE')) statement.where = this.parseExpression();
+    if (!this.atStatementEnd()) throw this.unexpected(statement.where ? 'end of statement' : 'WHERE or end of statement');
+    return statement;
+  }
+
+  /** `EXEC[UTE] name [@param = value | param = value, …]` (the EXEC word already read). */
+  private parseExec(pos: Position): ExecNode {
+    const procedurePos = this.peek().pos;
+    const procedure = this.parseName('a procedure name after EXEC');
+    const args: ProcedureArgumentNode[] = [];
+    if (!this.atStatementEnd()) {
+      do args.push(this.parseProcedureArgument());
+      while (this.acceptSymbol(','));
+    }
     if (!this.atStatementEnd()) throw this.unexpected("',' or end of statement");
-    return { kind: 'insert', table, columns, rows, pos };
+    return { kind: 'exec', procedure, procedurePos, args, pos };
+  }
+
+  /** `@Name = value` or `Name = value`. */
+  private parseProcedureArgument(): ProcedureArgumentNode {
+    const token = this.peek();
+    let name: string;
+    if (token.kind === 'namedParameter') {
+      this.advance();
+      name = token.value;
+    } else {
+      name = this.parseName('a parameter name (@Name = value)');
+    }
+    this.expectSymbol('=', `'=' after the parameter name ${name}`);
+    return { name, value: this.parseExpression(), pos: token.pos };
   }
 
   private parseInsertColumns(): { name: string; pos: Position }[] {
