@@ -149,8 +149,14 @@ describe('DELETE', () => {
 });
 
 describe('rules are checked before any request', () => {
-  test('no DELETE endpoint (Charges)', async () => {
-    await refusedWithoutRequest(e2e.db.execute(`DELETE FROM Charges WHERE Amount > 100`), /Charges does not support DELETE/, 13);
+  for (const name of ['Charges', 'Prices', 'Refunds']) {
+    test(`no DELETE on ${name}, even with a WHERE that would need a read`, async () => {
+      await refusedWithoutRequest(e2e.db.execute(`DELETE FROM ${name} WHERE Created > '2024-01-01'`), new RegExp(`^${name} does not support DELETE`), 13);
+    });
+  }
+
+  test('no INSERT where Stripe has no create endpoint (Events)', async () => {
+    await refusedWithoutRequest(e2e.db.execute(`INSERT INTO Events (Type) VALUES ('x')`), /^Events does not support INSERT: Stripe has no create endpoint for event$/, 13);
   });
 
   test('no UPDATE on Refunds, even with a WHERE that would need a read', async () => {

@@ -29,6 +29,8 @@ export function planInsert(stmt: InsertNode, env: PlanEnv, session?: Session): W
   }
   table ??= resolveTable(stmt.table, sql, catalog);
   if (!table.insert && !table.insertRows) throw new SqlError(`Table ${table.name} does not support INSERT`, sql, stmt.table.pos);
+  // The table's own refusal ("no create endpoint") says more than any column's.
+  checkWritable(table, 'INSERT', stmt.columns, sql, stmt.table.pos);
   if (stmt.columns.length === 0) {
     // No column list: every column a row can be given, in table order (as SQL does).
     stmt = { ...stmt, columns: table.columns.filter((c) => !c.pseudo && !c.readOnly).map((c) => ({ name: c.name, pos: stmt.table.pos })) };
@@ -68,7 +70,6 @@ export function planInsert(stmt: InsertNode, env: PlanEnv, session?: Session): W
     });
   });
 
-  checkWritable(table, 'INSERT', stmt.columns, sql, stmt.table.pos);
   const target = table;
   const names = columns.map((c) => c.name);
   const returning = stmt.returning ? planReturning(stmt.returning, table, stmt.table, env) : undefined;
