@@ -276,13 +276,16 @@ export class StripeTable implements Table {
     const params = this.retrieveParams(plan);
     ctx.onRequest?.();
     try {
-      return await this.transport.request<StripeObject>({
+      const object = await this.transport.request<StripeObject>({
         method: 'GET',
         path: this.retrievePath(id),
         ...(params ? { params } : {}),
         ...(account !== undefined ? { accountId: account } : {}),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
+      // A deleted customer (and the like) still answers, as `{ id, object, deleted: true }`:
+      // it is no longer a row.
+      return object?.deleted === true ? undefined : object;
     } catch (error) {
       // `Id = 'x'` with no such object is an empty result, as in any database.
       if (isNotFound(error)) return undefined;
