@@ -51,7 +51,9 @@ export function buildTable(ctx: BuildContext, found: DiscoveredTable): TableDef 
 
   if (parent) filters.push({ column: parent.column, ops: ['=', 'IN'], param: parent.param, kind: 'parent', ...(parent.listPath ? {} : { required: true }) });
   const keyed = columns.find((c) => c.field === 'id');
-  if (found.specPaths.retrieve && !parent && keyed) filters.push({ column: keyed.name, ops: ['=', 'IN'], param: 'id', kind: 'retrieve' });
+  // A child named in the list's query (SubscriptionItems: ?subscription=) is retrieved by its id
+  // alone; one named in the path (/v1/customers/{customer}/tax_ids/{id}) needs its parent too.
+  if (found.specPaths.retrieve && (!parent || parent.in === 'query') && keyed) filters.push({ column: keyed.name, ops: ['=', 'IN'], param: 'id', kind: 'retrieve' });
   if (list) filters.push(...list.filters);
   filters.push({ column: ACCOUNT_PSEUDO_COLUMN, ops: ['=', 'IN'], param: 'Stripe-Account', kind: 'account' });
 

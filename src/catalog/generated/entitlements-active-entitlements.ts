@@ -19,6 +19,7 @@ export const entitlementsActiveEntitlementsTable: TableDef = {
   ],
   filters: [
     { column: "CustomerId", ops: ["=", "IN"], param: "customer", kind: "parent" },
+    { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve" },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },
   ],
   parent: { column: "CustomerId", in: "query", param: "customer", table: "Customers", listPath: "/v1/customers" },

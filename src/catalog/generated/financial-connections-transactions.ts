@@ -26,6 +26,7 @@ export const financialConnectionsTransactionsTable: TableDef = {
   ],
   filters: [
     { column: "FinancialConnectionsAccountId", ops: ["=", "IN"], param: "account", kind: "parent" },
+    { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve" },
     { column: "TransactedAt", ops: ["=", "<", "<=", ">", ">="], param: "transacted_at", kind: "range" },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },
   ],

@@ -28,6 +28,7 @@ export const issuingTokensTable: TableDef = {
   ],
   filters: [
     { column: "CardId", ops: ["=", "IN"], param: "card", kind: "parent" },
+    { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve" },
     { column: "Created", ops: ["=", "<", "<=", ">", ">="], param: "created", kind: "range" },
     { column: "Status", ops: ["=", "IN"], param: "status", kind: "equals", enum: ["active", "deleted", "requested", "suspended"] },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },

@@ -22,6 +22,7 @@ export const subscriptionItemsTable: TableDef = {
   ],
   filters: [
     { column: "SubscriptionId", ops: ["=", "IN"], param: "subscription", kind: "parent" },
+    { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve" },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },
   ],
   insert: { required: ["SubscriptionId"] },

@@ -26,6 +26,7 @@ export const treasuryCreditReversalsTable: TableDef = {
   ],
   filters: [
     { column: "FinancialAccountId", ops: ["=", "IN"], param: "financial_account", kind: "parent" },
+    { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve" },
     { column: "ReceivedCredit", ops: ["=", "IN"], param: "received_credit", kind: "equals" },
     { column: "Status", ops: ["=", "IN"], param: "status", kind: "equals", enum: ["canceled", "posted", "processing"] },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },

@@ -27,6 +27,7 @@ export const treasuryDebitReversalsTable: TableDef = {
   ],
   filters: [
     { column: "FinancialAccountId", ops: ["=", "IN"], param: "financial_account", kind: "parent" },
+    { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve" },
     { column: "ReceivedDebit", ops: ["=", "IN"], param: "received_debit", kind: "equals" },
     { column: "Status", ops: ["=", "IN"], param: "status", kind: "equals", enum: ["processing"] },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },

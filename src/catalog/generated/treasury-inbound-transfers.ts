@@ -36,6 +36,7 @@ export const treasuryInboundTransfersTable: TableDef = {
   ],
   filters: [
     { column: "FinancialAccountId", ops: ["=", "IN"], param: "financial_account", kind: "parent" },
+    { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve" },
     { column: "Status", ops: ["=", "IN"], param: "status", kind: "equals", enum: ["canceled", "failed", "processing", "succeeded"] },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },
   ],

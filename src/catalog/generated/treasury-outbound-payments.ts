@@ -44,6 +44,7 @@ export const treasuryOutboundPaymentsTable: TableDef = {
   ],
   filters: [
     { column: "FinancialAccountId", ops: ["=", "IN"], param: "financial_account", kind: "parent" },
+    { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve" },
     { column: "Created", ops: ["=", "<", "<=", ">", ">="], param: "created", kind: "range" },
     { column: "Customer", ops: ["=", "IN"], param: "customer", kind: "equals" },
     { column: "Status", ops: ["=", "IN"], param: "status", kind: "equals", enum: ["canceled", "failed", "posted", "processing", "returned"] },

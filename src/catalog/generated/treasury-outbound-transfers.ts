@@ -40,6 +40,7 @@ export const treasuryOutboundTransfersTable: TableDef = {
   ],
   filters: [
     { column: "FinancialAccountId", ops: ["=", "IN"], param: "financial_account", kind: "parent" },
+    { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve" },
     { column: "Status", ops: ["=", "IN"], param: "status", kind: "equals", enum: ["canceled", "failed", "posted", "processing", "returned"] },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },
   ],

@@ -40,6 +40,7 @@ export const treasuryReceivedCreditsTable: TableDef = {
   ],
   filters: [
     { column: "FinancialAccountId", ops: ["=", "IN"], param: "financial_account", kind: "parent" },
+    { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve" },
     { column: "LinkedFlowsSourceFlowType", ops: ["=", "IN"], param: "linked_flows[source_flow_type]", kind: "equals", enum: ["credit_reversal", "other", "outbound_payment", "payout"] },
     { column: "Status", ops: ["=", "IN"], param: "status", kind: "equals", enum: ["failed", "succeeded"] },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },

@@ -39,6 +39,7 @@ export const treasuryReceivedDebitsTable: TableDef = {
   ],
   filters: [
     { column: "FinancialAccountId", ops: ["=", "IN"], param: "financial_account", kind: "parent" },
+    { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve" },
     { column: "Status", ops: ["=", "IN"], param: "status", kind: "equals", enum: ["failed", "succeeded"] },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },
   ],

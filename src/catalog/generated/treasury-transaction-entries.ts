@@ -36,6 +36,7 @@ export const treasuryTransactionEntriesTable: TableDef = {
   ],
   filters: [
     { column: "FinancialAccountId", ops: ["=", "IN"], param: "financial_account", kind: "parent" },
+    { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve" },
     { column: "Created", ops: ["=", "<", "<=", ">", ">="], param: "created", kind: "range" },
     { column: "EffectiveAt", ops: ["=", "<", "<=", ">", ">="], param: "effective_at", kind: "range" },
     { column: "TransactionId", ops: ["=", "IN"], param: "transaction", kind: "equals" },

@@ -39,6 +39,7 @@ export const treasuryTransactionsTable: TableDef = {
   ],
   filters: [
     { column: "FinancialAccountId", ops: ["=", "IN"], param: "financial_account", kind: "parent" },
+    { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve" },
     { column: "Created", ops: ["=", "<", "<=", ">", ">="], param: "created", kind: "range" },
     { column: "Status", ops: ["=", "IN"], param: "status", kind: "equals", enum: ["open", "posted", "void"] },
     { column: "StatusTransitionsPostedAt", ops: ["=", "<", "<=", ">", ">="], param: "status_transitions[posted_at]", kind: "range" },

@@ -19,6 +19,7 @@ export const valueListItemsTable: TableDef = {
   ],
   filters: [
     { column: "ValueListId", ops: ["=", "IN"], param: "value_list", kind: "parent" },
+    { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve" },
     { column: "Created", ops: ["=", "<", "<=", ">", ">="], param: "created", kind: "range" },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },
   ],
