@@ -28,10 +28,13 @@ async function refusedInsert(name: string, columns: string[], row: SqlValue[], c
 }
 
 describe('required create columns (reference rules)', () => {
-  test('Charges: Amount, Currency and CustomerId', async () => {
+  test('Charges: Amount, Currency and CustomerId or Source', async () => {
     await refusedInsert('Charges', ['Currency', 'CustomerId'], ['usd', 'cus_1'], 'Amount', 'Amount is required to create a Charges');
     await refusedInsert('Charges', ['Amount', 'CustomerId'], [100, 'cus_1'], 'Currency', 'Currency is required to create a Charges');
-    await refusedInsert('Charges', ['Amount', 'Currency'], [100, 'usd'], 'CustomerId', 'CustomerId is required to create a Charges');
+    await refusedInsert('Charges', ['Amount', 'Currency'], [100, 'usd'], 'CustomerId', 'one of CustomerId or Source is required to create a Charges');
+    const { transport, table } = setup('Charges');
+    await table.insertRows({ columns: ['Amount', 'Currency', 'Source'], rows: [[100, 'usd', 'tok_visa']] }, {});
+    assert.equal(transport.calls[0]!.body, 'amount=100&currency=usd&source=tok_visa');
   });
 
   test('PaymentIntent: Amount and Currency', async () => {

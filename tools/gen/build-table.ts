@@ -6,7 +6,7 @@ import { runtimePath, type DiscoveredTable } from './discover.js';
 import { listFilters } from './filters.js';
 import { ACCOUNT_PSEUDO_COLUMN, parentColumnName, pascal, queryParents, singular } from './naming.js';
 import type { Spec } from './spec.js';
-import { assignWriteParams, requiredCreateColumns } from './write-params.js';
+import { addWriteOnlyColumns, assignWriteParams, requiredCreateColumns } from './write-params.js';
 
 export interface BuildContext {
   spec: Spec;
@@ -62,6 +62,7 @@ export function buildTable(ctx: BuildContext, found: DiscoveredTable): TableDef 
   const create = !isView && found.specPaths.create ? spec.paths[found.specPaths.create]!.post : undefined;
   const update = !isView && found.specPaths.update ? spec.paths[found.specPaths.update]!.post : undefined;
   assignWriteParams(spec, columns, create, update);
+  addWriteOnlyColumns(spec, columns, create);
   for (const column of columns) {
     const writable = column.createParam !== undefined || column.updateParam !== undefined ||
       (column.encoding === 'parent' && create !== undefined && parent?.in === 'path');

@@ -2,7 +2,12 @@
 // and which create parameters Stripe requires.
 
 import type { ColumnDef } from '../../src/catalog/types.js';
+import type { DataType } from '../../src/engine/table.js';
+import { pascal } from './naming.js';
 import { formSchema, resolve, type Operation, type Schema, type Spec } from './spec.js';
+
+/** Create parameters worth a column even when optional: how Stripe takes a token or payment source. */
+const WRITE_ONLY_PARAMS: readonly string[] = ['source'];
 
 /** The schema of the form parameter at `path` (`['customer_details', 'email']`), if the endpoint takes it. */
 function paramAt(spec: Spec, body: Schema, path: string[]): Schema | undefined {
@@ -69,4 +74,48 @@ function jsonShape(spec: Spec, schema: Schema): 'array' | 'object' | undefined {
 export function requiredCreateColumns(columns: ColumnDef[], create: Operation | undefined): string[] {
   const required = formSchema(create)?.required ?? [];
   return required.flatMap((param) => columns.filter((c) => c.createParam === param).map((c) => c.name));
+}
+
+/**
+ * Create parameters no column took — required ones, and a token `source` — so an INSERT can
+ * still send them. An id parameter whose object the table flattens (`entitlement_feature` →
+ * EntitlementFeatureId) is written through that id column; any other becomes a pseudo-column,
+ * write-only (Stripe never returns it) and outside `SELECT *`.
+ */
+export function addWriteOnlyColumns(spec: Spec, columns: ColumnDef[], create: Operation | undefined): void {
+  const body = formSchema(create);
+  if (!body?.properties) return;
+  const wanted = new Set([...(body.required ?? []), ...WRITE_ONLY_PARAMS.filter((p) => body.properties![p])]);
+  for (const param of wanted) {
+    // Taken already, whole or through flattened columns (`billing[address][city]`).
+    if (param === 'expand' || columns.some((c) => c.createParam === param || c.createParam?.startsWith(`${param}[`))) continue;
+    const schema = resolve(spec, body.properties[param]!);
+    const idColumn = columns.find((c) => c.field === `${param}.id`);
+    if (idColumn && takesScalar(spec, schema)) {
+      idColumn.createParam = param;
+      continue;
+    }
+    const name = pascal(param);
+    if (columns.some((c) => c.name.toLowerCase() === name.toLowerCase())) continue;
+    const shape = jsonShape(spec, schema);
+    columns.push({
+      name,
+      type: shape ? 'String' : scalarType(spec, schema),
+      pseudo: true,
+      encoding: shape ? 'json' : 'scalar',
+      createParam: param,
+      ...(shape ? { jsonShape: shape } : {}),
+      description: `Write-only: sent as \`${param}\` when the row is created; Stripe does not return it.${
+        schema.description ? ` ${schema.description.split('\n')[0]}` : ''}`,
+    });
+  }
+}
+
+function scalarType(spec: Spec, schema: Schema): DataType {
+  const members = (schema.anyOf ?? [schema]).map((m) => resolve(spec, m));
+  if (members.some((m) => m.type === 'string')) return 'String';
+  if (members.some((m) => m.type === 'boolean')) return 'Boolean';
+  if (members.some((m) => m.type === 'integer')) return 'Long';
+  if (members.some((m) => m.type === 'number')) return 'Double';
+  return 'String';
 }

@@ -33,6 +33,7 @@ export const bankAccountsTable: TableDef = {
     { name: "RequirementsPendingVerification", type: "String", encoding: "json", field: "requirements.pending_verification", description: "Fields that might become required depending on the results of verification or review.", readOnly: true },
     { name: "RoutingNumber", type: "String", encoding: "scalar", field: "routing_number", description: "The routing transit number for the bank account.", readOnly: true },
     { name: "Status", type: "String", encoding: "scalar", field: "status", description: "For bank accounts, possible values are `new`, `validated`, `verified`, `verification_failed`, or `errored`.", readOnly: true },
+    { name: "Source", type: "String", pseudo: true, encoding: "scalar", createParam: "source", description: "Write-only: sent as `source` when the row is created; Stripe does not return it. Please refer to full [documentation](https://stripe.com/docs/api) instead." },
     { name: "AccountId", type: "String", pseudo: true, encoding: "account", description: "Connected account to read from or write to (Stripe-Account header)." },
   ],
   filters: [

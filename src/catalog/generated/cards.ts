@@ -37,6 +37,7 @@ export const cardsTable: TableDef = {
     { name: "Object", type: "String", encoding: "scalar", field: "object", description: "String representing the object's type.", readOnly: true },
     { name: "Status", type: "String", encoding: "scalar", field: "status", description: "For external accounts that are cards, possible values are `new` and `errored`.", readOnly: true },
     { name: "TokenizationMethod", type: "String", encoding: "scalar", field: "tokenization_method", description: "If the card number is tokenized, this is the method that was used.", readOnly: true },
+    { name: "Source", type: "String", pseudo: true, encoding: "scalar", createParam: "source", description: "Write-only: sent as `source` when the row is created; Stripe does not return it. Please refer to full [documentation](https://stripe.com/docs/api) instead." },
     { name: "AccountId", type: "String", pseudo: true, encoding: "account", description: "Connected account to read from or write to (Stripe-Account header)." },
   ],
   filters: [

@@ -50,6 +50,7 @@ export const customersTable: TableDef = {
     { name: "TaxExempt", type: "String", encoding: "scalar", field: "tax_exempt", description: "Describes the customer's tax exemption status, which is `none`, `exempt`, or `reverse`.", createParam: "tax_exempt", updateParam: "tax_exempt" },
     { name: "TaxIdsAggregate", type: "String", encoding: "json", field: "tax_ids.data", expand: { list: "data.tax_ids", retrieve: "tax_ids", morePath: "/v1/customers/{id}/tax_ids" }, description: "The customer's tax IDs. (read with expand[], only when the query needs it)", readOnly: true },
     { name: "TestClockId", type: "String", encoding: "id", field: "test_clock", description: "ID of the test clock that this customer belongs to.", createParam: "test_clock", references: "TestClocks" },
+    { name: "Source", type: "String", pseudo: true, encoding: "scalar", createParam: "source", description: "Write-only: sent as `source` when the row is created; Stripe does not return it." },
     { name: "AccountId", type: "String", pseudo: true, encoding: "account", description: "Connected account to read from or write to (Stripe-Account header)." },
   ],
   filters: [

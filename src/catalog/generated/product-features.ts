@@ -11,7 +11,7 @@ export const productFeaturesTable: TableDef = {
     { name: "Id", type: "String", key: true, encoding: "scalar", field: "id", description: "Unique identifier for the object.", readOnly: true },
     { name: "ProductId", type: "String", encoding: "parent", description: "Id of the parent Products object the row belongs to." },
     { name: "EntitlementFeatureActive", type: "Boolean", encoding: "scalar", field: "entitlement_feature.active", description: "Inactive features cannot be attached to new products and will not be returned from the features list endpoint.", readOnly: true },
-    { name: "EntitlementFeatureId", type: "String", encoding: "scalar", field: "entitlement_feature.id", description: "Unique identifier for the object.", readOnly: true },
+    { name: "EntitlementFeatureId", type: "String", encoding: "scalar", field: "entitlement_feature.id", description: "Unique identifier for the object.", createParam: "entitlement_feature" },
     { name: "EntitlementFeatureLivemode", type: "Boolean", encoding: "scalar", field: "entitlement_feature.livemode", description: "Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.", readOnly: true },
     { name: "EntitlementFeatureLookupKey", type: "String", encoding: "scalar", field: "entitlement_feature.lookup_key", description: "A unique key you provide as your own system identifier.", readOnly: true },
     { name: "EntitlementFeatureMetadata", type: "String", encoding: "json", field: "entitlement_feature.metadata", description: "Set of key-value pairs that you can attach to an object.", readOnly: true },
@@ -25,6 +25,6 @@ export const productFeaturesTable: TableDef = {
     { column: "ProductId", ops: ["=", "IN"], param: "product", kind: "parent" },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },
   ],
-  insert: { required: ["ProductId"] },
+  insert: { required: ["ProductId", "EntitlementFeatureId"] },
   parent: { column: "ProductId", in: "path", param: "product", table: "Products", listPath: "/v1/products" },
 };
