@@ -261,6 +261,14 @@ function updateRoute(resource: GeneratedResource, endpoint: GeneratedEndpoint): 
   };
 }
 
+/**
+ * Resources whose DELETE ends them rather than removing them: Stripe keeps a canceled
+ * subscription readable, and answers the DELETE with it.
+ */
+const ENDED_BY_DELETE: Record<string, (object: StripeObject, now: number) => void> = {
+  subscription: (object, now) => Object.assign(object, { status: 'canceled', canceled_at: now, ended_at: now }),
+};
+
 function deleteRoute(resource: GeneratedResource, endpoint: GeneratedEndpoint): Route {
   return {
     method: 'DELETE',
@@ -268,6 +276,12 @@ function deleteRoute(resource: GeneratedResource, endpoint: GeneratedEndpoint): 
     params: s.object({}),
     handle(ctx, pathParams) {
       const object = findObject(ctx, resource, endpoint, pathParams);
+      const end = ENDED_BY_DELETE[resource.object];
+      if (end) {
+        end(object, ctx.now());
+        ctx.store.put(ctx.account, object);
+        return { body: render(ctx, object, resource.object, []) };
+      }
       if (endpoint.parent && endpoint.parent.field === null) {
         const parentId = pathParams[endpoint.parent.param] as string;
         const rest = ctx.store.children(ctx.account, parentId, resource.object).filter((child) => child.id !== object.id);
