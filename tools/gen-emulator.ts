@@ -83,6 +83,22 @@ function objectTypeOf(spec: Spec, schema: Schema | undefined): string | null {
   return typeof value === 'string' ? value : null;
 }
 
+/** Every object type a response may be (one for most; several for `payment_source`). */
+function objectTypesOf(spec: Spec, schema: Schema | undefined): string[] {
+  if (!schema) return [];
+  const resolved = deref(spec, schema);
+  const alternatives = resolved.anyOf ?? resolved.oneOf;
+  if (alternatives) return alternatives.flatMap((alt) => objectTypesOf(spec, alt));
+  const single = objectTypeOf(spec, resolved);
+  return single ? [single] : [];
+}
+
+/** The path segments naming a collection of `type`: `usage_record` → usage_records. */
+function collectionNames(type: string): string[] {
+  const last = type.split('.').pop()!;
+  return [`${last}s`];
+}
+
 function okSchema(op: Operation | undefined): Schema | undefined {
   return op?.responses?.['200']?.content?.['application/json']?.schema;
 }
@@ -357,12 +373,21 @@ export function collectResources(spec: Spec, book: ShapeBook = new ShapeBook(spe
     }
     if (item.post) {
       const schema = okSchema(item.post);
-      const type = objectTypeOf(spec, schema);
-      const listsType = listed && !listed.search && listed.types[0] === type;
-      const retrievable = own && objectTypeOf(spec, okSchema(item.get)) === type;
-      if (type && schema && (listsType || retrievable)) {
-        const endpoint: GeneratedEndpoint = { kind: listsType ? 'create' : 'update', path, ...bodyParams(spec, item.post) };
-        const parent = parentOf(spec, path, listsType ? null : own);
+      // A POST answering one of several types (a customer's cards answer `payment_source`)
+      // creates what the same path lists.
+      const answers = objectTypesOf(spec, schema);
+      const listedType = listed && !listed.search ? listed.types[0] : undefined;
+      const retrievedType = own ? objectTypeOf(spec, okSchema(item.get)) : null;
+      const type = listedType && answers.includes(listedType) ? listedType
+        : retrievedType && answers.includes(retrievedType) ? retrievedType
+        : objectTypeOf(spec, schema);
+      const listsType = listed && !listed.search && listedType === type;
+      const retrievable = own && retrievedType === type;
+      // A collection without a list (POST /v1/tokens, /v1/sources, …/usage_records) still creates.
+      const collectionOf = !own && !listed && type !== null && collectionNames(type).includes(path.split('/').pop()!);
+      if (type && schema && (listsType || retrievable || collectionOf)) {
+        const endpoint: GeneratedEndpoint = { kind: listsType || collectionOf ? 'create' : 'update', path, ...bodyParams(spec, item.post) };
+        const parent = parentOf(spec, path, listsType || collectionOf ? null : own);
         if (parent) endpoint.parent = { ...parent, field: parentField(spec, deref(spec, schema), parent.param, parent.type) };
         draftFor(type, schema).endpoints.push(endpoint);
       }
