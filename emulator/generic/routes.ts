@@ -320,7 +320,7 @@ function applyParams(ctx: HandlerContext, object: StripeObject, params: Validate
     if (scalarShape(shape) && isScalar(value)) {
       const kind = (shape as string).replace(/^\?/, '');
       if (kind.startsWith('r:') && typeof value === 'string') checkReference(ctx, kind.slice(2), value, name);
-      object[name] = value;
+      object[name] = kind === 't' ? timeValue(ctx, value) : value;
     } else if (Array.isArray(shape) && Array.isArray(value) && value.every(isScalar)) {
       object[name] = value;
     } else if (typeof value === 'object' && !Array.isArray(value) && shape !== 'L' && (typeof shape === 'object' || shape === 'm' || shape === '?o' || String(shape).startsWith('@'))) {
@@ -328,6 +328,12 @@ function applyParams(ctx: HandlerContext, object: StripeObject, params: Validate
       object[name] = current !== null && typeof current === 'object' && !Array.isArray(current) ? { ...current, ...(value as object) } : value;
     }
   }
+}
+
+/** A time parameter Stripe takes as seconds or `now` (active_from) is stored as seconds. */
+function timeValue(ctx: HandlerContext, value: unknown): unknown {
+  if (value === 'now') return ctx.now();
+  return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 }
 
 function checkReference(ctx: HandlerContext, type: string, id: string, param: string): void {
