@@ -529,7 +529,7 @@ class Parser {
     if (this.startsQuery(this.peek())) {
       const query = this.parseQuery();
       const returning = this.parseReturning();
-      if (!this.atStatementEnd()) throw this.unexpected(returning ? "',' or end of statement" : `${this.clausesAfterQuery(query)}, or RETURNING`);
+      if (!this.atStatementEnd()) throw this.unexpected(returning ? "',' or end of statement" : withReturning(this.clausesAfterQuery(query)));
       return { kind: 'insert', table, columns, rows: [], query, ...(returning ? { returning } : {}), pos };
     }
     if (columns.length === 0 && !this.isKeyword(this.peek(), 'VALUES')) {
@@ -1084,6 +1084,12 @@ function binaryOperatorOf(token: Token): { op: BinaryOperator; precedence: Prece
 
 function describePosition(pos: Position): string {
   return `line ${pos.line}, column ${pos.column}`;
+}
+
+/** `… or end of statement` with RETURNING listed before the end: what may follow INSERT's query. */
+function withReturning(expectation: string): string {
+  if (expectation === 'end of statement') return 'RETURNING or end of statement';
+  return expectation.replace(/ or end of statement$/, ', RETURNING or end of statement');
 }
 
 function listOf(items: string[]): string {
