@@ -79,10 +79,22 @@ export interface ScanPlan {
 export interface ExecContext {
   signal?: AbortSignal;
   /**
-   * Optional: a table calls this once per remote request it makes during scan()/insert(), so
-   * that EXPLAIN ANALYZE can report requests per scan.
+   * Optional: a table calls this once per remote request it makes (reads and writes), so that
+   * EXPLAIN ANALYZE can report requests per operator.
    */
   onRequest?: () => void;
+  /**
+   * Exactly-once prefix: row i of the statement sends Idempotency-Key `${idempotencyKey}-${i}`
+   * (i 0-based, in statement row order), so re-running the same statement after a crash repeats
+   * the same keys and Stripe replays instead of acting twice. Absent: a random key per row
+   * (still stable across the transport's own retries of that row).
+   */
+  idempotencyKey?: string;
+  /**
+   * Resolves a temporary table's name (`'LineItems#TEMP'`) given as the value of an Aggregate
+   * column to its rows, each an object keyed by column name. Undefined = no such table.
+   */
+  resolveTempTable?(name: string): Record<string, SqlValue>[] | undefined;
 }
 
 export interface InsertRequest {
@@ -112,13 +124,36 @@ export interface Table {
    * The engine never modifies the rows it is given.
    */
   scanBatches?(plan: ScanPlan, ctx: ExecContext): AsyncIterable<Row[]>;
+  /** INSERT, all or nothing: throws on the first row that fails. */
   insert?(request: InsertRequest, ctx: ExecContext): Promise<WriteResult>;
+  /**
+   * The columns that name one row to update() and delete() (the key, a parent id, an account);
+   * the engine reads them from the rows a WHERE selects. Absent: the whole row names it.
+   */
+  readonly rowIdentity?: readonly string[];
+  /**
+   * Pure, no I/O: throws when this table cannot take the write at all — no endpoint for the
+   * verb, or a column that cannot be set (a ColumnValueError naming it). The engine calls it
+   * while planning, so a refused statement sends nothing, not even the reads of its WHERE.
+   */
+  checkWrite?(verb: WriteVerb, columns: readonly string[]): void;
+  /** INSERT with a report per row and the created objects as rows (for INSERT … RETURNING). */
+  insertRows?(request: InsertRequest, ctx: ExecContext): Promise<WriteOutcome>;
+  /** UPDATE … WHERE Id = …: every row is validated before any request; each row then reported. */
+  update?(request: UpdateRequest, ctx: ExecContext): Promise<WriteOutcome>;
+  /** DELETE … WHERE Id = …: as update(). */
+  delete?(request: DeleteRequest, ctx: ExecContext): Promise<WriteOutcome>;
 }
+
+export type WriteVerb = 'INSERT' | 'UPDATE' | 'DELETE';
 
 /** How the engine finds tables by name (case-insensitive). */
 export interface Catalog {
   getTable(name: string): Table | undefined;
   tableNames(): string[];
+  procedures?(): ProcedureDef[];
+  /** `EXEC name @p = v, …`: validates `args` (case-insensitive names) before any request. */
+  callProcedure?(name: string, args: Record<string, SqlValue>, ctx: ExecContext): Promise<ProcedureResult>;
 }
 
 /**
@@ -140,28 +175,9 @@ export class ColumnValueError extends Error {
 
 // ---- Writes beyond INSERT, and stored procedures (the catalog implements, the engine calls) ----
 
-export interface WriteContextExtras {
-  /**
-   * Exactly-once prefix: row i of the statement sends Idempotency-Key `${idempotencyKey}-${i}`
-   * (i 0-based, in statement row order), so re-running the same statement after a crash repeats
-   * the same keys and Stripe replays instead of acting twice. Absent: a random key per row
-   * (still stable across the transport's own retries of that row).
-   */
-  idempotencyKey?: string;
-  /**
-   * Resolves a temporary table's name (`'LineItems#TEMP'`) given as the value of an Aggregate
-   * column to its rows, each an object keyed by column name. Undefined = no such table.
-   */
-  resolveTempTable?(name: string): Record<string, SqlValue>[] | undefined;
-}
-
-// Declaration merging: the members above become optional members of ExecContext.
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface ExecContext extends WriteContextExtras {}
-
 export interface UpdateRequest {
   rows: {
-    /** The row's identity: `Id` (and the parent id column for child objects, e.g. CustomerId). */
+    /** The row's identity: its rowIdentity columns (Id, and a parent id for child objects), or the whole row. */
     key: Record<string, SqlValue>;
     /** Column → new value; NULL clears (for Metadata keys: removes the key). */
     set: Record<string, SqlValue>;
@@ -174,7 +190,7 @@ export interface DeleteRequest {
 
 /** What happened to one row of a write; every row is reported, never dropped silently. */
 export type RowOutcome =
-  | { index: number; ok: true; id?: string; /** The object Stripe returned, mapped to the table's columns. */ row?: Row }
+  | { index: number; ok: true; id?: string; /** The row as written (the object the source sent back), aligned with the table's columns. */ row?: Row }
   | { index: number; ok: false; id?: string; error: Error };
 
 export interface WriteOutcome extends WriteResult {
@@ -201,31 +217,3 @@ export interface ProcedureResult {
   rows: Row[];
 }
 
-// Declaration merging: optional write and procedure members of Table and Catalog.
-export type WriteVerb = 'INSERT' | 'UPDATE' | 'DELETE';
-
-export interface Table {
-  /**
-   * The columns that name one row to update() and delete() (the key, a parent id, an account);
-   * the engine reads them from the rows a WHERE selects. Absent: the whole row names it.
-   */
-  readonly rowIdentity?: readonly string[];
-  /**
-   * Pure, no I/O: throws when this table cannot take the write at all — no endpoint for the
-   * verb, or a column that cannot be set (a ColumnValueError naming it). The engine calls it
-   * while planning, so a refused statement sends nothing, not even the reads of its WHERE.
-   */
-  checkWrite?(verb: WriteVerb, columns: readonly string[]): void;
-  /** INSERT with a report per row and the created objects as rows (for INSERT … RETURNING). */
-  insertRows?(request: InsertRequest, ctx: ExecContext): Promise<WriteOutcome>;
-  /** UPDATE … WHERE Id = …: every row is validated before any request; each row then reported. */
-  update?(request: UpdateRequest, ctx: ExecContext): Promise<WriteOutcome>;
-  /** DELETE … WHERE Id = …: as update(). */
-  delete?(request: DeleteRequest, ctx: ExecContext): Promise<WriteOutcome>;
-}
-
-export interface Catalog {
-  procedures?(): ProcedureDef[];
-  /** `EXEC name @p = v, …`: validates `args` (case-insensitive names) before any request. */
-  callProcedure?(name: string, args: Record<string, SqlValue>, ctx: ExecContext): Promise<ProcedureResult>;
-}
