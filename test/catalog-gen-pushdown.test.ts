@@ -151,13 +151,35 @@ describe('Id = is a retrieve on every table that has one', () => {
     test(def.name, async () => {
       const transport = new FakeTransport();
       const table = new StripeTable(def, transport);
-      const path = def.paths.retrieve!.replace('{id}', 'obj_1');
+      // A child retrieved under its parent's path needs the parent's id as well.
+      const underParent = def.filters.some((f) => f.kind === 'retrieve' && f.needsParent);
+      const path = def.paths.retrieve!.replace('{id}', 'obj_1').replace('{parent}', PARENT_ID);
       const { object, expected } = synthesize(def);
       transport.addObject(path, object);
-      const rows = await collect(table, [pred('Id', '=', 'obj_1')]);
+      const parent = underParent ? [pred(def.parent!.column, '=', PARENT_ID)] : [];
+      const rows = await collect(table, [pred('Id', '=', 'obj_1'), ...parent]);
       assert.deepEqual(transport.calls, [{ line: `GET ${path}` }]);
       assert.equal(rows.length, 1);
       assertMapped(def, rows[0]!, expected);
+    });
+  }
+});
+
+describe('Id = on a child retrieved under its parent\'s path, without the parent, lists and checks the Id', () => {
+  for (const def of tableDefs.filter((d) => d.filters.some((f) => f.kind === 'retrieve' && f.needsParent))) {
+    test(def.name, () => {
+      const table = new StripeTable(def, new FakeTransport());
+      const idPredicate = pred('Id', '=', 'obj_1');
+      let plan;
+      try {
+        plan = table.plan({ predicates: [idPredicate], columns: ['Id'], orderBy: [] });
+      } catch (error) {
+        // No parent to list through: the table asks for it.
+        assert.match(String(error), new RegExp(`${def.parent!.column}`));
+        return;
+      }
+      assert.deepEqual(plan.residual, [idPredicate]);
+      assert.ok(!plan.describe().some((line) => line.includes('/obj_1')), plan.describe().join('\n'));
     });
   }
 });

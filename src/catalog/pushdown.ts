@@ -42,6 +42,9 @@ export function planPushdown(def: TableDef, predicates: readonly Predicate[]): P
   const ranges = new Map<FilterCapability, RangeBounds>();
   /** Predicates a retrieve cannot honour. */
   const listOnly = new Set<Predicate>();
+  /** `Id =` / `Id IN`, which a retrieve under the parent's path can honour only with the parent. */
+  const byId = new Set<Predicate>();
+  let retrieveNeedsParent = false;
 
   // IN lists go last so that an `=` on the same column has already narrowed them.
   const ordered = [...predicates].sort((a, b) => Number(a.op === 'IN') - Number(b.op === 'IN'));
@@ -53,7 +56,11 @@ export function planPushdown(def: TableDef, predicates: readonly Predicate[]): P
       case 'account':
       case 'parent': {
         const values = new Set(listedStrings(predicate));
-        if (filter.kind === 'retrieve') ids = intersect(ids, values);
+        if (filter.kind === 'retrieve') {
+          ids = intersect(ids, values);
+          byId.add(predicate);
+          retrieveNeedsParent = filter.needsParent === true;
+        }
         else if (filter.kind === 'account') accounts = intersect(accounts, values);
         else parents = intersect(parents, values);
         pushed.add(predicate);
@@ -91,6 +98,12 @@ export function planPushdown(def: TableDef, predicates: readonly Predicate[]): P
         break;
       }
     }
+  }
+
+  // Without the parent there is no path to retrieve by: list, and check the Id on the rows.
+  if (ids && retrieveNeedsParent && !parents) {
+    for (const predicate of byId) pushed.delete(predicate);
+    ids = undefined;
   }
 
   if ((ids && ids.size === 0) || (accounts && accounts.size === 0) || (parents && parents.size === 0)) empty = true;

@@ -89,7 +89,8 @@ export class StripeTable implements Table {
     const pushdown = planPushdown(this.def, request.predicates);
     if (!pushdown.empty) this.checkRequired(pushdown);
     const accounts = pushdown.accounts ?? [this.options.accountId];
-    const singleRetrieve = pushdown.ids !== undefined && pushdown.ids.length * accounts.length <= 1;
+    const retrieveParents = this.def.paths.retrieve?.includes('{parent}') ? (pushdown.parents?.length ?? 1) : 1;
+    const singleRetrieve = pushdown.ids !== undefined && pushdown.ids.length * accounts.length * retrieveParents <= 1;
     const oneParent = this.def.parent === undefined || pushdown.parents?.length === 1;
     const orderSatisfied = request.orderBy.length === 0 || singleRetrieve ||
       (pushdown.ids === undefined && !this.def.singleton && oneParent && accounts.length === 1 && pushdown.lists.length === 1 && this.isNativeOrder(request.orderBy));
@@ -192,7 +193,14 @@ export class StripeTable implements Table {
 
   private async *fetch(plan: StripeScanPlan, account: string | undefined, rowLimit: number, ctx: ExecContext): AsyncIterable<Fetched> {
     if (plan.pushdown.ids) {
-      for await (const object of this.retrieveEach(plan, plan.pushdown.ids, account, rowLimit, ctx)) yield { object, source: {} };
+      let remaining = rowLimit;
+      for (const parentId of this.retrieveParents(plan)) {
+        const source: RowSource = parentId !== undefined ? { parentId } : {};
+        for await (const object of this.retrieveEach(plan, plan.pushdown.ids, parentId, account, remaining, ctx)) {
+          yield { object, source };
+          if (--remaining <= 0) return;
+        }
+      }
       return;
     }
     let remaining = rowLimit;
@@ -252,12 +260,19 @@ export class StripeTable implements Table {
    * Retrieves run a few at a time (the transport still enforces its rate budget), yielding in
    * id order. Never more in flight than rows still wanted, so `LIMIT 1` costs one request.
    */
-  private async *retrieveEach(plan: StripeScanPlan, ids: string[], account: string | undefined, rowLimit: number, ctx: ExecContext): AsyncIterable<StripeObject> {
+  /** The parents whose path a retrieve goes under (`{parent}` in the path), else one pass with none. */
+  private retrieveParents(plan: StripeScanPlan): (string | undefined)[] {
+    return this.def.paths.retrieve?.includes('{parent}') && plan.pushdown.parents ? plan.pushdown.parents : [undefined];
+  }
+
+  private async *retrieveEach(
+    plan: StripeScanPlan, ids: string[], parentId: string | undefined, account: string | undefined, rowLimit: number, ctx: ExecContext,
+  ): AsyncIterable<StripeObject> {
     const window = Math.max(1, Math.min(RETRIEVES_IN_FLIGHT, rowLimit));
     const pending: Promise<StripeObject | undefined>[] = [];
     let next = 0;
     const start = () => {
-      const retrieval = this.retrieve(plan, ids[next++]!, account, ctx);
+      const retrieval = this.retrieve(plan, ids[next++]!, parentId, account, ctx);
       // Marked handled now: it is awaited later, and an early failure must not crash the process meanwhile.
       retrieval.catch(() => undefined);
       pending.push(retrieval);
@@ -272,13 +287,13 @@ export class StripeTable implements Table {
     }
   }
 
-  private async retrieve(plan: StripeScanPlan, id: string, account: string | undefined, ctx: ExecContext): Promise<StripeObject | undefined> {
+  private async retrieve(plan: StripeScanPlan, id: string, parentId: string | undefined, account: string | undefined, ctx: ExecContext): Promise<StripeObject | undefined> {
     const params = this.retrieveParams(plan);
     ctx.onRequest?.();
     try {
       const object = await this.transport.request<StripeObject>({
         method: 'GET',
-        path: this.retrievePath(id),
+        path: withParent(this.retrievePath(id), parentId),
         ...(params ? { params } : {}),
         ...(account !== undefined ? { accountId: account } : {}),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
@@ -371,7 +386,9 @@ export class StripeTable implements Table {
     } else if (plan.pushdown.ids) {
       const params = this.retrieveParams(plan);
       const query = params ? `?${encodeParams(params)}` : '';
-      for (const id of plan.pushdown.ids) lines.push(`${head} GET ${this.retrievePath(id)}${query}`);
+      for (const parentId of this.retrieveParents(plan)) {
+        for (const id of plan.pushdown.ids) lines.push(`${head} GET ${withParent(this.retrievePath(id), parentId)}${query}`);
+      }
     } else {
       const parent = this.def.parent;
       const parents: (string | undefined)[] = plan.pushdown.parents ?? [parent ? `{${parent.column}}` : undefined];
@@ -412,7 +429,7 @@ function predicateText(predicates: Predicate[]): string {
 
 function estimateRequests(pushdown: Pushdown, accountCount: number, rowLimit: number | undefined, def: TableDef): number | undefined {
   if (pushdown.empty) return 0;
-  if (pushdown.ids) return pushdown.ids.length * accountCount;
+  if (pushdown.ids) return pushdown.ids.length * accountCount * (def.paths.retrieve?.includes('{parent}') ? (pushdown.parents?.length ?? 1) : 1);
   if (def.parent && !pushdown.parents) return undefined;
   const parentCount = pushdown.parents?.length ?? 1;
   if (def.singleton) return parentCount * accountCount;

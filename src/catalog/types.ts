@@ -75,6 +75,11 @@ export interface FilterCapability {
   required?: boolean;
   /** Stripe reads this character in a value as a wildcard (events `type=charge.*`): such a value stays residual. */
   wildcard?: string;
+  /**
+   * A retrieve under the parent's path (`/v1/customers/{parent}/tax_ids/{id}`): possible only
+   * when the query also names the parent; otherwise `Id =` is checked on the listed rows.
+   */
+  needsParent?: boolean;
 }
 
 /**

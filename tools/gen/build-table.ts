@@ -53,7 +53,10 @@ export function buildTable(ctx: BuildContext, found: DiscoveredTable): TableDef 
   const keyed = columns.find((c) => c.field === 'id');
   // A child named in the list's query (SubscriptionItems: ?subscription=) is retrieved by its id
   // alone; one named in the path (/v1/customers/{customer}/tax_ids/{id}) needs its parent too.
-  if (found.specPaths.retrieve && (!parent || parent.in === 'query') && keyed) filters.push({ column: keyed.name, ops: ['=', 'IN'], param: 'id', kind: 'retrieve' });
+  if (found.specPaths.retrieve && keyed) {
+    const needsParent = runtimePath(found.specPaths.retrieve, placeholder)?.includes('{parent}') === true;
+    filters.push({ column: keyed.name, ops: ['=', 'IN'], param: 'id', kind: 'retrieve', ...(needsParent ? { needsParent: true } : {}) });
+  }
   if (list) filters.push(...list.filters);
   filters.push({ column: ACCOUNT_PSEUDO_COLUMN, ops: ['=', 'IN'], param: 'Stripe-Account', kind: 'account' });
 

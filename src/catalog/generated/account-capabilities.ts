@@ -34,6 +34,7 @@ export const accountCapabilitiesTable: TableDef = {
   ],
   filters: [
     { column: "ConnectedAccountId", ops: ["=", "IN"], param: "account", kind: "parent" },
+    { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve", needsParent: true },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },
   ],
   parent: { column: "ConnectedAccountId", in: "path", param: "account", table: "Accounts", listPath: "/v1/accounts" },

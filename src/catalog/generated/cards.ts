@@ -42,6 +42,7 @@ export const cardsTable: TableDef = {
   ],
   filters: [
     { column: "CustomerId", ops: ["=", "IN"], param: "customer", kind: "parent" },
+    { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve", needsParent: true },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },
   ],
   insert: { required: ["CustomerId"] },

@@ -29,6 +29,7 @@ export const cashBalanceTransactionsTable: TableDef = {
   ],
   filters: [
     { column: "CustomerId", ops: ["=", "IN"], param: "customer", kind: "parent" },
+    { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve", needsParent: true },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },
   ],
   parent: { column: "CustomerId", in: "path", param: "customer", table: "Customers", listPath: "/v1/customers" },

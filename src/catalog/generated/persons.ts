@@ -87,6 +87,7 @@ export const personsTable: TableDef = {
   ],
   filters: [
     { column: "ConnectedAccountId", ops: ["=", "IN"], param: "account", kind: "parent" },
+    { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve", needsParent: true },
     { column: "RelationshipDirector", ops: ["=", "<>"], param: "relationship[director]", kind: "boolean" },
     { column: "RelationshipExecutive", ops: ["=", "<>"], param: "relationship[executive]", kind: "boolean" },
     { column: "RelationshipLegalGuardian", ops: ["=", "<>"], param: "relationship[legal_guardian]", kind: "boolean" },

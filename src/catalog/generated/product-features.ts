@@ -23,6 +23,7 @@ export const productFeaturesTable: TableDef = {
   ],
   filters: [
     { column: "ProductId", ops: ["=", "IN"], param: "product", kind: "parent" },
+    { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve", needsParent: true },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },
   ],
   insert: { required: ["ProductId", "EntitlementFeatureId"] },

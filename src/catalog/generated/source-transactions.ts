@@ -43,6 +43,7 @@ export const sourceTransactionsTable: TableDef = {
   ],
   filters: [
     { column: "SourceId", ops: ["=", "IN"], param: "source", kind: "parent", required: true },
+    { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve", needsParent: true },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },
   ],
   parent: { column: "SourceId", in: "path", param: "source" },
