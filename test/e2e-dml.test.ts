@@ -112,6 +112,16 @@ describe('UPDATE', () => {
     assert.equal(customer(good)?.description, 'p');
   });
 
+  test('executeBatch runs one UPDATE per parameter set', async () => {
+    const a = await newCustomer('batch-a@x.test');
+    const b = await newCustomer('batch-b@x.test');
+    const result = await e2e.db.executeBatch('UPDATE Customers SET Description = ? WHERE Id = ?', [['first', a], ['second', b]]);
+    assert.equal(result.rowsAffected, 2);
+    assert.deepEqual(requestLines(e2e.emulator.requestLog).sort(), [`POST /v1/customers/${a}`, `POST /v1/customers/${b}`].sort());
+    assert.equal(customer(a)?.description, 'first');
+    assert.equal(customer(b)?.description, 'second');
+  });
+
   test('a single row Stripe refuses throws Stripe\'s own error', async () => {
     await assert.rejects(e2e.db.execute(`UPDATE Customers SET Description = 'p' WHERE Id = 'cus_nope'`), /No such customer/);
   });
