@@ -46,7 +46,8 @@ export async function materialize(rows: AsyncIterable<Row> | undefined, batches:
 }
 
 class HashSide {
-  readonly table = new Map<unknown, number[]>();
+  /** Key → the right row with that key, or the rows when several share it (most keys are unique). */
+  readonly table = new Map<unknown, number | number[]>();
   readonly all: number[];
   readonly matched: Uint8Array | undefined;
 
@@ -56,13 +57,14 @@ class HashSide {
   ) {
     const keyed = spec.leftKeys.length > 0;
     if (keyed) {
-      rows.forEach((row, i) => {
-        const key = hashKey(spec.rightKeys, row);
-        if (key === undefined) return;
+      for (let i = 0; i < rows.length; i++) {
+        const key = hashKey(spec.rightKeys, rows[i]!);
+        if (key === undefined) continue;
         const bucket = this.table.get(key);
-        if (bucket) bucket.push(i);
-        else this.table.set(key, [i]);
-      });
+        if (bucket === undefined) this.table.set(key, i);
+        else if (typeof bucket === 'number') this.table.set(key, [bucket, i]);
+        else bucket.push(i);
+      }
     }
     this.all = keyed ? [] : rows.map((_, i) => i);
     this.matched = spec.type === 'RIGHT' || spec.type === 'FULL' ? new Uint8Array(rows.length) : undefined;
@@ -71,21 +73,24 @@ class HashSide {
   /** Appends the joined rows for one left row to `out`. */
   probe(leftRow: Row, out: Row[]): void {
     const spec = this.spec;
-    const candidates = spec.leftKeys.length > 0 ? (() => {
+    let candidates: number | number[] | undefined = this.all;
+    if (spec.leftKeys.length > 0) {
       const key = hashKey(spec.leftKeys, leftRow);
-      return key === undefined ? undefined : this.table.get(key);
-    })() : this.all;
-    let matched = false;
-    if (candidates) {
-      for (const i of candidates) {
-        const joined = leftRow.concat(this.rows[i]!);
-        if (spec.condition && !spec.condition(joined)) continue;
-        matched = true;
-        if (this.matched) this.matched[i] = 1;
-        out.push(joined);
-      }
+      candidates = key === undefined ? undefined : this.table.get(key);
     }
+    let matched = false;
+    if (typeof candidates === 'number') matched = this.join(leftRow, candidates, out);
+    else if (candidates) for (const i of candidates) if (this.join(leftRow, i, out)) matched = true;
     if (!matched && (spec.type === 'LEFT' || spec.type === 'FULL')) out.push(leftRow.concat(nulls(spec.rightWidth)));
+  }
+
+  /** Joins one pair when the rest of the condition holds; true when it did. */
+  private join(leftRow: Row, i: number, out: Row[]): boolean {
+    const joined = leftRow.concat(this.rows[i]!);
+    if (this.spec.condition && !this.spec.condition(joined)) return false;
+    if (this.matched) this.matched[i] = 1;
+    out.push(joined);
+    return true;
   }
 
   /** RIGHT / FULL: the right rows nothing matched, padded on the left. */
