@@ -1,6 +1,7 @@
 // The generated catalog: committed files equal a fresh generation from the devDependency's spec,
 // overrides name only what the spec has, and every reference table and view exists.
 
+import { TABLE_DESCRIPTIONS } from '../tools/gen/table-descriptions.js';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -160,3 +161,13 @@ function pick(column: { type: string; encoding: string; field?: string } | undef
   assert.ok(column, 'no such column');
   return { type: column.type, encoding: column.encoding, field: column.field };
 }
+
+test('every table has a description of our own, and the list names no table that is gone', () => {
+  const names = tableDefs.map((d) => d.name).sort();
+  assert.deepEqual(Object.keys(TABLE_DESCRIPTIONS).sort(), names);
+  for (const def of tableDefs) {
+    const description = TABLE_DESCRIPTIONS[def.name]!;
+    assert.ok(description.length > 10 && description.length <= 120, `${def.name}: ${description}`);
+    if (def.name !== 'CheckoutSession') assert.equal(def.description, description, def.name);
+  }
+});

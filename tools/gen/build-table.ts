@@ -6,6 +6,7 @@ import { runtimePath, type DiscoveredTable } from './discover.js';
 import { listFilters } from './filters.js';
 import { ACCOUNT_PSEUDO_COLUMN, parentColumnName, pascal, queryParents, singular } from './naming.js';
 import type { Spec } from './spec.js';
+import { TABLE_DESCRIPTIONS } from './table-descriptions.js';
 import { addWriteOnlyColumns, assignWriteParams, requiredCreateColumns } from './write-params.js';
 
 export interface BuildContext {
@@ -81,7 +82,7 @@ export function buildTable(ctx: BuildContext, found: DiscoveredTable): TableDef 
 
   const def: TableDef = {
     name: found.name,
-    description: found.description ?? firstSentence(schema.description) ?? `Stripe ${schema['x-resourceId'] ?? found.schema} objects.`,
+    description: TABLE_DESCRIPTIONS[found.name] ?? found.description ?? firstSentence(schema.description) ?? `Stripe ${schema['x-resourceId'] ?? found.schema} objects.`,
     resource: schema['x-resourceId'] ?? found.schema,
     ...(isView ? { kind: 'view' as const } : {}),
     paths,

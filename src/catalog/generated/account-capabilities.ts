@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const accountCapabilitiesTable: TableDef = {
   name: "AccountCapabilities",
-  description: "This is an object representing a capability for a Stripe account.",
+  description: "Capabilities of a connected account (card payments, transfers, …) and whether each is active.",
   resource: "capability",
   paths: { list: "/v1/accounts/{parent}/capabilities", retrieve: "/v1/accounts/{parent}/capabilities/{id}", update: "/v1/accounts/{parent}/capabilities/{id}" },
   columns: [

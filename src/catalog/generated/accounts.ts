@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const accountsTable: TableDef = {
   name: "Accounts",
-  description: "This is an object representing a Stripe account.",
+  description: "Connected accounts of the platform: businesses and people Stripe Connect pays out to.",
   resource: "account",
   paths: { list: "/v1/accounts", retrieve: "/v1/accounts/{id}", create: "/v1/accounts", update: "/v1/accounts/{id}", delete: "/v1/accounts/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const applePayDomainsTable: TableDef = {
   name: "ApplePayDomains",
-  description: "Stripe apple_pay_domain objects.",
+  description: "Web domains registered for Apple Pay on the web.",
   resource: "apple_pay_domain",
   paths: { list: "/v1/apple_pay/domains", retrieve: "/v1/apple_pay/domains/{id}", create: "/v1/apple_pay/domains", delete: "/v1/apple_pay/domains/{id}" },
   columns: [

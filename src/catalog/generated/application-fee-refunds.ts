@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const applicationFeeRefundsTable: TableDef = {
   name: "ApplicationFeeRefunds",
-  description: "`Application Fee Refund` objects allow you to refund an application fee that has previously been created but not yet refunded.",
+  description: "Refunds of an application fee, back to the connected account it was taken from.",
   resource: "fee_refund",
   paths: { list: "/v1/application_fees/{parent}/refunds", create: "/v1/application_fees/{parent}/refunds" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const applicationFeesTable: TableDef = {
   name: "ApplicationFees",
-  description: "Stripe application_fee objects.",
+  description: "Fees the platform collected on charges made through connected accounts.",
   resource: "application_fee",
   kind: "view",
   paths: { list: "/v1/application_fees", retrieve: "/v1/application_fees/{id}" },

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const appsSecretsTable: TableDef = {
   name: "AppsSecrets",
-  description: "Secret Store is an API that allows Stripe Apps developers to securely persist secrets for use by UI Extensions and app backends.",
+  description: "Secrets a Stripe App keeps in the Secret Store, by name and scope.",
   resource: "apps.secret",
   paths: { list: "/v1/apps/secrets", create: "/v1/apps/secrets" },
   columns: [

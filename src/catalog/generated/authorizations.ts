@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const authorizationsTable: TableDef = {
   name: "Authorizations",
-  description: "When an issued card is used to make a purchase, an Issuing `Authorization` object is created.",
+  description: "Issuing authorizations: purchase attempts with the cards you issued, approved or declined.",
   resource: "issuing.authorization",
   paths: { list: "/v1/issuing/authorizations", retrieve: "/v1/issuing/authorizations/{id}", update: "/v1/issuing/authorizations/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const balanceTransactionsTable: TableDef = {
   name: "BalanceTransactions",
-  description: "Balance transactions represent funds moving through your Stripe account.",
+  description: "Every movement of funds through the balance: charges, refunds, fees, payouts, transfers.",
   resource: "balance_transaction",
   kind: "view",
   paths: { list: "/v1/balance_transactions", retrieve: "/v1/balance_transactions/{id}" },

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const bankAccountsTable: TableDef = {
   name: "BankAccounts",
-  description: "These bank accounts are payment methods on `Customer` objects.",
+  description: "Bank accounts attached to a customer as payment sources.",
   resource: "bank_account",
   paths: { list: "/v1/customers/{parent}/bank_accounts", retrieve: "/v1/customers/{parent}/bank_accounts/{id}", create: "/v1/customers/{parent}/bank_accounts", update: "/v1/customers/{parent}/bank_accounts/{id}", delete: "/v1/customers/{parent}/bank_accounts/{id}" },
   columns: [

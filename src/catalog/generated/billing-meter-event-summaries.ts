@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const billingMeterEventSummariesTable: TableDef = {
   name: "BillingMeterEventSummaries",
-  description: "A billing meter event summary represents an aggregated view of a customer's billing meter events within a specified timeframe.",
+  description: "Usage of a billing meter, summed per customer over time windows.",
   resource: "billing.meter_event_summary",
   kind: "view",
   paths: { list: "/v1/billing/meters/{parent}/event_summaries" },

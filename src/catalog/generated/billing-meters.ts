@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const billingMetersTable: TableDef = {
   name: "BillingMeters",
-  description: "A billing meter is a resource that allows you to track usage of a particular event.",
+  description: "Billing meters: how usage events for metered prices are named and aggregated.",
   resource: "billing.meter",
   paths: { list: "/v1/billing/meters", retrieve: "/v1/billing/meters/{id}", create: "/v1/billing/meters", update: "/v1/billing/meters/{id}" },
   columns: [

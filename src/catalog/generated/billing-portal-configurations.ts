@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const billingPortalConfigurationsTable: TableDef = {
   name: "BillingPortalConfigurations",
-  description: "A portal configuration describes the functionality and behavior of a portal session.",
+  description: "Configurations of the customer portal: what customers may change themselves.",
   resource: "billing_portal.configuration",
   paths: { list: "/v1/billing_portal/configurations", retrieve: "/v1/billing_portal/configurations/{id}", create: "/v1/billing_portal/configurations", update: "/v1/billing_portal/configurations/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const cardholdersTable: TableDef = {
   name: "Cardholders",
-  description: "An Issuing `Cardholder` object represents an individual or business entity who is issued cards.",
+  description: "People and businesses you issue cards to (Stripe Issuing).",
   resource: "issuing.cardholder",
   paths: { list: "/v1/issuing/cardholders", retrieve: "/v1/issuing/cardholders/{id}", create: "/v1/issuing/cardholders", update: "/v1/issuing/cardholders/{id}" },
   columns: [

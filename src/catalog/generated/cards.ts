@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const cardsTable: TableDef = {
   name: "Cards",
-  description: "You can store multiple cards on a customer in order to charge the customer later.",
+  description: "Cards saved on a customer as payment sources.",
   resource: "card",
   paths: { list: "/v1/customers/{parent}/cards", retrieve: "/v1/customers/{parent}/cards/{id}", create: "/v1/customers/{parent}/cards", update: "/v1/customers/{parent}/cards/{id}", delete: "/v1/customers/{parent}/cards/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const cashBalanceTransactionsTable: TableDef = {
   name: "CashBalanceTransactions",
-  description: "Customers with certain payments enabled have a cash balance, representing funds that were paid by the customer to a merchant, but have not yet been allocated...",
+  description: "Movements in a customer's cash balance: funds received, applied to payments, refunded.",
   resource: "customer_cash_balance_transaction",
   kind: "view",
   paths: { list: "/v1/customers/{parent}/cash_balance_transactions", retrieve: "/v1/customers/{parent}/cash_balance_transactions/{id}" },

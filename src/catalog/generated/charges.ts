@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const chargesTable: TableDef = {
   name: "Charges",
-  description: "The `Charge` object represents a single attempt to move money into your Stripe account.",
+  description: "Charges: each attempt to take a payment from a card or other payment source.",
   resource: "charge",
   paths: { list: "/v1/charges", retrieve: "/v1/charges/{id}", create: "/v1/charges", update: "/v1/charges/{id}", search: "/v1/charges/search" },
   columns: [

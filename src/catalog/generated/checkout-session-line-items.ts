@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const checkoutSessionLineItemsTable: TableDef = {
   name: "CheckoutSessionLineItems",
-  description: "A line item.",
+  description: "The items a Checkout Session sells; give CheckoutSessionId.",
   resource: "item",
   kind: "view",
   paths: { list: "/v1/checkout/sessions/{parent}/line_items" },

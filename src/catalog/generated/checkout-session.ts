@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const checkoutSessionTable: TableDef = {
   name: "CheckoutSession",
-  description: "A Checkout Session represents your customer's session as they pay for one-time purchases or subscriptions through Checkout or Payment Links.",
+  description: "Checkout Sessions: a customer paying once or subscribing through Checkout.",
   resource: "checkout.session",
   paths: { list: "/v1/checkout/sessions", retrieve: "/v1/checkout/sessions/{id}", create: "/v1/checkout/sessions" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const climateOrdersTable: TableDef = {
   name: "ClimateOrders",
-  description: "Orders represent your intent to purchase a particular Climate product.",
+  description: "Orders to buy carbon removal through Stripe Climate.",
   resource: "climate.order",
   paths: { list: "/v1/climate/orders", retrieve: "/v1/climate/orders/{id}", create: "/v1/climate/orders", update: "/v1/climate/orders/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const climateProductsTable: TableDef = {
   name: "ClimateProducts",
-  description: "A Climate product represents a type of carbon removal unit available for reservation.",
+  description: "Carbon removal products Stripe Climate offers, with their prices and availability.",
   resource: "climate.product",
   kind: "view",
   paths: { list: "/v1/climate/products", retrieve: "/v1/climate/products/{id}" },

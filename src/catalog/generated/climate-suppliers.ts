@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const climateSuppliersTable: TableDef = {
   name: "ClimateSuppliers",
-  description: "A supplier of carbon removal.",
+  description: "Suppliers behind Stripe Climate's carbon removal products.",
   resource: "climate.supplier",
   kind: "view",
   paths: { list: "/v1/climate/suppliers", retrieve: "/v1/climate/suppliers/{id}" },

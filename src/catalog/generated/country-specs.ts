@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const countrySpecsTable: TableDef = {
   name: "CountrySpecs",
-  description: "Stripe needs to collect certain pieces of information about each account created.",
+  description: "What Stripe supports and requires in each country: currencies, payment methods, verification fields.",
   resource: "country_spec",
   kind: "view",
   paths: { list: "/v1/country_specs", retrieve: "/v1/country_specs/{id}" },

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const couponsTable: TableDef = {
   name: "Coupons",
-  description: "A coupon contains information about a percent-off or amount-off discount you might want to apply to a customer.",
+  description: "Coupons: a percent or amount off, once, for some months or forever, applied to invoices and checkouts.",
   resource: "coupon",
   paths: { list: "/v1/coupons", retrieve: "/v1/coupons/{id}", create: "/v1/coupons", update: "/v1/coupons/{id}", delete: "/v1/coupons/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const creditNoteLineItemsTable: TableDef = {
   name: "CreditNoteLineItems",
-  description: "The credit note line item object",
+  description: "The lines of a credit note; give CreditNoteId.",
   resource: "credit_note_line_item",
   kind: "view",
   paths: { list: "/v1/credit_notes/{parent}/lines" },

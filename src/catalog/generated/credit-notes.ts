@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const creditNotesTable: TableDef = {
   name: "CreditNotes",
-  description: "Issue a credit note to adjust an invoice's amount after the invoice is finalized.",
+  description: "Credit notes that reduce what a finalized invoice asks for, or refund part of it.",
   resource: "credit_note",
   paths: { list: "/v1/credit_notes", retrieve: "/v1/credit_notes/{id}", create: "/v1/credit_notes", update: "/v1/credit_notes/{id}" },
   columns: [

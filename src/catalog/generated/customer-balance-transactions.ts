@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const customerBalanceTransactionsTable: TableDef = {
   name: "CustomerBalanceTransactions",
-  description: "Each customer has a Balance value, which denotes a debit or credit that's automatically applied to their next invoice upon finalization.",
+  description: "Changes to a customer's credit balance, applied to their next invoices.",
   resource: "customer_balance_transaction",
   paths: { list: "/v1/customers/{parent}/balance_transactions", retrieve: "/v1/customers/{parent}/balance_transactions/{id}", create: "/v1/customers/{parent}/balance_transactions", update: "/v1/customers/{parent}/balance_transactions/{id}" },
   columns: [

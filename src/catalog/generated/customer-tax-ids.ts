@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const customerTaxIdsTable: TableDef = {
   name: "CustomerTaxIds",
-  description: "You can add one or multiple tax IDs to a customer or account.",
+  description: "Tax IDs of one customer (VAT, GST, EIN, …); give CustomerId.",
   resource: "tax_id",
   paths: { list: "/v1/customers/{parent}/tax_ids", retrieve: "/v1/customers/{parent}/tax_ids/{id}", create: "/v1/customers/{parent}/tax_ids", delete: "/v1/customers/{parent}/tax_ids/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const customersTable: TableDef = {
   name: "Customers",
-  description: "This object represents a customer of your business.",
+  description: "Customers of the business: contact details, default payment settings, balance.",
   resource: "customer",
   paths: { list: "/v1/customers", retrieve: "/v1/customers/{id}", create: "/v1/customers", update: "/v1/customers/{id}", delete: "/v1/customers/{id}", search: "/v1/customers/search" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const disputesTable: TableDef = {
   name: "Disputes",
-  description: "A dispute occurs when a customer questions your charge with their card issuer.",
+  description: "Disputes: charges a cardholder contested with their bank, with evidence and status.",
   resource: "dispute",
   paths: { list: "/v1/disputes", retrieve: "/v1/disputes/{id}", update: "/v1/disputes/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const earlyFraudWarningTable: TableDef = {
   name: "EarlyFraudWarning",
-  description: "An early fraud warning indicates that the card issuer has notified us that a charge may be fraudulent.",
+  description: "Early fraud warnings card networks sent about charges.",
   resource: "radar.early_fraud_warning",
   kind: "view",
   paths: { list: "/v1/radar/early_fraud_warnings", retrieve: "/v1/radar/early_fraud_warnings/{id}" },

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const entitlementsActiveEntitlementsTable: TableDef = {
   name: "EntitlementsActiveEntitlements",
-  description: "An active entitlement describes access to a feature for a customer.",
+  description: "Features a customer has access to right now, from their subscriptions.",
   resource: "entitlements.active_entitlement",
   kind: "view",
   paths: { list: "/v1/entitlements/active_entitlements", retrieve: "/v1/entitlements/active_entitlements/{id}" },

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const entitlementsFeaturesTable: TableDef = {
   name: "EntitlementsFeatures",
-  description: "A feature represents a monetizable ability or functionality in your system.",
+  description: "Features you sell access to, attached to products.",
   resource: "entitlements.feature",
   paths: { list: "/v1/entitlements/features", retrieve: "/v1/entitlements/features/{id}", create: "/v1/entitlements/features", update: "/v1/entitlements/features/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const eventsTable: TableDef = {
   name: "Events",
-  description: "Events are our way of letting you know when something interesting happens in your account.",
+  description: "Events: what happened in the account, as webhook payloads (the last 30 days).",
   resource: "event",
   kind: "view",
   paths: { list: "/v1/events", retrieve: "/v1/events/{id}" },

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const exchangeRatesTable: TableDef = {
   name: "ExchangeRates",
-  description: "`ExchangeRate` objects allow you to determine the rates that Stripe is currently using to convert from one currency to another.",
+  description: "Exchange rates Stripe uses from one currency to the others.",
   resource: "exchange_rate",
   kind: "view",
   paths: { list: "/v1/exchange_rates", retrieve: "/v1/exchange_rates/{id}" },

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const fileLinksTable: TableDef = {
   name: "FileLinks",
-  description: "To share the contents of a `File` object with non-Stripe users, you can create a `FileLink`.",
+  description: "Shareable links to files stored on Stripe.",
   resource: "file_link",
   paths: { list: "/v1/file_links", retrieve: "/v1/file_links/{id}", create: "/v1/file_links", update: "/v1/file_links/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const filesTable: TableDef = {
   name: "Files",
-  description: "This object represents files hosted on Stripe's servers.",
+  description: "Files stored on Stripe: dispute evidence, identity documents, reports.",
   resource: "file",
   paths: { list: "/v1/files", retrieve: "/v1/files/{id}", create: "/v1/files" },
   columns: [

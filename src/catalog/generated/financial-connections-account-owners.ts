@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const financialConnectionsAccountOwnersTable: TableDef = {
   name: "FinancialConnectionsAccountOwners",
-  description: "Describes an owner of an account.",
+  description: "Owners of an account linked through Financial Connections.",
   resource: "financial_connections.account_owner",
   kind: "view",
   paths: { list: "/v1/financial_connections/accounts/{parent}/owners" },

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const financialConnectionsAccountsTable: TableDef = {
   name: "FinancialConnectionsAccounts",
-  description: "A Financial Connections Account represents an account that exists outside of Stripe, to which you have been granted some degree of access.",
+  description: "Bank accounts customers linked through Financial Connections.",
   resource: "financial_connections.account",
   kind: "view",
   paths: { list: "/v1/financial_connections/accounts", retrieve: "/v1/financial_connections/accounts/{id}" },

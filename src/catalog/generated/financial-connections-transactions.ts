@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const financialConnectionsTransactionsTable: TableDef = {
   name: "FinancialConnectionsTransactions",
-  description: "A Transaction represents a real transaction that affects a Financial Connections Account balance.",
+  description: "Transactions of an account linked through Financial Connections.",
   resource: "financial_connections.transaction",
   kind: "view",
   paths: { list: "/v1/financial_connections/transactions", retrieve: "/v1/financial_connections/transactions/{id}" },

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const forwardingRequestsTable: TableDef = {
   name: "ForwardingRequests",
-  description: "Instructs Stripe to make a request on your behalf using the destination URL.",
+  description: "Requests Stripe forwarded, with card details, to a third-party endpoint on your behalf.",
   resource: "forwarding.request",
   paths: { list: "/v1/forwarding/requests", retrieve: "/v1/forwarding/requests/{id}", create: "/v1/forwarding/requests" },
   columns: [

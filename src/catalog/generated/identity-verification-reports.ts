@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const identityVerificationReportsTable: TableDef = {
   name: "IdentityVerificationReports",
-  description: "A VerificationReport is the result of an attempt to collect and verify data from a user.",
+  description: "Results of identity checks: document, selfie, ID number.",
   resource: "identity.verification_report",
   kind: "view",
   paths: { list: "/v1/identity/verification_reports", retrieve: "/v1/identity/verification_reports/{id}" },

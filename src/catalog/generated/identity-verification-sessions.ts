@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const identityVerificationSessionsTable: TableDef = {
   name: "IdentityVerificationSessions",
-  description: "A VerificationSession guides you through the process of collecting and verifying the identities of your users.",
+  description: "Identity verification sessions: a person proving who they are.",
   resource: "identity.verification_session",
   paths: { list: "/v1/identity/verification_sessions", retrieve: "/v1/identity/verification_sessions/{id}", create: "/v1/identity/verification_sessions", update: "/v1/identity/verification_sessions/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const invoiceItemsTable: TableDef = {
   name: "InvoiceItems",
-  description: "Invoice Items represent the component lines of an invoice.",
+  description: "Pending and invoiced items: amounts added to a customer's next or a given invoice.",
   resource: "invoiceitem",
   paths: { list: "/v1/invoiceitems", retrieve: "/v1/invoiceitems/{id}", create: "/v1/invoiceitems", update: "/v1/invoiceitems/{id}", delete: "/v1/invoiceitems/{id}" },
   columns: [

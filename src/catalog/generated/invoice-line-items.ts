@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const invoiceLineItemsTable: TableDef = {
   name: "InvoiceLineItems",
-  description: "Stripe line_item objects.",
+  description: "The lines of an invoice; give InvoiceId.",
   resource: "line_item",
   paths: { list: "/v1/invoices/{parent}/lines", update: "/v1/invoices/{parent}/lines/{id}" },
   columns: [

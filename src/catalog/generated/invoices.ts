@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const invoicesTable: TableDef = {
   name: "Invoices",
-  description: "Invoices are statements of amounts owed by a customer, and are either generated one-off, or generated periodically from a subscription.",
+  description: "Invoices: what a customer owes, from subscriptions or one-off items, and whether it is paid.",
   resource: "invoice",
   paths: { list: "/v1/invoices", retrieve: "/v1/invoices/{id}", create: "/v1/invoices", update: "/v1/invoices/{id}", delete: "/v1/invoices/{id}", search: "/v1/invoices/search" },
   columns: [

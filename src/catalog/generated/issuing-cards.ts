@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const issuingCardsTable: TableDef = {
   name: "IssuingCards",
-  description: "You can create physical or virtual cards that are issued to cardholders.",
+  description: "Cards you issued (Stripe Issuing), physical or virtual, with spending controls.",
   resource: "issuing.card",
   paths: { list: "/v1/issuing/cards", retrieve: "/v1/issuing/cards/{id}", create: "/v1/issuing/cards", update: "/v1/issuing/cards/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const issuingDisputesTable: TableDef = {
   name: "IssuingDisputes",
-  description: "As a card issuer, you can dispute transactions that the cardholder does not recognize, suspects to be fraudulent, or has other issues with.",
+  description: "Disputes you opened about transactions on cards you issued.",
   resource: "issuing.dispute",
   paths: { list: "/v1/issuing/disputes", retrieve: "/v1/issuing/disputes/{id}", create: "/v1/issuing/disputes", update: "/v1/issuing/disputes/{id}" },
   columns: [

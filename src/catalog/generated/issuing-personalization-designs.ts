@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const issuingPersonalizationDesignsTable: TableDef = {
   name: "IssuingPersonalizationDesigns",
-  description: "A Personalization Design is a logical grouping of a Physical Bundle, card logo, and carrier text that represents a product line.",
+  description: "Designs for the physical cards you issue.",
   resource: "issuing.personalization_design",
   paths: { list: "/v1/issuing/personalization_designs", retrieve: "/v1/issuing/personalization_designs/{id}", create: "/v1/issuing/personalization_designs", update: "/v1/issuing/personalization_designs/{id}" },
   columns: [

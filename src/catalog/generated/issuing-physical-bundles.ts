@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const issuingPhysicalBundlesTable: TableDef = {
   name: "IssuingPhysicalBundles",
-  description: "A Physical Bundle represents the bundle of physical items - card stock, carrier letter, and envelope - that is shipped to a cardholder when you create a phys...",
+  description: "Card stock, carriers and envelopes available for physical issued cards.",
   resource: "issuing.physical_bundle",
   kind: "view",
   paths: { list: "/v1/issuing/physical_bundles", retrieve: "/v1/issuing/physical_bundles/{id}" },

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const issuingTokensTable: TableDef = {
   name: "IssuingTokens",
-  description: "An issuing token object is created when an issued card is added to a digital wallet.",
+  description: "Digital wallet tokens of an issued card (Apple Pay, Google Pay, …); give CardId.",
   resource: "issuing.token",
   paths: { list: "/v1/issuing/tokens", retrieve: "/v1/issuing/tokens/{id}", update: "/v1/issuing/tokens/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const issuingTransactionsTable: TableDef = {
   name: "IssuingTransactions",
-  description: "Any use of an issued card that results in funds entering or leaving your Stripe account, such as a completed purchase or refund, is represented by an Issuing...",
+  description: "Money that moved on cards you issued: captures and refunds.",
   resource: "issuing.transaction",
   paths: { list: "/v1/issuing/transactions", retrieve: "/v1/issuing/transactions/{id}", update: "/v1/issuing/transactions/{id}" },
   columns: [

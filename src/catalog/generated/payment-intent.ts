@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const paymentIntentTable: TableDef = {
   name: "PaymentIntent",
-  description: "A PaymentIntent guides you through the process of collecting a payment from your customer.",
+  description: "Payment intents: one payment from creation to success, with every attempt on the way.",
   resource: "payment_intent",
   paths: { list: "/v1/payment_intents", retrieve: "/v1/payment_intents/{id}", create: "/v1/payment_intents", update: "/v1/payment_intents/{id}", search: "/v1/payment_intents/search" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const paymentLinkLineItemsTable: TableDef = {
   name: "PaymentLinkLineItems",
-  description: "A line item.",
+  description: "The items a payment link sells; give PaymentLinkId.",
   resource: "item",
   kind: "view",
   paths: { list: "/v1/payment_links/{parent}/line_items" },

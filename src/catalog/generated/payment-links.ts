@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const paymentLinksTable: TableDef = {
   name: "PaymentLinks",
-  description: "A payment link is a shareable URL that will take your customers to a hosted payment page.",
+  description: "Payment links: reusable URLs to a hosted payment page for set items.",
   resource: "payment_link",
   paths: { list: "/v1/payment_links", retrieve: "/v1/payment_links/{id}", create: "/v1/payment_links", update: "/v1/payment_links/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const paymentMethodConfigurationsTable: TableDef = {
   name: "PaymentMethodConfigurations",
-  description: "PaymentMethodConfigurations control which payment methods are displayed to your customers when you don't explicitly specify payment method types.",
+  description: "Which payment methods customers are offered, per configuration.",
   resource: "payment_method_configuration",
   paths: { list: "/v1/payment_method_configurations", retrieve: "/v1/payment_method_configurations/{id}", create: "/v1/payment_method_configurations", update: "/v1/payment_method_configurations/{id}" },
   columns: [

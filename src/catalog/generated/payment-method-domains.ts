@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const paymentMethodDomainsTable: TableDef = {
   name: "PaymentMethodDomains",
-  description: "A payment method domain represents a web domain that you have registered with Stripe.",
+  description: "Web domains registered for wallets and other domain-bound payment methods.",
   resource: "payment_method_domain",
   paths: { list: "/v1/payment_method_domains", retrieve: "/v1/payment_method_domains/{id}", create: "/v1/payment_method_domains", update: "/v1/payment_method_domains/{id}" },
   columns: [

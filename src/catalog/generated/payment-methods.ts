@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const paymentMethodsTable: TableDef = {
   name: "PaymentMethods",
-  description: "PaymentMethod objects represent your customer's payment instruments.",
+  description: "Saved payment instruments: cards, bank accounts, wallets, attached to customers or not.",
   resource: "payment_method",
   paths: { list: "/v1/payment_methods", retrieve: "/v1/payment_methods/{id}", create: "/v1/payment_methods", update: "/v1/payment_methods/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const payoutsTable: TableDef = {
   name: "Payouts",
-  description: "A `Payout` object is created when you receive funds from Stripe, or when you initiate a payout to either a bank account or debit card of a connected Stripe a...",
+  description: "Payouts from the Stripe balance to a bank account or debit card.",
   resource: "payout",
   paths: { list: "/v1/payouts", retrieve: "/v1/payouts/{id}", create: "/v1/payouts", update: "/v1/payouts/{id}" },
   columns: [

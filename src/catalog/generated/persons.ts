@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const personsTable: TableDef = {
   name: "Persons",
-  description: "This is an object representing a person associated with a Stripe account.",
+  description: "People linked to a connected account: owners, directors, representatives.",
   resource: "person",
   paths: { list: "/v1/accounts/{parent}/persons", retrieve: "/v1/accounts/{parent}/persons/{id}", create: "/v1/accounts/{parent}/persons", update: "/v1/accounts/{parent}/persons/{id}", delete: "/v1/accounts/{parent}/persons/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const plansTable: TableDef = {
   name: "Plans",
-  description: "You can now model subscriptions more flexibly using the Prices API.",
+  description: "Plans: the older form of recurring prices, still used by existing subscriptions.",
   resource: "plan",
   paths: { list: "/v1/plans", retrieve: "/v1/plans/{id}", create: "/v1/plans", update: "/v1/plans/{id}", delete: "/v1/plans/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const pricesTable: TableDef = {
   name: "Prices",
-  description: "Prices define the unit cost, currency, and (optional) billing cycle for both recurring and one-time purchases of products.",
+  description: "Prices: how much and how often a product costs, one-time or recurring.",
   resource: "price",
   paths: { list: "/v1/prices", retrieve: "/v1/prices/{id}", create: "/v1/prices", update: "/v1/prices/{id}", search: "/v1/prices/search" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const productFeaturesTable: TableDef = {
   name: "ProductFeatures",
-  description: "A product_feature represents an attachment between a feature and a product.",
+  description: "Features attached to a product; give ProductId.",
   resource: "product_feature",
   paths: { list: "/v1/products/{parent}/features", retrieve: "/v1/products/{parent}/features/{id}", create: "/v1/products/{parent}/features", delete: "/v1/products/{parent}/features/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const productsTable: TableDef = {
   name: "Products",
-  description: "Products describe the specific goods or services you offer to your customers.",
+  description: "Products and services you sell.",
   resource: "product",
   paths: { list: "/v1/products", retrieve: "/v1/products/{id}", create: "/v1/products", update: "/v1/products/{id}", delete: "/v1/products/{id}", search: "/v1/products/search" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const promotionCodesTable: TableDef = {
   name: "PromotionCodes",
-  description: "A Promotion Code represents a customer-redeemable code for a coupon.",
+  description: "Codes customers type in to get a coupon's discount.",
   resource: "promotion_code",
   paths: { list: "/v1/promotion_codes", retrieve: "/v1/promotion_codes/{id}", create: "/v1/promotion_codes", update: "/v1/promotion_codes/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const quoteComputedUpfrontLineItemsTable: TableDef = {
   name: "QuoteComputedUpfrontLineItems",
-  description: "A line item.",
+  description: "What a quote will charge up front once accepted; give QuoteId.",
   resource: "item",
   kind: "view",
   paths: { list: "/v1/quotes/{parent}/computed_upfront_line_items" },

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const quoteLineItemsTable: TableDef = {
   name: "QuoteLineItems",
-  description: "A line item.",
+  description: "The lines of a quote; give QuoteId.",
   resource: "item",
   kind: "view",
   paths: { list: "/v1/quotes/{parent}/line_items" },

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const quotesTable: TableDef = {
   name: "Quotes",
-  description: "A Quote is a way to model prices that you'd like to provide to a customer.",
+  description: "Quotes: price offers to a customer that become invoices or subscriptions when accepted.",
   resource: "quote",
   paths: { list: "/v1/quotes", retrieve: "/v1/quotes/{id}", create: "/v1/quotes", update: "/v1/quotes/{id}" },
   columns: [

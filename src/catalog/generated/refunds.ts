@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const refundsTable: TableDef = {
   name: "Refunds",
-  description: "Refund objects allow you to refund a previously created charge that isn't refunded yet.",
+  description: "Refunds of charges and payment intents, in full or in part.",
   resource: "refund",
   paths: { list: "/v1/refunds", retrieve: "/v1/refunds/{id}", create: "/v1/refunds", update: "/v1/refunds/{id}" },
   columns: [

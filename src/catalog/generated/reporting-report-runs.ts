@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const reportingReportRunsTable: TableDef = {
   name: "ReportingReportRuns",
-  description: "The Report Run object represents an instance of a report type generated with specific run parameters.",
+  description: "Runs of financial reports, with the file each produced.",
   resource: "reporting.report_run",
   paths: { list: "/v1/reporting/report_runs", retrieve: "/v1/reporting/report_runs/{id}", create: "/v1/reporting/report_runs" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const reportingReportTypesTable: TableDef = {
   name: "ReportingReportTypes",
-  description: "The Report Type resource corresponds to a particular type of report, such as the \"Activity summary\" or \"Itemized payouts\" reports.",
+  description: "Kinds of financial reports that can be run, and the data ranges available.",
   resource: "reporting.report_type",
   kind: "view",
   paths: { list: "/v1/reporting/report_types", retrieve: "/v1/reporting/report_types/{id}" },

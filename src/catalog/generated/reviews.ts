@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const reviewsTable: TableDef = {
   name: "Reviews",
-  description: "Reviews can be used to supplement automated fraud detection with human expertise.",
+  description: "Radar reviews: payments held for someone to approve or refund.",
   resource: "review",
   kind: "view",
   paths: { list: "/v1/reviews", retrieve: "/v1/reviews/{id}" },

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const setupAttemptsTable: TableDef = {
   name: "SetupAttempts",
-  description: "A SetupAttempt describes one attempted confirmation of a SetupIntent, whether that confirmation is successful or unsuccessful.",
+  description: "Each attempt to confirm a setup intent; give SetupIntentId.",
   resource: "setup_attempt",
   kind: "view",
   paths: { list: "/v1/setup_attempts" },

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const setupIntentsTable: TableDef = {
   name: "SetupIntents",
-  description: "A SetupIntent guides you through the process of setting up and saving a customer's payment credentials for future payments.",
+  description: "Setup intents: saving a payment method for later payments.",
   resource: "setup_intent",
   paths: { list: "/v1/setup_intents", retrieve: "/v1/setup_intents/{id}", create: "/v1/setup_intents", update: "/v1/setup_intents/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const shippingRatesTable: TableDef = {
   name: "ShippingRates",
-  description: "Shipping rates describe the price of shipping presented to your customers and applied to a purchase.",
+  description: "Shipping options offered at checkout, with their amounts and delivery estimates.",
   resource: "shipping_rate",
   paths: { list: "/v1/shipping_rates", retrieve: "/v1/shipping_rates/{id}", create: "/v1/shipping_rates", update: "/v1/shipping_rates/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const sigmaScheduledQueryRunsTable: TableDef = {
   name: "SigmaScheduledQueryRuns",
-  description: "If you have scheduled a Sigma query, you'll receive a `sigma.scheduled_query_run.created` webhook each time the query runs.",
+  description: "Results of scheduled Sigma queries.",
   resource: "scheduled_query_run",
   kind: "view",
   paths: { list: "/v1/sigma/scheduled_query_runs", retrieve: "/v1/sigma/scheduled_query_runs/{id}" },

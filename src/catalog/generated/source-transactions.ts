@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const sourceTransactionsTable: TableDef = {
   name: "SourceTransactions",
-  description: "Some payment methods have no required amount that a customer must send.",
+  description: "Funds received on a source (legacy); give SourceId.",
   resource: "source_transaction",
   kind: "view",
   paths: { list: "/v1/sources/{parent}/source_transactions", retrieve: "/v1/sources/{parent}/source_transactions/{id}" },

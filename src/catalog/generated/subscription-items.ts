@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const subscriptionItemsTable: TableDef = {
   name: "SubscriptionItems",
-  description: "Subscription items allow you to create customer subscriptions with more than one plan, making it easy to represent complex billing relationships.",
+  description: "The prices and quantities inside a subscription; give SubscriptionId.",
   resource: "subscription_item",
   paths: { list: "/v1/subscription_items", retrieve: "/v1/subscription_items/{id}", create: "/v1/subscription_items", update: "/v1/subscription_items/{id}", delete: "/v1/subscription_items/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const subscriptionSchedulesTable: TableDef = {
   name: "SubscriptionSchedules",
-  description: "A subscription schedule allows you to create and manage the lifecycle of a subscription by predefining expected changes.",
+  description: "Subscription schedules: planned future changes to a subscription, phase by phase.",
   resource: "subscription_schedule",
   paths: { list: "/v1/subscription_schedules", retrieve: "/v1/subscription_schedules/{id}", create: "/v1/subscription_schedules", update: "/v1/subscription_schedules/{id}" },
   columns: [

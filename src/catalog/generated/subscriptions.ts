@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const subscriptionsTable: TableDef = {
   name: "Subscriptions",
-  description: "Subscriptions allow you to charge a customer on a recurring basis.",
+  description: "Subscriptions: customers billed on a recurring basis (canceled ones included).",
   resource: "subscription",
   paths: { list: "/v1/subscriptions", retrieve: "/v1/subscriptions/{id}", create: "/v1/subscriptions", update: "/v1/subscriptions/{id}", delete: "/v1/subscriptions/{id}", search: "/v1/subscriptions/search" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const taxCalculationLineItemsTable: TableDef = {
   name: "TaxCalculationLineItems",
-  description: "Stripe tax.calculation_line_item objects.",
+  description: "The lines of a tax calculation; give TaxCalculationId.",
   resource: "tax.calculation_line_item",
   kind: "view",
   paths: { list: "/v1/tax/calculations/{parent}/line_items" },

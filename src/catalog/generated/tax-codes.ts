@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const taxCodesTable: TableDef = {
   name: "TaxCodes",
-  description: "Tax codes classify goods and services for tax purposes.",
+  description: "Tax codes that classify products for Stripe Tax.",
   resource: "tax_code",
   kind: "view",
   paths: { list: "/v1/tax_codes", retrieve: "/v1/tax_codes/{id}" },

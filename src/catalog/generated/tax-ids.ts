@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const taxIdsTable: TableDef = {
   name: "TaxIds",
-  description: "You can add one or multiple tax IDs to a customer or account.",
+  description: "Tax IDs of customers and of the account itself.",
   resource: "tax_id",
   paths: { list: "/v1/tax_ids", retrieve: "/v1/tax_ids/{id}", create: "/v1/tax_ids", delete: "/v1/tax_ids/{id}" },
   columns: [

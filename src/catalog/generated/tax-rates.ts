@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const taxRatesTable: TableDef = {
   name: "TaxRates",
-  description: "Tax rates can be applied to invoices, subscriptions and Checkout Sessions to collect tax.",
+  description: "Tax rates you set up to apply to invoices, subscriptions and checkouts.",
   resource: "tax_rate",
   paths: { list: "/v1/tax_rates", retrieve: "/v1/tax_rates/{id}", create: "/v1/tax_rates", update: "/v1/tax_rates/{id}" },
   columns: [

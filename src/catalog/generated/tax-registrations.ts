@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const taxRegistrationsTable: TableDef = {
   name: "TaxRegistrations",
-  description: "A Tax `Registration` lets us know that your business is registered to collect tax on payments within a region, enabling you to automatically collect tax.",
+  description: "Where the business is registered to collect tax, and from when.",
   resource: "tax.registration",
   paths: { list: "/v1/tax/registrations", retrieve: "/v1/tax/registrations/{id}", create: "/v1/tax/registrations", update: "/v1/tax/registrations/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const taxTransactionLineItemsTable: TableDef = {
   name: "TaxTransactionLineItems",
-  description: "Stripe tax.transaction_line_item objects.",
+  description: "The lines of a recorded tax transaction; give TaxTransactionId.",
   resource: "tax.transaction_line_item",
   kind: "view",
   paths: { list: "/v1/tax/transactions/{parent}/line_items" },

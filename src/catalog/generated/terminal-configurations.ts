@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const terminalConfigurationsTable: TableDef = {
   name: "TerminalConfigurations",
-  description: "A Configurations object represents how features should be configured for terminal readers.",
+  description: "Settings applied to Terminal card readers (tipping, splash screen, …).",
   resource: "terminal.configuration",
   paths: { list: "/v1/terminal/configurations", retrieve: "/v1/terminal/configurations/{id}", create: "/v1/terminal/configurations", update: "/v1/terminal/configurations/{id}", delete: "/v1/terminal/configurations/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const terminalLocationsTable: TableDef = {
   name: "TerminalLocations",
-  description: "A Location represents a grouping of readers.",
+  description: "Physical places where Terminal readers are used.",
   resource: "terminal.location",
   paths: { list: "/v1/terminal/locations", retrieve: "/v1/terminal/locations/{id}", create: "/v1/terminal/locations", update: "/v1/terminal/locations/{id}", delete: "/v1/terminal/locations/{id}" },
   columns: [

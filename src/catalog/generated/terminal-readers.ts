@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const terminalReadersTable: TableDef = {
   name: "TerminalReaders",
-  description: "A Reader represents a physical device for accepting payment details.",
+  description: "Terminal card readers registered to the account.",
   resource: "terminal.reader",
   paths: { list: "/v1/terminal/readers", retrieve: "/v1/terminal/readers/{id}", create: "/v1/terminal/readers", update: "/v1/terminal/readers/{id}", delete: "/v1/terminal/readers/{id}" },
   columns: [

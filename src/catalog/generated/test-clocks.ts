@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const testClocksTable: TableDef = {
   name: "TestClocks",
-  description: "A test clock enables deterministic control over objects in testmode.",
+  description: "Test clocks: simulated time for testing subscriptions and billing.",
   resource: "test_helpers.test_clock",
   paths: { list: "/v1/test_helpers/test_clocks", retrieve: "/v1/test_helpers/test_clocks/{id}", create: "/v1/test_helpers/test_clocks", delete: "/v1/test_helpers/test_clocks/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const topUpsTable: TableDef = {
   name: "TopUps",
-  description: "To top up your Stripe balance, you create a top-up object.",
+  description: "Top-ups: money added to the Stripe balance from a bank account.",
   resource: "topup",
   paths: { list: "/v1/topups", retrieve: "/v1/topups/{id}", create: "/v1/topups", update: "/v1/topups/{id}" },
   columns: [

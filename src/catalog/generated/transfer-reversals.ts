@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const transferReversalsTable: TableDef = {
   name: "TransferReversals",
-  description: "Stripe Connect platforms can reverse transfers made to a connected account, either entirely or partially, and can also specify whether to refund any related ...",
+  description: "Reversals of transfers to connected accounts; give TransferId.",
   resource: "transfer_reversal",
   paths: { list: "/v1/transfers/{parent}/reversals", create: "/v1/transfers/{parent}/reversals" },
   columns: [

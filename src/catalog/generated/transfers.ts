@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const transfersTable: TableDef = {
   name: "Transfers",
-  description: "A `Transfer` object is created when you move funds between Stripe accounts as part of Connect.",
+  description: "Transfers from the platform's balance to connected accounts.",
   resource: "transfer",
   paths: { list: "/v1/transfers", retrieve: "/v1/transfers/{id}", create: "/v1/transfers", update: "/v1/transfers/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const treasuryCreditReversalsTable: TableDef = {
   name: "TreasuryCreditReversals",
-  description: "You can reverse some ReceivedCredits depending on their network and source flow.",
+  description: "Reversals of received credits in a Treasury financial account.",
   resource: "treasury.credit_reversal",
   paths: { list: "/v1/treasury/credit_reversals", retrieve: "/v1/treasury/credit_reversals/{id}", create: "/v1/treasury/credit_reversals" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const treasuryDebitReversalsTable: TableDef = {
   name: "TreasuryDebitReversals",
-  description: "You can reverse some ReceivedDebits depending on their network and source flow.",
+  description: "Reversals of received debits in a Treasury financial account.",
   resource: "treasury.debit_reversal",
   paths: { list: "/v1/treasury/debit_reversals", retrieve: "/v1/treasury/debit_reversals/{id}", create: "/v1/treasury/debit_reversals" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const treasuryFinancialAccountsTable: TableDef = {
   name: "TreasuryFinancialAccounts",
-  description: "Stripe Treasury provides users with a container for money called a FinancialAccount that is separate from their Payments balance.",
+  description: "Treasury financial accounts: balances held for connected accounts.",
   resource: "treasury.financial_account",
   paths: { list: "/v1/treasury/financial_accounts", retrieve: "/v1/treasury/financial_accounts/{id}", create: "/v1/treasury/financial_accounts", update: "/v1/treasury/financial_accounts/{id}" },
   columns: [

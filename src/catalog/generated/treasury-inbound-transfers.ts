@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const treasuryInboundTransfersTable: TableDef = {
   name: "TreasuryInboundTransfers",
-  description: "Use InboundTransfers to add funds to your FinancialAccount via a PaymentMethod that is owned by you.",
+  description: "Money pulled into a Treasury financial account from an outside bank account.",
   resource: "treasury.inbound_transfer",
   paths: { list: "/v1/treasury/inbound_transfers", retrieve: "/v1/treasury/inbound_transfers/{id}", create: "/v1/treasury/inbound_transfers" },
   columns: [

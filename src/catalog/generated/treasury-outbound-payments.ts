@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const treasuryOutboundPaymentsTable: TableDef = {
   name: "TreasuryOutboundPayments",
-  description: "Use OutboundPayments to send funds to another party's external bank account or FinancialAccount.",
+  description: "Payments from a Treasury financial account to other parties.",
   resource: "treasury.outbound_payment",
   paths: { list: "/v1/treasury/outbound_payments", retrieve: "/v1/treasury/outbound_payments/{id}", create: "/v1/treasury/outbound_payments" },
   columns: [

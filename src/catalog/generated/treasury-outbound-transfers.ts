@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const treasuryOutboundTransfersTable: TableDef = {
   name: "TreasuryOutboundTransfers",
-  description: "Use OutboundTransfers to transfer funds from a FinancialAccount to a PaymentMethod belonging to the same entity.",
+  description: "Money moved from a Treasury financial account to the owner's own bank account.",
   resource: "treasury.outbound_transfer",
   paths: { list: "/v1/treasury/outbound_transfers", retrieve: "/v1/treasury/outbound_transfers/{id}", create: "/v1/treasury/outbound_transfers" },
   columns: [

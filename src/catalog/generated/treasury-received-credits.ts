@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const treasuryReceivedCreditsTable: TableDef = {
   name: "TreasuryReceivedCredits",
-  description: "ReceivedCredits represent funds sent to a FinancialAccount (for example, via ACH or wire).",
+  description: "Money that arrived in a Treasury financial account.",
   resource: "treasury.received_credit",
   kind: "view",
   paths: { list: "/v1/treasury/received_credits", retrieve: "/v1/treasury/received_credits/{id}" },

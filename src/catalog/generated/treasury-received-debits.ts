@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const treasuryReceivedDebitsTable: TableDef = {
   name: "TreasuryReceivedDebits",
-  description: "ReceivedDebits represent funds pulled from a FinancialAccount.",
+  description: "Money pulled out of a Treasury financial account by someone else.",
   resource: "treasury.received_debit",
   kind: "view",
   paths: { list: "/v1/treasury/received_debits", retrieve: "/v1/treasury/received_debits/{id}" },

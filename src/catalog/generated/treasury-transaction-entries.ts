@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const treasuryTransactionEntriesTable: TableDef = {
   name: "TreasuryTransactionEntries",
-  description: "TransactionEntries represent individual units of money movements within a single Transaction.",
+  description: "Each balance change of a Treasury transaction.",
   resource: "treasury.transaction_entry",
   kind: "view",
   paths: { list: "/v1/treasury/transaction_entries", retrieve: "/v1/treasury/transaction_entries/{id}" },

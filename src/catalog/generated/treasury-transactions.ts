@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const treasuryTransactionsTable: TableDef = {
   name: "TreasuryTransactions",
-  description: "Transactions represent changes to a FinancialAccount's balance.",
+  description: "Everything that changed a Treasury financial account's balance.",
   resource: "treasury.transaction",
   kind: "view",
   paths: { list: "/v1/treasury/transactions", retrieve: "/v1/treasury/transactions/{id}" },

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const usageRecordSummariesTable: TableDef = {
   name: "UsageRecordSummaries",
-  description: "Stripe usage_record_summary objects.",
+  description: "Usage reported for a metered subscription item, summed per billing period.",
   resource: "usage_record_summary",
   kind: "view",
   paths: { list: "/v1/subscription_items/{parent}/usage_record_summaries" },

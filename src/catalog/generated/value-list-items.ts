@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const valueListItemsTable: TableDef = {
   name: "ValueListItems",
-  description: "Value list items allow you to add specific values to a given Radar value list, which can then be used in rules.",
+  description: "Entries of a Radar value list; give ValueListId.",
   resource: "radar.value_list_item",
   paths: { list: "/v1/radar/value_list_items", retrieve: "/v1/radar/value_list_items/{id}", create: "/v1/radar/value_list_items", delete: "/v1/radar/value_list_items/{id}" },
   columns: [

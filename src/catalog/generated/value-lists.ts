@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const valueListsTable: TableDef = {
   name: "ValueLists",
-  description: "Value lists allow you to group values together which can then be referenced in rules.",
+  description: "Radar value lists: sets of emails, IPs, cards and the like that rules refer to.",
   resource: "radar.value_list",
   paths: { list: "/v1/radar/value_lists", retrieve: "/v1/radar/value_lists/{id}", create: "/v1/radar/value_lists", update: "/v1/radar/value_lists/{id}", delete: "/v1/radar/value_lists/{id}" },
   columns: [

@@ -4,7 +4,7 @@ import type { TableDef } from '../types.js';
 
 export const webhookEndpointsTable: TableDef = {
   name: "WebhookEndpoints",
-  description: "You can configure webhook endpoints via the API to be notified about events that happen in your Stripe account or connected accounts.",
+  description: "URLs Stripe sends event notifications to, and which events each receives.",
   resource: "webhook_endpoint",
   paths: { list: "/v1/webhook_endpoints", retrieve: "/v1/webhook_endpoints/{id}", create: "/v1/webhook_endpoints", update: "/v1/webhook_endpoints/{id}", delete: "/v1/webhook_endpoints/{id}" },
   columns: [
