@@ -126,6 +126,23 @@ describe('UPDATE', () => {
     await assert.rejects(e2e.db.execute(`UPDATE Customers SET Description = 'p' WHERE Id = 'cus_nope'`), /No such customer/);
   });
 
+  test('stream() yields the rows of UPDATE … RETURNING once the write is done', async () => {
+    const id = await newCustomer('stream@x.test');
+    const rows = [];
+    for await (const row of e2e.db.stream(`UPDATE Customers SET Name = 'S' WHERE Id = '${id}' RETURNING Id, Name`)) rows.push(row);
+    assert.deepEqual(rows, [{ Id: id, Name: 'S' }]);
+    assert.deepEqual(requestLines(e2e.emulator.requestLog), [`POST /v1/customers/${id}`]);
+  });
+
+  test('EXPLAIN ANALYZE runs the UPDATE and counts its requests: the read and the write', async () => {
+    await newCustomer('analyze@x.test');
+    const { rows } = await e2e.db.query(`EXPLAIN ANALYZE UPDATE Customers SET Name = 'A' WHERE Email = 'analyze@x.test'`);
+    const lines = rows.map((r) => String(Object.values(r)[0]));
+    assert.equal(lines[0], 'Update Customers set Name');
+    assert.match(lines.at(-1)!, /^Actual: 1 row, [\d.]+ ms, 2 requests$/);
+    assert.deepEqual(requestLines(e2e.emulator.requestLog).map((l) => l.split(' ')[0]), ['GET', 'POST']);
+  });
+
   test('EXPLAIN says whether the rows are read first', () => {
     assert.deepEqual(e2e.db.explain(`UPDATE Customers SET Name = 'x' WHERE Id IN ('cus_1', 'cus_2')`), [
       'Update Customers set Name',
