@@ -30,7 +30,9 @@ export function toStatementError(error: unknown, columns: readonly ColumnRef[], 
     const lower = error.column.toLowerCase();
     const ref = columns.find((c) => c.name.toLowerCase() === lower);
     const row = error.rowIndex !== undefined ? ` (row ${error.rowIndex + 1})` : '';
-    return new SqlError(`Column ${error.column}: ${error.message}${row}`, sql, ref?.pos ?? tablePos);
+    // "Email: must contain @" — unless the message already starts with the column's name.
+    const message = error.message.startsWith(error.column) ? error.message : `Column ${error.column}: ${error.message}`;
+    return new SqlError(`${message}${row}`, sql, ref?.pos ?? tablePos);
   }
   return error;
 }

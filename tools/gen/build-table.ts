@@ -90,7 +90,7 @@ export function buildTable(ctx: BuildContext, found: DiscoveredTable): TableDef 
     filters,
   };
   if (create) {
-    const required = requiredCreateColumns(columns, create);
+    const required = requiredCreateColumns(spec, columns, create);
     if (parent?.in === 'path') required.unshift(parent.column);
     def.insert = { required };
   }

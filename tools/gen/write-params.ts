@@ -70,10 +70,36 @@ function jsonShape(spec: Spec, schema: Schema): 'array' | 'object' | undefined {
   return undefined;
 }
 
-/** Columns that must be given to create: those whose parameter is a required top-level create parameter. */
-export function requiredCreateColumns(columns: ColumnDef[], create: Operation | undefined): string[] {
-  const required = formSchema(create)?.required ?? [];
-  return required.flatMap((param) => columns.filter((c) => c.createParam === param).map((c) => c.name));
+/**
+ * Columns that must be given to create: those whose parameter is a required create parameter,
+ * and — when a required object parameter is written through flattened columns (`billing` →
+ * BillingAddressCity, …) — the columns of its required members, when every one has a column.
+ */
+export function requiredCreateColumns(spec: Spec, columns: ColumnDef[], create: Operation | undefined): string[] {
+  const body = formSchema(create);
+  const names: string[] = [];
+  for (const param of body?.required ?? []) {
+    const whole = columns.filter((c) => c.createParam === param);
+    if (whole.length > 0) {
+      names.push(...whole.map((c) => c.name));
+      continue;
+    }
+    const written = new Set(columns.map((c) => c.createParam));
+    const leaves = requiredLeaves(spec, body!.properties?.[param], [param], written, 0);
+    const leafColumns = leaves.map((path) => columns.find((c) => c.createParam === bracketPath(path)));
+    if (leaves.length > 0 && leafColumns.every((c) => c !== undefined)) names.push(...leafColumns.map((c) => c!.name));
+  }
+  return names;
+}
+
+/**
+ * The required members of an object parameter, as paths (`['billing', 'address']`): down to a
+ * member some column writes whole, or to a scalar.
+ */
+function requiredLeaves(spec: Spec, schema: Schema | undefined, path: string[], written: ReadonlySet<string | undefined>, depth: number): string[][] {
+  const object = objectMember(spec, schema);
+  if (!object || depth > 4 || (depth > 0 && written.has(bracketPath(path)))) return [path];
+  return (object.required ?? []).flatMap((member) => requiredLeaves(spec, object.properties?.[member], [...path, member], written, depth + 1));
 }
 
 /**

@@ -25,5 +25,5 @@ export const appsSecretsTable: TableDef = {
     { column: "ScopeUser", ops: ["=", "IN"], param: "scope[user]", kind: "equals" },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },
   ],
-  insert: { required: ["Name", "Payload"] },
+  insert: { required: ["Name", "Payload", "ScopeType"] },
 };

@@ -29,5 +29,5 @@ export const billingMetersTable: TableDef = {
     { column: "Status", ops: ["=", "IN"], param: "status", kind: "equals", enum: ["active", "inactive"] },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },
   ],
-  insert: { required: ["DisplayName", "EventName"] },
+  insert: { required: ["DefaultAggregationFormula", "DisplayName", "EventName"] },
 };

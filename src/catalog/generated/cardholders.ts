@@ -45,5 +45,5 @@ export const cardholdersTable: TableDef = {
     { column: "Type", ops: ["=", "IN"], param: "type", kind: "equals", enum: ["company", "individual"] },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },
   ],
-  insert: { required: ["Name"] },
+  insert: { required: ["BillingAddress", "Name"] },
 };

@@ -26,5 +26,5 @@ export const terminalLocationsTable: TableDef = {
     { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve" },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },
   ],
-  insert: { required: ["DisplayName"] },
+  insert: { required: ["AddressCountry", "DisplayName"] },
 };
