@@ -1,6 +1,7 @@
-// INSERT planning: every check the engine can make (columns exist, are writable and distinct,
-// row widths, constant values coerced to each column's type) happens here, before the table's
-// insert() is called; the table's own ColumnValueErrors are mapped back onto the statement.
+// INSERT planning: every check the engine can make (the table takes INSERT, columns exist, are
+// writable and distinct, row widths, constant values coerced to each column's type) happens
+// here, before the table is written; the table's own ColumnValueErrors are mapped back onto the
+// statement, each row's outcome is settled (write-outcome.ts), RETURNING reads the rows written.
 
 import type { InsertNode, QueryNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
