@@ -322,3 +322,23 @@ describe('Aggregate columns from a temporary table', () => {
     );
   });
 });
+
+describe('RETURNING a column Stripe sends only when asked', () => {
+  test('INSERT INTO CheckoutSession … RETURNING LineItemsAggregate expands line_items on the create itself', async () => {
+    const price = String(e2e.emulator.objects('price').find((p) => p.type === 'one_time' && p.active === true)!.id);
+    const result = await e2e.db.query(
+      `INSERT INTO CheckoutSession (Mode, SuccessUrl, LineItemsAggregate) VALUES ('payment', 'https://example.com/ok', '[{"price":"${price}","quantity":3}]') RETURNING Id, LineItemsAggregate`,
+    );
+    assert.deepEqual(requestLines(e2e.emulator.requestLog), ['POST /v1/checkout/sessions']);
+    assert.match(bodies()[0]!, /&expand\[0\]=line_items$/);
+    const items = JSON.parse(String(result.rows[0]!.LineItemsAggregate));
+    assert.equal(items.length, 1);
+    assert.equal(items[0].quantity, 3);
+    assert.equal(items[0].price.id, price);
+  });
+
+  test('without such a column in RETURNING, nothing is expanded', async () => {
+    await e2e.db.query(`INSERT INTO Customers (Email) VALUES ('noexpand@x.test') RETURNING Id, Email`);
+    assert.equal(bodies()[0], "email=noexpand%40x.test");
+  });
+});

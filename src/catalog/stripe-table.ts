@@ -112,7 +112,7 @@ export class StripeTable implements Table {
     const accounts = own.pushdown.accounts ?? [undefined];
     for (const account of accounts) {
       for await (const { object, source } of this.fetch(own, account, remaining, ctx)) {
-        const complete = await this.completeExpandedLists(own, object, account, ctx);
+        const complete = await this.completeExpandedLists(own.expandColumns, object, account, ctx);
         yield mapRow(this.columns, complete, account ?? this.options.accountId, source);
         if (--remaining <= 0) return;
       }
@@ -143,25 +143,27 @@ export class StripeTable implements Table {
     const create = this.def.paths.create;
     if (!create || this.def.kind === 'view') throw new Error(`${this.name} does not support INSERT: Stripe has no create endpoint for ${this.def.resource}`);
     const calls = buildCreateCalls(this.def, request, writeOptions(ctx));
+    const expanded = this.expandedFor(request.returning);
     const planned = calls.map((call): PlannedRequest => ({
       method: 'POST',
       path: withParent(create, call.parentId),
-      params: call.params,
+      params: withExpand(call.params, expanded),
       ...(call.accountId !== undefined ? { accountId: call.accountId } : {}),
       ...(call.parentId !== undefined ? { parentId: call.parentId } : {}),
     }));
-    return runWrites(this.transport, this.def, 'create', planned, ctx, (object, req) => this.writtenRow(object, req));
+    return runWrites(this.transport, this.def, 'create', planned, ctx, (object, req) => this.writtenRow(object, req, expanded, ctx));
   }
 
   async update(request: UpdateRequest, ctx: ExecContext): Promise<WriteOutcome> {
     const path = updatePathOf(this.def);
     const calls = buildUpdateCalls(this.def, request, writeOptions(ctx));
+    const expanded = this.expandedFor(request.returning);
     const planned = calls.map((call): PlannedRequest => ({
-      method: 'POST', path: targetPath(path, call), params: call.params, id: call.id,
+      method: 'POST', path: targetPath(path, call), params: withExpand(call.params, expanded), id: call.id,
       ...(call.accountId !== undefined ? { accountId: call.accountId } : {}),
       ...(call.parentId !== undefined ? { parentId: call.parentId } : {}),
     }));
-    return runWrites(this.transport, this.def, 'update', planned, ctx, (object, req) => this.writtenRow(object, req));
+    return runWrites(this.transport, this.def, 'update', planned, ctx, (object, req) => this.writtenRow(object, req, expanded, ctx));
   }
 
   async delete(request: DeleteRequest, ctx: ExecContext): Promise<WriteOutcome> {
@@ -174,9 +176,20 @@ export class StripeTable implements Table {
   }
 
   /** The object a create or update returned, as a row of this table (for RETURNING). */
-  private writtenRow(object: StripeObject, request: PlannedRequest): Row | undefined {
+  private async writtenRow(object: StripeObject, request: PlannedRequest, expanded: ColumnDef[], ctx: ExecContext): Promise<Row | undefined> {
     if (object === null || typeof object !== 'object') return undefined;
-    return mapRow(this.columns, object, request.accountId ?? this.options.accountId, request.parentId !== undefined ? { parentId: request.parentId } : {});
+    const account = request.accountId ?? this.options.accountId;
+    // The write is done whatever happens here: if the rest of an expanded list cannot be read,
+    // the row shows the first page Stripe sent with the answer.
+    const complete = await this.completeExpandedLists(expanded, object, request.accountId, ctx).catch(() => object);
+    return mapRow(this.columns, complete, account, request.parentId !== undefined ? { parentId: request.parentId } : {});
+  }
+
+  /** Columns RETURNING reads that Stripe sends only when expanded. */
+  private expandedFor(returning: readonly string[] | undefined): ColumnDef[] {
+    if (!returning) return [];
+    const wanted = new Set(returning.map((name) => name.toLowerCase()));
+    return this.def.columns.filter((c) => c.expand && !c.expand.included && wanted.has(c.name.toLowerCase()));
   }
 
   private isNativeOrder(orderBy: ScanRequest['orderBy']): boolean {
@@ -355,9 +368,9 @@ export class StripeTable implements Table {
   }
 
   /** An embedded list is cut at its first page; read the rest so the column is whole. */
-  private async completeExpandedLists(plan: StripeScanPlan, object: StripeObject, account: string | undefined, ctx: ExecContext): Promise<StripeObject> {
+  private async completeExpandedLists(expandColumns: readonly ColumnDef[], object: StripeObject, account: string | undefined, ctx: ExecContext): Promise<StripeObject> {
     let result = object;
-    for (const column of plan.expandColumns) {
+    for (const column of expandColumns) {
       const { retrieve: listField, morePath } = column.expand!;
       const embedded = readPath(result, listField) as { data?: StripeObject[]; has_more?: boolean } | null | undefined;
       if (!morePath || !embedded?.has_more || !Array.isArray(embedded.data) || typeof result.id !== 'string') continue;
@@ -436,6 +449,11 @@ function estimateRequests(pushdown: Pushdown, accountCount: number, rowLimit: nu
   if (pushdown.parents) return rowLimit === undefined ? undefined : parentCount * accountCount * pushdown.lists.length * Math.max(1, Math.ceil(rowLimit / MAX_PAGE_SIZE));
   if (rowLimit !== undefined) return rowLimit === 0 ? 0 : accountCount * pushdown.lists.length * Math.ceil(rowLimit / MAX_PAGE_SIZE);
   return undefined;
+}
+
+/** A write's parameters asking Stripe to include the expanded fields in its answer. */
+function withExpand(params: StripeParams, expanded: readonly ColumnDef[]): StripeParams {
+  return expanded.length === 0 ? params : { ...params, expand: expanded.map((c) => c.expand!.retrieve) };
 }
 
 /** `{parent}` in a path replaced by the (encoded) parent id. */

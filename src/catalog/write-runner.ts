@@ -33,7 +33,7 @@ export async function runWrites(
   verb: 'create' | 'update' | 'delete',
   requests: PlannedRequest[],
   ctx: ExecContext,
-  toRow: (object: StripeObject, request: PlannedRequest) => Row | undefined,
+  toRow: (object: StripeObject, request: PlannedRequest) => Row | undefined | Promise<Row | undefined>,
   concurrency = WRITES_IN_FLIGHT,
 ): Promise<WriteOutcome> {
   let failedAt: number | undefined;
@@ -54,7 +54,7 @@ export async function runWrites(
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       const id = typeof object?.id === 'string' ? object.id : request.id;
-      const row = verb === 'delete' ? undefined : toRow(object, request);
+      const row = verb === 'delete' ? undefined : await rowOrNothing(toRow, object, request);
       return { index, ok: true, ...(id !== undefined ? { id } : {}), ...(row ? { row } : {}) };
     } catch (error) {
       failedAt = Math.min(failedAt ?? index, index);
@@ -66,6 +66,22 @@ export async function runWrites(
   const lastInsertId = created.at(-1)?.id;
   const rowsAffected = rows.filter((r) => r.ok).length;
   return { rowsAffected, ...(lastInsertId !== undefined ? { lastInsertId } : {}), rows };
+}
+
+/**
+ * The written object as a row. Stripe has already acted: failing to read more of it (the rest
+ * of an expanded list) must not report the write as failed, so the row is then left out.
+ */
+async function rowOrNothing(
+  toRow: (object: StripeObject, request: PlannedRequest) => Row | undefined | Promise<Row | undefined>,
+  object: StripeObject,
+  request: PlannedRequest,
+): Promise<Row | undefined> {
+  try {
+    return await toRow(object, request);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The first failure of an outcome, for callers that want an exception. */

@@ -111,7 +111,8 @@ export function planInsert(stmt: InsertNode, env: PlanEnv, session?: Session): W
       const live = createOnFirstUse && session ? (session.getTempTable(target.name) ?? target) : target;
       let outcome: WriteOutcome | undefined;
       try {
-        outcome = await insertInto(live, { columns: [...names], rows: values }, writeContext(ctx, session));
+        const request = { columns: [...names], rows: values, ...(returning ? { returning: returning.neededColumns } : {}) };
+        outcome = await insertInto(live, request, writeContext(ctx, session));
       } catch (error) {
         throw toStatementError(error, stmt.columns, sql, stmt.table.pos);
       }

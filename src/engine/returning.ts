@@ -11,6 +11,8 @@ import type { ExecContext, Row, Table } from './table.js';
 
 export interface ReturningPlan {
   columns: ResultColumn[];
+  /** The written table's columns the list reads (for the table to fetch, if it must ask for them). */
+  neededColumns: string[];
   /** The RETURNING list over the rows the write sent back. */
   project(written: readonly Row[], ctx: ExecContext): Promise<Row[]>;
 }
@@ -28,6 +30,7 @@ export function planReturning(items: SelectItemNode[], table: Table, ref: TableR
   );
   return {
     columns: query.columns,
+    neededColumns: [...new Set(written.requests.flatMap((request) => request.columns))],
     async project(rows, ctx) {
       written.rows.length = 0;
       written.rows.push(...rows);

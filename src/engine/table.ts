@@ -102,6 +102,8 @@ export interface InsertRequest {
   columns: string[];
   /** Values coerced to each column's type, one array per VALUES row. */
   rows: SqlValue[][];
+  /** Columns the statement reads back from the written rows (RETURNING): fetch them if needed. */
+  returning?: readonly string[];
 }
 
 export interface WriteResult {
@@ -182,6 +184,8 @@ export interface UpdateRequest {
     /** Column → new value; NULL clears (for Metadata keys: removes the key). */
     set: Record<string, SqlValue>;
   }[];
+  /** Columns the statement reads back from the written rows (RETURNING): fetch them if needed. */
+  returning?: readonly string[];
 }
 
 export interface DeleteRequest {

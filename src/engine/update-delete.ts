@@ -40,7 +40,7 @@ export function planUpdate(stmt: UpdateNode, env: PlanEnv, session?: Session): W
       if (rows.length === 0) return { rowsAffected: 0, ...(returning ? { rows: [] } : {}) };
       let outcome;
       try {
-        outcome = await table.update!({ rows }, writeContext(ctx, session));
+        outcome = await table.update!({ rows, ...(returning ? { returning: returning.neededColumns } : {}) }, writeContext(ctx, session));
       } catch (error) {
         throw toStatementError(error, refs, sql, stmt.table.pos);
       }
