@@ -66,7 +66,7 @@ describe('per-row outcomes', () => {
     const count = WRITES_IN_FLIGHT + 3;
     const ids = Array.from({ length: count }, (_, i) => `cus_${i}`);
     ids.forEach((id, i) => transport.answerPost(`/v1/customers/${id}`, { id, object: 'customer', email: `e${i}@x.test` }));
-    transport.failAt(1, new StripeApiError({ message: 'No such customer', status: 404, type: 'invalid_request_error', code: 'resource_missing', requestId: 'req_9' }));
+    transport.failAt(1, new StripeApiError({ message: 'Invalid email address', status: 400, type: 'invalid_request_error', code: 'email_invalid', param: 'email', requestId: 'req_9' }));
     const outcome = await table.update({ rows: ids.map((id, i) => ({ key: { Id: id }, set: { Email: `e${i}@x.test` } })) }, {});
     // The first WRITES_IN_FLIGHT rows were on their way when row 2 failed; the rest never left.
     assert.deepEqual(transport.calls.map((c) => c.line), ids.slice(0, WRITES_IN_FLIGHT).map((id) => `POST /v1/customers/${id}`));
@@ -78,12 +78,22 @@ describe('per-row outcomes', () => {
     assert.ok(r1 && !r1.ok);
     assert.ok(r1.error instanceof StripeWriteError);
     assert.equal(r1.error.requestId, 'req_9');
-    assert.equal(r1.error.code, 'resource_missing');
+    assert.equal(r1.error.code, 'email_invalid');
+    assert.equal(r1.error.column, 'Email');
     assert.equal(r1.error.rowIndex, 1);
     for (const r of outcome.rows.slice(WRITES_IN_FLIGHT)) {
       assert.ok(!r.ok);
       assert.equal(r.error.message, 'not sent: row 2 of the statement failed first');
     }
+  });
+
+  test('UPDATE / DELETE of an object Stripe does not have (404 resource_missing) is absent, not a failure', async () => {
+    const { transport, table } = setup('Customers');
+    transport.answerPost('/v1/customers/cus_a', { id: 'cus_a', object: 'customer' });
+    transport.failAt(1, new StripeApiError({ message: "No such customer: 'cus_gone'", status: 404, type: 'invalid_request_error', code: 'resource_missing', param: 'id' }));
+    const outcome = await table.update({ rows: [{ key: { Id: 'cus_a' }, set: { Name: 'A' } }, { key: { Id: 'cus_gone' }, set: { Name: 'B' } }] }, {});
+    assert.equal(outcome.rowsAffected, 1);
+    assert.deepEqual(outcome.rows.map((r) => [r.id, r.ok, !r.ok && r.absent]), [['cus_a', true, false], ['cus_gone', false, true]]);
   });
 
   test('insert() still throws the first failure (wrapped), after reporting', async () => {

@@ -3,7 +3,7 @@
 // statement sends nothing at all.
 import { test, beforeEach, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConnectionError, PartialWriteError, SqlError } from '../src/index.js';
+import { ConnectionError, PartialWriteError, SqlError, StripeApiError } from '../src/index.js';
 import { useEmulator, requestLines, type StripeObject } from './e2e-helpers.js';
 
 const e2e = useEmulator();
@@ -94,22 +94,35 @@ describe('UPDATE', () => {
     assert.equal(e2e.emulator.requestLog.length, 1);
   });
 
-  test('rows Stripe refuses among several: the error names each Id and what happened to it', async () => {
-    const good = await newCustomer('part@x.test');
-    await assert.rejects(
-      e2e.db.execute(`UPDATE Customers SET Description = 'p' WHERE Id IN ('${good}', 'cus_missing_1', 'cus_missing_2')`),
-      (error: unknown) => {
-        assert.ok(error instanceof PartialWriteError, String(error));
-        assert.equal(error.rowsAffected, 1);
-        assert.deepEqual(error.succeededIds, [good]);
-        assert.deepEqual(error.rows.map((r) => [r.id, r.ok]), [[good, true], ['cus_missing_1', false], ['cus_missing_2', false]]);
-        assert.match(error.message, new RegExp(`^UPDATE Customers: 1 of 3 rows written \\(${good}\\); row 2 \\(cus_missing_1\\): .*No such customer.*; row 3 \\(cus_missing_2\\): .*No such customer`));
-        return true;
-      },
-    );
+  test('a row Stripe refuses among several: the error names each Id and what happened to it', async () => {
+    const a = await newCustomer('part-a@x.test');
+    const b = await newCustomer('part-b@x.test');
+    e2e.emulator.injectFaults({ count: 1, status: 400, method: 'POST', pathPrefix: `/v1/customers/${b}` });
+    try {
+      await assert.rejects(
+        e2e.db.execute(`UPDATE Customers SET Description = 'p' WHERE Id IN ('${a}', '${b}', 'cus_missing')`),
+        (error: unknown) => {
+          assert.ok(error instanceof PartialWriteError, String(error));
+          assert.equal(error.rowsAffected, 1);
+          assert.deepEqual(error.succeededIds, [a]);
+          assert.deepEqual(error.rows.map((r) => [r.id, r.ok]), [[a, true], [b, false], ['cus_missing', false]]);
+          assert.match(error.message, new RegExp(`^UPDATE Customers: 1 of 3 rows written \\(${a}\\); row 2 \\(${b}\\): .+; row 3 \\(cus_missing\\): not found, nothing changed$`));
+          return true;
+        },
+      );
+    } finally {
+      e2e.emulator.clearFaults();
+    }
     // The three were in flight together (a statement writes several rows at once).
-    assert.deepEqual(requestLines(e2e.emulator.requestLog).sort(), [`POST /v1/customers/${good}`, 'POST /v1/customers/cus_missing_1', 'POST /v1/customers/cus_missing_2'].sort());
-    assert.equal(customer(good)?.description, 'p');
+    assert.deepEqual(requestLines(e2e.emulator.requestLog).sort(), [`POST /v1/customers/${a}`, `POST /v1/customers/${b}`, 'POST /v1/customers/cus_missing'].sort());
+    assert.equal(customer(a)?.description, 'p');
+    assert.notEqual(customer(b)?.description, 'p');
+  });
+
+  test('UPDATE or DELETE of an Id Stripe does not have changes nothing: 0 rows, no error', async () => {
+    assert.equal((await e2e.db.execute(`UPDATE Customers SET Description = 'p' WHERE Id = 'cus_nope'`)).rowsAffected, 0);
+    assert.equal((await e2e.db.execute(`DELETE FROM Customers WHERE Id IN ('cus_nope', 'cus_nope2')`)).rowsAffected, 0);
+    assert.deepEqual(requestLines(e2e.emulator.requestLog), ['POST /v1/customers/cus_nope', 'DELETE /v1/customers/cus_nope', 'DELETE /v1/customers/cus_nope2']);
   });
 
   test('executeBatch runs one UPDATE per parameter set', async () => {
@@ -123,7 +136,13 @@ describe('UPDATE', () => {
   });
 
   test('a single row Stripe refuses throws Stripe\'s own error', async () => {
-    await assert.rejects(e2e.db.execute(`UPDATE Customers SET Description = 'p' WHERE Id = 'cus_nope'`), /No such customer/);
+    const id = await newCustomer('single@x.test');
+    e2e.emulator.injectFaults({ count: 1, status: 400, method: 'POST', pathPrefix: `/v1/customers/${id}` });
+    try {
+      await assert.rejects(e2e.db.execute(`UPDATE Customers SET Description = 'p' WHERE Id = '${id}'`), (error: unknown) => error instanceof StripeApiError && error.status === 400);
+    } finally {
+      e2e.emulator.clearFaults();
+    }
   });
 
   test('stream() yields the rows of UPDATE … RETURNING once the write is done', async () => {

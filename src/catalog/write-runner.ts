@@ -57,15 +57,24 @@ export async function runWrites(
       const row = verb === 'delete' ? undefined : await rowOrNothing(toRow, object, request);
       return { index, ok: true, ...(id !== undefined ? { id } : {}), ...(row ? { row } : {}) };
     } catch (error) {
-      failedAt = Math.min(failedAt ?? index, index);
       const wrapped = toWriteError(error, def, verb, index);
-      return { index, ok: false, ...known, error: wrapped instanceof Error ? wrapped : new Error(String(wrapped)) };
+      const asError = wrapped instanceof Error ? wrapped : new Error(String(wrapped));
+      // Changing or deleting an object that does not exist changes nothing, as in SQL.
+      if (verb !== 'create' && isMissing(error)) return { index, ok: false, ...known, error: asError, absent: true };
+      failedAt = Math.min(failedAt ?? index, index);
+      return { index, ok: false, ...known, error: asError };
     }
   });
   const created = verb === 'create' ? rows.filter((r) => r.ok && r.id !== undefined) : [];
   const lastInsertId = created.at(-1)?.id;
   const rowsAffected = rows.filter((r) => r.ok).length;
   return { rowsAffected, ...(lastInsertId !== undefined ? { lastInsertId } : {}), rows };
+}
+
+/** Stripe's answer for an object (or its parent) that is not there: 404 resource_missing. */
+function isMissing(error: unknown): boolean {
+  const e = error as { status?: unknown; code?: unknown } | null;
+  return typeof e === 'object' && e !== null && e.status === 404 && e.code === 'resource_missing';
 }
 
 /**

@@ -195,7 +195,17 @@ export interface DeleteRequest {
 /** What happened to one row of a write; every row is reported, never dropped silently. */
 export type RowOutcome =
   | { index: number; ok: true; id?: string; /** The row as written (the object the source sent back), aligned with the table's columns. */ row?: Row }
-  | { index: number; ok: false; id?: string; error: Error };
+  | {
+      index: number;
+      ok: false;
+      id?: string;
+      error: Error;
+      /**
+       * UPDATE / DELETE of a row that is not there (Stripe: 404 "No such …"): nothing changed,
+       * as when a WHERE matches nothing — counted neither as affected nor as a failure.
+       */
+      absent?: boolean;
+    };
 
 export interface WriteOutcome extends WriteResult {
   /** One entry per requested row, in request order. */

@@ -35,7 +35,7 @@ export class PartialWriteError extends Error {
  * failure throw PartialWriteError.
  */
 export function settleOutcome(verb: WriteVerb, table: string, outcome: WriteOutcome): WriteStatementResult & { written: Row[] } {
-  const failed = outcome.rows.filter((r) => !r.ok);
+  const failed = outcome.rows.filter((r) => !r.ok && !r.absent);
   if (failed.length > 0) {
     if (outcome.rows.length === 1) throw firstError(outcome.rows);
     throw new PartialWriteError(verb, table, outcome.rows);
@@ -49,7 +49,7 @@ export function settleOutcome(verb: WriteVerb, table: string, outcome: WriteOutc
 }
 
 function firstError(rows: readonly RowOutcome[]): Error | undefined {
-  for (const r of rows) if (!r.ok) return r.error;
+  for (const r of rows) if (!r.ok && !r.absent) return r.error;
   return undefined;
 }
 
@@ -57,7 +57,8 @@ function describe(verb: WriteVerb, table: string, rows: readonly RowOutcome[]): 
   const ok = rows.filter((r) => r.ok);
   const ids = ok.flatMap((r) => (r.id !== undefined ? [r.id] : []));
   const head = `${verb} ${table}: ${ok.length} of ${rows.length} rows written${ids.length > 0 ? ` (${abbreviate(ids)})` : ''}`;
-  const failures = rows.flatMap((r) => (r.ok ? [] : [`row ${r.index + 1}${r.id !== undefined ? ` (${r.id})` : ''}: ${r.error.message}`]));
+  const failures = rows.flatMap((r) =>
+    r.ok ? [] : [`row ${r.index + 1}${r.id !== undefined ? ` (${r.id})` : ''}: ${r.absent ? 'not found, nothing changed' : r.error.message}`]);
   const shown = failures.slice(0, 5);
   if (failures.length > shown.length) shown.push(`… and ${failures.length - shown.length} more`);
   return `${head}; ${shown.join('; ')}`;
