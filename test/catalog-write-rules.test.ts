@@ -169,3 +169,18 @@ describe('Aggregate columns given a temporary table', () => {
     await refusedInsert('Subscriptions', ['CustomerId', 'ItemsAggregate'], ['cus_1', 'Items#TEMP'], 'ItemsAggregate', 'ItemsAggregate: no temporary table Items#TEMP');
   });
 });
+
+describe('a JSON column whose parameter takes a plain value', () => {
+  test('PromotionCodes.Coupon takes a bare coupon id, or the same as JSON text', async () => {
+    for (const coupon of ['SPRING25', '"SPRING25"']) {
+      const { transport, table } = setup('PromotionCodes');
+      await table.insertRows({ columns: ['Coupon', 'Code'], rows: [[coupon, 'HELLO']] }, {});
+      assert.equal(transport.calls[0]!.body, 'coupon=SPRING25&code=HELLO');
+    }
+  });
+
+  test('a column that takes an object or array still refuses text that is not JSON', async () => {
+    await refusedInsert('Customers', ['Metadata'], ['plain'], 'Metadata', /^Metadata is not valid JSON/);
+    await refusedInsert('Subscriptions', ['CustomerId', 'ItemsAggregate'], ['cus_1', 'price_1'], 'ItemsAggregate', /^ItemsAggregate is not valid JSON/);
+  });
+});

@@ -91,6 +91,9 @@ export function writeParamValue(
   return value;
 }
 
+/** An id or code as Stripe writes them: `SPRING25`, `price_1Ab`, `acct_1.x`. */
+const BARE_ID = /^[\w.-]+$/;
+
 /** A temporary table's name given where rows are expected (`'LineItems#TEMP'`). */
 const TEMP_TABLE_NAME = /^[A-Za-z_][\w]*#TEMP$/i;
 
@@ -98,6 +101,9 @@ function jsonParamValue(column: ColumnDef, value: Exclude<SqlValue, null>, rowIn
   if (typeof value !== 'string') throw new ColumnValueError(column.name, `${column.name} must be JSON text`, rowIndex);
   if (TEMP_TABLE_NAME.test(value.trim())) return tempTableParamValue(column, value.trim(), rowIndex, options);
   const parsed = parseJsonInput(value);
+  // A JSON column whose parameter takes a plain value (PromotionCodes.Coupon shows the coupon,
+  // creating one takes its id): a bare id is that value, no JSON quotes needed.
+  if (!parsed.ok && column.jsonShape === undefined && BARE_ID.test(value.trim())) return value.trim();
   if (!parsed.ok) throw new ColumnValueError(column.name, `${column.name} is not valid JSON: ${parsed.error}`, rowIndex);
   const expected = column.jsonShape;
   if (expected && jsonShapeOf(parsed.value) !== expected) {
