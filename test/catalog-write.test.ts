@@ -8,6 +8,7 @@ import { StripeTable, tableDefs, type ColumnDef, type TableDef } from '../src/ca
 import { writeRules } from '../src/catalog/write-rules.js';
 import type { SqlValue } from '../src/engine/table.js';
 import { FakeTransport } from './catalog-fake-transport.js';
+import { requiredColumns } from './support/write-columns.js';
 
 const SAMPLE_TIME = new Date('2024-01-01T00:00:00.000Z');
 
@@ -31,16 +32,6 @@ function sample(c: ColumnDef, param: string): { value: SqlValue; pairs: string[]
     case 'Datetime': return { value: SAMPLE_TIME, pairs: [`${param}=1704067200`] };
     default: return { value: `v_${c.name}`, pairs: [`${param}=v_${c.name}`] };
   }
-}
-
-/** Required create columns: the table's own list plus the first alternative of each reference rule. */
-function requiredColumns(def: TableDef): string[] {
-  const names = [...(def.insert?.required ?? [])];
-  for (const alternatives of writeRules[def.name]?.requiredCreate ?? []) {
-    const present = alternatives.filter((n) => def.columns.some((c) => c.name === n));
-    if (present.length > 0 && !present.some((n) => names.includes(n))) names.push(present[0]!);
-  }
-  return names;
 }
 
 const creatable = tableDefs.filter((def) => def.paths.create && def.kind !== 'view');

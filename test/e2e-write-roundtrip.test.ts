@@ -13,6 +13,7 @@ import { tableDefs, type ColumnDef, type TableDef } from '../src/catalog/index.j
 import { writeRules } from '../src/catalog/write-rules.js';
 import type { SqlValue } from '../src/engine/table.js';
 import { useEmulator, requestLines } from './e2e-helpers.js';
+import { requiredColumns } from './support/write-columns.js';
 
 const e2e = useEmulator();
 
@@ -108,16 +109,6 @@ const OVERRIDES: Record<string, Record<string, Value>> = {
   CardTokens: { Card: '{"number":"4242424242424242","exp_month":"12","exp_year":"2030","cvc":"123"}' },
   Files: { Purpose: 'dispute_evidence' },
 };
-
-/** Required create columns: the table's own list plus the first alternative of each reference rule (as in catalog-write.test.ts). */
-function requiredColumns(def: TableDef): string[] {
-  const names = [...(def.insert?.required ?? [])];
-  for (const alternatives of writeRules[def.name]?.requiredCreate ?? []) {
-    const present = alternatives.filter((n) => def.columns.some((c) => c.name === n));
-    if (present.length > 0 && !present.some((n) => names.includes(n))) names.push(present[0]!);
-  }
-  return names;
-}
 
 function column(def: TableDef, name: string): ColumnDef {
   const found = def.columns.find((c) => c.name === name);

@@ -2,15 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse, parseScript, SqlError } from '../src/sql/index.js';
 import type { SelectNode, StatementNode } from '../src/sql/index.js';
+import { shape } from './support/ast-shape.js';
 
-/** The tree without positions. */
-function shape(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(shape);
-  if (node === null || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) if (key !== 'pos') out[key] = shape(value);
-  return out;
-}
 
 const col = (name: string, table?: string) => (table ? { kind: 'column', table, name } : { kind: 'column', name });
 const lit = (value: string | number | boolean | null) => ({ kind: 'literal', value });

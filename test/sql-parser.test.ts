@@ -2,15 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse, parseScript, SqlError } from '../src/sql/index.js';
 import type { ExprNode, InsertNode, SelectNode } from '../src/sql/index.js';
+import { shape } from './support/ast-shape.js';
 
-/** The tree without positions, so structure can be compared on its own. */
-function shape(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(shape);
-  if (node === null || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) if (key !== 'pos') out[key] = shape(value);
-  return out;
-}
 
 function select(sql: string): SelectNode {
   const statement = parse(sql);
