@@ -1,7 +1,7 @@
 import { EmulatorServer, type EmulatorOptions, type LoggedRequest } from './server.js';
 import type { FaultSpec } from './faults.js';
 import { CONNECTED_ACCOUNT } from './seed.js';
-import { PLATFORM_ACCOUNT } from './store.js';
+import { PLATFORM_ACCOUNT, type StripeObject } from './store.js';
 
 // A local Stripe API (2024-04-10) for tests, benchmarks and `--demo`: every resource of the
 // spec, with Stripe's list, search, error and idempotency behaviour.
@@ -30,6 +30,8 @@ export interface Emulator {
   addAccount(id: string): void;
   /** Copies of the live objects of a type, newest first (platform account by default). */
   objects(type: string, account?: string): Record<string, unknown>[];
+  /** Stores objects as they are (each needs `id`, `object` and `created`): bulk data for tests and benchmarks. */
+  putObjects(objects: readonly Record<string, unknown>[], account?: string): void;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const owner = account ?? PLATFORM_ACCOUNT;
       if (!server.store.hasAccount(owner)) return [];
       return server.store.list(owner, type).map((object) => structuredClone(object));
+    },
+    putObjects: (objects, account) => {
+      const owner = account ?? PLATFORM_ACCOUNT;
+      server.store.addAccount(owner);
+      for (const object of objects) server.store.put(owner, structuredClone(object) as StripeObject);
     },
     close: () => server.close(),
   };

@@ -48,6 +48,11 @@ class StripeScanPlan implements ScanPlan {
     readonly expandColumns: ColumnDef[],
     readonly estimatedRequests: number | undefined,
     private readonly lines: () => string[],
+    /**
+     * The query wants no order and no row limit from the scan: a long list may be read in
+     * parallel `created` windows (the transport decides when).
+     */
+    readonly unordered: boolean = false,
   ) {
     this.pushed = pushdown.pushed;
     this.residual = pushdown.residual;
@@ -99,8 +104,9 @@ export class StripeTable implements Table {
     const needed = new Set(request.columns.map((c) => c.toLowerCase()));
     const expandColumns = this.def.columns.filter((c) => c.expand && needed.has(c.name.toLowerCase()));
     const estimate = estimateRequests(pushdown, accounts.length, rowLimit, this.def);
+    const unordered = request.orderBy.length === 0 && request.limit === undefined && this.listsByCreated();
     const plan: StripeScanPlan = new StripeScanPlan(this, pushdown, orderSatisfied, limitApplied, rowLimit, expandColumns, estimate,
-      () => this.describePlan(plan, accounts));
+      () => this.describePlan(plan, accounts), unordered);
     return plan;
   }
 
@@ -190,6 +196,11 @@ export class StripeTable implements Table {
     if (!returning) return [];
     const wanted = new Set(returning.map((name) => name.toLowerCase()));
     return this.def.columns.filter((c) => c.expand && !c.expand.included && wanted.has(c.name.toLowerCase()));
+  }
+
+  /** Whether the list endpoint filters by `created` ranges (what parallel windows need). */
+  private listsByCreated(): boolean {
+    return this.def.filters.some((f) => f.kind === 'range' && f.param === 'created');
   }
 
   private isNativeOrder(orderBy: ScanRequest['orderBy']): boolean {
@@ -331,6 +342,7 @@ export class StripeTable implements Table {
       const pages = this.transport.listPages(this.listPath(parentId), params, {
         ...(account !== undefined ? { accountId: account } : {}),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(plan.unordered ? { unordered: true } : {}),
       });
       for await (const page of pages) {
         ctx.onRequest?.(); // each page is one request (EXPLAIN ANALYZE counts them)

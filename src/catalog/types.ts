@@ -152,6 +152,8 @@ export interface ListPagesOptions {
   /** Stripe-Account for every page; the transport's own account when absent. */
   accountId?: string;
   signal?: AbortSignal;
+  /** Order does not matter and every page will be read: the transport may read a long list in parallel. */
+  unordered?: boolean;
 }
 
 /**

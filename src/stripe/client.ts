@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { encodeParams } from './encode.js';
 import { ConnectionError, StripeApiError } from './errors.js';
 import { paginateList, paginateSearch } from './paginate.js';
+import { paginatePartitioned } from './partition.js';
 import { DEFAULT_MAX_CONCURRENCY, RateBudget, defaultRequestsPerSecond } from './ratelimit.js';
 import { redactKey, scrubSecrets } from './redact.js';
 import { apiErrorFromResponse } from './response.js';
@@ -33,7 +34,15 @@ const HEADER_SAFE = /^[\x21-\x7E]+$/;
 export interface PageOptions {
   accountId?: string;
   signal?: AbortSignal;
+  /**
+   * The caller needs no newest-first order and reads every page: once the list proves long
+   * (PARTITION.sequentialPages pages), the rest is read in parallel `created` windows.
+   */
+  unordered?: boolean;
 }
+
+/** When and how wide an unordered list is read in parallel (partition.ts). */
+const PARTITION = { sequentialPages: 5, concurrency: 4 };
 
 type Attempt =
   | { outcome: AttemptOutcome & { kind: 'response' }; bodyText: string; headers: Headers }
@@ -116,11 +125,11 @@ export class StripeClient {
 
   /** Pages of a list endpoint, following starting_after; stops when has_more is false or the consumer stops iterating. */
   listPages(path: string, params: StripeParams, opts: PageOptions = {}): AsyncGenerator<StripeList> {
-    return paginateList(
-      (pageParams) => this.request<StripeList>({ method: 'GET', path, params: pageParams, ...opts }),
-      params,
-      `GET ${path}`,
-    );
+    const { unordered, ...requestOptions } = opts;
+    const fetchPage = (pageParams: StripeParams) => this.request<StripeList>({ method: 'GET', path, params: pageParams, ...requestOptions });
+    return unordered
+      ? paginatePartitioned(fetchPage, params, PARTITION, `GET ${path}`)
+      : paginateList(fetchPage, params, `GET ${path}`);
   }
 
   /** Pages of a search endpoint, following next_page. */
