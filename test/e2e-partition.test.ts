@@ -49,3 +49,12 @@ test('ORDER BY Created DESC needs Stripe\'s own order: read sequentially, same r
   const parallel = await e2e.db.query('SELECT Id FROM Customers', undefined, { rowMode: 'array' });
   assert.deepEqual(parallel.rows.map((r) => r[0]).sort(), ordered.rows.map((r) => r[0]).sort());
 });
+
+test('EXPLAIN ANALYZE counts every request of a partitioned read, probes included', async () => {
+  loadBulk();
+  e2e.emulator.clearLog();
+  const { rows } = await e2e.db.query('EXPLAIN ANALYZE SELECT COUNT(*) FROM Customers');
+  const last = String(Object.values(rows.at(-1)!)[0]);
+  const requests = Number(/(\d+) requests?$/.exec(last)?.[1]);
+  assert.equal(requests, e2e.emulator.requestLog.length, last);
+});

@@ -342,7 +342,7 @@ export class StripeTable implements Table {
       const pages = this.transport.listPages(this.listPath(parentId), params, {
         ...(account !== undefined ? { accountId: account } : {}),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
-        ...(plan.unordered ? { unordered: true } : {}),
+        ...(plan.unordered ? { unordered: true, ...(ctx.onRequest ? { onProbe: ctx.onRequest } : {}) } : {}),
       });
       for await (const page of pages) {
         ctx.onRequest?.(); // each page is one request (EXPLAIN ANALYZE counts them)

@@ -154,6 +154,8 @@ export interface ListPagesOptions {
   signal?: AbortSignal;
   /** Order does not matter and every page will be read: the transport may read a long list in parallel. */
   unordered?: boolean;
+  /** Called for each request of such a read that yields no page. */
+  onProbe?: () => void;
 }
 
 /**

@@ -39,6 +39,8 @@ export interface PageOptions {
    * (PARTITION.sequentialPages pages), the rest is read in parallel `created` windows.
    */
   unordered?: boolean;
+  /** Called for each request of an unordered read that yields no page (its probes). */
+  onProbe?: () => void;
 }
 
 /** When and how wide an unordered list is read in parallel (partition.ts). */
@@ -125,10 +127,10 @@ export class StripeClient {
 
   /** Pages of a list endpoint, following starting_after; stops when has_more is false or the consumer stops iterating. */
   listPages(path: string, params: StripeParams, opts: PageOptions = {}): AsyncGenerator<StripeList> {
-    const { unordered, ...requestOptions } = opts;
+    const { unordered, onProbe, ...requestOptions } = opts;
     const fetchPage = (pageParams: StripeParams) => this.request<StripeList>({ method: 'GET', path, params: pageParams, ...requestOptions });
     return unordered
-      ? paginatePartitioned(fetchPage, params, PARTITION, `GET ${path}`)
+      ? paginatePartitioned(fetchPage, params, { ...PARTITION, ...(onProbe ? { onProbe } : {}) }, `GET ${path}`)
       : paginateList(fetchPage, params, `GET ${path}`);
   }
 

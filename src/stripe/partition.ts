@@ -22,6 +22,8 @@ export interface PartitionOptions {
   concurrency: number;
   /** Pages each window should hold, judged from the density of the pages already read. */
   pagesPerWindow?: number;
+  /** Called for each probe request (a request that yields no page), for request accounting. */
+  onProbe?: () => void;
 }
 
 type WindowPages = AsyncGenerator<StripeList>;
@@ -52,7 +54,7 @@ export async function* paginatePartitioned(
   const boundary = createdOf(last)!;
   const pageSize = Number(params.limit ?? 10);
   const width = Math.max(1, Math.ceil(((newest - boundary + 1) / Math.max(1, seen)) * pageSize * (options.pagesPerWindow ?? 4)));
-  yield* readWindows(fetchPage, params, { cursor: String(last.id), boundary, width }, options.concurrency, describe);
+  yield* readWindows(fetchPage, params, { cursor: String(last.id), boundary, width }, options, describe);
 }
 
 interface Start {
@@ -67,7 +69,7 @@ async function* readWindows(
   fetchPage: PageFetcher<StripeList>,
   params: StripeParams,
   start: Start,
-  concurrency: number,
+  { concurrency, onProbe }: PartitionOptions,
   describe: string,
 ): AsyncGenerator<StripeList> {
   let hi = start.boundary - start.width + 1;
@@ -86,6 +88,7 @@ async function* readWindows(
   const spawn = async (): Promise<void> => {
     if (probeNext) {
       probeNext = false;
+      onProbe?.();
       const probe = await fetchPage({ ...params, created: { lt: hi }, limit: 1 });
       const next = createdOf(probe?.data?.[0]);
       if (next === undefined) {
