@@ -92,3 +92,19 @@ test('a failing window fails the read', async () => {
   };
   await assert.rejects(readAll(paginatePartitioned(failing, { limit: 100 }, { sequentialPages: 1, concurrency: 4, pagesPerWindow: 1 })), /boom/);
 });
+
+test('an endpoint not strictly newest first still yields each object once', async () => {
+  const objects = dataset();
+  const fake = fakeList(objects);
+  // Swap two objects far apart in the order Stripe would serve them.
+  const shuffled = async (params: StripeParams): Promise<StripeList> => {
+    const page = await fake.fetchPage(params);
+    if (params.starting_after === undefined && params.created === undefined) {
+      const old = objects.find((o) => o.id === 'obj_b400')!;
+      return { ...page, data: [old, ...page.data.slice(1)] };
+    }
+    return page;
+  };
+  const ids = await readAll(paginatePartitioned(shuffled, { limit: 100 }, { sequentialPages: 2, concurrency: 4, pagesPerWindow: 1 }));
+  assert.equal(ids.filter((id) => id === 'obj_b400').length, 1);
+});

@@ -40,8 +40,10 @@ export async function* paginatePartitioned(
   let newest: number | undefined;
   let last: StripeObject | undefined;
   let pages = 0;
+  const prefix = new Set<unknown>();
   for await (const page of paginateList(fetchPage, params, describe)) {
     yield page;
+    for (const object of page.data) prefix.add(object.id);
     pages++;
     seen += page.data.length;
     newest ??= createdOf(page.data[0]);
@@ -54,7 +56,12 @@ export async function* paginatePartitioned(
   const boundary = createdOf(last)!;
   const pageSize = Number(params.limit ?? 10);
   const width = Math.max(1, Math.ceil(((newest - boundary + 1) / Math.max(1, seen)) * pageSize * (options.pagesPerWindow ?? 4)));
-  yield* readWindows(fetchPage, params, { cursor: String(last.id), boundary, width }, options, describe);
+  for await (const page of readWindows(fetchPage, params, { cursor: String(last.id), boundary, width }, options, describe)) {
+    // Were some endpoint not strictly newest first, an object already read could sit in a lower
+    // window: never yield it twice.
+    const fresh = page.data.filter((object) => !prefix.has(object.id));
+    yield fresh.length === page.data.length ? page : { ...page, data: fresh };
+  }
 }
 
 interface Start {
