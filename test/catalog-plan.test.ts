@@ -41,6 +41,7 @@ describe('pushdown of each server-side filter', () => {
       'StripeScan CheckoutSession: GET /v1/checkout/sessions?limit=100',
       "pushed: AccountId = 'acct_9'",
       'account: acct_9',
+      'order not needed: a long list is read in parallel created windows after its first pages',
     ]);
   });
 
@@ -295,7 +296,14 @@ describe('describe()', () => {
       'StripeScan CheckoutSession: GET /v1/checkout/sessions?customer=cus_1&limit=100',
       "pushed: CustomerId = 'cus_1'",
       'account: acct_1Conn',
+      'order not needed: a long list is read in parallel created windows after its first pages',
     ]);
+  });
+
+  test('an ordered or limited read says nothing of parallel windows', () => {
+    const ordered = table().plan(scanRequest([], { orderBy: [{ column: 'Created', direction: 'DESC' }] })).describe();
+    const limited = table().plan(scanRequest([], { limit: 10 })).describe();
+    for (const lines of [ordered, limited]) assert.ok(!lines.some((l) => l.includes('parallel')), lines.join('\n'));
   });
 
   test('shows the line-items expansion when LineItemsAggregate is needed', () => {

@@ -440,6 +440,7 @@ export class StripeTable implements Table {
     const named = accounts.filter((a): a is string => a !== undefined);
     if (named.length > 0) lines.push(`account: ${named.join(', ')}`);
     if (plan.limitApplied) lines.push(`limit: ${plan.rowLimit} (stops after that many rows)`);
+    if (plan.unordered && !plan.pushdown.ids && !plan.empty && !this.def.singleton) lines.push('order not needed: a long list is read in parallel created windows after its first pages');
     return lines;
   }
 
