@@ -361,3 +361,13 @@ describe('RETURNING a column Stripe sends only when asked', () => {
     assert.equal(bodies()[0], "email=noexpand%40x.test");
   });
 });
+
+describe('objects derived from the one they act on', () => {
+  test('a credit reversal lists under the financial account of the credit it reverses', async () => {
+    const credit = e2e.emulator.objects('treasury.received_credit')[0];
+    assert.ok(credit, 'the emulator seeds received credits');
+    const { lastInsertId } = await e2e.db.execute(`INSERT INTO TreasuryCreditReversals (ReceivedCredit) VALUES ('${String(credit.id)}')`);
+    const { rows } = await e2e.db.query('SELECT Id, Amount, Currency FROM TreasuryCreditReversals WHERE FinancialAccountId = ?', [String(credit.financial_account)]);
+    assert.deepEqual(rows.filter((r) => r.Id === lastInsertId), [{ Id: lastInsertId, Amount: credit.amount, Currency: credit.currency }]);
+  });
+});

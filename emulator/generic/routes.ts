@@ -220,6 +220,7 @@ function createRoute(resource: GeneratedResource, endpoint: GeneratedEndpoint): 
       object.id = typeof params.id === 'string' ? params.id : ctx.newId(idPrefix(resource.object));
       nullReferences(object, resource.fields);
       applyParams(ctx, object, params, resource.fields);
+      inheritFromSource(ctx, object, resource.object);
       if (parentId !== null && endpoint.parent?.field) object[endpoint.parent.field] = parentId;
       if (parentId !== null && endpoint.parent?.field === null) {
         ctx.store.setChildren(ctx.account, parentId, resource.object, [object, ...ctx.store.children(ctx.account, parentId, resource.object)]);
@@ -229,6 +230,24 @@ function createRoute(resource: GeneratedResource, endpoint: GeneratedEndpoint): 
       return { body: render(ctx, object, resource.object, expand) };
     },
   };
+}
+
+/**
+ * Objects Stripe derives from the one they act on: a reversal belongs to the financial account
+ * of the credit or debit it reverses, for the same amount and currency.
+ */
+const DERIVED_FROM: Record<string, { param: string; type: string; fields: string[] }> = {
+  'treasury.credit_reversal': { param: 'received_credit', type: 'treasury.received_credit', fields: ['financial_account', 'amount', 'currency', 'network'] },
+  'treasury.debit_reversal': { param: 'received_debit', type: 'treasury.received_debit', fields: ['financial_account', 'amount', 'currency', 'network'] },
+};
+
+function inheritFromSource(ctx: HandlerContext, object: StripeObject, type: string): void {
+  const rule = DERIVED_FROM[type];
+  const sourceId = rule ? object[rule.param] : undefined;
+  if (!rule || typeof sourceId !== 'string') return;
+  const source = ctx.store.get(ctx.account, rule.type, sourceId);
+  if (!source) return;
+  for (const field of rule.fields) if (source[field] !== undefined) object[field] = source[field];
 }
 
 /** A new object refers to nothing it was not given; invented ids would point nowhere. */
