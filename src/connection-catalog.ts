@@ -2,7 +2,8 @@
 // properties, made read-only by Readonly=true, plus the system tables that describe them.
 import type { Catalog, Column, Table, WriteVerb } from './engine/table.js';
 import { ConnectionError } from './stripe/errors.js';
-import { procedureMembers, withSystemTables, type ProcedureMetadata, type TableMetadata } from './catalog/system.js';
+import { withSystemTables, type ProcedureMetadata, type TableMetadata } from './catalog/system.js';
+import { procedureMembers } from './engine/catalog-wrap.js';
 
 export interface CatalogOptions {
   tables?: readonly string[];
@@ -118,7 +119,7 @@ function readOnly(catalog: Catalog): Catalog {
       },
     });
   return {
-    ...(catalog.procedures ? { procedures: catalog.procedures.bind(catalog) } : {}),
+    ...procedureMembers(catalog),
     ...(catalog.callProcedure
       ? {
           callProcedure: (name: string) => {

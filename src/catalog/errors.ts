@@ -16,3 +16,15 @@ export class MissingFilterError extends Error {
     super(`${table} needs ${columns.map((c) => `${c} = …`).join(' and ')} in WHERE (or IN (…)): ${reason}`);
   }
 }
+
+// Duck-typed, so any transport error of StripeApiError's shape counts.
+
+/** Any 404: for a read by id, no such object. */
+export function isNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 404;
+}
+
+/** Stripe's answer for an object (or its parent) that is not there: 404, code resource_missing. */
+export function isMissing(error: unknown): boolean {
+  return isNotFound(error) && (error as { code?: unknown }).code === 'resource_missing';
+}

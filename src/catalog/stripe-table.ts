@@ -10,7 +10,7 @@ import type { StripeObject, StripeParams } from '../stripe/types.js';
 import { buildCreateCalls, type WriteValueOptions } from './create-params.js';
 import { buildDeleteTargets, buildUpdateCalls, checkUpdateColumns, deletePathOf, targetPath, updatePathOf } from './update-params.js';
 import { firstFailure, runWrites, type PlannedRequest } from './write-runner.js';
-import { MissingFilterError } from './errors.js';
+import { isNotFound, MissingFilterError } from './errors.js';
 import { planPushdown, type Pushdown } from './pushdown.js';
 import { mapRow, readPath, type RowSource } from './row-mapper.js';
 import type { ColumnDef, StripeTransport, TableDef } from './types.js';
@@ -94,7 +94,7 @@ export class StripeTable implements Table {
     const pushdown = planPushdown(this.def, request.predicates);
     if (!pushdown.empty) this.checkRequired(pushdown);
     const accounts = pushdown.accounts ?? [this.options.accountId];
-    const retrieveParents = this.def.paths.retrieve?.includes('{parent}') ? (pushdown.parents?.length ?? 1) : 1;
+    const retrieveParents = retrievesUnderParent(this.def) ? (pushdown.parents?.length ?? 1) : 1;
     const singleRetrieve = pushdown.ids !== undefined && pushdown.ids.length * accounts.length * retrieveParents <= 1;
     const oneParent = this.def.parent === undefined || pushdown.parents?.length === 1;
     const orderSatisfied = request.orderBy.length === 0 || singleRetrieve ||
@@ -286,7 +286,7 @@ export class StripeTable implements Table {
    */
   /** The parents whose path a retrieve goes under (`{parent}` in the path), else one pass with none. */
   private retrieveParents(plan: StripeScanPlan): (string | undefined)[] {
-    return this.def.paths.retrieve?.includes('{parent}') && plan.pushdown.parents ? plan.pushdown.parents : [undefined];
+    return retrievesUnderParent(this.def) && plan.pushdown.parents ? plan.pushdown.parents : [undefined];
   }
 
   private async *retrieveEach(
@@ -455,7 +455,7 @@ function predicateText(predicates: Predicate[]): string {
 
 function estimateRequests(pushdown: Pushdown, accountCount: number, rowLimit: number | undefined, def: TableDef): number | undefined {
   if (pushdown.empty) return 0;
-  if (pushdown.ids) return pushdown.ids.length * accountCount * (def.paths.retrieve?.includes('{parent}') ? (pushdown.parents?.length ?? 1) : 1);
+  if (pushdown.ids) return pushdown.ids.length * accountCount * (retrievesUnderParent(def) ? (pushdown.parents?.length ?? 1) : 1);
   if (def.parent && !pushdown.parents) return undefined;
   const parentCount = pushdown.parents?.length ?? 1;
   if (def.singleton) return parentCount * accountCount;
@@ -474,9 +474,9 @@ function withParent(path: string, parentId: string | undefined): string {
   return parentId === undefined ? path : path.replace('{parent}', encodeURIComponent(parentId));
 }
 
-/** StripeApiError carries `status`; duck-typed so any transport error of that shape works. */
-function isNotFound(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 404;
+/** A retrieve under the parent's path (`/v1/customers/{parent}/tax_ids/{id}`): one per parent named. */
+function retrievesUnderParent(def: TableDef): boolean {
+  return def.paths.retrieve?.includes('{parent}') === true;
 }
 
 /** A copy of `object` with the value at dot path `path` replaced. */

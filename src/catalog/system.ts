@@ -2,6 +2,7 @@
 // whole engine can query it. Built lazily from the catalog they describe; read-only.
 import { MemoryTable } from '../engine/memory-table.js';
 import type { Catalog, Column, DataType, SqlValue, Table } from '../engine/table.js';
+import { procedureMembers } from '../engine/catalog-wrap.js';
 
 export const CATALOG_NAME = 'Stripe';
 export const SCHEMA_NAME = 'Stripe';
@@ -156,14 +157,6 @@ export const SYSTEM_TABLE_NAMES = Object.keys(DEFINITIONS);
  * every other name from `sources.catalog`. System tables are rebuilt each time they are
  * looked up, so sys_identity and friends are never stale.
  */
-/** The stored procedures of `catalog`, for a catalog that wraps it. */
-export function procedureMembers(catalog: Catalog): Pick<Catalog, 'procedures' | 'callProcedure'> {
-  return {
-    ...(catalog.procedures ? { procedures: catalog.procedures.bind(catalog) } : {}),
-    ...(catalog.callProcedure ? { callProcedure: catalog.callProcedure.bind(catalog) } : {}),
-  };
-}
-
 export function withSystemTables(sources: SystemSources): Catalog {
   return {
     ...procedureMembers(sources.catalog),

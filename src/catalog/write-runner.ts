@@ -5,6 +5,7 @@
 import type { ExecContext, Row, RowOutcome, WriteOutcome } from '../engine/table.js';
 import type { HttpMethod, StripeObject, StripeParams } from '../stripe/types.js';
 import { mapWithConcurrency } from '../batch.js';
+import { isMissing } from './errors.js';
 import { idempotencyKeyFor } from './idempotency.js';
 import type { StripeTransport, TableDef } from './types.js';
 import { toWriteError } from './write-error.js';
@@ -69,12 +70,6 @@ export async function runWrites(
   const lastInsertId = created.at(-1)?.id;
   const rowsAffected = rows.filter((r) => r.ok).length;
   return { rowsAffected, ...(lastInsertId !== undefined ? { lastInsertId } : {}), rows };
-}
-
-/** Stripe's answer for an object (or its parent) that is not there: 404 resource_missing. */
-function isMissing(error: unknown): boolean {
-  const e = error as { status?: unknown; code?: unknown } | null;
-  return typeof e === 'object' && e !== null && e.status === 404 && e.code === 'resource_missing';
 }
 
 /**

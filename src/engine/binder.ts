@@ -35,6 +35,11 @@ export interface BindContext {
   lastInsertId?: string | null;
 }
 
+/** What the binder needs of the statement itself: NOW()'s instant, SCOPE_IDENTITY()'s Id. */
+export function statementValues(env: { now: Date; lastInsertId?: string | null }): Pick<BindContext, 'now' | 'lastInsertId'> {
+  return { now: env.now, lastInsertId: env.lastInsertId ?? null };
+}
+
 export function bindExpr(node: ExprNode, ctx: BindContext): BoundExpr {
   return fold(bindNode(node, ctx, false));
 }

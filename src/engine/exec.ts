@@ -4,7 +4,7 @@
 
 import type { ExecNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
-import { bindExpr } from './binder.js';
+import { bindExpr, statementValues } from './binder.js';
 import { suggestionSuffix } from './names.js';
 import type { WritePlan } from './plan-types.js';
 import type { PlanEnv } from './planner.js';
@@ -43,7 +43,7 @@ function bindArguments(stmt: ExecNode, def: ProcedureDef, env: PlanEnv): Record<
       throw new SqlError(`${def.name} has no parameter ${arg.name}${suggestionSuffix(arg.name, names)}`, sql, arg.pos);
     }
     if (parameter.name in args) throw new SqlError(`Parameter ${parameter.name} is given more than once`, sql, arg.pos);
-    const bound = bindExpr(arg.value, { sql, params: env.params, scope: null, aggregates: 'INSERT', now: env.now, lastInsertId: env.lastInsertId ?? null });
+    const bound = bindExpr(arg.value, { sql, params: env.params, scope: null, aggregates: 'INSERT', ...statementValues(env) });
     if (bound.kind !== 'const') throw new SqlError('Procedure arguments must be constants or parameters', sql, arg.value.pos);
     const value = coerceToType(bound.value, parameter.type, 'store');
     if (value === undefined) {

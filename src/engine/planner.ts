@@ -5,7 +5,7 @@
 
 import type { ExprNode, FromItemNode, QueryNode, SelectNode, TableRefNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
-import { bindExpr, type BindContext, type ParamValues } from './binder.js';
+import { bindExpr, statementValues, type BindContext, type ParamValues } from './binder.js';
 import { walk, type BoundAggregate, type BoundExpr } from './bound.js';
 import { compileExpr, compilePredicate, type Evaluator } from './expressions.js';
 import { formatExpr } from './format.js';
@@ -86,8 +86,7 @@ function planSelectNode(stmt: SelectNode, env: PlanEnv, outer: Scope | null): Qu
     scope: tree || outer ? scope : null,
     aggregates,
     planSubquery,
-    now: env.now,
-    lastInsertId: env.lastInsertId ?? null,
+    ...statementValues(env),
     ...(allowWindows ? { bindWindow: (node) => bindWindows(node, windows, ctx('allowed')) } : {}),
   });
 

@@ -1,6 +1,7 @@
 // Per-connection state the engine keeps between statements: temporary tables (in memory,
 // shadowing the catalog by name) and the id of the last row an INSERT created.
 
+import { procedureMembers } from './catalog-wrap.js';
 import { MemoryTable } from './memory-table.js';
 import type { Catalog, Column, Table } from './table.js';
 
@@ -30,8 +31,7 @@ export class Session {
   /** The catalog as this session sees it: temporary tables first. */
   overlay(catalog: Catalog): Catalog {
     return {
-      ...(catalog.procedures ? { procedures: catalog.procedures.bind(catalog) } : {}),
-      ...(catalog.callProcedure ? { callProcedure: catalog.callProcedure.bind(catalog) } : {}),
+      ...procedureMembers(catalog),
       getTable: (name: string): Table | undefined => this.getTempTable(name) ?? catalog.getTable(name),
       tableNames: () => [...this.tempTableNames(), ...catalog.tableNames()],
     };

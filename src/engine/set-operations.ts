@@ -4,7 +4,7 @@
 
 import type { QueryNode, SetOperationNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
-import { bindExpr, unifyTypes } from './binder.js';
+import { bindExpr, statementValues, unifyTypes } from './binder.js';
 import { compileExpr } from './expressions.js';
 import { distinctRows } from './operators/distinct.js';
 import { limitRows } from './operators/limit.js';
@@ -35,7 +35,7 @@ export function planSetOperation(node: SetOperationNode, env: PlanEnv, outer: Sc
   }));
   const width = columns.length;
   const scope = Scope.single('', undefined, columns.map((c) => ({ name: c.name, type: c.type })), outer);
-  const bindCtx = { sql, params: env.params, scope, aggregates: 'LIMIT' as const, now: env.now, lastInsertId: env.lastInsertId ?? null };
+  const bindCtx = { sql, params: env.params, scope, aggregates: 'LIMIT' as const, ...statementValues(env) };
   const extra: ReturnType<typeof compileExpr>[] = [];
   const sorter: SortKey[] = node.orderBy.map((item) => {
     let index: number;

@@ -23,10 +23,10 @@ export function planUpdate(stmt: UpdateNode, env: PlanEnv, session?: Session): W
   const table = resolveTable(stmt.table, sql, env.catalog);
   if (!table.update) throw new SqlError(`Table ${table.name} does not support UPDATE`, sql, stmt.table.pos);
   const columns = stmt.assignments.map((assignment, i) => assignedColumn(table, stmt.assignments, i, sql));
-  checkWritable(table, 'UPDATE', stmt.assignments.map((a) => ({ name: a.column, pos: a.pos })), sql, stmt.table.pos);
+  const refs = stmt.assignments.map((a) => ({ name: a.column, pos: a.pos }));
+  checkWritable(table, 'UPDATE', refs, sql, stmt.table.pos);
   const targets = planTargets({ table, ref: stmt.table, where: stmt.where, values: stmt.assignments.map((a) => a.value) }, env);
   const returning = stmt.returning ? planReturning(stmt.returning, table, stmt.table, env) : undefined;
-  const refs = stmt.assignments.map((a) => ({ name: a.column, pos: a.pos }));
   const setList = columns.map((c) => c.name).join(', ');
 
   return {

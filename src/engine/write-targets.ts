@@ -9,7 +9,7 @@
 
 import type { ColumnRefNode, ExprNode, SelectItemNode, TableRefNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
-import { bindExpr } from './binder.js';
+import { bindExpr, statementValues } from './binder.js';
 import type { QueryPlan } from './plan-types.js';
 import { planQuery, type PlanEnv } from './planner.js';
 import type { Column, ExecContext, SqlValue, Table } from './table.js';
@@ -139,7 +139,7 @@ function namesTable(node: ColumnRefNode, ref: TableRefNode): boolean {
 function constantOf(expr: ExprNode, env: PlanEnv): SqlValue | undefined {
   if (!isRowFree(expr)) return undefined;
   try {
-    const bound = bindExpr(expr, { sql: env.sql, params: env.params, scope: null, aggregates: 'WHERE', now: env.now, lastInsertId: env.lastInsertId ?? null });
+    const bound = bindExpr(expr, { sql: env.sql, params: env.params, scope: null, aggregates: 'WHERE', ...statementValues(env) });
     return bound.kind === 'const' ? bound.value : undefined;
   } catch (error) {
     if (error instanceof SqlError) return undefined;
