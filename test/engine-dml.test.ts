@@ -88,6 +88,14 @@ test('SCOPE_IDENTITY() is NULL before any INSERT created an Id, then the session
   assert.deepEqual(await run('SELECT SCOPE_IDENTITY(), LAST_INSERT_ID()'), [['cs_42', 'cs_42']]);
 });
 
+test('SCOPE_IDENTITY() in INSERT … VALUES is the Id the session last created', async () => {
+  const { run, session } = runner();
+  session.lastInsertId = 'cus_7';
+  await run('CREATE TABLE #links (CustomerId VARCHAR(40))');
+  assert.equal(await run('INSERT INTO #links VALUES (SCOPE_IDENTITY())'), 1);
+  assert.deepEqual(await run('SELECT CustomerId FROM #links'), [['cus_7']]);
+});
+
 test('planning errors point at the culprit and change nothing', async () => {
   const r = await withItems();
   const cases: [string, RegExp, string][] = [

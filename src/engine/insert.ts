@@ -5,7 +5,7 @@
 
 import type { InsertNode, QueryNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
-import { bindExpr, type ParamValues } from './binder.js';
+import { bindExpr, statementValues, type ParamValues } from './binder.js';
 import { suggestionSuffix } from './names.js';
 import type { QueryPlan, WritePlan } from './plan-types.js';
 import { MemoryTable } from './memory-table.js';
@@ -20,7 +20,7 @@ import { settleOutcome } from './write-outcome.js';
 import { checkWritable, toStatementError, writeContext } from './write-support.js';
 
 export function planInsert(stmt: InsertNode, env: PlanEnv, session?: Session): WritePlan {
-  const { sql, catalog, params, now } = env;
+  const { sql, catalog, params } = env;
   const planQuery = (query: QueryNode): QueryPlan => planQueryIn(query, env, null);
   let table = catalog.getTable(stmt.table.name);
   let createOnFirstUse = false;
@@ -61,7 +61,7 @@ export function planInsert(stmt: InsertNode, env: PlanEnv, session?: Session): W
     }
     return row.map((node, i) => {
       const column = columns[i]!;
-      const bound = bindExpr(node, { sql, params, scope: null, aggregates: 'INSERT', now });
+      const bound = bindExpr(node, { sql, params, scope: null, aggregates: 'INSERT', ...statementValues(env) });
       if (bound.kind !== 'const') throw new SqlError('INSERT values must be constants or parameters', sql, node.pos);
       const value = coerceToType(bound.value, column.type, 'store');
       if (value === undefined) {
