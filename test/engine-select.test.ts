@@ -50,7 +50,7 @@ test('result types are inferred from literals, arithmetic and operators', () => 
 });
 
 test('names resolve case-insensitively, qualified by table name or alias; pseudo columns by name', async () => {
-  assert.deepEqual(await querySessions("SELECT s.ID, SESSIONS.status FROM Sessions s WHERE S.Id = 'cs_2'"), [['cs_2', 'complete']]);
+  assert.deepEqual(await querySessions("SELECT s.ID, S.status FROM Sessions s WHERE S.Id = 'cs_2'"), [['cs_2', 'complete']]);
   assert.deepEqual(await querySessions("SELECT Sessions.Id FROM Sessions WHERE sessions.id = 'cs_1'"), [['cs_1']]);
   const p = planQuery('SELECT Id, AccountId FROM Sessions WHERE AccountId IS NULL', catalog());
   assert.deepEqual(p.columns.map((c) => c.name), ['Id', 'AccountId']);
@@ -63,6 +63,8 @@ test('unknown names are SqlErrors at their position with a suggestion when close
   assertSqlError('SELECT Id, AmountTotl FROM Sessions', 'Unknown column AmountTotl in Sessions (did you mean AmountTotal?)', 12);
   assertSqlError('SELECT Id FROM Sessions WHERE Bogus = 1', 'Unknown column Bogus in Sessions', 31);
   assertSqlError('SELECT x.Id FROM Sessions s', 'Unknown table or alias x (did you mean s?)', 8);
+  // An alias hides the table's own name, as in PostgreSQL.
+  assertSqlError('SELECT Sessions.Id FROM Sessions s', 'Sessions is aliased s in FROM and can only be named by its alias: write s.Id', 8);
   assertSqlError('SELECT Id FROM Sessions ORDER BY Statu', 'Unknown column Statu in Sessions (did you mean Status?)', 34);
 });
 

@@ -280,6 +280,10 @@ function bindColumn(node: Extract<ExprNode, { kind: 'column' }>, ctx: BindContex
       );
     case 'unknownQualifier': {
       const names = allSources(scope).map((s) => s.alias ?? s.name);
+      const hidden = scope.aliasedSourcesOf(node.table!)[0];
+      if (hidden) {
+        throw new SqlError(`${node.table} is aliased ${hidden.alias} in FROM and can only be named by its alias: write ${hidden.alias}.${node.name}`, ctx.sql, node.pos);
+      }
       throw new SqlError(`Unknown table or alias ${node.table}${suggestionSuffix(node.table!, names)}`, ctx.sql, node.pos);
     }
     case 'unknownColumn': {

@@ -54,10 +54,20 @@ export class Scope {
     return this.columns.length;
   }
 
-  /** The sources a qualifier names: by alias when the source has one, else by table name. */
+  /**
+   * The sources a qualifier names: by alias when the source has one, else by table name. As in
+   * standard SQL, an alias hides the table's own name: in `FROM t1 AS x`, `t1.b` is not x's b
+   * (in a subquery it reaches the enclosing query's t1).
+   */
   sourcesNamed(qualifier: string): ScopeSource[] {
     const q = qualifier.toLowerCase();
-    return this.sources.filter((s) => (s.alias !== undefined ? s.alias.toLowerCase() === q : s.name.toLowerCase() === q) || s.name.toLowerCase() === q);
+    return this.sources.filter((s) => (s.alias ?? s.name).toLowerCase() === q);
+  }
+
+  /** Sources whose table name (hidden by an alias) is `qualifier`: for a helpful error. */
+  aliasedSourcesOf(qualifier: string): ScopeSource[] {
+    const q = qualifier.toLowerCase();
+    return this.sources.filter((s) => s.alias !== undefined && s.name.toLowerCase() === q);
   }
 
   /** Resolves here first, then in the enclosing scopes (marking the path as correlated). */
