@@ -3,7 +3,7 @@
 
 import type { Row, SqlValue } from './table.js';
 import type { BoundExpr } from './bound.js';
-import { likeToRegExp } from './like.js';
+import { likeMatcher, type LikeMatcher } from './like.js';
 import { castValue } from './cast.js';
 import { membershipSet } from './predicates.js';
 import {
@@ -289,22 +289,32 @@ function compileIn(expr: Extract<BoundExpr, { kind: 'in' }>): Evaluator {
 function compileLike(expr: Extract<BoundExpr, { kind: 'like' }>): Evaluator {
   const value = compileExpr(expr.expr);
   const negated = expr.negated;
-  const finish = (text: string | null, regexp: RegExp | null): Truth => {
-    if (text === null || regexp === null) return null;
-    const matched = regexp.test(text);
+  const finish = (text: string | null, matches: LikeMatcher | null): Truth => {
+    if (text === null || matches === null) return null;
+    const matched = matches(text);
     return negated ? !matched : matched;
   };
   if (expr.pattern.kind === 'const' && (!expr.escape || expr.escape.kind === 'const')) {
     const pattern = valueToText(expr.pattern.value);
     const escape = expr.escape?.kind === 'const' ? valueToText(expr.escape.value) : undefined;
-    const regexp = pattern === null || escape === null ? null : likeToRegExp(pattern, escape);
-    return (row) => finish(valueToText(value(row)), regexp);
+    const matcher = pattern === null || escape === null ? null : likeMatcher(pattern, escape);
+    return (row) => finish(valueToText(value(row)), matcher);
   }
   const pattern = compileExpr(expr.pattern);
   const escape = expr.escape ? compileExpr(expr.escape) : undefined;
+  // A pattern read from the row is compiled again only when it changes.
+  let lastPattern: string | null = null;
+  let lastEscape: string | null | undefined;
+  let lastMatcher: LikeMatcher | null = null;
   return (row) => {
     const p = valueToText(pattern(row));
     const e = escape ? valueToText(escape(row)) : undefined;
-    return finish(valueToText(value(row)), p === null || e === null ? null : likeToRegExp(p, e));
+    if (p === null || e === null) return finish(valueToText(value(row)), null);
+    if (p !== lastPattern || e !== lastEscape) {
+      lastMatcher = likeMatcher(p, e);
+      lastPattern = p;
+      lastEscape = e;
+    }
+    return finish(valueToText(value(row)), lastMatcher);
   };
 }

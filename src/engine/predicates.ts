@@ -4,7 +4,7 @@
 import type { ComparisonOperator } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import type { BoundColumn, BoundConst, BoundExpr } from './bound.js';
-import { likeToRegExp } from './like.js';
+import { likeMatcher } from './like.js';
 import type { Predicate, PredicateOp, Row, SqlValue } from './table.js';
 import { coerceToType, compareValues, distinctKey, formatSqlValue, toTruth } from './values.js';
 
@@ -275,10 +275,10 @@ export function compileScanPredicate(predicate: Predicate, index: number): (row:
       };
     }
     case 'LIKE': {
-      const regexp = likeToRegExp(String(value));
+      const matches = likeMatcher(String(value));
       return (row) => {
         const v = row[index];
-        return v !== null && v !== undefined && regexp.test(v instanceof Date ? v.toISOString() : String(v));
+        return v !== null && v !== undefined && matches(v instanceof Date ? v.toISOString() : String(v));
       };
     }
     default: {
