@@ -255,6 +255,12 @@ export function mapChildren(expr: BoundExpr, map: (e: BoundExpr) => BoundExpr): 
   }
 }
 
+/** The expression reading each column at `map(index)` instead (a row laid out differently). */
+export function remapColumns(expr: BoundExpr, map: (index: number) => number): BoundExpr {
+  if (expr.kind === 'column') return { ...expr, index: map(expr.index) };
+  return mapChildren(expr, (e) => remapColumns(e, map));
+}
+
 /** Shifts every column reference by `delta` (moving an expression between row layouts). */
 export function shiftColumns(expr: BoundExpr, delta: number): BoundExpr {
   if (delta === 0) return expr;

@@ -12,6 +12,7 @@ import { hashJoin, hashJoinBatches, lookupJoin, materialize, type JoinSpec } fro
 import type { QueryPlan } from './plan-types.js';
 import { compileScanPredicate } from './predicates.js';
 import { analyzing, measured, newInstrument, withActuals } from './instrument.js';
+import { reorderInnerJoins, type ReorderedJoins } from './join-order.js';
 import { combineTests, describeScan, planScan, scanBatches, scanRows, withPredicate, type PlannedScan, type ScanOffer } from './scan.js';
 import type { ScopeSource } from './scope.js';
 import type { DataType, ExecContext, Predicate, Row, ScanPlan, SqlValue, Table } from './table.js';
@@ -119,7 +120,43 @@ export function planRelation(tree: FromTree, conjuncts: BoundExpr[], env: Relati
       ],
     };
   }
+  const reordered = reorderInnerJoins(tree, conjuncts, splitAnd);
+  if (reordered) return planReordered(reordered, env);
   return planJoin(tree, conjuncts, env);
+}
+
+/** A run of inner joins planned in the order join-order.ts chose, rows put back in the written layout. */
+function planReordered(reordered: ReorderedJoins, env: RelationEnv): Relation {
+  const { permutation, originals } = reordered;
+  const inner = planJoin(reordered.tree as Extract<FromTree, { kind: 'join' }>, reordered.conditions, {
+    ...env,
+    neededColumns: (source) => env.neededColumns(originals.get(source) ?? source),
+  });
+  const restore = (row: Row): Row => {
+    const out = new Array<SqlValue>(permutation.length);
+    for (let i = 0; i < permutation.length; i++) out[i] = row[permutation[i]!]!;
+    return out;
+  };
+  return {
+    rows: (ctx) => mapRows(inner.rows(ctx), restore),
+    batches: (ctx) => {
+      const batches = inner.batches?.(ctx);
+      return batches && mapBatches(batches, inner.batchTest, restore);
+    },
+    explain: () => [`Join order ${reordered.order.join(', ')} (reordered: each table joins one it has a condition with)`, ...indent(inner.explain())],
+  };
+}
+
+async function* mapRows(rows: AsyncIterable<Row>, map: (row: Row) => Row): AsyncGenerator<Row> {
+  for await (const row of rows) yield map(row);
+}
+
+async function* mapBatches(batches: AsyncIterable<Row[]>, test: ((row: Row) => boolean) | undefined, map: (row: Row) => Row): AsyncGenerator<Row[]> {
+  for await (const batch of batches) {
+    const out: Row[] = [];
+    for (const row of batch) if (!test || test(row)) out.push(map(row));
+    yield out;
+  }
 }
 
 function planJoin(tree: Extract<FromTree, { kind: 'join' }>, conjuncts: BoundExpr[], env: RelationEnv): Relation {

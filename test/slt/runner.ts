@@ -133,6 +133,8 @@ export async function runSlt(file: string, text: string, options: { maxRecords?:
   const session = new Session();
   let hashThreshold = 0;
   let count = 0;
+  /** A label's result hash: records sharing a label must agree (as the reference runner checks). */
+  const labels = new Map<string, string>();
   const fail = (record: SltRecord & { sql: string }, problem: string): void => {
     result.failed++;
     result.failures.push({ file, line: record.line, sql: record.sql, problem });
@@ -163,8 +165,11 @@ export async function runSlt(file: string, text: string, options: { maxRecords?:
       fail(record, `${isExpectedErrorClass(error) ? 'failed' : 'internal error'}: ${describe(error)}`);
       continue;
     }
-    const problem = compareQuery(record, rows ?? [], hashThreshold);
+    const { problem, hash } = compareQuery(record, rows ?? [], hashThreshold);
+    const labelled = record.label !== undefined ? labels.get(record.label) : undefined;
+    if (record.label !== undefined && labelled === undefined && !problem) labels.set(record.label, hash);
     if (problem) fail(record, problem);
+    else if (labelled !== undefined && labelled !== hash) fail(record, `result differs from earlier queries labelled ${record.label}`);
     else result.passed++;
   }
   return result;
@@ -176,9 +181,9 @@ function describe(error: unknown): string {
   return String(error);
 }
 
-function compareQuery(record: Extract<SltRecord, { kind: 'query' }>, rows: SqlValue[][], hashThreshold: number): string | undefined {
+function compareQuery(record: Extract<SltRecord, { kind: 'query' }>, rows: SqlValue[][], hashThreshold: number): { problem?: string; hash: string } {
   const width = record.types.length;
-  if (rows.length > 0 && rows[0]!.length !== width) return `expected ${width} columns, got ${rows[0]!.length}`;
+  if (rows.length > 0 && rows[0]!.length !== width) return { problem: `expected ${width} columns, got ${rows[0]!.length}`, hash: '' };
   let formatted = rows.map((row) => row.map((value, i) => formatValue(value, record.types[i]!)));
   let values: string[];
   if (record.sort === 'rowsort') {
@@ -189,19 +194,19 @@ function compareQuery(record: Extract<SltRecord, { kind: 'query' }>, rows: SqlVa
   } else {
     values = formatted.flat();
   }
+  const hash = md5Values(values);
   const hashed = /^(\d+) values hashing to ([0-9a-f]{32})$/.exec(record.expected[0] ?? '');
   if (hashed) {
-    const hash = md5Values(values);
     if (Number(hashed[1]) !== values.length || hashed[2] !== hash) {
-      return `expected ${hashed[1]} values hashing to ${hashed[2]}, got ${values.length} values hashing to ${hash}`;
+      return { problem: `expected ${hashed[1]} values hashing to ${hashed[2]}, got ${values.length} values hashing to ${hash}`, hash };
     }
-    return undefined;
+    return { hash };
   }
   const expected = record.expected;
   if (expected.length !== values.length || expected.some((v, i) => v !== values[i])) {
-    return `expected [${preview(expected)}], got [${preview(values)}]`;
+    return { problem: `expected [${preview(expected)}], got [${preview(values)}]`, hash };
   }
-  return undefined;
+  return { hash };
 }
 
 function preview(values: string[]): string {
