@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { planStatement, Session } from '../src/engine/index.js';
 import type { Catalog, SqlValue } from '../src/engine/table.js';
 import { parse } from '../src/sql/parser.js';
+import { hashJoinBatches, OUTPUT_BATCH_ROWS } from '../src/engine/operators/join.js';
 
 const noTables: Catalog = { getTable: () => undefined, tableNames: () => [] };
 
@@ -61,4 +62,38 @@ test('SELECT * over a reordered join keeps the written column order', async () =
     [1, 2, 1],
     [2, 3, 2],
   ]);
+});
+
+test('a cross join hands on its first rows before building the product of a whole left batch', async () => {
+  const left = [Array.from({ length: 1024 }, (_, i): SqlValue[] => [i])];
+  const right = Array.from({ length: 1000 }, (_, i): SqlValue[] => [i]);
+  async function* batches(): AsyncGenerator<SqlValue[][]> {
+    yield* left;
+  }
+  const spec = { type: 'CROSS' as const, leftWidth: 1, rightWidth: 1, leftKeys: [], rightKeys: [], condition: undefined };
+  const joined = hashJoinBatches(batches(), undefined, Promise.resolve(right), spec, undefined);
+  const first = await joined.next();
+  assert.equal(first.done, false);
+  // 1,024 left rows × 1,000 right rows would be 1,024,000 rows in one batch; one batch's worth
+  // plus the matches of the left row that filled it is the most it may hold.
+  assert.ok(first.value!.length < OUTPUT_BATCH_ROWS + right.length, `first batch has ${first.value!.length} rows`);
+  let total = first.value!.length;
+  for await (const batch of joined) total += batch.length;
+  assert.equal(total, 1024 * 1000);
+});
+
+test('stream() over a 10k × 100k cross join yields its first row without reading the product', async () => {
+  const session = new Session();
+  await run(session, 'CREATE TEMP TABLE small (a INTEGER)');
+  await run(session, 'CREATE TEMP TABLE big (b INTEGER)');
+  await run(session, `INSERT INTO small VALUES ${Array.from({ length: 10_000 }, (_, i) => `(${i})`).join(', ')}`);
+  await run(session, `INSERT INTO big VALUES ${Array.from({ length: 100_000 }, (_, i) => `(${i})`).join(', ')}`);
+  const sql = 'SELECT a, b FROM small CROSS JOIN big';
+  const plan = planStatement(parse(sql), sql, noTables, undefined, session);
+  assert.equal(plan.kind, 'query');
+  if (plan.kind !== 'query') return;
+  for await (const row of plan.rows({})) {
+    assert.deepEqual(row, [0, 0]);
+    break;
+  }
 });

@@ -103,6 +103,12 @@ class HashSide {
   }
 }
 
+/**
+ * Joined rows are handed on once a batch holds this many: a left batch against a large right
+ * side (a cross join) must not build its whole product before the first row goes out.
+ */
+export const OUTPUT_BATCH_ROWS = 1024;
+
 /** hashJoin over batches of left rows, producing batches: no async step per row. */
 export async function* hashJoinBatches(
   left: AsyncIterable<Row[]>,
@@ -115,9 +121,17 @@ export async function* hashJoinBatches(
   const side = new HashSide(await right, spec);
   for await (const batch of left) {
     signal?.throwIfAborted();
-    const out: Row[] = [];
-    for (const row of batch) if (!leftTest || leftTest(row)) side.probe(row, out);
-    yield after ? out.filter(after) : out;
+    let out: Row[] = [];
+    for (const row of batch) {
+      if (leftTest && !leftTest(row)) continue;
+      side.probe(row, out);
+      if (out.length >= OUTPUT_BATCH_ROWS) {
+        yield after ? out.filter(after) : out;
+        signal?.throwIfAborted();
+        out = [];
+      }
+    }
+    if (out.length > 0) yield after ? out.filter(after) : out;
   }
   const rest = side.unmatched();
   if (rest.length > 0) yield after ? rest.filter(after) : rest;
