@@ -17,7 +17,15 @@ export interface FaultSpec {
   seed?: number;
   /** Sends `Stripe-Should-Retry: true|false` with the failure, as Stripe does for some errors. */
   shouldRetry?: boolean;
+  /**
+   * Instead of failing, a list request is answered by a broken paginator, always with
+   * `has_more: true`: `repeat-page` ignores the cursor (the same page again and again),
+   * `empty-page` sends no objects. Only GET requests match.
+   */
+  brokenPaginator?: BrokenPaginator;
 }
+
+export type BrokenPaginator = 'repeat-page' | 'empty-page';
 
 export interface Fault {
   kind: 'status' | 'reset';
@@ -44,23 +52,37 @@ export class FaultInjector {
     this.rules = [];
   }
 
+  /** How a list request is to be answered wrongly, if a paginator rule matches; consumes one from it. */
+  takeBrokenPaginator(method: string, path: string): BrokenPaginator | undefined {
+    if (method !== 'GET') return undefined;
+    return this.consume(method, path, true)?.spec.brokenPaginator;
+  }
+
   /** The fault to apply to this request, if any; consumes one from the matching rule. */
   take(method: string, path: string): Fault | null {
+    const rule = this.consume(method, path, false);
+    if (!rule) return null;
+    const { spec } = rule;
+    return {
+      kind: spec.reset ? 'reset' : 'status',
+      status: spec.status ?? 500,
+      afterCommit: spec.afterCommit ?? false,
+      ...(spec.shouldRetry !== undefined ? { shouldRetry: spec.shouldRetry } : {}),
+    };
+  }
+
+  private consume(method: string, path: string, paginator: boolean): ActiveRule | undefined {
     for (const rule of this.rules) {
       const { spec } = rule;
+      if ((spec.brokenPaginator !== undefined) !== paginator) continue;
       if (rule.remaining <= 0) continue;
       if (spec.method !== undefined && spec.method.toUpperCase() !== method) continue;
       if (spec.pathPrefix !== undefined && !path.startsWith(spec.pathPrefix)) continue;
       if (spec.probability !== undefined && !(rule.prng.next() < spec.probability)) continue;
       rule.remaining--;
       this.rules = this.rules.filter((candidate) => candidate.remaining > 0);
-      return {
-        kind: spec.reset ? 'reset' : 'status',
-        status: spec.status ?? 500,
-        afterCommit: spec.afterCommit ?? false,
-        ...(spec.shouldRetry !== undefined ? { shouldRetry: spec.shouldRetry } : {}),
-      };
+      return rule;
     }
-    return null;
+    return undefined;
   }
 }

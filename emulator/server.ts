@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { maskKey, readApiKey } from './auth.js';
 import type { HandlerContext } from './context.js';
 import { errors, invalidRequest, StripeError, toErrorPayload } from './errors.js';
-import { FaultInjector, type Fault, type FaultSpec } from './faults.js';
+import { FaultInjector, type BrokenPaginator, type Fault, type FaultSpec } from './faults.js';
 import { IdempotencyStore } from './idempotency.js';
 import { makeId } from './ids.js';
 import { canonicalParams, parseParams } from './params.js';
@@ -169,6 +169,11 @@ export class EmulatorServer {
     if (match.kind === 'not_found') return fault ? faultReply(fault) : errorReply(errors.unrecognizedUrl(method, path));
 
     const params = method === 'POST' ? { ...parseParams(query), ...parseParams(body) } : parseParams(query);
+    const brokenPage = 'starting_after' in match.route.params.properties ? this.faults.takeBrokenPaginator(method, path) : undefined;
+    if (brokenPage === 'repeat-page') {
+      delete params.starting_after;
+      delete params.ending_before;
+    }
     const idempotencyKey = method === 'POST' ? headerValue(req, 'idempotency-key') : undefined;
     const fingerprint = `${method} ${path} ${canonicalParams(params)}`;
     if (idempotencyKey !== undefined) {
@@ -197,7 +202,8 @@ export class EmulatorServer {
     try {
       const validated = validateParams(match.route.params, params);
       const result = match.route.handle(ctx, match.pathParams, validated);
-      reply = { status: result.status ?? 200, body: JSON.stringify(result.body, null, 2), headers: {} };
+      const answer = brokenPage ? brokenListPage(result.body, brokenPage) : result.body;
+      reply = { status: result.status ?? 200, body: JSON.stringify(answer, null, 2), headers: {} };
     } catch (error) {
       if (error instanceof StripeError) {
         reply = errorReply(error);
@@ -217,6 +223,12 @@ export class EmulatorServer {
     }
     return fault ? faultReply(fault) : reply;
   }
+}
+
+/** A list page as a broken paginator sends it: always more to come, and maybe nothing in it. */
+function brokenListPage(body: unknown, mode: BrokenPaginator): unknown {
+  if (body === null || typeof body !== 'object' || (body as { object?: unknown }).object !== 'list') return body;
+  return { ...body, has_more: true, ...(mode === 'empty-page' ? { data: [] } : {}) };
 }
 
 function errorReply(error: StripeError, headers: Record<string, string> = {}): Reply {

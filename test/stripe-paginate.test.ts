@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StripeClient } from '../src/stripe/index.js';
+import { ConnectionError, StalledListError, StripeClient } from '../src/stripe/index.js';
 import { startFakeStripe, type RecordedRequest } from './stripe-fake-server.js';
 
 const KEY = 'sk_test_51Hpaginatepaginatepaginate0000';
@@ -81,13 +81,60 @@ test('listPages sends the account on every page', async (t) => {
   assert.deepEqual(server.requests.map((r) => r.headers['stripe-account']), ['acct_42', 'acct_42']);
 });
 
-test('has_more with an empty page stops instead of looping', async (t) => {
+test('has_more with an empty page is an error naming the endpoint, after one request', async (t) => {
   const server = await startFakeStripe(() => ({ status: 200, body: { object: 'list', url: '/v1/x', data: [], has_more: true } }));
   t.after(() => server.close());
   let count = 0;
-  for await (const _ of client(server.baseUrl).listPages('/v1/x', {})) count++;
-  assert.equal(count, 1);
+  await assert.rejects(async () => {
+    for await (const _ of client(server.baseUrl).listPages('/v1/x', {})) count++;
+  }, {
+    name: 'StalledListError',
+    message: 'GET /v1/x stopped making progress (page 1 was empty yet said has_more: true); stopped paging instead of looping',
+  });
+  assert.equal(count, 1, 'the page read is still delivered');
   assert.equal(server.requests.length, 1);
+});
+
+test('a server answering the same page whatever the cursor is stopped at the first repeat', async (t) => {
+  const server = await startFakeStripe(() => ({ status: 200, body: { object: 'list', url: '/v1/customers', data: customers.slice(0, 2), has_more: true } }));
+  t.after(() => server.close());
+  await assert.rejects(async () => {
+    for await (const _ of client(server.baseUrl).listPages('/v1/customers', { limit: 2 })) void _;
+  }, (error: unknown) => {
+    assert.ok(error instanceof StalledListError);
+    assert.ok(error instanceof ConnectionError);
+    assert.equal(error.message, 'GET /v1/customers stopped making progress (page 2 ended at cus_2 again, a cursor already followed); stopped paging instead of looping');
+    return true;
+  });
+  assert.deepEqual(server.requests.map((r) => r.url), ['/v1/customers?limit=2', '/v1/customers?limit=2&starting_after=cus_2']);
+});
+
+test('a cycle of two pages is caught too, and so is a page ending at the cursor the caller started from', async (t) => {
+  // Page after cus_2 is cus_3..cus_4; after cus_4 the server wrongly starts over.
+  const server = await startFakeStripe((req) => {
+    const after = new URL(req.url, 'http://x').searchParams.get('starting_after');
+    const data = after === 'cus_2' ? customers.slice(2, 4) : customers.slice(0, 2);
+    return { status: 200, body: { object: 'list', url: '/v1/customers', data, has_more: true } };
+  });
+  t.after(() => server.close());
+  await assert.rejects(async () => {
+    for await (const _ of client(server.baseUrl).listPages('/v1/customers', { limit: 2 })) void _;
+  }, { name: 'StalledListError', message: /page 3 ended at cus_2 again/ });
+  assert.equal(server.requests.length, 3);
+  await assert.rejects(async () => {
+    for await (const _ of client(server.baseUrl).listPages('/v1/customers', { limit: 2, starting_after: 'cus_4' })) void _;
+  }, { name: 'StalledListError', message: /page 2 ended at cus_4 again/ });
+});
+
+test('a search whose next_page comes back again is stopped', async (t) => {
+  const server = await startFakeStripe(() => ({
+    status: 200, body: { object: 'search_result', url: '/v1/customers/search', data: customers.slice(0, 1), has_more: true, next_page: 'tok_same' },
+  }));
+  t.after(() => server.close());
+  await assert.rejects(async () => {
+    for await (const _ of client(server.baseUrl).searchPages('/v1/customers/search', { query: "email:'a'" })) void _;
+  }, { name: 'StalledListError', message: /^GET \/v1\/customers\/search stopped making progress \(page 2 pointed to a next_page already followed\)/ });
+  assert.equal(server.requests.length, 2);
 });
 
 test('a non-list answer is a TypeError naming the endpoint', async (t) => {

@@ -108,3 +108,29 @@ test('an endpoint not strictly newest first still yields each object once', asyn
   const ids = await readAll(paginatePartitioned(shuffled, { limit: 100 }, { sequentialPages: 2, concurrency: 4, pagesPerWindow: 1 }));
   assert.equal(ids.filter((id) => id === 'obj_b400').length, 1);
 });
+
+test('an endpoint that ignores created[lt] in a probe is an error naming it, not a walk down through empty years', async () => {
+  const objects = dataset();
+  const fake = fakeList(objects);
+  // Windows come back empty and the probe answers the newest object, whatever the bound.
+  const ignoring = async (params: StripeParams): Promise<StripeList> => {
+    if (params.created === undefined) return fake.fetchPage(params);
+    if (params.limit === 1) return fake.fetchPage({ limit: 1 });
+    return { object: 'list', data: [], has_more: false, url: '/v1/things' };
+  };
+  await assert.rejects(
+    readAll(paginatePartitioned(ignoring, { limit: 100 }, { sequentialPages: 1, concurrency: 2, pagesPerWindow: 1 }, 'GET /v1/things')),
+    { name: 'StalledListError', message: /^GET \/v1\/things stopped making progress \(asked for created < \d+, it answered an object created at 1800000000\)/ },
+  );
+});
+
+test('a window whose server repeats its page fails the read instead of looping', async () => {
+  const fake = fakeList(dataset());
+  const repeating = async (params: StripeParams): Promise<StripeList> =>
+    fake.fetchPage(params.created !== undefined ? { ...params, starting_after: undefined } : params);
+  await assert.rejects(
+    readAll(paginatePartitioned(repeating, { limit: 100 }, { sequentialPages: 1, concurrency: 4, pagesPerWindow: 4 }, 'GET /v1/things')),
+    { name: 'StalledListError', message: /^GET \/v1\/things stopped making progress \(page \d ended at obj_\w+ again, a cursor already followed\)/ },
+  );
+  assert.ok(fake.calls.length < 40, `${fake.calls.length} requests`);
+});

@@ -1,7 +1,9 @@
 // Walking Stripe's paged endpoints one page at a time. Nothing is fetched ahead: the next
 // request goes out only when the consumer asks for the next page, so stopping early costs
-// no wasted request.
+// no wasted request. A walk that stops making progress (a cursor it has already followed,
+// or `has_more` with nothing in the page) is an error naming the endpoint, never a loop.
 
+import { ConnectionError } from './errors.js';
 import type { StripeList, StripeObject, StripeParams, StripeSearchResult } from './types.js';
 
 export type PageFetcher<P> = (params: StripeParams) => Promise<P>;
@@ -17,17 +19,33 @@ export async function* paginateList(
   describe = 'list endpoint',
 ): AsyncGenerator<StripeList> {
   const backward = params.ending_before !== undefined && params.starting_after === undefined;
+  const start = backward ? params.ending_before : params.starting_after;
+  // Every cursor followed so far: one id per page, so a cycle of any length is caught.
+  const followed = new Set<string>(typeof start === 'string' ? [start] : []);
   let pageParams = params;
-  for (;;) {
+  for (let pages = 1; ; pages++) {
     const page = await fetchPage(pageParams);
     if (page?.object !== 'list' || !Array.isArray(page.data)) {
       throw new TypeError(`${describe} did not answer with a list (object: ${String(page?.object)})`);
     }
     yield page;
-    if (!page.has_more || page.data.length === 0) return;
+    if (!page.has_more) return;
+    if (page.data.length === 0) throw new StalledListError(describe, `page ${pages} was empty yet said has_more: true`);
     const edge = backward ? page.data[0] : page.data[page.data.length - 1];
     const cursor = idOf(edge, describe);
+    if (followed.has(cursor)) {
+      throw new StalledListError(describe, `page ${pages} ended at ${cursor} again, a cursor already followed`);
+    }
+    followed.add(cursor);
     pageParams = backward ? { ...params, ending_before: cursor } : { ...params, starting_after: cursor };
+  }
+}
+
+/** A list or search that stopped making progress: paging on would repeat itself forever. */
+export class StalledListError extends ConnectionError {
+  override name = 'StalledListError';
+  constructor(describe: string, why: string) {
+    super(`${describe} stopped making progress (${why}); stopped paging instead of looping`);
   }
 }
 
@@ -37,14 +55,17 @@ export async function* paginateSearch(
   params: StripeParams,
   describe = 'search endpoint',
 ): AsyncGenerator<StripeSearchResult> {
+  const followed = new Set<string>();
   let pageParams = params;
-  for (;;) {
+  for (let pages = 1; ; pages++) {
     const page = await fetchPage(pageParams);
     if (page?.object !== 'search_result' || !Array.isArray(page.data)) {
       throw new TypeError(`${describe} did not answer with a search result (object: ${String(page?.object)})`);
     }
     yield page;
     if (!page.has_more || !page.next_page) return;
+    if (followed.has(page.next_page)) throw new StalledListError(describe, `page ${pages} pointed to a next_page already followed`);
+    followed.add(page.next_page);
     pageParams = { ...params, page: page.next_page };
   }
 }

@@ -12,7 +12,7 @@
 // Pages come out in arrival order, not newest first: callers ask for this only when order does
 // not matter and every row will be read.
 
-import { paginateList, type PageFetcher } from './paginate.js';
+import { paginateList, StalledListError, type PageFetcher } from './paginate.js';
 import type { StripeList, StripeObject, StripeParams } from './types.js';
 
 export interface PartitionOptions {
@@ -102,7 +102,10 @@ async function* readWindows(
         exhausted = true;
         return;
       }
-      hi = Math.min(hi, next + 1); // skip the gap down to the newest object left
+      // An object at or above the bound means the endpoint ignores `created[lt]`: windows
+      // would walk down through empty years forever.
+      if (next >= hi) throw new StalledListError(describe, `asked for created < ${hi}, it answered an object created at ${next}`);
+      hi = next + 1; // skip the gap down to the newest object left
     }
     const lo = hi - start.width;
     arm(paginateList(fetchPage, { ...params, created: { gte: lo, lt: hi } }, describe), 0);
