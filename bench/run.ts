@@ -1,6 +1,8 @@
 // npm run bench: how close stripe-sql comes to the fewest possible Stripe requests for a set of
 // queries, and how fast a full scan of the demo data runs compared with fetching the same pages
 // by hand (the baseline, measured in the same run against the same emulator).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { connect } from '../src/index.js';
 import { startEmulator, DEMO_API_KEY, type Emulator } from '../emulator/index.js';
 
@@ -22,6 +24,7 @@ async function main(): Promise<void> {
   } finally {
     await emulator.close();
   }
+  conformance();
 }
 
 function casesFor(emulator: Emulator): Case[] {
@@ -176,6 +179,21 @@ async function insertUnderBudget(emulator: Emulator): Promise<void> {
     ['requests', String(emulator.requestLog.length)],
     ['peak requests in flight', String(peak)],
   ]);
+}
+
+/**
+ * The full sqllogictest sample (tools/slt.ts, in a child process so its engine runs alone):
+ * the overall pass rate, the conformance figure that goes with the speed ones.
+ */
+function conformance(): void {
+  const { stdout, status } = spawnSync(process.execPath, ['--import', 'tsx', 'tools/slt.ts', '--show', '0'], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const overall = stdout.split('\n').find((line) => line.startsWith('overall:'));
+  console.log('\nConformance: the full sqllogictest sample (node --import tsx tools/slt.ts)');
+  console.log(overall ?? `tools/slt.ts printed no overall line (exit status ${status})`);
 }
 
 /** What a hand-written script would do: page through the list with the same expand. */

@@ -123,8 +123,9 @@ test('LIMIT and OFFSET take non-negative integers, literals or parameters', asyn
   assert.deepEqual(await querySessions('SELECT Id FROM Sessions LIMIT 0'), []);
   assert.deepEqual(await querySessions('SELECT Id FROM Sessions ORDER BY Id LIMIT 10 OFFSET 4'), [['cs_5']]);
   assertSqlError('SELECT Id FROM Sessions LIMIT ?', 'LIMIT must be a non-negative integer', 31, [-1]);
-  assertSqlError('SELECT Id FROM Sessions LIMIT ?', 'LIMIT must be a non-negative integer', 31, [1.5]);
-  assertSqlError('SELECT Id FROM Sessions LIMIT ?', 'LIMIT must be a non-negative integer', 31, ['3']);
+  // A LIMIT parameter is an Integer: text that reads as one is one (as PostgreSQL takes '3' for $1), a fraction is not.
+  assert.deepEqual(await querySessions('SELECT Id FROM Sessions ORDER BY Id LIMIT ?', ['1']), [['cs_1']]);
+  assertSqlError('SELECT Id FROM Sessions LIMIT ?', 'Parameter ?1 must be an Integer, not 1.5', 31, [1.5]);
   assertSqlError('SELECT Id FROM Sessions LIMIT 2 OFFSET @skip', 'OFFSET must be a non-negative integer', 40, { skip: -3 });
 });
 

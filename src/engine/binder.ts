@@ -1,7 +1,7 @@
-// Binding: substitutes parameters, resolves column names against the FROM table (case-
-// insensitively, with suggestions), looks up functions, checks operand types that are known
-// statically, and folds every sub-expression made only of constants into a constant — so
-// `Amount > ? * 100` reaches pushdown as `Amount > 500`.
+// Binding: substitutes parameters (typing each from its context, see params.ts), resolves
+// column names against the FROM table (case-insensitively, with suggestions), looks up
+// functions, checks operand types that are known statically, and folds every sub-expression
+// made only of constants into a constant — so `Amount > ? * 100` reaches pushdown as `Amount > 500`.
 
 import type { BinaryNode, ExprNode, QueryNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
@@ -12,16 +12,18 @@ import { Scope } from './scope.js';
 import { compileExpr } from './expressions.js';
 import { findAggregateFunction, findScalarFunction, functionNames } from './functions.js';
 import { suggestionSuffix } from './names.js';
-import type { DataType, SqlValue } from './table.js';
+import type { ParameterBinding } from './params.js';
+import type { DataType } from './table.js';
 import { isIntegralType, isNumericType, typeOfValue } from './values.js';
 
-export type ParamValues = readonly unknown[] | Readonly<Record<string, unknown>>;
+export type { ParamValues } from './params.js';
 
 export { Scope } from './scope.js';
 
 export interface BindContext {
   sql: string;
-  params: ParamValues | undefined;
+  /** How the statement's placeholders bind (values, or typed placeholders while inferring); absent when it has none. */
+  params: ParameterBinding | undefined;
   scope: Scope | null;
   /** Where aggregates may appear (the select list and ORDER BY); names the clause otherwise. */
   aggregates: 'allowed' | 'WHERE' | 'INSERT' | 'LIMIT' | 'GROUP BY' | 'ON' | 'an aggregate';
@@ -49,44 +51,37 @@ function bindNode(node: ExprNode, ctx: BindContext, insideAggregate: boolean): B
   switch (node.kind) {
     case 'literal':
       return { kind: 'const', value: node.value, type: node.isDecimal ? 'Decimal' : typeOfValue(node.value), pos: node.pos };
-    case 'parameter': {
-      const value = parameterValue(node, ctx);
-      return { kind: 'const', value, type: typeOfValue(value), pos: node.pos };
-    }
+    case 'parameter':
+      return bindParameter(node, ctx);
     case 'column':
       return bindColumn(node, ctx);
     case 'unary': {
-      const operand = bind(node.operand);
+      const operand = node.op === 'NOT' ? typed(bind(node.operand), 'Boolean', ctx) : bind(node.operand);
       if (node.op !== 'NOT') requireNumeric(node.op, operand, ctx);
       return { kind: 'unary', op: node.op, operand, type: node.op === 'NOT' ? 'Boolean' : numericResult(operand.type), pos: node.pos };
     }
     case 'binary': {
-      if (node.op === 'AND' || node.op === 'OR') return bindLogicalChain(node, bind);
-      const left = bind(node.left);
-      const right = bind(node.right);
+      if (node.op === 'AND' || node.op === 'OR') return bindLogicalChain(node, (child) => typed(bind(child), 'Boolean', ctx));
+      const [left, right] = operandsTyped(node.op, bind(node.left), bind(node.right), ctx);
       return { kind: 'binary', op: node.op, left, right, type: binaryType(node.op, left, right, ctx), pos: node.pos };
     }
-    case 'in':
-      return { kind: 'in', expr: bind(node.expr), list: node.list.map(bind), negated: node.negated, type: 'Boolean', pos: node.pos };
-    case 'between':
-      return {
-        kind: 'between',
-        expr: bind(node.expr),
-        low: bind(node.low),
-        high: bind(node.high),
-        negated: node.negated,
-        type: 'Boolean',
-        pos: node.pos,
-      };
+    case 'in': {
+      const [expr, ...list] = typedAlike([bind(node.expr), ...node.list.map(bind)], ctx);
+      return { kind: 'in', expr: expr!, list, negated: node.negated, type: 'Boolean', pos: node.pos };
+    }
+    case 'between': {
+      const [expr, low, high] = typedAlike([bind(node.expr), bind(node.low), bind(node.high)], ctx);
+      return { kind: 'between', expr: expr!, low: low!, high: high!, negated: node.negated, type: 'Boolean', pos: node.pos };
+    }
     case 'like': {
-      const escape = node.escape ? bind(node.escape) : undefined;
+      const escape = node.escape ? typed(bind(node.escape), 'String', ctx) : undefined;
       if (escape?.kind === 'const' && typeof escape.value === 'string' && escape.value.length !== 1) {
         throw new SqlError('ESCAPE must be a single character', ctx.sql, escape.pos);
       }
       return {
         kind: 'like',
-        expr: bind(node.expr),
-        pattern: bind(node.pattern),
+        expr: typed(bind(node.expr), 'String', ctx),
+        pattern: typed(bind(node.pattern), 'String', ctx),
         ...(escape ? { escape } : {}),
         negated: node.negated,
         type: 'Boolean',
@@ -102,16 +97,20 @@ function bindNode(node: ExprNode, ctx: BindContext, insideAggregate: boolean): B
       }
       return bindCall(node, ctx, insideAggregate);
     case 'case': {
-      const operand = node.operand ? bind(node.operand) : undefined;
-      const whens = node.whens.map((w) => ({ when: bind(w.when), then: bind(w.then) }));
-      const otherwise = node.else ? bind(node.else) : undefined;
-      const results = [...whens.map((w) => w.then), ...(otherwise ? [otherwise] : [])];
+      // The simple form compares the operand with each WHEN; the searched form tests each WHEN.
+      let operand = node.operand ? bind(node.operand) : undefined;
+      let conditions = node.whens.map((w) => bind(w.when));
+      if (operand) [operand, ...conditions] = typedAlike([operand, ...conditions], ctx);
+      else conditions = conditions.map((c) => typed(c, 'Boolean', ctx));
+      const results = typedAlike([...node.whens.map((w) => bind(w.then)), ...(node.else ? [bind(node.else)] : [])], ctx);
+      const whens = conditions.map((when, i) => ({ when, then: results[i]! }));
+      const otherwise = node.else ? results.at(-1) : undefined;
       const type = unifyTypes(results.map((r) => r.type));
       return { kind: 'case', ...(operand ? { operand } : {}), whens, ...(otherwise ? { else: otherwise } : {}), type, pos: node.pos };
     }
     case 'cast': {
       const target = resolveTypeName(node.type, ctx.sql);
-      const expr = bind(node.expr);
+      const expr = typed(bind(node.expr), target.type, ctx);
       return { kind: 'cast', expr, target, type: target.type, pos: node.pos };
     }
     case 'subquery':
@@ -183,7 +182,7 @@ function bindSubquery(
   if (plan.columns.length !== 1) {
     throw new SqlError(`The subquery after ${after} must return one column; this one returns ${plan.columns.length}`, ctx.sql, node.pos);
   }
-  const expr = bind(node.expr);
+  const expr = typed(bind(node.expr), plan.columns[0]!.type, ctx);
   if (node.kind === 'quantified') {
     const quantified = { op: node.op, quantifier: node.quantifier };
     return { ...base, mode: 'quantified', quantified, expr, negated: false, type: 'Boolean', text: `${node.op} ${node.quantifier} (subquery)` };
@@ -244,7 +243,8 @@ function bindCall(node: Extract<ExprNode, { kind: 'call' }>, ctx: BindContext, i
   }
   if (fn.statementValue === 'now') return { kind: 'const', value: ctx.now ?? new Date(), type: 'Datetime', pos: node.pos };
   if (fn.statementValue === 'lastInsertId') return { kind: 'const', value: ctx.lastInsertId ?? null, type: 'String', pos: node.pos };
-  const args = node.args.map((arg, i) => fold(bindNode(keywordArgument(arg, fn.keywordArgs?.includes(i)), ctx, insideAggregate)));
+  let args = node.args.map((arg, i) => fold(bindNode(keywordArgument(arg, fn.keywordArgs?.includes(i)), ctx, insideAggregate)));
+  if (ARGUMENTS_ALIKE.has(fn.name)) args = typedAlike(args, ctx);
   return { kind: 'call', fn, args, type: fn.returnType(args.map((a) => a.type)), pos: node.pos };
 }
 
@@ -303,46 +303,42 @@ function allSources(scope: Scope): Scope['sources'] {
 // ---------------------------------------------------------------------------------------------
 // Parameters
 
-function parameterValue(node: Extract<ExprNode, { kind: 'parameter' }>, ctx: BindContext): SqlValue {
-  const label = node.name !== undefined ? `@${node.name.replace(/^@/, '')}` : `?${(node.index ?? 0) + 1}`;
-  const raw = lookupParameter(node, ctx.params);
-  if (raw === undefined) throw new SqlError(`No value given for parameter ${label}`, ctx.sql, node.pos);
-  const value = toSqlValue(raw);
-  if (value === undefined) {
-    throw new SqlError(`Parameter ${label} has an unsupported type (${describeType(raw)})`, ctx.sql, node.pos);
+function bindParameter(node: Extract<ExprNode, { kind: 'parameter' }>, ctx: BindContext): BoundExpr {
+  const params = ctx.params;
+  if (!params) {
+    const label = node.name !== undefined ? `@${node.name}` : node.numbered ? `$${node.index! + 1}` : `?${node.index! + 1}`;
+    throw new SqlError(`No value given for parameter ${label}`, ctx.sql, node.pos);
   }
-  return value;
+  const slot = params.slotOf(node);
+  if (params.valueless) return { kind: 'const', value: null, type: params.typeOf(slot), param: slot, pos: node.pos };
+  const value = params.valueOf(slot);
+  return { kind: 'const', value, type: params.typeOf(slot) ?? typeOfValue(value), pos: node.pos };
 }
 
-function lookupParameter(node: Extract<ExprNode, { kind: 'parameter' }>, params: ParamValues | undefined): unknown {
-  if (params === undefined) return undefined;
-  if (Array.isArray(params)) {
-    return node.name === undefined && node.index !== undefined ? params[node.index] : undefined;
-  }
-  const record = params as Readonly<Record<string, unknown>>;
-  if (node.name === undefined) return node.index !== undefined ? record[String(node.index)] : undefined;
-  const bare = node.name.replace(/^@/, '');
-  for (const key of [bare, `@${bare}`]) {
-    if (Object.hasOwn(record, key)) return record[key];
-  }
-  const lower = bare.toLowerCase();
-  const match = Object.keys(record).find((key) => key.replace(/^@/, '').toLowerCase() === lower);
-  return match === undefined ? undefined : record[match];
+/** Functions whose arguments share one type (their result is one of them): a parameter among them takes the others' type. */
+const ARGUMENTS_ALIKE: ReadonlySet<string> = new Set(['COALESCE', 'ISNULL', 'NULLIF']);
+
+/** A parameter placeholder standing where `type` is expected takes that type (while types are inferred). */
+function typed(expr: BoundExpr, type: DataType | null, ctx: BindContext): BoundExpr {
+  if (type === null || expr.kind !== 'const' || expr.param === undefined || !ctx.params) return expr;
+  ctx.params.learn(expr.param, type);
+  const learned = ctx.params.typeOf(expr.param);
+  return learned === expr.type ? expr : { ...expr, type: learned };
 }
 
-/** JS value → engine value; undefined when the JS value has no SQL meaning. */
-export function toSqlValue(raw: unknown): SqlValue | undefined {
-  if (raw === null || typeof raw === 'string' || typeof raw === 'boolean') return raw;
-  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : undefined;
-  if (typeof raw === 'bigint') return Number(raw);
-  if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? undefined : raw;
-  return undefined;
+/** Values compared or combined with each other (IN lists, BETWEEN, CASE branches): a parameter takes the others' common type. */
+function typedAlike(exprs: BoundExpr[], ctx: BindContext): BoundExpr[] {
+  if (!exprs.some((e) => e.kind === 'const' && e.param !== undefined)) return exprs;
+  const type = unifyTypes(exprs.map((e) => (e.kind === 'const' && e.param !== undefined ? null : e.type)));
+  return exprs.map((e) => typed(e, type, ctx));
 }
 
-function describeType(raw: unknown): string {
-  if (raw instanceof Date) return 'invalid Date';
-  if (typeof raw === 'number') return String(raw);
-  return Array.isArray(raw) ? 'array' : typeof raw;
+/** `a op b`: a comparison types a parameter like the other side, arithmetic like a numeric other side, `||` as String. */
+function operandsTyped(op: string, left: BoundExpr, right: BoundExpr, ctx: BindContext): [BoundExpr, BoundExpr] {
+  if (op === '||') return [typed(left, 'String', ctx), typed(right, 'String', ctx)];
+  const arithmetic = op === '+' || op === '-' || op === '*' || op === '/' || op === '%';
+  const hint = (type: DataType | null): DataType | null => (arithmetic && !isNumericType(type) ? null : type);
+  return [typed(left, hint(right.type), ctx), typed(right, hint(left.type), ctx)];
 }
 
 // ---------------------------------------------------------------------------------------------

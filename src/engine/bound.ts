@@ -18,6 +18,11 @@ interface BoundBase {
 export interface BoundConst extends BoundBase {
   kind: 'const';
   value: SqlValue;
+  /**
+   * Set while a statement's parameters are inferred or described (no values yet): this NULL
+   * stands for parameter slot `param`, and the context may give it a type (engine/params.ts).
+   */
+  param?: number;
 }
 
 export interface BoundColumn extends BoundBase {

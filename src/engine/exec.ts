@@ -5,6 +5,7 @@
 import type { ExecNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import { bindExpr, statementValues } from './binder.js';
+import { declareParameterType } from './params.js';
 import { suggestionSuffix } from './names.js';
 import type { WritePlan } from './plan-types.js';
 import type { PlanEnv } from './planner.js';
@@ -36,6 +37,8 @@ export function planExec(stmt: ExecNode, env: PlanEnv): WritePlan {
 function bindArguments(stmt: ExecNode, def: ProcedureDef, env: PlanEnv): Record<string, SqlValue> {
   const { sql } = env;
   const args: Record<string, SqlValue> = {};
+  /** Arguments given as parameters while the statement is described: their values come later. */
+  const awaited = new Set<string>();
   for (const arg of stmt.args) {
     const parameter = def.parameters.find((p) => p.name.toLowerCase() === arg.name.toLowerCase());
     if (!parameter) {
@@ -43,15 +46,17 @@ function bindArguments(stmt: ExecNode, def: ProcedureDef, env: PlanEnv): Record<
       throw new SqlError(`${def.name} has no parameter ${arg.name}${suggestionSuffix(arg.name, names)}`, sql, arg.pos);
     }
     if (parameter.name in args) throw new SqlError(`Parameter ${parameter.name} is given more than once`, sql, arg.pos);
+    declareParameterType(arg.value, parameter.type, env.params);
     const bound = bindExpr(arg.value, { sql, params: env.params, scope: null, aggregates: 'INSERT', ...statementValues(env) });
     if (bound.kind !== 'const') throw new SqlError('Procedure arguments must be constants or parameters', sql, arg.value.pos);
+    if (bound.param !== undefined) awaited.add(parameter.name);
     const value = coerceToType(bound.value, parameter.type, 'store');
     if (value === undefined) {
       throw new SqlError(`${formatSqlValue(bound.value)} is not a valid ${parameter.type} (parameter ${parameter.name})`, sql, arg.value.pos);
     }
     args[parameter.name] = value;
   }
-  const missing = def.parameters.filter((p) => p.required && (args[p.name] === undefined || args[p.name] === null));
+  const missing = def.parameters.filter((p) => p.required && !awaited.has(p.name) && (args[p.name] === undefined || args[p.name] === null));
   if (missing.length > 0) {
     const list = missing.map((p) => p.name).join(', ');
     throw new SqlError(`${def.name} requires ${list}: EXEC ${def.name} ${missing.map((p) => `@${p.name} = …`).join(', ')}`, sql, stmt.procedurePos);

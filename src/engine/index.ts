@@ -2,18 +2,19 @@
 // src/engine/ is internal.
 
 import type { StatementNode } from '../sql/ast.js';
-import type { ParamValues } from './binder.js';
+import { ParameterBinding, StatementParameterTypes, type BindOptions, type ParameterDescription, type ParamValues } from './params.js';
 import { planCreateTable, planDropTable } from './ddl.js';
 import { planExplain } from './explain.js';
 import { planInsert } from './insert.js';
-import type { StatementPlan } from './plan-types.js';
+import type { ResultColumn, StatementPlan } from './plan-types.js';
 import { planQuery, type PlanEnv } from './planner.js';
 import { planDelete, planUpdate } from './update-delete.js';
 import { planExec } from './exec.js';
 import type { Session } from './session.js';
 import type { Catalog } from './table.js';
 
-export type { ParamValues } from './binder.js';
+export type { ParamValues, ParameterDescription, BindOptions } from './params.js';
+export { ParameterBinding, StatementParameterTypes } from './params.js';
 export type { QueryPlan, ResultColumn, StatementPlan, WritePlan, WriteStatementResult } from './plan-types.js';
 export { MemoryTable, type MemoryTableOptions } from './memory-table.js';
 export { Session } from './session.js';
@@ -22,9 +23,44 @@ export { PartialWriteError } from './write-outcome.js';
 /**
  * Binds parameters, resolves names, negotiates pushdown with the tables. No I/O. Throws
  * SqlError. With a `session`, temporary tables (CREATE TABLE #t / TEMP TABLE, Name#TEMP) are
- * visible and created there, and INSERT records the session's lastInsertId.
+ * visible and created there, and INSERT records the session's lastInsertId. `params` are
+ * values (their types inferred first, an untyped one keeping its value's type) or a binding
+ * made by StatementParameterTypes.bind (a prepared statement).
  */
-export function planStatement(stmt: StatementNode, sql: string, catalog: Catalog, params?: ParamValues, session?: Session): StatementPlan {
+export function planStatement(
+  stmt: StatementNode,
+  sql: string,
+  catalog: Catalog,
+  params?: ParamValues | ParameterBinding,
+  session?: Session,
+  options?: BindOptions,
+): StatementPlan {
+  const binding = params instanceof ParameterBinding ? params : typeParameters(stmt, sql, catalog, session).bind(params, { untyped: 'value', ...options });
+  return planBound(stmt, sql, catalog, binding, session);
+}
+
+/** The statement's parameters with the types their contexts give (params.ts, step 1). No I/O. */
+export function typeParameters(stmt: StatementNode, sql: string, catalog: Catalog, session?: Session): StatementParameterTypes {
+  return StatementParameterTypes.of(stmt, sql, (binding) => planBound(stmt, sql, catalog, binding, session));
+}
+
+/** What a prepared statement announces before any value: its parameters and result columns, typed. */
+export interface StatementDescription {
+  types: StatementParameterTypes;
+  parameters: ParameterDescription[];
+  /** Empty for a write without RETURNING. */
+  columns: ResultColumn[];
+}
+
+export function describeStatement(stmt: StatementNode, sql: string, catalog: Catalog, session?: Session): StatementDescription {
+  const types = typeParameters(stmt, sql, catalog, session);
+  const parameters = types.describe();
+  // Planned again with every type settled, so result columns read them as a run will.
+  const binding = parameters.length > 0 ? ParameterBinding.describing(types.parameters, parameters.map((p) => p.type)) : undefined;
+  return { types, parameters, columns: planBound(stmt, sql, catalog, binding, session).columns ?? [] };
+}
+
+function planBound(stmt: StatementNode, sql: string, catalog: Catalog, params: ParameterBinding | undefined, session?: Session): StatementPlan {
   const env: PlanEnv = {
     sql,
     catalog: session ? session.overlay(catalog) : catalog,
@@ -50,6 +86,6 @@ export function planStatement(stmt: StatementNode, sql: string, catalog: Catalog
     case 'dropTable':
       return planDropTable(stmt, sql, catalog, session);
     case 'explain':
-      return planExplain(planStatement(stmt.statement, sql, catalog, params, session), stmt.analyze);
+      return planExplain(planBound(stmt.statement, sql, catalog, params, session), stmt.analyze);
   }
 }

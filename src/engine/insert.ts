@@ -5,7 +5,8 @@
 
 import type { InsertNode, QueryNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
-import { bindExpr, statementValues, type ParamValues } from './binder.js';
+import { bindExpr, statementValues } from './binder.js';
+import { declareParameterType, type ParameterBinding } from './params.js';
 import { suggestionSuffix } from './names.js';
 import type { QueryPlan, WritePlan } from './plan-types.js';
 import { MemoryTable } from './memory-table.js';
@@ -61,6 +62,7 @@ export function planInsert(stmt: InsertNode, env: PlanEnv, session?: Session): W
     }
     return row.map((node, i) => {
       const column = columns[i]!;
+      declareParameterType(node, column.type, params);
       const bound = bindExpr(node, { sql, params, scope: null, aggregates: 'INSERT', ...statementValues(env) });
       if (bound.kind !== 'const') throw new SqlError('INSERT values must be constants or parameters', sql, node.pos);
       const value = coerceToType(bound.value, column.type, 'store');
@@ -144,7 +146,7 @@ async function insertInto(table: Table, request: InsertRequest, ctx: ExecContext
 }
 
 /** `INSERT INTO Name#TEMP (cols) VALUES …` before the table exists: column types from the first non-NULL value. */
-function implicitTempTable(stmt: InsertNode, sql: string, params: ParamValues | undefined, planQuery: (query: QueryNode) => QueryPlan): Table {
+function implicitTempTable(stmt: InsertNode, sql: string, params: ParameterBinding | undefined, planQuery: (query: QueryNode) => QueryPlan): Table {
   const queryTypes = stmt.query ? planQuery(stmt.query).columns.map((c) => c.type) : undefined;
   const columns: Column[] = stmt.columns.map((ref, i) => {
     let type: DataType | null = queryTypes?.[i] ?? null;

@@ -5,7 +5,8 @@
 
 import type { ExprNode, FromItemNode, QueryNode, SelectNode, TableRefNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
-import { bindExpr, statementValues, type BindContext, type ParamValues } from './binder.js';
+import { bindExpr, statementValues, type BindContext } from './binder.js';
+import { declareParameterType, type ParameterBinding } from './params.js';
 import { walk, type BoundAggregate, type BoundExpr } from './bound.js';
 import { compileExpr, compilePredicate, type Evaluator } from './expressions.js';
 import { formatExpr } from './format.js';
@@ -46,7 +47,8 @@ interface PlannedSortKey {
 export interface PlanEnv {
   sql: string;
   catalog: Catalog;
-  params: ParamValues | undefined;
+  /** How the statement's parameters bind (see params.ts); absent when it has none. */
+  params: ParameterBinding | undefined;
   /** Common table expressions visible here, by lower-case name. */
   ctes: Map<string, { query: QueryNode; columns?: string[] }>;
   /** The statement's instant (NOW()). */
@@ -55,7 +57,7 @@ export interface PlanEnv {
   lastInsertId?: string | null;
 }
 
-export function planSelect(stmt: SelectNode, sql: string, catalog: Catalog, params: ParamValues | undefined): QueryPlan {
+export function planSelect(stmt: SelectNode, sql: string, catalog: Catalog, params: ParameterBinding | undefined): QueryPlan {
   return planQuery(stmt, { sql, catalog, params, ctes: new Map(), now: new Date(), lastInsertId: null }, null);
 }
 
@@ -96,7 +98,7 @@ function planSelectNode(stmt: SelectNode, env: PlanEnv, outer: Scope | null): Qu
   const where = stmt.where ? bindExpr(stmt.where, ctx('WHERE')) : undefined;
   const limitValue = stmt.limit ?? stmt.top;
   const limit = limitValue ? bindCount(limitValue, stmt.top && !stmt.limit ? 'TOP' : 'LIMIT', ctx('LIMIT')) : undefined;
-  const offset = stmt.offset ? bindCount(stmt.offset, 'OFFSET', ctx('LIMIT')) : 0;
+  const offset = (stmt.offset ? bindCount(stmt.offset, 'OFFSET', ctx('LIMIT')) : undefined) ?? 0;
 
   // GROUP BY keys: a select alias or ordinal names that output's expression.
   const groupKeys: GroupKey[] = (stmt.groupBy ?? []).map((node) => {
@@ -499,8 +501,11 @@ function bindOrderKey(node: ExprNode, outputs: OutputColumn[], sql: string, ctx:
   return same >= 0 ? same : bound;
 }
 
-export function bindCount(node: ExprNode, clause: 'LIMIT' | 'OFFSET' | 'TOP', ctx: BindContext): number {
+/** The count LIMIT / OFFSET / TOP give; undefined for a parameter whose value is not known yet (see params.ts). */
+export function bindCount(node: ExprNode, clause: 'LIMIT' | 'OFFSET' | 'TOP', ctx: BindContext): number | undefined {
+  declareParameterType(node, 'Integer', ctx.params);
   const bound = bindExpr(node, { ...ctx, scope: null });
+  if (bound.kind === 'const' && bound.param !== undefined) return undefined;
   const value = bound.kind === 'const' ? bound.value : undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
     throw new SqlError(`${clause} must be a non-negative integer`, ctx.sql, node.pos);

@@ -5,6 +5,7 @@
 import type { QueryNode, SetOperationNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import { bindExpr, statementValues, unifyTypes } from './binder.js';
+import { declareParameterType } from './params.js';
 import { compileExpr } from './expressions.js';
 import { distinctRows } from './operators/distinct.js';
 import { limitRows } from './operators/limit.js';
@@ -54,7 +55,10 @@ export function planSetOperation(node: SetOperationNode, env: PlanEnv, outer: Sc
   });
   const count = (e: SetOperationNode['limit'], clause: string): number | undefined => {
     if (!e) return undefined;
+    declareParameterType(e, 'Integer', env.params);
     const bound = bindExpr(e, { ...bindCtx, scope: null });
+    // A parameter's value comes with each run (params.ts).
+    if (bound.kind === 'const' && bound.param !== undefined) return undefined;
     if (bound.kind !== 'const' || typeof bound.value !== 'number' || !Number.isInteger(bound.value) || bound.value < 0) {
       throw new SqlError(`${clause} must be a non-negative integer`, sql, e.pos);
     }

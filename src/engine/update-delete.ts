@@ -17,6 +17,7 @@ import { coerceToType, formatSqlValue } from './values.js';
 import { settleOutcome } from './write-outcome.js';
 import { checkWritable, toStatementError, writeContext } from './write-support.js';
 import { planTargets } from './write-targets.js';
+import { declareParameterType } from './params.js';
 
 export function planUpdate(stmt: UpdateNode, env: PlanEnv, session?: Session): WritePlan {
   const { sql } = env;
@@ -25,6 +26,7 @@ export function planUpdate(stmt: UpdateNode, env: PlanEnv, session?: Session): W
   const columns = stmt.assignments.map((assignment, i) => assignedColumn(table, stmt.assignments, i, sql));
   const refs = stmt.assignments.map((a) => ({ name: a.column, pos: a.pos }));
   checkWritable(table, 'UPDATE', refs, sql, stmt.table.pos);
+  stmt.assignments.forEach((a, i) => declareParameterType(a.value, columns[i]!.type, env.params));
   const targets = planTargets({ table, ref: stmt.table, where: stmt.where, values: stmt.assignments.map((a) => a.value) }, env);
   const returning = stmt.returning ? planReturning(stmt.returning, table, stmt.table, env) : undefined;
   const setList = columns.map((c) => c.name).join(', ');

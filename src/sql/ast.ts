@@ -28,10 +28,16 @@ export interface ColumnRefNode {
   pos: Position;
 }
 
-/** `?` (positional, numbered 0,1,2… in order of appearance) or `@name`. */
+/**
+ * A parameter: `?` (positional: index 0,1,2… in order of appearance), `$n` (PostgreSQL:
+ * index n - 1, `numbered` set; `$1` may appear several times) or `@name`. Its type is not
+ * written: the binder infers it from where it stands (see engine/params.ts).
+ */
 export interface ParameterNode {
   kind: 'parameter';
   index?: number;
+  /** Written `$n` rather than `?`. Absent for `?` and `@name`. */
+  numbered?: true;
   name?: string;
   pos: Position;
 }

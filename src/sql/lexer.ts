@@ -14,6 +14,8 @@ export type TokenKind =
   | 'number'
   /** `?`; `value` is `?`. */
   | 'positionalParameter'
+  /** `$n` (PostgreSQL); `value` is the number n as written, without the `$`. */
+  | 'numberedParameter'
   /** `@name`; `value` is the name without the `@`. */
   | 'namedParameter'
   /** Operators and punctuation; `value` is canonical (`!=` becomes `<>`). */
@@ -71,6 +73,9 @@ const NO_BREAK_SPACE = 0xa0;
 const BYTE_ORDER_MARK = 0xfeff;
 
 const NON_ASCII_LETTER = /\p{L}/u;
+
+/** The most parameters one statement can have: PostgreSQL's protocol counts them in 16 bits. */
+const MAX_NUMBERED_PARAMETER = 65535;
 
 function isDigit(code: number): boolean {
   return code >= DIGIT_0 && code <= DIGIT_9;
@@ -138,6 +143,9 @@ class Lexer {
         return this.push('positionalParameter', '?', start, start + 1);
       case AT:
         return this.scanNamedParameter(start);
+      case DOLLAR:
+        if (isDigit(this.codeAt(start + 1))) return this.scanNumberedParameter(start);
+        break;
       case LESS: {
         const next = this.codeAt(start + 1);
         if (next === GREATER) return this.push('symbol', '<>', start, start + 2);
@@ -256,6 +264,23 @@ class Lexer {
     if (!isIdentifierStart(this.codeAt(i))) throw this.error("Expected a parameter name after '@'", start);
     while (isIdentifierPart(this.codeAt(i))) i++;
     this.push('namedParameter', this.sql.slice(start + 1, i), start, i);
+  }
+
+  // `$1`, `$2`, …: PostgreSQL's placeholders, numbered from 1.
+  private scanNumberedParameter(start: number): void {
+    let i = start + 1;
+    while (isDigit(this.codeAt(i))) i++;
+    if (isIdentifierPart(this.codeAt(i))) {
+      let j = i;
+      while (isIdentifierPart(this.codeAt(j))) j++;
+      throw this.error(`Invalid parameter '${this.sql.slice(start, j)}': write $ and a number, such as $1`, start);
+    }
+    const digits = this.sql.slice(start + 1, i);
+    const number = Number(digits);
+    if (number < 1 || number > MAX_NUMBERED_PARAMETER) {
+      throw this.error(`Parameter $${digits} is out of range: parameters are numbered $1 to $${MAX_NUMBERED_PARAMETER}`, start);
+    }
+    this.push('numberedParameter', String(number), start, i);
   }
 
   private skipWhitespaceAndComments(): void {

@@ -77,10 +77,16 @@ const NEVER_NAMES: ReadonlySet<string> = new Set([
   'AND', 'AS', 'BY', 'FROM', 'INTO', 'ON', 'OR', 'SELECT', 'THEN', 'VALUES', 'WHERE', 'WHEN',
 ]);
 
+function isParameterToken(token: Token): boolean {
+  return token.kind === 'positionalParameter' || token.kind === 'numberedParameter' || token.kind === 'namedParameter';
+}
+
 class Parser {
   private readonly tokens: Token[];
   private index = 0;
   private nextParameterIndex = 0;
+  /** The first `?` or `$n` of the statement: the two styles do not mix. */
+  private positionalStyle: Token | undefined;
   private depth = 0;
   /** Queries written inside their own parentheses (they keep their own ORDER BY / LIMIT). */
   private readonly parenthesized = new WeakSet<QueryNode>();
@@ -95,6 +101,7 @@ class Parser {
   parseStatement(): StatementNode {
     // Positional parameters are numbered per statement.
     this.nextParameterIndex = 0;
+    this.positionalStyle = undefined;
     const token = this.peek();
     if (this.startsQuery(token)) return this.parseQueryStatement();
     if (this.isKeyword(token, 'INSERT')) return this.parseInsert();
@@ -234,7 +241,7 @@ class Parser {
     const top = this.peek();
     if (top.kind === 'identifier' && top.value.toUpperCase() === 'TOP') {
       const next = this.peek(1);
-      if (next.kind === 'number' || next.kind === 'positionalParameter' || next.kind === 'namedParameter') {
+      if (next.kind === 'number' || isParameterToken(next)) {
         this.advance();
         select.top = this.parseLimitValue('TOP');
       } else if (this.isSymbol(next, '(')) {
@@ -514,10 +521,21 @@ class Parser {
         return { kind: 'literal', value, pos: token.pos };
       }
     }
-    if (token.kind === 'positionalParameter' || token.kind === 'namedParameter') {
+    if (isParameterToken(token)) {
       return this.parsePrimary();
     }
     throw this.unexpected(`a whole number or a parameter after ${clause}`);
+  }
+
+  /** `?` numbers itself by position and `$n` by its number: in one statement they would collide. */
+  private checkPositionalStyle(token: Token): void {
+    const first = this.positionalStyle;
+    if (!first) {
+      this.positionalStyle = token;
+    } else if (first.kind !== token.kind) {
+      const [used, other] = first.kind === 'positionalParameter' ? ['?', '$n'] : ['$n', '?'];
+      throw new SqlError(`Cannot mix ${other} with ${used} parameters in one statement (the first ${used} is at line ${first.pos.line}, column ${first.pos.column}): use one style`, this.sql, token.pos);
+    }
   }
 
   private parseInsert(): InsertNode {
@@ -784,8 +802,13 @@ class Parser {
         this.advance();
         return { kind: 'literal', value: token.value, pos: token.pos };
       case 'positionalParameter':
+        this.checkPositionalStyle(token);
         this.advance();
         return { kind: 'parameter', index: this.nextParameterIndex++, pos: token.pos };
+      case 'numberedParameter':
+        this.checkPositionalStyle(token);
+        this.advance();
+        return { kind: 'parameter', index: Number(token.value) - 1, numbered: true, pos: token.pos };
       case 'namedParameter':
         this.advance();
         return { kind: 'parameter', name: token.value, pos: token.pos };
