@@ -130,7 +130,7 @@ test('$n values by array or object ("$1" or "1"); ? values by array or object ("
 });
 
 test('mixing $n with ? is an error at the first placeholder of the other style', () => {
-  assertSqlError(planWith('SELECT Id FROM Sessions\nWHERE Status = $1 AND Id = ?', ['a', 'b']), /^Cannot mix \? with \$n parameters in one statement/, 29, 2);
+  assertSqlError(planWith('SELECT Id FROM Sessions\nWHERE Status = $1 AND Id = ?', ['a', 'b']), /^Cannot mix \? with \$n parameters in one statement/, 28, 2);
   assertSqlError(planWith('SELECT ?, $1', ['a']), /^Cannot mix \$n with \? parameters/, 11);
   assertSqlError(planWith('SELECT $0'), 'Parameter $0 is out of range: parameters are numbered $1 to $65535', 8);
   assertSqlError(planWith('SELECT $1abc'), "Invalid parameter '$1abc': write $ and a number, such as $1", 8);
