@@ -175,3 +175,17 @@ test('searchPages stops early when the consumer breaks', async (t) => {
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(server.requests.length, 1);
 });
+
+test('a list that takes no cursor is read in one request; has_more from it is an error, not a refused request', async (t) => {
+  let hasMore = false;
+  const server = await startFakeStripe(() => ({ status: 200, body: { object: 'list', url: '/v1/reporting/report_types', data: customers.slice(0, 2), has_more: hasMore } }));
+  t.after(() => server.close());
+  let pages = 0;
+  for await (const _ of client(server.baseUrl).listPages('/v1/reporting/report_types', {}, { cursor: false })) pages++;
+  assert.equal(pages, 1);
+  hasMore = true;
+  await assert.rejects(async () => {
+    for await (const _ of client(server.baseUrl).listPages('/v1/reporting/report_types', {}, { cursor: false })) void _;
+  }, { name: 'StalledListError', message: /^GET \/v1\/reporting\/report_types stopped making progress \(it said has_more: true, yet it takes no starting_after to read on\)/ });
+  assert.deepEqual(server.requests.map((r) => r.url), ['/v1/reporting/report_types', '/v1/reporting/report_types']);
+});

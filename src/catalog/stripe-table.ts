@@ -13,7 +13,7 @@ import { firstFailure, runWrites, type PlannedRequest } from './write-runner.js'
 import { isNotFound, MissingFilterError } from './errors.js';
 import { planPushdown, type Pushdown } from './pushdown.js';
 import { mapRow, readPath, type RowSource } from './row-mapper.js';
-import type { ColumnDef, StripeTransport, TableDef } from './types.js';
+import type { ColumnDef, ListPaging, StripeTransport, TableDef } from './types.js';
 
 /** Stripe's largest page. */
 const MAX_PAGE_SIZE = 100;
@@ -104,7 +104,7 @@ export class StripeTable implements Table {
     const needed = new Set(request.columns.map((c) => c.toLowerCase()));
     const expandColumns = this.def.columns.filter((c) => c.expand && needed.has(c.name.toLowerCase()));
     const estimate = estimateRequests(pushdown, accounts.length, rowLimit, this.def);
-    const unordered = request.orderBy.length === 0 && request.limit === undefined && this.listsByCreated();
+    const unordered = request.orderBy.length === 0 && request.limit === undefined && this.listsByCreated() && pagedFully(this.def.paging);
     const plan: StripeScanPlan = new StripeScanPlan(this, pushdown, orderSatisfied, limitApplied, rowLimit, expandColumns, estimate,
       () => this.describePlan(plan, accounts), unordered);
     return plan;
@@ -251,9 +251,10 @@ export class StripeTable implements Table {
       yield* plan.pushdown.parents;
       return;
     }
-    const pages = this.transport.listPages(parent.listPath!, { ...parent.listParams, limit: MAX_PAGE_SIZE }, {
+    const pages = this.transport.listPages(parent.listPath!, pageParams({ ...parent.listParams }, parent.paging, MAX_PAGE_SIZE), {
       ...(account !== undefined ? { accountId: account } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ...(parent.paging?.cursor === false ? { cursor: false } : {}),
     });
     for await (const page of pages) {
       ctx.onRequest?.(); // each page is one request (EXPLAIN ANALYZE counts them)
@@ -343,6 +344,7 @@ export class StripeTable implements Table {
         ...(account !== undefined ? { accountId: account } : {}),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         ...(plan.unordered ? { unordered: true, ...(ctx.onRequest ? { onProbe: ctx.onRequest } : {}) } : {}),
+        ...(this.def.paging?.cursor === false ? { cursor: false } : {}),
       });
       for await (const page of pages) {
         ctx.onRequest?.(); // each page is one request (EXPLAIN ANALYZE counts them)
@@ -361,7 +363,7 @@ export class StripeTable implements Table {
   }
 
   private listParams(plan: StripeScanPlan, filters: StripeParams, rowLimit: number, parentId?: string): StripeParams {
-    const params: StripeParams = { ...filters, limit: Math.max(1, Math.min(rowLimit, MAX_PAGE_SIZE)) };
+    const params = pageParams({ ...filters }, this.def.paging, Math.max(1, Math.min(rowLimit, MAX_PAGE_SIZE)));
     if (this.def.parent?.in === 'query' && parentId !== undefined) params[this.def.parent.param] = parentId;
     const expand = plan.expandColumns.filter((c) => !c.expand!.included).map((c) => c.expand!.list);
     if (expand.length > 0) params.expand = expand;
@@ -418,7 +420,7 @@ export class StripeTable implements Table {
       const parent = this.def.parent;
       const parents: (string | undefined)[] = plan.pushdown.parents ?? [parent ? `{${parent.column}}` : undefined];
       if (parent && !plan.pushdown.parents) {
-        lines.push(`${head} no ${parent.column} given: GET ${parent.listPath}?${encodeParams({ ...parent.listParams, limit: MAX_PAGE_SIZE })} for every ${parent.table} id, then for each one:`);
+        lines.push(`${head} no ${parent.column} given: GET ${withQuery(parent.listPath!, encodeParams(pageParams({ ...parent.listParams }, parent.paging, MAX_PAGE_SIZE)))} for every ${parent.table} id, then for each one:`);
       }
       for (const parentId of parents) {
         // A placeholder for "each parent" is shown as is, not percent-encoded.
@@ -431,7 +433,7 @@ export class StripeTable implements Table {
           const encoded = encodeParams(this.listParams(plan, filters, plan.rowLimit ?? Infinity, parentId));
           const query = plan.pushdown.parents || !parentId ? encoded : encoded.replace(encodeURIComponent(parentId), parentId);
           const listPath = this.def.paths.list;
-          lines.push(`${head} GET ${listPath ? (this.def.parent?.in === 'path' ? shown(listPath) : listPath) : '(not listable)'}?${query}`);
+          lines.push(`${head} GET ${withQuery(listPath ? (this.def.parent?.in === 'path' ? shown(listPath) : listPath) : '(not listable)', query)}`);
         }
       }
     }
@@ -462,6 +464,20 @@ function estimateRequests(pushdown: Pushdown, accountCount: number, rowLimit: nu
   if (pushdown.parents) return rowLimit === undefined ? undefined : parentCount * accountCount * pushdown.lists.length * Math.max(1, Math.ceil(rowLimit / MAX_PAGE_SIZE));
   if (rowLimit !== undefined) return rowLimit === 0 ? 0 : accountCount * pushdown.lists.length * Math.ceil(rowLimit / MAX_PAGE_SIZE);
   return undefined;
+}
+
+/** List parameters with the page size, when the endpoint takes one (a few take no `limit`). */
+function pageParams(params: StripeParams, paging: ListPaging | undefined, pageSize: number): StripeParams {
+  return paging?.limit === false ? params : { ...params, limit: pageSize };
+}
+
+/** Whether a list takes both `limit` and cursors, as a read in parallel windows needs. */
+function pagedFully(paging: ListPaging | undefined): boolean {
+  return paging === undefined || (paging.limit && paging.cursor);
+}
+
+function withQuery(path: string, query: string): string {
+  return query === '' ? path : `${path}?${query}`;
 }
 
 /** A write's parameters asking Stripe to include the expanded fields in its answer. */

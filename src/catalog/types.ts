@@ -98,6 +98,20 @@ export interface ParentDef {
   listPath?: string;
   /** Parameters the parent list needs so that no parent is hidden (`status=all`). */
   listParams?: Record<string, string>;
+  /** The parent list's paging, when it lacks Stripe's usual parameters (see TableDef.paging). */
+  paging?: ListPaging;
+}
+
+/**
+ * Which of Stripe's usual paging parameters a list endpoint takes. A few take neither
+ * (`/v1/accounts/{account}/capabilities`, `/v1/reporting/report_types`): they answer with
+ * every object at once, and Stripe refuses a request carrying a parameter they do not take.
+ */
+export interface ListPaging {
+  /** `limit` (page size). */
+  limit: boolean;
+  /** `starting_after` / `ending_before`. */
+  cursor: boolean;
 }
 
 /** A list parameter sent unless the query pushed the parameter itself (Stripe's default would hide rows). */
@@ -146,6 +160,8 @@ export interface TableDef {
   parent?: ParentDef;
   defaultParams?: DefaultParam[];
   singleton?: SingletonDef;
+  /** Absent: the list takes `limit` and cursors, as nearly every Stripe list does. */
+  paging?: ListPaging;
 }
 
 export interface ListPagesOptions {
@@ -156,6 +172,8 @@ export interface ListPagesOptions {
   unordered?: boolean;
   /** Called for each request of such a read that yields no page. */
   onProbe?: () => void;
+  /** false: the endpoint takes no `starting_after`; its one page is the whole list. */
+  cursor?: boolean;
 }
 
 /**

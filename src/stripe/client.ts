@@ -41,6 +41,8 @@ export interface PageOptions {
   unordered?: boolean;
   /** Called for each request of an unordered read that yields no page (its probes). */
   onProbe?: () => void;
+  /** false: the endpoint takes no `starting_after` (nor `limit`); its one page is the whole list. */
+  cursor?: boolean;
 }
 
 /** When and how wide an unordered list is read in parallel (partition.ts). */
@@ -127,8 +129,9 @@ export class StripeClient {
 
   /** Pages of a list endpoint, following starting_after; stops when has_more is false or the consumer stops iterating. */
   listPages(path: string, params: StripeParams, opts: PageOptions = {}): AsyncGenerator<StripeList> {
-    const { unordered, onProbe, ...requestOptions } = opts;
+    const { unordered, onProbe, cursor, ...requestOptions } = opts;
     const fetchPage = (pageParams: StripeParams) => this.request<StripeList>({ method: 'GET', path, params: pageParams, ...requestOptions });
+    if (cursor === false) return paginateList(fetchPage, params, `GET ${path}`, { cursor: false });
     return unordered
       ? paginatePartitioned(fetchPage, params, { ...PARTITION, ...(onProbe ? { onProbe } : {}) }, `GET ${path}`)
       : paginateList(fetchPage, params, `GET ${path}`);

@@ -17,6 +17,8 @@ export async function* paginateList(
   fetchPage: PageFetcher<StripeList>,
   params: StripeParams,
   describe = 'list endpoint',
+  /** cursor false: the endpoint takes no cursor, so its one page must be the whole list. */
+  { cursor: takesCursor = true }: { cursor?: boolean } = {},
 ): AsyncGenerator<StripeList> {
   const backward = params.ending_before !== undefined && params.starting_after === undefined;
   const start = backward ? params.ending_before : params.starting_after;
@@ -30,6 +32,7 @@ export async function* paginateList(
     }
     yield page;
     if (!page.has_more) return;
+    if (!takesCursor) throw new StalledListError(describe, 'it said has_more: true, yet it takes no starting_after to read on');
     if (page.data.length === 0) throw new StalledListError(describe, `page ${pages} was empty yet said has_more: true`);
     const edge = backward ? page.data[0] : page.data[page.data.length - 1];
     const cursor = idOf(edge, describe);

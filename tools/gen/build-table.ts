@@ -3,7 +3,7 @@
 import type { ColumnDef, FilterCapability, ParentDef, TableDef } from '../../src/catalog/types.js';
 import { objectColumns, firstSentence } from './columns.js';
 import { runtimePath, type DiscoveredTable } from './discover.js';
-import { listFilters } from './filters.js';
+import { listFilters, listPaging } from './filters.js';
 import { ACCOUNT_PSEUDO_COLUMN, parentColumnName, pascal, queryParents, singular } from './naming.js';
 import type { Spec } from './spec.js';
 import { TABLE_DESCRIPTIONS } from './table-descriptions.js';
@@ -97,6 +97,8 @@ export function buildTable(ctx: BuildContext, found: DiscoveredTable): TableDef 
   if (parent) def.parent = parent;
   if (list && list.defaultParams.length > 0) def.defaultParams = list.defaultParams;
   if (found.singleton) def.singleton = { path: runtimePath(found.singleton.path, placeholder)!, ...(found.singleton.rows ? { rows: found.singleton.rows } : {}) };
+  const paging = listOp ? listPaging(listOp) : undefined;
+  if (paging) def.paging = paging;
   return def;
 }
 
@@ -117,11 +119,17 @@ function makeParentColumn(columns: ColumnDef[], name: string, fieldName: string,
   return column;
 }
 
-function iterable(ctx: BuildContext, parentPath: string, parentName: string): Pick<ParentDef, 'table' | 'listPath' | 'listParams'> {
+function iterable(ctx: BuildContext, parentPath: string, parentName: string): Pick<ParentDef, 'table' | 'listPath' | 'listParams' | 'paging'> {
   const table = ctx.tableByListPath.get(parentPath);
   if (!table) return {};
   const defaults = ctx.defaultsByListPath.get(parentPath);
-  return { table: parentName, listPath: parentPath, ...(defaults && Object.keys(defaults).length > 0 ? { listParams: defaults } : {}) };
+  const listOp = ctx.spec.paths[parentPath]?.get;
+  const paging = listOp ? listPaging(listOp) : undefined;
+  return {
+    table: parentName, listPath: parentPath,
+    ...(defaults && Object.keys(defaults).length > 0 ? { listParams: defaults } : {}),
+    ...(paging ? { paging } : {}),
+  };
 }
 
 function queryParentOf(listPath: string, param: string): string | undefined {

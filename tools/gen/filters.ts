@@ -1,7 +1,7 @@
 // A list endpoint's query parameters → the filters Stripe applies exactly, the parameters it
 // requires, and the defaults that would hide rows.
 
-import type { ColumnDef, DefaultParam, FilterCapability } from '../../src/catalog/types.js';
+import type { ColumnDef, DefaultParam, FilterCapability, ListPaging } from '../../src/catalog/types.js';
 import type { PredicateOp } from '../../src/engine/table.js';
 import { fieldEnums } from './columns.js';
 import { pascal } from './naming.js';
@@ -85,6 +85,13 @@ function addFilters(spec: Spec, param: Parameter, schema: Schema, path: string[]
     });
     out.filters.push({ column: name, ops: EQUALS_OPS, param: bracket, kind: 'equals', required: true });
   }
+}
+
+/** Which paging parameters the list takes; undefined when it takes both, as nearly every list does. */
+export function listPaging(op: Operation): ListPaging | undefined {
+  const names = new Set(queryParams(op).map((p) => p.name));
+  const paging: ListPaging = { limit: names.has('limit'), cursor: names.has('starting_after') && names.has('ending_before') };
+  return paging.limit && paging.cursor ? undefined : paging;
 }
 
 function isRange(schema: Schema): boolean {

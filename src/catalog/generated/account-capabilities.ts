@@ -38,4 +38,5 @@ export const accountCapabilitiesTable: TableDef = {
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },
   ],
   parent: { column: "ConnectedAccountId", in: "path", param: "account", table: "Accounts", listPath: "/v1/accounts" },
+  paging: { limit: false, cursor: false },
 };

@@ -24,4 +24,5 @@ export const reportingReportTypesTable: TableDef = {
     { column: "Id", ops: ["=", "IN"], param: "id", kind: "retrieve" },
     { column: "AccountId", ops: ["=", "IN"], param: "Stripe-Account", kind: "account" },
   ],
+  paging: { limit: false, cursor: false },
 };
