@@ -1,10 +1,13 @@
 // What planning a statement produces: the public shapes the connection layer consumes.
 
 import type { DataType, ExecContext, Row, WriteResult } from './table.js';
+import type { JsonPlanNode } from './plan/explain-json.js';
 
 export interface ResultColumn {
   name: string;
   type: DataType;
+  /** The column reads a JSON column of a table as is: its values are JSON text (Column.json). */
+  json?: boolean;
 }
 
 export interface QueryPlan {
@@ -13,6 +16,8 @@ export interface QueryPlan {
   /** A fresh run of the query each call; output rows are arrays aligned with `columns`. */
   rows(ctx: ExecContext): AsyncIterable<Row>;
   explain(): string[];
+  /** The plan tree as data (plan/explain-json.ts), where the plan has one. */
+  explainJson?(): JsonPlanNode;
 }
 
 export interface WriteStatementResult extends WriteResult {

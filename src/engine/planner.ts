@@ -1,6 +1,6 @@
-// SELECT planning: resolve FROM into sources, bind every clause, plan FROM (pushdown per table,
-// joins), then assemble the pipeline:
-//   relation → filter → [group/aggregate → having] → project → sort → distinct → limit
+// SELECT planning: resolve FROM into sources, bind every clause, build the logical plan
+// (plan/nodes.ts), let the rules optimize it (rules/optimize.ts), lower it to operators
+// (plan/lower-select.ts). EXPLAIN prints the same tree (plan/explain-text.ts, explain-json.ts).
 // Planning does no I/O; every run of the plan builds a fresh pipeline.
 
 import type { ExprNode, FromItemNode, QueryNode, SelectNode, TableRefNode } from '../sql/ast.js';
@@ -8,25 +8,40 @@ import { SqlError } from '../sql/errors.js';
 import { bindExpr, statementValues, type BindContext } from './binder.js';
 import { declareParameterType, type ParameterBinding } from './params.js';
 import { walk, type BoundAggregate, type BoundExpr } from './bound.js';
-import { compileExpr, compilePredicate, type Evaluator } from './expressions.js';
 import { formatExpr } from './format.js';
 import { containsAggregate, replaceAggregates, structuralKey, type GroupKey } from './aggregates.js';
-import { aggregateBatches, aggregateRows } from './operators/aggregate.js';
-import { distinctBatches, distinctRows } from './operators/distinct.js';
-import { filterRows } from './operators/filter.js';
-import { limitRows } from './operators/limit.js';
-import { projectBatch, projectBatches, projectRows } from './operators/project.js';
-import { sortBatches, sortRows, type SortKey } from './operators/sort.js';
 import type { QueryPlan, ResultColumn } from './plan-types.js';
-import { planRelation, splitAnd, type FromTree, type Relation } from './relation.js';
+import type { FromTree } from './from-tree.js';
+import { splitAnd } from './plan/layout.js';
+import { lowerSelect } from './plan/lower-select.js';
+import { explainSelect } from './plan/explain-text.js';
+import { planToJson } from './plan/explain-json.js';
+import { Meters } from './plan/meters.js';
+import {
+  freeze,
+  transformUp,
+  type AggregateNode,
+  type DistinctNode,
+  type FilterNode,
+  type JoinNode,
+  type LimitNode,
+  type PlanNode,
+  type ProjectNode,
+  type ScanNode,
+  type ScanOfferSpec,
+  type SingleRowNode,
+  type SortNode,
+  type SubqueryScanNode,
+  type WindowNode,
+} from './plan/nodes.js';
+import { selectParts } from './plan/select-parts.js';
+import { optimize } from './rules/optimize.js';
 import { resolveTable } from './resolve-table.js';
-import { combineTests } from './scan.js';
 import { Scope, type ScopeSource } from './scope.js';
 import { planSetOperation } from './set-operations.js';
-import { findSubqueries, prepareRows, subqueryPreparer } from './subqueries.js';
-import type { Catalog, Column, ExecContext, OrderKey, Row, ScanPlan } from './table.js';
+import { findSubqueries } from './subqueries.js';
+import type { Catalog, Column, OrderKey, ScanPlan } from './table.js';
 import { bindWindows, finishWindows, placeWindowSlots, windowExprs, type WindowPlan } from './windows.js';
-import { analyzing, measured, newInstrument, withActuals, type Instrument } from './instrument.js';
 import { defaultNullsFirst } from './values.js';
 
 interface OutputColumn {
@@ -51,6 +66,8 @@ export interface PlanEnv {
   params: ParameterBinding | undefined;
   /** Common table expressions visible here, by lower-case name. */
   ctes: Map<string, { query: QueryNode; columns?: string[] }>;
+  /** The session's views by lower-case name (views.ts), expanded like CTEs; a CTE hides one. */
+  views?: { get(lowerName: string): { query: QueryNode; columns?: string[]; sql: string } | undefined };
   /** The statement's instant (NOW()). */
   now: Date;
   /** What SCOPE_IDENTITY() returns: the Id the session's last INSERT created. */
@@ -142,10 +159,16 @@ function planSelectNode(stmt: SelectNode, env: PlanEnv, outer: Scope | null): Qu
     finalExtras = finalExtras.map((e) => placeWindowSlots(e, windowBase));
   }
 
-  const columns: ResultColumn[] = outputs.map((o) => ({ name: o.name, type: o.expr.type ?? 'String' }));
+  const columns: ResultColumn[] = outputs.map((o) => ({ name: o.name, type: o.expr.type ?? 'String', ...(isJsonColumn(o.expr) ? { json: true } : {}) }));
   const conjuncts = splitAnd(where);
-  const topConjuncts = conjuncts.filter(readsBeyondFrom);
-  const fromConjuncts = conjuncts.filter((c) => !readsBeyondFrom(c));
+  const projected = [...finalOutputs, ...finalExtras];
+  if (aggregated || windows.calls.length > 0) {
+    // Those run over the aggregate (or windowed) row, whose layout the inner query cannot read.
+    const correlated = findSubqueries([...projected, ...(finalHaving ? [finalHaving] : [])]).find((sub) => sub.correlated);
+    if (correlated) {
+      throw new SqlError('A correlated subquery cannot be used with GROUP BY, aggregates or window functions here; move it into a derived table', sql, correlated.pos);
+    }
+  }
 
   // ORDER BY and LIMIT are offered only to a lone table, and only plain-column keys.
   const singleTable = tree?.kind === 'table';
@@ -155,162 +178,66 @@ function planSelectNode(stmt: SelectNode, env: PlanEnv, outer: Scope | null): Qu
     windows.calls.length === 0 &&
     sortKeys.length > 0 &&
     sortKeys.every((k) => k.expr.kind === 'column' && (!k.explicitNulls || k.nullsFirst === defaultNullsFirst(k.descending)));
-  const orderBy: OrderKey[] = orderOfferable
-    ? sortKeys.map((k) => ({ column: (k.expr as Extract<BoundExpr, { kind: 'column' }>).column.name, direction: k.descending ? 'DESC' : 'ASC' }))
-    : [];
-  const used = usedColumns([...outputs.map((o) => o.expr), ...extraKeys, ...conjuncts, ...groupKeys.map((k) => k.expr), ...(having ? [having] : []), ...onConditions.values()]);
-  const starred = stmt.columns.some((c) => c.kind === 'star');
-  const neededColumns = (source: ScopeSource): string[] =>
-    source.columns.filter((c, i) => used.has(source.offset + i) || (starred && !c.pseudo)).map((c) => c.name);
-  const orderDone = (p: ScanPlan): boolean => sortKeys.length === 0 || (orderOfferable && p.orderSatisfied);
-  const limitOffer =
-    singleTable && limit !== undefined && topConjuncts.length === 0 && !stmt.distinct && !aggregated && windows.calls.length === 0
-      ? { limit: limit + offset, acceptsLimit: (p: ScanPlan) => p.residual.length === 0 && orderDone(p) }
-      : {};
+  const topConjuncts = tree ? conjuncts.filter(readsBeyondFrom) : conjuncts;
+  const offer = (): ScanOfferSpec | undefined => {
+    if (!singleTable) return undefined;
+    const orderBy: OrderKey[] = orderOfferable
+      ? sortKeys.map((k) => ({ column: (k.expr as Extract<BoundExpr, { kind: 'column' }>).column.name, direction: k.descending ? 'DESC' : 'ASC' }))
+      : [];
+    const orderDone = (p: ScanPlan): boolean => sortKeys.length === 0 || (orderOfferable && p.orderSatisfied);
+    const limitOffered = limit !== undefined && topConjuncts.length === 0 && !stmt.distinct && !aggregated && windows.calls.length === 0;
+    return { orderBy, ...(limitOffered ? { limit: limit + offset, acceptsLimit: (p: ScanPlan) => p.residual.length === 0 && orderDone(p) } : {}) };
+  };
 
-  const relation: Relation | undefined = tree
-    ? planRelation(tree, fromConjuncts, { sql, neededColumns }, { orderBy, ...limitOffer })
-    : undefined;
-  const scanPlan = relation?.scan?.plan;
-  const emptyReason = relation?.scan?.emptyReason;
+  // The logical plan, bottom up (plan/select-parts.ts gives its shape).
+  let node: PlanNode = tree ? fromNode(tree, offer()) : freeze<SingleRowNode>({ kind: 'SingleRow' });
+  const fromConjuncts = tree ? conjuncts.filter((c) => !readsBeyondFrom(c)) : [];
+  if (fromConjuncts.length > 0) node = freeze<FilterNode>({ kind: 'Filter', input: node, conjuncts: fromConjuncts, role: 'where' });
+  if (topConjuncts.length > 0) node = freeze<FilterNode>({ kind: 'Filter', input: node, conjuncts: topConjuncts, role: 'where' });
+  if (aggregated) node = freeze<AggregateNode>({ kind: 'Aggregate', input: node, keys: groupKeys.map((k) => k.expr), aggregates });
+  if (aggregated && finalHaving) node = freeze<FilterNode>({ kind: 'Filter', input: node, conjuncts: [finalHaving], role: 'having' });
+  if (windows.calls.length > 0) node = freeze<WindowNode>({ kind: 'Window', input: node, windows, base: windowBase });
+  node = freeze<ProjectNode>({ kind: 'Project', input: node, exprs: projected, names: [...outputs.map((o) => o.name), ...finalExtras.map(formatExpr)], visible: outputs.length });
   // Without GROUP BY an aggregate query has one row: nothing to sort.
-  const sortNeeded = !(aggregated && groupKeys.length === 0) && sortKeys.length > 0 && !(orderOfferable && scanPlan?.orderSatisfied === true && emptyReason === undefined);
-  const whereConjuncts = tree ? topConjuncts : conjuncts;
-  const whereTest = combineTests(whereConjuncts.map(compilePredicate));
-  const wherePrepare = subqueryPreparer(whereConjuncts, sql);
-
-  const projected = [...finalOutputs, ...finalExtras];
-  if (aggregated || windows.calls.length > 0) {
-    // Those run over the aggregate (or windowed) row, whose layout the inner query cannot read.
-    const correlated = findSubqueries([...projected, ...(finalHaving ? [finalHaving] : [])]).find((sub) => sub.correlated);
-    if (correlated) {
-      throw new SqlError('A correlated subquery cannot be used with GROUP BY, aggregates or window functions here; move it into a derived table', sql, correlated.pos);
-    }
+  if (!(aggregated && groupKeys.length === 0) && sortKeys.length > 0) {
+    const keep = stmt.distinct || limit === undefined ? undefined : limit + offset;
+    node = freeze<SortNode>({ kind: 'Sort', input: node, keys: sortKeys.map((k) => ({ index: k.index, descending: k.descending, nullsFirst: k.nullsFirst, text: k.text })), ...(keep !== undefined ? { keep } : {}) });
   }
-  const projections: Evaluator[] = projected.map(compileExpr);
-  const projectPrepare = subqueryPreparer([...projected, ...(finalHaving ? [finalHaving] : [])], sql);
-  const aggregateSpecs = aggregates.map((a) => ({ fn: a.fn, arg: a.arg ? compileExpr(a.arg) : null, distinct: a.distinct }));
-  const keyEvaluators = groupKeys.map((k) => compileExpr(k.expr));
-  const havingTest = finalHaving ? compilePredicate(finalHaving) : undefined;
-  const width = outputs.length;
-  const sorter: SortKey[] = sortKeys.map((k) => ({ index: k.index, descending: k.descending, nullsFirst: k.nullsFirst }));
+  if (stmt.distinct) node = freeze<DistinctNode>({ kind: 'Distinct', input: node, width: outputs.length });
+  if (limit !== undefined || offset > 0) node = freeze<LimitNode>({ kind: 'Limit', input: node, ...(limit !== undefined ? { limit } : {}), offset });
 
-  const meter = {
-    limit: newInstrument('Limit'),
-    distinct: newInstrument('Distinct'),
-    sort: newInstrument('Sort'),
-    aggregate: newInstrument('Aggregate'),
-    window: newInstrument('Window'),
-    filter: newInstrument('Filter'),
+  const optimized = dropSatisfiedSort(optimize(node, sql, { star: stmt.columns.some((c) => c.kind === 'star') }), orderOfferable);
+  const meters = new Meters();
+  const rows = lowerSelect(optimized, sql, meters);
+  return {
+    kind: 'query',
+    columns,
+    rows,
+    explain: () => explainSelect(optimized, meters),
+    explainJson: () => planToJson(optimized, meters),
   };
-  const rows = (execCtx: ExecContext): AsyncIterable<Row> => {
-    const analyze = analyzing.has(execCtx);
-    const measure = (input: AsyncIterable<Row>, instrument: Instrument): AsyncIterable<Row> => (analyze ? measured(input, instrument) : input);
-    if (relation && emptyReason !== undefined && !(aggregated && groupKeys.length === 0)) return emptyStream();
-    const prepare = projectPrepare?.(execCtx);
-    // The fast path: a lone table read whole in batches, WHERE fused into the first operator.
-    const batches =
-      relation?.batches && emptyReason === undefined && !wherePrepare && !prepare && windows.calls.length === 0 &&
-      (aggregated || limit === undefined || sortNeeded)
-        ? relation.batches(execCtx)
-        : undefined;
-    let stream: AsyncIterable<Row>;
-    let sortedInBatches = false;
-    let distinctInBatches = false;
-    if (batches) stream = emptyStream();
-    else if (relation) stream = emptyReason !== undefined ? emptyStream() : relation.rows(execCtx);
-    else stream = singleEmptyRow();
-    if (batches) {
-      const test = combineTests([relation!.batchTest, whereTest].filter((t): t is (row: Row) => boolean => t !== undefined));
-      if (aggregated) {
-        stream = aggregateBatches(batches, aggregateSpecs, keyEvaluators, test, execCtx.signal);
-        stream = projectRows(stream, projections, havingTest, execCtx.signal);
-      } else if (stmt.distinct) {
-        stream = measure(distinctBatches(batches, (batch) => projectBatch(batch, projections, test), width, execCtx.signal), meter.distinct);
-        distinctInBatches = true;
-      } else if (sortNeeded) {
-        // The sort reads every row anyway: project and buffer each batch in one loop.
-        const keep = limit === undefined ? undefined : limit + offset;
-        stream = measure(sortBatches(batches, (batch) => projectBatch(batch, projections, test), sorter, keep, execCtx.signal), meter.sort);
-        sortedInBatches = true;
-      } else {
-        stream = projectBatches(batches, projections, test, execCtx.signal);
-      }
-    } else if (wherePrepare) stream = prepareRows(stream, wherePrepare(execCtx));
-    if (batches) {
-      // Done above.
-    } else if (windows.calls.length > 0) {
-      if (whereTest) stream = filterRows(stream, whereTest, execCtx.signal);
-      if (aggregated) {
-        stream = measure(aggregateRows(stream, aggregateSpecs, keyEvaluators), meter.aggregate);
-        if (havingTest) stream = filterRows(stream, havingTest, execCtx.signal);
-      }
-      stream = measure(windows.apply!(stream, windowBase), meter.window);
-      if (prepare) stream = prepareRows(stream, prepare);
-      stream = projectRows(stream, projections);
-    } else if (aggregated) {
-      if (whereTest) stream = filterRows(stream, whereTest, execCtx.signal);
-      stream = measure(aggregateRows(stream, aggregateSpecs, keyEvaluators), meter.aggregate);
-      if (prepare) stream = prepareRows(stream, prepare);
-      stream = projectRows(stream, projections, havingTest, execCtx.signal);
-    } else {
-      if (prepare) {
-        if (whereTest) stream = filterRows(stream, whereTest, execCtx.signal);
-        stream = projectRows(prepareRows(stream, prepare), projections);
-      } else {
-        stream = projectRows(stream, projections, whereTest, execCtx.signal);
-      }
-      stream = measure(stream, meter.filter);
-    }
-    if (sortNeeded && !sortedInBatches) stream = measure(sortRows(stream, sorter, stmt.distinct || limit === undefined ? undefined : limit + offset), meter.sort);
-    if (stmt.distinct && !distinctInBatches) stream = measure(distinctRows(stream, width), meter.distinct);
-    if (limit !== undefined || offset > 0) stream = measure(limitRows(stream, limit, offset), meter.limit);
-    if (projections.length > width) stream = trimRows(stream, width);
-    return stream;
-  };
+}
 
-  const explain = (): string[] => {
-    const lines: string[] = [];
-    if (limit !== undefined || offset > 0) lines.push(withActuals(`Limit ${limit ?? 'ALL'}${offset > 0 ? ` Offset ${offset}` : ''}`, meter.limit));
-    if (stmt.distinct) lines.push(withActuals('Distinct', meter.distinct));
-    if (sortNeeded) lines.push(withActuals(`Sort ${sortKeys.map((k) => k.text).join(', ')}`, meter.sort));
-    if (finalHaving) lines.push(`Having ${formatExpr(having!)}`);
-    if (aggregated) {
-      const keys = groupKeys.length > 0 ? ` GROUP BY ${groupKeys.map((k) => formatExpr(k.expr)).join(', ')}` : '';
-      lines.push(withActuals(`Aggregate ${aggregates.map(formatExpr).join(', ')}${keys}`.replace('Aggregate  GROUP', 'Aggregate GROUP'), meter.aggregate));
-    }
-    if (windows.calls.length > 0) lines.push(withActuals(`Window ${windows.calls.map((c) => c.text).join(', ')}`, meter.window));
-    if (emptyReason !== undefined && relation) {
-      lines.push(`Empty: no row can match (${emptyReason}); ${relation.scan!.table.name} is not scanned`);
-      return lines;
-    }
-    if (whereConjuncts.length > 0) lines.push(`Filter ${whereConjuncts.map(formatExpr).join(' AND ')}`);
-    if (relation) {
-      const relationLines = relation.explain();
-      // A lone table's residual is the query's filter: shown as such, as before joins existed.
-      if (relation.scan && relation.scan.filterText.length > 0) {
-        const residual = relationLines.findIndex((l) => l.startsWith('  residual: '));
-        if (residual >= 0) relationLines.splice(residual, 1);
-        const filterLine = `Filter ${relation.scan.filterText.join(' AND ')}`;
-        const at = lines.findIndex((l) => l.startsWith('Filter '));
-        if (at >= 0) lines[at] = `${filterLine} AND ${lines[at]!.slice(7)}`;
-        else lines.push(filterLine);
-      }
-      lines.push(...relationLines);
-    } else {
-      lines.push('Single row (no FROM)');
-    }
-    findSubqueries([...whereConjuncts, ...projected, ...(finalHaving ? [finalHaving] : [])]).forEach((sub, i) => {
-      const how = sub.correlated ? 'correlated: planned again for each row, outer values as constants' : 'runs once';
-      lines.push(`Subquery ${i + 1} ${formatExpr(sub)} (${how})`);
-      for (const line of sub.plan.explain()) lines.push(`  ${line}`);
-    });
-    const filterAt = lines.findIndex((l) => l.startsWith('Filter '));
-    if (filterAt >= 0 && !aggregated && windows.calls.length === 0) lines[filterAt] = withActuals(lines[filterAt]!, meter.filter);
-    return lines;
-  };
+/** When the lone table delivers rows in the order asked for, the Sort above it has nothing to do. */
+function dropSatisfiedSort(root: PlanNode, orderOffered: boolean): PlanNode {
+  if (!orderOffered) return root;
+  const parts = selectParts(root);
+  const scan = parts.from.kind === 'Scan' ? parts.from.planned : undefined;
+  if (!parts.sort || !scan?.plan?.orderSatisfied || scan.emptyReason !== undefined) return root;
+  const sort = parts.sort;
+  return transformUp(root, (n) => (n === sort ? sort.input : n));
+}
 
-  return { kind: 'query', columns, rows, explain };
+/** The FROM tree as plan nodes; `offer` goes to a lone table. */
+function fromNode(tree: FromTree, offer: ScanOfferSpec | undefined): PlanNode {
+  switch (tree.kind) {
+    case 'table':
+      return freeze<ScanNode>({ kind: 'Scan', table: tree.table, source: tree.source, ...(tree.pos ? { pos: tree.pos } : {}), conjuncts: [], ...(offer ? { offer } : {}) });
+    case 'derived':
+      return freeze<SubqueryScanNode>({ kind: 'SubqueryScan', plan: tree.plan, source: tree.source, conjuncts: [] });
+    case 'join':
+      return freeze<JoinNode>({ kind: 'Join', type: tree.type, left: fromNode(tree.left, undefined), right: fromNode(tree.right, undefined), condition: splitAnd(tree.on), after: [] });
+  }
 }
 
 /** Conjuncts evaluated above FROM: those with subqueries or outer references. */
@@ -346,6 +273,12 @@ function buildFromTree(node: FromItemNode, env: PlanEnv, next: { offset: number 
         const plan = planQuery(cte.query, { ...env, ctes }, null);
         return derivedLeaf(plan, node.alias ?? node.name, node, next, env.sql, cte.columns);
       }
+      const view = env.views?.get(node.name.toLowerCase());
+      if (view) {
+        // Planned in its own CREATE VIEW text, seeing none of this statement's CTEs.
+        const plan = planQuery(view.query, { ...env, sql: view.sql, ctes: new Map() }, null);
+        return derivedLeaf(plan, node.alias ?? node.name, node, next, env.sql, view.columns);
+      }
       const table = resolveTable(node, env.sql, env.catalog);
       const source: ScopeSource = { name: table.name, ...(node.alias !== undefined ? { alias: node.alias } : {}), columns: table.columns, offset: next.offset };
       next.offset += table.columns.length;
@@ -374,7 +307,7 @@ function derivedLeaf(
   if (names && names.length !== plan.columns.length) {
     throw new SqlError(`${alias} names ${names.length} columns but its query returns ${plan.columns.length}`, sql, node.pos);
   }
-  const columns: Column[] = plan.columns.map((c, i) => ({ name: names?.[i] ?? c.name, type: c.type }));
+  const columns: Column[] = plan.columns.map((c, i) => ({ name: names?.[i] ?? c.name, type: c.type, ...(c.json ? { json: true } : {}) }));
   const source: ScopeSource = { name: alias, alias, columns, offset: next.offset };
   next.offset += columns.length;
   return { kind: 'derived', plan, source };
@@ -513,12 +446,7 @@ export function bindCount(node: ExprNode, clause: 'LIMIT' | 'OFFSET' | 'TOP', ct
   return value;
 }
 
-export async function* emptyStream(): AsyncGenerator<Row> {}
-
-async function* singleEmptyRow(): AsyncGenerator<Row> {
-  yield [];
-}
-
-export async function* trimRows(input: AsyncIterable<Row>, width: number): AsyncGenerator<Row> {
-  for await (const row of input) yield row.slice(0, width);
+/** A select-list item that is a JSON column of its source, unchanged. */
+function isJsonColumn(expr: BoundExpr): boolean {
+  return expr.kind === 'column' && expr.column.json === true;
 }

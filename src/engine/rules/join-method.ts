@@ -1,0 +1,132 @@
+// Join method: equality conditions between the two sides become hash keys (the rest is checked
+// on each joined pair); none, and it is a nested loop. When the inner side is one table that
+// can be fetched by the join key (`column IN (…)` pushed), and reading it whole would cost more
+// requests than fetching per batch of outer keys, the join becomes a lookup join.
+
+import { shiftColumns, type BoundExpr } from '../bound.js';
+import { hasColumn, within } from '../plan/layout.js';
+import { transformUp, withFields, type JoinMethod, type JoinNode, type PlanNode } from '../plan/nodes.js';
+import { planScan, withPredicate, type PlannedScan } from '../scan.js';
+import type { DataType, Predicate, ScanPlan, SqlValue } from '../table.js';
+import { formatSqlValue, isNumericType } from '../values.js';
+
+/** Outer keys fetched per lookup. */
+export const LOOKUP_BATCH = 100;
+
+export function chooseJoinMethods(root: PlanNode, sql: string): PlanNode {
+  return transformUp(root, (node) => (node.kind === 'Join' && !node.method ? withFields(node, { method: chooseMethod(node, sql) }) : node));
+}
+
+function chooseMethod(node: JoinNode, sql: string): JoinMethod {
+  const leftKeys: BoundExpr[] = [];
+  const rightKeys: BoundExpr[] = [];
+  const residual: BoundExpr[] = [];
+  for (const c of node.condition) {
+    if (c.kind === 'binary' && c.op === '=' && hashable(c.left, c.right) && hasColumn(c.left) && hasColumn(c.right)) {
+      if (within(c.left, node.left) && within(c.right, node.right)) {
+        leftKeys.push(c.left);
+        rightKeys.push(c.right);
+        continue;
+      }
+      if (within(c.right, node.left) && within(c.left, node.right)) {
+        leftKeys.push(c.right);
+        rightKeys.push(c.left);
+        continue;
+      }
+    }
+    residual.push(c);
+  }
+  const lookup = lookupMethod(node, leftKeys, rightKeys, residual, sql);
+  if (lookup) return lookup;
+  return leftKeys.length > 0 ? { kind: 'hash', leftKeys, rightKeys, residual } : { kind: 'nestedLoop', residual };
+}
+
+/** Equal static kinds hash alike; mixed kinds (number vs text) need the comparison's coercion. */
+function hashable(a: BoundExpr, b: BoundExpr): boolean {
+  const kind = (t: BoundExpr['type']): string => (t === null ? '?' : isNumericType(t) ? 'number' : t);
+  return kind(a.type) === kind(b.type) && a.type !== null;
+}
+
+/**
+ * A lookup join is possible when the inner side is one table joined on one of its columns, and
+ * the table pushes `column IN (…)` (or `=`) for it; it is chosen unless a full scan is known to
+ * cost no more requests than a single batch.
+ */
+function lookupMethod(node: JoinNode, leftKeys: BoundExpr[], rightKeys: BoundExpr[], residual: BoundExpr[], sql: string): JoinMethod | undefined {
+  const right = node.right;
+  if (right.kind !== 'Scan' || rightKeys.length !== 1 || (node.type !== 'INNER' && node.type !== 'LEFT')) return undefined;
+  const key = rightKeys[0]!;
+  if (key.kind !== 'column') return undefined;
+  const offset = right.source.offset;
+  const columnIndex = key.index - offset;
+  const column = right.table.columns[columnIndex]!;
+  const columns = right.columns ?? right.source.columns.map((c) => c.name);
+  const needed = columns.some((c) => c.toLowerCase() === column.name.toLowerCase()) ? [...columns] : [...columns, column.name];
+  const scan = planScan(right.table, right.conjuncts.map((c) => shiftColumns(c, -offset)), needed, sql);
+  if (scan.emptyReason !== undefined || !scan.plan) return undefined;
+  // Probed with a full batch of stand-in keys, so the estimate reflects a real batch.
+  const probeId = -1;
+  const samples = Array.from({ length: LOOKUP_BATCH }, (_, i) => sampleValue(column.type, i));
+  const probeIn = right.table.plan(withPredicate(scan.request, { id: probeId, column: column.name, op: 'IN', values: samples, text: `${column.name} IN (…)` }));
+  const sample = samples[0]!;
+  let op: 'IN' | '=' = 'IN';
+  let probe = probeIn;
+  if (!probeIn.pushed.some((p) => p.id === probeId)) {
+    probe = right.table.plan(withPredicate(scan.request, { id: probeId, column: column.name, op: '=', value: sample, text: `${column.name} = ${formatSqlValue(sample)}` }));
+    if (!probe.pushed.some((p) => p.id === probeId)) return undefined;
+    op = '=';
+  }
+  const full = scan.plan.estimatedRequests;
+  const perBatch = probe.estimatedRequests === undefined ? undefined : probe.estimatedRequests * (op === 'IN' ? 1 : LOOKUP_BATCH);
+  if (full !== undefined && (full === 0 || (perBatch !== undefined && full <= perBatch))) return undefined;
+  // Outer rows without a bound: fetching the inner side a key at a time (a retrieve per Id, a
+  // list per customer) would cost a request per distinct key, where reading it once does not.
+  if (!isSelective(node.left) && (perBatch === undefined || perBatch > 1)) return undefined;
+  const describeFetch = (): ScanPlan => {
+    const stand = column.type === 'String' ? '<key>' : sampleValue(column.type, 0);
+    const predicate: Predicate =
+      op === 'IN'
+        ? { id: probeId, column: column.name, op: 'IN', values: [stand], text: `${column.name} IN (${formatSqlValue(stand)})` }
+        : { id: probeId, column: column.name, op: '=', value: stand, text: `${column.name} = ${formatSqlValue(stand)}` };
+    return right.table.plan(withPredicate(scan.request, predicate));
+  };
+  return {
+    kind: 'lookup',
+    leftKey: leftKeys[0]!,
+    rightKey: key,
+    residual,
+    inner: scan,
+    column: { name: column.name, type: column.type },
+    columnIndex,
+    op,
+    ...(perBatch !== undefined ? { requestsPerBatch: perBatch } : {}),
+    describeFetch,
+  };
+}
+
+/**
+ * Whether the outer side of a join is known to be small: an in-memory table or a single read, a
+ * pushed equality or IN (a customer, an email), or a pushed LIMIT. Anything but a lone table
+ * counts as small (nothing better is known about it).
+ */
+function isSelective(node: PlanNode): boolean {
+  if (node.kind !== 'Scan') return true;
+  const scan: PlannedScan | undefined = node.planned;
+  if (!scan || scan.emptyReason !== undefined || !scan.plan) return true;
+  const plan = scan.plan;
+  if (plan.estimatedRequests !== undefined && plan.estimatedRequests <= 1) return true;
+  return plan.limitApplied || plan.pushed.some((p) => p.op === '=' || p.op === 'IN');
+}
+
+function sampleValue(type: DataType, i: number): SqlValue {
+  switch (type) {
+    case 'String':
+      return `key_${i}`;
+    case 'Boolean':
+      return i % 2 === 0;
+    case 'Datetime':
+      return new Date(i * 1000);
+    default:
+      return i + 1;
+  }
+}
