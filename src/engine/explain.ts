@@ -2,6 +2,7 @@
 // statement first and adds the actual rows, time and (when tables report them) requests.
 
 import type { QueryPlan, StatementPlan } from './plan-types.js';
+import type { JsonPlanNode } from './plan/explain-json.js';
 import type { ExecContext, Row } from './table.js';
 import { analyzing } from './instrument.js';
 
@@ -11,7 +12,14 @@ export function planExplain(inner: StatementPlan, analyze: boolean): QueryPlan {
     columns: [{ name: 'Plan', type: 'String' }],
     rows: (ctx) => explainRows(inner, analyze, ctx),
     explain: () => inner.explain(),
+    explainJson: () => planAsJson(inner),
   };
+}
+
+/** The statement's plan as data: the plan tree where it has one, else its lines as a node. */
+export function planAsJson(plan: StatementPlan): JsonPlanNode {
+  if (plan.kind === 'query' && plan.explainJson) return plan.explainJson();
+  return { node: plan.kind === 'write' ? 'Write' : 'Query', lines: plan.explain() };
 }
 
 async function* explainRows(inner: StatementPlan, analyze: boolean, ctx: ExecContext): AsyncGenerator<Row> {

@@ -37,7 +37,7 @@ function scanJson(scan: PlannedScan): Record<string, unknown> {
     pushed: scan.plan?.pushed.map((p) => p.text) ?? [],
     residual: scan.filterText,
     ...(scan.request.orderBy.length > 0 ? { orderBy: scan.request.orderBy.map((k) => `${k.column} ${k.direction}`), orderSatisfied: scan.plan?.orderSatisfied ?? false } : {}),
-    ...(scan.request.limit !== undefined ? { limit: scan.request.limit, limitApplied: scan.plan?.limitApplied ?? false } : {}),
+    ...(scan.plan?.limitApplied ? { limitApplied: true } : {}),
     ...(scan.plan?.estimatedRequests !== undefined ? { estimatedRequests: scan.plan.estimatedRequests } : {}),
     detail: scan.plan?.describe() ?? [],
     ...(scan.instrument.runs > 0 ? { actual: actual(scan.instrument) } : {}),
@@ -48,7 +48,7 @@ function describe(node: PlanNode, meters: Meters): JsonPlanNode {
   const inputs = (...children: PlanNode[]): JsonPlanNode[] => children.map((c) => planToJson(c, meters));
   switch (node.kind) {
     case 'Scan':
-      return { node: 'Scan', table: node.table.name, ...(node.source.alias ? { alias: node.source.alias } : {}), ...(node.planned ? scanJson(node.planned) : {}) };
+      return { node: 'Scan', table: node.table.name, ...(node.source.alias ? { alias: node.source.alias } : {}), ...(node.offer?.limit !== undefined ? { limitOffered: node.offer.limit } : {}), ...(node.planned ? scanJson(node.planned) : {}) };
     case 'SubqueryScan':
       return { node: 'SubqueryScan', alias: node.source.alias ?? node.source.name, filter: texts(node.conjuncts), plan: node.plan.explainJson?.() ?? node.plan.explain() };
     case 'Join': {
