@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StripeApiError, StripeClient } from '../src/stripe/index.js';
+import { BudgetRegistry, StripeApiError, StripeClient } from '../src/stripe/index.js';
 import { isRetryable, parseRetryAfterMs, retryDelayMs } from '../src/stripe/retry.js';
 import { ok, startFakeStripe, stripeError, type ScriptedResponse } from './stripe-fake-server.js';
 
@@ -10,8 +10,9 @@ function scripted(responses: ScriptedResponse[]) {
   return startFakeStripe((_req, index) => responses[Math.min(index, responses.length - 1)]!);
 }
 
+// Each test is its own account's story: the 429s of one must not lower the shared budget (AIMD) of the next.
 function client(baseUrl: string, extra: Partial<ConstructorParameters<typeof StripeClient>[0]> = {}): StripeClient {
-  return new StripeClient({ apiKey: KEY, baseUrl, maxRetries: 5, retryBaseDelayMs: 1, retryMaxDelayMs: 5, ...extra });
+  return new StripeClient({ apiKey: KEY, baseUrl, maxRetries: 5, retryBaseDelayMs: 1, retryMaxDelayMs: 5, budgets: new BudgetRegistry(), ...extra });
 }
 
 const apiError = (status: number, headers: Record<string, string> = {}) =>

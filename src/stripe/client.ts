@@ -8,6 +8,7 @@ import { paginateList, paginateSearch } from './paginate.js';
 import { paginatePartitioned } from './partition.js';
 import { DEFAULT_MAX_CONCURRENCY, RateBudget, defaultRequestsPerSecond } from './ratelimit.js';
 import { redactKey, scrubSecrets } from './redact.js';
+import { keyDigest, processBudgets, type BudgetRegistry, type SharedBudget } from './shared-budget.js';
 import { apiErrorFromResponse } from './response.js';
 import { isRetryable, parseRetryAfterMs, retryDelayMs, sleep, type AttemptOutcome } from './retry.js';
 import type {
@@ -53,12 +54,13 @@ type Attempt =
   | { outcome: AttemptOutcome & { kind: 'network' | 'timeout' }; failure: unknown };
 
 export class StripeClient {
-  readonly stats: TransportStats = { requests: 0, retries: 0, throttledMs: 0 };
+  private readonly counters = { requests: 0, retries: 0, throttledMs: 0 };
   /** The key as it may be shown: `sk_test_…abcd`. */
   readonly keyHint: string;
 
   // A #private field: invisible to console.log, util.inspect (even showHidden) and JSON.stringify.
   readonly #apiKey: string;
+  readonly #keyDigest: string;
   private readonly baseUrl: string;
   private readonly accountId: string | undefined;
   private readonly apiVersion: string;
@@ -68,6 +70,10 @@ export class StripeClient {
   private readonly timeoutMs: number;
   private readonly fetchImpl: typeof fetch;
   private readonly budget: RateBudget;
+  private readonly requestsPerSecond: number;
+  private readonly budgets: BudgetRegistry;
+  /** The process-wide budget of each account this client has acted for (its own under ''). */
+  private readonly shared = new Map<string, SharedBudget>();
 
   constructor(options: StripeClientOptions) {
     const apiKey = options.apiKey ?? '';
@@ -77,6 +83,7 @@ export class StripeClient {
       throw new TypeError(`The Stripe API key ${this.keyHint} contains spaces or characters not allowed in an HTTP header`);
     }
     this.#apiKey = apiKey;
+    this.#keyDigest = keyDigest(apiKey);
     // An empty value (say STRIPE_BASE_URL=) means "not set", not "no URL".
     this.baseUrl = normaliseBaseUrl(options.baseUrl || DEFAULT_BASE_URL);
     this.accountId = options.accountId || undefined;
@@ -86,10 +93,27 @@ export class StripeClient {
     this.retryMaxDelayMs = nonNegative('retryMaxDelayMs', options.retryMaxDelayMs ?? DEFAULTS.retryMaxDelayMs);
     this.timeoutMs = nonNegative('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs);
     this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.requestsPerSecond = options.maxRequestsPerSecond ?? defaultRequestsPerSecond(apiKey);
     this.budget = new RateBudget({
-      requestsPerSecond: options.maxRequestsPerSecond ?? defaultRequestsPerSecond(apiKey),
+      requestsPerSecond: this.requestsPerSecond,
       maxConcurrency: options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
     });
+    this.budgets = options.budgets ?? processBudgets;
+  }
+
+  /** This client's counters, and the shared budget of its key and account as it stands now. */
+  get stats(): TransportStats {
+    return { ...this.counters, budget: this.sharedBudget(this.accountId).snapshot() };
+  }
+
+  private sharedBudget(account: string | undefined): SharedBudget {
+    let budget = this.shared.get(account ?? '');
+    if (!budget) {
+      budget = this.budgets.budgetFor(this.#keyDigest, this.keyHint, account, this.requestsPerSecond);
+      budget.join(this.requestsPerSecond);
+      this.shared.set(account ?? '', budget);
+    }
+    return budget;
   }
 
   /** Requests currently holding a concurrency slot. */
@@ -104,11 +128,14 @@ export class StripeClient {
     const body = req.method === 'POST' ? encodeParams(req.params ?? {}) : undefined;
     const headers = this.headersFor(req);
     const describe = `${req.method} ${req.path}`;
+    const shared = this.sharedBudget(req.accountId || this.accountId);
 
     for (let retryIndex = 0; ; retryIndex++) {
-      const attempt = await this.attempt(url, req, headers, body);
+      const attempt = await this.attempt(url, req, headers, body, shared);
       if (attempt.outcome.kind === 'response' && 'bodyText' in attempt) {
         const { status } = attempt.outcome;
+        if (status === 429) shared.onThrottled();
+        else shared.onAnswered();
         if (status >= 200 && status < 300) return this.parseSuccess<T>(attempt.bodyText, status, describe);
         if (status >= 300 && status < 400) {
           throw new ConnectionError(
@@ -119,7 +146,7 @@ export class StripeClient {
       }
       if (retryIndex >= this.maxRetries || !isRetryable(attempt.outcome)) throw this.failure(attempt, describe, retryIndex + 1);
       const retryAfterMs = 'headers' in attempt ? parseRetryAfterMs(attempt.headers.get('retry-after')) : undefined;
-      this.stats.retries++;
+      this.counters.retries++;
       await sleep(
         retryDelayMs({ retryIndex, baseDelayMs: this.retryBaseDelayMs, maxDelayMs: this.retryMaxDelayMs, retryAfterMs }),
         req.signal,
@@ -163,10 +190,10 @@ export class StripeClient {
     return headers;
   }
 
-  private async attempt(url: string, req: StripeRequest, headers: Headers, body: string | undefined): Promise<Attempt> {
-    const permit = await this.budget.acquire(req.signal);
-    this.stats.throttledMs += permit.waitedMs;
-    this.stats.requests++;
+  private async attempt(url: string, req: StripeRequest, headers: Headers, body: string | undefined, shared: SharedBudget): Promise<Attempt> {
+    const permit = await this.budget.acquire(req.signal, shared);
+    this.counters.throttledMs += permit.waitedMs;
+    this.counters.requests++;
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     try {

@@ -17,8 +17,15 @@ export function defaultBurst(requestsPerSecond: number): number {
   return Math.max(1, Math.ceil(requestsPerSecond / 4));
 }
 
-type Clock = () => number;
-const monotonicNow: Clock = () => performance.now();
+export type Clock = () => number;
+export const monotonicNow: Clock = () => performance.now();
+
+/** Calls `callback` after `ms`; returns what cancels it. Injected in tests, with the clock. */
+export type SetTimer = (callback: () => void, ms: number) => () => void;
+export const realTimer: SetTimer = (callback, ms) => {
+  const timer = setTimeout(callback, ms);
+  return () => clearTimeout(timer);
+};
 
 interface Waiter {
   resolve: (waitedMs: number) => void;
@@ -38,17 +45,38 @@ export class TokenBucket {
   private tokens: number;
   private refilledAt: number;
   private readonly waiters: Waiter[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private cancelTimer: (() => void) | undefined;
 
   constructor(
-    private readonly perSecond: number,
-    private readonly capacity: number,
+    private perSecond: number,
+    private capacity: number,
     private readonly now: Clock = monotonicNow,
+    private readonly setTimer: SetTimer = realTimer,
   ) {
-    if (!(perSecond > 0)) throw new RangeError(`requests per second must be positive, got ${perSecond}`);
-    if (!(capacity >= 1)) throw new RangeError(`bucket capacity must be at least 1, got ${capacity}`);
+    checkRate(perSecond, capacity);
     this.tokens = capacity;
     this.refilledAt = now();
+  }
+
+  get requestsPerSecond(): number {
+    return this.perSecond;
+  }
+
+  /** Requests waiting for a token. */
+  get queued(): number {
+    return this.waiters.length;
+  }
+
+  /** A new rate from now on: what accrued so far counts at the old one; waiters are re-timed. */
+  setRate(perSecond: number, capacity: number): void {
+    checkRate(perSecond, capacity);
+    this.refill();
+    this.perSecond = perSecond;
+    this.capacity = capacity;
+    this.tokens = Math.min(this.tokens, capacity);
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    this.drain();
   }
 
   /** Resolves with the milliseconds spent waiting once a token is taken; rejects with the signal's reason on abort. */
@@ -93,12 +121,12 @@ export class TokenBucket {
   }
 
   private schedule(): void {
-    if (this.timer !== undefined || this.waiters.length === 0) return;
+    if (this.cancelTimer !== undefined || this.waiters.length === 0) return;
     this.refill();
     // At least 1 ms: a timer may fire a hair early, and the re-check then simply waits again.
     const untilNextToken = Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.perSecond));
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    this.cancelTimer = this.setTimer(() => {
+      this.cancelTimer = undefined;
       this.drain();
     }, untilNextToken);
   }
@@ -106,11 +134,16 @@ export class TokenBucket {
   private remove(waiter: Waiter): void {
     const index = this.waiters.indexOf(waiter);
     if (index >= 0) this.waiters.splice(index, 1);
-    if (this.waiters.length === 0 && this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+    if (this.waiters.length === 0 && this.cancelTimer !== undefined) {
+      this.cancelTimer();
+      this.cancelTimer = undefined;
     }
   }
+}
+
+function checkRate(perSecond: number, capacity: number): void {
+  if (!(perSecond > 0)) throw new RangeError(`requests per second must be positive, got ${perSecond}`);
+  if (!(capacity >= 1)) throw new RangeError(`bucket capacity must be at least 1, got ${capacity}`);
 }
 
 export class ConcurrencyLimit {
@@ -176,7 +209,17 @@ export interface Permit {
   release(): void;
 }
 
-/** Every HTTP attempt, retries included, holds a slot and spends a token. */
+/** Where a request takes its token: a connection's own bucket, or a budget shared by several. */
+export interface TokenSource {
+  /** Resolves with the milliseconds spent waiting once a token is taken. */
+  take(signal?: AbortSignal): Promise<number>;
+}
+
+/**
+ * Every HTTP attempt, retries included, holds a slot and spends a token — from this budget's
+ * own bucket and from each shared source given (the process-wide budget of the API key and
+ * account: shared-budget.ts).
+ */
 export class RateBudget {
   private readonly slots: ConcurrencyLimit;
   private readonly bucket: TokenBucket;
@@ -193,11 +236,12 @@ export class RateBudget {
 
   // The slot comes first: a request holding a slot while it waits for a token blocks nobody
   // who could go sooner, and taking the token first would let tokens pile up unused.
-  async acquire(signal?: AbortSignal): Promise<Permit> {
+  async acquire(signal?: AbortSignal, shared?: TokenSource): Promise<Permit> {
     const slotWait = await this.slots.acquire(signal);
     let tokenWait: number;
     try {
       tokenWait = await this.bucket.take(signal);
+      if (shared) tokenWait += await shared.take(signal);
     } catch (error) {
       this.slots.release();
       throw error;

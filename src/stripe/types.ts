@@ -1,5 +1,7 @@
 // Shapes shared by the transport's parts and by its one caller (the Stripe tables).
 
+import type { BudgetRegistry, BudgetSnapshot } from './shared-budget.js';
+
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
 /** Parameters as Stripe takes them: nested objects and arrays become bracketed keys. */
@@ -27,6 +29,8 @@ export interface StripeClientOptions {
   timeoutMs?: number;
   /** For tests: a fetch to use instead of the global one. */
   fetch?: typeof fetch;
+  /** For tests: where the shared (API key, account) budgets live; default the process's one. */
+  budgets?: BudgetRegistry;
 }
 
 export interface StripeRequest {
@@ -66,4 +70,6 @@ export interface TransportStats {
   retries: number;
   /** Time spent waiting for the rate budget, ms. */
   throttledMs: number;
+  /** The budget this client shares with every other of the same API key and account, in this process. */
+  budget: BudgetSnapshot;
 }
