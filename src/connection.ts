@@ -22,10 +22,20 @@ export type RowObject = Record<string, SqlValue>;
 export type { TableMetadata } from './catalog/system.js';
 export type { BatchResult, BatchItemResult } from './batch.js';
 
-export interface QueryOptions {
+export interface QueryOptions<R = RowObject | SqlValue[]> {
   /** 'object' (default): each row is `{ column: value }`. 'array': each row is an array in select-list order. */
   rowMode?: 'object' | 'array';
   signal?: AbortSignal;
+  /** For a write: row i is sent with the Idempotency-Key `${idempotencyKey}-${i}`, as with execute(). */
+  idempotencyKey?: string;
+  /** Called once the statement is planned, before any request: the columns its rows will have. */
+  onColumns?: (columns: readonly ResultColumn[]) => void;
+  /**
+   * Takes each row as it arrives (a read's page by page, a write's RETURNING rows once it is
+   * done) instead of collecting it: `rows` stays empty and `rowCount` counts. Awaited, so a slow
+   * consumer (a full pipe) slows the reading instead of filling memory.
+   */
+  onRow?: (row: R) => void | Promise<void>;
 }
 
 export interface QueryResult<R = RowObject> {
@@ -74,23 +84,34 @@ export class Connection {
     this.#catalog = buildConnectionCatalog(stripe, options, () => this.#identity, () => stripe.procedures?.() ?? []);
   }
 
-  /** Runs one statement and collects its rows. */
-  async query(sql: string, params?: ParamValues, options?: QueryOptions & { rowMode?: 'object' }): Promise<QueryResult<RowObject>>;
-  async query(sql: string, params: ParamValues | undefined, options: QueryOptions & { rowMode: 'array' }): Promise<QueryResult<SqlValue[]>>;
-  async query(sql: string, params?: ParamValues, options: QueryOptions = {}): Promise<QueryResult<RowObject | SqlValue[]>> {
-    return this.#run(this.#plan(sql, params), options);
+  /**
+   * Runs one statement and collects its rows. `T` names the row's shape
+   * (`db.query<{ Id: string; Created: Date }>(…)`); it is the caller's promise, not checked.
+   */
+  async query<T extends object = RowObject>(sql: string, params?: ParamValues, options?: QueryOptions<T> & { rowMode?: 'object' }): Promise<QueryResult<T>>;
+  async query<T extends readonly unknown[] = SqlValue[]>(sql: string, params: ParamValues | undefined, options: QueryOptions<T> & { rowMode: 'array' }): Promise<QueryResult<T>>;
+  async query(sql: string, params?: ParamValues, options: QueryOptions<never> = {}): Promise<QueryResult<unknown>> {
+    return this.#run(this.#plan(sql, params), options as QueryOptions);
   }
 
   async #run(plan: StatementPlan, options: QueryOptions): Promise<QueryResult<RowObject | SqlValue[]>> {
     const signal = this.#signal(options.signal);
     const toRow: (row: Row) => RowObject | SqlValue[] = options.rowMode === 'array' ? (row) => row : objectMaker(plan.columns ?? []);
+    options.onColumns?.(plan.columns ?? []);
+    const { onRow } = options;
     if (plan.kind === 'write') {
-      const { rows = [], ...result } = await this.#write(plan, signal);
-      return { columns: plan.columns ?? [], rows: rows.map(toRow), rowCount: rows.length, ...result };
+      const { rows = [], ...result } = await this.#write(plan, signal, options.idempotencyKey);
+      if (onRow) for (const row of rows) await onRow(toRow(row));
+      return { columns: plan.columns ?? [], rows: onRow ? [] : rows.map(toRow), rowCount: rows.length, ...result };
     }
     const rows: (RowObject | SqlValue[])[] = [];
-    for await (const row of plan.rows({ signal })) rows.push(toRow(row));
-    return { columns: plan.columns, rows, rowCount: rows.length };
+    let rowCount = 0;
+    for await (const row of plan.rows({ signal })) {
+      rowCount++;
+      if (onRow) await onRow(toRow(row));
+      else rows.push(toRow(row));
+    }
+    return { columns: plan.columns, rows, rowCount };
   }
 
   /**
@@ -107,7 +128,8 @@ export class Connection {
     return results;
   }
 
-  /** Rows as they arrive, page by page; stop iterating to stop fetching. */
+  /** Rows as they arrive, page by page; stop iterating to stop fetching. `T` names the row's shape, as for query(). */
+  stream<T extends object = RowObject>(sql: string, params?: ParamValues, options?: { signal?: AbortSignal }): AsyncGenerator<T>;
   async *stream(sql: string, params?: ParamValues, options: { signal?: AbortSignal } = {}): AsyncGenerator<RowObject> {
     const plan = this.#plan(sql, params);
     const toObject = objectMaker(plan.columns ?? []);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatResult } from '../src/cli/format.js';
+import { createFormatter, formatResult } from '../src/cli/format.js';
 import { parseCommandLine, UsageError } from '../src/cli/args.js';
 
 const result = {
@@ -17,11 +17,75 @@ const result = {
   rowCount: 2,
 };
 
-test('json: an array of row objects, Datetime as ISO-8601 UTC, NULL as null', () => {
-  assert.deepEqual(JSON.parse(formatResult(result, 'json')), [
+test('json: one line per statement, an array of row objects, Datetime as ISO-8601 UTC, NULL as null', () => {
+  const text = formatResult(result, 'json');
+  assert.equal(text.split('\n').length, 2, 'one line, then the newline');
+  assert.deepEqual(JSON.parse(text), [
     { Id: 'cs_1', AmountTotal: 1500, Created: '2024-01-18T02:16:47.000Z', Note: 'say "hi", then\nleave' },
     { Id: 'cs_2', AmountTotal: null, Created: null, Note: null },
   ]);
+  assert.equal(formatResult({ ...result, rows: [], rowCount: 0 }, 'json'), '[]\n');
+});
+
+test('json and ndjson nest JSON columns; other text stays text, even when it looks like JSON', () => {
+  const withJson = {
+    columns: [
+      { name: 'Metadata', type: 'String' as const, json: true },
+      { name: 'Description', type: 'String' as const },
+    ],
+    rows: [['{"order":"42"}', '{"not":"nested"}'], [null, null]],
+    rowCount: 2,
+  };
+  assert.equal(formatResult(withJson, 'json'), '[{"Metadata":{"order":"42"},"Description":"{\\"not\\":\\"nested\\"}"},{"Metadata":null,"Description":null}]\n');
+  assert.equal(
+    formatResult(withJson, 'ndjson'),
+    '{"Metadata":{"order":"42"},"Description":"{\\"not\\":\\"nested\\"}"}\n{"Metadata":null,"Description":null}\n',
+  );
+});
+
+test('ndjson: one object per line; tsv: tab-separated with escapes; markdown: a GitHub table', () => {
+  assert.equal(
+    formatResult(result, 'ndjson'),
+    '{"Id":"cs_1","AmountTotal":1500,"Created":"2024-01-18T02:16:47.000Z","Note":"say \\"hi\\", then\\nleave"}\n' +
+      '{"Id":"cs_2","AmountTotal":null,"Created":null,"Note":null}\n',
+  );
+  assert.equal(
+    formatResult(result, 'tsv'),
+    'Id\tAmountTotal\tCreated\tNote\ncs_1\t1500\t2024-01-18T02:16:47.000Z\tsay "hi", then\\nleave\ncs_2\t\t\t\n',
+  );
+  assert.equal(
+    formatResult(result, 'markdown'),
+    [
+      '| Id   | AmountTotal | Created                  | Note                 |',
+      '|------|------------:|--------------------------|----------------------|',
+      '| cs_1 |        1500 | 2024-01-18T02:16:47.000Z | say "hi", then leave |',
+      '| cs_2 |             |                          |                      |',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('a statement after the first: text formats start with a blank line, JSON and NDJSON do not', () => {
+  const one = { columns: [{ name: 'x', type: 'Integer' as const }], rows: [[1]], rowCount: 1 };
+  assert.equal(formatResult(one, 'csv', 1), '\r\nx\r\n1\r\n');
+  assert.equal(formatResult(one, 'tsv', 1), '\nx\n1\n');
+  assert.equal(formatResult(one, 'table', 1), '\nx\n-\n1\n(1 row)\n');
+  assert.equal(formatResult(one, 'json', 1), '[{"x":1}]\n');
+  assert.equal(formatResult(one, 'ndjson', 1), '{"x":1}\n');
+});
+
+test('a formatter hands out streaming formats row by row, and table only at the end', () => {
+  const columns = [{ name: 'x', type: 'Integer' as const }];
+  const csv = createFormatter('csv');
+  assert.equal(csv.begin(columns), 'x\r\n');
+  assert.equal(csv.row([1]), '1\r\n');
+  assert.equal(csv.end({ rowCount: 1 }), '');
+  const json = createFormatter('json');
+  assert.equal(json.begin(columns) + json.row([1]) + json.row([2]), '[{"x":1},{"x":2}');
+  assert.equal(json.end({ rowCount: 2 }), ']\n');
+  const table = createFormatter('table');
+  assert.equal(table.begin(columns) + table.row([1]), '');
+  assert.equal(table.end({ rowCount: 1 }), 'x\n-\n1\n(1 row)\n');
 });
 
 test('csv: RFC 4180 quoting, CRLF, NULL as empty', () => {
@@ -48,34 +112,70 @@ test('table: aligned columns, numbers right-aligned, NULL spelled out, row count
 test('write results: rowsAffected and lastInsertId in each format', () => {
   const write = { columns: [], rows: [], rowCount: 0, rowsAffected: 1, lastInsertId: 'cs_9' };
   assert.equal(formatResult(write, 'json'), '{"rowsAffected":1,"lastInsertId":"cs_9"}\n');
+  assert.equal(formatResult(write, 'ndjson'), '{"rowsAffected":1,"lastInsertId":"cs_9"}\n');
   assert.equal(formatResult(write, 'table'), '1 row affected; lastInsertId: cs_9\n');
   assert.equal(formatResult(write, 'csv'), 'rowsAffected,lastInsertId\r\n1,cs_9\r\n');
+  assert.equal(formatResult(write, 'tsv'), 'rowsAffected\tlastInsertId\n1\tcs_9\n');
+  assert.equal(formatResult(write, 'markdown'), '| rowsAffected | lastInsertId |\n|-------------:|--------------|\n|            1 | cs_9         |\n');
 });
 
 test('a write that returns rows (RETURNING, EXEC) prints them as a result set', () => {
   const returning = { columns: [{ name: 'Id', type: 'String' as const }], rows: [['cus_1']], rowCount: 1, rowsAffected: 1, lastInsertId: 'cus_1' };
-  assert.equal(formatResult(returning, 'json'), '[\n  {\n    "Id": "cus_1"\n  }\n]\n');
+  assert.equal(formatResult(returning, 'json'), '[{"Id":"cus_1"}]\n');
   assert.equal(formatResult(returning, 'csv'), 'Id\r\ncus_1\r\n');
 });
 
 test('command line: query options, emulator options and usage errors', () => {
   assert.deepEqual(parseCommandLine(['--demo', '--format', 'json', 'SELECT 1']), {
-    kind: 'query', sql: 'SELECT 1', apiKey: undefined, accountId: undefined, baseUrl: undefined,
+    kind: 'query', sources: [{ kind: 'text', sql: 'SELECT 1' }], apiKey: undefined, accountId: undefined, baseUrl: undefined,
     demo: true, explain: false, format: 'json',
   });
   assert.deepEqual(parseCommandLine(['--api-key', 'sk_test_x', '--account', 'acct_1', '--base-url', 'http://127.0.0.1:1']), {
-    kind: 'query', sql: undefined, apiKey: 'sk_test_x', accountId: 'acct_1', baseUrl: 'http://127.0.0.1:1',
+    kind: 'query', sources: [], apiKey: 'sk_test_x', accountId: 'acct_1', baseUrl: 'http://127.0.0.1:1',
     demo: false, explain: false, format: 'table',
   });
   assert.deepEqual(parseCommandLine(['emulator', '--port', '4000']), { kind: 'emulator', port: 4000, latencyMs: 0, seed: true });
   assert.deepEqual(parseCommandLine(['--help']), { kind: 'help' });
   for (const [argv, message] of [
-    [['--format', 'xml', 'SELECT 1'], /--format must be one of table, json, csv, got 'xml'/],
+    [['--format', 'xml', 'SELECT 1'], /--format must be one of table, csv, tsv, json, ndjson, markdown, got 'xml'/],
     [['--bogus'], /Unknown option '--bogus'/],
     [['SELECT 1', 'SELECT 2'], /expected one SQL statement/],
+    [['-c', 'SELECT 1', 'SELECT 2'], /either as an argument or with -c\/-f/],
     [['--demo', '--api-key', 'k', 'SELECT 1'], /--demo uses the built-in emulator/],
     [['emulator', '--port', '70000'], /--port must be 0–65535/],
+    [['--idempotency-key', 'has space', 'SELECT 1'], /--idempotency-key takes 1 to 200 visible ASCII characters/],
   ] as const) {
     assert.throws(() => parseCommandLine([...argv]), (e: unknown) => e instanceof UsageError && message.test(e.message), argv.join(' '));
+  }
+});
+
+test('command line: -c and -f run in the order given; -o and --idempotency-key', () => {
+  assert.deepEqual(
+    parseCommandLine(['--demo', '-c', 'SELECT 1', '-f', 'a.sql', '--command', 'SELECT 2', '--file=-', '-o', 'out.csv', '--idempotency-key', 'import-42']),
+    {
+      kind: 'query',
+      sources: [
+        { kind: 'text', sql: 'SELECT 1' },
+        { kind: 'file', path: 'a.sql' },
+        { kind: 'text', sql: 'SELECT 2' },
+        { kind: 'file', path: '-' },
+      ],
+      apiKey: undefined, accountId: undefined, baseUrl: undefined, demo: true, explain: false, format: 'table',
+      output: 'out.csv', idempotencyKey: 'import-42',
+    },
+  );
+});
+
+test('a rejected value that may be a key is not repeated', () => {
+  for (const argv of [
+    ['--format', 'sk_live_51AbCdEfGhIjKlMnOpQrStUv', 'SELECT 1'],
+    ['--format', 'a-rather-long-value-that-could-be-a-secret', 'SELECT 1'],
+    ['--sk_live_51AbCdEfGhIjKlMnOpQrStUv'],
+  ]) {
+    assert.throws(
+      () => parseCommandLine(argv),
+      (e: unknown) => e instanceof UsageError && !/sk_live|secret/.test(e.message) && /not shown/.test(e.message),
+      argv.join(' '),
+    );
   }
 });

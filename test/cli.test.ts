@@ -83,16 +83,19 @@ test('SQL from standard input, CSV out', async () => {
   assert.match(lines[1]!, /^cs_test_\w+,(payment|setup|subscription)$/);
 });
 
-test('bad SQL: exit 1, one line naming the problem and where, no request', async () => {
+test('bad SQL: exit 1, the problem, where, and the line with a caret; no request', async () => {
   emulator.clearLog();
   const { code, stdout, stderr } = await run(
     ['--api-key', 'sk_test_cli_key_123456', '--base-url', emulator.url, 'SELECT Id FORM CheckoutSession'],
   );
   assert.equal(code, 1);
   assert.equal(stdout, '');
-  assert.equal(stderr.trimEnd().split('\n').length, 1);
+  const [message, excerpt, caret, ...rest] = stderr.split('\n');
   // Whether FORM is read as an alias of Id or flagged as a misspelt FROM, the line says where.
-  assert.match(stderr, /^stripe-sql: SqlError: Expected .*FROM or end of statement but found '(FORM|CheckoutSession)'.* \(line 1, column (11|16)\)\n$/);
+  assert.match(message!, /^stripe-sql: SqlError: Expected .*FROM or end of statement but found '(FORM|CheckoutSession)'.* \(line 1, column (11|16)\)$/);
+  assert.equal(excerpt, 'SELECT Id FORM CheckoutSession');
+  assert.match(caret!, /^ {10}\^$|^ {15}\^$/);
+  assert.deepEqual(rest, ['']);
   assert.equal(emulator.requestLog.length, 0);
 });
 
@@ -126,7 +129,7 @@ test('--explain shows the pushed request without making it', async () => {
 test('usage errors say what was wrong', async () => {
   const { code, stderr } = await run(['--format', 'xml', '--demo', 'SELECT 1']);
   assert.equal(code, 1);
-  assert.equal(stderr, "stripe-sql: --format must be one of table, json, csv, got 'xml' (see --help)\n");
+  assert.equal(stderr, "stripe-sql: --format must be one of table, csv, tsv, json, ndjson, markdown, got 'xml' (see --help)\n");
 });
 
 test('stripe-sql emulator serves the demo data on the port it prints, until stopped', async () => {

@@ -9,8 +9,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
-/** `stripe-sql --demo …` lines of the README, optionally fed by `echo "…" |`. */
-const DEMO_LINE = /^(?:npm install && )?(?:echo "([^"]*)" \| )?(?:npx )?stripe-sql (--demo .*)$/;
+/** `stripe-sql --demo …` lines of the README, optionally fed by `echo "…" |` and read by `| head -N`. */
+const DEMO_LINE = /^(?:npm install && )?(?:echo "([^"]*)" \| )?(?:npx )?stripe-sql (--demo .*?)( \| head -\d+)?$/;
 
 function shellWords(text: string): string[] {
   const words: string[] = [];
@@ -27,14 +27,15 @@ test('the README has --demo examples, the first command among them', () => {
   assert.equal(firstBlock[1], 'npm test');
 });
 
-for (const [line, stdin, args] of examples) {
+for (const [line, stdin, args, head] of examples) {
   test(`README example runs: ${line.slice(0, 90)}`, () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...shellWords(args!)], {
-      cwd: ROOT,
-      input: stdin ?? '',
-      encoding: 'utf8',
-      env: { ...process.env, STRIPE_API_KEY: '', STRIPE_BASE_URL: '' },
-    });
+    const env = { ...process.env, STRIPE_API_KEY: '', STRIPE_BASE_URL: '' };
+    // A pipe into head runs as a real pipeline; the command's own status must be 0 too.
+    const result = head
+      ? spawnSync('bash', ['-c', `"$0" --import tsx "$1" "\${@:2}"${head}; exit \${PIPESTATUS[0]}`, process.execPath, MAIN, ...shellWords(args!)], {
+          cwd: ROOT, input: stdin ?? '', encoding: 'utf8', env,
+        })
+      : spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...shellWords(args!)], { cwd: ROOT, input: stdin ?? '', encoding: 'utf8', env });
     assert.equal(result.stderr, '');
     assert.equal(result.status, 0);
     assert.ok(result.stdout.length > 0);

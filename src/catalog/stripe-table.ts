@@ -76,7 +76,8 @@ export class StripeTable implements Table {
     private readonly options: StripeTableOptions = {},
   ) {
     this.name = def.name;
-    this.columns = def.columns;
+    // The engine knows JSON columns by Column.json, not by the catalog's encodings.
+    this.columns = def.columns.map((c) => (c.encoding === 'json' ? { ...c, json: true } : c));
     const account = def.columns.find((c) => c.encoding === 'account');
     this.rowIdentity = [this.keyColumnName(), ...(def.parent ? [def.parent.column] : []), ...(account ? [account.name] : [])];
   }

@@ -6,24 +6,32 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** Where SQL comes from, in command-line order: `-c` text or a `-f` file (`-` = standard input). */
+export type SqlSource = { kind: 'text'; sql: string } | { kind: 'file'; path: string };
+
 export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'emulator'; port: number; latencyMs: number; seed: boolean }
   | {
       kind: 'query';
-      /** undefined = read the SQL from standard input. */
-      sql?: string;
+      /** Empty = standard input (or the prompt, when standard input is a terminal). */
+      sources: SqlSource[];
       apiKey?: string;
       accountId?: string;
       baseUrl?: string;
       demo: boolean;
       explain: boolean;
       format: OutputFormat;
+      /** -o FILE: results go there instead of standard output. */
+      output?: string;
+      /** Prefix of the Idempotency-Keys of every write; one is made up when not given. */
+      idempotencyKey?: string;
     };
 
 export const USAGE = `Usage:
   stripe-sql [options] "SQL"         run SQL (statements separated by ;)
+  stripe-sql [options] -c SQL -f FILE …  run each in turn (-f - reads standard input)
   stripe-sql [options] < file.sql    run the statements in a file
   stripe-sql [options]               an interactive prompt (when standard input is a terminal)
   stripe-sql emulator [--port N]     run the local Stripe emulator on 127.0.0.1
@@ -33,7 +41,12 @@ Options:
   --api-key KEY          Stripe secret key (default: $STRIPE_API_KEY)
   --account ACCT         act for a connected account (Stripe-Account header)
   --base-url URL         Stripe API base URL (default: $STRIPE_BASE_URL or https://api.stripe.com)
-  --format FORMAT        table (default), json or csv
+  -c, --command SQL      run these statements (may be repeated)
+  -f, --file FILE        run the statements in FILE (may be repeated; - is standard input)
+  --format FORMAT        table (default), csv, tsv, json, ndjson or markdown
+  -o, --output FILE      write results to FILE instead of standard output
+  --idempotency-key KEY  prefix of the writes' Idempotency-Keys: run the same script again with
+                         the same KEY and Stripe replays what it already did, never twice
   --explain              print the plan and the requests it would make, without running it
   -h, --help             this text
   -v, --version          the version
@@ -46,10 +59,14 @@ Emulator options:
 
 export function parseCommandLine(argv: string[]): CliCommand {
   if (argv[0] === 'emulator') return parseEmulatorArgs(argv.slice(1));
-  const { values, positionals } = parseOrExplain(argv, {
+  const { values, positionals, tokens } = parseOrExplain(argv, {
     'api-key': { type: 'string' },
     account: { type: 'string' },
     'base-url': { type: 'string' },
+    command: { type: 'string', short: 'c', multiple: true },
+    file: { type: 'string', short: 'f', multiple: true },
+    output: { type: 'string', short: 'o' },
+    'idempotency-key': { type: 'string' },
     demo: { type: 'boolean', default: false },
     explain: { type: 'boolean', default: false },
     format: { type: 'string', default: 'table' },
@@ -60,24 +77,48 @@ export function parseCommandLine(argv: string[]): CliCommand {
   if (values.version) return { kind: 'version' };
   const format = String(values.format);
   if (!OUTPUT_FORMATS.includes(format as OutputFormat)) {
-    throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got '${format}'`);
+    throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${shown(format)}`);
   }
   if (positionals.length > 1) {
     throw new UsageError(`expected one SQL statement in quotes, got ${positionals.length} arguments`);
   }
+  const sources: SqlSource[] = tokens.flatMap((t): SqlSource[] => {
+    if (t.kind !== 'option' || t.value === undefined) return [];
+    if (t.name === 'command') return [{ kind: 'text', sql: t.value }];
+    if (t.name === 'file') return [{ kind: 'file', path: t.value }];
+    return [];
+  });
+  if (positionals.length > 0) {
+    if (sources.length > 0) throw new UsageError('give SQL either as an argument or with -c/-f, not both');
+    sources.push({ kind: 'text', sql: positionals[0]! });
+  }
   if (values.demo && (values['api-key'] || values['base-url'])) {
     throw new UsageError('--demo uses the built-in emulator; it takes no --api-key or --base-url');
   }
+  const idempotencyKey = values['idempotency-key'] as string | undefined;
+  if (idempotencyKey !== undefined && !/^[\x21-\x7E]{1,200}$/.test(idempotencyKey)) {
+    throw new UsageError('--idempotency-key takes 1 to 200 visible ASCII characters');
+  }
   return {
     kind: 'query',
-    sql: positionals[0],
+    sources,
     apiKey: values['api-key'] as string | undefined,
     accountId: values.account as string | undefined,
     baseUrl: values['base-url'] as string | undefined,
     demo: Boolean(values.demo),
     explain: Boolean(values.explain),
     format: format as OutputFormat,
+    ...(values.output !== undefined ? { output: values.output as string } : {}),
+    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
   };
+}
+
+/**
+ * A rejected value, quoted when it is short and plain; anything longer or shaped like a key (a
+ * key given to the wrong option) is not repeated.
+ */
+function shown(value: string): string {
+  return /^[\w.-]{1,20}$/.test(value) && !/^(sk|rk|pk)_/i.test(value) ? `'${value}'` : 'a value not shown here';
 }
 
 function parseEmulatorArgs(argv: string[]): CliCommand {
@@ -86,27 +127,30 @@ function parseEmulatorArgs(argv: string[]): CliCommand {
     latency: { type: 'string', default: '0' },
     'no-seed': { type: 'boolean', default: false },
   });
-  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' after 'emulator'`);
+  if (positionals.length) throw new UsageError(`unexpected argument ${shown(positionals[0]!)} after 'emulator'`);
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got '${values.port}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got ${shown(String(values.port))}`);
   const latencyMs = Number(values.latency);
-  if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new UsageError(`--latency must be ≥ 0 ms, got '${values.latency}'`);
+  if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new UsageError(`--latency must be ≥ 0 ms, got ${shown(String(values.latency))}`);
   return { kind: 'emulator', port, latencyMs, seed: !values['no-seed'] };
 }
 
 type OptionSpec = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 
 interface ParsedArgs {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
+  tokens: NonNullable<ReturnType<typeof parseArgs>['tokens']>;
 }
 
 function parseOrExplain(args: string[], options: OptionSpec): ParsedArgs {
   try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
-    return { values: values as ParsedArgs['values'], positionals };
+    const { values, positionals, tokens } = parseArgs({ args, options, allowPositionals: true, strict: true, tokens: true });
+    return { values: values as ParsedArgs['values'], positionals, tokens };
   } catch (error) {
-    // parseArgs' messages are clear but long; keep the first sentence.
-    throw new UsageError(String((error as Error).message).split('. ')[0]!);
+    // parseArgs' messages are clear but long; keep the first sentence. It quotes the option
+    // it did not know, which may be a key given in the wrong place.
+    const sentence = String((error as Error).message).split('. ')[0]!;
+    throw new UsageError(sentence.replace(/'([^']*)'/g, (_, quoted: string) => shown(quoted)));
   }
 }

@@ -1,64 +1,238 @@
-// Result sets as text: an aligned table for people, JSON and CSV for programs.
-import type { QueryResult, SqlValue } from '../connection.js';
+// Result sets as text, one statement at a time: an aligned table or Markdown for people; CSV,
+// TSV, JSON and NDJSON for programs. CSV, TSV, JSON and NDJSON hand out each row's text as it
+// arrives, so a long scan streams; the table and Markdown need every row to align the columns.
+import type { ResultColumn, SqlValue } from '../connection.js';
 
-export type OutputFormat = 'table' | 'json' | 'csv';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv'];
+export type OutputFormat = 'table' | 'csv' | 'tsv' | 'json' | 'ndjson' | 'markdown';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'tsv', 'json', 'ndjson', 'markdown'];
 
-type Rows = QueryResult<SqlValue[]>;
+/** A result column as the formats read it; `json`: its values are JSON text, printed nested in JSON output. */
+export type FormatColumn = Pick<ResultColumn, 'name' | 'type'> & { json?: boolean };
 
-export function formatResult(result: Rows, format: OutputFormat): string {
-  // A write that returns rows (RETURNING, EXEC) prints them like a query.
-  if (result.rowsAffected !== undefined && result.columns.length === 0) return formatWriteSummary(result, format);
+/** How a statement ended: rows it returned and, for a write, what it changed. */
+export interface StatementOutcome {
+  rowCount: number;
+  rowsAffected?: number;
+  lastInsertId?: string;
+}
+
+/** One statement's result as text, piece by piece: begin, each row, end. */
+export interface ResultFormatter {
+  begin(columns: readonly FormatColumn[]): string;
+  row(values: readonly SqlValue[]): string;
+  end(outcome: StatementOutcome): string;
+}
+
+/**
+ * `index` is the statement's place in the run (0 = first). The text formats put a blank line
+ * between statements. JSON prints one document per statement on one line (an array of row
+ * objects, or `{"rowsAffected":…}` for a write that returns no rows), so a script's output
+ * is read line by line; NDJSON prints one line per row (and per row-less write).
+ */
+export function createFormatter(format: OutputFormat, index = 0): ResultFormatter {
   switch (format) {
     case 'json':
-      return formatJson(result);
+      return new JsonFormatter();
+    case 'ndjson':
+      return new NdjsonFormatter();
     case 'csv':
-      return formatCsv(result);
+      return new DelimitedFormatter(index, csvField, ',', '\r\n');
+    case 'tsv':
+      return new DelimitedFormatter(index, tsvField, '\t', '\n');
     case 'table':
-      return formatTable(result);
+      return new BufferedFormatter(index, formatTable);
+    case 'markdown':
+      return new BufferedFormatter(index, formatMarkdown);
   }
 }
 
-function formatWriteSummary(result: Rows, format: OutputFormat): string {
-  const { rowsAffected, lastInsertId } = result;
-  if (format === 'json') return JSON.stringify(lastInsertId === undefined ? { rowsAffected } : { rowsAffected, lastInsertId }) + '\n';
-  if (format === 'csv') return `rowsAffected,lastInsertId\r\n${rowsAffected},${csvField(lastInsertId ?? null)}\r\n`;
-  const rows = `${rowsAffected} row${rowsAffected === 1 ? '' : 's'} affected`;
-  return lastInsertId === undefined ? `${rows}\n` : `${rows}; lastInsertId: ${lastInsertId}\n`;
+/** A whole result at once (the prompt, tests). */
+export function formatResult(
+  result: { columns: readonly FormatColumn[]; rows: readonly (readonly SqlValue[])[] } & StatementOutcome,
+  format: OutputFormat,
+  index = 0,
+): string {
+  const formatter = createFormatter(format, index);
+  let text = formatter.begin(result.columns);
+  for (const row of result.rows) text += formatter.row(row);
+  return text + formatter.end(result);
 }
 
-/** An array of row objects; Datetime as ISO-8601 UTC text (Date.toJSON). */
-function formatJson(result: Rows): string {
-  const names = result.columns.map((c) => c.name);
-  const objects = result.rows.map((row) => Object.fromEntries(names.map((n, i) => [n, row[i] ?? null])));
-  return JSON.stringify(objects, null, 2) + '\n';
+/** A write that returns no rows prints what it changed instead of a result set. */
+function isWriteSummary(columns: readonly FormatColumn[], outcome: StatementOutcome): outcome is StatementOutcome & { rowsAffected: number } {
+  return outcome.rowsAffected !== undefined && columns.length === 0;
 }
 
-/** RFC 4180: CRLF line ends, fields quoted when they hold a quote, comma or line break; NULL is empty. */
-function formatCsv(result: Rows): string {
-  const lines = [result.columns.map((c) => csvField(c.name)).join(',')];
-  for (const row of result.rows) lines.push(row.map(csvField).join(','));
-  return lines.join('\r\n') + '\r\n';
+function summaryObject(outcome: StatementOutcome & { rowsAffected: number }): Record<string, SqlValue> {
+  const { rowsAffected, lastInsertId } = outcome;
+  return lastInsertId === undefined ? { rowsAffected } : { rowsAffected, lastInsertId };
 }
 
+class JsonFormatter implements ResultFormatter {
+  #columns: readonly FormatColumn[] = [];
+  #rows = 0;
+
+  begin(columns: readonly FormatColumn[]): string {
+    this.#columns = columns;
+    return '';
+  }
+
+  row(values: readonly SqlValue[]): string {
+    return (this.#rows++ === 0 ? '[' : ',') + rowJson(this.#columns, values);
+  }
+
+  end(outcome: StatementOutcome): string {
+    if (isWriteSummary(this.#columns, outcome)) return JSON.stringify(summaryObject(outcome)) + '\n';
+    return this.#rows === 0 ? '[]\n' : ']\n';
+  }
+}
+
+class NdjsonFormatter implements ResultFormatter {
+  #columns: readonly FormatColumn[] = [];
+
+  begin(columns: readonly FormatColumn[]): string {
+    this.#columns = columns;
+    return '';
+  }
+
+  row(values: readonly SqlValue[]): string {
+    return rowJson(this.#columns, values) + '\n';
+  }
+
+  end(outcome: StatementOutcome): string {
+    return isWriteSummary(this.#columns, outcome) ? JSON.stringify(summaryObject(outcome)) + '\n' : '';
+  }
+}
+
+/** A row object; Datetime as ISO-8601 UTC (Date.toJSON), NULL as null, JSON columns nested. */
+function rowJson(columns: readonly FormatColumn[], values: readonly SqlValue[]): string {
+  const object: Record<string, unknown> = {};
+  for (let i = 0; i < columns.length; i++) {
+    const column = columns[i]!;
+    const value = values[i] ?? null;
+    object[column.name] = column.json && typeof value === 'string' ? parseJsonText(value) : value;
+  }
+  return JSON.stringify(object);
+}
+
+function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+class DelimitedFormatter implements ResultFormatter {
+  #columns: readonly FormatColumn[] = [];
+
+  constructor(
+    private readonly index: number,
+    private readonly field: (value: SqlValue) => string,
+    private readonly separator: string,
+    private readonly newline: string,
+  ) {}
+
+  begin(columns: readonly FormatColumn[]): string {
+    this.#columns = columns;
+    const gap = this.index > 0 ? this.newline : '';
+    return columns.length === 0 ? gap : gap + this.line(columns.map((c) => c.name));
+  }
+
+  row(values: readonly SqlValue[]): string {
+    return this.line(values);
+  }
+
+  end(outcome: StatementOutcome): string {
+    if (!isWriteSummary(this.#columns, outcome)) return '';
+    const summary = summaryObject(outcome);
+    return this.line(Object.keys(summary)) + this.line(Object.values(summary));
+  }
+
+  private line(values: readonly SqlValue[]): string {
+    return values.map(this.field).join(this.separator) + this.newline;
+  }
+}
+
+/** RFC 4180: fields quoted when they hold a quote, comma or line break; NULL is empty. */
 function csvField(value: SqlValue): string {
   const text = value === null ? '' : plainText(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** Tab-separated, as PostgreSQL's text COPY escapes it: `\t`, `\n`, `\r` and `\\`; NULL is empty. */
+function tsvField(value: SqlValue): string {
+  const text = value === null ? '' : plainText(value);
+  return text.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
+}
+
+type Layout = (columns: readonly FormatColumn[], rows: readonly (readonly SqlValue[])[], outcome: StatementOutcome) => string;
+
+/** Holds the rows until the end, where the layout can see every width. */
+class BufferedFormatter implements ResultFormatter {
+  #columns: readonly FormatColumn[] = [];
+  readonly #rows: (readonly SqlValue[])[] = [];
+
+  constructor(
+    private readonly index: number,
+    private readonly layout: Layout,
+  ) {}
+
+  begin(columns: readonly FormatColumn[]): string {
+    this.#columns = columns;
+    return this.index > 0 ? '\n' : '';
+  }
+
+  row(values: readonly SqlValue[]): string {
+    this.#rows.push(values);
+    return '';
+  }
+
+  end(outcome: StatementOutcome): string {
+    return this.layout(this.#columns, this.#rows, outcome);
+  }
+}
+
 // Wide enough for any Stripe id (checkout session ids are 66 characters); JSON columns get cut.
 const MAX_CELL_WIDTH = 80;
+const NUMERIC_TYPES: ReadonlySet<string> = new Set(['Integer', 'Long', 'Decimal', 'Double']);
 
-function formatTable(result: Rows): string {
-  const header = result.columns.map((c) => c.name);
-  const numeric = result.columns.map((c) => ['Integer', 'Long', 'Decimal', 'Double'].includes(c.type));
-  const cells = result.rows.map((row) => row.map((v) => truncate(v === null ? 'NULL' : oneLine(plainText(v)))));
+function formatTable(columns: readonly FormatColumn[], rows: readonly (readonly SqlValue[])[], outcome: StatementOutcome): string {
+  if (isWriteSummary(columns, outcome)) {
+    const { rowsAffected, lastInsertId } = outcome;
+    const affected = `${rowsAffected} row${rowsAffected === 1 ? '' : 's'} affected`;
+    return lastInsertId === undefined ? `${affected}\n` : `${affected}; lastInsertId: ${lastInsertId}\n`;
+  }
+  const header = columns.map((c) => c.name);
+  const numeric = columns.map((c) => NUMERIC_TYPES.has(c.type));
+  const cells = rows.map((row) => header.map((_, i) => truncate(row[i] === null || row[i] === undefined ? 'NULL' : oneLine(plainText(row[i]!)))));
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
   const pad = (text: string, i: number) => (numeric[i] ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
   const line = (parts: string[]) => parts.map(pad).join(' | ').trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('-+-'), ...cells.map(line)];
-  out.push(`(${result.rowCount} row${result.rowCount === 1 ? '' : 's'})`);
+  out.push(`(${outcome.rowCount} row${outcome.rowCount === 1 ? '' : 's'})`);
   return out.join('\n') + '\n';
+}
+
+/** A GitHub-flavoured Markdown table; `|` escaped, line breaks as spaces, NULL empty, numbers right-aligned. */
+function formatMarkdown(columns: readonly FormatColumn[], rows: readonly (readonly SqlValue[])[], outcome: StatementOutcome): string {
+  if (isWriteSummary(columns, outcome)) {
+    const summary = summaryObject(outcome);
+    return formatMarkdown(
+      Object.keys(summary).map((name) => ({ name, type: name === 'rowsAffected' ? 'Integer' : 'String' })),
+      [Object.values(summary)],
+      { rowCount: 1 },
+    );
+  }
+  const cell = (value: SqlValue | undefined) => (value === null || value === undefined ? '' : oneLine(plainText(value)).replace(/\|/g, '\\|'));
+  const header = columns.map((c) => cell(c.name));
+  const cells = rows.map((row) => columns.map((_, i) => cell(row[i])));
+  const widths = header.map((h, i) => Math.max(3, h.length, ...cells.map((r) => r[i]!.length)));
+  const numeric = columns.map((c) => NUMERIC_TYPES.has(c.type));
+  const pad = (text: string, i: number) => (numeric[i] ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
+  const line = (parts: string[]) => `| ${parts.map(pad).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (numeric[i] ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
+  return [line(header), rule, ...cells.map(line)].join('\n') + '\n';
 }
 
 function plainText(value: Exclude<SqlValue, null>): string {

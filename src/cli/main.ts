@@ -1,62 +1,122 @@
 #!/usr/bin/env node
-// The stripe-sql command. Output goes to stdout; any failure is one line on stderr and exit 1.
+// The stripe-sql command. Results go to standard output (or -o FILE); a failure is reported on
+// standard error and ends with exit code 1, a cancellation (Ctrl-C) with 130. A reader that goes
+// away (`| head -1`) ends the command quietly with 0. No key is ever printed: everything written
+// to standard error is scrubbed of the key in use and of anything shaped like a Stripe key.
 import { readFileSync, existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect, type Connection } from '../connection.js';
-import { parseCommandLine, USAGE, UsageError, type CliCommand } from './args.js';
-import { formatResult } from './format.js';
+import { connect } from '../connection.js';
+import { SqlError } from '../sql/errors.js';
+import { scrubSecrets } from '../stripe/redact.js';
+import { parseCommandLine, USAGE, UsageError, type CliCommand, type SqlSource } from './args.js';
+import { Output } from './output.js';
 import { runRepl } from './repl.js';
+import { ScriptRunner } from './run.js';
 
 type QueryCommand = Extract<CliCommand, { kind: 'query' }>;
 
-async function main(argv: string[]): Promise<void> {
+const EXIT_FAILURE = 1;
+/** 128 + SIGINT, as shells report a command stopped by Ctrl-C. */
+const EXIT_CANCELLED = 130;
+
+/** The reasons a statement is stopped from outside: Ctrl-C, or the reader of the output went away. */
+class Cancelled extends Error {
+  override name = 'Cancelled';
+}
+class OutputClosed extends Error {
+  override name = 'OutputClosed';
+}
+
+/** Keys this process was given, scrubbed from everything it prints on standard error. */
+const secrets: string[] = [];
+
+async function main(argv: string[]): Promise<number> {
   const command = parseCommandLine(argv);
   switch (command.kind) {
     case 'help':
       process.stdout.write(USAGE);
-      return;
+      return 0;
     case 'version':
       process.stdout.write(`${packageVersion()}\n`);
-      return;
+      return 0;
     case 'emulator':
-      return runEmulator(command);
+      await runEmulator(command);
+      return 0;
     case 'query':
       return runQuery(command);
   }
 }
 
-async function runQuery(command: QueryCommand): Promise<void> {
-  const interactive = command.sql === undefined && process.stdin.isTTY === true;
-  const sql = interactive ? '' : command.sql ?? (await readStdin());
-  if (!interactive && !sql.trim()) throw new UsageError('no SQL given: pass a statement in quotes or on standard input (see --help)');
+async function runQuery(command: QueryCommand): Promise<number> {
+  const interactive = command.sources.length === 0 && process.stdin.isTTY === true;
+  const sources: SqlSource[] = command.sources.length > 0 ? command.sources : [{ kind: 'file', path: '-' }];
   // The emulator is loaded only for --demo, so the library never depends on it.
   const demo = command.demo ? await startDemoEmulator() : undefined;
-  const db = connect({
-    apiKey: demo?.apiKey ?? command.apiKey,
-    baseUrl: demo?.url ?? command.baseUrl,
-    accountId: command.accountId,
-  });
+  const output = command.output !== undefined ? await Output.toFile(command.output) : Output.toStream(process.stdout);
   try {
-    if (interactive) {
-      await runRepl(db, command.format, { input: process.stdin, output: process.stdout }, describeError);
-    } else {
-      await printStatements(db, sql, command);
+    const db = connect({
+      apiKey: demo?.apiKey ?? command.apiKey,
+      baseUrl: demo?.url ?? command.baseUrl,
+      accountId: command.accountId,
+    });
+    try {
+      if (interactive) {
+        await runRepl(db, command.format, { input: process.stdin, output: process.stdout }, describeError);
+        return 0;
+      }
+      return await runSources(db, sources, command, output);
+    } finally {
+      await db.close();
     }
   } finally {
-    await db.close();
+    await output.end();
     await demo?.close();
   }
 }
 
-/** One statement, or several separated by `;` (from a file on standard input, say), in order. */
-async function printStatements(db: Connection, sql: string, command: QueryCommand): Promise<void> {
-  if (command.explain) {
-    process.stdout.write(db.explain(sql).join('\n') + '\n');
-    return;
+async function runSources(db: ReturnType<typeof connect>, sources: SqlSource[], command: QueryCommand, output: Output): Promise<number> {
+  const idempotencyKey = command.idempotencyKey ?? `stripe-sql-${randomBytes(9).toString('base64url')}`;
+  const runner = new ScriptRunner(db, output, { format: command.format, explain: command.explain, idempotencyKey });
+  const running = new AbortController();
+  output.onClose(() => running.abort(new OutputClosed('the output was closed')));
+  // The first Ctrl-C stops the statement (its requests are aborted, and a write reports each
+  // row); a second one leaves at once.
+  const onInterrupt = () => {
+    if (running.signal.aborted) process.exit(EXIT_CANCELLED);
+    running.abort(new Cancelled('stopped by Ctrl-C'));
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    for (const source of sources) {
+      const sql = source.kind === 'text' ? source.sql : await readSource(source.path);
+      await runner.run(sql, running.signal);
+      if (output.closed) break;
+    }
+    if (runner.statementCount === 0 && !output.closed) {
+      throw new UsageError('no SQL given: pass a statement in quotes, with -c or -f, or on standard input (see --help)');
+    }
+    if (output.failure) throw output.failure;
+    return 0;
+  } catch (error) {
+    const reason = running.signal.aborted ? running.signal.reason : undefined;
+    if (reason instanceof OutputClosed && !output.failure) return 0;
+    report(error);
+    return reason instanceof Cancelled ? EXIT_CANCELLED : EXIT_FAILURE;
+  } finally {
+    process.off('SIGINT', onInterrupt);
   }
-  const results = await db.queryScript(sql, undefined, { rowMode: 'array' });
-  for (const result of results) process.stdout.write(formatResult(result as Parameters<typeof formatResult>[0], command.format));
+}
+
+async function readSource(path: string): Promise<string> {
+  if (path === '-') return readStdin();
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }
 
 async function startDemoEmulator() {
@@ -70,7 +130,7 @@ async function runEmulator(command: Extract<CliCommand, { kind: 'emulator' }>): 
   const emulator = await startEmulator({ port: command.port, seed: command.seed, latencyMs: command.latencyMs });
   process.stdout.write(
     `Stripe emulator listening on ${emulator.url} (API 2024-04-10; any sk_test_… key is accepted)\n` +
-      `Try: stripe-sql --base-url ${emulator.url} --api-key sk_test_local "SELECT Id, Status FROM CheckoutSession LIMIT 5"\n`,
+      `Try: npx stripe-sql --base-url ${emulator.url} --api-key sk_test_local "SELECT Id, Status FROM CheckoutSession LIMIT 5"\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => void emulator.close().then(resolve);
@@ -95,16 +155,41 @@ function packageVersion(): string {
   return 'unknown';
 }
 
-/** One line: the error's class and the first line of its message (a SqlError's message already says where). */
+/**
+ * The error's class and the first line of its message; a SqlError keeps its excerpt and caret.
+ */
 function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const firstLine = error.message.split('\n')[0];
-    return error instanceof UsageError ? `${firstLine} (see --help)` : `${error.name}: ${firstLine}`;
-  }
+  if (error instanceof UsageError) return `${error.message.split('\n')[0]} (see --help)`;
+  if (error instanceof SqlError) return `${error.name}: ${error.message}`;
+  if (error instanceof Error) return `${error.name}: ${error.message.split('\n')[0]}`;
   return String(error);
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`stripe-sql: ${describeError(error)}\n`);
-  process.exitCode = 1;
-});
+function report(error: unknown): void {
+  writeError(`stripe-sql: ${describeError(error)}\n`);
+}
+
+function writeError(text: string): void {
+  process.stderr.write(scrubSecrets(text, secrets));
+}
+
+function rememberSecrets(): void {
+  const argv = process.argv;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--api-key' && argv[i + 1] !== undefined) secrets.push(argv[i + 1]!);
+    else if (arg.startsWith('--api-key=')) secrets.push(arg.slice('--api-key='.length));
+  }
+  if (process.env.STRIPE_API_KEY) secrets.push(process.env.STRIPE_API_KEY);
+}
+
+rememberSecrets();
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    report(error);
+    process.exitCode = EXIT_FAILURE;
+  },
+);

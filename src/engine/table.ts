@@ -20,6 +20,8 @@ export interface Column {
   readOnly?: boolean;
   nullable?: boolean;
   description?: string;
+  /** The values are JSON text (an object or array), which JSON output nests instead of quoting. */
+  json?: boolean;
 }
 
 export type PredicateOp = '=' | '<>' | '<' | '<=' | '>' | '>=' | 'IN' | 'IS NULL' | 'IS NOT NULL' | 'LIKE';
