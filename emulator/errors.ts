@@ -13,6 +13,14 @@ export interface StripeErrorBody {
   message: string;
   param?: string;
   doc_url?: string;
+  /** Card errors: the issuer's reason (`insufficient_funds`, …). */
+  decline_code?: string;
+  /** Card errors: the failed charge. */
+  charge?: string;
+  /** The object the failed request acted on, as it now is (Stripe's `api_errors`). */
+  payment_intent?: unknown;
+  payment_method?: unknown;
+  setup_intent?: unknown;
 }
 
 export class StripeError extends Error {
@@ -29,7 +37,7 @@ export class StripeError extends Error {
   }
 }
 
-function withCode(code: string): { code: string; doc_url: string } {
+export function withCode(code: string): { code: string; doc_url: string } {
   return { code, doc_url: `https://stripe.com/docs/error-codes/${code.replace(/_/g, '-')}` };
 }
 

@@ -1,4 +1,5 @@
 import { genericRoutes } from './generic/routes.js';
+import { lifecycleRoutes } from './lifecycle/index.js';
 import { checkoutSessionRoutes } from './resources/checkout-sessions.js';
 import { customerRoutes } from './resources/customers.js';
 import { priceRoutes } from './resources/prices.js';
@@ -57,6 +58,16 @@ function safeDecode(text: string): string {
 }
 
 export function defaultRouter(): Router {
-  // Hand-written resources first: they are more faithful than the generated ones.
-  return new Router([...checkoutSessionRoutes, ...customerRoutes, ...productRoutes, ...priceRoutes, ...singletonRoutes, ...taxCalculationRoutes, ...genericRoutes()]);
+  // Hand-written resources first: they are more faithful than the generated ones; then the
+  // actions of declared lifecycles (a subscription's DELETE cancels it), then the rest.
+  return new Router([
+    ...checkoutSessionRoutes,
+    ...customerRoutes,
+    ...productRoutes,
+    ...priceRoutes,
+    ...singletonRoutes,
+    ...taxCalculationRoutes,
+    ...lifecycleRoutes(),
+    ...genericRoutes(),
+  ]);
 }

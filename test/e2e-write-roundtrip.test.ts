@@ -73,6 +73,12 @@ function seeded(type: string): string {
   return String(found.id);
 }
 
+function seededRecurringPrice(): string {
+  const found = e2e.emulator.objects('price').filter((price) => price.type === 'recurring' && price.active === true).at(-1);
+  assert.ok(found, 'the emulator seeds a recurring price');
+  return String(found.id);
+}
+
 type Value = SqlValue | (() => SqlValue);
 
 const OVERRIDES: Record<string, Record<string, Value>> = {
@@ -93,7 +99,11 @@ const OVERRIDES: Record<string, Record<string, Value>> = {
   Prices: { UnitAmount: 1500 },
   // Coupon is a json column (the response embeds the coupon), so the id goes in as a JSON string.
   PromotionCodes: { Coupon: () => JSON.stringify(seeded('coupon')) },
-  Subscriptions: { ItemsAggregate: `[{"price":"${PRICE}"}]` },
+  // A subscription item takes a recurring price (the documented one is one-time).
+  Subscriptions: { ItemsAggregate: () => JSON.stringify([{ price: seededRecurringPrice() }]) },
+  // Stripe bills a customer: an invoice names one, an invoice item says how much.
+  Invoices: { CustomerId: () => seeded('customer') },
+  InvoiceItems: { Amount: 1500, Currency: 'usd' },
   // A value of the shape its type takes.
   TaxIds: { Type: 'eu_vat', Value: 'DE123456789' },
   CustomerTaxIds: { Type: 'eu_vat', Value: 'DE123456789' },

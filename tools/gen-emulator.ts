@@ -348,6 +348,8 @@ export function collectResources(spec: Spec, book: ShapeBook = new ShapeBook(spe
     return draft;
   };
   const paths = Object.keys(spec.paths).sort();
+  // Actions join their resource once every path has been seen.
+  const actions: Array<{ type: string; endpoint: GeneratedEndpoint }> = [];
   for (const path of paths) {
     const item = spec.paths[path]!;
     const own = lastParam(path);
@@ -397,12 +399,23 @@ export function collectResources(spec: Spec, book: ShapeBook = new ShapeBook(spe
       const type = objectTypeOf(spec, okSchema(item.get)) ?? deletedType;
       if (type && deletedType && drafts.has(type)) {
         const endpoint: GeneratedEndpoint = { kind: 'delete', path };
+        // A DELETE that ends rather than removes (a subscription's cancel) takes parameters.
+        const body = bodyParams(spec, item.delete);
+        if (Object.keys(body.params ?? {}).length > 0) Object.assign(endpoint, body);
         const parent = parentOf(spec, path, own);
         if (parent) endpoint.parent = parent;
         drafts.get(type)!.endpoints.push(endpoint);
       }
     }
+    // An action: POST /v1/<collection>/{id}/<verb> answering the object it acts on (confirm,
+    // capture, finalize, …), kept with its parameters for whoever serves it.
+    const verb = /\/\{(\w+)\}\/([a-z_]+)$/.exec(path);
+    if (item.post && verb && !listed && !own) {
+      const type = objectTypeOf(spec, okSchema(item.post));
+      if (type && !collectionNames(type).includes(verb[2]!)) actions.push({ type, endpoint: { kind: 'action', path, ...bodyParams(spec, item.post) } });
+    }
   }
+  for (const { type, endpoint } of actions) drafts.get(type)?.endpoints.push(endpoint);
 
   const resources: GeneratedResource[] = [];
   for (const object of [...drafts.keys()].sort()) {

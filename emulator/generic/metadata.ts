@@ -15,7 +15,8 @@ export type FieldShape = string | [string, FieldShape] | { [field: string]: Fiel
 
 export type ParamSpec = string | [string, ParamSpec] | [string, Record<string, ParamSpec>, string[]];
 
-export type EndpointKind = 'list' | 'retrieve' | 'create' | 'update' | 'delete' | 'search';
+/** `action`: POST /v1/<collection>/{id}/<verb> (confirm, capture, finalize, …), served by lifecycle/. */
+export type EndpointKind = 'list' | 'retrieve' | 'create' | 'update' | 'delete' | 'search' | 'action';
 
 export interface ParentRef {
   /** Path parameter naming the parent, e.g. `customer`. */

@@ -6,6 +6,7 @@ import { expandList, mergeMetadata, renderList, type Route } from '../routes.js'
 import { expandParam, listParams, s, type Validated } from '../schema.js';
 import { searchRoute } from '../search.js';
 import type { StripeObject } from '../store.js';
+import { lifecycleFor } from '../lifecycle/index.js';
 import { idPrefix } from './id-prefixes.js';
 import type { FieldShape, GeneratedEndpoint, GeneratedResource } from './metadata.js';
 import { toObjectSchema } from './param-schema.js';
@@ -96,6 +97,9 @@ function routeFor(resource: GeneratedResource, endpoint: GeneratedEndpoint): Rou
       const collection = endpoint.path.replace(/\/search$/, '');
       return searchRoute({ objectType: resource.object, path: collection, idParam: 'id' }, search.name, search.fields);
     }
+    case 'action':
+      // Served by lifecycle/ where a resource's transitions are declared.
+      return null;
   }
 }
 
@@ -211,22 +215,27 @@ function createRoute(resource: GeneratedResource, endpoint: GeneratedEndpoint): 
       const expand = expandList(params);
       checkExpandPaths(resource.object, expand);
       const parentId = checkParent(ctx, endpoint, pathParams);
+      const flow = lifecycleFor(resource.object)?.create;
+      const given = flow?.prepare ? flow.prepare(ctx, params) : params;
       const object = synthesize(resource.object, {
         newId: (prefix) => ctx.newId(prefix),
         created: ctx.now(),
         pickReference: () => null,
       });
       // Some resources (coupons) take their id from the caller.
-      object.id = typeof params.id === 'string' ? params.id : ctx.newId(idPrefix(resource.object));
+      object.id = typeof given.id === 'string' ? given.id : ctx.newId(idPrefix(resource.object));
       nullReferences(object, resource.fields);
-      applyParams(ctx, object, params, resource.fields);
+      applyParams(ctx, object, given, resource.fields);
       inheritFromSource(ctx, object, resource.object);
       if (parentId !== null && endpoint.parent?.field) object[endpoint.parent.field] = parentId;
+      // The resource's lifecycle sets its first state and makes what comes with it.
+      const outcome = flow?.created(ctx, object, given);
       if (parentId !== null && endpoint.parent?.field === null) {
         ctx.store.setChildren(ctx.account, parentId, resource.object, [object, ...ctx.store.children(ctx.account, parentId, resource.object)]);
       } else {
         ctx.store.put(ctx.account, object);
       }
+      if (outcome) throw outcome;
       return { body: render(ctx, object, resource.object, expand) };
     },
   };
@@ -267,7 +276,10 @@ function updateRoute(resource: GeneratedResource, endpoint: GeneratedEndpoint): 
       checkExpandPaths(resource.object, expand);
       const stored = findObject(ctx, resource, endpoint, pathParams);
       const object = structuredClone(stored);
-      applyParams(ctx, object, params, resource.fields);
+      const flow = lifecycleFor(resource.object)?.update;
+      const given = flow?.prepare ? flow.prepare(ctx, params, stored) : params;
+      applyParams(ctx, object, given, resource.fields);
+      const outcome = flow?.updated(ctx, object, given, stored);
       if (endpoint.parent && endpoint.parent.field === null) {
         const parentId = pathParams[endpoint.parent.param] as string;
         const siblings = ctx.store.children(ctx.account, parentId, resource.object);
@@ -275,32 +287,20 @@ function updateRoute(resource: GeneratedResource, endpoint: GeneratedEndpoint): 
       } else {
         ctx.store.put(ctx.account, object);
       }
+      if (outcome) throw outcome;
       return { body: render(ctx, object, resource.object, expand) };
     },
   };
 }
 
-/**
- * Resources whose DELETE ends them rather than removing them: Stripe keeps a canceled
- * subscription readable, and answers the DELETE with it.
- */
-const ENDED_BY_DELETE: Record<string, (object: StripeObject, now: number) => void> = {
-  subscription: (object, now) => Object.assign(object, { status: 'canceled', canceled_at: now, ended_at: now }),
-};
-
 function deleteRoute(resource: GeneratedResource, endpoint: GeneratedEndpoint): Route {
   return {
     method: 'DELETE',
     path: endpoint.path,
-    params: s.object({}),
+    // A DELETE that ends rather than removes (a subscription's cancel) is served by lifecycle/.
+    params: endpoint.params ? bodySchema(endpoint) : s.object({}),
     handle(ctx, pathParams) {
       const object = findObject(ctx, resource, endpoint, pathParams);
-      const end = ENDED_BY_DELETE[resource.object];
-      if (end) {
-        end(object, ctx.now());
-        ctx.store.put(ctx.account, object);
-        return { body: render(ctx, object, resource.object, []) };
-      }
       if (endpoint.parent && endpoint.parent.field === null) {
         const parentId = pathParams[endpoint.parent.param] as string;
         const rest = ctx.store.children(ctx.account, parentId, resource.object).filter((child) => child.id !== object.id);

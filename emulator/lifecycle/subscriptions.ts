@@ -1,0 +1,238 @@
+import type { HandlerContext } from '../context.js';
+import { errors, paramError } from '../errors.js';
+import type { Validated } from '../schema.js';
+import type { StripeObject } from '../store.js';
+import { addLines, collect, draftFields, finalize, NO_PAYMENT_METHOD, type LineSpec } from './invoices.js';
+import type { Lifecycle } from './machine.js';
+import { build, find, materialize, put } from './payments.js';
+
+// Subscription (docs: billing/subscriptions/overview): creating one makes its items and its
+// first invoice (billing_reason subscription_create), finalized at once and charged to the
+// default payment method (the subscription's, else the customer's invoice_settings one).
+// Paid → active; a trial (trial_period_days / trial_end) → trialing with a zero invoice;
+// send_invoice → active with the invoice open; unpaid → incomplete, or with
+// payment_behavior=error_if_incomplete the decline itself and no subscription. Canceling
+// (DELETE) ends any subscription that has not ended.
+
+const DAY = 86400;
+const LIVE = ['active', 'trialing', 'past_due', 'unpaid', 'incomplete', 'paused'];
+
+interface Recurring {
+  interval: 'day' | 'week' | 'month' | 'year';
+  interval_count: number;
+}
+
+/** `from` plus `count` intervals, months and years by the calendar (UTC), as Stripe bills. */
+export function addInterval(from: number, recurring: Recurring): number {
+  const date = new Date(from * 1000);
+  const count = recurring.interval_count;
+  switch (recurring.interval) {
+    case 'day':
+      return from + count * DAY;
+    case 'week':
+      return from + count * 7 * DAY;
+    case 'month':
+      date.setUTCMonth(date.getUTCMonth() + count);
+      return Math.floor(date.getTime() / 1000);
+    case 'year':
+      date.setUTCFullYear(date.getUTCFullYear() + count);
+      return Math.floor(date.getTime() / 1000);
+  }
+}
+
+interface ItemParam {
+  price?: string;
+  price_data?: { currency: string; product: string; recurring: { interval: Recurring['interval']; interval_count?: string | number }; unit_amount?: string | number };
+  quantity?: number;
+  metadata?: Record<string, string>;
+}
+
+/** The recurring price of each item: an existing one or one made from price_data. */
+function priceOf(ctx: HandlerContext, item: ItemParam, index: number): StripeObject {
+  const param = `items[${index}][price]`;
+  if (typeof item.price === 'string') {
+    const price = find(ctx, 'price', item.price);
+    if (!price) throw errors.referenceMissing('price', item.price, param);
+    if (price.type !== 'recurring') {
+      throw paramError('The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`.', param);
+    }
+    return price;
+  }
+  const data = item.price_data;
+  if (!data) throw errors.missingParameter(param);
+  const unit = Number(data.unit_amount ?? 0);
+  return put(ctx, build(ctx, 'price', {
+    active: false,
+    billing_scheme: 'per_unit',
+    currency: data.currency,
+    metadata: {},
+    product: data.product,
+    recurring: { aggregate_usage: null, interval: data.recurring.interval, interval_count: Number(data.recurring.interval_count ?? 1), meter: null, trial_period_days: null, usage_type: 'licensed' },
+    tax_behavior: 'unspecified',
+    type: 'recurring',
+    unit_amount: unit,
+    unit_amount_decimal: String(unit),
+  }));
+}
+
+function money(amount: number, currency: string): string {
+  return `${currency === 'usd' ? '$' : `${currency.toUpperCase()} `}${(amount / 100).toFixed(2)}`;
+}
+
+function trialEndOf(ctx: HandlerContext, params: Validated): number | null {
+  const given = params.trial_end;
+  if (given === 'now') return null;
+  if (typeof given === 'string' && /^\d+$/.test(given)) {
+    const end = Number(given);
+    if (end <= ctx.now()) throw paramError('Invalid timestamp: must be an integer Unix timestamp in the future.', 'trial_end');
+    return end;
+  }
+  if (typeof params.trial_period_days === 'number' && params.trial_period_days > 0) return ctx.now() + params.trial_period_days * DAY;
+  return null;
+}
+
+function create(ctx: HandlerContext, subscription: StripeObject, params: Validated): void {
+  // The customer is a parameter, or the path's parent (/v1/customers/{customer}/subscriptions).
+  const customer = find(ctx, 'customer', subscription.customer);
+  if (!customer) throw errors.missingParameter('customer');
+  const given = (params.items as ItemParam[] | undefined) ?? [];
+  if (given.length === 0) throw errors.missingParameter('items');
+  const defaultPm = subscription.default_payment_method;
+  if (typeof defaultPm === 'string' && find(ctx, 'payment_method', defaultPm)?.customer !== customer.id) {
+    throw paramError(
+      `The customer does not have a payment method with the ID ${defaultPm}. The payment method must be attached to the customer.`,
+      'default_payment_method',
+      'resource_missing',
+    );
+  }
+  const now = ctx.now();
+  const prices = given.map((item, index) => priceOf(ctx, item, index));
+  const currency = prices[0]!.currency as string;
+  const recurring = prices[0]!.recurring as Recurring;
+  const trialEnd = trialEndOf(ctx, params);
+  const periodEnd = trialEnd ?? addInterval(now, recurring);
+  const collection = (params.collection_method as string | undefined) ?? 'charge_automatically';
+
+  const items = given.map((item, index) =>
+    put(ctx, build(ctx, 'subscription_item', {
+      billing_thresholds: null,
+      created: now,
+      discounts: [],
+      metadata: item.metadata ?? {},
+      price: structuredClone(prices[index]!),
+      quantity: item.quantity ?? 1,
+      subscription: subscription.id,
+      tax_rates: [],
+    })),
+  );
+  Object.assign(subscription, {
+    automatic_tax: { enabled: false, liability: null },
+    billing_cycle_anchor: trialEnd ?? now,
+    cancel_at_period_end: params.cancel_at_period_end ?? false,
+    canceled_at: null,
+    cancellation_details: { comment: null, feedback: null, reason: null },
+    collection_method: collection,
+    currency,
+    current_period_end: periodEnd,
+    current_period_start: now,
+    days_until_due: collection === 'send_invoice' ? ((params.days_until_due as number | undefined) ?? 30) : null,
+    default_tax_rates: [],
+    discounts: [],
+    ended_at: null,
+    items: { object: 'list', data: items.map((item) => structuredClone(item)), has_more: false, total_count: items.length, url: `/v1/subscription_items?subscription=${subscription.id}` },
+    metadata: subscription.metadata ?? {},
+    pause_collection: null,
+    payment_settings: { payment_method_options: null, payment_method_types: null, save_default_payment_method: 'off' },
+    pending_setup_intent: null,
+    pending_update: null,
+    start_date: now,
+    status: 'incomplete',
+    trial_end: trialEnd,
+    trial_settings: { end_behavior: { missing_payment_method: 'create_invoice' } },
+    trial_start: trialEnd === null ? null : now,
+  });
+
+  const invoice = build(ctx, 'invoice', {});
+  Object.assign(invoice, draftFields(ctx, invoice, customer, { collection_method: collection, days_until_due: subscription.days_until_due ?? undefined, currency }), {
+    auto_advance: true,
+    billing_reason: 'subscription_create',
+    subscription: subscription.id,
+    subscription_details: { metadata: structuredClone(subscription.metadata) },
+  });
+  const products = new Map(prices.map((price) => [price.id, find(ctx, 'product', price.product)?.name ?? 'item']));
+  const lines: LineSpec[] = items.map((item, index) => {
+    const price = prices[index]!;
+    const quantity = item.quantity as number;
+    const product = products.get(price.id) as string;
+    const unit = (price.unit_amount as number | null) ?? 0;
+    return {
+      amount: trialEnd === null ? unit * quantity : 0,
+      currency,
+      description: trialEnd === null ? `${quantity} × ${product} (at ${money(unit, currency)} / ${(price.recurring as Recurring).interval})` : `Trial period for ${product}`,
+      price,
+      quantity,
+      period: { start: now, end: periodEnd },
+      type: 'subscription',
+      subscription: subscription.id,
+      subscriptionItem: item.id,
+    };
+  });
+  addLines(ctx, invoice, lines);
+  finalize(ctx, invoice);
+  subscription.latest_invoice = invoice.id;
+  put(ctx, invoice);
+
+  if (invoice.status === 'paid') subscription.status = trialEnd === null ? 'active' : 'trialing';
+  else if (collection === 'send_invoice') subscription.status = 'active';
+  else if (params.payment_behavior !== 'default_incomplete') chargeFirstInvoice(ctx, subscription, invoice, customer, params.payment_behavior === 'error_if_incomplete');
+}
+
+/** Charges the first invoice; unpaid leaves the subscription incomplete, or fails the create. */
+function chargeFirstInvoice(ctx: HandlerContext, subscription: StripeObject, invoice: StripeObject, customer: StripeObject, errorIfIncomplete: boolean): void {
+  const customerDefault = (customer.invoice_settings as { default_payment_method?: unknown } | null)?.default_payment_method;
+  const pm = subscription.default_payment_method ?? customerDefault;
+  if (typeof pm !== 'string') {
+    if (errorIfIncomplete) throw paramError(NO_PAYMENT_METHOD, 'default_payment_method');
+    return;
+  }
+  const outcome = collect(ctx, invoice, { paymentMethod: pm, offSession: true });
+  put(ctx, invoice);
+  if (invoice.status === 'paid') subscription.status = 'active';
+  // Stripe makes no subscription when error_if_incomplete's first payment fails.
+  else if (errorIfIncomplete && outcome) throw outcome;
+}
+
+export const subscriptionLifecycle: Lifecycle = {
+  object: 'subscription',
+  noun: 'subscription',
+  actions: {
+    cancel: {
+      via: 'delete',
+      from: LIVE,
+      to: ['canceled'],
+      done: 'canceled',
+      run(ctx, subscription, params) {
+        const details = (params.cancellation_details as { comment?: string | null; feedback?: string | null } | undefined) ?? {};
+        const now = ctx.now();
+        Object.assign(subscription, {
+          status: 'canceled',
+          canceled_at: now,
+          ended_at: now,
+          cancellation_details: { comment: details.comment ?? null, feedback: details.feedback ?? null, reason: 'cancellation_requested' },
+        });
+      },
+    },
+    resume: {
+      from: ['paused'],
+      to: ['active'],
+      done: 'resumed',
+      run(_ctx, subscription) {
+        Object.assign(subscription, { status: 'active', pause_collection: null });
+      },
+    },
+  },
+  create: {
+    prepare: (ctx, params) => ({ ...params, default_payment_method: materialize(ctx, params.default_payment_method, 'default_payment_method') }),
+    created: (ctx, subscription, params) => create(ctx, subscription, params),
+  },
+};
