@@ -3,6 +3,8 @@
 import { parse, parseScript } from './sql/parser.js';
 import type { StatementNode } from './sql/ast.js';
 import { planStatement, Session, type ParamValues, type ResultColumn, type StatementPlan, type WriteStatementResult } from './engine/index.js';
+import { checkScriptValues, describeStatement, typeParameters, type BindOptions, type ParameterBinding } from './engine/index.js';
+import { PreparedStatement } from './prepared.js';
 import type { Row, SqlValue } from './engine/table.js';
 import { createStripeCatalog } from './catalog/index.js';
 import { StripeClient } from './stripe/client.js';
@@ -122,8 +124,10 @@ export class Connection {
   async queryScript(sql: string, params?: ParamValues, options: QueryOptions = {}): Promise<QueryResult<RowObject | SqlValue[]>[]> {
     this.#assertOpen();
     const results: QueryResult<RowObject | SqlValue[]>[] = [];
-    for (const statement of parseScript(sql)) {
-      results.push(await this.#run(this.#planParsed(statement, sql, params), options));
+    const statements = parseScript(sql);
+    checkScriptValues(statements, sql, params);
+    for (const statement of statements) {
+      results.push(await this.#run(this.#planParsed(statement, sql, params, { extraValues: 'ignore' }), options));
     }
     return results;
   }
@@ -131,15 +135,18 @@ export class Connection {
   /** Rows as they arrive, page by page; stop iterating to stop fetching. `T` names the row's shape, as for query(). */
   stream<T extends object = RowObject>(sql: string, params?: ParamValues, options?: { signal?: AbortSignal }): AsyncGenerator<T>;
   async *stream(sql: string, params?: ParamValues, options: { signal?: AbortSignal } = {}): AsyncGenerator<RowObject> {
-    const plan = this.#plan(sql, params);
+    yield* this.#stream(this.#plan(sql, params), options.signal);
+  }
+
+  async *#stream(plan: StatementPlan, callerSignal: AbortSignal | undefined): AsyncGenerator<RowObject> {
     const toObject = objectMaker(plan.columns ?? []);
     if (plan.kind === 'write') {
       // A write's rows (RETURNING, EXEC) exist only once the write is done.
-      const { rows = [] } = await this.#write(plan, this.#signal(options.signal));
+      const { rows = [] } = await this.#write(plan, this.#signal(callerSignal));
       for (const row of rows) yield toObject(row);
       return;
     }
-    for await (const row of plan.rows({ signal: this.#signal(options.signal) })) yield toObject(row);
+    for await (const row of plan.rows({ signal: this.#signal(callerSignal) })) yield toObject(row);
   }
 
   /** Runs a statement for its effect: rows affected and, for INSERT, the last created Id. */
@@ -148,7 +155,10 @@ export class Connection {
    * running the same statement again with the same key (after a crash, say) creates nothing twice.
    */
   async execute(sql: string, params?: ParamValues, options: { signal?: AbortSignal; idempotencyKey?: string } = {}): Promise<ExecuteResult> {
-    const plan = this.#plan(sql, params);
+    return this.#execute(this.#plan(sql, params), options);
+  }
+
+  async #execute(plan: StatementPlan, options: { signal?: AbortSignal; idempotencyKey?: string }): Promise<ExecuteResult> {
     const signal = this.#signal(options.signal);
     if (plan.kind !== 'write') return this.#countRows(plan, signal);
     const { rowsAffected, lastInsertId } = await this.#write(plan, signal, options.idempotencyKey);
@@ -169,9 +179,11 @@ export class Connection {
   async executeBatch(sql: string, paramSets: readonly ParamValues[], options: { concurrency?: number; signal?: AbortSignal } = {}): Promise<BatchResult> {
     this.#assertOpen();
     const statement = parse(sql);
+    // Types are inferred once; each set is then bound to them and planned.
+    const types = typeParameters(statement, sql, this.#catalog.catalog, this.#session);
     const plans = paramSets.map((params, index) => {
       try {
-        return this.#planParsed(statement, sql, params);
+        return this.#planParsed(statement, sql, types.bind(params, { untyped: 'value' }));
       } catch (error) {
         if (error instanceof SqlError) throw new SqlError(`Parameter set ${index + 1}: ${error.reason}`, sql, error);
         throw error;
@@ -193,6 +205,27 @@ export class Connection {
   /** The plan as text lines: operators, pushed and residual predicates, the requests a scan makes. No I/O. */
   explain(sql: string, params?: ParamValues): string[] {
     return this.#plan(sql, params).explain();
+  }
+
+  /**
+   * Parses `sql` and infers its parameter types once: `parameters` and `columns` are known before
+   * any value. Each run binds values (converted to the parameter types; a wrong one is a SqlError
+   * naming the parameter, before any request) and plans again, so `WHERE CustomerId = $1`
+   * pushes down like a literal. Parameters: `$1`, `$2`, … or `?` (an array), `@name` (an object).
+   */
+  prepare(sql: string): PreparedStatement {
+    this.#assertOpen();
+    const statement = parse(sql);
+    const catalog = this.#catalog.catalog;
+    return new PreparedStatement(sql, describeStatement(statement, sql, catalog, this.#session), {
+      plan: (binding) => {
+        this.#assertOpen();
+        return this.#planParsed(statement, sql, binding);
+      },
+      query: (plan, options) => this.#run(plan, options),
+      stream: (plan, signal) => this.#stream(plan, signal),
+      execute: (plan, options) => this.#execute(plan, options),
+    });
   }
 
   /** The tables and views this connection exposes, with their columns. */
@@ -222,8 +255,8 @@ export class Connection {
     return this.#planParsed(parse(sql), sql, params);
   }
 
-  #planParsed(statement: StatementNode, sql: string, params: ParamValues | undefined): StatementPlan {
-    return planStatement(statement, sql, this.#catalog.catalog, params, this.#session);
+  #planParsed(statement: StatementNode, sql: string, params: ParamValues | ParameterBinding | undefined, options?: BindOptions): StatementPlan {
+    return planStatement(statement, sql, this.#catalog.catalog, params, this.#session, options);
   }
 
   #assertOpen(): void {

@@ -13,6 +13,8 @@ export type {
   SqlValue,
 } from './connection.js';
 export type { DataType } from './engine/table.js';
+export { PreparedStatement, type ParameterDescription } from './prepared.js';
+export type { ParamValues } from './engine/index.js';
 export { SqlError } from './sql/errors.js';
 export { BatchError } from './batch.js';
 export { PartialWriteError } from './engine/index.js';

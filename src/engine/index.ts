@@ -14,7 +14,7 @@ import type { Session } from './session.js';
 import type { Catalog } from './table.js';
 
 export type { ParamValues, ParameterDescription, BindOptions } from './params.js';
-export { ParameterBinding, StatementParameterTypes } from './params.js';
+export { ParameterBinding, StatementParameterTypes, checkScriptValues } from './params.js';
 export type { QueryPlan, ResultColumn, StatementPlan, WritePlan, WriteStatementResult } from './plan-types.js';
 export { MemoryTable, type MemoryTableOptions } from './memory-table.js';
 export { Session } from './session.js';

@@ -175,6 +175,20 @@ export class StatementParameterTypes {
   }
 }
 
+/**
+ * A script's statements share one values array, each numbering its `?` from the first value:
+ * more values than the statement that takes the most is an error.
+ */
+export function checkScriptValues(statements: readonly StatementNode[], sql: string, values: ParamValues | undefined): void {
+  if (!Array.isArray(values) || statements.length === 0) return;
+  const counts = statements.map((statement) => statementParameters(statement).positionalCount);
+  const most = Math.max(...counts);
+  if (values.length > most) {
+    const at = statements[counts.indexOf(most)]!.pos;
+    throw new SqlError(`${values.length} values given but no statement of the script takes more than ${most}`, sql, at);
+  }
+}
+
 /** The 0-based position a record key names (`0` for `?1`, `$2` or `2` for `$2`); undefined for a name. */
 function positionalKey(key: string, slots: readonly ParameterSlot[]): number | undefined {
   const numbered = slots.some((s) => s.numbered);
