@@ -281,14 +281,104 @@ export function compileScanPredicate(predicate: Predicate, index: number): (row:
         return v !== null && v !== undefined && matches(v instanceof Date ? v.toISOString() : String(v));
       };
     }
-    default: {
-      const test = comparison[predicate.op];
-      return (row) => {
-        const c = compareValues(row[index] ?? null, value);
-        return c !== null && test(c);
-      };
+    default:
+      return compileComparisonPredicate(predicate.op, index, value);
+  }
+}
+
+/**
+ * `column op constant` over a row. A row value of the constant's own kind (number, string,
+ * datetime) is compared inline, as compareValues would (numbers by their difference, so NaN
+ * and infinities behave exactly as there); any other mix takes compareValues' coercion. One
+ * closure per operator, so the hot test is a single monomorphic function with nothing boxed.
+ */
+function compileComparisonPredicate(op: ComparisonOperator, index: number, value: SqlValue): (row: Row) => boolean {
+  const test = comparison[op];
+  const coerced = (v: SqlValue): boolean => {
+    const c = compareValues(v, value);
+    return c !== null && test(c);
+  };
+  if (typeof value === 'number') {
+    const n = value;
+    switch (op) {
+      case '=':
+        return (row) => {
+          const v = row[index];
+          return typeof v === 'number' ? v - n === 0 : v != null && coerced(v);
+        };
+      case '<>':
+        return (row) => {
+          const v = row[index];
+          return typeof v === 'number' ? v - n !== 0 : v != null && coerced(v);
+        };
+      case '<':
+        return (row) => {
+          const v = row[index];
+          return typeof v === 'number' ? v - n < 0 : v != null && coerced(v);
+        };
+      case '<=':
+        return (row) => {
+          const v = row[index];
+          return typeof v === 'number' ? v - n <= 0 : v != null && coerced(v);
+        };
+      case '>':
+        return (row) => {
+          const v = row[index];
+          return typeof v === 'number' ? v - n > 0 : v != null && coerced(v);
+        };
+      case '>=':
+        return (row) => {
+          const v = row[index];
+          return typeof v === 'number' ? v - n >= 0 : v != null && coerced(v);
+        };
     }
   }
+  if (typeof value === 'string') {
+    const text = value;
+    switch (op) {
+      case '=':
+        return (row) => {
+          const v = row[index];
+          return typeof v === 'string' ? v === text : v != null && coerced(v);
+        };
+      case '<>':
+        return (row) => {
+          const v = row[index];
+          return typeof v === 'string' ? v !== text : v != null && coerced(v);
+        };
+      case '<':
+        return (row) => {
+          const v = row[index];
+          return typeof v === 'string' ? v < text : v != null && coerced(v);
+        };
+      case '<=':
+        return (row) => {
+          const v = row[index];
+          return typeof v === 'string' ? v <= text : v != null && coerced(v);
+        };
+      case '>':
+        return (row) => {
+          const v = row[index];
+          return typeof v === 'string' ? v > text : v != null && coerced(v);
+        };
+      case '>=':
+        return (row) => {
+          const v = row[index];
+          return typeof v === 'string' ? v >= text : v != null && coerced(v);
+        };
+    }
+  }
+  if (value instanceof Date) {
+    const time = value.getTime();
+    return (row) => {
+      const v = row[index];
+      return v instanceof Date ? test(v.getTime() - time) : v != null && coerced(v);
+    };
+  }
+  return (row) => {
+    const v = row[index];
+    return v != null && coerced(v);
+  };
 }
 
 const comparison: Record<ComparisonOperator, (c: number) => boolean> = {

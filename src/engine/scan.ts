@@ -145,8 +145,19 @@ function indexOfColumn(table: Table, name: string): number {
 export function combineTests(tests: ((row: Row) => boolean)[]): ((row: Row) => boolean) | undefined {
   if (tests.length === 0) return undefined;
   if (tests.length === 1) return tests[0]!;
+  // Two and three tests (the usual WHERE) as straight calls: no loop or iterator per row.
+  if (tests.length === 2) {
+    const [a, b] = tests as [(row: Row) => boolean, (row: Row) => boolean];
+    return (row) => a(row) && b(row);
+  }
+  if (tests.length === 3) {
+    const [a, b, c] = tests as [(row: Row) => boolean, (row: Row) => boolean, (row: Row) => boolean];
+    return (row) => a(row) && b(row) && c(row);
+  }
+  const all = tests.slice();
+  const count = all.length;
   return (row) => {
-    for (const test of tests) if (!test(row)) return false;
+    for (let i = 0; i < count; i++) if (!all[i]!(row)) return false;
     return true;
   };
 }

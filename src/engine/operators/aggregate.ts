@@ -14,6 +14,8 @@ interface Group {
   keys: SqlValue[];
   accumulators: Accumulator[];
   seen: (Set<string> | null)[];
+  /** Rows folded into the group: COUNT(*) is this, with no call per row. */
+  rows: number;
 }
 
 /**
@@ -23,11 +25,17 @@ interface Group {
 class Aggregator {
   private readonly groups = new Map<unknown, Group>();
   private readonly single: Group | undefined;
+  /** Per spec: its argument, or null for COUNT(*), which adds nothing but the row. */
+  private readonly args: (Evaluator | null)[];
+  private readonly anyDistinct: boolean;
 
   constructor(
     private readonly specs: readonly AggregateSpec[],
     private readonly keys: readonly Evaluator[],
   ) {
+    // Any other aggregate without an argument is fed TRUE per row.
+    this.args = specs.map((spec) => (isCountStar(spec) ? null : (spec.arg ?? (() => true))));
+    this.anyDistinct = specs.some((spec) => spec.distinct && spec.arg !== null);
     this.single = keys.length === 0 ? this.newGroup([]) : undefined;
   }
 
@@ -35,60 +43,92 @@ class Aggregator {
     return {
       keys: keyValues,
       accumulators: this.specs.map((spec) => spec.fn.create()),
-      seen: this.specs.map((spec) => (spec.distinct ? new Set<string>() : null)),
+      seen: this.specs.map((spec) => (spec.distinct && spec.arg !== null ? new Set<string>() : null)),
+      rows: 0,
     };
   }
 
-  add(row: Row): void {
-    let group = this.single;
-    if (!group) {
-      const keys = this.keys;
-      if (keys.length === 1) {
-        // One key: the value itself is the map key (Dates by instant), no string building.
-        const v = keys[0]!(row);
-        const mapKey = v instanceof Date ? `t${v.getTime()}` : v;
-        group = this.groups.get(mapKey);
-        if (!group) this.groups.set(mapKey, (group = this.newGroup([v])));
-      } else {
-        const values = new Array<SqlValue>(keys.length);
-        let text = '';
-        for (let k = 0; k < keys.length; k++) {
-          values[k] = keys[k]!(row);
-          text += `${distinctKey(values[k]!)}\u0000`;
-        }
-        group = this.groups.get(text);
-        if (!group) this.groups.set(text, (group = this.newGroup(values)));
-      }
+  private groupOf(row: Row): Group {
+    const keys = this.keys;
+    if (keys.length === 1) {
+      // One key: the value itself is the map key (Dates by instant), no string building.
+      const v = keys[0]!(row);
+      const mapKey = v instanceof Date ? `t${v.getTime()}` : v;
+      let group = this.groups.get(mapKey);
+      if (!group) this.groups.set(mapKey, (group = this.newGroup([v])));
+      return group;
     }
-    const specs = this.specs;
-    for (let i = 0; i < specs.length; i++) {
-      const spec = specs[i]!;
-      if (spec.arg === null) {
-        group.accumulators[i]!.add(true);
-        continue;
+    const values = new Array<SqlValue>(keys.length);
+    let text = '';
+    for (let k = 0; k < keys.length; k++) {
+      values[k] = keys[k]!(row);
+      text += `${distinctKey(values[k]!)}\u0000`;
+    }
+    let group = this.groups.get(text);
+    if (!group) this.groups.set(text, (group = this.newGroup(values)));
+    return group;
+  }
+
+  add(row: Row): void {
+    const group = this.single ?? this.groupOf(row);
+    group.rows++;
+    const args = this.args;
+    const accumulators = group.accumulators;
+    if (!this.anyDistinct) {
+      for (let i = 0; i < args.length; i++) {
+        const arg = args[i]!;
+        if (arg !== null) accumulators[i]!.add(arg(row));
       }
-      const value = spec.arg(row);
+      return;
+    }
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i]!;
+      if (arg === null) continue;
+      const value = arg(row);
       const distinctSet = group.seen[i];
       if (distinctSet && value !== null) {
         const key = distinctKey(value);
         if (distinctSet.has(key)) continue;
         distinctSet.add(key);
       }
-      group.accumulators[i]!.add(value);
+      accumulators[i]!.add(value);
     }
+  }
+
+  /** Adds the rows of a batch that pass `test`. */
+  addBatch(batch: readonly Row[], test: ((row: Row) => boolean) | undefined): void {
+    const single = this.single;
+    if (single && this.args.every((arg) => arg === null)) {
+      // Only COUNT(*) (and no keys): counting is all there is to do.
+      if (!test) single.rows += batch.length;
+      else for (let i = 0; i < batch.length; i++) if (test(batch[i]!)) single.rows++;
+      return;
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const row = batch[i]!;
+      if (test && !test(row)) continue;
+      this.add(row);
+    }
+  }
+
+  private result(group: Group): SqlValue[] {
+    const out: SqlValue[] = group.keys.slice();
+    for (let i = 0; i < this.args.length; i++) out.push(this.args[i] === null ? group.rows : group.accumulators[i]!.result());
+    return out;
   }
 
   *results(): Generator<Row> {
     if (this.single) {
-      yield this.single.accumulators.map((a) => a.result());
+      yield this.result(this.single);
       return;
     }
-    for (const group of this.groups.values()) {
-      const out: Row = group.keys.slice();
-      for (const a of group.accumulators) out.push(a.result());
-      yield out;
-    }
+    for (const group of this.groups.values()) yield this.result(group);
   }
+}
+
+/** COUNT(*): its result is the number of rows, which the group counts anyway. */
+function isCountStar(spec: AggregateSpec): boolean {
+  return spec.arg === null && spec.fn.name === 'COUNT';
 }
 
 export async function* aggregateRows(
@@ -112,11 +152,7 @@ export async function* aggregateBatches(
   const aggregator = new Aggregator(specs, keys);
   for await (const batch of input) {
     signal?.throwIfAborted();
-    for (let i = 0; i < batch.length; i++) {
-      const row = batch[i]!;
-      if (test && !test(row)) continue;
-      aggregator.add(row);
-    }
+    aggregator.addBatch(batch, test);
   }
   yield* aggregator.results();
 }
