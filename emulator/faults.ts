@@ -23,6 +23,19 @@ export interface FaultSpec {
    * `empty-page` sends no objects. Only GET requests match.
    */
   brokenPaginator?: BrokenPaginator;
+  /**
+   * Instead of failing, the request is carried out and its answer sent this much later: past a
+   * client's timeout, the case of a write that succeeded although the client gave up waiting.
+   */
+  delayMs?: number;
+}
+
+type RuleKind = 'failure' | 'paginator' | 'delay';
+
+function ruleKind(spec: FaultSpec): RuleKind {
+  if (spec.brokenPaginator !== undefined) return 'paginator';
+  if (spec.delayMs !== undefined) return 'delay';
+  return 'failure';
 }
 
 export type BrokenPaginator = 'repeat-page' | 'empty-page';
@@ -55,12 +68,17 @@ export class FaultInjector {
   /** How a list request is to be answered wrongly, if a paginator rule matches; consumes one from it. */
   takeBrokenPaginator(method: string, path: string): BrokenPaginator | undefined {
     if (method !== 'GET') return undefined;
-    return this.consume(method, path, true)?.spec.brokenPaginator;
+    return this.consume(method, path, 'paginator')?.spec.brokenPaginator;
+  }
+
+  /** How long to hold this request's answer, if a delay rule matches; consumes one from it. */
+  takeDelay(method: string, path: string): number {
+    return this.consume(method, path, 'delay')?.spec.delayMs ?? 0;
   }
 
   /** The fault to apply to this request, if any; consumes one from the matching rule. */
   take(method: string, path: string): Fault | null {
-    const rule = this.consume(method, path, false);
+    const rule = this.consume(method, path, 'failure');
     if (!rule) return null;
     const { spec } = rule;
     return {
@@ -71,10 +89,10 @@ export class FaultInjector {
     };
   }
 
-  private consume(method: string, path: string, paginator: boolean): ActiveRule | undefined {
+  private consume(method: string, path: string, kind: RuleKind): ActiveRule | undefined {
     for (const rule of this.rules) {
       const { spec } = rule;
-      if ((spec.brokenPaginator !== undefined) !== paginator) continue;
+      if (ruleKind(spec) !== kind) continue;
       if (rule.remaining <= 0) continue;
       if (spec.method !== undefined && spec.method.toUpperCase() !== method) continue;
       if (spec.pathPrefix !== undefined && !path.startsWith(spec.pathPrefix)) continue;

@@ -123,8 +123,10 @@ export class EmulatorServer {
     this.requestLog.push(entry);
 
     const requestId = makeId(this.requestIds, 'req');
+    const heldMs = this.faults.takeDelay(method, path);
     const outcome = this.process(req, method, path, query, body, account, requestId);
-    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    const waitMs = this.latencyMs + heldMs;
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
     if ('reset' in outcome) {
       entry.status = 0;
       req.socket.destroy();

@@ -165,3 +165,23 @@ test('parseRetryAfterMs reads seconds and HTTP dates', () => {
   assert.equal(parseRetryAfterMs('Wed, 10 Apr 2024 00:00:03 GMT', now), 3000);
   assert.equal(parseRetryAfterMs('Tue, 09 Apr 2024 00:00:00 GMT', now), 0);
 });
+
+test('an error after a retry says whether an earlier attempt may have been carried out', async (t) => {
+  const missing = stripeError(404, { type: 'invalid_request_error', code: 'resource_missing', message: "No such customer: 'cus_1'" });
+  const cases: Array<[string, ScriptedResponse[], boolean]> = [
+    ['answer lost, then 404', [{ destroy: true }, missing], true],
+    ['500, then 404', [apiError(500), missing], true],
+    ['429 (not carried out), then 404', [apiError(429), missing], false],
+    ['404 at once', [missing], false],
+  ];
+  for (const [name, responses, expected] of cases) {
+    const server = await scripted(responses);
+    t.after(() => server.close());
+    await assert.rejects(client(server.baseUrl).request({ method: 'DELETE', path: '/v1/customers/cus_1' }), (error: unknown) => {
+      assert.ok(error instanceof StripeApiError, name);
+      assert.equal(error.status, 404, name);
+      assert.equal(error.earlierAttemptMayHaveApplied, expected, name);
+      return true;
+    });
+  }
+});

@@ -28,3 +28,11 @@ export function isNotFound(error: unknown): boolean {
 export function isMissing(error: unknown): boolean {
   return isNotFound(error) && (error as { code?: unknown }).code === 'resource_missing';
 }
+
+/**
+ * Missing, but only on a retry after an attempt whose outcome is unknown (its answer was lost):
+ * for a DELETE, that attempt is what removed the object.
+ */
+export function isMissingAfterUnknownAttempt(error: unknown): boolean {
+  return isMissing(error) && (error as { earlierAttemptMayHaveApplied?: unknown }).earlierAttemptMayHaveApplied === true;
+}

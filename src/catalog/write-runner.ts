@@ -5,7 +5,7 @@
 import type { ExecContext, Row, RowOutcome, WriteOutcome } from '../engine/table.js';
 import type { HttpMethod, StripeObject, StripeParams } from '../stripe/types.js';
 import { mapWithConcurrency } from '../batch.js';
-import { isMissing } from './errors.js';
+import { isMissing, isMissingAfterUnknownAttempt } from './errors.js';
 import { idempotencyKeyFor } from './idempotency.js';
 import type { StripeTransport, TableDef } from './types.js';
 import { toWriteError } from './write-error.js';
@@ -58,6 +58,8 @@ export async function runWrites(
       const row = verb === 'delete' ? undefined : await rowOrNothing(toRow, object, request);
       return { index, ok: true, ...(id !== undefined ? { id } : {}), ...(row ? { row } : {}) };
     } catch (error) {
+      // A DELETE whose answer was lost and whose retry found nothing: the lost attempt deleted it.
+      if (verb === 'delete' && isMissingAfterUnknownAttempt(error)) return { index, ok: true, ...known };
       const wrapped = toWriteError(error, def, verb, index);
       const asError = wrapped instanceof Error ? wrapped : new Error(String(wrapped));
       // Changing or deleting an object that does not exist changes nothing, as in SQL.

@@ -129,6 +129,8 @@ export class StripeClient {
     const headers = this.headersFor(req);
     const describe = `${req.method} ${req.path}`;
     const shared = this.sharedBudget(req.accountId || this.accountId);
+    // Whether some attempt so far may have been carried out although we never heard so.
+    let outcomeUnknown = false;
 
     for (let retryIndex = 0; ; retryIndex++) {
       const attempt = await this.attempt(url, req, headers, body, shared);
@@ -144,7 +146,8 @@ export class StripeClient {
           );
         }
       }
-      if (retryIndex >= this.maxRetries || !isRetryable(attempt.outcome)) throw this.failure(attempt, describe, retryIndex + 1);
+      if (retryIndex >= this.maxRetries || !isRetryable(attempt.outcome)) throw this.failure(attempt, describe, retryIndex + 1, outcomeUnknown);
+      outcomeUnknown ||= mayHaveApplied(attempt.outcome);
       const retryAfterMs = 'headers' in attempt ? parseRetryAfterMs(attempt.headers.get('retry-after')) : undefined;
       this.counters.retries++;
       await sleep(
@@ -223,13 +226,14 @@ export class StripeClient {
     }
   }
 
-  private failure(attempt: Attempt, describe: string, attempts: number): StripeApiError | ConnectionError {
+  private failure(attempt: Attempt, describe: string, attempts: number, earlierOutcomeUnknown: boolean): StripeApiError | ConnectionError {
     if ('bodyText' in attempt) {
       return apiErrorFromResponse(
         {
           status: attempt.outcome.status,
           bodyText: attempt.bodyText,
           requestId: attempt.headers.get('request-id') ?? undefined,
+          earlierAttemptMayHaveApplied: earlierOutcomeUnknown,
         },
         this.#apiKey,
         this.keyHint,
@@ -254,6 +258,11 @@ export class StripeClient {
     if (typeof code === 'string') Object.assign(copy, { code });
     return copy;
   }
+}
+
+/** An attempt Stripe may have carried out without our hearing so: no answer, or a 5xx. */
+function mayHaveApplied(outcome: AttemptOutcome): boolean {
+  return outcome.kind !== 'response' || outcome.status >= 500;
 }
 
 function normaliseBaseUrl(raw: string): string {

@@ -9,6 +9,7 @@ export interface StripeApiErrorFields {
   requestId?: string;
   docUrl?: string;
   declineCode?: string;
+  earlierAttemptMayHaveApplied?: boolean;
 }
 
 /** Stripe answered with an error (`{error:{type, code, message, param, doc_url, decline_code}}`). */
@@ -24,6 +25,12 @@ export class StripeApiError extends Error {
   readonly requestId?: string;
   readonly docUrl?: string;
   readonly declineCode?: string;
+  /**
+   * This answer came to a retry, and an earlier attempt's outcome is unknown (its response was
+   * lost, timed out, or was a 5xx): Stripe may have carried that one out. A DELETE then
+   * answered 404 was most likely deleted by the attempt whose answer was lost.
+   */
+  readonly earlierAttemptMayHaveApplied: boolean;
 
   constructor(fields: StripeApiErrorFields) {
     super(fields.message);
@@ -34,6 +41,7 @@ export class StripeApiError extends Error {
     if (fields.requestId !== undefined) this.requestId = fields.requestId;
     if (fields.docUrl !== undefined) this.docUrl = fields.docUrl;
     if (fields.declineCode !== undefined) this.declineCode = fields.declineCode;
+    this.earlierAttemptMayHaveApplied = fields.earlierAttemptMayHaveApplied ?? false;
   }
 }
 

@@ -7,6 +7,8 @@ export interface ErrorResponse {
   status: number;
   bodyText: string;
   requestId?: string;
+  /** An earlier attempt of the same request had an unknown outcome (see StripeApiError). */
+  earlierAttemptMayHaveApplied?: boolean;
 }
 
 interface StripeErrorBody {
@@ -38,6 +40,7 @@ export function apiErrorFromResponse(response: ErrorResponse, apiKey: string, ke
     docUrl: stringField(body?.doc_url),
     declineCode: stringField(body?.decline_code),
     requestId: response.requestId,
+    earlierAttemptMayHaveApplied: response.earlierAttemptMayHaveApplied,
   });
 }
 
