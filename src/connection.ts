@@ -4,6 +4,7 @@ import { parse, parseScript } from './sql/parser.js';
 import type { StatementNode } from './sql/ast.js';
 import { planStatement, Session, type ParamValues, type ResultColumn, type StatementPlan, type WriteStatementResult } from './engine/index.js';
 import { checkScriptValues, describeStatement, typeParameters, type BindOptions, type ParameterBinding } from './engine/index.js';
+import { planAsJson, type JsonPlanNode } from './engine/index.js';
 import { PreparedStatement } from './prepared.js';
 import type { Row, SqlValue } from './engine/table.js';
 import { createStripeCatalog } from './catalog/index.js';
@@ -21,6 +22,18 @@ export type { ResultColumn } from './engine/index.js';
 export type { SqlValue } from './engine/table.js';
 
 export type RowObject = Record<string, SqlValue>;
+export type { JsonPlanNode } from './engine/index.js';
+
+export interface ExplainOptions {
+  format?: 'text' | 'json';
+}
+
+/** `{ format: … }` and nothing else: explain's options, not a parameter object. */
+function isExplainOptions(value: unknown): value is ExplainOptions {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === 'format' && ((value as ExplainOptions).format === 'json' || (value as ExplainOptions).format === 'text');
+}
 export type { TableMetadata } from './catalog/system.js';
 export type { BatchResult, BatchItemResult } from './batch.js';
 
@@ -202,9 +215,19 @@ export class Connection {
     return { rowsAffected: results.reduce((sum, r) => sum + (r.ok ? r.rowsAffected : 0), 0), results };
   }
 
-  /** The plan as text lines: operators, pushed and residual predicates, the requests a scan makes. No I/O. */
-  explain(sql: string, params?: ParamValues): string[] {
-    return this.#plan(sql, params).explain();
+  /**
+   * The plan, without running anything: as text lines (operators, pushed and residual
+   * predicates, the requests each scan makes), or with `{ format: 'json' }` as the plan tree
+   * itself (the tree the text is printed from). No I/O.
+   */
+  explain(sql: string, options: ExplainOptions & { format: 'json' }): JsonPlanNode;
+  explain(sql: string, params?: ParamValues): string[];
+  explain(sql: string, params: ParamValues | undefined, options: ExplainOptions & { format: 'json' }): JsonPlanNode;
+  explain(sql: string, paramsOrOptions?: ParamValues | ExplainOptions, maybeOptions?: ExplainOptions): string[] | JsonPlanNode {
+    const options = maybeOptions ?? (isExplainOptions(paramsOrOptions) ? paramsOrOptions : undefined);
+    const params = maybeOptions || !isExplainOptions(paramsOrOptions) ? (paramsOrOptions as ParamValues | undefined) : undefined;
+    const plan = this.#plan(sql, params);
+    return options?.format === 'json' ? planAsJson(plan) : plan.explain();
   }
 
   /**

@@ -11,6 +11,8 @@ export type {
   BatchResult,
   BatchItemResult,
   SqlValue,
+  ExplainOptions,
+  JsonPlanNode,
 } from './connection.js';
 export type { DataType } from './engine/table.js';
 export { PreparedStatement, type ParameterDescription } from './prepared.js';

@@ -13,7 +13,7 @@ import { compileExpr } from './expressions.js';
 import { findAggregateFunction, findScalarFunction, functionNames } from './functions.js';
 import { suggestionSuffix } from './names.js';
 import type { ParameterBinding } from './params.js';
-import type { DataType } from './table.js';
+import type { DataType, SqlValue } from './table.js';
 import { isIntegralType, isNumericType, typeOfValue } from './values.js';
 
 export type { ParamValues } from './params.js';
@@ -209,6 +209,20 @@ export function unifyTypes(types: (DataType | null)[]): DataType | null {
   return result;
 }
 
+/** An aggregate's constant argument (string_agg's delimiter): a literal or parameter, never a column. */
+function constantArgument(node: ExprNode, name: string, ctx: BindContext): SqlValue {
+  const refuse = (): SqlError => new SqlError(`${name}'s argument here must be a constant`, ctx.sql, node.pos);
+  let bound: BoundExpr;
+  try {
+    bound = fold(bindNode(node, { ...ctx, scope: null }, true));
+  } catch (error) {
+    if (error instanceof SqlError) throw refuse();
+    throw error;
+  }
+  if (bound.kind !== 'const') throw refuse();
+  return bound.value;
+}
+
 function bindCall(node: Extract<ExprNode, { kind: 'call' }>, ctx: BindContext, insideAggregate: boolean): BoundExpr {
   const aggregate = findAggregateFunction(node.name);
   if (aggregate) {
@@ -220,11 +234,13 @@ function bindCall(node: Extract<ExprNode, { kind: 'call' }>, ctx: BindContext, i
       if (!aggregate.allowsStar) throw new SqlError(`${aggregate.name}(*) is not allowed; name a column`, ctx.sql, node.pos);
       return { kind: 'aggregate', fn: aggregate, arg: null, distinct: false, type: aggregate.returnType(null), pos: node.pos };
     }
-    if (node.args.length !== 1) {
-      throw new SqlError(`${aggregate.name} takes 1 argument, got ${node.args.length}`, ctx.sql, node.pos);
+    const arity = 1 + (aggregate.constantArgs ?? 0);
+    if (node.args.length !== arity) {
+      throw new SqlError(`${aggregate.name} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${node.args.length}`, ctx.sql, node.pos);
     }
     const arg = fold(bindNode(node.args[0]!, ctx, true));
-    return { kind: 'aggregate', fn: aggregate, arg, distinct: node.distinct, type: aggregate.returnType(arg.type), pos: node.pos };
+    const fn = aggregate.configure ? aggregate.configure(node.args.slice(1).map((a) => constantArgument(a, aggregate.name, ctx))) : aggregate;
+    return { kind: 'aggregate', fn, arg, distinct: node.distinct, type: fn.returnType(arg.type), pos: node.pos };
   }
   const fn = findScalarFunction(node.name);
   if (!fn) {

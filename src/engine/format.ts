@@ -28,7 +28,7 @@ export function formatExpr(expr: BoundExpr): string {
     case 'call':
       return `${expr.fn.name}(${expr.args.map(formatExpr).join(', ')})`;
     case 'aggregate':
-      return `${expr.fn.name}(${expr.distinct ? 'DISTINCT ' : ''}${expr.arg ? formatExpr(expr.arg) : '*'})`;
+      return `${expr.fn.name}(${expr.distinct ? 'DISTINCT ' : ''}${expr.arg ? formatExpr(expr.arg) : '*'}${expr.fn.argsSuffix ?? ''})`;
     case 'outer':
       return `outer.${expr.column.name}`;
     case 'case': {

@@ -12,6 +12,8 @@ import { jsonFunctions } from './functions/json.js';
 import { mathFunctions } from './functions/math.js';
 import { textFunctions } from './functions/text.js';
 import { typeFunctions } from './functions/types.js';
+import { pgAggregates } from './functions/pg-aggregates.js';
+import { pgScalars } from './functions/pg-scalars.js';
 
 export interface ScalarFunction {
   name: string;
@@ -44,6 +46,12 @@ export interface AggregateFunction {
   name: string;
   /** COUNT alone accepts `*`. */
   allowsStar: boolean;
+  /** Arguments after the first that must be constants (string_agg's delimiter); 0 when absent. */
+  constantArgs?: number;
+  /** The function with its constant arguments fixed. */
+  configure?(constants: SqlValue[]): AggregateFunction;
+  /** Printed after the argument (`, ','`), so EXPLAIN and aggregate matching tell configurations apart. */
+  argsSuffix?: string;
   returnType(argType: DataType | null): DataType;
   create(): Accumulator;
 }
@@ -54,7 +62,7 @@ function identityFunction(name: string): ScalarFunction {
 }
 
 const scalarList: ScalarFunction[] = [
-  ...textFunctions, ...mathFunctions, ...dateFunctions, ...jsonFunctions, ...typeFunctions,
+  ...textFunctions, ...mathFunctions, ...dateFunctions, ...jsonFunctions, ...typeFunctions, ...pgScalars,
   identityFunction('SCOPE_IDENTITY'), identityFunction('LAST_INSERT_ID'),
 ];
 
@@ -140,6 +148,7 @@ const aggregateList: AggregateFunction[] = [
   },
   extremum('MIN', (c) => c < 0),
   extremum('MAX', (c) => c > 0),
+  ...pgAggregates,
 ];
 
 const aggregates = new Map(aggregateList.map((f) => [f.name, f]));

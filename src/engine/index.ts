@@ -5,6 +5,8 @@ import type { StatementNode } from '../sql/ast.js';
 import { ParameterBinding, StatementParameterTypes, type BindOptions, type ParameterDescription, type ParamValues } from './params.js';
 import { planCreateTable, planDropTable } from './ddl.js';
 import { planExplain } from './explain.js';
+export { planAsJson } from './explain.js';
+export type { JsonPlanNode } from './plan/explain-json.js';
 import { planInsert } from './insert.js';
 import type { ResultColumn, StatementPlan } from './plan-types.js';
 import { planQuery, type PlanEnv } from './planner.js';

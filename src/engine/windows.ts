@@ -14,10 +14,16 @@ import { rowComparator } from './operators/sort.js';
 import type { DataType, Row, SqlValue } from './table.js';
 import { defaultNullsFirst, distinctKey } from './values.js';
 
+type ValueFunction = 'LAG' | 'LEAD' | 'FIRST_VALUE' | 'LAST_VALUE' | 'NTH_VALUE';
+
 interface WindowCall {
   text: string;
   pos: ExprNode['pos'];
-  rank?: 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK';
+  rank?: 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK' | 'PERCENT_RANK' | 'CUME_DIST' | 'NTILE';
+  /** NTILE's bucket count. */
+  buckets?: number;
+  /** LAG/LEAD/FIRST_VALUE/LAST_VALUE/NTH_VALUE: which row's value, with `offset` (LAG/LEAD distance, NTH_VALUE's n). */
+  value?: { fn: ValueFunction; offset: number; defaultExpr: BoundExpr | null; fallback: Evaluator | null };
   aggregate?: AggregateFunction;
   /** Bound over the query's row; rewritten over the aggregate row when the query groups. */
   argExpr: BoundExpr | null;
@@ -37,7 +43,7 @@ export interface WindowPlan {
 
 /** Every expression the calls read (to find aggregates in them). */
 export function windowExprs(plan: WindowPlan): BoundExpr[] {
-  return plan.calls.flatMap((c) => [...(c.argExpr ? [c.argExpr] : []), ...c.partitionExprs, ...c.orderExprs]);
+  return plan.calls.flatMap((c) => [...(c.argExpr ? [c.argExpr] : []), ...(c.value?.defaultExpr ? [c.value.defaultExpr] : []), ...c.partitionExprs, ...c.orderExprs]);
 }
 
 /**
@@ -50,6 +56,10 @@ export function finishWindows(plan: WindowPlan, rewrite: (e: BoundExpr) => Bound
     call.partitionExprs = call.partitionExprs.map(rewrite);
     call.orderExprs = call.orderExprs.map(rewrite);
     call.arg = call.argExpr ? compileExpr(call.argExpr) : null;
+    if (call.value?.defaultExpr) {
+      call.value.defaultExpr = rewrite(call.value.defaultExpr);
+      call.value.fallback = compileExpr(call.value.defaultExpr);
+    }
     call.partition = call.partitionExprs.map(compileExpr);
     call.order = call.orderExprs.map(compileExpr);
   }
@@ -61,7 +71,24 @@ export function placeWindowSlots(expr: BoundExpr, width: number): BoundExpr {
   return mapChildren(expr, (e) => placeWindowSlots(e, width));
 }
 
-const RANKING = new Set(['ROW_NUMBER', 'RANK', 'DENSE_RANK']);
+const RANKING = new Set(['ROW_NUMBER', 'RANK', 'DENSE_RANK', 'PERCENT_RANK', 'CUME_DIST']);
+const VALUE_FUNCTIONS = new Set<string>(['LAG', 'LEAD', 'FIRST_VALUE', 'LAST_VALUE', 'NTH_VALUE']);
+
+/** A window function's constant argument (LAG's offset, NTILE's buckets): a positive integer. */
+function positiveConstant(node: ExprNode, what: string, name: string, ctx: BindContext, allowZero = false): number {
+  const refuse = (): SqlError => new SqlError(`${name}'s ${what} must be a ${allowZero ? 'non-negative' : 'positive'} integer constant`, ctx.sql, node.pos);
+  let bound: BoundExpr;
+  try {
+    bound = bindExpr(node, { ...ctx, scope: null });
+  } catch (error) {
+    // A column here (read without a FROM to resolve it) is the mistake to name.
+    if (error instanceof SqlError) throw refuse();
+    throw error;
+  }
+  const value = bound.kind === 'const' ? bound.value : undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < (allowZero ? 0 : 1)) throw refuse();
+  return value;
+}
 
 export function bindWindows(node: Extract<ExprNode, { kind: 'call' }>, plan: WindowPlan, ctx: BindContext): BoundExpr {
   const over = node.over!;
@@ -91,10 +118,32 @@ export function bindWindows(node: Extract<ExprNode, { kind: 'call' }>, plan: Win
     if (node.args.length > 0 || node.star) throw new SqlError(`${node.name} takes no arguments`, sql, node.pos);
     if (order.length === 0 && node.name !== 'ROW_NUMBER') throw new SqlError(`${node.name} needs ORDER BY in its OVER clause`, sql, node.pos);
     call.rank = node.name as WindowCall['rank'];
+    type = node.name === 'PERCENT_RANK' || node.name === 'CUME_DIST' ? 'Double' : 'Long';
+  } else if (node.name === 'NTILE') {
+    if (node.args.length !== 1 || node.star) throw new SqlError('NTILE takes 1 argument, the number of buckets', sql, node.pos);
+    call.rank = 'NTILE';
+    call.buckets = positiveConstant(node.args[0]!, 'number of buckets', 'NTILE', inner);
+    argText = String(call.buckets);
     type = 'Long';
+  } else if (VALUE_FUNCTIONS.has(node.name)) {
+    const fn = node.name as ValueFunction;
+    const maxArgs = fn === 'LAG' || fn === 'LEAD' ? 3 : fn === 'NTH_VALUE' ? 2 : 1;
+    const minArgs = fn === 'NTH_VALUE' ? 2 : 1;
+    if (node.star || node.args.length < minArgs || node.args.length > maxArgs) {
+      throw new SqlError(`${fn} takes ${minArgs === maxArgs ? minArgs : `${minArgs} to ${maxArgs}`} argument${maxArgs === 1 ? '' : 's'}, got ${node.args.length}`, sql, node.pos);
+    }
+    const arg = bindExpr(node.args[0]!, inner);
+    call.argExpr = arg;
+    const offset = node.args[1] ? positiveConstant(node.args[1], fn === 'NTH_VALUE' ? 'n' : 'offset', fn, inner, fn !== 'NTH_VALUE') : 1;
+    const defaultExpr = node.args[2] ? bindExpr(node.args[2], inner) : null;
+    call.value = { fn, offset, defaultExpr, fallback: null };
+    argText = [formatExpr(arg), ...node.args.slice(1).map((a, i) => (i === 0 ? String(offset) : formatExpr(defaultExpr!)))].join(', ');
+    type = arg.type ?? defaultExpr?.type ?? 'String';
   } else {
     const fn = findAggregateFunction(node.name);
-    if (!fn) throw new SqlError(`${node.name} is not a window function (use ROW_NUMBER, RANK, DENSE_RANK or an aggregate)`, sql, node.pos);
+    if (!fn) {
+      throw new SqlError(`${node.name} is not a window function (use ROW_NUMBER, RANK, DENSE_RANK, PERCENT_RANK, CUME_DIST, NTILE, LAG, LEAD, FIRST_VALUE, LAST_VALUE, NTH_VALUE or an aggregate)`, sql, node.pos);
+    }
     if (node.distinct) throw new SqlError(`DISTINCT is not supported in window aggregates`, sql, node.pos);
     call.aggregate = fn;
     if (!node.star) {
@@ -145,16 +194,11 @@ function computeCall(rows: Row[], call: WindowCall, target: number): void {
     indexes.sort((a, b) => compare(orderValues[a]!, orderValues[b]!) || a - b);
     const peer = (a: number, b: number): boolean => compare(orderValues[a]!, orderValues[b]!) === 0;
     if (call.rank) {
-      let rank = 0;
-      let dense = 0;
-      indexes.forEach((rowIndex, position) => {
-        const newPeerGroup = position === 0 || !peer(indexes[position - 1]!, rowIndex);
-        if (newPeerGroup) {
-          rank = position + 1;
-          dense++;
-        }
-        rows[rowIndex]![target] = call.rank === 'ROW_NUMBER' ? position + 1 : call.rank === 'RANK' ? rank : dense;
-      });
+      computeRanking(rows, call, indexes, peer, target);
+      continue;
+    }
+    if (call.value) {
+      computeValue(rows, call, indexes, peer, target);
       continue;
     }
     const fn = call.aggregate!;
@@ -176,4 +220,94 @@ function computeCall(rows: Row[], call: WindowCall, target: number): void {
       start = end;
     }
   }
+}
+
+type Peer = (a: number, b: number) => boolean;
+
+/** The end (exclusive) of each position's peer group: rows equal to it in the window's order. */
+function peerEnds(indexes: number[], peer: Peer): number[] {
+  const ends = new Array<number>(indexes.length);
+  let start = 0;
+  while (start < indexes.length) {
+    let end = start + 1;
+    while (end < indexes.length && peer(indexes[start]!, indexes[end]!)) end++;
+    for (let p = start; p < end; p++) ends[p] = end;
+    start = end;
+  }
+  return ends;
+}
+
+function computeRanking(rows: Row[], call: WindowCall, indexes: number[], peer: Peer, target: number): void {
+  const count = indexes.length;
+  const ends = peerEnds(indexes, peer);
+  let rank = 0;
+  let dense = 0;
+  indexes.forEach((rowIndex, position) => {
+    const newPeerGroup = position === 0 || !peer(indexes[position - 1]!, rowIndex);
+    if (newPeerGroup) {
+      rank = position + 1;
+      dense++;
+    }
+    let value: number;
+    switch (call.rank) {
+      case 'ROW_NUMBER':
+        value = position + 1;
+        break;
+      case 'RANK':
+        value = rank;
+        break;
+      case 'DENSE_RANK':
+        value = dense;
+        break;
+      case 'PERCENT_RANK':
+        value = count === 1 ? 0 : (rank - 1) / (count - 1);
+        break;
+      case 'CUME_DIST':
+        value = ends[position]! / count;
+        break;
+      default: {
+        // NTILE: the first (count mod buckets) buckets hold one row more.
+        const buckets = call.buckets!;
+        const small = Math.floor(count / buckets);
+        const large = count % buckets;
+        const inLarge = large * (small + 1);
+        value = position < inLarge ? Math.floor(position / (small + 1)) + 1 : large + Math.floor((position - inLarge) / Math.max(small, 1)) + 1;
+      }
+    }
+    rows[rowIndex]![target] = value;
+  });
+}
+
+/**
+ * LAG/LEAD read another row of the partition; FIRST_VALUE, LAST_VALUE and NTH_VALUE read the
+ * frame, which (as in PostgreSQL by default) runs from the partition's start to the current
+ * row's last peer when the window is ordered, and is the whole partition when it is not.
+ */
+function computeValue(rows: Row[], call: WindowCall, indexes: number[], peer: Peer, target: number): void {
+  const { fn, offset, fallback } = call.value!;
+  const arg = call.arg!;
+  const ordered = call.order.length > 0;
+  const ends = ordered ? peerEnds(indexes, peer) : indexes.map(() => indexes.length);
+  indexes.forEach((rowIndex, position) => {
+    const row = rows[rowIndex]!;
+    let value: SqlValue;
+    switch (fn) {
+      case 'LAG':
+      case 'LEAD': {
+        const at = fn === 'LAG' ? position - offset : position + offset;
+        value = at >= 0 && at < indexes.length ? arg(rows[indexes[at]!]!) : fallback ? fallback(row) : null;
+        break;
+      }
+      case 'FIRST_VALUE':
+        value = arg(rows[indexes[0]!]!);
+        break;
+      case 'LAST_VALUE':
+        value = arg(rows[indexes[ends[position]! - 1]!]!);
+        break;
+      case 'NTH_VALUE':
+        value = offset <= ends[position]! ? arg(rows[indexes[offset - 1]!]!) : null;
+        break;
+    }
+    row[target] = value;
+  });
 }
