@@ -5,7 +5,8 @@
 
 import type { BinaryNode, ExprNode, QueryNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
-import type { BoundExpr } from './bound.js';
+import { continuesChain, sameLevel } from '../sql/operator-chains.js';
+import type { BoundChain, BoundExpr } from './bound.js';
 import { resolveTypeName } from './cast.js';
 import type { QueryPlan } from './plan-types.js';
 import { Scope } from './scope.js';
@@ -62,6 +63,7 @@ function bindNode(node: ExprNode, ctx: BindContext, insideAggregate: boolean): B
     }
     case 'binary': {
       if (node.op === 'AND' || node.op === 'OR') return bindLogicalChain(node, (child) => typed(bind(child), 'Boolean', ctx));
+      if (continuesChain(node.left, node)) return bindOperatorChain(node, ctx, bind);
       const [left, right] = operandsTyped(node.op, bind(node.left), bind(node.right), ctx);
       return { kind: 'binary', op: node.op, left, right, type: binaryType(node.op, left, right, ctx), pos: node.pos };
     }
@@ -141,6 +143,38 @@ function bindLogicalChain(node: BinaryNode, bind: (child: ExprNode) => BoundExpr
     return fold({ kind: 'binary', op, left, right, type: 'Boolean', pos: left.pos });
   };
   return build(0, bound.length);
+}
+
+/**
+ * `a + b - c …` (operators of one level, left-deep as parsed): bound without recursing per
+ * term into one chain node, typed step by step as the binary nodes would be. A constant
+ * prefix folds (`1 + 2 + x` is `3 + x`); a single operator left over stays a binary node.
+ */
+function bindOperatorChain(node: BinaryNode, ctx: BindContext, bind: (child: ExprNode) => BoundExpr): BoundExpr {
+  const steps: BinaryNode[] = [];
+  let first: ExprNode = node;
+  for (; first.kind === 'binary' && sameLevel(first.op, node.op); first = first.left) steps.push(first);
+  steps.reverse();
+  let result = bind(first);
+  let chain: BoundChain | undefined;
+  for (const step of steps) {
+    const [left, right] = operandsTyped(step.op, result, bind(step.right), ctx);
+    const type = binaryType(step.op, left, right, ctx);
+    if (chain) {
+      chain.operands.push(right);
+      chain.ops.push(step.op);
+      chain.types.push(type);
+      chain.type = type;
+    } else if (left.kind === 'const' && right.kind === 'const') {
+      result = fold({ kind: 'binary', op: step.op, left, right, type, pos: step.pos });
+      continue;
+    } else {
+      chain = { kind: 'chain', operands: [left, right], ops: [step.op], types: [type], type, pos: step.pos };
+    }
+    result = chain;
+  }
+  if (chain?.ops.length !== 1) return result;
+  return { kind: 'binary', op: chain.ops[0]!, left: chain.operands[0]!, right: chain.operands[1]!, type: chain.type, pos: chain.pos };
 }
 
 function bindSubquery(
@@ -407,6 +441,8 @@ function foldable(expr: BoundExpr): boolean {
       return expr.operand.kind === 'const';
     case 'binary':
       return expr.left.kind === 'const' && expr.right.kind === 'const';
+    case 'chain':
+      return expr.operands.every((e) => e.kind === 'const');
     case 'in':
       return expr.expr.kind === 'const' && expr.list.every((e) => e.kind === 'const');
     case 'between':

@@ -115,6 +115,20 @@ export interface BoundCase extends BoundBase {
   else?: BoundExpr;
 }
 
+/**
+ * `a + b - c …`: two or more operators of one precedence level applied left to right, kept flat
+ * so that no stage recurses once per operand (see sql/operator-chains.ts). A single operator is
+ * a BoundBinary.
+ */
+export interface BoundChain extends BoundBase {
+  kind: 'chain';
+  operands: BoundExpr[];
+  /** `ops[i]` combines the result so far with `operands[i + 1]`. */
+  ops: BinaryOperator[];
+  /** The result's type after each operator (integer arithmetic stays integral). */
+  types: (DataType | null)[];
+}
+
 export interface BoundCast extends BoundBase {
   kind: 'cast';
   expr: BoundExpr;
@@ -166,6 +180,7 @@ export type BoundExpr =
   | BoundAggregate
   | BoundOuter
   | BoundCase
+  | BoundChain
   | BoundCast
   | BoundSubquery;
 
@@ -183,6 +198,9 @@ export function walk(expr: BoundExpr, visit: (e: BoundExpr) => void): void {
     case 'binary':
       walk(expr.left, visit);
       walk(expr.right, visit);
+      break;
+    case 'chain':
+      expr.operands.forEach((e) => walk(e, visit));
       break;
     case 'in':
       walk(expr.expr, visit);
@@ -233,6 +251,8 @@ export function mapChildren(expr: BoundExpr, map: (e: BoundExpr) => BoundExpr): 
       return { ...expr, operand: map(expr.operand) };
     case 'binary':
       return { ...expr, left: map(expr.left), right: map(expr.right) };
+    case 'chain':
+      return { ...expr, operands: expr.operands.map(map) };
     case 'in':
       return { ...expr, expr: map(expr.expr), list: expr.list.map(map) };
     case 'between':

@@ -1,7 +1,7 @@
 // Compiles bound expressions into closures over a row, once per query, so that evaluating a
 // row does no name lookups and no tree dispatch beyond the closures themselves.
 
-import type { Row, SqlValue } from './table.js';
+import type { DataType, Row, SqlValue } from './table.js';
 import type { BoundExpr } from './bound.js';
 import { likeMatcher, type LikeMatcher } from './like.js';
 import { castValue } from './cast.js';
@@ -36,6 +36,8 @@ export function compileExpr(expr: BoundExpr): Evaluator {
       return compileUnary(expr.op, compileExpr(expr.operand));
     case 'binary':
       return compileBinary(expr);
+    case 'chain':
+      return compileChain(expr);
     case 'in':
       return compileIn(expr);
     case 'between': {
@@ -157,9 +159,32 @@ function compileUnary(op: '-' | '+' | 'NOT', operand: Evaluator): Evaluator {
 }
 
 function compileBinary(expr: Extract<BoundExpr, { kind: 'binary' }>): Evaluator {
-  const left = compileExpr(expr.left);
-  const right = compileExpr(expr.right);
-  switch (expr.op) {
+  return binaryEvaluator(expr.op, compileExpr(expr.left), compileExpr(expr.right), expr.left.type, expr.right.type);
+}
+
+/**
+ * A chain folds its operands left to right in a loop, so evaluating it recurses no deeper than
+ * one operand. Each step is the binary operator's own evaluator, its left side reading the
+ * result so far (evaluation is synchronous, so one variable per chain holds it).
+ */
+function compileChain(expr: Extract<BoundExpr, { kind: 'chain' }>): Evaluator {
+  let result: SqlValue = null;
+  const resultSoFar: Evaluator = () => result;
+  const first = compileExpr(expr.operands[0]!);
+  const steps = expr.ops.map((op, i) => {
+    const leftType = i === 0 ? expr.operands[0]!.type : expr.types[i - 1]!;
+    return binaryEvaluator(op, resultSoFar, compileExpr(expr.operands[i + 1]!), leftType, expr.operands[i + 1]!.type);
+  });
+  const count = steps.length;
+  return (row) => {
+    result = first(row);
+    for (let i = 0; i < count; i++) result = steps[i]!(row);
+    return result;
+  };
+}
+
+function binaryEvaluator(op: string, left: Evaluator, right: Evaluator, leftType: DataType | null, rightType: DataType | null): Evaluator {
+  switch (op) {
     case 'AND':
       return (row) => {
         const a = toTruth(left(row));
@@ -178,7 +203,7 @@ function compileBinary(expr: Extract<BoundExpr, { kind: 'binary' }>): Evaluator 
     case '<=':
     case '>':
     case '>=':
-      return compileComparison(expr.op, left, right, isNumericType(expr.left.type) && isNumericType(expr.right.type));
+      return compileComparison(op, left, right, isNumericType(leftType) && isNumericType(rightType));
     case '||':
       return (row) => {
         const a = valueToText(left(row));
@@ -187,7 +212,7 @@ function compileBinary(expr: Extract<BoundExpr, { kind: 'binary' }>): Evaluator 
         return b === null ? null : a + b;
       };
     default:
-      return compileArithmetic(expr.op, left, right, isIntegralType(expr.left.type) && isIntegralType(expr.right.type));
+      return compileArithmetic(op, left, right, isIntegralType(leftType) && isIntegralType(rightType));
   }
 }
 

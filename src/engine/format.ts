@@ -15,6 +15,8 @@ export function formatExpr(expr: BoundExpr): string {
       return expr.op === 'NOT' ? `NOT ${wrap(expr.operand)}` : `${expr.op}${wrap(expr.operand)}`;
     case 'binary':
       return `${wrap(expr.left)} ${expr.op} ${wrap(expr.right)}`;
+    case 'chain':
+      return expr.ops.reduce((text, op, i) => `${text} ${op} ${wrap(expr.operands[i + 1]!)}`, wrap(expr.operands[0]!));
     case 'in':
       return `${wrap(expr.expr)} ${expr.negated ? 'NOT IN' : 'IN'} (${expr.list.map(formatExpr).join(', ')})`;
     case 'between':
@@ -46,6 +48,6 @@ export function formatExpr(expr: BoundExpr): string {
 /** Parenthesizes compound operands so the text reads unambiguously. */
 function wrap(expr: BoundExpr): string {
   const text = formatExpr(expr);
-  const compound = expr.kind === 'binary' || expr.kind === 'in' || expr.kind === 'between' || expr.kind === 'like' || expr.kind === 'isNull';
+  const compound = expr.kind === 'binary' || expr.kind === 'chain' || expr.kind === 'in' || expr.kind === 'between' || expr.kind === 'like' || expr.kind === 'isNull';
   return compound ? `(${text})` : text;
 }

@@ -1,39 +1,44 @@
 // UNION [ALL], INTERSECT, EXCEPT: both sides must have as many columns; each result column
 // takes the unified type of its two inputs and the left side's name. ORDER BY / LIMIT apply to
 // the combined result (ORDER BY by output name, ordinal, or an expression over the outputs).
+//
+// `A UNION B EXCEPT C …` parses left-deep. The whole run is planned and read as one n-ary
+// operation, left to right, so neither planning nor reading recurses once per SELECT
+// (generated SQL unions thousands of them).
 
-import type { QueryNode, SetOperationNode } from '../sql/ast.js';
+import type { Position, QueryNode, SetOperationNode, SetOperator } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import { bindExpr, statementValues, unifyTypes } from './binder.js';
 import { declareParameterType } from './params.js';
 import { compileExpr } from './expressions.js';
-import { distinctRows } from './operators/distinct.js';
 import { limitRows } from './operators/limit.js';
 import { projectRows } from './operators/project.js';
 import { sortRows, type SortKey } from './operators/sort.js';
 import type { QueryPlan, ResultColumn } from './plan-types.js';
 import type { PlanEnv } from './planner.js';
 import { Scope } from './scope.js';
-import type { Row } from './table.js';
+import type { ExecContext, Row } from './table.js';
 import { defaultNullsFirst, distinctKey } from './values.js';
 
 type PlanQuery = (query: QueryNode, env: PlanEnv, outer: Scope | null) => QueryPlan;
 
 export function planSetOperation(node: SetOperationNode, env: PlanEnv, outer: Scope | null, planQuery: PlanQuery): QueryPlan {
   const sql = env.sql;
-  const left = planQuery(node.left, env, outer);
-  const right = planQuery(node.right, env, outer);
-  if (left.columns.length !== right.columns.length) {
-    throw new SqlError(
-      `Each side of ${node.op} must return as many columns: the left returns ${left.columns.length}, the right ${right.columns.length}`,
-      sql,
-      node.pos,
-    );
+  const arms = armsOf(node);
+  const plans = arms.map((arm) => planQuery(arm.query, env, outer));
+  const first = plans[0]!;
+  const columns: ResultColumn[] = first.columns.map((c) => ({ name: c.name, type: c.type }));
+  for (let i = 1; i < arms.length; i++) {
+    const right = plans[i]!;
+    if (right.columns.length !== columns.length) {
+      throw new SqlError(
+        `Each side of ${arms[i]!.op} must return as many columns: the left returns ${columns.length}, the right ${right.columns.length}`,
+        sql,
+        arms[i]!.pos,
+      );
+    }
+    columns.forEach((c, j) => (c.type = unifyTypes([c.type, right.columns[j]!.type]) ?? c.type));
   }
-  const columns: ResultColumn[] = left.columns.map((c, i) => ({
-    name: c.name,
-    type: unifyTypes([c.type, right.columns[i]!.type]) ?? c.type,
-  }));
   const width = columns.length;
   const scope = Scope.single('', undefined, columns.map((c) => ({ name: c.name, type: c.type })), outer);
   const bindCtx = { sql, params: env.params, scope, aggregates: 'LIMIT' as const, ...statementValues(env) };
@@ -67,18 +72,7 @@ export function planSetOperation(node: SetOperationNode, env: PlanEnv, outer: Sc
   const limit = count(node.limit, 'LIMIT');
   const offset = count(node.offset, 'OFFSET') ?? 0;
 
-  const combine = (ctx: Parameters<QueryPlan['rows']>[0]): AsyncIterable<Row> => {
-    switch (node.op) {
-      case 'UNION ALL':
-        return concat(left.rows(ctx), right.rows(ctx));
-      case 'UNION':
-        return distinctRows(concat(left.rows(ctx), right.rows(ctx)), width);
-      case 'INTERSECT':
-        return membership(left.rows(ctx), right.rows(ctx), width, true);
-      case 'EXCEPT':
-        return membership(left.rows(ctx), right.rows(ctx), width, false);
-    }
-  };
+  const combine = (ctx: Parameters<QueryPlan['rows']>[0]): AsyncIterable<Row> => combineArms(arms, plans, width, ctx);
 
   const rows = (ctx: Parameters<QueryPlan['rows']>[0]): AsyncIterable<Row> => {
     let stream = combine(ctx);
@@ -96,35 +90,95 @@ export function planSetOperation(node: SetOperationNode, env: PlanEnv, outer: Sc
     const lines: string[] = [];
     if (limit !== undefined || offset > 0) lines.push(`Limit ${limit ?? 'ALL'}${offset > 0 ? ` Offset ${offset}` : ''}`);
     if (sorter.length > 0) lines.push(`Sort ${sorter.map((k) => `${k.index < width ? columns[k.index]!.name : 'expression'} ${k.descending ? 'DESC' : 'ASC'}`).join(', ')}`);
-    lines.push(node.op);
-    for (const line of left.explain()) lines.push(`  ${line}`);
-    for (const line of right.explain()) lines.push(`  ${line}`);
+    // One operator over all its inputs; a mixed run names, on each input, the operator bringing it in.
+    const ops = new Set(arms.slice(1).map((arm) => arm.op));
+    const mixed = ops.size > 1;
+    lines.push(mixed ? 'Set operations, left to right' : node.op);
+    plans.forEach((plan, i) => {
+      plan.explain().forEach((line, j) => lines.push(`  ${mixed && i > 0 && j === 0 ? `${arms[i]!.op}: ` : ''}${line}`));
+    });
     return lines;
   };
   return { kind: 'query', columns, rows, explain };
 }
 
-async function* concat(a: AsyncIterable<Row>, b: AsyncIterable<Row>): AsyncGenerator<Row> {
-  yield* a;
-  yield* b;
+/** One input of a run of set operations, and the operator bringing it in (none for the first). */
+interface Arm {
+  op?: SetOperator;
+  query: QueryNode;
+  pos: Position;
 }
 
+/** The inputs of the left-deep run under `node`; one with its own ORDER BY, LIMIT or WITH stays whole. */
+function armsOf(node: SetOperationNode): Arm[] {
+  const arms: Arm[] = [];
+  let current: QueryNode = node;
+  while (current.kind === 'setOp' && (current === node || ownsNoClauses(current))) {
+    arms.push({ op: current.op, query: current.right, pos: current.pos });
+    current = current.left;
+  }
+  arms.push({ query: current, pos: current.pos });
+  return arms.reverse();
+}
+
+function ownsNoClauses(node: SetOperationNode): boolean {
+  return node.orderBy.length === 0 && node.limit === undefined && node.offset === undefined && node.with === undefined;
+}
+
+/** A row's identity for DISTINCT, INTERSECT and EXCEPT: its first `width` values, NULLs equal. */
 function rowKey(row: Row, width: number): string {
   let key = '';
   for (let i = 0; i < width; i++) key += `${distinctKey(row[i] ?? null)}\u0000`;
   return key;
 }
 
-/** INTERSECT (keep left rows found on the right) or EXCEPT (keep those not found); distinct. */
-async function* membership(left: AsyncIterable<Row>, right: AsyncIterable<Row>, width: number, keepFound: boolean): AsyncGenerator<Row> {
-  const found = new Set<string>();
-  for await (const row of right) found.add(rowKey(row, width));
-  const emitted = new Set<string>();
-  for await (const row of left) {
-    const key = rowKey(row, width);
-    if (found.has(key) !== keepFound || emitted.has(key)) continue;
-    emitted.add(key);
-    yield row;
+/**
+ * The rows of `A op1 B op2 C …` applied left to right, in one pass. Every row comes from the
+ * first input or one a UNION [ALL] brings in, and must then pass each later INTERSECT (found in
+ * that input) and EXCEPT (not found). DISTINCT commutes with such tests, and
+ * distinct(distinct(X) ++ Y) = distinct(X ++ Y), so one set of rows seen, up to the last
+ * operator that is not UNION ALL, does the DISTINCT of every operator in the run.
+ */
+async function* combineArms(arms: Arm[], plans: QueryPlan[], width: number, ctx: ExecContext): AsyncGenerator<Row> {
+  const filters: { at: number; keys: Set<string>; keepFound: boolean }[] = [];
+  // The inputs of INTERSECT and EXCEPT are read whole first, the last first, as nested operators would.
+  for (let i = arms.length - 1; i > 0; i--) {
+    const op = arms[i]!.op;
+    if (op !== 'INTERSECT' && op !== 'EXCEPT') continue;
+    const keys = new Set<string>();
+    for await (const row of plans[i]!.rows(ctx)) {
+      ctx.signal?.throwIfAborted();
+      keys.add(rowKey(row, width));
+    }
+    filters.unshift({ at: i, keys, keepFound: op === 'INTERSECT' });
+  }
+  let lastDistinct = -1;
+  arms.forEach((arm, i) => {
+    if (i > 0 && arm.op !== 'UNION ALL') lastDistinct = i;
+  });
+  const seen = new Set<string>();
+  let firstLater = 0;
+  for (let i = 0; i < arms.length; i++) {
+    if (i > 0 && (arms[i]!.op === 'INTERSECT' || arms[i]!.op === 'EXCEPT')) continue;
+    while (firstLater < filters.length && filters[firstLater]!.at <= i) firstLater++;
+    const dedupe = i <= lastDistinct;
+    const filtered = firstLater < filters.length;
+    for await (const row of plans[i]!.rows(ctx)) {
+      ctx.signal?.throwIfAborted();
+      if (!dedupe && !filtered) {
+        yield row;
+        continue;
+      }
+      const key = rowKey(row, width);
+      let kept = true;
+      for (let f = firstLater; f < filters.length && kept; f++) kept = filters[f]!.keys.has(key) === filters[f]!.keepFound;
+      if (!kept) continue;
+      if (dedupe) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      yield row;
+    }
   }
 }
 

@@ -29,6 +29,7 @@ import type {
 } from './ast.js';
 import { SqlError } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
+import { continuesChain } from './operator-chains.js';
 
 /** Parses exactly one statement; a trailing `;` is allowed. */
 export function parse(sql: string): StatementNode {
@@ -175,7 +176,9 @@ class Parser {
       const open = this.peek();
       if (!this.isSymbol(open, '(')) throw this.unexpected(`'(' and a query after ${name} AS`);
       this.advance();
+      this.enter(open);
       const query = this.parseQuery();
+      this.depth--;
       this.expectClosingParen(open, "')'");
       ctes.push(columns ? { name, columns, query, pos } : { name, query, pos });
     } while (this.acceptSymbol(','));
@@ -358,7 +361,9 @@ class Parser {
       const next = this.peek(1);
       this.advance();
       if (this.startsQuery(next)) {
+        this.enter(token);
         const query = this.parseQuery();
+        this.depth--;
         this.expectClosingParen(token, "')'");
         const alias = this.parseOptionalAlias();
         if (alias === undefined) throw this.unexpected('an alias for the subquery in FROM (AS name)');
@@ -678,9 +683,16 @@ class Parser {
       throw new SqlError(`Expression is nested more than ${MAX_NESTING} levels deep`, this.sql, this.peek().pos);
     }
     let left = this.parsePrefix();
+    // A run of one precedence level (`a + b - c …`) stays flat once bound; anything else applied
+    // to `left` (`… IS NULL IS NULL`) nests it one level deeper and counts like a parenthesis.
+    let nested = 0;
     while (true) {
+      const token = this.peek();
       const next = this.parseInfix(left, minimum);
       if (next === undefined) break;
+      if (!continuesChain(left, next) && this.depth + ++nested > MAX_NESTING) {
+        throw new SqlError(`Expression is nested more than ${MAX_NESTING} levels deep`, this.sql, token.pos);
+      }
       left = next;
     }
     this.depth--;

@@ -1,0 +1,134 @@
+// Deep and long input never overflows the stack: long left-deep chains that generated SQL
+// writes (`a + b + … `, `x AND y AND …`, `SELECT … UNION SELECT … UNION …`) work however long,
+// and true nesting (parentheses, subqueries, `IS NULL IS NULL …`) beyond the parser's limit is
+// a SqlError at a position, never a RangeError. Set operation runs, planned as one n-ary
+// operation, agree with PostgreSQL on random mixes of operators.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { SqlError } from '../src/sql/errors.js';
+import { catalogOf, memoryTable, runQuery, planQuery } from './support/engine-runner.js';
+import { PgOracle } from './support/pg-oracle.js';
+import type { SqlValue } from '../src/engine/table.js';
+
+const TERMS = 10_000;
+
+// g picks a group of rows; v repeats within and across groups, so DISTINCT, INTERSECT and EXCEPT all matter.
+const rows: SqlValue[][] = [];
+for (let g = 0; g < 5; g++) for (let i = 0; i < 8; i++) rows.push([g, (g * 3 + i * 5) % 11, i % 3 === 0 ? null : i * 0.5]);
+const catalog = catalogOf(
+  memoryTable('t', [{ name: 'g', type: 'Integer' }, { name: 'v', type: 'Integer' }, { name: 'd', type: 'Double' }], rows),
+);
+const run = (sql: string): Promise<SqlValue[][]> => runQuery(sql, catalog);
+
+let oracle: PgOracle;
+before(async () => {
+  oracle = await PgOracle.start();
+  await oracle.exec(`CREATE TABLE t (g integer, v integer, d double precision); INSERT INTO t VALUES ${rows.map((r) => `(${r.map((v) => v ?? 'NULL').join(', ')})`).join(', ')}`);
+});
+after(async () => oracle.close());
+
+/** Runs `sql`, expecting either rows or a SqlError that points into the statement. */
+async function rowsOrPositionedError(sql: string): Promise<SqlValue[][] | SqlError> {
+  try {
+    return await run(sql);
+  } catch (error) {
+    assert.ok(error instanceof SqlError, `expected a SqlError, got ${(error as Error).name}: ${(error as Error).message.slice(0, 200)}`);
+    assert.ok(error.offset >= 0 && error.offset <= sql.length && error.line === 1 && error.column >= 1);
+    return error;
+  }
+}
+
+test('long left-deep operator chains work: + - * / || and comparisons, constant or over columns', async () => {
+  assert.deepEqual(await run(`SELECT ${Array(TERMS).fill('1').join(' + ')}`), [[TERMS]]);
+  assert.deepEqual(await run(`SELECT ${Array(TERMS).fill("'a'").join(' || ')}`), [['a'.repeat(TERMS)]]);
+  const sum = await run(`SELECT ${Array(TERMS).fill('v').join(' + ')} - ${Array(TERMS).fill('1').join(' - ')} FROM t WHERE g = 0 ORDER BY 1`);
+  assert.deepEqual(sum.map((r) => r[0]), rows.filter((r) => r[0] === 0).map((r) => (r[1] as number) * TERMS - 1 - (TERMS - 1)).sort((a, b) => a - b));
+  assert.deepEqual(await run(`SELECT ${Array(TERMS).fill('v').join(' * ')} FROM t WHERE v = 1`), [[1], [1], [1]]);
+  assert.deepEqual(await run(`SELECT COUNT(*) FROM t WHERE ${Array(TERMS).fill('v >= 0').join(' AND ')}`), [[rows.length]]);
+  assert.deepEqual(await run(`SELECT COUNT(*) FROM t WHERE ${Array(TERMS).fill('v = 99').join(' OR ')} OR g = 1`), [[8]]);
+  // A comparison chain compares a boolean with a number: NULL, as for two terms.
+  assert.deepEqual(await run(`SELECT ${Array(TERMS).fill('1').join(' = ')}`), [[null]]);
+  const explained = planQuery(`SELECT v FROM t WHERE ${Array(4).fill('v').join(' + ')} * 2 > g`, catalog).explain().join('\n');
+  assert.match(explained, /Filter \(v \+ v \+ v \+ \(v \* 2\)\) > g/);
+});
+
+test('chains keep the binary operators\' meaning: left to right, integer division per step, NULLs', async () => {
+  const expressions = [
+    'v - g - 1 - v', '100 / (v + 1) / 2 / (g + 1)', 'v * 2 / 3 * 3', 'v + d + 1 + g', 'd * 2 - v / 2 + g % 3',
+    '1 + 2 + v - 3', 'v % 4 % 3 + 1', "v || 'x' || g", 'v + g * 2 + d / 4 - 1',
+  ];
+  for (const expression of expressions) {
+    const sql = `SELECT g, v, ${expression} FROM t ORDER BY g, v, d`;
+    assert.deepEqual(await run(sql), await oracle.query(sql.replace("|| 'x' ||", "::text || 'x' ||")), expression);
+  }
+});
+
+test('set operation runs of any mix agree with PostgreSQL', async () => {
+  // Deterministic pseudo-random runs: a linear congruential generator, seeded.
+  let seed = 99;
+  const next = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const ops = ['UNION', 'UNION ALL', 'INTERSECT', 'EXCEPT'];
+  for (let i = 0; i < 150; i++) {
+    let sql = `SELECT v FROM t WHERE g = ${next(5)}`;
+    const arms = 2 + next(6);
+    for (let a = 1; a < arms; a++) {
+      const arm = next(4) === 0 ? `(SELECT v FROM t WHERE g = ${next(5)} ${ops[next(4)]} SELECT v FROM t WHERE g = ${next(5)})` : `SELECT v FROM t WHERE g = ${next(5)}`;
+      sql += ` ${ops[next(4)]} ${arm}`;
+    }
+    const sorted = (r: SqlValue[][]): SqlValue[][] => r.map((x) => [x[0] ?? null]).sort((x, y) => Number(x[0]) - Number(y[0]));
+    assert.deepEqual(sorted(await run(sql)), sorted(await oracle.query(sql)), sql);
+  }
+});
+
+test('a run of 10,000 set operations works, and EXPLAIN lists its inputs flat', async () => {
+  const selects = Array.from({ length: TERMS }, (_, i) => `SELECT ${i % 7}`);
+  assert.deepEqual((await run(selects.join(' UNION '))).map((r) => r[0]), [0, 1, 2, 3, 4, 5, 6]);
+  assert.equal((await run(selects.join(' UNION ALL '))).length, TERMS);
+  assert.deepEqual(await run(selects.join(' INTERSECT ')), []);
+  assert.deepEqual(await run(`SELECT 9 UNION ${selects.slice(1).join(' EXCEPT ')}`), [[9]]);
+  const mixed = selects.map((s, i) => (i === 0 ? s : `${['UNION ALL', 'UNION', 'EXCEPT'][i % 3]} ${s}`)).join(' ');
+  assert.ok((await run(mixed)).length > 0);
+  const scan = ['Scan t', '  MemoryTable t'];
+  const explained = planQuery('SELECT v FROM t UNION ALL SELECT v FROM t UNION ALL SELECT v FROM t', catalog).explain();
+  assert.deepEqual(explained, ['UNION ALL', ...[...scan, ...scan, ...scan].map((line) => `  ${line}`)]);
+  assert.deepEqual(planQuery('SELECT v FROM t UNION SELECT v FROM t EXCEPT SELECT v FROM t', catalog).explain(), [
+    'Set operations, left to right', '  Scan t', '    MemoryTable t', '  UNION: Scan t', '    MemoryTable t', '  EXCEPT: Scan t', '    MemoryTable t',
+  ]);
+});
+
+test('true nesting past the limit is a positioned SqlError, never a RangeError', async () => {
+  const deep = [
+    `SELECT ${'('.repeat(TERMS)}1${')'.repeat(TERMS)}`,
+    `SELECT ${'(SELECT '.repeat(2000)}1${')'.repeat(2000)}`,
+    `SELECT * FROM ${'(SELECT * FROM '.repeat(2000)}t${') x'.repeat(2000)}`,
+    `${'WITH a AS ('.repeat(2000)}SELECT 1${') SELECT * FROM a'.repeat(2000)}`,
+    `${'('.repeat(TERMS)}SELECT 1${')'.repeat(TERMS)}`,
+    `SELECT ${'NOT '.repeat(TERMS)}TRUE`,
+    `SELECT ${'- '.repeat(TERMS)}1`,
+    `SELECT ${'ABS('.repeat(TERMS)}1${')'.repeat(TERMS)}`,
+    `SELECT ${'CASE WHEN TRUE THEN '.repeat(TERMS)}1${' END'.repeat(TERMS)}`,
+    `SELECT 1 ${'IS NULL '.repeat(TERMS)}`,
+    `SELECT 1 ${'BETWEEN 0 AND 2 '.repeat(TERMS)}`,
+    `SELECT 1 ${"LIKE '1' ".repeat(TERMS)}`,
+    `SELECT 1 ${'IN (1) '.repeat(TERMS)}`,
+    `SELECT 1 ${'= 1 IS NULL '.repeat(TERMS)}`,
+    `SELECT v FROM t WHERE v IN ${'(SELECT v FROM t WHERE v IN '.repeat(2000)}(1)${')'.repeat(2000)}`,
+    `SELECT 1 WHERE ${'EXISTS (SELECT 1 WHERE '.repeat(2000)}TRUE${')'.repeat(2000)}`,
+  ];
+  for (const sql of deep) {
+    const outcome = await rowsOrPositionedError(sql);
+    if (outcome instanceof SqlError) assert.match(outcome.reason, /nested more than \d+ levels/, sql.slice(0, 60));
+  }
+});
+
+test('nesting up to the limit still works', async () => {
+  const depth = 150;
+  assert.deepEqual(await run(`SELECT ${'(SELECT '.repeat(depth)}1${')'.repeat(depth)}`), [[1]]);
+  assert.deepEqual(await run(`SELECT COUNT(*) FROM ${'(SELECT * FROM '.repeat(depth)}t${') x'.repeat(depth)}`), [[rows.length]]);
+  assert.deepEqual(await run(`SELECT ${'ABS('.repeat(depth)}-1${')'.repeat(depth)}`), [[1]]);
+  assert.deepEqual(await run(`SELECT COUNT(*) FROM t WHERE ${'('.repeat(depth)}v = 1${' OR v = 2)'.repeat(depth)}`), [[6]]);
+});
