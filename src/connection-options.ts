@@ -55,7 +55,7 @@ export function parseConnectionString(text: string): ConnectOptions {
     const spec = PROPERTIES[name.toLowerCase()];
     if (!spec) {
       const known = 'AuthScheme, LiveAPIKey, AccountId, BaseUrl, MaxRequestsPerSecond, MaxConcurrency, MaxRetries, Timeout, Tables, Views, Readonly';
-      throw new ConnectionError(`Unknown connection property '${name}'. Known properties: ${known}`);
+      throw new ConnectionError(`Unknown connection property ${propertyName(name)}. Known properties: ${known}`);
     }
     const value = unquote(rawValue.trim());
     const parsed = spec.parse ? spec.parse(value, name) : value;
@@ -71,7 +71,12 @@ function* splitPairs(text: string): Generator<[string, string]> {
     const semi = text.indexOf(';', i);
     if (eq < 0 || (semi >= 0 && semi < eq)) {
       const fragment = text.slice(i, semi < 0 ? undefined : semi).trim();
-      if (fragment) throw new ConnectionError(`Connection string: expected Name=Value but found '${fragment}'`);
+      if (fragment) {
+        // The fragment is likely a property whose '=' was left out: its value must not be repeated.
+        const first = /^[A-Za-z]+/.exec(fragment)?.[0] ?? '';
+        const hint = Object.hasOwn(PROPERTIES, first.toLowerCase()) ? `; is the '=' missing after ${first}?` : '';
+        throw new ConnectionError(`Connection string: expected Name=Value, found text without '='${hint} (not repeated here: it may hold the key)`);
+      }
       i = semi < 0 ? text.length : semi + 1;
       continue;
     }
@@ -82,7 +87,7 @@ function* splitPairs(text: string): Generator<[string, string]> {
     let end: number;
     if (quote === '"' || quote === "'") {
       end = text.indexOf(quote, j + 1);
-      if (end < 0) throw new ConnectionError(`Connection string: unterminated quote in the value of ${name.trim()}`);
+      if (end < 0) throw new ConnectionError(`Connection string: unterminated quote in the value of ${propertyName(name.trim())}`);
       end = text.indexOf(';', end);
     } else {
       end = text.indexOf(';', j);
@@ -93,6 +98,14 @@ function* splitPairs(text: string): Generator<[string, string]> {
   }
 }
 
+/**
+ * A property name as an error may repeat it: only a plain name (letters and digits). Errors
+ * never repeat values, and a name that is not plain may be a misplaced value, such as the key.
+ */
+function propertyName(name: string): string {
+  return /^[A-Za-z][A-Za-z0-9]{0,39}$/.test(name) ? `'${name}'` : '(a name that is not shown: it may be a value)';
+}
+
 function unquote(value: string): string {
   const q = value[0];
   if ((q === '"' || q === "'") && value.endsWith(q) && value.length >= 2) return value.slice(1, -1);
@@ -101,26 +114,26 @@ function unquote(value: string): string {
 
 function parseAuthScheme(value: string): null {
   if (value.toLowerCase() !== 'apikey') {
-    throw new ConnectionError(`AuthScheme '${value}' is not supported; use AuthScheme=APIKey`);
+    throw new ConnectionError('AuthScheme: only APIKey is supported; use AuthScheme=APIKey');
   }
   return null;
 }
 
 function positiveNumber(value: string, name: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new ConnectionError(`${name} must be a positive number, got '${value}'`);
+  if (!Number.isFinite(n) || n <= 0) throw new ConnectionError(`${name} must be a positive number`);
   return n;
 }
 
 function positiveInteger(value: string, name: string): number {
   const n = positiveNumber(value, name);
-  if (!Number.isInteger(n)) throw new ConnectionError(`${name} must be a whole number, got '${value}'`);
+  if (!Number.isInteger(n)) throw new ConnectionError(`${name} must be a whole number`);
   return n;
 }
 
 function nonNegativeInteger(value: string, name: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new ConnectionError(`${name} must be a whole number ≥ 0, got '${value}'`);
+  if (!Number.isInteger(n) || n < 0) throw new ConnectionError(`${name} must be a whole number ≥ 0`);
   return n;
 }
 
@@ -136,5 +149,5 @@ function boolean(value: string, name: string): boolean {
   const lower = value.toLowerCase();
   if (lower === 'true' || lower === '1' || lower === 'yes') return true;
   if (lower === 'false' || lower === '0' || lower === 'no') return false;
-  throw new ConnectionError(`${name} must be true or false, got '${value}'`);
+  throw new ConnectionError(`${name} must be true or false`);
 }

@@ -29,3 +29,9 @@ test('scrubSecrets replaces the given secret and anything key-shaped', () => {
   assert.equal(scrubSecrets('a custom-secret-value-123456 b', ['custom-secret-value-123456']), 'a …3456 b');
   assert.equal(scrubSecrets('nothing to see'), 'nothing to see');
 });
+
+test('scrubSecrets finds a key glued to a word by _ or inside a URL', () => {
+  assert.equal(scrubSecrets('my_sk_live_abcdefghijklmnop'), 'my_sk_live_…mnop');
+  assert.equal(scrubSecrets('http://127.0.0.1:9/sk_test_abcdefghijklmnop/v1?k=rk_live_abcdefghijklmnop'), 'http://127.0.0.1:9/sk_test_…mnop/v1?k=rk_live_…mnop');
+  assert.equal(scrubSecrets('task_test_abcdefgh'), 'task_test_abcdefgh', 'a word merely ending in sk_ is left alone');
+});

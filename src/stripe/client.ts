@@ -62,6 +62,8 @@ export class StripeClient {
   readonly #apiKey: string;
   readonly #keyDigest: string;
   private readonly baseUrl: string;
+  /** The base URL as messages show it: a key written into it (by mistake) is scrubbed. */
+  private readonly shownBaseUrl: string;
   private readonly accountId: string | undefined;
   private readonly apiVersion: string;
   private readonly maxRetries: number;
@@ -85,7 +87,8 @@ export class StripeClient {
     this.#apiKey = apiKey;
     this.#keyDigest = keyDigest(apiKey);
     // An empty value (say STRIPE_BASE_URL=) means "not set", not "no URL".
-    this.baseUrl = normaliseBaseUrl(options.baseUrl || DEFAULT_BASE_URL);
+    this.baseUrl = normaliseBaseUrl(options.baseUrl || DEFAULT_BASE_URL, apiKey);
+    this.shownBaseUrl = scrubSecrets(this.baseUrl, [apiKey]);
     this.accountId = options.accountId || undefined;
     this.apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
     this.maxRetries = nonNegative('maxRetries', options.maxRetries ?? DEFAULTS.maxRetries);
@@ -141,7 +144,7 @@ export class StripeClient {
         if (status >= 200 && status < 300) return this.parseSuccess<T>(attempt.bodyText, status, describe);
         if (status >= 300 && status < 400) {
           throw new ConnectionError(
-            `${describe}: ${this.baseUrl} redirected (HTTP ${status}) to ${attempt.headers.get('location') ?? 'elsewhere'}; ` +
+            `${describe}: ${this.shownBaseUrl} redirected (HTTP ${status}) to ${scrubSecrets(attempt.headers.get('location') ?? 'elsewhere', [this.#apiKey])}; ` +
               'point the base URL at the Stripe API itself',
           );
         }
@@ -221,7 +224,7 @@ export class StripeClient {
       return JSON.parse(bodyText) as T;
     } catch {
       throw new ConnectionError(
-        `${describe}: ${this.baseUrl} answered HTTP ${status} with a body that is not JSON; is the base URL a Stripe API?`,
+        `${describe}: ${this.shownBaseUrl} answered HTTP ${status} with a body that is not JSON; is the base URL a Stripe API?`,
       );
     }
   }
@@ -241,10 +244,10 @@ export class StripeClient {
     }
     const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
     if (attempt.outcome.kind === 'timeout') {
-      return new ConnectionError(`${describe}: ${this.baseUrl} did not answer within ${this.timeoutMs} ms (${tries})`);
+      return new ConnectionError(`${describe}: ${this.shownBaseUrl} did not answer within ${this.timeoutMs} ms (${tries})`);
     }
     const cause = this.sanitise(attempt.failure);
-    return new ConnectionError(`${describe}: could not reach ${this.baseUrl}: ${cause.message} (${tries})`, cause);
+    return new ConnectionError(`${describe}: could not reach ${this.shownBaseUrl}: ${cause.message} (${tries})`, cause);
   }
 
   /** A fresh Error carrying only the name, code and message (scrubbed) of the innermost cause. */
@@ -265,19 +268,20 @@ function mayHaveApplied(outcome: AttemptOutcome): boolean {
   return outcome.kind !== 'response' || outcome.status >= 500;
 }
 
-function normaliseBaseUrl(raw: string): string {
+function normaliseBaseUrl(raw: string, apiKey: string): string {
   const trimmed = raw.trim().replace(/\/+$/, '');
+  const shown = JSON.stringify(scrubSecrets(raw, [apiKey]));
   let url: URL;
   try {
     url = new URL(trimmed);
   } catch {
-    throw new ConnectionError(`Base URL ${JSON.stringify(scrubSecrets(raw))} is not a URL (expected e.g. ${DEFAULT_BASE_URL})`);
+    throw new ConnectionError(`Base URL ${shown} is not a URL (expected e.g. ${DEFAULT_BASE_URL})`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConnectionError(`Base URL ${JSON.stringify(scrubSecrets(raw))} must use http or https`);
+    throw new ConnectionError(`Base URL ${shown} must use http or https`);
   }
   if (url.username || url.password) throw new ConnectionError('Base URL must not carry credentials');
-  if (url.search || url.hash) throw new ConnectionError(`Base URL ${JSON.stringify(raw)} must not have a query or fragment`);
+  if (url.search || url.hash) throw new ConnectionError(`Base URL ${shown} must not have a query or fragment`);
   return trimmed;
 }
 

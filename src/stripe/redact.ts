@@ -1,8 +1,12 @@
 // Keeping API keys out of every message, stack and log line the transport produces.
 
 const MODE_PREFIX = /^([a-z]{2,}_(?:test|live)_)(.*)$/s;
-/** Anything shaped like a Stripe secret, restricted or publishable key, including Stripe's own masked echo (`sk_test_****abcd`). */
-const KEY_LIKE = /\b(?:sk|rk|pk)_(?:test|live)_[A-Za-z0-9*]{4,}/g;
+/**
+ * Anything shaped like a Stripe secret, restricted or publishable key, including Stripe's own
+ * masked echo (`sk_test_****abcd`), wherever it sits: in a path, a query (`?key=sk_…`), or glued
+ * to a word by `_` (`my_sk_live_…`), which `\b` would miss.
+ */
+const KEY_LIKE = /(?<![A-Za-z0-9])(?:sk|rk|pk)_(?:test|live)_[A-Za-z0-9*]{4,}/g;
 
 /**
  * `sk_test_…abcd`: the prefix up to the mode, an ellipsis, the last four characters.

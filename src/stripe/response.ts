@@ -25,6 +25,11 @@ const BODY_EXCERPT_CHARS = 200;
 export function apiErrorFromResponse(response: ErrorResponse, apiKey: string, keyHint: string): StripeApiError {
   const body = parseErrorBody(response.bodyText);
   const scrub = (text: string) => scrubSecrets(text, [apiKey]);
+  // Every field, not only the message: a server (or a proxy) may echo the request anywhere.
+  const field = (value: unknown) => {
+    const text = stringField(value);
+    return text === undefined ? undefined : scrub(text);
+  };
   const stripeMessage = typeof body?.message === 'string' ? scrub(body.message) : undefined;
   const message =
     response.status === 401
@@ -34,12 +39,12 @@ export function apiErrorFromResponse(response: ErrorResponse, apiKey: string, ke
   return new StripeApiError({
     message,
     status: response.status,
-    type: stringField(body?.type) ?? defaultType(response.status),
-    code: stringField(body?.code),
-    param: stringField(body?.param),
-    docUrl: stringField(body?.doc_url),
-    declineCode: stringField(body?.decline_code),
-    requestId: response.requestId,
+    type: field(body?.type) ?? defaultType(response.status),
+    code: field(body?.code),
+    param: field(body?.param),
+    docUrl: field(body?.doc_url),
+    declineCode: field(body?.decline_code),
+    requestId: response.requestId === undefined ? undefined : scrub(response.requestId),
     earlierAttemptMayHaveApplied: response.earlierAttemptMayHaveApplied,
   });
 }
