@@ -104,6 +104,8 @@ const OVERRIDES: Record<string, Record<string, Value>> = {
   // Stripe bills a customer: an invoice names one, an invoice item says how much.
   Invoices: { CustomerId: () => seeded('customer') },
   InvoiceItems: { Amount: 1500, Currency: 'usd' },
+  // A direct charge is paid with something: Stripe's test token for a Visa card.
+  Charges: { Source: 'tok_visa' },
   // A value of the shape its type takes.
   TaxIds: { Type: 'eu_vat', Value: 'DE123456789' },
   CustomerTaxIds: { Type: 'eu_vat', Value: 'DE123456789' },

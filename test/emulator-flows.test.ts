@@ -188,6 +188,52 @@ describe('PaymentIntent', () => {
   });
 });
 
+describe('Charge', () => {
+  test('a charge from tok_visa succeeds; tok_chargeDeclined answers 402 and keeps the failed charge', async () => {
+    const charge = await stripe.charges.create({ amount: 1999, currency: 'usd', source: 'tok_visa', description: 'Direct charge' });
+    assert.equal(charge.status, 'succeeded');
+    assert.equal(charge.paid, true);
+    assert.equal(charge.captured, true);
+    assert.equal(charge.amount_captured, 1999);
+    assert.equal(charge.payment_intent, null);
+    assert.equal(charge.payment_method_details?.card?.last4, '4242');
+    assert.match(String(charge.balance_transaction), /^txn_/);
+
+    const error = await failure(stripe.charges.create({ amount: 1999, currency: 'usd', source: 'tok_chargeDeclined' }));
+    assert.equal(error.statusCode, 402);
+    assert.equal(error.code, 'card_declined');
+    assert.equal(error.decline_code, 'generic_decline');
+    const failed = await stripe.charges.retrieve(String(error.charge));
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.failure_code, 'card_declined');
+  });
+
+  test('capture=false authorizes; capture takes it once; a charge refunds through itself', async () => {
+    const held = await stripe.charges.create({ amount: 5000, currency: 'usd', source: 'tok_mastercard', capture: false });
+    assert.equal(held.captured, false);
+    assert.equal(held.amount_captured, 0);
+    const captured = await stripe.charges.capture(held.id);
+    assert.equal(captured.captured, true);
+    assert.equal(captured.amount_captured, 5000);
+    const twice = await failure(stripe.charges.capture(held.id));
+    assert.equal(twice.message, `Charge ${held.id} has already been captured.`);
+    const refunded = await stripe.refunds.create({ charge: held.id, amount: 1000 });
+    assert.equal(refunded.amount, 1000);
+    assert.equal((await stripe.charges.retrieve(held.id)).amount_refunded, 1000);
+  });
+
+  test('a customer created with a test token is charged through its default source', async () => {
+    const customer = await stripe.customers.create({ source: 'tok_amex' });
+    assert.match(String(customer.default_source), /^card_/);
+    const charge = await stripe.charges.create({ amount: 800, currency: 'usd', customer: customer.id });
+    assert.equal(charge.status, 'succeeded');
+    assert.equal(charge.customer, customer.id);
+    assert.equal(charge.payment_method, customer.default_source);
+    const missing = await failure(stripe.charges.create({ amount: 800, currency: 'usd' }));
+    assert.equal(missing.message, 'Must provide source or customer.');
+  });
+});
+
 describe('Refund', () => {
   test('refunds what is left by default, updates the charge, and refuses a charge already refunded', async () => {
     const paid = await stripe.paymentIntents.create({ amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
@@ -285,7 +331,11 @@ describe('SetupIntent and PaymentMethod', () => {
 
 describe('Subscription', () => {
   test('a trial: trialing, trial dates set, items made, a paid first invoice for nothing', async () => {
-    const { customer } = await customerWithCard();
+    // As Stripe's billing guides do it: one test payment method, attached and made the default.
+    const customer = await stripe.customers.create({ payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' } });
+    const pm = String(customer.invoice_settings.default_payment_method);
+    assert.match(pm, /^pm_1/);
+    assert.equal((await stripe.paymentMethods.retrieve(pm)).customer, customer.id);
     const price = await monthlyPrice(2900);
     const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], trial_period_days: 14, expand: ['latest_invoice'] });
     assert.equal(subscription.status, 'trialing');

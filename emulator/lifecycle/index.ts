@@ -5,6 +5,7 @@ import { endpointsOf } from '../generic/registry.js';
 import type { GeneratedEndpoint } from '../generic/metadata.js';
 import { expandList, type Route } from '../routes.js';
 import { expandParam } from '../schema.js';
+import { chargeLifecycle } from './charges.js';
 import { invoiceItemLifecycle, invoiceLifecycle } from './invoices.js';
 import { runAction, type Action, type Lifecycle } from './machine.js';
 import { paymentIntentLifecycle } from './payment-intents.js';
@@ -22,6 +23,7 @@ export const LIFECYCLES: readonly Lifecycle[] = [
   paymentIntentLifecycle,
   setupIntentLifecycle,
   paymentMethodLifecycle,
+  chargeLifecycle,
   refundLifecycle,
   invoiceLifecycle,
   invoiceItemLifecycle,

@@ -108,6 +108,8 @@ export function balanceTransaction(ctx: HandlerContext, amount: number, currency
 }
 
 export interface ChargeRequest {
+  /** The id a create already chose; a new one by default. */
+  id?: string;
   amount: number;
   currency: string;
   customer: string | null;
@@ -123,7 +125,7 @@ export interface ChargeRequest {
 
 /** The charge a payment attempt makes: succeeded (captured or held) or failed. */
 export function recordCharge(ctx: HandlerContext, request: ChargeRequest): StripeObject {
-  const id = ctx.newId('ch');
+  const id = request.id ?? ctx.newId('ch');
   const paid = request.declined === null;
   const captured = paid && request.capture;
   const pm = request.paymentMethod;
@@ -191,16 +193,16 @@ export function cardError(
   ctx: HandlerContext,
   declined: Extract<CardOutcome, { kind: 'decline' }>,
   charge: string | null,
-  attempt: { field: 'payment_intent' | 'setup_intent'; object: StripeObject },
-  pm: StripeObject,
+  attempt: { field: 'payment_intent' | 'setup_intent'; object: StripeObject } | null,
+  pm: StripeObject | null,
 ): StripeError {
   return new StripeError(402, {
     ...(charge ? { charge } : {}),
     ...withCode(declined.code),
     decline_code: declined.declineCode,
     message: declined.message,
-    [attempt.field]: render(ctx, attempt.object, attempt.object.object),
-    payment_method: render(ctx, pm, 'payment_method'),
+    ...(attempt ? { [attempt.field]: render(ctx, attempt.object, attempt.object.object) } : {}),
+    ...(pm ? { payment_method: render(ctx, pm, 'payment_method') } : {}),
     type: 'card_error',
   });
 }

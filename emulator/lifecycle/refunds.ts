@@ -32,11 +32,10 @@ function chargeToRefund(ctx: HandlerContext, params: Validated, object: StripeOb
 }
 
 /**
- * Refunds `amount` (default: all that is left) of a charge: updates the charge, makes the
- * refund's balance transaction, and fills `refund` in (not stored here).
+ * Refunds `amount` (default: all that is left) of a charge: counts it on `charge` (a private
+ * copy the caller stores), makes the refund's balance transaction, and fills `refund` in.
  */
-export function refundCharge(ctx: HandlerContext, stored: StripeObject, refund: StripeObject, amount: number | undefined): void {
-  const charge = structuredClone(stored);
+export function refundCharge(ctx: HandlerContext, charge: StripeObject, refund: StripeObject, amount: number | undefined): void {
   const left = (charge.amount_captured as number) - (charge.amount_refunded as number);
   if (left <= 0 || charge.refunded === true) throw invalidRequest(`Charge ${charge.id} has already been refunded.`, 'charge', 'charge_already_refunded');
   const refunded = amount ?? left;
@@ -49,7 +48,6 @@ export function refundCharge(ctx: HandlerContext, stored: StripeObject, refund: 
   }
   charge.amount_refunded = (charge.amount_refunded as number) + refunded;
   charge.refunded = charge.amount_refunded === charge.amount_captured;
-  put(ctx, charge);
   Object.assign(refund, {
     amount: refunded,
     balance_transaction: balanceTransaction(ctx, -refunded, charge.currency as string, 'refund', refund.id).id,
@@ -81,8 +79,9 @@ export const refundLifecycle: Lifecycle = {
   },
   create: {
     created(ctx, refund, params) {
-      const charge = chargeToRefund(ctx, params, refund);
+      const charge = structuredClone(chargeToRefund(ctx, params, refund));
       refundCharge(ctx, charge, refund, params.amount as number | undefined);
+      put(ctx, charge);
     },
   },
 };

@@ -1,6 +1,8 @@
 import type { HandlerContext } from '../context.js';
 import { checkExpandPaths, declareExpandable, render } from '../expand.js';
 import { childList } from '../generic/routes.js';
+import { attachTo } from '../lifecycle/payment-methods.js';
+import { cardPaymentMethod, put, resolveToken } from '../lifecycle/payments.js';
 import {
   deleteRoute,
   expandList,
@@ -170,6 +172,23 @@ function applyWritable(customer: StripeObject, params: Validated): void {
   }
 }
 
+/**
+ * What a customer is given to pay with: `payment_method` is attached (a test name such as
+ * pm_card_visa becomes a new one, and invoice_settings naming the same value follow it), and
+ * `source` (a test token) becomes its default card source.
+ */
+function applyPaymentMeans(ctx: HandlerContext, customer: StripeObject, params: Validated): void {
+  if (typeof params.payment_method === 'string') {
+    const pm = attachTo(ctx, params.payment_method, customer.id, 'payment_method');
+    const settings = customer.invoice_settings as { default_payment_method?: unknown };
+    if (settings.default_payment_method === params.payment_method) customer.invoice_settings = { ...settings, default_payment_method: pm.id };
+  }
+  if (typeof params.source === 'string') {
+    const card = put(ctx, { ...cardPaymentMethod(ctx, resolveToken(params.source, 'source'), customer.id), id: ctx.newId('card') });
+    customer.default_source = card.id;
+  }
+}
+
 function invoicePrefix(ctx: HandlerContext): string {
   return ctx.token(8).toUpperCase();
 }
@@ -188,6 +207,7 @@ export const customerRoutes: Route[] = [
       checkExpandPaths('customer', expandList(params));
       const customer = buildCustomer({ id: ctx.newId('cus'), created: ctx.now(), invoicePrefix: invoicePrefix(ctx) });
       applyWritable(customer, params);
+      applyPaymentMeans(ctx, customer, params);
       ctx.store.put(ctx.account, customer);
       return { body: render(ctx, customer, 'customer', expandList(params)) };
     },
@@ -209,6 +229,7 @@ export const customerRoutes: Route[] = [
       checkExpandPaths('customer', expandList(params));
       const customer = structuredClone(findOrThrow(ctx, 'customer', pathParams.customer as string));
       applyWritable(customer, params);
+      applyPaymentMeans(ctx, customer, params);
       ctx.store.put(ctx.account, customer);
       return { body: render(ctx, customer, 'customer', expandList(params)) };
     },
