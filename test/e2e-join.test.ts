@@ -23,6 +23,23 @@ test('customers by email joined to their sessions: one request per side', async 
   ]);
 });
 
+test('the selective side drives even when written second: charges joined to one customer by email cost two requests', async () => {
+  const customer = e2e.emulator.objects('customer').find((c) => e2e.emulator.objects('charge').some((ch) => ch.customer === c.id))!;
+  const expected = e2e.emulator.objects('charge').filter((ch) => ch.customer === customer.id);
+  const sql = 'SELECT ch.Id, ch.Amount, c.Email FROM Charges ch JOIN Customers c ON ch.CustomerId = c.Id WHERE c.Email = ?';
+  const { rows, columns } = await e2e.db.query(sql, [customer.email]);
+  // The written column order, whichever side was read first.
+  assert.deepEqual(columns.map((c) => c.name), ['Id', 'Amount', 'Email']);
+  assert.deepEqual(rows.map((r) => [r.Id, r.Amount, r.Email]).sort(), expected.map((ch) => [ch.id, ch.amount, customer.email]).sort());
+  assert.deepEqual(requestLines(e2e.emulator.requestLog), [
+    `GET /v1/customers?email=${encodeURIComponent(String(customer.email))}&limit=100`,
+    `GET /v1/charges?customer=${customer.id}&limit=100`,
+  ]);
+  const plan = e2e.db.explain(sql, [customer.email]);
+  assert.equal(plan[0], 'Join sides swapped: c drives, the other side is fetched by key');
+  assert.match(plan[1]!, /^ {2}Lookup Join INNER ON c\.Id = ch\.CustomerId /);
+});
+
 test('GROUP BY over a join counts sessions per customer email, ordered', async () => {
   const sessions = e2e.emulator.objects('checkout.session');
   const customers = new Map(e2e.emulator.objects('customer').map((c) => [c.id, c.email]));

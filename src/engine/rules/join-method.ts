@@ -2,10 +2,15 @@
 // on each joined pair); none, and it is a nested loop. When the inner side is one table that
 // can be fetched by the join key (`column IN (…)` pushed), and reading it whole would cost more
 // requests than fetching per batch of outer keys, the join becomes a lookup join.
+//
+// An inner join may also change sides: when the written outer side is unbounded but the inner
+// one is selective (`FROM Charges ch JOIN Customers c ON … WHERE c.Email = ?`), the selective
+// side drives and the other is fetched by key: two requests instead of two full reads.
 
-import { shiftColumns, type BoundExpr } from '../bound.js';
-import { hasColumn, within } from '../plan/layout.js';
-import { transformUp, withFields, type JoinMethod, type JoinNode, type PlanNode } from '../plan/nodes.js';
+import { remapColumns, shiftColumns, type BoundExpr } from '../bound.js';
+import { baseOf, hasColumn, widthOf, within } from '../plan/layout.js';
+import { freeze, sourcesUnder, transformUp, withFields, type JoinMethod, type JoinNode, type PlanNode, type ProjectNode } from '../plan/nodes.js';
+import { relocate } from './join-order.js';
 import { planScan, withPredicate, type PlannedScan } from '../scan.js';
 import type { DataType, Predicate, ScanPlan, SqlValue } from '../table.js';
 import { formatSqlValue, isNumericType } from '../values.js';
@@ -14,7 +19,48 @@ import { formatSqlValue, isNumericType } from '../values.js';
 export const LOOKUP_BATCH = 100;
 
 export function chooseJoinMethods(root: PlanNode, sql: string): PlanNode {
-  return transformUp(root, (node) => (node.kind === 'Join' && !node.method ? withFields(node, { method: chooseMethod(node, sql) }) : node));
+  return transformUp(root, (node) => (node.kind === 'Join' && !node.method ? chooseJoin(node, sql) : node));
+}
+
+function chooseJoin(node: JoinNode, sql: string): PlanNode {
+  const method = chooseMethod(node, sql);
+  if (method.kind === 'lookup' || (node.type !== 'INNER' && node.type !== 'CROSS') || node.left.kind !== 'Scan') {
+    return withFields(node, { method });
+  }
+  const swapped = swapSides(node);
+  const swappedMethod = chooseMethod(swapped.join, sql);
+  if (swappedMethod.kind !== 'lookup') return withFields(node, { method });
+  const driver = swapped.join.left.kind === 'Scan' ? (swapped.join.left.source.alias ?? swapped.join.left.source.name) : 'the inner side';
+  return freeze<ProjectNode>({
+    ...swapped.project,
+    input: withFields(swapped.join, { method: swappedMethod }),
+    reason: `Join sides swapped: ${driver} drives, the other side is fetched by key`,
+  });
+}
+
+/** The join with its inputs exchanged, and the projection that restores the written column order. */
+function swapSides(node: JoinNode): { join: JoinNode; project: Omit<ProjectNode, 'input'> } {
+  const base = baseOf(node);
+  const leftWidth = widthOf(node.left);
+  const rightWidth = widthOf(node.right);
+  const moved = (index: number): number => (index < base + leftWidth ? index + rightWidth : index - leftWidth);
+  const join: JoinNode = freeze<JoinNode>({
+    ...node,
+    left: relocate(node.right, -leftWidth),
+    right: relocate(node.left, rightWidth),
+    condition: node.condition.map((c) => remapColumns(c, moved)),
+    after: node.after.map((c) => remapColumns(c, moved)),
+  });
+  const columns = [...sourcesUnder(node.left), ...sourcesUnder(node.right)].flatMap((source) => source.columns.map((column, i) => ({ column, index: source.offset + i })));
+  return {
+    join,
+    project: {
+      kind: 'Project',
+      exprs: columns.map(({ column, index }): BoundExpr => ({ kind: 'column', index: moved(index), column, type: column.type, pos: { offset: 0, line: 1, column: 1 } })),
+      names: columns.map(({ column }) => column.name),
+      visible: columns.length,
+    },
+  };
 }
 
 function chooseMethod(node: JoinNode, sql: string): JoinMethod {

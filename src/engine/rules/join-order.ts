@@ -145,7 +145,7 @@ function chooseOrder(count: number, refs: { inputs: Set<number>; equality: boole
 }
 
 /** The subtree moved `delta` columns along the FROM row: its sources and every expression in it. */
-function relocate(node: PlanNode, delta: number): PlanNode {
+export function relocate(node: PlanNode, delta: number): PlanNode {
   if (delta === 0) return node;
   const shift = (e: BoundExpr): BoundExpr => shiftColumns(e, delta);
   switch (node.kind) {
