@@ -138,10 +138,12 @@ test('CREATE TABLE #t / TEMP / TEMPORARY, DROP TABLE [IF EXISTS]', () => {
     kind: 'createTable',
     name: '#t',
     temporary: false,
+    ifNotExists: false,
     columns: [
-      { name: 'Id', type: { name: 'VARCHAR', args: [20] } },
-      { name: 'n', type: { name: 'INT', args: [] } },
+      { name: 'Id', type: { name: 'VARCHAR', args: [20] }, constraints: [{ kind: 'notNull' }] },
+      { name: 'n', type: { name: 'INT', args: [] }, constraints: [] },
     ],
+    constraints: [],
   });
   assert.equal((parse('CREATE TEMP TABLE x (a INT)') as { temporary: boolean }).temporary, true);
   assert.equal((parse('CREATE TEMPORARY TABLE x (a INT)') as { temporary: boolean }).temporary, true);

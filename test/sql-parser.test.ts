@@ -407,7 +407,7 @@ const syntaxErrors: [sql: string, reason: string, line: number, column: number][
   ['SELECT * FROM t WHERE a IS NOT TRUE', "Expected NULL after IS NOT but found 'TRUE'", 1, 32],
   ['SELECT * FROM t WHERE a BETWEEN 1 OR 2', "Expected AND to complete BETWEEN at line 1, column 25 but found 'OR'", 1, 35],
   ['SELECT * FROM t WHERE a IN 1', "Expected '(' after IN but found '1'", 1, 28],
-  ['SELECT * FROM t WHERE a IN ()', "Expected an expression but found ')'", 1, 29],
+  ['SELECT * FROM t WHERE a IN (1,)', "Expected an expression but found ')'", 1, 31],
   ['SELECT * FROM t WHERE a =', 'Expected an expression but found end of input', 1, 26],
   ['SELECT t. FROM t', "Expected a column name after 't.' but found 'FROM'", 1, 11],
   ['SELECT a.b.c FROM t', 'A column name has at most two parts (table.column)', 1, 11],

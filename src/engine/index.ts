@@ -3,7 +3,7 @@
 
 import type { StatementNode } from '../sql/ast.js';
 import { ParameterBinding, StatementParameterTypes, type BindOptions, type ParameterDescription, type ParamValues } from './params.js';
-import { planCreateTable, planDropTable } from './ddl.js';
+import { planCreateIndex, planCreateTable, planDropIndex, planDropTable, planReindex } from './ddl.js';
 import { planExplain } from './explain.js';
 export { planAsJson } from './explain.js';
 export type { JsonPlanNode } from './plan/explain-json.js';
@@ -14,6 +14,7 @@ import { planDelete, planUpdate } from './update-delete.js';
 import { planExec } from './exec.js';
 import type { Session } from './session.js';
 import type { Catalog } from './table.js';
+import { planCreateView, planDropView, refuseWriteToView } from './views.js';
 
 export type { ParamValues, ParameterDescription, BindOptions } from './params.js';
 export { ParameterBinding, StatementParameterTypes, checkScriptValues } from './params.js';
@@ -68,6 +69,7 @@ function planBound(stmt: StatementNode, sql: string, catalog: Catalog, params: P
     catalog: session ? session.overlay(catalog) : catalog,
     params,
     ctes: new Map(),
+    ...(session ? { views: session.viewMap() } : {}),
     now: new Date(),
     lastInsertId: session?.lastInsertId ?? null,
   };
@@ -76,10 +78,13 @@ function planBound(stmt: StatementNode, sql: string, catalog: Catalog, params: P
     case 'setOp':
       return planQuery(stmt, env, null);
     case 'insert':
+      refuseWriteToView(stmt.table, 'INSERT INTO', sql, session);
       return planInsert(stmt, env, session);
     case 'update':
+      refuseWriteToView(stmt.table, 'UPDATE', sql, session);
       return planUpdate(stmt, env, session);
     case 'delete':
+      refuseWriteToView(stmt.table, 'DELETE FROM', sql, session);
       return planDelete(stmt, env, session);
     case 'exec':
       return planExec(stmt, env);
@@ -87,6 +92,16 @@ function planBound(stmt: StatementNode, sql: string, catalog: Catalog, params: P
       return planCreateTable(stmt, sql, catalog, session);
     case 'dropTable':
       return planDropTable(stmt, sql, catalog, session);
+    case 'createIndex':
+      return planCreateIndex(stmt, sql, catalog, session);
+    case 'dropIndex':
+      return planDropIndex(stmt, sql, session);
+    case 'reindex':
+      return planReindex(stmt, sql, session);
+    case 'createView':
+      return planCreateView(stmt, env, session);
+    case 'dropView':
+      return planDropView(stmt, sql, session);
     case 'explain':
       return planExplain(planBound(stmt.statement, sql, catalog, params, session), stmt.analyze);
   }

@@ -11,6 +11,7 @@ import { suggestionSuffix } from './names.js';
 import type { QueryPlan, WritePlan } from './plan-types.js';
 import { MemoryTable } from './memory-table.js';
 import { planQuery as planQueryIn, type PlanEnv } from './planner.js';
+import { planConflict, planDefaults } from './insert-temp.js';
 import { planReturning } from './returning.js';
 import { isImplicitTempName, type Session } from './session.js';
 import { typeOfValue } from './values.js';
@@ -74,11 +75,14 @@ export function planInsert(stmt: InsertNode, env: PlanEnv, session?: Session): W
   });
 
   const target = table;
-  const names = columns.map((c) => c.name);
+  const defaults = planDefaults(table, columns, env, stmt.table.pos);
+  const names = [...columns.map((c) => c.name), ...(defaults?.columns ?? [])];
+  const conflict = stmt.conflict ? planConflict({ ...stmt, conflict: stmt.conflict }, table, env, session) : undefined;
   const returning = stmt.returning ? planReturning(stmt.returning, table, stmt.table, env) : undefined;
   const register = (): void => {
     if (createOnFirstUse && session && !session.getTempTable(target.name)) {
-      session.createTempTable(target.name, [...target.columns]).rows.push(...(target as MemoryTable).rows);
+      const created = session.createTempTable(target.name, [...target.columns]);
+      for (const row of (target as MemoryTable).rows) created.rows.push(row);
     }
   };
   const query = stmt.query ? planQuery(stmt.query) : undefined;
@@ -109,12 +113,13 @@ export function planInsert(stmt: InsertNode, env: PlanEnv, session?: Session): W
         for await (const row of query.rows(ctx)) values.push(coerceRow(row, values.length));
         if (values.length === 0) return { rowsAffected: 0, ...(returning ? { rows: [] } : {}) };
       }
+      if (defaults) values = values.map((row, i) => [...row, ...defaults.values(i)]);
       register();
       const live = createOnFirstUse && session ? (session.getTempTable(target.name) ?? target) : target;
       let outcome: WriteOutcome | undefined;
       try {
         const request = { columns: [...names], rows: values, ...(returning ? { returning: returning.neededColumns } : {}) };
-        outcome = await insertInto(live, request, writeContext(ctx, session));
+        outcome = conflict ? conflict(live, request) : await insertInto(live, request, writeContext(ctx, session));
       } catch (error) {
         throw toStatementError(error, stmt.columns, sql, stmt.table.pos);
       }

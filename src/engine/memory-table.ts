@@ -1,15 +1,20 @@
 // An in-memory Table: the reference implementation of the table contract, used by tests and
-// (later) temporary tables. Which predicates it accepts for pushdown is configurable, so tests
-// can exercise every negotiation outcome; it records what it was asked and how much was read.
+// temporary tables. Which predicates it accepts for pushdown is configurable, so tests can
+// exercise every negotiation outcome; it records what it was asked and how much was read.
+// Writes are staged and checked against the table's constraints before any row changes.
 
+import { stageWithConflicts, type ConflictRule } from './conflicts.js';
+import { TableConstraints } from './constraints.js';
 import { compileScanPredicate } from './predicates.js';
 import { rowComparator } from './operators/sort.js';
+import { KeyIndexes, StagedWrite } from './staged-write.js';
 import type {
   Column,
   ExecContext,
   InsertRequest,
   PredicateOp,
   Row,
+  RowOutcome,
   ScanPlan,
   ScanRequest,
   SqlValue,
@@ -30,6 +35,8 @@ export interface MemoryTableOptions {
   limitable?: boolean;
   /** Without insert() (to model read-only tables). Default false. */
   readOnly?: boolean;
+  /** NOT NULL, UNIQUE / PRIMARY KEY and CHECK, enforced on every write (temporary tables). Default: none. */
+  constraints?: TableConstraints;
   /** What plan() reports as estimatedRequests (to model a remote table); default 0. */
   estimateRequests?: (request: ScanRequest, pushed: readonly import('./table.js').Predicate[]) => number | undefined;
 }
@@ -48,6 +55,10 @@ export class MemoryTable implements Table {
   scansClosedEarly = 0;
   // scan() needs the request a plan answers (the engine may plan twice and use either plan).
   private readonly requestOf = new WeakMap<ScanPlan, ScanRequest>();
+  /** What every write is checked against; empty unless the table was created with constraints. */
+  readonly constraints: TableConstraints;
+  /** The unique keys' lookup maps, kept between statements. */
+  readonly keyIndexes = new KeyIndexes();
   insert?: (request: InsertRequest, ctx: ExecContext) => Promise<WriteResult>;
   update?: (request: UpdateRequest, ctx: ExecContext) => Promise<WriteOutcome>;
   delete?: (request: DeleteRequest, ctx: ExecContext) => Promise<WriteOutcome>;
@@ -59,6 +70,7 @@ export class MemoryTable implements Table {
     private readonly options: MemoryTableOptions = {},
   ) {
     this.rows = rows.map((r) => [...r]);
+    this.constraints = options.constraints ?? new TableConstraints(name, columns);
     if (!options.readOnly) {
       this.insert = async (request) => this.append(request);
       this.update = async (request) => this.change(request.rows.map((r) => r.key), (row, i) => this.assign(row, request.rows[i]!.set));
@@ -149,44 +161,80 @@ export class MemoryTable implements Table {
 
   private append(request: InsertRequest): WriteResult {
     this.inserts.push(request);
+    const added = this.rowsOf(request);
+    // Staged, so that a row breaking a constraint leaves the table as it was.
+    StagedWrite.apply(this, (stage) => {
+      for (let i = 0; i < added.length; i++) stage.insert(added[i]!, i);
+    });
+    return { rowsAffected: added.length };
+  }
+
+  /**
+   * INSERT … ON CONFLICT / INSERT OR REPLACE: each row by the rule (conflicts.ts), all or nothing.
+   * Rows skipped by DO NOTHING (or DO UPDATE's WHERE) are reported absent.
+   */
+  upsert(request: InsertRequest, rule: ConflictRule): WriteOutcome {
+    this.inserts.push(request);
+    const rows = StagedWrite.apply(this, (stage) => stageWithConflicts(stage, this.rowsOf(request), rule));
+    return { rowsAffected: rows.filter((r) => r.ok).length, rows };
+  }
+
+  /** The request's values as full rows; columns it does not name are NULL. */
+  private rowsOf(request: InsertRequest): Row[] {
     const positions = request.columns.map((name) => this.columnIndex(name));
-    const added = request.rows.map((values) => {
+    // Every column in table order: the engine's arrays are kept as they are (no row is ever
+    // changed in place, so sharing them is safe), saving a copy per row of a big INSERT.
+    if (positions.length === this.columns.length && positions.every((p, i) => p === i)) return request.rows;
+    return request.rows.map((values) => {
       const row: Row = this.columns.map(() => null);
       positions.forEach((position, i) => {
         row[position] = values[i] ?? null;
       });
       return row;
     });
-    this.rows.push(...added);
-    return { rowsAffected: added.length };
   }
 
   /**
    * UPDATE / DELETE: a memory table has no key, so each request row names a row by all its
-   * values (as the engine read it); identical rows are taken one per request row.
+   * values (as the engine read it); identical rows are taken one per request row. Every change
+   * is staged first: a new value that breaks a constraint changes no row.
    */
   private change(keys: readonly Record<string, SqlValue>[], apply: (row: Row, index: number) => 'delete' | Row): WriteOutcome {
-    const taken = new Set<number>();
-    const doomed = new Set<number>();
-    const outcomes = keys.map((key, index) => {
-      const at = this.rows.findIndex((row, i) => !taken.has(i) && this.matchesKey(row, key));
-      if (at < 0) return { index, ok: false as const, error: new Error(`row ${index + 1} is no longer in ${this.name}`) };
-      taken.add(at);
-      const result = apply(this.rows[at]!, index);
-      if (result === 'delete') doomed.add(at);
-      else this.rows[at] = result;
-      return { index, ok: true as const, ...(result === 'delete' ? {} : { row: [...result] }) };
+    const find = this.rowFinder(keys[0] ? Object.keys(keys[0]) : []);
+    const outcomes = StagedWrite.apply(this, (stage) => {
+      const updates: { old: Row; next: Row; rowIndex: number }[] = [];
+      const results = keys.map((key, index): RowOutcome => {
+        const row = find(key);
+        if (!row) return { index, ok: false as const, error: new Error(`row ${index + 1} is no longer in ${this.name}`) };
+        const result = apply(row, index);
+        if (result === 'delete') stage.delete(row);
+        else updates.push({ old: row, next: result, rowIndex: index });
+        return { index, ok: true as const, ...(result === 'delete' ? {} : { row: [...result] }) };
+      });
+      stage.update(updates);
+      return results;
     });
-    if (doomed.size > 0) {
-      const kept = this.rows.filter((_, i) => !doomed.has(i));
-      this.rows.length = 0;
-      this.rows.push(...kept);
-    }
     return { rowsAffected: outcomes.filter((o) => o.ok).length, rows: outcomes };
   }
 
-  private matchesKey(row: Row, key: Record<string, SqlValue>): boolean {
-    return Object.entries(key).every(([name, value]) => distinctKey(row[this.columnIndex(name)] ?? null) === distinctKey(value));
+  /** Finds rows by the values of `columns`, each row at most once: one pass to index, then lookups. */
+  private rowFinder(columns: readonly string[]): (key: Record<string, SqlValue>) => Row | undefined {
+    const positions = columns.map((name) => this.columnIndex(name));
+    const text = (values: readonly SqlValue[]): string => values.map((v) => distinctKey(v ?? null)).join('\u0000');
+    let byKey: Map<string, Row[]> | undefined;
+    return (key) => {
+      if (!byKey) {
+        byKey = new Map();
+        for (const row of this.rows) {
+          const k = text(positions.map((p) => row[p] ?? null));
+          const list = byKey.get(k);
+          if (list) list.push(row);
+          else byKey.set(k, [row]);
+        }
+      }
+      // Taken rows leave the list, so identical rows are matched one per request row.
+      return byKey.get(text(columns.map((name) => key[name] ?? null)))?.shift();
+    };
   }
 
   private assign(row: Row, set: Record<string, SqlValue>): Row {

@@ -135,6 +135,8 @@ export interface CastNode {
   kind: 'cast';
   expr: ExprNode;
   type: TypeNameNode;
+  /** TRY_CAST: a value that does not convert gives NULL instead of an error. */
+  nullOnFailure?: boolean;
   pos: Position;
 }
 
@@ -286,8 +288,20 @@ export interface InsertNode {
   query?: QueryNode;
   /** `RETURNING *` / `RETURNING Id, Url AS Link`: the written objects as a result set. */
   returning?: SelectItemNode[];
+  /** `ON CONFLICT …` (PostgreSQL), `INSERT OR REPLACE` / `REPLACE INTO` (SQLite). */
+  conflict?: OnConflictNode;
   pos: Position;
 }
+
+/**
+ * What INSERT does with a row that duplicates a unique key: `ON CONFLICT [(cols)] DO NOTHING`,
+ * `ON CONFLICT (cols) DO UPDATE SET c = EXCLUDED.c, … [WHERE …]`, or SQLite's REPLACE (the
+ * rows it duplicates are deleted, then it is inserted).
+ */
+export type OnConflictNode =
+  | { action: 'nothing'; target?: NameNode[]; pos: Position }
+  | { action: 'update'; target: NameNode[]; assignments: AssignmentNode[]; where?: ExprNode; pos: Position }
+  | { action: 'replace'; pos: Position };
 
 /** `col = expr` in UPDATE … SET. */
 export interface AssignmentNode {
@@ -333,18 +347,84 @@ export interface ExecNode {
   pos: Position;
 }
 
-export interface ColumnDefinitionNode {
+/** A name written in a list (`PRIMARY KEY (a, b)`, an index's columns), where it is written. */
+export interface NameNode {
   name: string;
-  type: TypeNameNode;
   pos: Position;
 }
 
-/** `CREATE TABLE #t (…)`, `CREATE TEMP|TEMPORARY TABLE t (…)`. */
+/**
+ * A constraint written after a column's type; `name` when written `CONSTRAINT name …`.
+ * `NULL` says the column may hold NULL (the default; it only contradicts NOT NULL).
+ */
+export type ColumnConstraintNode =
+  | { kind: 'notNull' | 'null' | 'unique' | 'primaryKey'; name?: string; pos: Position }
+  | { kind: 'default'; name?: string; expr: ExprNode; pos: Position }
+  | { kind: 'check'; name?: string; expr: ExprNode; pos: Position };
+
+export interface ColumnDefinitionNode {
+  name: string;
+  type: TypeNameNode;
+  constraints: ColumnConstraintNode[];
+  pos: Position;
+}
+
+/** `[CONSTRAINT name] PRIMARY KEY (a, b) | UNIQUE (a, b) | CHECK (expr)` among a table's columns. */
+export type TableConstraintNode =
+  | { kind: 'primaryKey' | 'unique'; name?: string; columns: NameNode[]; pos: Position }
+  | { kind: 'check'; name?: string; expr: ExprNode; pos: Position };
+
+/** `CREATE TABLE #t (…)`, `CREATE TEMP|TEMPORARY TABLE [IF NOT EXISTS] t (…)`. */
 export interface CreateTableNode {
   kind: 'createTable';
   name: string;
   temporary: boolean;
+  ifNotExists: boolean;
   columns: ColumnDefinitionNode[];
+  constraints: TableConstraintNode[];
+  pos: Position;
+}
+
+/** `CREATE [UNIQUE] INDEX [IF NOT EXISTS] name ON t (col [ASC|DESC], …)`. */
+export interface CreateIndexNode {
+  kind: 'createIndex';
+  name: string;
+  unique: boolean;
+  ifNotExists: boolean;
+  table: TableRefNode;
+  columns: (NameNode & { direction: 'ASC' | 'DESC' })[];
+  pos: Position;
+}
+
+export interface DropIndexNode {
+  kind: 'dropIndex';
+  name: string;
+  ifExists: boolean;
+  pos: Position;
+}
+
+/** `REINDEX [INDEX | TABLE] name`: rebuilds nothing (indexes here are kept exact), checks the name. */
+export interface ReindexNode {
+  kind: 'reindex';
+  target?: 'INDEX' | 'TABLE';
+  name: string;
+  pos: Position;
+}
+
+/** `CREATE [TEMP|TEMPORARY] VIEW v [(a, b)] AS SELECT …`. */
+export interface CreateViewNode {
+  kind: 'createView';
+  name: string;
+  temporary: boolean;
+  columns?: NameNode[];
+  query: QueryNode;
+  pos: Position;
+}
+
+export interface DropViewNode {
+  kind: 'dropView';
+  name: string;
+  ifExists: boolean;
   pos: Position;
 }
 
@@ -372,4 +452,9 @@ export type StatementNode =
   | ExecNode
   | CreateTableNode
   | DropTableNode
+  | CreateIndexNode
+  | DropIndexNode
+  | ReindexNode
+  | CreateViewNode
+  | DropViewNode
   | ExplainNode;

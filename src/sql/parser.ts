@@ -9,8 +9,17 @@ import type {
   CaseNode,
   ColumnDefinitionNode,
   CommonTableNode,
+  ColumnConstraintNode,
+  CreateIndexNode,
   CreateTableNode,
+  CreateViewNode,
+  DropIndexNode,
   DropTableNode,
+  DropViewNode,
+  NameNode,
+  OnConflictNode,
+  ReindexNode,
+  TableConstraintNode,
   ExplainNode,
   ExprNode,
   FromItemNode,
@@ -109,8 +118,11 @@ class Parser {
     if (this.isKeyword(token, 'UPDATE')) return this.parseUpdate();
     if (this.isKeyword(token, 'DELETE')) return this.parseDelete();
     if (this.acceptWord('EXEC') ?? this.acceptWord('EXECUTE')) return this.parseExec(token.pos);
-    if (this.isKeyword(token, 'CREATE')) return this.parseCreateTable();
-    if (this.isKeyword(token, 'DROP')) return this.parseDropTable();
+    if (this.isKeyword(token, 'CREATE')) return this.parseCreate();
+    if (this.isKeyword(token, 'DROP')) return this.parseDrop();
+    if (this.acceptWord('REINDEX')) return this.parseReindex(token.pos);
+    // SQLite's `REPLACE INTO t …`: INSERT OR REPLACE.
+    if (this.isWord(token, 'REPLACE') && this.isKeyword(this.peek(1), 'INTO')) return this.parseInsert();
     if (this.acceptWord('EXPLAIN')) return this.parseExplain(token.pos);
     throw this.unexpected(STATEMENT_STARTS);
   }
@@ -379,41 +391,180 @@ class Parser {
   }
 
   // -------------------------------------------------------------------------------------------
-  // CREATE / DROP TABLE
+  // CREATE / DROP: TABLE, INDEX, VIEW; REINDEX
 
-  private parseCreateTable(): CreateTableNode {
+  private parseCreate(): CreateTableNode | CreateIndexNode | CreateViewNode {
     const pos = this.expectKeyword('CREATE').pos;
     const temporary = this.acceptWord('TEMP') !== undefined || this.acceptWord('TEMPORARY') !== undefined;
-    this.expectKeyword('TABLE', temporary ? 'TABLE' : 'TABLE or TEMPORARY TABLE');
+    if (this.acceptWord('VIEW')) return this.parseCreateView(pos, temporary);
+    if (!temporary) {
+      const unique = this.acceptWord('UNIQUE') !== undefined;
+      if (this.acceptWord('INDEX')) return this.parseCreateIndex(pos, unique);
+      if (unique) throw this.unexpected('INDEX after CREATE UNIQUE');
+    }
+    this.expectKeyword('TABLE', temporary ? 'TABLE or VIEW' : 'TABLE, TEMPORARY TABLE, INDEX, UNIQUE INDEX or VIEW');
+    return this.parseCreateTable(pos, temporary);
+  }
+
+  /** After `CREATE [TEMP] TABLE`: `[IF NOT EXISTS] name (column definitions and table constraints)`. */
+  private parseCreateTable(pos: Position, temporary: boolean): CreateTableNode {
+    const ifNotExists = this.parseIfNotExists();
     const name = this.parseName('a table name');
     const open = this.peek();
     if (!this.isSymbol(open, '(')) throw this.unexpected("'(' and column definitions");
     this.advance();
     const columns: ColumnDefinitionNode[] = [];
+    const constraints: TableConstraintNode[] = [];
     do {
-      const columnPos = this.peek().pos;
-      const columnName = this.parseName('a column name');
-      const type = this.parseTypeName();
-      // Constraints mean nothing to a temporary table; accept the common ones and move on.
-      while (this.acceptKeyword('NOT') || this.acceptKeyword('NULL') || this.acceptWord('PRIMARY') || this.acceptWord('KEY'));
-      columns.push({ name: columnName, type, pos: columnPos });
+      const constraint = this.parseTableConstraint();
+      if (constraint) constraints.push(constraint);
+      else columns.push(this.parseColumnDefinition());
     } while (this.acceptSymbol(','));
     this.expectClosingParen(open, "',' or ')'");
     if (!this.atStatementEnd()) throw this.unexpected('end of statement');
-    return { kind: 'createTable', name, temporary, columns, pos };
+    return { kind: 'createTable', name, temporary, ifNotExists, columns, constraints, pos };
   }
 
-  private parseDropTable(): DropTableNode {
+  /** `name type [constraint …]`. */
+  private parseColumnDefinition(): ColumnDefinitionNode {
+    const pos = this.peek().pos;
+    const name = this.parseName('a column name or a table constraint');
+    const type = this.parseTypeName();
+    const constraints: ColumnConstraintNode[] = [];
+    for (let constraint = this.parseColumnConstraint(); constraint; constraint = this.parseColumnConstraint()) constraints.push(constraint);
+    const next = this.peek();
+    if (!this.isSymbol(next, ',') && !this.isSymbol(next, ')')) {
+      throw this.unexpected("NOT NULL, NULL, UNIQUE, PRIMARY KEY, DEFAULT, CHECK, ',' or ')'");
+    }
+    return { name, type, constraints, pos };
+  }
+
+  /** One column constraint, or undefined when none starts here. */
+  private parseColumnConstraint(): ColumnConstraintNode | undefined {
+    const pos = this.peek().pos;
+    const name = this.parseConstraintName();
+    const named = name === undefined ? {} : { name };
+    if (this.acceptKeyword('NOT')) {
+      this.expectKeyword('NULL', 'NULL after NOT');
+      return { kind: 'notNull', ...named, pos };
+    }
+    if (this.acceptKeyword('NULL')) return { kind: 'null', ...named, pos };
+    if (this.acceptWord('UNIQUE')) return { kind: 'unique', ...named, pos };
+    if (this.acceptWord('PRIMARY')) {
+      this.expectWord('KEY', 'KEY after PRIMARY');
+      return { kind: 'primaryKey', ...named, pos };
+    }
+    // DEFAULT takes no comparison or logic without parentheses, so `DEFAULT 0 NOT NULL` reads
+    // as PostgreSQL reads it.
+    if (this.acceptWord('DEFAULT')) return { kind: 'default', ...named, expr: this.parseExpression(Precedence.Additive), pos };
+    if (this.acceptWord('CHECK')) return { kind: 'check', ...named, expr: this.parseCheckCondition(), pos };
+    if (name !== undefined) throw this.unexpected(`NOT NULL, NULL, UNIQUE, PRIMARY KEY, DEFAULT or CHECK after CONSTRAINT ${name}`);
+    return undefined;
+  }
+
+  /** A table constraint, or undefined when the element is a column definition. */
+  private parseTableConstraint(): TableConstraintNode | undefined {
+    const startsConstraint =
+      this.isWord(this.peek(), 'CONSTRAINT') ||
+      (this.isWord(this.peek(), 'PRIMARY') && this.isWord(this.peek(1), 'KEY')) ||
+      ((this.isWord(this.peek(), 'UNIQUE') || this.isWord(this.peek(), 'CHECK')) && this.isSymbol(this.peek(1), '('));
+    if (!startsConstraint) return undefined;
+    const pos = this.peek().pos;
+    const name = this.parseConstraintName();
+    const named = name === undefined ? {} : { name };
+    if (this.acceptWord('PRIMARY')) {
+      this.expectWord('KEY', 'KEY after PRIMARY');
+      return { kind: 'primaryKey', ...named, columns: this.parseNameList('a column name'), pos };
+    }
+    if (this.acceptWord('UNIQUE')) return { kind: 'unique', ...named, columns: this.parseNameList('a column name'), pos };
+    if (this.acceptWord('CHECK')) return { kind: 'check', ...named, expr: this.parseCheckCondition(), pos };
+    throw this.unexpected(`PRIMARY KEY, UNIQUE or CHECK after CONSTRAINT ${name}`);
+  }
+
+  private parseConstraintName(): string | undefined {
+    return this.acceptWord('CONSTRAINT') ? this.parseName('a constraint name after CONSTRAINT') : undefined;
+  }
+
+  /** `(condition)` after CHECK. */
+  private parseCheckCondition(): ExprNode {
+    const open = this.expectSymbol('(', "'(' and a condition after CHECK");
+    const condition = this.parseExpression();
+    this.expectClosingParen(open, "')'");
+    return condition;
+  }
+
+  /** `(a, b, …)`: the columns of a key. */
+  private parseNameList(what: string): NameNode[] {
+    const open = this.expectSymbol('(', `'(' and ${what}s`);
+    const names: NameNode[] = [];
+    do {
+      const pos = this.peek().pos;
+      names.push({ name: this.parseName(what), pos });
+    } while (this.acceptSymbol(','));
+    this.expectClosingParen(open, "',' or ')'");
+    return names;
+  }
+
+  /** After `CREATE [UNIQUE] INDEX`: `[IF NOT EXISTS] name ON table (col [ASC|DESC], …)`. */
+  private parseCreateIndex(pos: Position, unique: boolean): CreateIndexNode {
+    const ifNotExists = this.parseIfNotExists();
+    const name = this.parseName('an index name');
+    this.expectKeyword('ON', `ON and a table name after the index name ${name}`);
+    const table = this.parseTableRef();
+    const open = this.expectSymbol('(', "'(' and the indexed columns");
+    const columns: CreateIndexNode['columns'] = [];
+    do {
+      const columnPos = this.peek().pos;
+      const column = this.parseName('a column name');
+      const direction = this.acceptKeyword('DESC') ? 'DESC' : (this.acceptKeyword('ASC'), 'ASC');
+      columns.push({ name: column, direction, pos: columnPos });
+    } while (this.acceptSymbol(','));
+    this.expectClosingParen(open, "',', ASC, DESC or ')'");
+    if (!this.atStatementEnd()) throw this.unexpected('end of statement');
+    return { kind: 'createIndex', name, unique, ifNotExists, table, columns, pos };
+  }
+
+  /** After `CREATE [TEMP] VIEW`: `name [(col, …)] AS query`. */
+  private parseCreateView(pos: Position, temporary: boolean): CreateViewNode {
+    const name = this.parseName('a view name');
+    const columns = this.isSymbol(this.peek(), '(') ? this.parseNameList('a column name') : undefined;
+    this.expectKeyword('AS', columns ? 'AS' : "'(' and column names, or AS");
+    if (!this.startsQuery(this.peek())) throw this.unexpected('SELECT or WITH after AS');
+    const query = this.parseQueryStatement();
+    return { kind: 'createView', name, temporary, ...(columns ? { columns } : {}), query, pos };
+  }
+
+  private parseDrop(): DropTableNode | DropIndexNode | DropViewNode {
     const pos = this.expectKeyword('DROP').pos;
-    this.expectKeyword('TABLE');
+    let kind: 'dropTable' | 'dropIndex' | 'dropView';
+    if (this.acceptKeyword('TABLE')) kind = 'dropTable';
+    else if (this.acceptWord('INDEX')) kind = 'dropIndex';
+    else if (this.acceptWord('VIEW')) kind = 'dropView';
+    else throw this.unexpected('TABLE, INDEX or VIEW after DROP');
     let ifExists = false;
     if (this.acceptWord('IF')) {
       this.expectKeyword('EXISTS', 'EXISTS after IF');
       ifExists = true;
     }
-    const name = this.parseName('a table name');
+    const name = this.parseName(kind === 'dropTable' ? 'a table name' : kind === 'dropIndex' ? 'an index name' : 'a view name');
     if (!this.atStatementEnd()) throw this.unexpected('end of statement');
-    return { kind: 'dropTable', name, ifExists, pos };
+    return { kind, name, ifExists, pos };
+  }
+
+  /** `REINDEX [INDEX | TABLE] name` (the REINDEX word already read). */
+  private parseReindex(pos: Position): ReindexNode {
+    const target = this.acceptWord('INDEX') ? 'INDEX' : this.acceptKeyword('TABLE') ? 'TABLE' : undefined;
+    const name = this.parseName(target === 'TABLE' ? 'a table name' : 'an index name');
+    if (!this.atStatementEnd()) throw this.unexpected('end of statement');
+    return { kind: 'reindex', ...(target ? { target } : {}), name, pos };
+  }
+
+  /** `IF NOT EXISTS`, or nothing. */
+  private parseIfNotExists(): boolean {
+    if (!this.acceptWord('IF')) return false;
+    this.expectKeyword('NOT', 'NOT EXISTS after IF');
+    this.expectKeyword('EXISTS', 'EXISTS after IF NOT');
+    return true;
   }
 
   /** `NAME`, `NAME(n)`, `NAME(p, s)`; DOUBLE PRECISION as two words. */
@@ -543,17 +694,30 @@ class Parser {
     }
   }
 
+  /** `INSERT [OR REPLACE] INTO t …` or SQLite's `REPLACE INTO t …`. */
   private parseInsert(): InsertNode {
-    const pos = this.expectKeyword('INSERT').pos;
+    const start = this.peek();
+    let conflict: OnConflictNode | undefined;
+    if (this.acceptWord('REPLACE')) conflict = { action: 'replace', pos: start.pos };
+    else {
+      this.expectKeyword('INSERT');
+      const or = this.acceptKeyword('OR');
+      if (or) {
+        this.expectWord('REPLACE', 'REPLACE after INSERT OR');
+        conflict = { action: 'replace', pos: or.pos };
+      }
+    }
+    const pos = start.pos;
     this.expectKeyword('INTO');
     const tablePos = this.peek().pos;
     const table: TableRefNode = { kind: 'table', name: this.parseName('a table name after INSERT INTO'), pos: tablePos };
     const columns = this.isSymbol(this.peek(), '(') && !this.startsQuery(this.peek(1)) ? this.parseInsertColumns() : [];
     if (this.startsQuery(this.peek())) {
       const query = this.parseQuery();
+      conflict = this.parseOnConflict(table, conflict);
       const returning = this.parseReturning();
       if (!this.atStatementEnd()) throw this.unexpected(returning ? "',' or end of statement" : withReturning(this.clausesAfterQuery(query)));
-      return { kind: 'insert', table, columns, rows: [], query, ...(returning ? { returning } : {}), pos };
+      return { kind: 'insert', table, columns, rows: [], query, ...(returning ? { returning } : {}), ...(conflict ? { conflict } : {}), pos };
     }
     if (columns.length === 0 && !this.isKeyword(this.peek(), 'VALUES')) {
       throw this.unexpected("'(' and a column list, VALUES or SELECT after the table name");
@@ -563,9 +727,35 @@ class Parser {
     // Without a column list the engine checks each row against the table's columns.
     do rows.push(this.parseValuesRow(columns.length === 0 ? undefined : columns.length));
     while (this.acceptSymbol(','));
+    conflict = this.parseOnConflict(table, conflict);
     const returning = this.parseReturning();
     if (!this.atStatementEnd()) throw this.unexpected(returning ? "',' or end of statement" : "',', RETURNING or end of statement");
-    return { kind: 'insert', table, columns, rows, ...(returning ? { returning } : {}), pos };
+    return { kind: 'insert', table, columns, rows, ...(returning ? { returning } : {}), ...(conflict ? { conflict } : {}), pos };
+  }
+
+  /**
+   * `ON CONFLICT [(cols)] DO NOTHING | DO UPDATE SET c = EXCLUDED.c, … [WHERE …]`, or the REPLACE
+   * already read (which cannot take one too).
+   */
+  private parseOnConflict(table: TableRefNode, replace: OnConflictNode | undefined): OnConflictNode | undefined {
+    if (!this.isKeyword(this.peek(), 'ON') || !this.isWord(this.peek(1), 'CONFLICT')) return replace;
+    const pos = this.advance().pos;
+    if (replace) throw new SqlError('INSERT OR REPLACE cannot also have ON CONFLICT', this.sql, pos);
+    this.advance();
+    const target = this.isSymbol(this.peek(), '(') ? this.parseNameList('a column name') : undefined;
+    this.expectWord('DO', target ? 'DO' : "'(' and the columns of a unique key, or DO");
+    if (this.acceptWord('NOTHING')) return { action: 'nothing', ...(target ? { target } : {}), pos };
+    const update = this.peek();
+    this.expectKeyword('UPDATE', 'NOTHING or UPDATE after DO');
+    if (!target) {
+      throw new SqlError('ON CONFLICT DO UPDATE needs the conflict columns: ON CONFLICT (col, …) DO UPDATE', this.sql, update.pos);
+    }
+    this.expectKeyword('SET', 'SET after DO UPDATE');
+    const assignments: AssignmentNode[] = [];
+    do assignments.push(this.parseAssignment(table));
+    while (this.acceptSymbol(','));
+    const where = this.acceptKeyword('WHERE') ? this.parseExpression() : undefined;
+    return { action: 'update', target, assignments, ...(where ? { where } : {}), pos };
   }
 
   /** `[RETURNING * | expr [AS alias], …]` after INSERT or UPDATE. */
@@ -775,7 +965,10 @@ class Parser {
         this.expectClosingParen(open, "')'");
         return { kind: 'inSubquery', expr, query, negated, pos: expr.pos };
       }
-      return { kind: 'in', expr, list: this.parseInList(), negated, pos: expr.pos };
+      const list = this.parseInList();
+      // SQLite's empty list: `x IN ()` is false and `x NOT IN ()` true, even for a NULL x.
+      if (list.length === 0) return { kind: 'literal', value: negated, pos: expr.pos };
+      return { kind: 'in', expr, list, negated, pos: expr.pos };
     }
     if (this.acceptKeyword('LIKE')) {
       const pattern = this.parseExpression(operand);
@@ -797,6 +990,7 @@ class Parser {
     if (!this.isSymbol(open, '(')) throw this.unexpected("'(' after IN");
     this.advance();
     const list: ExprNode[] = [];
+    if (this.acceptSymbol(')')) return list;
     do list.push(this.parseExpression());
     while (this.acceptSymbol(','));
     this.expectClosingParen(open, "',' or ')'");
@@ -1009,6 +1203,16 @@ class Parser {
 
   private acceptKeyword(keyword: string): Token | undefined {
     return this.isKeyword(this.peek(), keyword) ? this.advance() : undefined;
+  }
+
+  private expectWord(upperCaseWord: string, expectation: string): Token {
+    const token = this.acceptWord(upperCaseWord);
+    if (!token) throw this.unexpected(expectation);
+    return token;
+  }
+
+  private isWord(token: Token, upperCaseWord: string): boolean {
+    return token.kind === 'identifier' && token.value.toUpperCase() === upperCaseWord;
   }
 
   /** Matches an unreserved word that has a meaning in one spot only. */
