@@ -41,8 +41,9 @@ export async function runWrites(
   const rows = await mapWithConcurrency(requests, concurrency, async (request, index): Promise<RowOutcome> => {
     const known = request.id !== undefined ? { id: request.id } : {};
     // Rows start in statement order, so a row not yet started comes after the failed one.
-    if (failedAt !== undefined) {
-      return { index, ok: false, ...known, error: new Error(`not sent: row ${failedAt + 1} of the statement failed first`) };
+    if (ctx.signal?.aborted || failedAt !== undefined) {
+      const why = ctx.signal?.aborted ? 'the statement was cancelled' : `row ${failedAt! + 1} of the statement failed first`;
+      return { index, ok: false, ...known, notSent: true, error: new Error(`not sent: ${why}`) };
     }
     try {
       ctx.onRequest?.();
@@ -65,6 +66,8 @@ export async function runWrites(
       // Changing or deleting an object that does not exist changes nothing, as in SQL.
       if (verb !== 'create' && isMissing(error)) return { index, ok: false, ...known, error: asError, absent: true };
       failedAt = Math.min(failedAt ?? index, index);
+      // Cancelled in flight: whether Stripe acted is unknown (the abort ends the wait, not the request).
+      if (ctx.signal?.aborted) return { index, ok: false, ...known, error: asError, outcomeUnknown: true };
       return { index, ok: false, ...known, error: asError };
     }
   });

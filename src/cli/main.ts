@@ -9,12 +9,14 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '../connection.js';
+import { PartialWriteError } from '../index.js';
 import { SqlError } from '../sql/errors.js';
 import { scrubSecrets } from '../stripe/redact.js';
 import { parseCommandLine, USAGE, UsageError, type CliCommand, type SqlSource } from './args.js';
 import { Output } from './output.js';
 import { runRepl } from './repl.js';
 import { ScriptRunner } from './run.js';
+import { describeWriteFailure } from './write-report.js';
 
 type QueryCommand = Extract<CliCommand, { kind: 'query' }>;
 
@@ -103,7 +105,12 @@ async function runSources(db: ReturnType<typeof connect>, sources: SqlSource[], 
   } catch (error) {
     const reason = running.signal.aborted ? running.signal.reason : undefined;
     if (reason instanceof OutputClosed && !output.failure) return 0;
-    report(error);
+    if (error instanceof PartialWriteError) {
+      // Every row accounted for: what was written (the Ids), what failed and why, what was not sent.
+      writeError(describeWriteFailure(error, { ...(reason instanceof Cancelled ? { stoppedBy: 'Ctrl-C' } : {}), idempotencyKey }));
+    } else {
+      report(error);
+    }
     return reason instanceof Cancelled ? EXIT_CANCELLED : EXIT_FAILURE;
   } finally {
     process.off('SIGINT', onInterrupt);

@@ -207,6 +207,14 @@ export type RowOutcome =
        * as when a WHERE matches nothing — counted neither as affected nor as a failure.
        */
       absent?: boolean;
+      /** Never sent: the statement stopped (an earlier row failed, or it was cancelled) before this row began. Nothing changed. */
+      notSent?: boolean;
+      /**
+       * Cancelled while in progress: the request may have reached the source and been carried
+       * out without the answer arriving. Running the statement again with the same idempotency
+       * key settles it (the source replays what it did, or does it now).
+       */
+      outcomeUnknown?: boolean;
     };
 
 export interface WriteOutcome extends WriteResult {
