@@ -7,7 +7,7 @@ import type { BinaryNode, ExprNode, QueryNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import { continuesChain, sameLevel } from '../sql/operator-chains.js';
 import type { BoundChain, BoundExpr } from './bound.js';
-import { resolveTypeName } from './cast.js';
+import { checkCastable, resolveTypeName } from './cast.js';
 import type { QueryPlan } from './plan-types.js';
 import { Scope } from './scope.js';
 import { compileExpr } from './expressions.js';
@@ -113,7 +113,8 @@ function bindNode(node: ExprNode, ctx: BindContext, insideAggregate: boolean): B
     case 'cast': {
       const target = resolveTypeName(node.type, ctx.sql);
       const expr = typed(bind(node.expr), target.type, ctx);
-      return { kind: 'cast', expr, target, type: target.type, pos: node.pos };
+      checkCastable(expr.type, target, ctx.sql, node.pos);
+      return { kind: 'cast', expr, target, type: target.type, nullOnFailure: node.nullOnFailure === true, sql: ctx.sql, pos: node.pos };
     }
     case 'subquery':
     case 'exists':

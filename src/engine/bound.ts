@@ -134,6 +134,10 @@ export interface BoundCast extends BoundBase {
   expr: BoundExpr;
   target: ResolvedType;
   type: DataType;
+  /** TRY_CAST: NULL where the value does not convert. */
+  nullOnFailure: boolean;
+  /** The statement's text: CAST's error for a value that does not convert, raised while rows are read, points into it. */
+  sql: string;
 }
 
 /** What a subquery's result is reduced to while the outer row is evaluated. */

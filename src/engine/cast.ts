@@ -1,11 +1,14 @@
 // CAST: SQL type names (ours and the common spellings of other databases) mapped onto our
-// DataTypes, and the conversion itself. A value that cannot be converted becomes NULL (like
-// TRY_CAST), so one bad row never aborts a scan.
+// DataTypes, and the conversion itself. As in PostgreSQL, text that does not spell a value of
+// the target type ('abc' AS INTEGER, '1.5' AS INTEGER, 'maybe' AS BOOLEAN) and an integer out
+// of the type's range are errors, not NULL; TRY_CAST (SQL Server's) gives NULL instead, for
+// data where a bad row should not stop the query. Casts no value can pass (a Datetime to a
+// number) are refused while binding.
 
-import type { TypeNameNode } from '../sql/ast.js';
+import type { Position, TypeNameNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import type { DataType, SqlValue } from './table.js';
-import { coerceToType, valueToText } from './values.js';
+import { coerceToType, formatSqlValue, isIntegralType, typeOfValue, valueToText } from './values.js';
 
 const TYPE_NAMES: Readonly<Record<string, DataType>> = {
   STRING: 'String', VARCHAR: 'String', NVARCHAR: 'String', CHAR: 'String', NCHAR: 'String', TEXT: 'String',
@@ -43,7 +46,26 @@ export function resolveTypeName(node: TypeNameNode, sql: string): ResolvedType {
   return resolved;
 }
 
-export function castValue(value: SqlValue, target: ResolvedType): SqlValue {
+/** Kinds of value one may cast to each type; text casts to anything, parsed at run time. */
+const CASTABLE: Readonly<Record<DataType, readonly DataType[]>> = {
+  String: ['String', 'Boolean', 'Integer', 'Long', 'Decimal', 'Double', 'Datetime'],
+  Boolean: ['String', 'Boolean', 'Integer', 'Long', 'Decimal', 'Double'],
+  Integer: ['String', 'Boolean', 'Integer', 'Long', 'Decimal', 'Double'],
+  Long: ['String', 'Boolean', 'Integer', 'Long', 'Decimal', 'Double'],
+  Decimal: ['String', 'Boolean', 'Integer', 'Long', 'Decimal', 'Double'],
+  Double: ['String', 'Boolean', 'Integer', 'Long', 'Decimal', 'Double'],
+  Datetime: ['String', 'Datetime'],
+};
+
+/** Refuses, while binding, a cast no value of the source type could pass. */
+export function checkCastable(from: DataType | null, target: ResolvedType, sql: string, pos: Position): void {
+  if (from !== null && !CASTABLE[from].includes(target.type)) {
+    throw new SqlError(`Cannot cast ${from} to ${target.text}`, sql, pos);
+  }
+}
+
+/** The value as the target type; undefined when it cannot be (CAST raises `castFailure`, TRY_CAST gives NULL). */
+export function castValue(value: SqlValue, target: ResolvedType): SqlValue | undefined {
   if (value === null) return null;
   switch (target.type) {
     case 'String': {
@@ -53,27 +75,56 @@ export function castValue(value: SqlValue, target: ResolvedType): SqlValue {
     case 'Integer':
     case 'Long': {
       if (typeof value === 'boolean') return value ? 1 : 0;
-      const n = coerceToType(typeof value === 'string' ? value.trim() : value, 'Double', 'compare');
-      return typeof n === 'number' ? roundHalfAway(n, 0) : null;
+      if (typeof value === 'string' && !INTEGER_TEXT.test(value)) return undefined;
+      const n = coerceToType(value, 'Double', 'compare');
+      if (typeof n !== 'number') return undefined;
+      const rounded = roundHalfAway(n, 0);
+      const [min, max] = INTEGER_RANGE[target.type];
+      return rounded >= min && rounded <= max ? rounded : undefined;
     }
     case 'Decimal':
     case 'Double': {
       if (typeof value === 'boolean') return value ? 1 : 0;
       const n = coerceToType(value, 'Double', 'compare');
-      if (typeof n !== 'number') return null;
+      if (typeof n !== 'number') return undefined;
       return target.scale !== undefined ? roundHalfAway(n, target.scale) : n;
     }
     case 'Boolean':
       if (typeof value === 'number') return value !== 0;
-      return (coerceToType(value, 'Boolean', 'compare') ?? null) as SqlValue;
+      if (typeof value === 'string') return BOOLEAN_TEXT.get(value.trim().toLowerCase());
+      return typeof value === 'boolean' ? value : undefined;
     case 'Datetime': {
       const d = coerceToType(value, 'Datetime', 'compare');
-      if (!(d instanceof Date)) return null;
+      if (!(d instanceof Date)) return undefined;
       if (!target.dateOnly) return d;
       return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
     }
   }
 }
+
+/** Why `value` does not cast to `target`, in PostgreSQL's words. */
+export function castFailure(value: SqlValue, target: ResolvedType): string {
+  const text = value instanceof Date ? value.toISOString() : String(value);
+  const outOfRange = isIntegralType(target.type) && (typeof value === 'number' || (typeof value === 'string' && INTEGER_TEXT.test(value)));
+  if (outOfRange) return `Value ${text} is out of range for type ${target.text}`;
+  if (typeof value !== 'string') return `Cannot cast ${typeOfValue(value)} ${formatSqlValue(value)} to ${target.text}`;
+  return `Invalid input syntax for type ${target.text}: "${text}"`;
+}
+
+/** Integer text as PostgreSQL reads it for an integer type: no point, no exponent. */
+const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
+
+/** PostgreSQL's integer (32-bit) and bigint (64-bit, as near as a JS number comes). */
+const INTEGER_RANGE: Readonly<Record<'Integer' | 'Long', [number, number]>> = {
+  Integer: [-2147483648, 2147483647],
+  Long: [-9223372036854775808, 9223372036854775807],
+};
+
+/** The spellings PostgreSQL reads as a boolean (trimmed, any case). */
+const BOOLEAN_TEXT: ReadonlyMap<string, boolean> = new Map([
+  ['true', true], ['t', true], ['yes', true], ['y', true], ['on', true], ['1', true],
+  ['false', false], ['f', false], ['no', false], ['n', false], ['off', false], ['0', false],
+]);
 
 function roundHalfAway(value: number, digits: number): number {
   const factor = 10 ** digits;

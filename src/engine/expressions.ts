@@ -4,7 +4,8 @@
 import type { DataType, Row, SqlValue } from './table.js';
 import type { BoundExpr } from './bound.js';
 import { likeMatcher, type LikeMatcher } from './like.js';
-import { castValue } from './cast.js';
+import { castFailure, castValue } from './cast.js';
+import { SqlError } from '../sql/errors.js';
 import { membershipSet } from './predicates.js';
 import {
   and3,
@@ -73,14 +74,24 @@ export function compileExpr(expr: BoundExpr): Evaluator {
     }
     case 'case':
       return compileCase(expr);
-    case 'cast': {
-      const value = compileExpr(expr.expr);
-      const target = expr.target;
-      return (row) => castValue(value(row), target);
-    }
+    case 'cast':
+      return compileCast(expr);
     case 'subquery':
       return compileSubquery(expr);
   }
+}
+
+/** CAST raises a SqlError at its position for a value that does not convert; TRY_CAST gives NULL. */
+function compileCast(expr: Extract<BoundExpr, { kind: 'cast' }>): Evaluator {
+  const value = compileExpr(expr.expr);
+  const target = expr.target;
+  if (expr.nullOnFailure) return (row) => castValue(value(row), target) ?? null;
+  return (row) => {
+    const input = value(row);
+    const cast = castValue(input, target);
+    if (cast === undefined) throw new SqlError(castFailure(input, target), expr.sql, expr.pos);
+    return cast;
+  };
 }
 
 function compileCase(expr: Extract<BoundExpr, { kind: 'case' }>): Evaluator {

@@ -39,7 +39,7 @@ export function formatExpr(expr: BoundExpr): string {
       return `CASE${operand}${whens}${expr.else ? ` ELSE ${formatExpr(expr.else)}` : ''} END`;
     }
     case 'cast':
-      return `CAST(${formatExpr(expr.expr)} AS ${expr.target.text})`;
+      return `${expr.nullOnFailure ? 'TRY_CAST' : 'CAST'}(${formatExpr(expr.expr)} AS ${expr.target.text})`;
     case 'subquery':
       return expr.expr ? `${wrap(expr.expr)} ${expr.text}` : expr.mode === 'exists' && expr.negated ? `NOT ${expr.text}` : expr.text;
   }

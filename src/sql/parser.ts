@@ -1019,6 +1019,7 @@ class Parser {
         this.advance();
         return { kind: 'parameter', name: token.value, pos: token.pos };
       case 'identifier':
+        if (token.value.toUpperCase() === 'TRY_CAST' && this.isSymbol(this.peek(1), '(')) return this.parseCast(true);
         if (this.isSymbol(this.peek(1), '(')) return this.parseCall();
         if (NILADIC_FUNCTIONS.has(token.value.toUpperCase()) && !this.isSymbol(this.peek(1), '.')) {
           // SQL's CURRENT_TIMESTAMP takes no parentheses: a call with no arguments.
@@ -1048,17 +1049,8 @@ class Parser {
         break;
       case 'CASE':
         return this.parseCase();
-      case 'CAST': {
-        this.advance();
-        const open = this.peek();
-        if (!this.isSymbol(open, '(')) throw this.unexpected("'(' after CAST");
-        this.advance();
-        const expr = this.parseExpression();
-        this.expectKeyword('AS', 'AS and a type');
-        const type = this.parseTypeName();
-        this.expectClosingParen(open, "')'");
-        return { kind: 'cast', expr, type, pos: token.pos };
-      }
+      case 'CAST':
+        return this.parseCast(false);
       case 'EXISTS': {
         this.advance();
         const open = this.peek();
@@ -1077,6 +1069,19 @@ class Parser {
         return { kind: 'literal', value: token.value === 'TRUE', pos: token.pos };
     }
     throw this.unexpected('an expression');
+  }
+
+  /** `CAST(expr AS type)`, or SQL Server's `TRY_CAST(…)`, which gives NULL where CAST fails. */
+  private parseCast(nullOnFailure: boolean): ExprNode {
+    const token = this.advance();
+    const open = this.peek();
+    if (!this.isSymbol(open, '(')) throw this.unexpected(`'(' after ${nullOnFailure ? 'TRY_CAST' : 'CAST'}`);
+    this.advance();
+    const expr = this.parseExpression();
+    this.expectKeyword('AS', 'AS and a type');
+    const type = this.parseTypeName();
+    this.expectClosingParen(open, "')'");
+    return nullOnFailure ? { kind: 'cast', expr, type, nullOnFailure, pos: token.pos } : { kind: 'cast', expr, type, pos: token.pos };
   }
 
   private parseCase(): CaseNode {
