@@ -101,6 +101,17 @@ function parseBoolean(text: string): boolean | null {
 
 /** Negative, zero or positive; null when either side is NULL or the two cannot be compared. */
 export function compareValues(a: SqlValue, b: SqlValue): number | null {
+  // Numbers and strings first, in a body small enough for V8 to inline into every caller.
+  if (typeof a === 'number') {
+    if (typeof b === 'number') return a - b;
+  } else if (typeof a === 'string' && typeof b === 'string') {
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  return compareOther(a, b);
+}
+
+/** compareValues for NULL, booleans, datetimes and mixed kinds. */
+function compareOther(a: SqlValue, b: SqlValue): number | null {
   if (a === null || b === null) return null;
   const ta = typeof a;
   if (ta === typeof b) {

@@ -28,6 +28,7 @@ class Aggregator {
   /** Per spec: its argument, or null for COUNT(*), which adds nothing but the row. */
   private readonly args: (Evaluator | null)[];
   private readonly anyDistinct: boolean;
+  private readonly keyValues: SqlValue[] = [];
 
   constructor(
     private readonly specs: readonly AggregateSpec[],
@@ -58,14 +59,16 @@ class Aggregator {
       if (!group) this.groups.set(mapKey, (group = this.newGroup([v])));
       return group;
     }
-    const values = new Array<SqlValue>(keys.length);
+    // The key values are copied out of the scratch array only for a new group.
+    const values = this.keyValues;
     let text = '';
     for (let k = 0; k < keys.length; k++) {
-      values[k] = keys[k]!(row);
-      text += `${distinctKey(values[k]!)}\u0000`;
+      const v = keys[k]!(row);
+      values[k] = v;
+      text += `${distinctKey(v)}\u0000`;
     }
     let group = this.groups.get(text);
-    if (!group) this.groups.set(text, (group = this.newGroup(values)));
+    if (!group) this.groups.set(text, (group = this.newGroup(values.slice())));
     return group;
   }
 
