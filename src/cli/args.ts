@@ -1,6 +1,7 @@
 // Command-line arguments → a description of what to run. No I/O here.
 import { parseArgs } from 'node:util';
 import { OUTPUT_FORMATS, type OutputFormat } from './format.js';
+import { parseServeArgs, SERVE_USAGE, type ServeOptions } from '../pg/serve.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -13,6 +14,7 @@ export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'emulator'; port: number; latencyMs: number; seed: boolean }
+  | { kind: 'serve'; options: ServeOptions }
   | {
       kind: 'query';
       /** Empty = standard input (or the prompt, when standard input is a terminal). */
@@ -35,6 +37,7 @@ export const USAGE = `Usage:
   stripe-sql [options] < file.sql    run the statements in a file
   stripe-sql [options]               an interactive prompt (when standard input is a terminal)
   stripe-sql emulator [--port N]     run the local Stripe emulator on 127.0.0.1
+${SERVE_USAGE}
 
 Options:
   --demo                 query the built-in emulator's demo data (no API key needed)
@@ -59,6 +62,7 @@ Emulator options:
 
 export function parseCommandLine(argv: string[]): CliCommand {
   if (argv[0] === 'emulator') return parseEmulatorArgs(argv.slice(1));
+  if (argv[0] === 'serve') return parseServe(argv.slice(1));
   const { values, positionals, tokens } = parseOrExplain(argv, {
     'api-key': { type: 'string' },
     account: { type: 'string' },
@@ -119,6 +123,14 @@ export function parseCommandLine(argv: string[]): CliCommand {
  */
 function shown(value: string): string {
   return /^[\w.-]{1,20}$/.test(value) && !/^(sk|rk|pk)_/i.test(value) ? `'${value}'` : 'a value not shown here';
+}
+
+function parseServe(argv: string[]): CliCommand {
+  try {
+    return { kind: 'serve', options: parseServeArgs(argv) };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 function parseEmulatorArgs(argv: string[]): CliCommand {

@@ -16,6 +16,7 @@ import { parseCommandLine, USAGE, UsageError, type CliCommand, type SqlSource } 
 import { Output } from './output.js';
 import { runRepl } from './repl.js';
 import { ScriptRunner } from './run.js';
+import { runServe } from '../pg/serve.js';
 import { describeWriteFailure } from './write-report.js';
 
 type QueryCommand = Extract<CliCommand, { kind: 'query' }>;
@@ -47,6 +48,16 @@ async function main(argv: string[]): Promise<number> {
     case 'emulator':
       await runEmulator(command);
       return 0;
+    case 'serve':
+      return runServe(command.options, {
+        startDemo: startDemoEmulator,
+        version: packageVersion(),
+        log: (line) => writeError(`${line}\n`),
+        stopped: new Promise((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        }),
+      });
     case 'query':
       return runQuery(command);
   }
@@ -127,13 +138,12 @@ async function readSource(path: string): Promise<string> {
 }
 
 async function startDemoEmulator() {
-  const { startEmulator, DEMO_API_KEY } = await import('../../emulator/index.js');
-  const emulator = await startEmulator({ port: 0, seed: true });
-  return { url: emulator.url, apiKey: DEMO_API_KEY, close: () => emulator.close() };
+  const { startEmulator } = await import('../emulator.js');
+  return startEmulator({ port: 0, seed: true });
 }
 
 async function runEmulator(command: Extract<CliCommand, { kind: 'emulator' }>): Promise<void> {
-  const { startEmulator } = await import('../../emulator/index.js');
+  const { startEmulator } = await import('../emulator.js');
   const emulator = await startEmulator({ port: command.port, seed: command.seed, latencyMs: command.latencyMs });
   process.stdout.write(
     `Stripe emulator listening on ${emulator.url} (API 2024-04-10; any sk_test_… key is accepted)\n` +
