@@ -2,13 +2,13 @@
 // Stripe can filter exactly, scan() makes the fewest requests for it, insert() creates objects.
 
 import type {
-  DeleteRequest, ExecContext, InsertRequest, Predicate, Row, ScanPlan, ScanRequest, Table, UpdateRequest, WriteOutcome, WriteResult,
+  DeleteRequest, ExecContext, InsertRequest, Predicate, Row, ScanPlan, ScanRequest, SqlValue, Table, UpdateRequest, WriteOutcome, WriteResult,
   WriteVerb,
 } from '../engine/table.js';
 import { encodeParams } from '../stripe/encode.js';
 import type { StripeObject, StripeParams } from '../stripe/types.js';
 import { buildCreateCalls, type WriteValueOptions } from './create-params.js';
-import { buildDeleteTargets, buildUpdateCalls, checkUpdateColumns, deletePathOf, targetPath, updatePathOf } from './update-params.js';
+import { buildDeleteTargets, buildUpdateCalls, checkUpdateColumns, checkUpdateValues, deletePathOf, targetPath, updatePathOf } from './update-params.js';
 import { firstFailure, runWrites, type PlannedRequest } from './write-runner.js';
 import { isNotFound, MissingFilterError } from './errors.js';
 import { planPushdown, type Pushdown } from './pushdown.js';
@@ -19,6 +19,15 @@ import type { ColumnDef, ListPaging, StripeTransport, TableDef } from './types.j
 const MAX_PAGE_SIZE = 100;
 /** Retrieves of one `Id IN (…)` in flight at once. */
 const RETRIEVES_IN_FLIGHT = 8;
+/**
+ * Parents whose children are read at once in a child table's full read. Each parent's list is
+ * a few hundred milliseconds of waiting for one or two requests: one parent at a time would use
+ * a small part of the request budget. More than the connection's cap on requests in flight
+ * (MaxConcurrency, default 10), so that cap and the rate budget are what bound the read
+ * (bench: 340 sessions at 100 ms, 8 at once 1.60× the budget's time, 16 at once 1.33×, 1.00×
+ * with MaxConcurrency=16).
+ */
+export const PARENTS_IN_FLIGHT = 16;
 
 /** One object as read, with what the request knew about it. */
 interface Fetched {
@@ -89,6 +98,10 @@ export class StripeTable implements Table {
     }
     if (verb === 'UPDATE') checkUpdateColumns(this.def, columns);
     if (verb === 'DELETE') deletePathOf(this.def);
+  }
+
+  checkValues(verb: WriteVerb, values: Readonly<Record<string, SqlValue>>, ctx: ExecContext): void {
+    if (verb === 'UPDATE') checkUpdateValues(this.def, values, writeOptions(ctx));
   }
 
   plan(request: ScanRequest): ScanPlan {
@@ -228,13 +241,59 @@ export class StripeTable implements Table {
       }
       return;
     }
+    // Every row of every parent is wanted: read several parents' children at once.
+    if (this.def.parent && rowLimit === Infinity) {
+      yield* this.fanOut(plan, account, ctx);
+      return;
+    }
     let remaining = rowLimit;
     for await (const parentId of this.parentIds(plan, account, ctx)) {
-      const rows = this.def.singleton ? this.readSingleton(parentId, account, ctx) : this.list(plan, parentId, account, remaining, ctx);
-      for await (const fetched of rows) {
+      for await (const fetched of this.childRows(plan, parentId, account, remaining, ctx)) {
         yield fetched;
         if (--remaining <= 0) return;
       }
+    }
+  }
+
+  private childRows(plan: StripeScanPlan, parentId: string | undefined, account: string | undefined, rowLimit: number, ctx: ExecContext): AsyncIterable<Fetched> {
+    return this.def.singleton ? this.readSingleton(parentId, account, ctx) : this.list(plan, parentId, account, rowLimit, ctx);
+  }
+
+  /**
+   * The children of up to PARENTS_IN_FLIGHT parents read at once, yielded parent by parent in
+   * parent order as each one's list is complete, so rows keep streaming. Stopping early aborts
+   * the reads still running.
+   */
+  private async *fanOut(plan: StripeScanPlan, account: string | undefined, ctx: ExecContext): AsyncIterable<Fetched> {
+    const stop = new AbortController();
+    const stopSignals = ctx.signal ? [ctx.signal, stop.signal] : [stop.signal];
+    const parents = this.parentIds(plan, account, ctx)[Symbol.asyncIterator]();
+    const reading: Promise<Fetched[]>[] = [];
+    let parentsLeft = true;
+    const readNextParent = async (): Promise<void> => {
+      const next = await parents.next();
+      if (next.done) {
+        parentsLeft = false;
+        return;
+      }
+      // A signal of its own per parent: requests queued for the budget each listen to theirs,
+      // so no one signal gathers the listeners of every parent in flight.
+      const rows = collect(this.childRows(plan, next.value, account, Infinity, { ...ctx, signal: AbortSignal.any(stopSignals) }));
+      // Awaited in turn below; marked handled now so that a failure while an earlier parent is
+      // still being yielded cannot crash the process.
+      rows.catch(() => undefined);
+      reading.push(rows);
+    };
+    try {
+      while (parentsLeft && reading.length < PARENTS_IN_FLIGHT) await readNextParent();
+      while (reading.length > 0) {
+        const rows = await reading.shift()!;
+        if (parentsLeft) await readNextParent();
+        yield* rows;
+      }
+    } finally {
+      stop.abort();
+      await parents.return?.();
     }
   }
 
@@ -479,6 +538,12 @@ function pagedFully(paging: ListPaging | undefined): boolean {
 
 function withQuery(path: string, query: string): string {
   return query === '' ? path : `${path}?${query}`;
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
 }
 
 /** A write's parameters asking Stripe to include the expanded fields in its answer. */
