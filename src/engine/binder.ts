@@ -11,7 +11,7 @@ import { checkCastable, resolveTypeName } from './cast.js';
 import type { QueryPlan } from './plan-types.js';
 import { Scope } from './scope.js';
 import { compileExpr } from './expressions.js';
-import { findAggregateFunction, findScalarFunction, functionNames } from './functions.js';
+import { findAggregateFunction, findScalarFunction, functionNames, type AggregateFunction, type ScalarFunction } from './functions.js';
 import { suggestionSuffix } from './names.js';
 import type { ParameterBinding } from './params.js';
 import type { DataType, SqlValue } from './table.js';
@@ -244,6 +244,11 @@ export function unifyTypes(types: (DataType | null)[]): DataType | null {
   return result;
 }
 
+/** CURRENT_DATE: the statement's day, at midnight UTC. */
+function startOfUtcDay(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
 /** An aggregate's constant argument (string_agg's delimiter): a literal or parameter, never a column. */
 function constantArgument(node: ExprNode, name: string, ctx: BindContext): SqlValue {
   const refuse = (): SqlError => new SqlError(`${name}'s argument here must be a constant`, ctx.sql, node.pos);
@@ -265,7 +270,25 @@ function bindCall(node: Extract<ExprNode, { kind: 'call' }>, ctx: BindContext, i
       throw new SqlError(`Aggregate ${aggregate.name} is not allowed in ${ctx.aggregates}`, ctx.sql, node.pos);
     }
     if (insideAggregate) throw new SqlError(`Aggregate ${aggregate.name} cannot be nested in another aggregate`, ctx.sql, node.pos);
-    if (node.star) {
+    const bound = bindAggregateCall(node, aggregate, ctx);
+    if (!node.filter) return bound;
+    // agg(x) FILTER (WHERE c) is agg(CASE WHEN c THEN x END): the rows c rejects add nothing.
+    const condition = fold(bindNode(node.filter, { ...ctx, aggregates: 'an aggregate' }, true));
+    const one: BoundExpr = { kind: 'const', value: 1, type: 'Integer', pos: node.pos };
+    const input = bound.arg ?? one;
+    const filtered: BoundExpr = { kind: 'case', whens: [{ when: condition, then: input }], type: input.type, pos: node.filter.pos };
+    return { ...bound, arg: filtered };
+  }
+  const fn = findScalarFunction(node.name);
+  if (!fn) {
+    throw new SqlError(`Unknown function ${node.name}${suggestionSuffix(node.name, functionNames())}`, ctx.sql, node.pos);
+  }
+  return bindScalarCall(node, fn, ctx, insideAggregate);
+}
+
+function bindAggregateCall(node: Extract<ExprNode, { kind: 'call' }>, aggregate: AggregateFunction, ctx: BindContext): Extract<BoundExpr, { kind: 'aggregate' }> {
+  if (aggregate.orderedSet || node.withinGroup) return bindOrderedSet(node, aggregate, ctx);
+  if (node.star) {
       if (!aggregate.allowsStar) throw new SqlError(`${aggregate.name}(*) is not allowed; name a column`, ctx.sql, node.pos);
       return { kind: 'aggregate', fn: aggregate, arg: null, distinct: false, type: aggregate.returnType(null), pos: node.pos };
     }
@@ -276,10 +299,31 @@ function bindCall(node: Extract<ExprNode, { kind: 'call' }>, ctx: BindContext, i
     const arg = fold(bindNode(node.args[0]!, ctx, true));
     const fn = aggregate.configure ? aggregate.configure(node.args.slice(1).map((a) => constantArgument(a, aggregate.name, ctx))) : aggregate;
     return { kind: 'aggregate', fn, arg, distinct: node.distinct, type: fn.returnType(arg.type), pos: node.pos };
+}
+
+/**
+ * `percentile_cont(0.5) WITHIN GROUP (ORDER BY x DESC)`: the direct arguments are constants
+ * (the fraction), the ORDER BY expression is what is aggregated, in that direction.
+ */
+function bindOrderedSet(node: Extract<ExprNode, { kind: 'call' }>, aggregate: AggregateFunction, ctx: BindContext): Extract<BoundExpr, { kind: 'aggregate' }> {
+  if (!aggregate.orderedSet) throw new SqlError(`${aggregate.name} does not take WITHIN GROUP; write ${aggregate.name}(x)`, ctx.sql, node.pos);
+  const order = node.withinGroup;
+  if (!order) throw new SqlError(`${aggregate.name} needs WITHIN GROUP (ORDER BY …)`, ctx.sql, node.pos);
+  if (order.length !== 1) throw new SqlError(`${aggregate.name} orders by exactly one expression`, ctx.sql, order[1]?.pos ?? node.pos);
+  const arity = aggregate.constantArgs ?? 0;
+  if (node.star || node.distinct || node.args.length !== arity) {
+    throw new SqlError(`${aggregate.name} takes ${arity} argument${arity === 1 ? '' : 's'} before WITHIN GROUP, got ${node.args.length}`, ctx.sql, node.pos);
   }
-  const fn = findScalarFunction(node.name);
-  if (!fn) {
-    throw new SqlError(`Unknown function ${node.name}${suggestionSuffix(node.name, functionNames())}`, ctx.sql, node.pos);
+  const item = order[0]!;
+  const arg = fold(bindNode(item.expr, ctx, true));
+  const constants = node.args.map((a) => constantArgument(a, aggregate.name, ctx));
+  const fn = aggregate.configure!([...constants, item.direction === 'DESC']);
+  return { kind: 'aggregate', fn, arg, distinct: false, type: fn.returnType(arg.type), pos: node.pos };
+}
+
+function bindScalarCall(node: Extract<ExprNode, { kind: 'call' }>, fn: ScalarFunction, ctx: BindContext, insideAggregate: boolean): BoundExpr {
+  if (node.filter || node.withinGroup) {
+    throw new SqlError(`${node.filter ? 'FILTER' : 'WITHIN GROUP'} applies to aggregates only, and ${fn.name} is not one`, ctx.sql, node.pos);
   }
   if (node.star || node.distinct) {
     throw new SqlError(`${fn.name} does not accept ${node.star ? '*' : 'DISTINCT'}`, ctx.sql, node.pos);
@@ -293,6 +337,7 @@ function bindCall(node: Extract<ExprNode, { kind: 'call' }>, ctx: BindContext, i
     );
   }
   if (fn.statementValue === 'now') return { kind: 'const', value: ctx.now ?? new Date(), type: 'Datetime', pos: node.pos };
+  if (fn.statementValue === 'today') return { kind: 'const', value: startOfUtcDay(ctx.now ?? new Date()), type: 'Datetime', pos: node.pos };
   if (fn.statementValue === 'lastInsertId') return { kind: 'const', value: ctx.lastInsertId ?? null, type: 'String', pos: node.pos };
   let args = node.args.map((arg, i) => fold(bindNode(keywordArgument(arg, fn.keywordArgs?.includes(i)), ctx, insideAggregate)));
   if (ARGUMENTS_ALIKE.has(fn.name)) args = typedAlike(args, ctx);

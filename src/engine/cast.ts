@@ -12,12 +12,12 @@ import { coerceToType, formatSqlValue, isIntegralType, typeOfValue, valueToText 
 
 const TYPE_NAMES: Readonly<Record<string, DataType>> = {
   STRING: 'String', VARCHAR: 'String', NVARCHAR: 'String', CHAR: 'String', NCHAR: 'String', TEXT: 'String',
-  NTEXT: 'String', CHARACTER: 'String', UUID: 'String',
+  NTEXT: 'String', CHARACTER: 'String', UUID: 'String', JSON: 'String', JSONB: 'String', NAME: 'String',
   BOOLEAN: 'Boolean', BOOL: 'Boolean', BIT: 'Boolean',
-  INTEGER: 'Integer', INT: 'Integer', SMALLINT: 'Integer', TINYINT: 'Integer', INT4: 'Integer',
+  INTEGER: 'Integer', INT: 'Integer', SMALLINT: 'Integer', TINYINT: 'Integer', INT4: 'Integer', INT2: 'Integer',
   LONG: 'Long', BIGINT: 'Long', INT8: 'Long',
   DECIMAL: 'Decimal', NUMERIC: 'Decimal', MONEY: 'Decimal',
-  DOUBLE: 'Double', 'DOUBLE PRECISION': 'Double', FLOAT: 'Double', REAL: 'Double', FLOAT8: 'Double',
+  DOUBLE: 'Double', 'DOUBLE PRECISION': 'Double', FLOAT: 'Double', REAL: 'Double', FLOAT8: 'Double', FLOAT4: 'Double',
   DATETIME: 'Datetime', TIMESTAMP: 'Datetime', DATETIME2: 'Datetime', DATE: 'Datetime', TIMESTAMPTZ: 'Datetime',
 };
 
@@ -65,7 +65,7 @@ export function checkCastable(from: DataType | null, target: ResolvedType, sql: 
 }
 
 /** The value as the target type; undefined when it cannot be (CAST raises `castFailure`, TRY_CAST gives NULL). */
-export function castValue(value: SqlValue, target: ResolvedType): SqlValue | undefined {
+export function castValue(value: SqlValue, target: ResolvedType, from: DataType | null = null): SqlValue | undefined {
   if (value === null) return null;
   switch (target.type) {
     case 'String': {
@@ -78,7 +78,8 @@ export function castValue(value: SqlValue, target: ResolvedType): SqlValue | und
       if (typeof value === 'string' && !INTEGER_TEXT.test(value)) return undefined;
       const n = coerceToType(value, 'Double', 'compare');
       if (typeof n !== 'number') return undefined;
-      const rounded = roundHalfAway(n, 0);
+      // As PostgreSQL: a double rounds half to even (rint), an exact number half away from zero.
+      const rounded = from === 'Double' ? roundHalfEven(n) : roundHalfAway(n, 0);
       const [min, max] = INTEGER_RANGE[target.type];
       return rounded >= min && rounded <= max ? rounded : undefined;
     }
@@ -125,6 +126,13 @@ const BOOLEAN_TEXT: ReadonlyMap<string, boolean> = new Map([
   ['true', true], ['t', true], ['yes', true], ['y', true], ['on', true], ['1', true],
   ['false', false], ['f', false], ['no', false], ['n', false], ['off', false], ['0', false],
 ]);
+
+function roundHalfEven(value: number): number {
+  const floor = Math.floor(value);
+  const diff = value - floor;
+  if (diff !== 0.5) return Math.round(value) || 0;
+  return (floor % 2 === 0 ? floor : floor + 1) || 0;
+}
 
 function roundHalfAway(value: number, digits: number): number {
   const factor = 10 ** digits;

@@ -85,10 +85,11 @@ export function compileExpr(expr: BoundExpr): Evaluator {
 function compileCast(expr: Extract<BoundExpr, { kind: 'cast' }>): Evaluator {
   const value = compileExpr(expr.expr);
   const target = expr.target;
-  if (expr.nullOnFailure) return (row) => castValue(value(row), target) ?? null;
+  const from = expr.expr.type;
+  if (expr.nullOnFailure) return (row) => castValue(value(row), target, from) ?? null;
   return (row) => {
     const input = value(row);
-    const cast = castValue(input, target);
+    const cast = castValue(input, target, from);
     if (cast === undefined) throw new SqlError(castFailure(input, target), expr.sql, expr.pos);
     return cast;
   };

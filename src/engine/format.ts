@@ -28,6 +28,8 @@ export function formatExpr(expr: BoundExpr): string {
     case 'isNull':
       return `${wrap(expr.expr)} ${expr.negated ? 'IS NOT NULL' : 'IS NULL'}`;
     case 'call':
+      if (expr.fn.infix !== undefined && expr.args.length === 2) return `${wrap(expr.args[0]!)} ${expr.fn.infix} ${wrap(expr.args[1]!)}`;
+      if (expr.fn.postfix !== undefined && expr.args.length === 1) return `${wrap(expr.args[0]!)} ${expr.fn.postfix}`;
       return `${expr.fn.name}(${expr.args.map(formatExpr).join(', ')})`;
     case 'aggregate':
       return `${expr.fn.name}(${expr.distinct ? 'DISTINCT ' : ''}${expr.arg ? formatExpr(expr.arg) : '*'}${expr.fn.argsSuffix ?? ''})`;

@@ -14,6 +14,10 @@ import { textFunctions } from './functions/text.js';
 import { typeFunctions } from './functions/types.js';
 import { pgAggregates } from './functions/pg-aggregates.js';
 import { pgScalars } from './functions/pg-scalars.js';
+import { pgJsonFunctions } from './functions/pg-json.js';
+import { pgPredicates } from './functions/pg-predicates.js';
+import { pgDateFunctions } from './functions/pg-dates.js';
+import { orderedSetAggregates } from './functions/ordered-set.js';
 
 export interface ScalarFunction {
   name: string;
@@ -34,7 +38,11 @@ export interface ScalarFunction {
    * call. 'now' (NOW() and synonyms): one instant for every call in the statement, in every
    * row and clause. 'lastInsertId' (SCOPE_IDENTITY()): the Id the session last created.
    */
-  statementValue?: 'now' | 'lastInsertId';
+  statementValue?: 'now' | 'today' | 'lastInsertId';
+  /** Written between its two arguments (`a ->> b`, `a IS DISTINCT FROM b`) in EXPLAIN and messages. */
+  infix?: string;
+  /** Written after its one argument (`x IS TRUE`). */
+  postfix?: string;
 }
 
 export interface Accumulator {
@@ -52,6 +60,12 @@ export interface AggregateFunction {
   configure?(constants: SqlValue[]): AggregateFunction;
   /** Printed after the argument (`, ','`), so EXPLAIN and aggregate matching tell configurations apart. */
   argsSuffix?: string;
+  /**
+   * An ordered-set aggregate (`percentile_cont(0.5) WITHIN GROUP (ORDER BY x)`): configured with
+   * its direct arguments and, last, whether the order is descending; the ORDER BY expression
+   * is its input.
+   */
+  orderedSet?: boolean;
   returnType(argType: DataType | null): DataType;
   create(): Accumulator;
 }
@@ -62,7 +76,7 @@ function identityFunction(name: string): ScalarFunction {
 }
 
 const scalarList: ScalarFunction[] = [
-  ...textFunctions, ...mathFunctions, ...dateFunctions, ...jsonFunctions, ...typeFunctions, ...pgScalars,
+  ...textFunctions, ...mathFunctions, ...dateFunctions, ...jsonFunctions, ...typeFunctions, ...pgScalars, ...pgJsonFunctions, ...pgPredicates, ...pgDateFunctions,
   identityFunction('SCOPE_IDENTITY'), identityFunction('LAST_INSERT_ID'),
 ];
 
@@ -149,6 +163,7 @@ const aggregateList: AggregateFunction[] = [
   extremum('MIN', (c) => c < 0),
   extremum('MAX', (c) => c > 0),
   ...pgAggregates,
+  ...orderedSetAggregates,
 ];
 
 const aggregates = new Map(aggregateList.map((f) => [f.name, f]));

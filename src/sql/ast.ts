@@ -106,6 +106,10 @@ export interface FunctionCallNode {
   distinct: boolean;
   /** `OVER (PARTITION BY … ORDER BY …)`: a window function call. */
   over?: WindowSpecNode;
+  /** `agg(x) FILTER (WHERE cond)`: only rows where cond is true are aggregated. */
+  filter?: ExprNode;
+  /** `percentile_cont(0.5) WITHIN GROUP (ORDER BY x)`: an ordered-set aggregate's input. */
+  withinGroup?: OrderByItemNode[];
   pos: Position;
 }
 

@@ -53,6 +53,7 @@ const DOT = 46;
 const SLASH = 47;
 const DIGIT_0 = 48;
 const DIGIT_9 = 57;
+const COLON = 58;
 const SEMICOLON = 59;
 const LESS = 60;
 const EQUALS = 61;
@@ -161,6 +162,18 @@ class Lexer {
       case PIPE:
         if (this.codeAt(start + 1) === PIPE) return this.push('symbol', '||', start, start + 2);
         break;
+      // PostgreSQL: `x::type`, and the JSON operators -> ->> #> #>>.
+      case COLON:
+        if (this.codeAt(start + 1) === COLON) return this.push('symbol', '::', start, start + 2);
+        break;
+      case MINUS:
+      case HASH:
+        if (this.codeAt(start + 1) === GREATER) {
+          const text = this.codeAt(start + 2) === GREATER ? `${String.fromCharCode(code)}>>` : `${String.fromCharCode(code)}>`;
+          return this.push('symbol', text, start, start + text.length);
+        }
+        if (code === MINUS) return this.push('symbol', '-', start, start + 1);
+        break;
       case EQUALS:
       case LEFT_PAREN:
       case RIGHT_PAREN:
@@ -169,7 +182,6 @@ class Lexer {
       case DOT:
       case STAR:
       case PLUS:
-      case MINUS:
       case SLASH:
       case PERCENT:
         return this.push('symbol', String.fromCharCode(code), start, start + 1);
@@ -179,7 +191,8 @@ class Lexer {
 
   private scanWord(start: number): void {
     let i = start + 1;
-    while (i < this.sql.length && isIdentifierPart(this.sql.charCodeAt(i))) i++;
+    // `#` continues a name (Orders#TEMP) unless it starts PostgreSQL's #> / #>> (meta#>'{a}').
+    while (i < this.sql.length && isIdentifierPart(this.sql.charCodeAt(i)) && !(this.sql.charCodeAt(i) === HASH && this.codeAt(i + 1) === GREATER)) i++;
     const word = this.sql.slice(start, i);
     const upper = word.toUpperCase();
     if (isReservedWord(upper)) this.push('keyword', upper, start, i);

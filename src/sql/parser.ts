@@ -69,13 +69,21 @@ const enum Precedence {
   And = 2,
   Not = 3,
   Predicate = 4,
-  Additive = 5,
-  Multiplicative = 6,
-  Unary = 7,
+  /** PostgreSQL's "any other operator" level: the JSON operators -> ->> #> #>>. */
+  Other = 5,
+  Additive = 6,
+  Multiplicative = 7,
+  Unary = 8,
 }
 
+/** PostgreSQL's JSON operators, bound as functions of those names (functions/pg-json.ts). */
+const JSON_OPERATORS: ReadonlySet<string> = new Set(['->', '->>', '#>', '#>>']);
+
+/** `DATE '2024-01-18'`, `TIMESTAMP '…'`: a literal of the type (a cast of the string). */
+const TYPED_LITERALS: ReadonlySet<string> = new Set(['DATE', 'TIMESTAMP', 'TIMESTAMPTZ']);
+
 /** Functions SQL writes without parentheses. A quoted name is still a column. */
-const NILADIC_FUNCTIONS: ReadonlySet<string> = new Set(['CURRENT_TIMESTAMP']);
+const NILADIC_FUNCTIONS: ReadonlySet<string> = new Set(['CURRENT_TIMESTAMP', 'CURRENT_DATE', 'LOCALTIMESTAMP']);
 
 // Guards the recursion so that `((((…` a million deep is a SqlError, not a RangeError.
 const MAX_NESTING = 200;
@@ -153,16 +161,11 @@ class Parser {
   private parseQuery(): QueryNode {
     const ctes = this.acceptKeyword('WITH') ? this.parseCommonTables() : undefined;
     let query = this.parseUnionLevel();
-    if (this.isKeyword(this.peek(), 'ORDER') || this.isKeyword(this.peek(), 'LIMIT') || this.isKeyword(this.peek(), 'OFFSET')) {
+    if (['ORDER', 'LIMIT', 'OFFSET', 'FETCH'].some((k) => this.isKeyword(this.peek(), k))) {
       // A parenthesized query keeps its own ORDER BY / LIMIT: wrap it before adding more.
       if (this.parenthesized.has(query)) query = wrapInSelect(query);
       if (this.isKeyword(this.peek(), 'ORDER')) query.orderBy = this.parseOrderBy();
-      if (this.acceptKeyword('LIMIT')) {
-        query.limit = this.parseLimitValue('LIMIT');
-        if (this.acceptKeyword('OFFSET')) query.offset = this.parseLimitValue('OFFSET');
-      } else if (this.acceptKeyword('OFFSET')) {
-        query.offset = this.parseLimitValue('OFFSET');
-      }
+      this.parseLimitClauses(query);
     }
     if (ctes) {
       if (query.with) query = wrapInSelect(query);
@@ -576,6 +579,7 @@ class Parser {
     if (name === 'DOUBLE') {
       if (this.acceptWord('PRECISION')) name = 'DOUBLE PRECISION';
     }
+    if (name === 'CHARACTER' && this.acceptWord('VARYING')) name = 'VARCHAR';
     const args: number[] = [];
     const open = this.peek();
     if (this.isSymbol(open, '(')) {
@@ -591,6 +595,12 @@ class Parser {
         } else throw this.unexpected('a whole number');
       } while (this.acceptSymbol(','));
       this.expectClosingParen(open, "',' or ')'");
+    }
+    // TIMESTAMP WITH TIME ZONE / WITHOUT TIME ZONE: one instant either way here (UTC).
+    if ((name === 'TIMESTAMP' || name === 'TIME') && (this.isKeyword(this.peek(), 'WITH') || this.isWord(this.peek(), 'WITHOUT')) && this.isWord(this.peek(1), 'TIME')) {
+      this.advance();
+      this.advance();
+      this.expectWord('ZONE', 'ZONE after TIME');
     }
     return { name, args, pos: token.pos };
   }
@@ -665,6 +675,28 @@ class Parser {
       else throw this.unexpected('FIRST or LAST after NULLS');
     }
     return item;
+  }
+
+  /**
+   * `LIMIT n | ALL [OFFSET m [ROW|ROWS]]`, `OFFSET m [ROWS] [FETCH {FIRST|NEXT} [n] {ROW|ROWS} ONLY]`
+   * (the SQL standard's spelling, which PostgreSQL takes too), or `FETCH …` alone.
+   */
+  private parseLimitClauses(query: QueryNode): void {
+    if (this.acceptKeyword('LIMIT')) {
+      if (!this.acceptKeyword('ALL')) query.limit = this.parseLimitValue('LIMIT');
+    }
+    if (this.acceptKeyword('OFFSET')) {
+      query.offset = this.parseLimitValue('OFFSET');
+      if (!this.acceptWord('ROWS')) this.acceptWord('ROW');
+    }
+    const fetch = this.acceptKeyword('FETCH');
+    if (!fetch) return;
+    if (query.limit) throw new SqlError('Write either LIMIT or FETCH FIRST, not both', this.sql, fetch.pos);
+    if (!this.acceptWord('FIRST') && !this.acceptWord('NEXT')) throw this.unexpected('FIRST or NEXT after FETCH');
+    const count = this.isWord(this.peek(), 'ROW') || this.isWord(this.peek(), 'ROWS') ? undefined : this.parseLimitValue('FETCH FIRST');
+    query.limit = count ?? { kind: 'literal', value: 1, pos: fetch.pos };
+    if (!this.acceptWord('ROWS') && !this.acceptWord('ROW')) throw this.unexpected('ROW or ROWS');
+    this.expectWord('ONLY', 'ONLY after FETCH FIRST … ROWS');
   }
 
   /** LIMIT and OFFSET take a non-negative integer or a parameter, nothing computed. */
@@ -933,6 +965,13 @@ class Parser {
       const right = this.parseExpression(binary.precedence + 1);
       return { kind: 'binary', op: binary.op, left, right, pos: left.pos };
     }
+    if (token.kind === 'symbol' && JSON_OPERATORS.has(token.value)) {
+      if (Precedence.Other < minimum) return undefined;
+      this.advance();
+      const right = this.parseExpression(Precedence.Other + 1);
+      return { kind: 'call', name: token.value, args: [left, right], star: false, distinct: false, pos: token.pos };
+    }
+    if (minimum <= Precedence.Predicate && this.isWord(token, 'ILIKE')) return this.parseNegatablePredicate(left);
     if (minimum > Precedence.Predicate || token.kind !== 'keyword') return undefined;
     switch (token.value) {
       case 'IS':
@@ -946,10 +985,19 @@ class Parser {
     return undefined;
   }
 
+  /** `IS [NOT] NULL`, and PostgreSQL's `IS [NOT] DISTINCT FROM x` and `IS [NOT] TRUE | FALSE`. */
   private parseIsNull(expr: ExprNode): ExprNode {
-    this.expectKeyword('IS');
+    const is = this.expectKeyword('IS');
     const negated = this.acceptKeyword('NOT') !== undefined;
-    if (!this.acceptKeyword('NULL')) throw this.unexpected(negated ? 'NULL after IS NOT' : 'NULL or NOT NULL after IS');
+    const not = negated ? 'NOT ' : '';
+    if (this.acceptKeyword('DISTINCT')) {
+      this.expectKeyword('FROM', `FROM after IS ${not}DISTINCT`);
+      const right = this.parseExpression(Precedence.Predicate + 1);
+      return { kind: 'call', name: `IS ${not}DISTINCT FROM`, args: [expr, right], star: false, distinct: false, pos: is.pos };
+    }
+    const truth = this.acceptKeyword('TRUE') ?? this.acceptKeyword('FALSE');
+    if (truth) return { kind: 'call', name: `IS ${not}${truth.value}`, args: [expr], star: false, distinct: false, pos: is.pos };
+    if (!this.acceptKeyword('NULL')) throw this.unexpected(negated ? 'NULL, TRUE, FALSE or DISTINCT FROM after IS NOT' : 'NULL, NOT NULL, TRUE, FALSE or DISTINCT FROM after IS');
     return { kind: 'isNull', expr, negated, pos: expr.pos };
   }
 
@@ -970,6 +1018,14 @@ class Parser {
       if (list.length === 0) return { kind: 'literal', value: negated, pos: expr.pos };
       return { kind: 'in', expr, list, negated, pos: expr.pos };
     }
+    const ilike = this.acceptWord('ILIKE');
+    if (ilike) {
+      // ILIKE is LIKE on lower-cased text (so it is never offered to a table as a LIKE).
+      const lower = (e: ExprNode): ExprNode => ({ kind: 'call', name: 'LOWER', args: [e], star: false, distinct: false, pos: e.pos });
+      const pattern = lower(this.parseExpression(operand));
+      if (!this.acceptKeyword('ESCAPE')) return { kind: 'like', expr: lower(expr), pattern, negated, pos: expr.pos };
+      return { kind: 'like', expr: lower(expr), pattern, escape: this.parseExpression(operand), negated, pos: expr.pos };
+    }
     if (this.acceptKeyword('LIKE')) {
       const pattern = this.parseExpression(operand);
       if (!this.acceptKeyword('ESCAPE')) return { kind: 'like', expr, pattern, negated, pos: expr.pos };
@@ -982,7 +1038,7 @@ class Parser {
       const high = this.parseExpression(operand);
       return { kind: 'between', expr, low, high, negated, pos: expr.pos };
     }
-    throw this.unexpected('IN, LIKE or BETWEEN after NOT');
+    throw this.unexpected('IN, LIKE, ILIKE or BETWEEN after NOT');
   }
 
   private parseInList(): ExprNode[] {
@@ -997,7 +1053,17 @@ class Parser {
     return list;
   }
 
+  /** A primary and its PostgreSQL casts: `expr::type[::type…]`. */
   private parsePrimary(): ExprNode {
+    let expr = this.parsePrimaryOnly();
+    while (this.isSymbol(this.peek(), '::')) {
+      const colons = this.advance();
+      expr = { kind: 'cast', expr, type: this.parseTypeName(), pos: colons.pos };
+    }
+    return expr;
+  }
+
+  private parsePrimaryOnly(): ExprNode {
     const token = this.peek();
     switch (token.kind) {
       case 'number':
@@ -1020,6 +1086,12 @@ class Parser {
         return { kind: 'parameter', name: token.value, pos: token.pos };
       case 'identifier':
         if (token.value.toUpperCase() === 'TRY_CAST' && this.isSymbol(this.peek(1), '(')) return this.parseCast(true);
+        if (TYPED_LITERALS.has(token.value.toUpperCase()) && this.peek(1).kind === 'string') {
+          const type = this.parseTypeName();
+          const literal = this.advance();
+          return { kind: 'cast', expr: { kind: 'literal', value: literal.value, pos: literal.pos }, type, pos: token.pos };
+        }
+        if (token.value.toUpperCase() === 'EXTRACT' && this.isSymbol(this.peek(1), '(')) return this.parseExtract();
         if (this.isSymbol(this.peek(1), '(')) return this.parseCall();
         if (NILADIC_FUNCTIONS.has(token.value.toUpperCase()) && !this.isSymbol(this.peek(1), '.')) {
           // SQL's CURRENT_TIMESTAMP takes no parentheses: a call with no arguments.
@@ -1132,11 +1204,43 @@ class Parser {
       while (this.acceptSymbol(','));
     }
     this.expectClosingParen(open, call.star ? "')'" : "',' or ')'");
+    if (this.isWord(this.peek(), 'WITHIN') && this.isKeyword(this.peek(1), 'GROUP')) {
+      this.advance();
+      this.advance();
+      const group = this.peek();
+      if (!this.isSymbol(group, '(')) throw this.unexpected("'(' after WITHIN GROUP");
+      this.advance();
+      const withinGroup = this.parseOrderBy();
+      this.expectClosingParen(group, "')'");
+      Object.assign(call, { withinGroup });
+    }
+    if (this.isWord(this.peek(), 'FILTER') && this.isSymbol(this.peek(1), '(')) {
+      this.advance();
+      const filterOpen = this.advance();
+      this.expectKeyword('WHERE', 'WHERE after FILTER (');
+      const filter = this.parseExpression();
+      this.expectClosingParen(filterOpen, "')'");
+      Object.assign(call, { filter });
+    }
     if (this.isKeyword(this.peek(), 'OVER')) {
       this.advance();
       return { ...call, over: this.parseWindowSpec() };
     }
     return call;
+  }
+
+  /** `EXTRACT(field FROM expr)`: PostgreSQL's DATE_PART('field', expr). */
+  private parseExtract(): ExprNode {
+    const name = this.advance();
+    const open = this.advance();
+    const field = this.peek();
+    if (field.kind !== 'identifier' && field.kind !== 'string' && field.kind !== 'keyword') throw this.unexpected('a field such as YEAR, MONTH, DOW or EPOCH');
+    this.advance();
+    this.expectKeyword('FROM', `FROM after EXTRACT(${field.value}`);
+    const source = this.parseExpression();
+    this.expectClosingParen(open, "')'");
+    const part: ExprNode = { kind: 'literal', value: field.value.toLowerCase(), pos: field.pos };
+    return { kind: 'call', name: 'DATE_PART', args: [part, source], star: false, distinct: false, pos: name.pos };
   }
 
   private parseWindowSpec(): WindowSpecNode {

@@ -1,0 +1,89 @@
+// PostgreSQL's dialect, each form checked against PostgreSQL itself (PGlite) on the same rows:
+// casts with ::, JSON operators, ILIKE, IS [NOT] DISTINCT FROM, IS TRUE, typed literals,
+// EXTRACT / date_part / to_char, aggregate FILTER, ordered-set aggregates.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Catalog, Column, SqlValue } from '../src/engine/table.js';
+import { engineColumns, generateDataset, standardTable } from './support/dataset.js';
+import { catalogOf, memoryTable, runQuery } from './support/engine-runner.js';
+import { PgOracle } from './support/pg-oracle.js';
+import { compareResults } from './support/result-compare.js';
+
+let oracle: PgOracle;
+let catalog: Catalog;
+
+/** A JSON text column beside the standard table's, as Stripe's Metadata is. */
+const docs: { id: number; meta: string | null }[] = Array.from({ length: 40 }, (_, i) => ({
+  id: i + 1,
+  meta: i % 7 === 0 ? null : JSON.stringify({ segment: ['smb', 'ent', 'mid'][i % 3], n: i, tags: i % 2 ? ['a', 'b'] : [], deep: { x: i % 4 === 0 ? null : `v${i}` } }),
+}));
+
+before(async () => {
+  const table = standardTable('t');
+  const dataset = generateDataset(table, 300, 777);
+  const docColumns: Column[] = [
+    { name: 'id', type: 'Integer' },
+    { name: 'meta', type: 'String' },
+  ];
+  catalog = catalogOf(
+    memoryTable('t', engineColumns(table), dataset.rows),
+    memoryTable('docs', docColumns, docs.map((d): SqlValue[] => [d.id, d.meta])),
+  );
+  oracle = await PgOracle.start();
+  await oracle.load(dataset);
+  await oracle.exec('CREATE TABLE docs (id integer, meta jsonb)');
+  for (const d of docs) await oracle.exec(`INSERT INTO docs VALUES (${d.id}, ${d.meta === null ? 'NULL' : `'${d.meta}'`})`);
+});
+
+after(async () => {
+  await oracle.close();
+});
+
+async function agree(ours: string, options: { pg?: string; keys?: number[] } = {}): Promise<void> {
+  const mine = await runQuery(ours, catalog);
+  const theirs = await oracle.query(options.pg ?? ours);
+  const problem = compareResults(mine, theirs, { keys: options.keys ?? [], cut: false });
+  assert.equal(problem, null, `${ours}\n${problem}`);
+  assert.ok(mine.length > 0, 'the query returns rows');
+}
+
+test(':: casts to PostgreSQL type names', async () => {
+  await agree('SELECT id, i::text, d::int, s::varchar, b::text, i::bigint + 1, d::numeric(10,1), j::float8 / 4 FROM t');
+  await agree("SELECT '42'::int + 1, '2.5'::double precision * 2, 'true'::boolean, 7::text || 'x'");
+});
+
+test('JSON operators -> ->> #> #>> on JSON text', async () => {
+  await agree("SELECT id, meta->>'segment', meta->'n', (meta->>'n')::int * 2, meta->'tags'->>0, meta#>>'{deep,x}', meta#>'{deep}' FROM docs", {
+    pg: "SELECT id, meta->>'segment', (meta->'n')::text, (meta->>'n')::int * 2, meta->'tags'->>0, meta#>>'{deep,x}', (meta#>'{deep}')::text FROM docs",
+  });
+  await agree("SELECT meta->>'segment' AS segment, count(*) FROM docs WHERE meta->>'segment' IN ('smb', 'ent') GROUP BY 1");
+});
+
+test('ILIKE, IS [NOT] DISTINCT FROM, IS TRUE / FALSE', async () => {
+  await agree("SELECT id FROM t WHERE s ILIKE '%A%' OR u NOT ILIKE 'z%'");
+  await agree('SELECT id, i IS DISTINCT FROM j, i IS NOT DISTINCT FROM j, s IS DISTINCT FROM NULL FROM t');
+  await agree('SELECT id, b IS TRUE, b IS NOT TRUE, b IS FALSE, b IS NOT FALSE FROM t');
+});
+
+test("typed literals, EXTRACT, date_part, date_trunc and to_char", async () => {
+  await agree("SELECT id FROM t WHERE ts >= TIMESTAMP '2024-06-01 00:00:00' AND ts < DATE '2025-01-01'");
+  await agree('SELECT id, EXTRACT(year FROM ts), EXTRACT(MONTH FROM ts), EXTRACT(dow FROM ts), EXTRACT(isodow FROM ts), EXTRACT(doy FROM ts), EXTRACT(week FROM ts), EXTRACT(quarter FROM ts), EXTRACT(epoch FROM ts), EXTRACT(hour FROM ts) FROM t');
+  await agree("SELECT id, date_part('day', ts), date_part('minute', ts), date_part('isoyear', ts) FROM t");
+  await agree("SELECT date_trunc('month', ts) AS m, count(*) FROM t WHERE ts IS NOT NULL GROUP BY 1");
+  await agree("SELECT id, to_char(ts, 'YYYY-MM-DD HH24:MI:SS'), to_char(ts, 'FMMonth DD, YYYY'), to_char(ts, 'Dy Mon YY'), to_char(ts, 'IYYY-IW Q'), to_char(ts, 'HH12:MI AM') FROM t");
+  await agree('SELECT to_timestamp(1700000000), to_timestamp(0)');
+});
+
+test('aggregate FILTER and ordered-set aggregates', async () => {
+  await agree('SELECT s, count(*) FILTER (WHERE b), sum(i) FILTER (WHERE j > 0), count(*) FROM t GROUP BY s');
+  await agree('SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d), percentile_cont(0.9) WITHIN GROUP (ORDER BY i DESC), percentile_disc(0.25) WITHIN GROUP (ORDER BY j) FROM t');
+  await agree('SELECT b, percentile_cont(0.5) WITHIN GROUP (ORDER BY e), mode() WITHIN GROUP (ORDER BY s) FROM t GROUP BY b');
+});
+
+test('FETCH FIRST, OFFSET … ROWS and LIMIT ALL', async () => {
+  await agree('SELECT id FROM t ORDER BY id OFFSET 5 ROWS FETCH FIRST 3 ROWS ONLY', { keys: [0] });
+  await agree('SELECT id FROM t ORDER BY id DESC FETCH NEXT ROW ONLY', { keys: [0] });
+  await agree('SELECT id FROM t ORDER BY id LIMIT ALL OFFSET 290', { keys: [0] });
+  await assert.rejects(runQuery('SELECT id FROM t LIMIT 2 FETCH FIRST 3 ROWS ONLY', catalog), /Write either LIMIT or FETCH FIRST, not both \(line 1, column 26\)/);
+});
