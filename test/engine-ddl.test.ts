@@ -67,6 +67,9 @@ test('PRIMARY KEY and UNIQUE: duplicates refused (NULLs are distinct), the key i
   // Within one statement too, and the rows before the duplicate are not kept.
   await fails('INSERT INTO t (id) VALUES (7), (8), (7)', /duplicate key id = 7 .* \(row 3\)/);
   await fails('INSERT INTO t (email) VALUES (NULL)', /NULL violates NOT NULL constraint t_id_not_null/);
+  await run('CREATE TEMP TABLE u (k INT UNIQUE, PRIMARY KEY (k))');
+  await fails('INSERT INTO u VALUES (NULL)', /NULL violates NOT NULL constraint u_k_not_null/);
+  await fails('CREATE TEMP TABLE w (a INT PRIMARY KEY, b INT PRIMARY KEY)', /Table w has more than one PRIMARY KEY/, 'PRIMARY KEY)');
   assert.deepEqual(await run('SELECT id FROM t ORDER BY id'), [[1], [2], [3]]);
 });
 
@@ -224,6 +227,35 @@ test("SQLite's INSERT OR REPLACE / REPLACE INTO delete the rows a new row duplic
   assert.deepEqual(await run('SELECT x, y FROM t ORDER BY x'), [[2, 'uno'], [3, 'three']]);
   await fails("INSERT OR REPLACE INTO Sessions (Status) VALUES ('open')", /INSERT OR REPLACE works on temporary tables only/, 'OR REPLACE');
   await fails("INSERT OR REPLACE INTO t VALUES (4, 'x') ON CONFLICT DO NOTHING", /cannot also have ON CONFLICT/, 'ON CONFLICT');
+});
+
+test('IF NOT EXISTS keeps what is there; a UNIQUE index is an ON CONFLICT target; no key, no conflict', async () => {
+  const { run, fails } = runner();
+  await run('CREATE TEMP TABLE t (a INT, b INT)');
+  await run('INSERT INTO t VALUES (1, 1)');
+  assert.equal(await run('CREATE TEMP TABLE IF NOT EXISTS t (z TEXT)'), 0);
+  assert.deepEqual(await run('SELECT * FROM t'), [[1, 1]]);
+  await fails('CREATE TEMP TABLE t (z TEXT)', /A table named t already exists/, 'CREATE');
+  // Without a key nothing conflicts: DO NOTHING and REPLACE just insert.
+  assert.equal(await run('INSERT INTO t VALUES (1, 1) ON CONFLICT DO NOTHING'), 1);
+  assert.equal(await run('REPLACE INTO t VALUES (1, 1)'), 1);
+  await run('DELETE FROM t WHERE a = 1');
+  await run('CREATE UNIQUE INDEX t_ab ON t (b, a)');
+  await run('INSERT INTO t VALUES (1, 1)');
+  assert.deepEqual(await run('INSERT INTO t VALUES (1, 1) ON CONFLICT (a, b) DO UPDATE SET a = t.a + 10 RETURNING a, b'), [[11, 1]]);
+  await run('DROP INDEX t_ab');
+  await fails('INSERT INTO t VALUES (1, 1) ON CONFLICT (a, b) DO NOTHING', /no PRIMARY KEY or UNIQUE constraint on exactly \(a, b\)/, 'a, b) DO');
+});
+
+test('UPDATE and DELETE of identical rows take one row per target row', async () => {
+  const { run } = runner();
+  await run('CREATE TEMP TABLE t (a INT, b TEXT UNIQUE)');
+  await run("INSERT INTO t VALUES (1, NULL), (1, NULL), (1, 'x')");
+  assert.equal(await run("UPDATE t SET a = 2 WHERE b IS NULL"), 2);
+  assert.deepEqual(await run('SELECT a, b FROM t ORDER BY a, b'), [[1, 'x'], [2, null], [2, null]]);
+  assert.equal(await run('DELETE FROM t WHERE a = 2'), 2);
+  assert.equal(await run("INSERT INTO t VALUES (3, 'y')"), 1);
+  assert.deepEqual(await run('SELECT a, b FROM t ORDER BY a'), [[1, 'x'], [3, 'y']]);
 });
 
 test('x IN () is false and x NOT IN () true, even for NULL (SQLite)', async () => {

@@ -149,6 +149,7 @@ export function declaredConstraints(stmt: CreateTableNode, columns: readonly Col
   };
   const addKey = (primary: boolean, positions: number[], written: string | undefined, pos: Position): void => {
     if (primary && keys.some((k) => k.primary)) throw new SqlError(`Table ${table} has more than one PRIMARY KEY`, sql, pos);
+    if (primary) for (const i of positions) notNull.add(i);
     const sameColumns = keys.find((k) => k.columns.join(',') === positions.join(','));
     if (sameColumns && written === undefined) {
       // UNIQUE on the primary key's columns (or twice) adds nothing, as in PostgreSQL.
@@ -157,7 +158,6 @@ export function declaredConstraints(stmt: CreateTableNode, columns: readonly Col
     }
     const base = primary ? `${table}_pkey` : `${table}_${positions.map((i) => columns[i]!.name).join('_')}_key`;
     keys.push({ name: nameFor(written, base, pos), columns: positions, primary });
-    if (primary) for (const i of positions) notNull.add(i);
   };
   const addCheck = (expr: ExprNode, written: string | undefined, pos: Position): void => {
     const bound = bindCondition(expr, scope, sql);

@@ -37,6 +37,11 @@ export interface MemoryTableOptions {
   readOnly?: boolean;
   /** NOT NULL, UNIQUE / PRIMARY KEY and CHECK, enforced on every write (temporary tables). Default: none. */
   constraints?: TableConstraints;
+  /**
+   * Whether requests, plans and inserts are kept for tests to read. Default true; temporary
+   * tables keep none, so a long session does not hold on to every statement it ran.
+   */
+  record?: boolean;
   /** What plan() reports as estimatedRequests (to model a remote table); default 0. */
   estimateRequests?: (request: ScanRequest, pushed: readonly import('./table.js').Predicate[]) => number | undefined;
 }
@@ -59,6 +64,7 @@ export class MemoryTable implements Table {
   readonly constraints: TableConstraints;
   /** The unique keys' lookup maps, kept between statements. */
   readonly keyIndexes = new KeyIndexes();
+  private readonly recording: boolean;
   insert?: (request: InsertRequest, ctx: ExecContext) => Promise<WriteResult>;
   update?: (request: UpdateRequest, ctx: ExecContext) => Promise<WriteOutcome>;
   delete?: (request: DeleteRequest, ctx: ExecContext) => Promise<WriteOutcome>;
@@ -71,6 +77,7 @@ export class MemoryTable implements Table {
   ) {
     this.rows = rows.map((r) => [...r]);
     this.constraints = options.constraints ?? new TableConstraints(name, columns);
+    this.recording = options.record ?? true;
     if (!options.readOnly) {
       this.insert = async (request) => this.append(request);
       this.update = async (request) => this.change(request.rows.map((r) => r.key), (row, i) => this.assign(row, request.rows[i]!.set));
@@ -79,7 +86,7 @@ export class MemoryTable implements Table {
   }
 
   plan(request: ScanRequest): ScanPlan {
-    this.requests.push(request);
+    if (this.recording) this.requests.push(request);
     const accepted = (op: PredicateOp, column: string): boolean => {
       const pushdown = this.options.pushdown ?? {};
       const key = Object.keys(pushdown).find((k) => k.toLowerCase() === column.toLowerCase());
@@ -142,7 +149,7 @@ export class MemoryTable implements Table {
   }
 
   private matching(plan: ScanPlan): Row[] {
-    this.scans.push(plan);
+    if (this.recording) this.scans.push(plan);
     const request = this.requestOf.get(plan);
     const index = (column: string): number => this.columns.findIndex((c) => c.name.toLowerCase() === column.toLowerCase());
     const tests = plan.pushed.map((p) => compileScanPredicate(p, index(p.column)));
@@ -160,7 +167,7 @@ export class MemoryTable implements Table {
   }
 
   private append(request: InsertRequest): WriteResult {
-    this.inserts.push(request);
+    if (this.recording) this.inserts.push(request);
     const added = this.rowsOf(request);
     // Staged, so that a row breaking a constraint leaves the table as it was.
     StagedWrite.apply(this, (stage) => {
@@ -174,7 +181,7 @@ export class MemoryTable implements Table {
    * Rows skipped by DO NOTHING (or DO UPDATE's WHERE) are reported absent.
    */
   upsert(request: InsertRequest, rule: ConflictRule): WriteOutcome {
-    this.inserts.push(request);
+    if (this.recording) this.inserts.push(request);
     const rows = StagedWrite.apply(this, (stage) => stageWithConflicts(stage, this.rowsOf(request), rule));
     return { rowsAffected: rows.filter((r) => r.ok).length, rows };
   }

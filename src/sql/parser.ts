@@ -727,6 +727,7 @@ class Parser {
   }
 
   /** `INSERT [OR REPLACE] INTO t …` or SQLite's `REPLACE INTO t …`. */
+  /** `INSERT [OR REPLACE] INTO t …` or SQLite's `REPLACE INTO t …`. */
   private parseInsert(): InsertNode {
     const start = this.peek();
     let conflict: OnConflictNode | undefined;
