@@ -74,7 +74,7 @@ function buildCreateCall(def: TableDef, columns: ColumnDef[], row: SqlValue[], r
 
 /** A SQL value as the Stripe parameter takes it (JSON parsed, Datetime → Unix seconds). */
 export function writeParamValue(
-  def: TableDef, column: ColumnDef, value: Exclude<SqlValue, null>, rowIndex: number, verb: 'create' | 'update', options: WriteValueOptions = {},
+  def: TableDef, column: ColumnDef, value: Exclude<SqlValue, null>, rowIndex: number | undefined, verb: 'create' | 'update', options: WriteValueOptions = {},
 ): unknown {
   if (column.encoding === 'json') return jsonParamValue(column, value, rowIndex, options);
   if (value instanceof Date) {
@@ -97,7 +97,7 @@ const BARE_ID = /^[\w.-]+$/;
 /** A temporary table's name given where rows are expected (`'LineItems#TEMP'`). */
 const TEMP_TABLE_NAME = /^[A-Za-z_][\w]*#TEMP$/i;
 
-function jsonParamValue(column: ColumnDef, value: Exclude<SqlValue, null>, rowIndex: number, options: WriteValueOptions): unknown {
+function jsonParamValue(column: ColumnDef, value: Exclude<SqlValue, null>, rowIndex: number | undefined, options: WriteValueOptions): unknown {
   if (typeof value !== 'string') throw new ColumnValueError(column.name, `${column.name} must be JSON text`, rowIndex);
   if (TEMP_TABLE_NAME.test(value.trim())) return tempTableParamValue(column, value.trim(), rowIndex, options);
   const parsed = parseJsonInput(value);
@@ -117,7 +117,7 @@ function jsonParamValue(column: ColumnDef, value: Exclude<SqlValue, null>, rowIn
  * table's column names in snake_case (`Price` → `price`, `TaxRates` → `tax_rates`), NULLs left
  * out, Datetimes as Unix seconds, JSON text in a cell parsed.
  */
-function tempTableParamValue(column: ColumnDef, name: string, rowIndex: number, options: WriteValueOptions): unknown {
+function tempTableParamValue(column: ColumnDef, name: string, rowIndex: number | undefined, options: WriteValueOptions): unknown {
   if (column.jsonShape === 'object') throw new ColumnValueError(column.name, `${column.name} takes a JSON object, not a table of rows`, rowIndex);
   const rows = options.resolveTempTable?.(name);
   if (!rows) throw new ColumnValueError(column.name, `${column.name}: no temporary table ${name}`, rowIndex);

@@ -47,22 +47,34 @@ export function buildUpdateCalls(def: TableDef, request: UpdateRequest, options:
   const path = updatePathOf(def);
   return request.rows.map(({ key, set }, rowIndex) => {
     const target = rowTarget(def, path, key, rowIndex);
-    const params: StripeParams = {};
-    const entries = Object.entries(set);
-    if (entries.length === 0) throw new ColumnValueError(def.name, `UPDATE of ${def.name} sets no column`, rowIndex);
-    for (const [name, value] of entries) {
-      const column = updatableColumn(def, name, rowIndex);
-      if (value === null) {
-        // Stripe reads an empty value as "unset this field".
-        setParam(params, column.updateParam!, '');
-      } else if (column.field === 'metadata' && column.encoding === 'json') {
-        mergeMetadata(params, column, value, rowIndex);
-      } else {
-        setParam(params, column.updateParam!, writeParamValue(def, column, value, rowIndex, 'update', options));
-      }
-    }
-    return { ...target, params };
+    if (Object.keys(set).length === 0) throw new ColumnValueError(def.name, `UPDATE of ${def.name} sets no column`, rowIndex);
+    return { ...target, params: updateParams(def, set, rowIndex, options) };
   });
+}
+
+/**
+ * UPDATE's pre-flight for the values known while planning (constant SET values): each checked
+ * as every row's will be, so a bad one is refused before the rows of the WHERE are read.
+ */
+export function checkUpdateValues(def: TableDef, values: Readonly<Record<string, SqlValue>>, options: WriteValueOptions = {}): void {
+  updateParams(def, values, undefined, options);
+}
+
+/** The parameters that set `set`'s columns; a value the column cannot take is a ColumnValueError. */
+function updateParams(def: TableDef, set: Readonly<Record<string, SqlValue>>, rowIndex: number | undefined, options: WriteValueOptions): StripeParams {
+  const params: StripeParams = {};
+  for (const [name, value] of Object.entries(set)) {
+    const column = updatableColumn(def, name, rowIndex);
+    if (value === null) {
+      // Stripe reads an empty value as "unset this field".
+      setParam(params, column.updateParam!, '');
+    } else if (column.field === 'metadata' && column.encoding === 'json') {
+      mergeMetadata(params, column, value, rowIndex);
+    } else {
+      setParam(params, column.updateParam!, writeParamValue(def, column, value, rowIndex, 'update', options));
+    }
+  }
+  return params;
 }
 
 export function buildDeleteTargets(def: TableDef, request: DeleteRequest): RowTarget[] {
@@ -119,7 +131,7 @@ function updatableColumn(def: TableDef, name: string, rowIndex: number | undefin
  * Stripe merges metadata on update: keys sent are set, keys not sent stay. A key set to NULL or
  * '' is sent empty (`metadata[k]=`), which Stripe reads as "remove k".
  */
-function mergeMetadata(params: StripeParams, column: ColumnDef, value: Exclude<SqlValue, null>, rowIndex: number): void {
+function mergeMetadata(params: StripeParams, column: ColumnDef, value: Exclude<SqlValue, null>, rowIndex: number | undefined): void {
   if (typeof value !== 'string') throw new ColumnValueError(column.name, `${column.name} must be a JSON object`, rowIndex);
   const parsed = parseJsonInput(value);
   if (!parsed.ok || parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {

@@ -141,6 +141,13 @@ export interface Table {
    * while planning, so a refused statement sends nothing, not even the reads of its WHERE.
    */
   checkWrite?(verb: WriteVerb, columns: readonly string[]): void;
+  /**
+   * Checks the new values a statement fixes while planning (UPDATE's constant SET values, by
+   * column name) the way each row's will be checked when written, so that a value the table
+   * cannot take is refused before the rows of the WHERE are read: a ColumnValueError naming
+   * the column. `ctx` resolves the temporary tables a value may name.
+   */
+  checkValues?(verb: WriteVerb, values: Readonly<Record<string, SqlValue>>, ctx: ExecContext): void;
   /** INSERT with a report per row and the created objects as rows (for INSERT … RETURNING). */
   insertRows?(request: InsertRequest, ctx: ExecContext): Promise<WriteOutcome>;
   /** UPDATE … WHERE Id = …: every row is validated before any request; each row then reported. */

@@ -1,10 +1,12 @@
 // UPDATE and DELETE planning. Everything that can be checked is checked here, before any I/O:
 // the table exists and takes the verb, the SET columns exist and can be written, the table's
-// own pre-flight (checkWrite). Execution selects the target rows (write-targets.ts), coerces
-// each new value to its column's type — every row before the first write — then hands the
-// rows to the table and reports each one (write-outcome.ts).
+// own pre-flight (checkWrite), and every SET value that needs no row (converted to its
+// column's type, then checkValues) or whose type no row could convert. Execution selects the
+// target rows (write-targets.ts), coerces each row's new values to the column types — every
+// row before the first write — then hands the rows to the table and reports each one
+// (write-outcome.ts).
 
-import type { AssignmentNode, DeleteNode, UpdateNode } from '../sql/ast.js';
+import type { AssignmentNode, DeleteNode, Position, UpdateNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import { suggestionSuffix } from './names.js';
 import type { WritePlan } from './plan-types.js';
@@ -12,11 +14,11 @@ import type { PlanEnv } from './planner.js';
 import { resolveTable } from './resolve-table.js';
 import { planReturning } from './returning.js';
 import type { Session } from './session.js';
-import type { Column, SqlValue, Table } from './table.js';
+import type { Column, DataType, SqlValue, Table } from './table.js';
 import { coerceToType, formatSqlValue } from './values.js';
 import { settleOutcome } from './write-outcome.js';
 import { checkWritable, toStatementError, writeContext } from './write-support.js';
-import { planTargets } from './write-targets.js';
+import { planTargets, type TargetValue } from './write-targets.js';
 import { declareParameterType } from './params.js';
 
 export function planUpdate(stmt: UpdateNode, env: PlanEnv, session?: Session): WritePlan {
@@ -28,6 +30,7 @@ export function planUpdate(stmt: UpdateNode, env: PlanEnv, session?: Session): W
   checkWritable(table, 'UPDATE', refs, sql, stmt.table.pos);
   stmt.assignments.forEach((a, i) => declareParameterType(a.value, columns[i]!.type, env.params));
   const targets = planTargets({ table, ref: stmt.table, where: stmt.where, values: stmt.assignments.map((a) => a.value) }, env);
+  checkNewValues(table, columns, stmt.assignments, targets.values, sql, stmt.table.pos, session);
   const returning = stmt.returning ? planReturning(stmt.returning, table, stmt.table, env) : undefined;
   const setList = columns.map((c) => c.name).join(', ');
 
@@ -94,10 +97,45 @@ function assignedColumn(table: Table, assignments: readonly AssignmentNode[], in
   return column;
 }
 
-function newValue(column: Column, value: SqlValue, assignment: AssignmentNode, rowIndex: number, sql: string): SqlValue {
+/**
+ * Every SET value, checked while planning so that a refused UPDATE sends nothing, not even the
+ * read of its WHERE: a constant is converted to its column's type and offered to the table's
+ * own check; an expression whose type no row could convert is refused. Only what depends on
+ * the row (text that may or may not spell a number) is left for each row.
+ */
+function checkNewValues(
+  table: Table, columns: Column[], assignments: readonly AssignmentNode[], values: TargetValue[], sql: string, tablePos: Position, session: Session | undefined,
+): void {
+  const constants: Record<string, SqlValue> = {};
+  values.forEach((value, i) => {
+    const column = columns[i]!;
+    const assignment = assignments[i]!;
+    if (value.constant) constants[column.name] = newValue(column, value.value, assignment, undefined, sql);
+    else if (value.type !== null && !storable(value.type, column.type)) {
+      throw new SqlError(`A ${value.type} value cannot be stored in ${column.name} (${column.type})`, sql, assignment.value.pos);
+    }
+  });
+  if (!table.checkValues || Object.keys(constants).length === 0) return;
+  try {
+    table.checkValues('UPDATE', constants, writeContext({}, session));
+  } catch (error) {
+    throw toStatementError(error, assignments.map((a) => ({ name: a.column, pos: a.pos })), sql, tablePos);
+  }
+}
+
+/** Whether some value of type `from` converts to a column of type `to` (coerceToType's 'store' rules). */
+function storable(from: DataType, to: DataType): boolean {
+  if (from === to || from === 'String' || to === 'String') return true;
+  if (to === 'Datetime' || from === 'Datetime') return false;
+  // Numbers convert to numbers, and 0 or 1 to a Boolean; a Boolean is no number.
+  return from !== 'Boolean';
+}
+
+function newValue(column: Column, value: SqlValue, assignment: AssignmentNode, rowIndex: number | undefined, sql: string): SqlValue {
   const coerced = coerceToType(value, column.type, 'store');
   if (coerced === undefined) {
-    throw new SqlError(`${formatSqlValue(value)} is not a valid ${column.type} (column ${column.name}, row ${rowIndex + 1})`, sql, assignment.value.pos);
+    const row = rowIndex === undefined ? '' : `, row ${rowIndex + 1}`;
+    throw new SqlError(`${formatSqlValue(value)} is not a valid ${column.type} (column ${column.name}${row})`, sql, assignment.value.pos);
   }
   return coerced;
 }

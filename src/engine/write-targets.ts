@@ -12,7 +12,7 @@ import { SqlError } from '../sql/errors.js';
 import { bindExpr, statementValues } from './binder.js';
 import type { QueryPlan } from './plan-types.js';
 import { planQuery, type PlanEnv } from './planner.js';
-import type { Column, ExecContext, SqlValue, Table } from './table.js';
+import type { Column, DataType, ExecContext, SqlValue, Table } from './table.js';
 import { coerceToType, distinctKey, formatSqlValue } from './values.js';
 
 export interface TargetRow {
@@ -25,7 +25,12 @@ export interface TargetRow {
 export interface WriteTargets {
   rows(ctx: ExecContext): Promise<TargetRow[]>;
   explain(): string[];
+  /** What is known of each value expression while planning, before any row is read. */
+  values: TargetValue[];
 }
+
+/** A value expression that needs no row (its value), or one computed per row (its static type). */
+export type TargetValue = { constant: true; value: SqlValue } | { constant: false; type: DataType | null };
 
 export interface TargetSpec {
   table: Table;
@@ -58,6 +63,10 @@ function planByQuery(spec: TargetSpec, env: PlanEnv): WriteTargets {
     null,
   );
   return {
+    values: spec.values.map((expr, i): TargetValue => {
+      const value = constantOf(expr, env);
+      return value === undefined ? { constant: false, type: query.columns[identity.length + i]!.type } : { constant: true, value };
+    }),
     async rows(ctx) {
       const out: TargetRow[] = [];
       for await (const row of query.rows(ctx)) {
@@ -91,6 +100,7 @@ function planByKey(spec: TargetSpec, env: PlanEnv): WriteTargets | undefined {
   const text = [...candidates.values()].map(({ column, values: v }) =>
     v.length === 1 ? `${column.name} = ${formatSqlValue(v[0]!)}` : `${column.name} IN (${v.map(formatSqlValue).join(', ')})`);
   return {
+    values: values.map((value) => ({ constant: true, value: value! })),
     rows: async () => keys.map((key) => ({ key, values: values as SqlValue[] })),
     explain: () => [`by key, no read first: ${keys.length === 0 ? 'no rows (the conditions contradict)' : text.join(' AND ')}`],
   };

@@ -1,0 +1,48 @@
+// A write is checked whole while it is planned: a value of the wrong type, a value the column
+// cannot take (bad JSON, a fraction for a whole number) or a type no row could convert is
+// refused before any request — not even the read that selects the rows of its WHERE is sent.
+
+import assert from 'node:assert/strict';
+import { beforeEach, test } from 'node:test';
+import { SqlError } from '../src/index.js';
+import { requestLines, useEmulator } from './e2e-helpers.js';
+
+const e2e = useEmulator();
+beforeEach(() => e2e.emulator.clearLog());
+
+/** Asserts that `sql` is a SqlError matching `reason` at `column` and that nothing was sent. */
+async function refusedBeforeAnyRequest(sql: string, reason: RegExp, column: number): Promise<void> {
+  await assert.rejects(e2e.db.execute(sql), (error: unknown) => {
+    assert.ok(error instanceof SqlError, String(error));
+    assert.match(error.reason, reason);
+    assert.equal(error.column, column, error.message);
+    return true;
+  }, sql);
+  assert.deepEqual(requestLines(e2e.emulator.requestLog), [], sql);
+}
+
+test('a constant of the wrong type is refused before the WHERE is read', async () => {
+  await refusedBeforeAnyRequest(`UPDATE Customers SET Balance = 'x' WHERE Email = 'a@b.c'`, /^'x' is not a valid Integer \(column Balance\)$/, 32);
+  await refusedBeforeAnyRequest(`UPDATE Customers SET Description = 'ok', Balance = 1.5 WHERE Email = 'a@b.c'`, /^1\.5 is not a valid Integer \(column Balance\)$/, 52);
+  await refusedBeforeAnyRequest(`UPDATE Customers SET Balance = 'x' WHERE Id = 'cus_1'`, /^'x' is not a valid Integer \(column Balance\)$/, 32);
+});
+
+test('a constant the table cannot take is refused before the WHERE is read', async () => {
+  await refusedBeforeAnyRequest(`UPDATE Customers SET Metadata = '{oops' WHERE Email = 'a@b.c'`, /Metadata must be a JSON object/, 22);
+  await refusedBeforeAnyRequest(`UPDATE Customers SET PreferredLocales = '[not json' WHERE Email LIKE 'a%'`, /PreferredLocales is not valid JSON/, 22);
+  await refusedBeforeAnyRequest(`UPDATE Customers SET Balance = 1 + 0.5 WHERE Email = 'a@b.c'`, /is not a valid Integer \(column Balance\)/, 32);
+});
+
+test('an expression no row could store in the column is refused before the WHERE is read', async () => {
+  await refusedBeforeAnyRequest(`UPDATE Customers SET Balance = Created WHERE Email = 'a@b.c'`, /^A Datetime value cannot be stored in Balance \(Integer\)$/, 32);
+  await refusedBeforeAnyRequest(`UPDATE Customers SET Livemode = Created WHERE Email = 'a@b.c'`, /Livemode/, 22);
+});
+
+test('values that may convert row by row are read and written as before', async () => {
+  const { lastInsertId } = await e2e.db.execute(`INSERT INTO Customers (Email, Description) VALUES ('preflight@x.test', '7')`);
+  e2e.emulator.clearLog();
+  const result = await e2e.db.execute(`UPDATE Customers SET Balance = Description WHERE Email = 'preflight@x.test'`);
+  assert.equal(result.rowsAffected, 1);
+  assert.deepEqual(requestLines(e2e.emulator.requestLog), ['GET /v1/customers?email=preflight%40x.test&limit=100', `POST /v1/customers/${lastInsertId}`]);
+  assert.equal(e2e.emulator.requestLog[1]!.body, 'balance=7');
+});
