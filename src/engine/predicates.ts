@@ -288,7 +288,7 @@ export function compileScanPredicate(predicate: Predicate, index: number): (row:
 
 /**
  * `column op constant` over a row. A row value of the constant's own kind (number, string,
- * datetime) is compared inline, as compareValues would (numbers by their difference, so NaN
+ * boolean, datetime) is compared inline, as compareValues would (numbers by their difference, so NaN
  * and infinities behave exactly as there); any other mix takes compareValues' coercion. One
  * closure per operator, so the hot test is a single monomorphic function with nothing boxed.
  */
@@ -367,6 +367,13 @@ function compileComparisonPredicate(op: ComparisonOperator, index: number, value
           return typeof v === 'string' ? v >= text : v != null && coerced(v);
         };
     }
+  }
+  if (typeof value === 'boolean') {
+    const flag = Number(value);
+    return (row) => {
+      const v = row[index];
+      return typeof v === 'boolean' ? test(Number(v) - flag) : v != null && coerced(v);
+    };
   }
   if (value instanceof Date) {
     const time = value.getTime();
