@@ -21,6 +21,15 @@ export interface ConnectOptions {
   views?: string[];
   /** Refuse every statement that would change Stripe data. */
   readonly?: boolean;
+  /**
+   * A local replica (an SQLite file) to read tables from: those `stripe-sql sync` or CACHE copied
+   * whole are read from it instead of from Stripe (see `cacheTolerance`).
+   */
+  cache?: string;
+  /** Read only the replica (`cache`) and never send a request; a table it lacks is an error. */
+  offline?: boolean;
+  /** Seconds a replica table stays fresh enough to read; an older copy is read live instead. Default: no limit. */
+  cacheTolerance?: number;
   /** For tests: the fetch to use. */
   fetch?: typeof fetch;
 }
@@ -45,6 +54,9 @@ const PROPERTIES: Record<string, PropertySpec> = {
   tables: { option: 'tables', parse: nameList },
   views: { option: 'views', parse: nameList },
   readonly: { option: 'readonly', parse: boolean },
+  cachelocation: { option: 'cache' },
+  offline: { option: 'offline', parse: boolean },
+  cachetolerance: { option: 'cacheTolerance', parse: nonNegativeNumber },
 };
 
 /** Parses `Name=Value;Name=Value` (names case-insensitive; values may be 'quoted' or "quoted"). */
@@ -54,7 +66,7 @@ export function parseConnectionString(text: string): ConnectOptions {
     const name = rawName.trim();
     const spec = PROPERTIES[name.toLowerCase()];
     if (!spec) {
-      const known = 'AuthScheme, LiveAPIKey, AccountId, BaseUrl, MaxRequestsPerSecond, MaxConcurrency, MaxRetries, Timeout, Tables, Views, Readonly';
+      const known = 'AuthScheme, LiveAPIKey, AccountId, BaseUrl, MaxRequestsPerSecond, MaxConcurrency, MaxRetries, Timeout, Tables, Views, Readonly, CacheLocation, Offline, CacheTolerance';
       throw new ConnectionError(`Unknown connection property ${propertyName(name)}. Known properties: ${known}`);
     }
     const value = unquote(rawValue.trim());
@@ -128,6 +140,12 @@ function positiveNumber(value: string, name: string): number {
 function positiveInteger(value: string, name: string): number {
   const n = positiveNumber(value, name);
   if (!Number.isInteger(n)) throw new ConnectionError(`${name} must be a whole number`);
+  return n;
+}
+
+function nonNegativeNumber(value: string, name: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new ConnectionError(`${name} must be a number ≥ 0`);
   return n;
 }
 

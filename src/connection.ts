@@ -16,6 +16,7 @@ import { buildConnectionCatalog, type ConnectionCatalog } from './connection-cat
 import type { TableMetadata } from './catalog/system.js';
 import { BatchError, mapWithConcurrency, type BatchItemResult, type BatchResult } from './batch.js';
 import { SqlError } from './sql/errors.js';
+import { offlineStats, offlineTransport, openReplica, type Replica, type SyncProgress, type SyncReport } from './replica/index.js';
 
 export type { ConnectOptions } from './connection-options.js';
 export type { ResultColumn } from './engine/index.js';
@@ -69,8 +70,11 @@ export interface ExecuteResult {
 }
 
 export class Connection {
-  readonly #client: StripeClient;
+  /** Absent offline (Offline=true): such a connection has no way to send anything. */
+  readonly #client: StripeClient | undefined;
   readonly #catalog: ConnectionCatalog;
+  /** The local replica (CacheLocation), when there is one. */
+  readonly #replica: Replica | undefined;
   /** What the last write created, for sys_identity. */
   #identity: { id: string; operation: string; message: string }[] = [];
   readonly #closing = new AbortController();
@@ -80,12 +84,15 @@ export class Connection {
 
   constructor(options: ConnectOptions) {
     const apiKey = options.apiKey ?? process.env.STRIPE_API_KEY;
-    if (!apiKey) {
+    if (options.offline && options.cache === undefined) {
+      throw new ConnectionError('Offline=true reads only the replica: give CacheLocation (the cache option, --cache) too');
+    }
+    if (!apiKey && !options.offline) {
       throw new ConnectionError(
         'No Stripe API key: pass apiKey (or LiveAPIKey=… in the connection string), or set STRIPE_API_KEY',
       );
     }
-    this.#client = new StripeClient({
+    this.#client = options.offline || !apiKey ? undefined : new StripeClient({
       apiKey,
       baseUrl: options.baseUrl ?? process.env.STRIPE_BASE_URL,
       accountId: options.accountId,
@@ -95,7 +102,12 @@ export class Connection {
       timeoutMs: options.timeoutMs,
       fetch: options.fetch,
     });
-    const stripe = createStripeCatalog(this.#client, { accountId: options.accountId });
+    const live = createStripeCatalog(this.#client ?? offlineTransport, { accountId: options.accountId });
+    this.#replica = options.cache === undefined ? undefined : openReplica(options.cache, live, {
+      offline: options.offline === true,
+      ...(options.cacheTolerance !== undefined ? { toleranceSeconds: options.cacheTolerance } : {}),
+    });
+    const stripe = this.#replica?.catalog ?? live;
     this.#catalog = buildConnectionCatalog(stripe, options, () => this.#identity, () => stripe.procedures?.() ?? []);
   }
 
@@ -264,13 +276,31 @@ export class Connection {
 
   /** HTTP requests made so far (retries included), retries, and time spent waiting for the rate budget. */
   get stats(): Readonly<TransportStats> {
-    return { ...this.#client.stats };
+    return this.#client ? { ...this.#client.stats } : offlineStats();
+  }
+
+  /**
+   * Copies tables from Stripe into the replica (the `cache` option): each read whole through the
+   * same scans as `SELECT *` and stored a page per transaction, so a sync stopped at any point
+   * loses nothing it stored and the next one completes it. Every listable table when `tables`
+   * is not given; a table Stripe lists only with a filter is skipped (the report says why).
+   */
+  async sync(options: { tables?: readonly string[]; onProgress?: (progress: SyncProgress) => void; signal?: AbortSignal } = {}): Promise<SyncReport> {
+    this.#assertOpen();
+    if (!this.#replica) throw new ConnectionError('sync needs a replica: give CacheLocation (the cache option)');
+    if (!this.#client) throw new ConnectionError('Offline=true: sync reads Stripe, and an offline connection sends nothing');
+    return this.#replica.sync(options.tables, {
+      signal: this.#signal(options.signal),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
   }
 
   /** Aborts requests in flight; later calls fail. */
   async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
     this.#closing.abort(new ConnectionError('Connection closed'));
+    await this.#replica?.close();
   }
 
   #plan(sql: string, params: ParamValues | undefined): StatementPlan {

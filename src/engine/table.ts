@@ -165,6 +165,20 @@ export interface Catalog {
   procedures?(): ProcedureDef[];
   /** `EXEC name @p = v, …`: validates `args` (case-insensitive names) before any request. */
   callProcedure?(name: string, args: Record<string, SqlValue>, ctx: ExecContext): Promise<ProcedureResult>;
+  /** Where `CACHE …` statements keep rows: a local replica. Absent: CACHE is refused. */
+  cache?: CacheTarget;
+}
+
+/** A local copy of some tables, filled by `CACHE table` and `CACHE SELECT …`. */
+export interface CacheTarget {
+  /** The tables as their source serves them, never the copy: what CACHE reads. */
+  readonly source: Catalog;
+  /** `CACHE table`: `table` (of `source`) read whole and stored; rows its source no longer has removed. Resolves to the rows stored. */
+  refresh(table: Table, ctx: ExecContext): Promise<number>;
+  /** `CACHE SELECT`: these rows of `table`, aligned with its columns, added or updated; nothing removed. Resolves to the rows stored. */
+  merge(table: Table, rows: AsyncIterable<Row>, ctx: ExecContext): Promise<number>;
+  /** Where the copy is, for EXPLAIN. */
+  readonly location: string;
 }
 
 /**

@@ -1,0 +1,52 @@
+// The local replica (CacheLocation): a store, the catalog that reads from it, and the backfill
+// that fills it. The connection opens one; nothing else here is public.
+
+import type { Catalog } from '../engine/table.js';
+import { ConnectionError } from '../stripe/errors.js';
+import { replicaCatalog, type ReplicaRouting } from './replica-catalog.js';
+import { SqliteStore } from './sqlite.js';
+import type { ReplicaStore } from './store.js';
+import { syncTables, type SyncOptions, type SyncReport } from './sync.js';
+
+export { offlineStats, offlineTransport } from './offline-transport.js';
+export type { SyncOptions, SyncProgress, SyncReport, TableSyncResult } from './sync.js';
+
+export interface Replica {
+  /** The connection's tables: each read from the replica or from Stripe (replica-catalog.ts). */
+  readonly catalog: Catalog;
+  readonly store: ReplicaStore;
+  /** Reads the named tables (every listable table when none are named) from Stripe into the replica. */
+  sync(tables: readonly string[] | undefined, options?: SyncOptions): Promise<SyncReport>;
+  close(): Promise<void>;
+}
+
+export interface OpenReplicaOptions extends ReplicaRouting {}
+
+/**
+ * Opens the replica at `location` (an SQLite file, made if missing unless offline) in front of
+ * the Stripe catalog `stripe`.
+ */
+export function openReplica(location: string, stripe: Catalog, options: OpenReplicaOptions = {}): Replica {
+  if (/^postgres(ql)?:/i.test(location)) {
+    throw new ConnectionError('CacheLocation: a PostgreSQL replica (postgres://…) is not available yet; give the path of an SQLite file');
+  }
+  const store = openSqlite(location, options.offline === true);
+  const catalog = replicaCatalog(stripe, store, options);
+  return {
+    catalog,
+    store,
+    sync: (tables, syncOptions = {}) => syncTables(stripe, store, tables, { ...(options.now ? { now: options.now } : {}), ...syncOptions }),
+    close: () => store.close(),
+  };
+}
+
+function openSqlite(location: string, mustExist: boolean): SqliteStore {
+  try {
+    return new SqliteStore(location, { mustExist });
+  } catch (error) {
+    const reason = (error as { code?: string }).code === 'SQLITE_CANTOPEN' && mustExist
+      ? 'there is no replica there (Offline=true opens an existing one: make it with stripe-sql sync --to PATH)'
+      : (error as Error).message;
+    throw new ConnectionError(`CacheLocation ${location}: ${reason}`);
+  }
+}

@@ -1,0 +1,197 @@
+// The embedded replica: one SQLite file (better-sqlite3; the only file importing it). Writes go
+// through one handle, each StoreChange in one transaction; scans read through a second,
+// read-only handle, so a scan still open never blocks a write (WAL: readers see the last
+// commit, writers do not wait for them).
+//
+// Types: text, integers, reals as SQLite keeps them; Boolean as 0/1; Datetime as ISO-8601 UTC
+// text (`2024-01-18T02:16:47.000Z`: fixed width, so it sorts as time does and SQLite's date
+// functions read it); JSON columns as their text.
+
+import Database from 'better-sqlite3';
+import type { SqlValue } from '../engine/table.js';
+import {
+  STATE_TABLE, type AppliedChange, type ReplicaColumn, type ReplicaSchema, type ReplicaStore, type SelectQuery, type SqlDialect, type StoreChange,
+  type StoredValue, type SyncState,
+} from './store.js';
+import {
+  createStateTableSql, createTableSql, deleteAllSql, deleteStateSql, deleteUnseenSql, dropTableSql, recountSql, selectStatesSql, stateFromRow,
+  stateParams, upsertParams, upsertSql, upsertStateSql,
+} from './upsert-sql.js';
+
+/** Rows handed to the engine at a time. */
+const SCAN_BATCH = 1024;
+/** How long a write waits for another process's transaction on the same file. */
+const BUSY_TIMEOUT_MS = 10_000;
+
+export const sqliteDialect: SqlDialect = {
+  placeholder: () => '?',
+  columnType(column: ReplicaColumn): string {
+    switch (column.type) {
+      case 'Boolean':
+      case 'Integer':
+      case 'Long':
+        return 'INTEGER';
+      case 'Double':
+      case 'Decimal':
+        return 'REAL';
+      default:
+        return 'TEXT';
+    }
+  },
+  toStored(value: SqlValue): StoredValue {
+    if (value === null || typeof value === 'string' || typeof value === 'number') return value;
+    if (typeof value === 'boolean') return value ? 1 : 0;
+    if (value instanceof Date) return value.toISOString();
+    // A kind no table column holds (no column is an Interval): its text.
+    return String(value);
+  },
+  fromStored(value: unknown, column: ReplicaColumn): SqlValue {
+    if (value === null || value === undefined) return null;
+    if (column.type === 'Boolean') return value !== 0;
+    if (column.type === 'Datetime') return new Date(value as string);
+    return value as SqlValue;
+  },
+  like(column, pattern, bind) {
+    // GLOB is LIKE with case kept, once its wildcards are spelled as GLOB's and its own
+    // special characters made literal.
+    return `${column} GLOB ${bind(likeToGlob(pattern))}`;
+  },
+  orderKey: (column, direction) => `${column} ${direction}`,
+};
+
+/** LIKE's `%` and `_` as GLOB's `*` and `?`; GLOB's `*`, `?` and `[` as one-character classes. */
+export function likeToGlob(pattern: string): string {
+  let glob = '';
+  for (const ch of pattern) {
+    if (ch === '%') glob += '*';
+    else if (ch === '_') glob += '?';
+    else if (ch === '*' || ch === '?' || ch === '[') glob += `[${ch}]`;
+    else glob += ch;
+  }
+  return glob;
+}
+
+export class SqliteStore implements ReplicaStore {
+  readonly kind = 'sqlite';
+  readonly dialect = sqliteDialect;
+  readonly #db: Database.Database;
+  readonly #reader: Database.Database;
+  readonly #states = new Map<string, SyncState>();
+  /** Prepared upserts by table name (remade when the schema's fingerprint changes). */
+  readonly #upserts = new Map<string, { fingerprint: string; statement: Database.Statement }>();
+
+  /** Opens the replica file at `location`, creating it unless `mustExist`. */
+  constructor(readonly location: string, options: { mustExist?: boolean } = {}) {
+    this.#db = new Database(location, { timeout: BUSY_TIMEOUT_MS, fileMustExist: options.mustExist === true });
+    this.#db.pragma('journal_mode = WAL');
+    // In WAL mode a commit is safe against a killed process without a sync per transaction.
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.exec(createStateTableSql(sqliteDialect));
+    this.#reader = location === ':memory:' ? this.#db : new Database(location, { readonly: true, timeout: BUSY_TIMEOUT_MS });
+    this.#loadStates();
+  }
+
+  async prepareTable(schema: ReplicaSchema): Promise<void> {
+    const exists = this.#db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(schema.name) !== undefined;
+    const state = this.#states.get(schema.name);
+    if (exists && state?.fingerprint === schema.fingerprint) return;
+    if (exists && !state) {
+      throw new Error(`${this.location} has a table ${schema.name} that stripe-sql did not make (no row in ${STATE_TABLE}); it is left as it is`);
+    }
+    const fresh: SyncState = {
+      table: schema.name, cursor: null, syncedAt: null, syncStartedAt: null, rowCount: 0, run: 0, running: false, runRows: 0,
+      updatedAt: new Date(), fingerprint: schema.fingerprint,
+    };
+    this.#db.transaction(() => {
+      this.#db.exec(dropTableSql(schema.name));
+      this.#db.exec(createTableSql(schema, sqliteDialect));
+      this.#db.prepare(upsertStateSql(sqliteDialect)).run(stateParams(fresh, sqliteDialect));
+    })();
+    this.#states.set(schema.name, fresh);
+    this.#upserts.delete(schema.name);
+  }
+
+  states(): readonly SyncState[] {
+    return [...this.#states.values()];
+  }
+
+  state(table: string): SyncState | undefined {
+    return this.#states.get(table);
+  }
+
+  async refresh(): Promise<void> {
+    this.#loadStates();
+  }
+
+  async apply(change: StoreChange): Promise<AppliedChange> {
+    const { schema } = change;
+    const applied = this.#db.transaction((): AppliedChange => {
+      let deleted = 0;
+      if (change.replaceAll) deleted += this.#db.prepare(deleteAllSql(schema)).run().changes;
+      if (change.upsert && change.upsert.length > 0) {
+        const upsert = this.#upsert(schema);
+        for (const row of change.upsert) upsert.run(upsertParams(schema, sqliteDialect, row, change.state.run));
+      }
+      if (change.deleteUnseen) deleted += this.#db.prepare(deleteUnseenSql(schema, sqliteDialect)).run(change.state.run).changes;
+      let next = change.state;
+      if (change.recount) {
+        const [count, cursor] = this.#db.prepare(recountSql(schema)).raw(true).get() as [number, string | null];
+        next = { ...next, rowCount: count, cursor: cursor === null ? null : new Date(cursor) };
+      }
+      this.#db.prepare(upsertStateSql(sqliteDialect)).run(stateParams(next, sqliteDialect));
+      return { state: next, deleted };
+    })();
+    this.#states.set(schema.name, applied.state);
+    return applied;
+  }
+
+  async *select(query: SelectQuery, signal?: AbortSignal): AsyncIterable<unknown[][]> {
+    const rows = this.#reader.prepare(query.sql).raw(true).iterate(...query.params) as IterableIterator<unknown[]>;
+    try {
+      let batch: unknown[][] = [];
+      for (const row of rows) {
+        batch.push(row);
+        if (batch.length === SCAN_BATCH) {
+          signal?.throwIfAborted();
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
+    } finally {
+      rows.return?.();
+    }
+  }
+
+  /** Removes a table and its state (for tests and a future `sync --drop`). */
+  async dropTable(name: string): Promise<void> {
+    this.#db.transaction(() => {
+      this.#db.exec(dropTableSql(name));
+      this.#db.prepare(deleteStateSql(sqliteDialect)).run(name);
+    })();
+    this.#states.delete(name);
+    this.#upserts.delete(name);
+  }
+
+  async close(): Promise<void> {
+    if (this.#reader !== this.#db) this.#reader.close();
+    this.#db.close();
+  }
+
+  #upsert(schema: ReplicaSchema): Database.Statement {
+    const cached = this.#upserts.get(schema.name);
+    if (cached?.fingerprint === schema.fingerprint) return cached.statement;
+    const statement = this.#db.prepare(upsertSql(schema, sqliteDialect));
+    this.#upserts.set(schema.name, { fingerprint: schema.fingerprint, statement });
+    return statement;
+  }
+
+  #loadStates(): void {
+    this.#states.clear();
+    for (const row of this.#db.prepare(selectStatesSql()).raw(true).all() as unknown[][]) {
+      const state = stateFromRow(row, sqliteDialect);
+      this.#states.set(state.table, state);
+    }
+  }
+}
+
