@@ -122,6 +122,7 @@ function toSqlite(value: SqlValue): number | string | null {
   if (value === null) return null;
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') return value.toString();
   return value;
 }
 

@@ -87,3 +87,12 @@ test('FETCH FIRST, OFFSET … ROWS and LIMIT ALL', async () => {
   await agree('SELECT id FROM t ORDER BY id LIMIT ALL OFFSET 290', { keys: [0] });
   await assert.rejects(runQuery('SELECT id FROM t LIMIT 2 FETCH FIRST 3 ROWS ONLY', catalog), /Write either LIMIT or FETCH FIRST, not both \(line 1, column 26\)/);
 });
+
+test('intervals: timestamp ± interval, timestamp − timestamp, arithmetic, EXTRACT and aggregates', async () => {
+  await agree("SELECT id, ts + INTERVAL '1 month', ts - interval '30 days', ts + interval '1 day 02:30:00', ts - INTERVAL '2 years 3 mons' FROM t");
+  await agree('SELECT id, (ts - ts2)::text, EXTRACT(epoch FROM ts - ts2), EXTRACT(day FROM ts - ts2), EXTRACT(hour FROM ts - ts2) FROM t');
+  await agree("SELECT id FROM t WHERE ts > TIMESTAMP '2025-06-01' - INTERVAL '90 days' AND ts - ts2 > INTERVAL '30 days'");
+  await agree("SELECT (INTERVAL '1 day' * 3)::text, (INTERVAL '1 hour' + INTERVAL '30 minutes')::text, (interval '1 year 2 months')::text, (INTERVAL '36 hours')::text, (INTERVAL '1.5 days')::text, (INTERVAL '-00:30:00')::text, (INTERVAL '2 weeks' / 4)::text");
+  await agree('SELECT s, sum(ts - ts2)::text, max(ts - ts2)::text, count(*) FROM t WHERE ts > ts2 GROUP BY s');
+  await agree("SELECT date_trunc('day', ts + INTERVAL '12 hours') FROM t WHERE ts IS NOT NULL");
+});

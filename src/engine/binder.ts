@@ -11,6 +11,7 @@ import { checkCastable, resolveTypeName } from './cast.js';
 import type { QueryPlan } from './plan-types.js';
 import { Scope } from './scope.js';
 import { compileExpr } from './expressions.js';
+import { temporalOperator } from './temporal.js';
 import { findAggregateFunction, findScalarFunction, functionNames, type AggregateFunction, type ScalarFunction } from './functions.js';
 import { suggestionSuffix } from './names.js';
 import type { ParameterBinding } from './params.js';
@@ -64,7 +65,11 @@ function bindNode(node: ExprNode, ctx: BindContext, insideAggregate: boolean): B
     case 'binary': {
       if (node.op === 'AND' || node.op === 'OR') return bindLogicalChain(node, (child) => typed(bind(child), 'Boolean', ctx));
       if (continuesChain(node.left, node)) return bindOperatorChain(node, ctx, bind);
-      const [left, right] = operandsTyped(node.op, bind(node.left), bind(node.right), ctx);
+      const boundLeft = bind(node.left);
+      const boundRight = bind(node.right);
+      const temporal = temporalCall(node.op, boundLeft, boundRight, node.pos);
+      if (temporal) return temporal;
+      const [left, right] = operandsTyped(node.op, boundLeft, boundRight, ctx);
       return { kind: 'binary', op: node.op, left, right, type: binaryType(node.op, left, right, ctx), pos: node.pos };
     }
     case 'in': {
@@ -159,7 +164,15 @@ function bindOperatorChain(node: BinaryNode, ctx: BindContext, bind: (child: Exp
   let result = bind(first);
   let chain: BoundChain | undefined;
   for (const step of steps) {
-    const [left, right] = operandsTyped(step.op, result, bind(step.right), ctx);
+    const next = bind(step.right);
+    // Date arithmetic leaves the numeric chain: its steps are calls (temporal.ts).
+    const temporal = temporalCall(step.op, result, next, step.pos);
+    if (temporal) {
+      result = temporal;
+      chain = undefined;
+      continue;
+    }
+    const [left, right] = operandsTyped(step.op, result, next, ctx);
     const type = binaryType(step.op, left, right, ctx);
     if (chain) {
       chain.operands.push(right);
@@ -242,6 +255,13 @@ export function unifyTypes(types: (DataType | null)[]): DataType | null {
     result = 'String';
   }
   return result;
+}
+
+/** `left op right` as date arithmetic (temporal.ts), folded when both are constants; undefined when not date arithmetic. */
+function temporalCall(op: string, left: BoundExpr, right: BoundExpr, pos: BoundExpr['pos']): BoundExpr | undefined {
+  const fn = temporalOperator(op, left, right);
+  if (!fn) return undefined;
+  return fold({ kind: 'call', fn, args: [left, right], type: fn.returnType([left.type, right.type]), pos });
 }
 
 /** CURRENT_DATE: the statement's day, at midnight UTC. */

@@ -19,6 +19,7 @@ const TYPE_NAMES: Readonly<Record<string, DataType>> = {
   DECIMAL: 'Decimal', NUMERIC: 'Decimal', MONEY: 'Decimal',
   DOUBLE: 'Double', 'DOUBLE PRECISION': 'Double', FLOAT: 'Double', REAL: 'Double', FLOAT8: 'Double', FLOAT4: 'Double',
   DATETIME: 'Datetime', TIMESTAMP: 'Datetime', DATETIME2: 'Datetime', DATE: 'Datetime', TIMESTAMPTZ: 'Datetime',
+  INTERVAL: 'Interval',
 };
 
 export interface ResolvedType {
@@ -48,13 +49,14 @@ export function resolveTypeName(node: TypeNameNode, sql: string): ResolvedType {
 
 /** Kinds of value one may cast to each type; text casts to anything, parsed at run time. */
 const CASTABLE: Readonly<Record<DataType, readonly DataType[]>> = {
-  String: ['String', 'Boolean', 'Integer', 'Long', 'Decimal', 'Double', 'Datetime'],
+  String: ['String', 'Boolean', 'Integer', 'Long', 'Decimal', 'Double', 'Datetime', 'Interval'],
   Boolean: ['String', 'Boolean', 'Integer', 'Long', 'Decimal', 'Double'],
   Integer: ['String', 'Boolean', 'Integer', 'Long', 'Decimal', 'Double'],
   Long: ['String', 'Boolean', 'Integer', 'Long', 'Decimal', 'Double'],
   Decimal: ['String', 'Boolean', 'Integer', 'Long', 'Decimal', 'Double'],
   Double: ['String', 'Boolean', 'Integer', 'Long', 'Decimal', 'Double'],
   Datetime: ['String', 'Datetime'],
+  Interval: ['String', 'Interval'],
 };
 
 /** Refuses, while binding, a cast no value of the source type could pass. */
@@ -94,6 +96,8 @@ export function castValue(value: SqlValue, target: ResolvedType, from: DataType 
       if (typeof value === 'number') return value !== 0;
       if (typeof value === 'string') return BOOLEAN_TEXT.get(value.trim().toLowerCase());
       return typeof value === 'boolean' ? value : undefined;
+    case 'Interval':
+      return coerceToType(value, 'Interval', 'compare');
     case 'Datetime': {
       const d = coerceToType(value, 'Datetime', 'compare');
       if (!(d instanceof Date)) return undefined;

@@ -100,7 +100,7 @@ export class TableConstraints {
     if (key.columns.length === 1) {
       const value = row[key.columns[0]!] ?? null;
       if (value === null) return undefined;
-      return value instanceof Date ? value.getTime() : value;
+      return value instanceof Date ? value.getTime() : typeof value === 'object' ? value.toString() : value;
     }
     let text = '';
     for (const index of key.columns) {

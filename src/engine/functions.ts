@@ -6,6 +6,7 @@
 // names, both as SqlError at the call. The scalars live in functions/, one file per family.
 
 import type { DataType, SqlValue } from './table.js';
+import { Interval } from './interval.js';
 import { compareValues, isIntegralType, toNumber } from './values.js';
 import { dateFunctions } from './functions/date.js';
 import { jsonFunctions } from './functions/json.js';
@@ -130,33 +131,44 @@ const aggregateList: AggregateFunction[] = [
   {
     name: 'SUM',
     allowsStar: false,
-    returnType: (t) => (isIntegralType(t) ? 'Long' : t === 'Decimal' ? 'Decimal' : 'Double'),
+    returnType: (t) => (t === 'Interval' ? 'Interval' : isIntegralType(t) ? 'Long' : t === 'Decimal' ? 'Decimal' : 'Double'),
     create() {
       let sum: number | null = null;
+      let intervals: Interval | null = null;
       return {
         add(value) {
+          if (value instanceof Interval) {
+            intervals = intervals ? intervals.plus(value) : value;
+            return;
+          }
           const n = toNumber(value);
           if (n !== null) sum = (sum ?? 0) + n;
         },
-        result: () => sum,
+        result: () => intervals ?? sum,
       };
     },
   },
   {
     name: 'AVG',
     allowsStar: false,
-    returnType: (t) => (t === 'Decimal' ? 'Decimal' : 'Double'),
+    returnType: (t) => (t === 'Interval' ? 'Interval' : t === 'Decimal' ? 'Decimal' : 'Double'),
     create() {
       let sum = 0;
       let count = 0;
+      let intervals: Interval | null = null;
       return {
         add(value) {
+          if (value instanceof Interval) {
+            intervals = intervals ? intervals.plus(value) : value;
+            count++;
+            return;
+          }
           const n = toNumber(value);
           if (n === null) return;
           sum += n;
           count++;
         },
-        result: () => (count === 0 ? null : sum / count),
+        result: () => (count === 0 ? null : intervals ? intervals.times(1 / count) : sum / count),
       };
     },
   },

@@ -3,10 +3,15 @@
 // applyFilter: the planner offers predicates, the table says which it guarantees, the engine
 // evaluates the rest. The engine never asks which kind of table it holds.
 
-export type DataType = 'String' | 'Boolean' | 'Integer' | 'Long' | 'Decimal' | 'Double' | 'Datetime';
+import type { Interval } from './interval.js';
 
-/** A value as the engine holds it. Datetime is a JS Date (UTC); Integer/Long/Decimal/Double are numbers. */
-export type SqlValue = string | number | boolean | Date | null;
+export type DataType = 'String' | 'Boolean' | 'Integer' | 'Long' | 'Decimal' | 'Double' | 'Datetime' | 'Interval';
+
+/**
+ * A value as the engine holds it. Datetime is a JS Date (UTC); Integer/Long/Decimal/Double are
+ * numbers; Interval (PostgreSQL's, from date arithmetic) an Interval. No table column is an Interval.
+ */
+export type SqlValue = string | number | boolean | Date | Interval | null;
 
 /** A row is an array aligned with `Table.columns` (pseudo-columns included). */
 export type Row = SqlValue[];

@@ -23,6 +23,7 @@
 // MySQL and SQLite (the family the connectors our users come from belong to), so
 // `ORDER BY AmountTotal DESC` starts with real amounts. NULLS FIRST|LAST overrides it.
 
+import { Interval, parseInterval } from './interval.js';
 import type { DataType, SqlValue } from './table.js';
 
 export type { DataType, SqlValue };
@@ -55,7 +56,7 @@ export function typeOfValue(value: SqlValue): DataType | null {
       if (!Number.isInteger(value)) return 'Double';
       return Math.abs(value) <= 2147483647 ? 'Integer' : 'Long';
     default:
-      return 'Datetime';
+      return value instanceof Interval ? 'Interval' : 'Datetime';
   }
 }
 
@@ -118,6 +119,7 @@ function compareOther(a: SqlValue, b: SqlValue): number | null {
     if (ta === 'number') return (a as number) - (b as number);
     if (ta === 'string') return a < b ? -1 : a > b ? 1 : 0;
     if (ta === 'boolean') return Number(a) - Number(b);
+    if (a instanceof Interval || b instanceof Interval) return a instanceof Interval && b instanceof Interval ? a.totalMs() - b.totalMs() : null;
     return (a as Date).getTime() - (b as Date).getTime();
   }
   if (typeof b === 'string') {
@@ -136,6 +138,7 @@ function parseLike(model: SqlValue, text: string): SqlValue {
   if (typeof model === 'number') return parseNumber(text);
   if (typeof model === 'boolean') return parseBoolean(text);
   if (model instanceof Date) return parseDatetime(text);
+  if (model instanceof Interval) return parseInterval(text);
   return null;
 }
 
@@ -156,7 +159,7 @@ export function distinctKey(value: SqlValue): string {
     case 'boolean':
       return value ? 'T' : 'F';
     default:
-      return `t${value.getTime()}`;
+      return value instanceof Date ? `t${value.getTime()}` : `i${value.totalMs()}`;
   }
 }
 
@@ -222,6 +225,10 @@ export function coerceToType(value: SqlValue, type: DataType, mode: CoercionMode
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
       if (typeof value === 'string') return parseDatetime(value) ?? undefined;
       return undefined;
+    case 'Interval':
+      if (value instanceof Interval) return value;
+      if (typeof value === 'string') return parseInterval(value) ?? undefined;
+      return undefined;
   }
 }
 
@@ -231,6 +238,7 @@ export function formatSqlValue(value: SqlValue): string {
   if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'`;
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (typeof value === 'number') return String(value);
+  if (value instanceof Interval) return `INTERVAL '${value.toString()}'`;
   return `'${value.toISOString()}'`;
 }
 

@@ -80,7 +80,7 @@ const enum Precedence {
 const JSON_OPERATORS: ReadonlySet<string> = new Set(['->', '->>', '#>', '#>>']);
 
 /** `DATE '2024-01-18'`, `TIMESTAMP '…'`: a literal of the type (a cast of the string). */
-const TYPED_LITERALS: ReadonlySet<string> = new Set(['DATE', 'TIMESTAMP', 'TIMESTAMPTZ']);
+const TYPED_LITERALS: ReadonlySet<string> = new Set(['DATE', 'TIMESTAMP', 'TIMESTAMPTZ', 'INTERVAL']);
 
 /** Functions SQL writes without parentheses. A quoted name is still a column. */
 const NILADIC_FUNCTIONS: ReadonlySet<string> = new Set(['CURRENT_TIMESTAMP', 'CURRENT_DATE', 'LOCALTIMESTAMP']);
@@ -726,7 +726,6 @@ class Parser {
     }
   }
 
-  /** `INSERT [OR REPLACE] INTO t …` or SQLite's `REPLACE INTO t …`. */
   /** `INSERT [OR REPLACE] INTO t …` or SQLite's `REPLACE INTO t …`. */
   private parseInsert(): InsertNode {
     const start = this.peek();

@@ -6,6 +6,7 @@ import type { ScalarFunction } from '../functions.js';
 import type { SqlValue } from '../table.js';
 import { toNumber, valueToText } from '../values.js';
 import { datetimeArg } from './date.js';
+import { Interval } from '../interval.js';
 
 const DAY_MS = 86_400_000;
 
@@ -44,6 +45,22 @@ export function pgDatePart(field: string, d: Date): number | null {
     case 'decade': return Math.floor(year / 10);
     case 'century': return year > 0 ? Math.floor((year - 1) / 100) + 1 : Math.floor(year / 100);
     case 'millennium': return year > 0 ? Math.floor((year - 1) / 1000) + 1 : Math.floor(year / 1000);
+    default: return null;
+  }
+}
+
+/** EXTRACT from an interval: its own fields (`day` is the days field, not a total), or `epoch` seconds. */
+function intervalPart(field: string, interval: Interval): number | null {
+  const time = interval.ms;
+  switch (field.toLowerCase().replace(/s$/, '')) {
+    case 'epoch': return interval.epochSeconds();
+    case 'year': return Math.trunc(interval.months / 12);
+    case 'month': return interval.months % 12;
+    case 'day': return interval.days;
+    case 'hour': return Math.trunc(time / 3_600_000);
+    case 'minute': return Math.trunc((time % 3_600_000) / 60_000);
+    case 'second': return (time % 60_000) / 1000;
+    case 'millisecond': return time % 60_000;
     default: return null;
   }
 }
@@ -139,6 +156,7 @@ export const pgDateFunctions: ScalarFunction[] = [
     returnType: () => 'Double',
     call: ([field, value]) => {
       const f = text(field);
+      if (f !== null && value instanceof Interval) return intervalPart(f, value);
       const d = datetimeArg(value);
       return f === null || d === null ? null : pgDatePart(f, d);
     },
