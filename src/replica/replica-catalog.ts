@@ -81,6 +81,7 @@ export function replicaCatalog(stripe: Catalog, store: ReplicaStore, routing: Re
           `copy it first (stripe-sql sync --to ${store.location} --tables ${table.name}, or CACHE ${table.name} on a connection that is not offline)`);
       }
       return new ReplicaTable(table, schemaOf(table), store, {
+        writer: table,
         refusal: `Offline=true: ${table.name} is read from the replica ${store.location}, and nothing is sent to Stripe, so writes are refused`,
       });
     }

@@ -34,8 +34,9 @@ class ReplicaScanPlan implements ScanPlan {
 }
 
 export interface ReplicaTableOptions {
-  /** Where INSERT, UPDATE, DELETE go: the Stripe table. Absent: every write is refused with `refusal`. */
+  /** Where INSERT, UPDATE, DELETE go: the Stripe table. Absent: the replica table takes no writes. */
   writer?: Table;
+  /** Why every write is refused while it is planned (offline), though the writer would take it. */
   refusal?: string;
 }
 
@@ -68,8 +69,9 @@ export class ReplicaTable implements Table {
   }
 
   checkWrite(verb: WriteVerb, columns: readonly string[]): void {
-    const writer = this.options.writer;
-    if (!writer) throw new Error(this.options.refusal ?? `${this.name} is a replica table: ${verb} is not taken`);
+    const { writer, refusal } = this.options;
+    if (refusal !== undefined) throw new Error(refusal);
+    if (!writer) throw new Error(`${this.name} is a replica table: ${verb} is not taken`);
     writer.checkWrite?.(verb, columns);
   }
 

@@ -14,7 +14,7 @@ import {
   type StoredValue, type SyncState,
 } from './store.js';
 import {
-  createStateTableSql, createTableSql, deleteAllSql, deleteStateSql, deleteUnseenSql, dropTableSql, recountSql, selectStatesSql, stateFromRow,
+  createStateTableSql, createTableSql, deleteAllSql, existsSql, deleteStateSql, deleteUnseenSql, dropTableSql, recountSql, selectStatesSql, stateFromRow,
   stateParams, upsertParams, upsertSql, upsertStateSql,
 } from './upsert-sql.js';
 
@@ -71,14 +71,21 @@ export function likeToGlob(pattern: string): string {
   return glob;
 }
 
+interface TableStatements {
+  fingerprint: string;
+  upsert: Database.Statement;
+  /** Whether a key is stored (tables with a primary key). */
+  exists?: Database.Statement;
+}
+
 export class SqliteStore implements ReplicaStore {
   readonly kind = 'sqlite';
   readonly dialect = sqliteDialect;
   readonly #db: Database.Database;
   readonly #reader: Database.Database;
   readonly #states = new Map<string, SyncState>();
-  /** Prepared upserts by table name (remade when the schema's fingerprint changes). */
-  readonly #upserts = new Map<string, { fingerprint: string; statement: Database.Statement }>();
+  /** Prepared statements by table name (remade when the schema's fingerprint changes). */
+  readonly #prepared = new Map<string, TableStatements>();
 
   /** Opens the replica file at `location`, creating it unless `mustExist`. */
   constructor(readonly location: string, options: { mustExist?: boolean } = {}) {
@@ -108,7 +115,7 @@ export class SqliteStore implements ReplicaStore {
       this.#db.prepare(upsertStateSql(sqliteDialect)).run(stateParams(fresh, sqliteDialect));
     })();
     this.#states.set(schema.name, fresh);
-    this.#upserts.delete(schema.name);
+    this.#prepared.delete(schema.name);
   }
 
   states(): readonly SyncState[] {
@@ -128,12 +135,19 @@ export class SqliteStore implements ReplicaStore {
     const applied = this.#db.transaction((): AppliedChange => {
       let deleted = 0;
       if (change.replaceAll) deleted += this.#db.prepare(deleteAllSql(schema)).run().changes;
+      let inserted = 0;
       if (change.upsert && change.upsert.length > 0) {
-        const upsert = this.#upsert(schema);
-        for (const row of change.upsert) upsert.run(upsertParams(schema, sqliteDialect, row, change.state.run));
+        const { upsert, exists } = this.#statements(schema);
+        const keys = schema.primaryKey.map((name) => schema.columns.findIndex((c) => c.name === name));
+        for (const row of change.upsert) {
+          const params = upsertParams(schema, sqliteDialect, row, change.state.run);
+          // A key lookup before each upsert keeps the row count exact without counting the table.
+          if (!exists || exists.get(keys.map((k) => params[k])) === undefined) inserted++;
+          upsert.run(params);
+        }
       }
       if (change.deleteUnseen) deleted += this.#db.prepare(deleteUnseenSql(schema, sqliteDialect)).run(change.state.run).changes;
-      let next = change.state;
+      let next = { ...change.state, rowCount: change.state.rowCount + inserted - deleted };
       if (change.recount) {
         const [count, cursor] = this.#db.prepare(recountSql(schema)).raw(true).get() as [number, string | null];
         next = { ...next, rowCount: count, cursor: cursor === null ? null : new Date(cursor) };
@@ -170,7 +184,7 @@ export class SqliteStore implements ReplicaStore {
       this.#db.prepare(deleteStateSql(sqliteDialect)).run(name);
     })();
     this.#states.delete(name);
-    this.#upserts.delete(name);
+    this.#prepared.delete(name);
   }
 
   async close(): Promise<void> {
@@ -178,12 +192,16 @@ export class SqliteStore implements ReplicaStore {
     this.#db.close();
   }
 
-  #upsert(schema: ReplicaSchema): Database.Statement {
-    const cached = this.#upserts.get(schema.name);
-    if (cached?.fingerprint === schema.fingerprint) return cached.statement;
-    const statement = this.#db.prepare(upsertSql(schema, sqliteDialect));
-    this.#upserts.set(schema.name, { fingerprint: schema.fingerprint, statement });
-    return statement;
+  #statements(schema: ReplicaSchema): TableStatements {
+    const cached = this.#prepared.get(schema.name);
+    if (cached?.fingerprint === schema.fingerprint) return cached;
+    const statements: TableStatements = {
+      fingerprint: schema.fingerprint,
+      upsert: this.#db.prepare(upsertSql(schema, sqliteDialect)),
+      ...(schema.primaryKey.length > 0 ? { exists: this.#db.prepare(existsSql(schema, sqliteDialect)) } : {}),
+    };
+    this.#prepared.set(schema.name, statements);
+    return statements;
   }
 
   #loadStates(): void {

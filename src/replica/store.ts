@@ -70,7 +70,11 @@ export interface StoreChange {
   deleteUnseen?: boolean;
   /** Count the rows and take the cursor again, after the other changes. */
   recount?: boolean;
-  /** The table's state after the change (rowCount and cursor are the store's when recount is set). */
+  /**
+   * The table's state before the change, with the fields the change sets: the store adds the
+   * rows it inserts to rowCount and takes away those it deletes (recount: counts them, and
+   * takes the cursor, afresh).
+   */
   state: SyncState;
 }
 

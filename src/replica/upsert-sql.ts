@@ -38,6 +38,12 @@ export function upsertParams(schema: ReplicaSchema, dialect: SqlDialect, row: re
   return values;
 }
 
+/** Whether a row with this key is stored: one parameter per primary key column. */
+export function existsSql(schema: ReplicaSchema, dialect: SqlDialect): string {
+  const keys = schema.primaryKey.map((name, i) => `${quoteName(name)} = ${dialect.placeholder(i + 1)}`);
+  return `SELECT 1 FROM ${quoteName(schema.name)} WHERE ${keys.join(' AND ')}`;
+}
+
 export function deleteUnseenSql(schema: ReplicaSchema, dialect: SqlDialect): string {
   return `DELETE FROM ${quoteName(schema.name)} WHERE ${quoteName(RUN_COLUMN)} <> ${dialect.placeholder(1)}`;
 }
