@@ -13,7 +13,7 @@ import { BINARY_TYPES, TYPES } from './protocol/types.js';
 import { BadValue, decodeBinary, decodeText, encodeBinary, encodeText, type WireValue } from './protocol/values.js';
 import { CANCELED_BY_TIMEOUT, CANCELED_BY_USER, errorFields, PgError, sqlStateOfSqlError, StatementCanceled } from './errors.js';
 import { Settings } from './settings.js';
-import { splitStatements } from './sql-text.js';
+import { splitStatements, withoutPublicSchema } from './sql-text.js';
 import { connectionStatement, Portal, type Statement } from './statement.js';
 import { sessionCommand, type SessionApi } from './commands.js';
 import { copyLine, parseCopy } from './copy.js';
@@ -409,7 +409,7 @@ export class Session implements SessionApi {
     }
     const catalog = catalogStatement(text, this);
     if (catalog) return catalog;
-    return connectionStatement(this.#db, text, declaredOids);
+    return connectionStatement(this.#db, withoutPublicSchema(text), declaredOids);
   }
 
   /**

@@ -182,3 +182,49 @@ export function matchingParen(text: string, open: number): number {
   }
   return -1;
 }
+
+/** Where `keyword` (a whole word, any case) first appears outside parentheses, quotes and comments; -1 if nowhere. */
+export function topLevelKeyword(text: string, keyword: string, from = 0): number {
+  const word = new RegExp(`^${keyword}\\b`, 'i');
+  let depth = 0;
+  let i = from;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === "'" || c === '"' || c === '-' || c === '/' || c === '$') {
+      const next = skipToken(text, i);
+      if (next > i + 1) {
+        i = next;
+        continue;
+      }
+    } else if (depth === 0 && /[A-Za-z]/.test(c) && !/[\w$]/.test(text[i - 1] ?? '') && word.test(text.slice(i, i + keyword.length + 1))) {
+      return i;
+    }
+    i++;
+  }
+  return -1;
+}
+
+/**
+ * `public.customers`, `"public"."Customers"`: the schema every table is in, blanked out (with
+ * spaces, so positions in errors stay right). The connection knows no schemas; tools qualify
+ * every name they generate.
+ */
+export function withoutPublicSchema(sql: string): string {
+  let out = '';
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i]!;
+    const qualifier = /^(?:public|"public")\s*\.\s*(?=["A-Za-z_])/i.exec(sql.slice(i, i + 40));
+    if (qualifier && !/[\w$."]/.test(sql[i - 1] ?? '')) {
+      out += ' '.repeat(qualifier[0].length);
+      i += qualifier[0].length;
+      continue;
+    }
+    const next = c === "'" || c === '"' || c === '-' || c === '/' || c === '$' ? skipToken(sql, i) : i + 1;
+    out += sql.slice(i, next);
+    i = next;
+  }
+  return out;
+}

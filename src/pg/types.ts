@@ -27,6 +27,8 @@ export function oidOfType(type: string, json = false): number {
       return OID.date;
     case 'Timestamp':
       return OID.timestamp;
+    case 'Interval':
+      return OID.interval;
     case 'Json':
     case 'JSON':
       return OID.json;

@@ -74,5 +74,5 @@ export function typeSize(oid: number): number {
 export const BINARY_TYPES: ReadonlySet<number> = new Set<number>([
   OID.bool, OID.bytea, OID.int2, OID.int4, OID.int8, OID.oid, OID.float4, OID.float8, OID.numeric,
   OID.timestamp, OID.timestamptz, OID.date, OID.text, OID.varchar, OID.bpchar, OID.name, OID.json,
-  OID.jsonb, OID.unknown, OID.char,
+  OID.jsonb, OID.unknown, OID.char, OID.interval,
 ]);

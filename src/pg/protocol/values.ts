@@ -5,7 +5,20 @@
 import { OID, TYPES } from './types.js';
 import { formatDate, formatTimestamp, formatTimestamptz, parseTimestamp, type TimeZone } from './time.js';
 
-export type WireValue = string | number | boolean | Date | bigint | null;
+/** What the connection gives (SqlValue: string, number, boolean, Date, an interval object, null) and bigint. */
+export type WireValue = string | number | boolean | Date | bigint | IntervalLike | null;
+
+/** The connection's interval values: months, days and milliseconds kept apart; toString() is PostgreSQL's text. */
+export interface IntervalLike {
+  readonly months: number;
+  readonly days: number;
+  readonly ms: number;
+  toString(): string;
+}
+
+function isInterval(value: unknown): value is IntervalLike {
+  return typeof value === 'object' && value !== null && !(value instanceof Date) && 'months' in value && 'days' in value && 'ms' in value;
+}
 
 /** A value the client sent that its type cannot read: SQLSTATE 22P02 (or 22003 out of range). */
 export class BadValue extends Error {
@@ -139,6 +152,14 @@ export function encodeBinary(value: Exclude<WireValue, null>, oid: number): Buff
     }
     case OID.jsonb:
       return Buffer.concat([Buffer.from([1]), Buffer.from(String(value), 'utf8')]);
+    case OID.interval: {
+      if (!isInterval(value)) throw new BadValue(`invalid input syntax for type interval: "${String(value)}"`);
+      const b = Buffer.allocUnsafe(16);
+      b.writeBigInt64BE(BigInt(Math.round(value.ms * 1000)), 0);
+      b.writeInt32BE(value.days, 8);
+      b.writeInt32BE(value.months, 12);
+      return b;
+    }
     default:
       return Buffer.from(typeof value === 'string' ? value : String(value), 'utf8');
   }
@@ -288,6 +309,11 @@ export function decodeBinary(b: Buffer, oid: number): WireValue {
       return new Date(PG_EPOCH_MS + b.readInt32BE(0) * 86_400_000);
     case OID.jsonb:
       return b.subarray(1).toString('utf8');
+    case OID.interval: {
+      need(16);
+      const seconds = Number(b.readBigInt64BE(0)) / 1e6;
+      return `${b.readInt32BE(12)} months ${b.readInt32BE(8)} days ${seconds} seconds`;
+    }
     default:
       return b.toString('utf8');
   }
