@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { OUTPUT_FORMATS, type OutputFormat } from './format.js';
 import { parseServeArgs, SERVE_USAGE, type ServeOptions } from '../pg/serve.js';
+import { parseSyncArgs, SYNC_USAGE, type SyncArgs } from './sync.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -15,6 +16,7 @@ export type CliCommand =
   | { kind: 'version' }
   | { kind: 'emulator'; port: number; latencyMs: number; seed: boolean }
   | { kind: 'serve'; options: ServeOptions }
+  | { kind: 'sync'; options: SyncArgs }
   | {
       kind: 'query';
       /** Empty = standard input (or the prompt, when standard input is a terminal). */
@@ -29,6 +31,12 @@ export type CliCommand =
       output?: string;
       /** Prefix of the Idempotency-Keys of every write; one is made up when not given. */
       idempotencyKey?: string;
+      /** --cache PATH: a replica (stripe-sql sync) to read tables from. */
+      cache?: string;
+      /** --offline: read only the replica, send nothing. */
+      offline?: boolean;
+      /** --cache-tolerance SECONDS: an older replica table is read live instead. */
+      cacheTolerance?: number;
     };
 
 export const USAGE = `Usage:
@@ -38,6 +46,7 @@ export const USAGE = `Usage:
   stripe-sql [options]               an interactive prompt (when standard input is a terminal)
   stripe-sql emulator [--port N]     run the local Stripe emulator on 127.0.0.1
 ${SERVE_USAGE}
+${SYNC_USAGE}
 
 Options:
   --demo                 query the built-in emulator's demo data (no API key needed)
@@ -51,6 +60,9 @@ Options:
   --idempotency-key KEY  prefix of the writes' Idempotency-Keys: run the same script again with
                          the same KEY and Stripe replays what it already did, never twice
   --explain              print the plan and the requests it would make, without running it
+  --cache PATH           read tables from this replica (made by stripe-sql sync) instead of Stripe
+  --offline              with --cache: read only the replica and send nothing (no key needed)
+  --cache-tolerance S    with --cache: a table synced more than S seconds ago is read live
   -h, --help             this text
   -v, --version          the version
 
@@ -63,6 +75,7 @@ Emulator options:
 export function parseCommandLine(argv: string[]): CliCommand {
   if (argv[0] === 'emulator') return parseEmulatorArgs(argv.slice(1));
   if (argv[0] === 'serve') return parseServe(argv.slice(1));
+  if (argv[0] === 'sync') return parseSync(argv.slice(1));
   const { values, positionals, tokens } = parseOrExplain(argv, {
     'api-key': { type: 'string' },
     account: { type: 'string' },
@@ -71,6 +84,9 @@ export function parseCommandLine(argv: string[]): CliCommand {
     file: { type: 'string', short: 'f', multiple: true },
     output: { type: 'string', short: 'o' },
     'idempotency-key': { type: 'string' },
+    cache: { type: 'string' },
+    offline: { type: 'boolean', default: false },
+    'cache-tolerance': { type: 'string' },
     demo: { type: 'boolean', default: false },
     explain: { type: 'boolean', default: false },
     format: { type: 'string', default: 'table' },
@@ -103,6 +119,11 @@ export function parseCommandLine(argv: string[]): CliCommand {
   if (idempotencyKey !== undefined && !/^[\x21-\x7E]{1,200}$/.test(idempotencyKey)) {
     throw new UsageError('--idempotency-key takes 1 to 200 visible ASCII characters');
   }
+  if (values.offline && values.cache === undefined) throw new UsageError('--offline reads only the replica: give --cache PATH too');
+  const tolerance = values['cache-tolerance'] === undefined ? undefined : Number(values['cache-tolerance']);
+  if (tolerance !== undefined && !(Number.isFinite(tolerance) && tolerance >= 0)) {
+    throw new UsageError(`--cache-tolerance takes seconds ≥ 0, got ${shown(String(values['cache-tolerance']))}`);
+  }
   return {
     kind: 'query',
     sources,
@@ -114,6 +135,9 @@ export function parseCommandLine(argv: string[]): CliCommand {
     format: format as OutputFormat,
     ...(values.output !== undefined ? { output: values.output as string } : {}),
     ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    ...(values.cache !== undefined ? { cache: values.cache as string } : {}),
+    ...(values.offline ? { offline: true } : {}),
+    ...(tolerance !== undefined ? { cacheTolerance: tolerance } : {}),
   };
 }
 
@@ -123,6 +147,14 @@ export function parseCommandLine(argv: string[]): CliCommand {
  */
 function shown(value: string): string {
   return /^[\w.-]{1,20}$/.test(value) && !/^(sk|rk|pk)_/i.test(value) ? `'${value}'` : 'a value not shown here';
+}
+
+function parseSync(argv: string[]): CliCommand {
+  try {
+    return { kind: 'sync', options: parseSyncArgs(argv) };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 function parseServe(argv: string[]): CliCommand {

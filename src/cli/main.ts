@@ -17,6 +17,7 @@ import { Output } from './output.js';
 import { runRepl } from './repl.js';
 import { ScriptRunner } from './run.js';
 import { runServe } from '../pg/serve.js';
+import { runSync } from './sync.js';
 import { describeWriteFailure } from './write-report.js';
 
 type QueryCommand = Extract<CliCommand, { kind: 'query' }>;
@@ -58,6 +59,14 @@ async function main(argv: string[]): Promise<number> {
           process.once('SIGTERM', resolve);
         }),
       });
+    case 'sync':
+      return runSync(command.options, {
+        startDemo: startDemoEmulator,
+        out: (text) => process.stdout.write(text),
+        err: (text) => writeError(text),
+        progress: process.stderr.isTTY === true,
+        interrupted: new Promise((resolve) => process.once('SIGINT', resolve)),
+      });
     case 'query':
       return runQuery(command);
   }
@@ -74,6 +83,9 @@ async function runQuery(command: QueryCommand): Promise<number> {
       apiKey: demo?.apiKey ?? command.apiKey,
       baseUrl: demo?.url ?? command.baseUrl,
       accountId: command.accountId,
+      ...(command.cache !== undefined ? { cache: command.cache } : {}),
+      ...(command.offline ? { offline: true } : {}),
+      ...(command.cacheTolerance !== undefined ? { cacheTolerance: command.cacheTolerance } : {}),
     });
     try {
       if (interactive) {

@@ -23,6 +23,8 @@ export interface SyncProgress {
   elapsedMs: number;
   /** Why a table was skipped, or that an interrupted read is being taken up again. */
   note?: string;
+  /** The rows the table held after its last complete read: what this read will likely find (for an ETA). */
+  expectedRows?: number;
 }
 
 export interface TableSyncResult {
@@ -78,8 +80,9 @@ export async function syncTable(table: Table, store: ReplicaStore, options: Sync
   const prior = store.state(schema.name)!;
   let requests = 0;
   let stored = 0;
+  const expected = prior.syncedAt !== null ? { expectedRows: prior.rowCount } : {};
   const progress = (phase: SyncProgress['phase'], rows: number, note?: string) =>
-    options.onProgress?.({ table: schema.name, phase, rows, requests, elapsedMs: Date.now() - started, ...(note ? { note } : {}) });
+    options.onProgress?.({ table: schema.name, phase, rows, requests, elapsedMs: Date.now() - started, ...expected, ...(note ? { note } : {}) });
   // A new run each time, also after an interruption: the rows the interrupted run stored stay
   // until this run ends, and then only those it saw again remain.
   const startedAt = now();
