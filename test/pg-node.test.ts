@@ -210,3 +210,27 @@ test('sessions are apart: each has its own temporary tables', async () => {
     });
   });
 });
+
+test('settings and session statements: SET/SHOW, current_setting, DISCARD ALL drops temp tables, an empty query', async () => {
+  await withClient(async (client) => {
+    await client.query("SET application_name = 'report'");
+    assert.deepEqual((await client.query('SHOW application_name')).rows, [{ application_name: 'report' }]);
+    assert.deepEqual((await client.query("SELECT current_setting('application_name') AS a, current_user AS u, pg_backend_pid() AS p")).rows[0]!.a, 'report');
+    await client.query('CREATE TEMP TABLE scratch (n INT)');
+    await client.query('INSERT INTO scratch (n) VALUES (1)');
+    assert.equal((await client.query('DISCARD ALL')).command, 'DISCARD');
+    assert.deepEqual((await client.query('SHOW application_name')).rows, [{ application_name: '' }]);
+    await assert.rejects(client.query('SELECT n FROM scratch'), (e: pg.DatabaseError) => e.code === '42P01');
+    const empty = await client.query('');
+    assert.equal(empty.command, null);
+    await assert.rejects(client.query('SHOW no_such_setting'), (e: pg.DatabaseError) => e.code === '42704');
+  });
+});
+
+test('a script of several statements in one simple query stops at the first error, with its position in the whole string', async () => {
+  await withClient(async (client) => {
+    const sql = 'CREATE TEMP TABLE t1 (n INT); INSERT INTO t1 (n) VALUES (1); SELECT Nope FROM t1; INSERT INTO t1 (n) VALUES (2)';
+    await assert.rejects(client.query(sql), (e: pg.DatabaseError) => e.code === '42703' && e.position === String(sql.indexOf('Nope') + 1));
+    assert.deepEqual((await client.query('SELECT n FROM t1')).rows, [{ n: 1 }]);
+  });
+});
