@@ -1,13 +1,17 @@
+import { EventRecorder } from './events.js';
 import { EmulatorServer, type EmulatorOptions, type LoggedRequest } from './server.js';
 import type { FaultSpec } from './faults.js';
+import { WebhookDispatcher, type WebhookDelivery, type WebhookOptions } from './webhooks.js';
 import { CONNECTED_ACCOUNT } from './seed.js';
 import { PLATFORM_ACCOUNT, type StripeObject } from './store.js';
 
 // A local Stripe API (2024-04-10) for tests, benchmarks and `--demo`: every resource of the
-// spec, with Stripe's list, search, error and idempotency behaviour.
+// spec, with Stripe's list, search, error and idempotency behaviour, the events its writes
+// make, and their signed delivery to webhook endpoints on this machine.
 
 export type { EmulatorOptions, LoggedRequest } from './server.js';
 export type { FaultSpec } from './faults.js';
+export type { WebhookDelivery, WebhookOptions } from './webhooks.js';
 export { API_VERSION } from './server.js';
 export { CONNECTED_ACCOUNT, PLATFORM_ACCOUNT };
 
@@ -19,6 +23,10 @@ export interface Emulator {
   url: string;
   port: number;
   requestLog: LoggedRequest[];
+  /** Every webhook delivery attempt, in the order made. */
+  webhookDeliveries: WebhookDelivery[];
+  /** Resolves when no webhook delivery is in progress (retries waiting on a timer are not). */
+  webhooksSettled(): Promise<void>;
   clearLog(): void;
   setLatency(ms: number): void;
   /** Beyond this many requests in any one second, 429 with Stripe's body; null lifts the limit. */
@@ -35,13 +43,23 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+export interface StartOptions extends EmulatorOptions {
+  /** Webhook retries: their delays, and how they are scheduled (tests run them at once). */
+  webhooks?: WebhookOptions;
+}
+
+export async function startEmulator(options: StartOptions = {}): Promise<Emulator> {
   const server = new EmulatorServer(options);
+  // After the seed: its objects come with their own events; from here on writes make them.
+  const events = new EventRecorder(server.store);
+  const webhooks = new WebhookDispatcher(server.store, events, options.webhooks);
   const port = await server.listen(options.port ?? 0);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     requestLog: server.requestLog,
+    webhookDeliveries: webhooks.deliveries,
+    webhooksSettled: () => webhooks.settled(),
     clearLog: () => {
       server.requestLog.length = 0;
     },
@@ -58,8 +76,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     putObjects: (objects, account) => {
       const owner = account ?? PLATFORM_ACCOUNT;
       server.store.addAccount(owner);
-      for (const object of objects) server.store.put(owner, structuredClone(object) as StripeObject);
+      events.quietly(() => {
+        for (const object of objects) server.store.put(owner, structuredClone(object) as StripeObject);
+      });
     },
-    close: () => server.close(),
+    close: () => {
+      webhooks.close();
+      return server.close();
+    },
   };
 }

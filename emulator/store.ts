@@ -54,8 +54,17 @@ export function newestFirst(a: StripeObject, b: StripeObject): number {
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
+/** A stored object changed: created (no `before`), replaced, or removed (no `after`). */
+export type ChangeListener = (account: string, before: StripeObject | undefined, after: StripeObject | undefined) => void;
+
 export class Store {
   private readonly accounts = new Map<string, AccountData>();
+  private readonly listeners: ChangeListener[] = [];
+
+  /** Called on every put and remove from now on (events are made this way). */
+  onChange(listener: ChangeListener): void {
+    this.listeners.push(listener);
+  }
 
   constructor() {
     this.addAccount(PLATFORM_ACCOUNT);
@@ -84,11 +93,17 @@ export class Store {
   }
 
   put(account: string, object: StripeObject): void {
-    this.data(account).put(object);
+    const data = this.data(account);
+    const before = this.listeners.length > 0 ? data.table(object.object).get(object.id) : undefined;
+    data.put(object);
+    for (const listener of this.listeners) listener(account, before, object);
   }
 
   remove(account: string, type: string, id: string): void {
-    this.data(account).remove(type, id);
+    const data = this.data(account);
+    const before = data.table(type).get(id);
+    data.remove(type, id);
+    for (const listener of this.listeners) listener(account, before, undefined);
   }
 
   /** All live objects of a type, newest first. Callers must not mutate the array. */

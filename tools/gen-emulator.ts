@@ -442,6 +442,13 @@ export function collectResources(spec: Spec, book: ShapeBook = new ShapeBook(spe
   return resources;
 }
 
+/** Every event type of the API version: what a webhook endpoint's `enabled_events` may name. */
+export function eventTypes(spec: Spec): string[] {
+  const schema = formSchema(spec.paths['/v1/webhook_endpoints']?.post);
+  const values = (schema?.properties?.enabled_events?.items?.enum ?? []) as string[];
+  return values.filter((type) => type !== '*').sort();
+}
+
 export function generateEmulatorMetadata(spec: Spec = loadStripeSpec()): string {
   const book = new ShapeBook(spec);
   const shaped = collectResources(spec, book);
@@ -452,6 +459,8 @@ export function generateEmulatorMetadata(spec: Spec = loadStripeSpec()): string 
     "import type { FieldShape, GeneratedResource } from '../generic/metadata.js';",
     '',
     `export const SHAPES: Record<string, FieldShape> = ${JSON.stringify(shapes)};`,
+    '',
+    `export const EVENT_TYPES: string[] = ${JSON.stringify(eventTypes(spec))};`,
     '',
     'export const RESOURCES: GeneratedResource[] = [',
     ...shaped.map((resource) => `  ${JSON.stringify(resource)},`),

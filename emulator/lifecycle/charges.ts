@@ -72,10 +72,11 @@ export const chargeLifecycle: Lifecycle = {
         paymentIntent: null,
         description: (params.description as string | undefined) ?? null,
         receiptEmail: (params.receipt_email as string | undefined) ?? null,
+        metadata: params.metadata ?? {},
         capture: params.capture !== false,
         declined,
       });
-      Object.assign(charge, made, { metadata: params.metadata ?? {} });
+      Object.assign(charge, made);
       if (declined) return cardError(ctx, declined, charge.id, null, null);
     },
   },

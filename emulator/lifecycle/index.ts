@@ -14,6 +14,7 @@ import { payoutLifecycle, topupLifecycle } from './payouts.js';
 import { refundLifecycle } from './refunds.js';
 import { setupIntentLifecycle } from './setup-intents.js';
 import { subscriptionLifecycle } from './subscriptions.js';
+import { webhookEndpointLifecycle } from './webhook-endpoints.js';
 
 // Every resource whose lifecycle is declared, and the routes its actions are served at:
 // POST /v1/<collection>/{id}/<verb> (or the resource's DELETE), parameters checked against
@@ -30,6 +31,7 @@ export const LIFECYCLES: readonly Lifecycle[] = [
   subscriptionLifecycle,
   payoutLifecycle,
   topupLifecycle,
+  webhookEndpointLifecycle,
 ];
 
 const byObject = new Map(LIFECYCLES.map((lifecycle) => [lifecycle.object, lifecycle]));

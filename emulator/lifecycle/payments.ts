@@ -118,6 +118,7 @@ export interface ChargeRequest {
   invoice?: string | null;
   description?: string | null;
   receiptEmail?: string | null;
+  metadata?: unknown;
   /** false: authorized only (capture_method manual). */
   capture: boolean;
   declined: Extract<CardOutcome, { kind: 'decline' }> | null;
@@ -148,7 +149,7 @@ export function recordCharge(ctx: HandlerContext, request: ChargeRequest): Strip
     failure_message: request.declined?.message ?? null,
     fraud_details: {},
     invoice: request.invoice ?? null,
-    metadata: {},
+    metadata: request.metadata ?? {},
     outcome: {
       network_status: paid ? 'approved_by_network' : 'declined_by_network',
       reason: request.declined?.declineCode ?? null,

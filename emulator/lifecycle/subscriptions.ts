@@ -180,11 +180,15 @@ function create(ctx: HandlerContext, subscription: StripeObject, params: Validat
   addLines(ctx, invoice, lines);
   finalize(ctx, invoice);
   subscription.latest_invoice = invoice.id;
-  put(ctx, invoice);
+  // Stored as finalized, then again once charged (the store keeps copies, so each step is its own change).
+  put(ctx, structuredClone(invoice));
 
   if (invoice.status === 'paid') subscription.status = trialEnd === null ? 'active' : 'trialing';
   else if (collection === 'send_invoice') subscription.status = 'active';
-  else if (params.payment_behavior !== 'default_incomplete') chargeFirstInvoice(ctx, subscription, invoice, customer, params.payment_behavior === 'error_if_incomplete');
+  else if (params.payment_behavior !== 'default_incomplete') {
+    chargeFirstInvoice(ctx, subscription, invoice, customer, params.payment_behavior === 'error_if_incomplete');
+    put(ctx, invoice);
+  }
 }
 
 /** Charges the first invoice; unpaid leaves the subscription incomplete, or fails the create. */
@@ -196,7 +200,6 @@ function chargeFirstInvoice(ctx: HandlerContext, subscription: StripeObject, inv
     return;
   }
   const outcome = collect(ctx, invoice, { paymentMethod: pm, offSession: true });
-  put(ctx, invoice);
   if (invoice.status === 'paid') subscription.status = 'active';
   // Stripe makes no subscription when error_if_incomplete's first payment fails.
   else if (errorIfIncomplete && outcome) throw outcome;

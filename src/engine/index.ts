@@ -12,6 +12,7 @@ import type { ResultColumn, StatementPlan } from './plan-types.js';
 import { planQuery, type PlanEnv } from './planner.js';
 import { planDelete, planUpdate } from './update-delete.js';
 import { planExec } from './exec.js';
+import { planCache } from './cache.js';
 import type { Session } from './session.js';
 import type { Catalog } from './table.js';
 import { planCreateView, planDropView, refuseWriteToView } from './views.js';
@@ -102,6 +103,8 @@ function planBound(stmt: StatementNode, sql: string, catalog: Catalog, params: P
       return planCreateView(stmt, env, session);
     case 'dropView':
       return planDropView(stmt, sql, session);
+    case 'cache':
+      return planCache(stmt, env);
     case 'explain':
       return planExplain(planBound(stmt.statement, sql, catalog, params, session), stmt.analyze);
   }

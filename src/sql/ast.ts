@@ -447,6 +447,17 @@ export interface ExplainNode {
   pos: Position;
 }
 
+/**
+ * `CACHE table` (the whole table copied into the local replica) or `CACHE SELECT … FROM table
+ * [WHERE …]` (the rows it selects, whole, added to the copy).
+ */
+export interface CacheNode {
+  kind: 'cache';
+  table?: TableRefNode;
+  query?: QueryNode;
+  pos: Position;
+}
+
 export type StatementNode =
   | SelectNode
   | SetOperationNode
@@ -461,4 +472,5 @@ export type StatementNode =
   | ReindexNode
   | CreateViewNode
   | DropViewNode
-  | ExplainNode;
+  | ExplainNode
+  | CacheNode;

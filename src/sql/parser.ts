@@ -7,6 +7,7 @@ import type {
   BinaryOperator,
   ComparisonOperator,
   CaseNode,
+  CacheNode,
   ColumnDefinitionNode,
   CommonTableNode,
   ColumnConstraintNode,
@@ -132,6 +133,7 @@ class Parser {
     // SQLite's `REPLACE INTO t …`: INSERT OR REPLACE.
     if (this.isWord(token, 'REPLACE') && this.isKeyword(this.peek(1), 'INTO')) return this.parseInsert();
     if (this.acceptWord('EXPLAIN')) return this.parseExplain(token.pos);
+    if (this.acceptWord('CACHE')) return this.parseCache(token.pos);
     throw this.unexpected(STATEMENT_STARTS);
   }
 
@@ -155,6 +157,15 @@ class Parser {
     else if (this.startsQuery(token)) statement = this.parseQueryStatement();
     else throw this.unexpected('SELECT, WITH, INSERT, UPDATE or DELETE after EXPLAIN');
     return { kind: 'explain', analyze, statement, pos };
+  }
+
+  /** `CACHE table` or `CACHE SELECT …` (the CACHE word already read). */
+  private parseCache(pos: Position): CacheNode {
+    if (this.startsQuery(this.peek())) return { kind: 'cache', query: this.parseQueryStatement(), pos };
+    const tablePos = this.peek().pos;
+    const name = this.parseName('a table name or SELECT after CACHE');
+    if (!this.atStatementEnd()) throw this.unexpected('end of statement');
+    return { kind: 'cache', table: { kind: 'table', name, pos: tablePos }, pos };
   }
 
   /** `[WITH …] term {UNION [ALL] | EXCEPT | INTERSECT term} [ORDER BY …] [LIMIT … [OFFSET …]]`. */
