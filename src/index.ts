@@ -15,6 +15,7 @@ export type {
   JsonPlanNode,
 } from './connection.js';
 export type { DataType } from './engine/table.js';
+export type { SyncProgress, SyncReport, TableSyncResult } from './replica/index.js';
 export { PreparedStatement, type ParameterDescription } from './prepared.js';
 export type { ParamValues } from './engine/index.js';
 export { SqlError } from './sql/errors.js';
