@@ -4,7 +4,7 @@ import { parse, parseScript } from './sql/parser.js';
 import type { StatementNode } from './sql/ast.js';
 import { planStatement, Session, type ParamValues, type ResultColumn, type StatementPlan, type WriteStatementResult } from './engine/index.js';
 import { checkScriptValues, describeStatement, typeParameters, type BindOptions, type ParameterBinding } from './engine/index.js';
-import { planAsJson, type JsonPlanNode } from './engine/index.js';
+import { asStatementError, planAsJson, type JsonPlanNode } from './engine/index.js';
 import { PreparedStatement } from './prepared.js';
 import type { Row, SqlValue } from './engine/table.js';
 import { createStripeCatalog } from './catalog/index.js';
@@ -80,6 +80,8 @@ export class Connection {
   readonly #closing = new AbortController();
   /** Temporary tables and the last created Id live as long as the connection. */
   readonly #session = new Session();
+  /** Each plan's statement text, so that an error raised while the plan runs can point into it. */
+  readonly #statements = new WeakMap<StatementPlan, string>();
   #closed = false;
 
   constructor(options: ConnectOptions) {
@@ -122,6 +124,14 @@ export class Connection {
   }
 
   async #run(plan: StatementPlan, options: QueryOptions): Promise<QueryResult<RowObject | SqlValue[]>> {
+    try {
+      return await this.#runPlan(plan, options);
+    } catch (error) {
+      throw this.#publicError(error, plan);
+    }
+  }
+
+  async #runPlan(plan: StatementPlan, options: QueryOptions): Promise<QueryResult<RowObject | SqlValue[]>> {
     const signal = this.#signal(options.signal);
     const toRow: (row: Row) => RowObject | SqlValue[] = options.rowMode === 'array' ? (row) => row : objectMaker(plan.columns ?? []);
     options.onColumns?.(plan.columns ?? []);
@@ -164,6 +174,14 @@ export class Connection {
   }
 
   async *#stream(plan: StatementPlan, callerSignal: AbortSignal | undefined): AsyncGenerator<RowObject> {
+    try {
+      yield* this.#streamPlan(plan, callerSignal);
+    } catch (error) {
+      throw this.#publicError(error, plan);
+    }
+  }
+
+  async *#streamPlan(plan: StatementPlan, callerSignal: AbortSignal | undefined): AsyncGenerator<RowObject> {
     const toObject = objectMaker(plan.columns ?? []);
     if (plan.kind === 'write') {
       // A write's rows (RETURNING, EXEC) exist only once the write is done.
@@ -192,7 +210,11 @@ export class Connection {
 
   async #countRows(plan: Extract<StatementPlan, { kind: 'query' }>, signal: AbortSignal): Promise<ExecuteResult> {
     let count = 0;
-    for await (const _ of plan.rows({ signal })) count++;
+    try {
+      for await (const _ of plan.rows({ signal })) count++;
+    } catch (error) {
+      throw this.#publicError(error, plan);
+    }
     return { rowsAffected: count };
   }
 
@@ -309,7 +331,20 @@ export class Connection {
   }
 
   #planParsed(statement: StatementNode, sql: string, params: ParamValues | ParameterBinding | undefined, options?: BindOptions): StatementPlan {
-    return planStatement(statement, sql, this.#catalog.catalog, params, this.#session, options);
+    let plan: StatementPlan;
+    try {
+      plan = planStatement(statement, sql, this.#catalog.catalog, params, this.#session, options);
+    } catch (error) {
+      throw asStatementError(error, sql);
+    }
+    this.#statements.set(plan, sql);
+    return plan;
+  }
+
+  /** The error as the caller gets it: one of the exported classes where the engine's own (engine/statement-errors.ts). */
+  #publicError(error: unknown, plan: StatementPlan): unknown {
+    const sql = this.#statements.get(plan);
+    return sql === undefined ? error : asStatementError(error, sql);
   }
 
   #assertOpen(): void {
@@ -317,7 +352,12 @@ export class Connection {
   }
 
   async #write(plan: Extract<StatementPlan, { kind: 'write' }>, signal: AbortSignal, idempotencyKey?: string): Promise<WriteStatementResult> {
-    const result = await plan.execute({ signal, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) });
+    let result: WriteStatementResult;
+    try {
+      result = await plan.execute({ signal, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) });
+    } catch (error) {
+      throw this.#publicError(error, plan);
+    }
     if (result.lastInsertId !== undefined) {
       this.#identity = [{ id: result.lastInsertId, operation: 'INSERT', message: `${result.rowsAffected} row(s) created` }];
     }

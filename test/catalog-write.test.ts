@@ -157,7 +157,7 @@ describe('a verb the table has no endpoint for is refused before any request', (
   test('every table without a delete path refuses DELETE with no request', async () => {
     for (const def of tableDefs.filter((d) => !d.paths.delete)) {
       const transport = new FakeTransport();
-      await assert.rejects(new StripeTable(def, transport).delete({ keys: [{ Id: 'x' }] }, {}), new RegExp(`^Error: ${def.name} does not support DELETE`));
+      await assert.rejects(new StripeTable(def, transport).delete({ keys: [{ Id: 'x' }] }, {}), new RegExp(`^TableRefusal: ${def.name} does not support DELETE`));
       assert.deepEqual(transport.calls, [], def.name);
     }
   });

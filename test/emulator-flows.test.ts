@@ -526,6 +526,22 @@ describe('Invoice', () => {
   });
 });
 
+describe('nested expand', () => {
+  test('follows the spec\'s expandable fields through embedded objects and references', async () => {
+    const { customer, pm } = await customerWithCard();
+    const expanded = await stripe.customers.retrieve(customer.id, { expand: ['invoice_settings.default_payment_method'] }) as Stripe.Customer;
+    assert.equal((expanded.invoice_settings.default_payment_method as Stripe.PaymentMethod).id, pm.id);
+
+    const session = (await stripe.checkout.sessions.list({ status: 'complete', limit: 10 })).data.find((s) => s.payment_intent !== null)!;
+    const deep = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent.latest_charge.balance_transaction'] });
+    const intent = deep.payment_intent as Stripe.PaymentIntent;
+    assert.equal(intent.id, session.payment_intent);
+    const charge = intent.latest_charge as Stripe.Charge;
+    assert.equal(charge.object, 'charge');
+    assert.equal((charge.balance_transaction as Stripe.BalanceTransaction).object, 'balance_transaction');
+  });
+});
+
 describe('through SQL', () => {
   let db: Connection;
   before(() => {

@@ -330,6 +330,28 @@ function listElementOf(spec: Spec, property: Schema): string | null {
   return items ? objectTypeOf(spec, items) : null;
 }
 
+/** How deep expandable fields of embedded objects are followed (Stripe expands 4 levels). */
+const EXPAND_DEPTH = 3;
+
+/**
+ * An object's expandable fields: the referenced type, `list:type`, or '' for an embedded object,
+ * whose own expandable fields follow under dotted keys (`invoice_settings.default_payment_method`).
+ */
+function expandableFields(spec: Spec, schema: Schema, prefix: string, depth: number, out: Record<string, string>): void {
+  for (const field of [...(schema['x-expandableFields'] ?? [])].sort()) {
+    const property = schema.properties?.[field];
+    const alternatives = property?.anyOf ?? [];
+    const refType = alternatives.map((alt) => (alt.$ref ? objectTypeOf(spec, alt) : null)).find((t) => t !== null);
+    const listOf = property ? listElementOf(spec, property) : null;
+    const target = listOf ? `list:${listOf}` : alternatives.some((alt) => alt.type === 'string') && refType ? refType : '';
+    out[`${prefix}${field}`] = target;
+    if (target === '' && property && depth < EXPAND_DEPTH) {
+      const embedded = deref(spec, alternatives.length === 1 ? alternatives[0]! : property);
+      if (embedded.properties) expandableFields(spec, embedded, `${prefix}${field}.`, depth + 1, out);
+    }
+  }
+}
+
 export function collectResources(spec: Spec, book: ShapeBook = new ShapeBook(spec)): GeneratedResource[] {
   const schemaByType = new Map<string, Schema>();
   // Deleted stubs (deleted_invoiceitem) share the object value of what they stand for.
@@ -420,14 +442,11 @@ export function collectResources(spec: Spec, book: ShapeBook = new ShapeBook(spe
   const resources: GeneratedResource[] = [];
   for (const object of [...drafts.keys()].sort()) {
     const draft = drafts.get(object)!;
-    const expand: Record<string, string> = {};
-    for (const field of [...(draft.schema['x-expandableFields'] ?? [])].sort()) {
-      const property = draft.schema.properties?.[field];
-      const alternatives = property?.anyOf ?? [];
-      const refType = alternatives.map((alt) => (alt.$ref ? objectTypeOf(spec, alt) : null)).find((t) => t !== null);
-      const listOf = property ? listElementOf(spec, property) : null;
-      expand[field] = listOf ? `list:${listOf}` : alternatives.some((alt) => alt.type === 'string') && refType ? refType : '';
-    }
+    const found: Record<string, string> = {};
+    expandableFields(spec, draft.schema, '', 0, found);
+    // Deeper than the object itself, only the paths that reach something to expand.
+    const reaches = (path: string) => Object.entries(found).some(([key, target]) => key.startsWith(`${path}.`) && target !== '');
+    const expand = Object.fromEntries(Object.entries(found).filter(([path, target]) => !path.includes('.') || target !== '' || reaches(path)));
     // Retrieve/update/delete under a parent find children the same way the list does.
     const listedField = new Map<string, string | null>();
     for (const endpoint of draft.endpoints) {

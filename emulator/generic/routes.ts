@@ -25,7 +25,7 @@ const CHECKED_REFERENCES = new Set(['customer', 'product', 'price', 'coupon', 'p
 export function genericRoutes(): Route[] {
   const routes: Route[] = [];
   for (const resource of allResources()) {
-    declareExpandableDefaults(resource.object, expandRules(resource));
+    for (const [owner, rules] of expandRules(resource)) declareExpandableDefaults(owner, rules);
     for (const endpoint of resource.endpoints) {
       const route = routeFor(resource, endpoint);
       if (route) routes.push(route);
@@ -46,23 +46,32 @@ function specificity(a: string, b: string): number {
   return 0;
 }
 
-function expandRules(resource: GeneratedResource): Record<string, ExpandRule> {
-  const out: Record<string, ExpandRule> = {};
-  for (const [field, target] of Object.entries(resource.expand)) {
-    if (target.startsWith('list:')) {
+/**
+ * Expand rules by the type that owns them: the resource's own fields, and under
+ * `<object>.<field>` those of its embedded objects (`customer.invoice_settings`).
+ */
+function expandRules(resource: GeneratedResource): Map<string, Record<string, ExpandRule>> {
+  const byOwner = new Map<string, Record<string, ExpandRule>>();
+  for (const [path, target] of Object.entries(resource.expand)) {
+    const segments = path.split('.');
+    const field = segments.pop() as string;
+    const owner = [resource.object, ...segments].join('.');
+    const rules = byOwner.get(owner) ?? {};
+    byOwner.set(owner, rules);
+    if (target.startsWith('list:') && segments.length === 0) {
       const elementType = target.slice('list:'.length);
-      out[field] = {
+      rules[field] = {
         kind: 'include',
         type: `${LIST_TYPE}:${elementType}`,
         build: (ctx, parent) => childList(ctx, resource.object, parent, elementType) ?? parent[field] ?? null,
       };
     } else if (target === '') {
-      out[field] = { kind: 'embedded', type: `${resource.object}.${field}` };
+      rules[field] = { kind: 'embedded', type: `${owner}.${field}` };
     } else {
-      out[field] = resourceFor(target) ? { kind: 'reference', type: target } : { kind: 'foreign' };
+      rules[field] = resourceFor(target) ? { kind: 'reference', type: target } : { kind: 'foreign' };
     }
   }
-  return out;
+  return byOwner;
 }
 
 /**

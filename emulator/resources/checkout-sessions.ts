@@ -118,12 +118,12 @@ function lineItemsList(ctx: HandlerContext, session: StripeObject): unknown {
 
 declareExpandable('checkout.session', {
   customer: { kind: 'reference', type: 'customer' },
-  invoice: { kind: 'foreign' },
+  invoice: { kind: 'reference', type: 'invoice' },
   line_items: { kind: 'include', type: 'list:item', build: lineItemsList },
-  payment_intent: { kind: 'foreign' },
-  payment_link: { kind: 'foreign' },
-  setup_intent: { kind: 'foreign' },
-  subscription: { kind: 'foreign' },
+  payment_intent: { kind: 'reference', type: 'payment_intent' },
+  payment_link: { kind: 'reference', type: 'payment_link' },
+  setup_intent: { kind: 'reference', type: 'setup_intent' },
+  subscription: { kind: 'reference', type: 'subscription' },
   total_details: { kind: 'embedded', type: 'checkout.total_details' },
 });
 declareExpandable('checkout.total_details', {

@@ -133,7 +133,8 @@ declareExpandable('customer', {
   cash_balance: { kind: 'include', type: 'cash_balance', build: () => null },
   default_source: { kind: 'foreign' },
   invoice_credit_balance: { kind: 'include', type: 'map', build: () => ({}) },
-  invoice_settings: { kind: 'embedded', type: 'invoice_settings' },
+  // Its default_payment_method expands by the generated rules of `customer.invoice_settings`.
+  invoice_settings: { kind: 'embedded', type: 'customer.invoice_settings' },
   sources: {
     kind: 'include',
     type: 'list:source',

@@ -1,11 +1,13 @@
 // Errors a Stripe table raises at plan time, before any request is sent.
 
+import { TableRefusal } from '../engine/table.js';
+
 /**
  * The query leaves out a value Stripe cannot list without (a required list parameter, the parent
  * of a child whose parents cannot be listed, or the Id of an object Stripe only reads by id).
  * The message names the columns and reads like a SqlError's reason.
  */
-export class MissingFilterError extends Error {
+export class MissingFilterError extends TableRefusal {
   override name = 'MissingFilterError';
   constructor(
     readonly table: string,

@@ -3,7 +3,7 @@
 // the result set is `Success` plus the returned object mapped through its table's columns.
 
 import {
-  ColumnValueError, type Column, type ExecContext, type ProcedureDef, type ProcedureResult, type SqlValue,
+  ColumnValueError, TableRefusal, type Column, type ExecContext, type ProcedureDef, type ProcedureResult, type SqlValue,
 } from '../engine/table.js';
 import { StripeApiError } from '../stripe/errors.js';
 import type { StripeObject, StripeParams } from '../stripe/types.js';
@@ -52,7 +52,7 @@ export class StripeProcedures {
 
   async call(name: string, args: Record<string, SqlValue>, ctx: ExecContext): Promise<ProcedureResult> {
     const p = this.byName.get(name.toLowerCase());
-    if (!p) throw new Error(`No stored procedure ${name}`);
+    if (!p) throw new TableRefusal(`No stored procedure ${name}`);
     const request = buildProcedureRequest(p, args);
     let object: StripeObject;
     try {

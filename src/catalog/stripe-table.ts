@@ -5,6 +5,7 @@ import type {
   DeleteRequest, ExecContext, InsertRequest, Predicate, Row, ScanPlan, ScanRequest, SqlValue, Table, UpdateRequest, WriteOutcome, WriteResult,
   WriteVerb,
 } from '../engine/table.js';
+import { TableRefusal } from '../engine/table.js';
 import { encodeParams } from '../stripe/encode.js';
 import type { StripeObject, StripeParams } from '../stripe/types.js';
 import { buildCreateCalls, type WriteValueOptions } from './create-params.js';
@@ -94,7 +95,7 @@ export class StripeTable implements Table {
   /** Refuses, before any request, a verb Stripe has no endpoint for or a column it cannot set. */
   checkWrite(verb: WriteVerb, columns: readonly string[]): void {
     if (verb === 'INSERT' && (!this.def.paths.create || this.def.kind === 'view')) {
-      throw new Error(`${this.name} does not support INSERT: Stripe has no create endpoint for ${this.def.resource}`);
+      throw new TableRefusal(`${this.name} does not support INSERT: Stripe has no create endpoint for ${this.def.resource}`);
     }
     if (verb === 'UPDATE') checkUpdateColumns(this.def, columns);
     if (verb === 'DELETE') deletePathOf(this.def);
@@ -146,7 +147,7 @@ export class StripeTable implements Table {
     const missing = this.def.filters.filter((f) => f.required && !given.has(f.column.toLowerCase())).map((f) => f.column);
     if (missing.length > 0) throw new MissingFilterError(this.name, [...new Set(missing)], 'Stripe cannot list them without it');
     if (!this.def.paths.list && !this.def.singleton) {
-      if (!this.def.paths.retrieve) throw new Error(`${this.name} cannot be read: Stripe only creates them`);
+      if (!this.def.paths.retrieve) throw new TableRefusal(`${this.name} cannot be read: Stripe only creates them`);
       throw new MissingFilterError(this.name, [this.keyColumnName()], 'Stripe has no list of them, only a read by id');
     }
   }
@@ -161,7 +162,7 @@ export class StripeTable implements Table {
   /** Every row validated first (nothing sent if one is bad), then one POST per row. */
   async insertRows(request: InsertRequest, ctx: ExecContext): Promise<WriteOutcome> {
     const create = this.def.paths.create;
-    if (!create || this.def.kind === 'view') throw new Error(`${this.name} does not support INSERT: Stripe has no create endpoint for ${this.def.resource}`);
+    if (!create || this.def.kind === 'view') throw new TableRefusal(`${this.name} does not support INSERT: Stripe has no create endpoint for ${this.def.resource}`);
     const calls = buildCreateCalls(this.def, request, writeOptions(ctx));
     const expanded = this.expandedFor(request.returning);
     const planned = calls.map((call): PlannedRequest => ({
@@ -395,7 +396,7 @@ export class StripeTable implements Table {
 
   private async *list(plan: StripeScanPlan, parentId: string | undefined, account: string | undefined, rowLimit: number, ctx: ExecContext): AsyncIterable<Fetched> {
     const path = this.def.paths.list;
-    if (!path) throw new Error(`${this.name} cannot be listed; filter it by ${this.keyColumnName()} instead`);
+    if (!path) throw new TableRefusal(`${this.name} cannot be listed; filter it by ${this.keyColumnName()} instead`);
     let remaining = rowLimit;
     for (const filters of plan.pushdown.lists) {
       const params = this.listParams(plan, filters, remaining, parentId);
@@ -437,7 +438,7 @@ export class StripeTable implements Table {
 
   private retrievePath(id: string): string {
     const path = this.def.paths.retrieve;
-    if (!path) throw new Error(`${this.name} has no retrieve endpoint`);
+    if (!path) throw new TableRefusal(`${this.name} has no retrieve endpoint`);
     return path.replace('{id}', encodeURIComponent(id));
   }
 

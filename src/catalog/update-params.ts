@@ -1,7 +1,7 @@
 // UPDATE and DELETE rows → Stripe requests. Every row is validated before any request is sent,
 // so a bad statement changes nothing in Stripe.
 
-import { ColumnValueError, type DeleteRequest, type SqlValue, type UpdateRequest } from '../engine/table.js';
+import { ColumnValueError, TableRefusal, type DeleteRequest, type SqlValue, type UpdateRequest } from '../engine/table.js';
 import type { StripeParams } from '../stripe/types.js';
 import { writeParamValue, type WriteValueOptions } from './create-params.js';
 import { parseJsonInput } from './json-input.js';
@@ -25,15 +25,15 @@ export interface UpdateCall extends RowTarget {
 /** Refuses UPDATE before anything else when the table has no way to do it. */
 export function updatePathOf(def: TableDef): string {
   const refused = writeRules[def.name]?.noUpdate;
-  if (refused) throw new Error(refused);
-  if (!def.paths.update) throw new Error(`${def.name} does not support UPDATE: Stripe has no update endpoint for ${def.resource}`);
+  if (refused) throw new TableRefusal(refused);
+  if (!def.paths.update) throw new TableRefusal(`${def.name} does not support UPDATE: Stripe has no update endpoint for ${def.resource}`);
   return def.paths.update;
 }
 
 export function deletePathOf(def: TableDef): string {
   const refused = writeRules[def.name]?.noDelete;
-  if (refused) throw new Error(refused);
-  if (!def.paths.delete) throw new Error(`${def.name} does not support DELETE: Stripe has no delete endpoint for ${def.resource}`);
+  if (refused) throw new TableRefusal(refused);
+  if (!def.paths.delete) throw new TableRefusal(`${def.name} does not support DELETE: Stripe has no delete endpoint for ${def.resource}`);
   return def.paths.delete;
 }
 

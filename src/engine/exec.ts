@@ -11,6 +11,7 @@ import type { WritePlan } from './plan-types.js';
 import type { PlanEnv } from './planner.js';
 import type { ProcedureDef, SqlValue } from './table.js';
 import { coerceToType, formatSqlValue } from './values.js';
+import { toStatementError } from './write-support.js';
 
 export function planExec(stmt: ExecNode, env: PlanEnv): WritePlan {
   const { sql, catalog } = env;
@@ -27,7 +28,13 @@ export function planExec(stmt: ExecNode, env: PlanEnv): WritePlan {
     kind: 'write',
     columns: def.resultColumns.map((c) => ({ name: c.name, type: c.type })),
     async execute(ctx) {
-      const result = await call(def.name, args, ctx);
+      let result;
+      try {
+        result = await call(def.name, args, ctx);
+      } catch (error) {
+        // An argument the procedure refuses before sending anything ('' for a required id) is a SqlError at that argument.
+        throw toStatementError(error, stmt.args.map((a) => ({ name: a.name, pos: a.value.pos })), sql, stmt.procedurePos);
+      }
       return { rowsAffected: result.rows.length, rows: result.rows };
     },
     explain: () => [`Execute ${def.name}(${Object.entries(args).map(([name, value]) => `${name} = ${formatSqlValue(value)}`).join(', ')})`],

@@ -23,6 +23,7 @@ export type { QueryPlan, ResultColumn, StatementPlan, WritePlan, WriteStatementR
 export { MemoryTable, type MemoryTableOptions } from './memory-table.js';
 export { Session } from './session.js';
 export { PartialWriteError } from './write-outcome.js';
+export { asStatementError } from './statement-errors.js';
 
 /**
  * Binds parameters, resolves names, negotiates pushdown with the tables. No I/O. Throws

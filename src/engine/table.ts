@@ -203,6 +203,15 @@ export class ColumnValueError extends Error {
   }
 }
 
+/**
+ * Thrown by a table that refuses the statement as written: a read it cannot make without a
+ * filter the WHERE leaves out, a verb it has no endpoint for. The message reads like a
+ * SqlError's reason; the engine turns it into a SqlError at the table's name in the statement.
+ */
+export class TableRefusal extends Error {
+  override name = 'TableRefusal';
+}
+
 // ---- Writes beyond INSERT, and stored procedures (the catalog implements, the engine calls) ----
 
 export interface UpdateRequest {

@@ -5,7 +5,7 @@
 import type { Position } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import type { Session } from './session.js';
-import { ColumnValueError, type ExecContext, type SqlValue, type Table, type WriteVerb } from './table.js';
+import { ColumnValueError, TableRefusal, type ExecContext, type SqlValue, type Table, type WriteVerb } from './table.js';
 
 export interface ColumnRef {
   name: string;
@@ -18,8 +18,8 @@ export function checkWritable(table: Table, verb: WriteVerb, columns: readonly C
   try {
     table.checkWrite(verb, columns.map((c) => c.name));
   } catch (error) {
-    // A plain Error is the table refusing the statement as a whole ("no DELETE endpoint").
-    if (error instanceof Error && error.constructor === Error) throw new SqlError(error.message, sql, tablePos);
+    // The table refusing the statement as a whole ("no DELETE endpoint"); a plain Error from a table that predates TableRefusal says the same.
+    if (error instanceof TableRefusal || (error instanceof Error && error.constructor === Error)) throw new SqlError(error.message, sql, tablePos);
     throw toStatementError(error, columns, sql, tablePos);
   }
 }
