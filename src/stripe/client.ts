@@ -7,6 +7,7 @@ import { ConnectionError, StripeApiError } from './errors.js';
 import { paginateList, paginateSearch } from './paginate.js';
 import { paginatePartitioned } from './partition.js';
 import { DEFAULT_MAX_CONCURRENCY, RateBudget, defaultRequestsPerSecond } from './ratelimit.js';
+import { LatencyEstimate, type ScanBudget } from './scan-pacing.js';
 import { redactKey, scrubSecrets } from './redact.js';
 import { keyDigest, processBudgets, type BudgetRegistry, type SharedBudget } from './shared-budget.js';
 import { apiErrorFromResponse } from './response.js';
@@ -37,17 +38,21 @@ export interface PageOptions {
   signal?: AbortSignal;
   /**
    * The caller needs no newest-first order and reads every page: once the list proves long
-   * (PARTITION.sequentialPages pages), the rest is read in parallel `created` windows.
+   * (PARTITION.sequentialPages pages), the rest is read in parallel `created` windows, as many
+   * at once as keep the rate budget busy (partition.ts).
    */
   unordered?: boolean;
-  /** Called for each request of an unordered read that yields no page (its probes). */
+  /**
+   * Called for each request of an unordered read that yields no page. The scheduler yields the
+   * page of every request it makes (it needs no probes), so it is not called today.
+   */
   onProbe?: () => void;
   /** false: the endpoint takes no `starting_after` (nor `limit`); its one page is the whole list. */
   cursor?: boolean;
 }
 
-/** When and how wide an unordered list is read in parallel (partition.ts). */
-const PARTITION = { sequentialPages: 5, concurrency: 4 };
+/** When an unordered list counts as long enough to read in parallel (partition.ts). */
+const PARTITION = { sequentialPages: 5 };
 
 type Attempt =
   | { outcome: AttemptOutcome & { kind: 'response' }; bodyText: string; headers: Headers }
@@ -73,6 +78,9 @@ export class StripeClient {
   private readonly fetchImpl: typeof fetch;
   private readonly budget: RateBudget;
   private readonly requestsPerSecond: number;
+  private readonly maxConcurrency: number;
+  /** How long Stripe takes to answer, budget waits excluded: how wide a partitioned read runs. */
+  private readonly latency = new LatencyEstimate();
   private readonly budgets: BudgetRegistry;
   /** The process-wide budget of each account this client has acted for (its own under ''). */
   private readonly shared = new Map<string, SharedBudget>();
@@ -97,10 +105,8 @@ export class StripeClient {
     this.timeoutMs = nonNegative('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs);
     this.fetchImpl = options.fetch ?? globalThis.fetch;
     this.requestsPerSecond = options.maxRequestsPerSecond ?? defaultRequestsPerSecond(apiKey);
-    this.budget = new RateBudget({
-      requestsPerSecond: this.requestsPerSecond,
-      maxConcurrency: options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
-    });
+    this.maxConcurrency = options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
+    this.budget = new RateBudget({ requestsPerSecond: this.requestsPerSecond, maxConcurrency: this.maxConcurrency });
     this.budgets = options.budgets ?? processBudgets;
   }
 
@@ -162,12 +168,24 @@ export class StripeClient {
 
   /** Pages of a list endpoint, following starting_after; stops when has_more is false or the consumer stops iterating. */
   listPages(path: string, params: StripeParams, opts: PageOptions = {}): AsyncGenerator<StripeList> {
-    const { unordered, onProbe, cursor, ...requestOptions } = opts;
-    const fetchPage = (pageParams: StripeParams) => this.request<StripeList>({ method: 'GET', path, params: pageParams, ...requestOptions });
+    const { unordered, onProbe: _noProbes, cursor, ...requestOptions } = opts;
+    const fetchPage = (pageParams: StripeParams, stop?: AbortSignal) => {
+      const signal = stop && requestOptions.signal ? AbortSignal.any([requestOptions.signal, stop]) : (stop ?? requestOptions.signal);
+      return this.request<StripeList>({ method: 'GET', path, params: pageParams, ...requestOptions, ...(signal ? { signal } : {}) });
+    };
     if (cursor === false) return paginateList(fetchPage, params, `GET ${path}`, { cursor: false });
-    return unordered
-      ? paginatePartitioned(fetchPage, params, { ...PARTITION, ...(onProbe ? { onProbe } : {}) }, `GET ${path}`)
-      : paginateList(fetchPage, params, `GET ${path}`);
+    if (!unordered) return paginateList(fetchPage, params, `GET ${path}`);
+    const options = { ...PARTITION, concurrency: this.maxConcurrency, budget: this.scanBudget(requestOptions.accountId) };
+    return paginatePartitioned(fetchPage, params, options, `GET ${path}`);
+  }
+
+  /** What a partitioned read sees of the budget: the rate in force (the lower of this client's and the shared one) and the latency observed. */
+  private scanBudget(accountId: string | undefined): ScanBudget {
+    const shared = this.sharedBudget(accountId || this.accountId);
+    return {
+      requestsPerSecond: () => Math.min(this.requestsPerSecond, shared.requestsPerSecond),
+      latencyMs: () => this.latency.ms,
+    };
   }
 
   /** Pages of a search endpoint, following next_page. */
@@ -202,9 +220,11 @@ export class StripeClient {
     this.counters.requests++;
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    const sentAt = performance.now();
     try {
       const response = await this.fetchImpl(url, { method: req.method, headers, body, signal, redirect: 'manual' });
       const bodyText = await response.text();
+      this.latency.observe(performance.now() - sentAt);
       return {
         outcome: { kind: 'response', status: response.status, shouldRetryHeader: response.headers.get('stripe-should-retry') },
         bodyText,

@@ -6,7 +6,8 @@
 import { ConnectionError } from './errors.js';
 import type { StripeList, StripeObject, StripeParams, StripeSearchResult } from './types.js';
 
-export type PageFetcher<P> = (params: StripeParams) => Promise<P>;
+/** One page; `signal` aborts it (a partitioned read abandons its windows' requests when the reader stops). */
+export type PageFetcher<P> = (params: StripeParams, signal?: AbortSignal) => Promise<P>;
 
 /**
  * Pages of a list endpoint. Forward by `starting_after` (the last id of each page); when the
@@ -27,21 +28,36 @@ export async function* paginateList(
   let pageParams = params;
   for (let pages = 1; ; pages++) {
     const page = await fetchPage(pageParams);
-    if (page?.object !== 'list' || !Array.isArray(page.data)) {
-      throw new TypeError(`${describe} did not answer with a list (object: ${String(page?.object)})`);
-    }
+    checkList(page, describe);
     yield page;
     if (!page.has_more) return;
     if (!takesCursor) throw new StalledListError(describe, 'it said has_more: true, yet it takes no starting_after to read on');
-    if (page.data.length === 0) throw new StalledListError(describe, `page ${pages} was empty yet said has_more: true`);
-    const edge = backward ? page.data[0] : page.data[page.data.length - 1];
-    const cursor = idOf(edge, describe);
-    if (followed.has(cursor)) {
-      throw new StalledListError(describe, `page ${pages} ended at ${cursor} again, a cursor already followed`);
-    }
-    followed.add(cursor);
+    const cursor = followCursor(page, pages, followed, describe, backward);
     pageParams = backward ? { ...params, ending_before: cursor } : { ...params, starting_after: cursor };
   }
+}
+
+/** A page that is not Stripe's list envelope is a TypeError naming the endpoint. */
+export function checkList(page: StripeList | undefined, describe: string): asserts page is StripeList {
+  if (page?.object !== 'list' || !Array.isArray(page.data)) {
+    throw new TypeError(`${describe} did not answer with a list (object: ${String(page?.object)})`);
+  }
+}
+
+/**
+ * The cursor to read on from after `page`, the `pages`-th page of a walk that has followed the
+ * cursors in `followed` (the new one is added): a page with `has_more` that would make the walk
+ * repeat itself — nothing in it, or ending at a cursor already followed — is a StalledListError.
+ */
+export function followCursor(page: StripeList, pages: number, followed: Set<string>, describe: string, backward = false): string {
+  if (page.data.length === 0) throw new StalledListError(describe, `page ${pages} was empty yet said has_more: true`);
+  const edge = backward ? page.data[0] : page.data[page.data.length - 1];
+  const cursor = idOf(edge, describe);
+  if (followed.has(cursor)) {
+    throw new StalledListError(describe, `page ${pages} ended at ${cursor} again, a cursor already followed`);
+  }
+  followed.add(cursor);
+  return cursor;
 }
 
 /** A list or search that stopped making progress: paging on would repeat itself forever. */
