@@ -1,7 +1,7 @@
 // Introspection: the pg_catalog and information_schema queries clients send, answered from
-// the connection's tables() metadata. psql's describe queries are recognised by shape
-// (psql.ts); anything else that reads the catalogs and is not recognised is refused with
-// 0A000 rather than answered wrongly.
+// the connection's tables() metadata. Plain one-table queries run over small catalog tables
+// (tables.ts, select.ts); psql's describe queries are recognised by shape (psql.ts); any
+// other query that reads the catalogs is refused with 0A000 rather than answered wrongly.
 import type { Statement } from '../statement.js';
 import { localStatement } from '../statement.js';
 import type { SessionApi } from '../commands.js';
@@ -9,7 +9,7 @@ import type { Connection } from '../../index.js';
 import { PgError } from '../errors.js';
 import { catalogModel } from './model.js';
 import { answerPsql, type ProcedureInfo } from './psql.js';
-import { informationSchemaQuery } from './information-schema.js';
+import { catalogTableQuery } from './select.js';
 
 export interface CatalogSession extends SessionApi {
   readonly connection: Connection;
@@ -20,22 +20,29 @@ const READS_CATALOG = /\b(pg_catalog\s*\.|information_schema\s*\.|pg_(class|name
 export function catalogStatement(sql: string, session: CatalogSession): Statement | undefined {
   if (!READS_CATALOG.test(sql)) return undefined;
   const db = session.connection;
-  const context = { model: catalogModel(db), user: session.user, database: session.database, procedures: () => procedures(db) };
-  const information = informationSchemaQuery(sql);
-  if (information) {
+  let plain: ReturnType<typeof catalogTableQuery>;
+  let refusal: unknown;
+  try {
+    plain = catalogTableQuery(sql);
+  } catch (error) {
+    // Not a plain query (or one naming what the small tables lack): psql's shapes may still know it.
+    refusal = error;
+  }
+  if (plain) {
     return localStatement(
       sql,
-      information.fields,
+      plain.fields,
       (values) => {
-        const rows = information.run(values, catalogModel(session.connection), session.database, session.user);
+        const rows = plain.run(values, { model: catalogModel(db), database: session.database, user: session.user, settings: session.settings.all() });
         return { rows, tag: `SELECT ${rows.length}` };
       },
-      { parameters: information.parameters },
+      { parameters: plain.parameters },
     );
   }
-  const answer = answerPsql(sql, context);
+  const answer = answerPsql(sql, { model: catalogModel(db), user: session.user, database: session.database, procedures: () => procedures(db) });
   if (!answer) {
-    throw new PgError('0A000', 'stripe-sql answers only some catalog queries (psql\'s \\d, \\dt, \\df, \\l; information_schema.tables and .columns); this one is not among them', {
+    if (refusal instanceof PgError && refusal.code !== '0A000') throw refusal;
+    throw new PgError('0A000', 'stripe-sql answers plain one-table queries of its catalog tables and psql\'s \\d commands; this catalog query is neither', {
       hint: 'SELECT … FROM sys_tables / sys_tablecolumns describe every table',
     });
   }

@@ -1,82 +1,39 @@
-// information_schema.tables / columns / schemata / views as small in-memory tables, and the
-// plain queries tools send over them (Grafana's table and column pickers, scripts): one table,
-// a select list of columns (or *), a WHERE of ANDed `col = / <> / LIKE / IN …` against
-// literals or $n, ORDER BY and LIMIT. Anything richer is refused (0A000), not guessed at.
-import { OID, TYPES } from '../protocol/types.js';
+// Plain queries over one catalog table (catalog/tables.ts): a select list of columns (or *),
+// a WHERE of ANDed `col = / <> / < / LIKE / ILIKE / IN …` against literals, `'Name'::regclass` or
+// $n, ORDER BY and LIMIT — what Grafana's pickers, scripts and people send. Anything richer
+// is refused (0A000), not guessed at.
 import type { WireValue } from '../protocol/values.js';
 import type { ResultField } from '../types.js';
 import { PgError } from '../errors.js';
 import { splitTopLevel, topLevelKeyword, unquoteIdentifier, unquoteLiteral } from '../sql-text.js';
-import type { CatalogModel } from './model.js';
+import { CATALOG_TABLES, type CatalogTableContext } from './tables.js';
 
-interface VirtualTable {
-  fields: ResultField[];
-  rows: (model: CatalogModel, database: string, user: string) => WireValue[][];
-}
-
-const t = (name: string): ResultField => ({ name, typeOid: OID.text });
-const i4 = (name: string): ResultField => ({ name, typeOid: OID.int4 });
-
-/** udt_name of each type (pg_type.typname). */
-const UDT: Record<number, string> = Object.fromEntries([...TYPES.entries()].map(([oid, info]) => [oid, info.name]));
-
-const TABLES: Record<string, VirtualTable> = {
-  tables: {
-    fields: ['table_catalog', 'table_schema', 'table_name', 'table_type', 'self_referencing_column_name', 'reference_generation', 'user_defined_type_catalog', 'user_defined_type_schema', 'user_defined_type_name', 'is_insertable_into', 'is_typed', 'commit_action'].map(t),
-    rows: (model, database) => model.relations.map((r) => [database, 'public', r.name, r.kind === 'v' ? 'VIEW' : 'BASE TABLE', null, null, null, null, null, r.kind === 'v' ? 'NO' : 'YES', 'NO', null]),
-  },
-  columns: {
-    fields: [
-      t('table_catalog'), t('table_schema'), t('table_name'), t('column_name'), i4('ordinal_position'), t('column_default'), t('is_nullable'), t('data_type'),
-      i4('character_maximum_length'), i4('numeric_precision'), i4('numeric_scale'), i4('datetime_precision'), t('udt_catalog'), t('udt_schema'), t('udt_name'),
-      t('is_identity'), t('is_generated'), t('is_updatable'), t('description'),
-    ],
-    rows: (model, database) =>
-      model.relations.flatMap((r) =>
-        r.columns.map((c) => [
-          database, 'public', r.name, c.name, c.attnum, null, c.notNull ? 'NO' : 'YES', c.typeName,
-          null, c.typeOid === OID.int4 ? 32 : c.typeOid === OID.int8 ? 64 : c.typeOid === OID.float8 ? 53 : null,
-          c.typeOid === OID.int4 || c.typeOid === OID.int8 ? 0 : null, c.typeOid === OID.timestamptz ? 3 : null,
-          database, 'pg_catalog', UDT[c.typeOid] ?? 'text', 'NO', 'NEVER', r.kind === 'v' ? 'NO' : 'YES', c.description || null,
-        ]),
-      ),
-  },
-  schemata: {
-    fields: ['catalog_name', 'schema_name', 'schema_owner'].map(t),
-    rows: (_, database, user) => [
-      [database, 'public', user],
-      [database, 'information_schema', user],
-      [database, 'pg_catalog', user],
-    ],
-  },
-  views: {
-    fields: ['table_catalog', 'table_schema', 'table_name', 'view_definition', 'check_option', 'is_updatable', 'is_insertable_into'].map(t),
-    rows: (model, database) => model.relations.filter((r) => r.kind === 'v').map((r) => [database, 'public', r.name, null, 'NONE', 'NO', 'NO']),
-  },
-};
-
-export interface InformationSchemaQuery {
+export interface CatalogTableQuery {
   fields: ResultField[];
   parameters: number;
-  run(values: readonly WireValue[], model: CatalogModel, database: string, user: string): WireValue[][];
+  run(values: readonly WireValue[], context: CatalogTableContext): WireValue[][];
 }
 
-type Condition = (row: Record<string, WireValue>, values: readonly WireValue[]) => boolean;
+type Operand = (values: readonly WireValue[], context: CatalogTableContext) => WireValue;
+type Condition = (row: Record<string, WireValue>, values: readonly WireValue[], context: CatalogTableContext) => boolean;
 
-/** Reads a query over one information_schema table; undefined when `sql` reads none. */
-export function informationSchemaQuery(sql: string): InformationSchemaQuery | undefined {
-  const m = /^\s*SELECT\s+([\s\S]+?)\s+FROM\s+"?information_schema"?\s*\.\s*"?(\w+)"?(?:\s+(?:AS\s+)?(?!WHERE\b|ORDER\b|LIMIT\b)(\w+))?\s*([\s\S]*?)\s*;?\s*$/i.exec(sql);
+/** Reads a query over one catalog table; undefined when `sql` is not a plain query of one. */
+export function catalogTableQuery(sql: string): CatalogTableQuery | undefined {
+  const m = /^\s*SELECT\s+([\s\S]+?)\s+FROM\s+(?:"?(information_schema|pg_catalog)"?\s*\.\s*)?"?(\w+)"?(?:\s+(?:AS\s+)?(?!(?:WHERE|ORDER|LIMIT|GROUP|HAVING|UNION|JOIN|LEFT|RIGHT|INNER|FULL|CROSS|NATURAL|ON|USING)\b)(\w+))?\s*([\s\S]*?)\s*;?\s*$/i.exec(sql);
   if (!m) return undefined;
-  const table = TABLES[m[2]!.toLowerCase()];
-  if (!table) throw new PgError('42P01', `relation "information_schema.${m[2]}" does not exist`, { hint: 'stripe-sql serves information_schema.tables, columns, schemata and views' });
-  const alias = m[3]?.toLowerCase();
+  const schema = (m[2] ?? (/^pg_/i.test(m[3]!) ? 'pg_catalog' : '')).toLowerCase();
+  const table = CATALOG_TABLES[`${schema}.${m[3]!.toLowerCase()}`];
+  if (!table) return undefined;
+  const m2 = m[3]!;
+  if (!/^(WHERE\b|ORDER\b|LIMIT\b|$)/i.test(m[5]!.trim())) throw unsupported();
+  const alias = m[4]?.toLowerCase();
   const names = table.fields.map((f) => f.name);
   const column = (written: string): string => {
     let name = written.trim();
     const dot = name.lastIndexOf('.');
     if (dot >= 0) {
       const qualifier = unquoteIdentifier(name.slice(0, dot)).toLowerCase();
-      if (qualifier !== alias && qualifier !== m[2]!.toLowerCase()) throw unsupported();
+      if (qualifier !== alias && qualifier !== m2.toLowerCase()) throw unsupported();
       name = name.slice(dot + 1);
     }
     name = unquoteIdentifier(name).toLowerCase();
@@ -95,7 +52,7 @@ export function informationSchemaQuery(sql: string): InformationSchemaQuery | un
     }
   }
   // WHERE / ORDER BY / LIMIT.
-  let rest = m[4]!;
+  let rest = m[5]!;
   let parameters = 0;
   const conditions: Condition[] = [];
   const order: { name: string; desc: boolean }[] = [];
@@ -122,17 +79,22 @@ export function informationSchemaQuery(sql: string): InformationSchemaQuery | un
     const w = /^WHERE\s+([\s\S]+)$/i.exec(where);
     if (!w) throw unsupported();
     for (const part of splitAnd(w[1]!)) {
-      const operand = (text: string): ((values: readonly WireValue[]) => WireValue) => {
+      const operand = (text: string): Operand => {
         const p = /^\$(\d+)$/.exec(text.trim());
         if (p) {
           parameters = Math.max(parameters, Number(p[1]));
           return (values) => values[Number(p[1]) - 1] ?? null;
         }
-        if (!/^[Ee]?'/.test(text.trim()) && !/^-?\d+$/.test(text.trim())) throw unsupported();
-        const literal = unquoteLiteral(text.replace(/::\s*\w+(\s+\w+)*$/, ''));
+        const regclass = /^([Ee]?'(?:[^']|'')*')\s*::\s*(?:pg_catalog\.)?regclass$/i.exec(text.trim());
+        if (regclass) {
+          const name = unquoteLiteral(regclass[1]!).replace(/^public\./i, '');
+          return (_, context) => context.model.relations.find((r) => r.name.toLowerCase() === unquoteIdentifier(name).toLowerCase())?.oid ?? -1;
+        }
+        if (!/^[Ee]?'/.test(text.trim()) && !/^-?\d+$/.test(text.trim()) && !/^(true|false)$/i.test(text.trim())) throw unsupported();
+        const literal = unquoteLiteral(text.replace(/::\s*[\w.]+(\s+\w+)*$/, ''));
         return () => literal;
       };
-      const c = /^([\w".]+)\s*(=|<>|!=|NOT\s+LIKE|LIKE|NOT\s+ILIKE|ILIKE|NOT\s+IN|IN)\s*([\s\S]+)$/i.exec(part.trim());
+      const c = /^([\w".]+)\s*(=|<>|!=|<=|>=|<|>|NOT\s+LIKE|LIKE|NOT\s+ILIKE|ILIKE|NOT\s+IN|IN)\s*([\s\S]+)$/i.exec(part.trim());
       if (!c) throw unsupported();
       const name = column(c[1]!);
       const op = c[2]!.toUpperCase().replace(/\s+/g, ' ');
@@ -140,14 +102,23 @@ export function informationSchemaQuery(sql: string): InformationSchemaQuery | un
         const list = /^\(([\s\S]*)\)$/.exec(c[3]!.trim());
         if (!list) throw unsupported();
         const items = splitTopLevel(list[1]!).map(operand);
-        conditions.push((row, values) => items.some((item) => same(name, item(values), row[name])) !== (op === 'NOT IN'));
+        conditions.push((row, values, context) => items.some((item) => same(name, item(values, context), row[name])) !== (op === 'NOT IN'));
       } else if (op.includes('LIKE')) {
         const pattern = operand(c[3]!);
-        const caseless = op.includes('ILIKE') || name.endsWith('_name');
-        conditions.push((row, values) => likeRegex(String(pattern(values)), caseless).test(String(row[name] ?? '')) !== op.startsWith('NOT'));
+        const caseless = op.includes('ILIKE') || NAME_COLUMN.test(name);
+        conditions.push((row, values, context) => likeRegex(String(pattern(values, context)), caseless).test(String(row[name] ?? '')) !== op.startsWith('NOT'));
+      } else if (op === '=' || op === '<>' || op === '!=') {
+        const value = operand(c[3]!);
+        conditions.push((row, values, context) => same(name, value(values, context), row[name]) === (op === '='));
       } else {
         const value = operand(c[3]!);
-        conditions.push((row, values) => same(name, value(values), row[name]) === (op === '='));
+        conditions.push((row, values, context) => {
+          const a = row[name];
+          const b = value(values, context);
+          if (a === null || b === null) return false;
+          const cmp = typeof a === 'number' ? a - Number(b) : String(a).localeCompare(String(b));
+          return op === '<' ? cmp < 0 : op === '<=' ? cmp <= 0 : op === '>' ? cmp > 0 : cmp >= 0;
+        });
       }
     }
   }
@@ -155,9 +126,9 @@ export function informationSchemaQuery(sql: string): InformationSchemaQuery | un
   return {
     fields: outputs.map((o) => ({ ...byName.get(o.name)!, name: o.label })),
     parameters,
-    run(values, model, database, user) {
-      let rows = table.rows(model, database, user).map((r) => Object.fromEntries(names.map((n, i) => [n, r[i] ?? null])));
-      rows = rows.filter((row) => conditions.every((c) => c(row, values)));
+    run(values, context) {
+      let rows = table.rows(context).map((r) => Object.fromEntries(names.map((n, i) => [n, r[i] ?? null])));
+      rows = rows.filter((row) => conditions.every((c) => c(row, values, context)));
       if (order.length > 0) {
         rows.sort((a, b) => {
           for (const { name, desc } of order) {
@@ -177,12 +148,17 @@ export function informationSchemaQuery(sql: string): InformationSchemaQuery | un
 /** Names match case-insensitively, as everywhere in stripe-sql (`table_name = 'customers'` finds Customers). */
 function same(column: string, a: WireValue, b: WireValue): boolean {
   if (a === null || b === null) return false;
-  return column.endsWith('_name') ? String(a).toLowerCase() === String(b).toLowerCase() : String(a) === String(b);
+  if (typeof b === 'boolean') return /^(t|true|1|yes|on)$/i.test(String(a)) === b;
+  return NAME_COLUMN.test(column) ? String(a).toLowerCase() === String(b).toLowerCase() : String(a) === String(b);
 }
 
+/** Columns holding names, compared case-insensitively. */
+const NAME_COLUMN = /_name$|^(relname|attname|nspname|datname|typname|proname|name)$/;
+
 function unsupported(): PgError {
-  return new PgError('0A000', 'stripe-sql reads information_schema with plain queries only: one table, columns, WHERE col = / <> / LIKE / IN … joined by AND, ORDER BY, LIMIT');
+  return new PgError('0A000', 'stripe-sql reads its catalog tables with plain queries only: one table, columns, WHERE col = / <> / LIKE / IN … joined by AND, ORDER BY, LIMIT');
 }
+
 
 function splitAnd(text: string): string[] {
   const parts: string[] = [];

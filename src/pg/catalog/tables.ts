@@ -1,0 +1,122 @@
+// Small catalog tables made from the connection's tables(): information_schema.tables,
+// columns, schemata, views, and the pg_catalog tables plain queries read (pg_namespace,
+// pg_class, pg_attribute, pg_type, pg_description, pg_index, pg_am, pg_database, pg_settings).
+// catalog/select.ts runs plain one-table queries over them.
+import { OID, TYPES } from '../protocol/types.js';
+import type { WireValue } from '../protocol/values.js';
+import type { ResultField } from '../types.js';
+import { DATABASE_OID, PG_CATALOG_NAMESPACE_OID, PUBLIC_NAMESPACE_OID, type CatalogModel } from './model.js';
+
+export interface CatalogTableContext {
+  model: CatalogModel;
+  database: string;
+  user: string;
+  settings: readonly [string, string][];
+}
+
+export interface CatalogTable {
+  fields: ResultField[];
+  rows(context: CatalogTableContext): WireValue[][];
+}
+
+const f = (typeOid: number) => (name: string): ResultField => ({ name, typeOid });
+const text = f(OID.text);
+const name = f(OID.name);
+const oid = f(OID.oid);
+const int2 = f(OID.int2);
+const int4 = f(OID.int4);
+const bool = f(OID.bool);
+const char = f(OID.char);
+
+/** pg_class's OID, the classoid of table and column descriptions. */
+const PG_CLASS_OID = 1259;
+const BOOTSTRAP_USER_OID = 10;
+/** The one access method tables are read with. */
+const STRIPE_AM_OID = 16380;
+
+const TYPE_CATEGORY: Record<number, string> = {
+  [OID.bool]: 'B', [OID.int2]: 'N', [OID.int4]: 'N', [OID.int8]: 'N', [OID.float4]: 'N', [OID.float8]: 'N', [OID.numeric]: 'N', [OID.oid]: 'N',
+  [OID.timestamptz]: 'D', [OID.timestamp]: 'D', [OID.date]: 'D', [OID.interval]: 'T', [OID.textArray]: 'A', [OID.nameArray]: 'A',
+};
+
+export const CATALOG_TABLES: Record<string, CatalogTable> = {
+  'information_schema.tables': {
+    fields: ['table_catalog', 'table_schema', 'table_name', 'table_type', 'self_referencing_column_name', 'reference_generation', 'user_defined_type_catalog', 'user_defined_type_schema', 'user_defined_type_name', 'is_insertable_into', 'is_typed', 'commit_action'].map(text),
+    rows: ({ model, database }) => model.relations.map((r) => [database, 'public', r.name, r.kind === 'v' ? 'VIEW' : 'BASE TABLE', null, null, null, null, null, r.kind === 'v' ? 'NO' : 'YES', 'NO', null]),
+  },
+  'information_schema.columns': {
+    fields: [
+      text('table_catalog'), text('table_schema'), text('table_name'), text('column_name'), int4('ordinal_position'), text('column_default'), text('is_nullable'), text('data_type'),
+      int4('character_maximum_length'), int4('numeric_precision'), int4('numeric_scale'), int4('datetime_precision'), text('udt_catalog'), text('udt_schema'), text('udt_name'),
+      text('is_identity'), text('is_generated'), text('is_updatable'), text('description'),
+    ],
+    rows: ({ model, database }) =>
+      model.relations.flatMap((r) =>
+        r.columns.map((c) => [
+          database, 'public', r.name, c.name, c.attnum, null, c.notNull ? 'NO' : 'YES', c.typeName,
+          null, c.typeOid === OID.int4 ? 32 : c.typeOid === OID.int8 ? 64 : c.typeOid === OID.float8 ? 53 : null,
+          c.typeOid === OID.int4 || c.typeOid === OID.int8 ? 0 : null, c.typeOid === OID.timestamptz ? 3 : null,
+          database, 'pg_catalog', TYPES.get(c.typeOid)?.name ?? 'text', 'NO', 'NEVER', r.kind === 'v' ? 'NO' : 'YES', c.description || null,
+        ]),
+      ),
+  },
+  'information_schema.schemata': {
+    fields: ['catalog_name', 'schema_name', 'schema_owner'].map(text),
+    rows: ({ database, user }) => ['public', 'information_schema', 'pg_catalog'].map((schema) => [database, schema, user]),
+  },
+  'information_schema.views': {
+    fields: ['table_catalog', 'table_schema', 'table_name', 'view_definition', 'check_option', 'is_updatable', 'is_insertable_into'].map(text),
+    rows: ({ model, database }) => model.relations.filter((r) => r.kind === 'v').map((r) => [database, 'public', r.name, null, 'NONE', 'NO', 'NO']),
+  },
+  'pg_catalog.pg_namespace': {
+    fields: [oid('oid'), name('nspname'), oid('nspowner'), text('nspacl')],
+    rows: () => [
+      [PG_CATALOG_NAMESPACE_OID, 'pg_catalog', BOOTSTRAP_USER_OID, null],
+      [PUBLIC_NAMESPACE_OID, 'public', BOOTSTRAP_USER_OID, null],
+    ],
+  },
+  'pg_catalog.pg_class': {
+    fields: [oid('oid'), name('relname'), oid('relnamespace'), oid('reltype'), oid('relowner'), oid('relam'), char('relkind'), int2('relnatts'), bool('relhasindex'), char('relpersistence'), bool('relispartition'), f(OID.float4)('reltuples')],
+    rows: ({ model }) => model.relations.map((r) => [r.oid, r.name, PUBLIC_NAMESPACE_OID, 0, BOOTSTRAP_USER_OID, r.kind === 'r' ? STRIPE_AM_OID : 0, r.kind, r.columns.length, r.keyColumn !== undefined, 'p', false, -1]),
+  },
+  'pg_catalog.pg_attribute': {
+    fields: [oid('attrelid'), name('attname'), oid('atttypid'), int2('attnum'), int2('attlen'), int4('atttypmod'), bool('attnotnull'), bool('atthasdef'), bool('attisdropped'), char('attidentity'), char('attgenerated')],
+    rows: ({ model }) => model.relations.flatMap((r) => r.columns.map((c) => [r.oid, c.name, c.typeOid, c.attnum, TYPES.get(c.typeOid)?.size ?? -1, -1, c.notNull, false, false, '', ''])),
+  },
+  'pg_catalog.pg_type': {
+    fields: [oid('oid'), name('typname'), oid('typnamespace'), int2('typlen'), char('typtype'), char('typcategory'), oid('typrelid'), oid('typelem'), oid('typbasetype'), int4('typtypmod'), bool('typnotnull')],
+    rows: () =>
+      [...TYPES.entries()].map(([typeOid, info]) => [
+        typeOid, info.name, PG_CATALOG_NAMESPACE_OID, info.size, 'b', TYPE_CATEGORY[typeOid] ?? 'S', 0,
+        typeOid === OID.textArray ? OID.text : typeOid === OID.nameArray ? OID.name : 0, 0, -1, false,
+      ]),
+  },
+  'pg_catalog.pg_description': {
+    fields: [oid('objoid'), oid('classoid'), int4('objsubid'), text('description')],
+    rows: ({ model }) =>
+      model.relations.flatMap((r) => [
+        ...(r.description ? [[r.oid, PG_CLASS_OID, 0, r.description]] : []),
+        ...r.columns.filter((c) => c.description).map((c) => [r.oid, PG_CLASS_OID, c.attnum, c.description]),
+      ]),
+  },
+  'pg_catalog.pg_index': {
+    fields: [oid('indexrelid'), oid('indrelid'), int2('indnatts'), bool('indisunique'), bool('indisprimary'), text('indkey')],
+    rows: ({ model }) =>
+      model.relations.flatMap((r) => {
+        const key = r.columns.find((c) => c.name === r.keyColumn);
+        return key ? [[r.oid + 100_000, r.oid, 1, true, true, String(key.attnum)]] : [];
+      }),
+  },
+  'pg_catalog.pg_am': {
+    fields: [oid('oid'), name('amname'), char('amtype')],
+    rows: () => [[STRIPE_AM_OID, 'stripe', 't']],
+  },
+  'pg_catalog.pg_database': {
+    fields: [oid('oid'), name('datname'), oid('datdba'), int4('encoding'), name('datcollate'), name('datctype'), bool('datistemplate'), bool('datallowconn')],
+    rows: ({ database }) => [[DATABASE_OID, database, BOOTSTRAP_USER_OID, 6, 'C.UTF-8', 'C.UTF-8', false, true]],
+  },
+  'pg_catalog.pg_settings': {
+    fields: ['name', 'setting', 'unit', 'category', 'short_desc', 'context', 'vartype', 'source'].map(text),
+    rows: ({ settings }) => settings.map(([key, value]) => [key, value, null, '', '', 'user', 'string', 'default']),
+  },
+};

@@ -1,0 +1,75 @@
+// Introspection beyond psql: the plain catalog queries tools and people send (Grafana's
+// table and column pickers over information_schema, pg_catalog lookups with ::regclass,
+// pg_settings), answered from the connection's tables(); catalog queries that are not plain
+// are refused with 0A000, never answered with made-up rows.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { connect } from '../src/index.js';
+import { DEMO_API_KEY } from '../emulator/index.js';
+import { usePgServer } from './pg-helpers.js';
+
+const fx = usePgServer();
+
+async function query(sql: string, values?: unknown[]) {
+  const client = new pg.Client({ host: '127.0.0.1', port: fx.port, user: 'analyst', database: 'stripe' });
+  await client.connect();
+  try {
+    return await client.query(sql, values);
+  } finally {
+    await client.end();
+  }
+}
+
+test('information_schema.tables and .columns: the tables() metadata, with $n parameters and names matched case-insensitively', async () => {
+  const db = connect({ apiKey: DEMO_API_KEY, baseUrl: fx.emulator.url });
+  try {
+    const tables = await query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name");
+    const expected = db.tables().filter((t) => t.kind === 'TABLE').map((t) => t.name).sort((a, b) => a.localeCompare(b));
+    assert.deepEqual(tables.rows.map((r) => r.table_name), expected);
+    const columns = await query('SELECT column_name, data_type, ordinal_position FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position', ['public', 'customers']);
+    assert.deepEqual(columns.rows.map((r) => r.column_name), db.columns('Customers')!.map((c) => c.name));
+    assert.deepEqual(columns.rows.slice(0, 2), [
+      { column_name: 'Id', data_type: 'text', ordinal_position: 1 },
+      { column_name: 'AddressCity', data_type: 'text', ordinal_position: 2 },
+    ]);
+    assert.deepEqual(columns.fields.map((f) => f.dataTypeID), [25, 25, 23]);
+  } finally {
+    await db.close();
+  }
+});
+
+test('pg_catalog tables answer plain queries: pg_attribute by ::regclass, pg_class, pg_type, pg_settings, pg_description', async () => {
+  const attributes = await query("SELECT attname, atttypid, attnotnull FROM pg_catalog.pg_attribute WHERE attrelid = 'Customers'::regclass AND attnum BETWEEN 1 AND 2 ORDER BY attnum").catch((e: Error) => e);
+  // BETWEEN is not among the plain forms: refused, not guessed.
+  assert.ok(attributes instanceof Error && (attributes as pg.DatabaseError).code === '0A000');
+  const first = await query("SELECT attname, atttypid, attnotnull FROM pg_attribute WHERE attrelid = 'customers'::regclass AND attnum <= 2 ORDER BY attnum");
+  assert.deepEqual(first.rows, [
+    { attname: 'Id', atttypid: 25, attnotnull: true },
+    { attname: 'AddressCity', atttypid: 25, attnotnull: false },
+  ]);
+  const classes = await query("SELECT relname, relkind FROM pg_class WHERE relname ILIKE 'checkout%' ORDER BY relname");
+  assert.deepEqual(classes.rows, [{ relname: 'CheckoutSession', relkind: 'r' }, { relname: 'CheckoutSessionLineItems', relkind: 'v' }]);
+  assert.deepEqual((await query("SELECT oid, typname FROM pg_type WHERE typname IN ('int8', 'timestamptz')  ORDER BY oid")).rows, [
+    { oid: 20, typname: 'int8' },
+    { oid: 1184, typname: 'timestamptz' },
+  ]);
+  assert.deepEqual((await query("SELECT setting FROM pg_settings WHERE name = 'standard_conforming_strings'")).rows, [{ setting: 'on' }]);
+  const described = await query("SELECT description FROM pg_description WHERE objoid = 'Customers'::regclass AND objsubid = 0");
+  assert.equal(described.rows.length, 1);
+});
+
+test('session functions tools call on connect; other catalog queries are refused with 0A000', async () => {
+  const client = new pg.Client({ host: '127.0.0.1', port: fx.port, user: 'analyst', database: 'stripe' });
+  await client.connect();
+  try {
+    assert.deepEqual((await client.query('select current_schema(), session_user, current_database()')).rows, [{ current_schema: 'public', session_user: 'analyst', current_database: 'stripe' }]);
+    await assert.rejects(
+      client.query('SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace'),
+      (e: pg.DatabaseError) => e.code === '0A000' && /sys_tables/.test(e.hint ?? ''),
+    );
+    await assert.rejects(client.query('SELECT nope FROM information_schema.tables'), (e: pg.DatabaseError) => e.code === '42703');
+  } finally {
+    await client.end();
+  }
+});
