@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ConnectionError, StripeApiError, type Connection } from '../src/index.js';
 import { useEmulator } from './e2e-helpers.js';
+import { dumpReplica as dump } from './support/replica-dump.js';
 
 const e2e = useEmulator();
 const dir = mkdtempSync(join(tmpdir(), 'stripe-sql-replica-'));
@@ -17,23 +18,6 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 /** Rows as comparable text, in a fixed order whatever order they came in. */
 function rowSet(rows: readonly unknown[][]): string[] {
   return rows.map((row) => JSON.stringify(row)).sort();
-}
-
-/** Every replica table of a file, row by row, without the bookkeeping column; and the states without times. */
-function dump(path: string): Record<string, string[]> {
-  const db = new Database(path, { readonly: true });
-  try {
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'stripe_sync_state' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
-    const out: Record<string, string[]> = {};
-    for (const name of tables) {
-      const rows = db.prepare(`SELECT * FROM "${name}"`).all() as Record<string, unknown>[];
-      out[name] = rows.map(({ _sync_run, ...row }) => JSON.stringify(row)).sort();
-    }
-    out['stripe_sync_state'] = (db.prepare('SELECT table_name, row_count, cursor, running, run_rows FROM stripe_sync_state ORDER BY table_name').all() as object[]).map((r) => JSON.stringify(r));
-    return out;
-  } finally {
-    db.close();
-  }
 }
 
 describe('sync of the demo data, then offline', () => {
