@@ -50,16 +50,17 @@ test('an OR of equalities on one column is offered as IN', async () => {
   assert.deepEqual(offered("Status = 'open' OR 'expired' = status OR Status IN ('open', 'x')"), [
     { column: 'Status', op: 'IN', values: ['open', 'expired', 'x'], text: "Status IN ('open', 'expired', 'x')" },
   ]);
-  assert.deepEqual(offered("Status = 'open' OR Id = 'cs_2'"), []);
+  // Over two columns it is an OR predicate (engine-or-predicates.test.ts).
+  assert.deepEqual(offered("Status = 'open' OR Id = 'cs_2'").map((p) => p.op), ['OR']);
   assert.deepEqual(
     await collect(planQuery("SELECT Id FROM Sessions WHERE Status = 'open' OR Status = 'expired'", catalogOf(sessions())).rows({})),
     [['cs_1'], ['cs_3'], ['cs_4']],
   );
 });
 
-test('NOT IN, NOT LIKE, OR, LIKE with ESCAPE and expressions over columns are not offered', () => {
+test('NOT IN, NOT LIKE, an OR over expressions, LIKE with ESCAPE and expressions over columns are not offered', () => {
   assert.deepEqual(
-    offered("Id NOT IN ('a') AND Email NOT LIKE 'a%' AND (Status = 'a' OR Email = 'b') AND AmountTotal + 1 > 5 AND Email LIKE 'a!%' ESCAPE '!' AND Status = Email AND AmountTotal NOT BETWEEN 1 AND 2"),
+    offered("Id NOT IN ('a') AND Email NOT LIKE 'a%' AND (Status = 'a' OR UPPER(Email) = 'B') AND AmountTotal + 1 > 5 AND Email LIKE 'a!%' ESCAPE '!' AND Status = Email AND AmountTotal NOT BETWEEN 1 AND 2"),
     [],
   );
 });
@@ -134,8 +135,8 @@ test('ORDER BY is offered only when every key is a plain column; a satisfied ord
     { column: 'Id', direction: 'ASC' },
   ]);
   assert.equal(p.explain().some((l) => l.startsWith('Sort')), false);
-  // The table orders NULLs as the engine would by default: last when descending.
-  assert.deepEqual((await collect(p.rows({}))).map((r) => r[0]), ['cs_2', 'cs_5', 'cs_1', 'cs_4', 'cs_3']);
+  // The table orders NULLs as the engine would by default: first when descending.
+  assert.deepEqual((await collect(p.rows({}))).map((r) => r[0]), ['cs_3', 'cs_2', 'cs_5', 'cs_1', 'cs_4']);
 
   const unsorted = sessions();
   const q = planQuery('SELECT Id FROM Sessions ORDER BY AmountTotal DESC', catalogOf(unsorted));
@@ -144,9 +145,9 @@ test('ORDER BY is offered only when every key is a plain column; a satisfied ord
   const expression = sessions({ sortable: true });
   planQuery('SELECT Id FROM Sessions ORDER BY AmountTotal * 2', catalogOf(expression));
   assert.deepEqual(expression.requests[0]!.orderBy, []);
-  // NULLS LAST on an ascending key is not the default, so it is not offered either.
+  // NULLS FIRST on an ascending key is not the default, so it is not offered either.
   const nulls = sessions({ sortable: true });
-  planQuery('SELECT Id FROM Sessions ORDER BY Email NULLS LAST', catalogOf(nulls));
+  planQuery('SELECT Id FROM Sessions ORDER BY Email NULLS FIRST', catalogOf(nulls));
   assert.deepEqual(nulls.requests[0]!.orderBy, []);
 });
 

@@ -70,11 +70,11 @@ test('unknown names are SqlErrors at their position with a suggestion when close
 
 test('ORDER BY alias, ordinal, expression and a column not selected', async () => {
   assert.deepEqual(await querySessions('SELECT Id, AmountTotal AS amt FROM Sessions ORDER BY amt, Id DESC'), [
-    ['cs_3', null],
     ['cs_4', 700],
     ['cs_1', 5000],
     ['cs_5', 12000],
     ['cs_2', 12000],
+    ['cs_3', null],
   ]);
   assert.deepEqual(await querySessions('SELECT Status, Id FROM Sessions ORDER BY 2 DESC'), [
     ['complete', 'cs_5'],
@@ -93,15 +93,16 @@ test('ORDER BY alias, ordinal, expression and a column not selected', async () =
   assertSqlError('SELECT Id FROM Sessions ORDER BY 2', 'ORDER BY position 2 is out of range: the select list has 1 column', 34);
 });
 
-test('sort is stable and NULLs sort below every value unless NULLS FIRST|LAST', async () => {
+test('sort is stable and NULLs sort above every value (PostgreSQL) unless NULLS FIRST|LAST', async () => {
   // Equal keys keep scan order: cs_1 before cs_4 (open), cs_2 before cs_5 (complete).
   assert.deepEqual(await querySessions('SELECT Id FROM Sessions ORDER BY Status'), [['cs_2'], ['cs_5'], ['cs_3'], ['cs_1'], ['cs_4']]);
   const ids = async (order: string) => (await querySessions(`SELECT Id FROM Sessions ORDER BY ${order}, Id`)).map((r) => r[0]);
-  assert.deepEqual(await ids('Email'), ['cs_2', 'cs_4', 'cs_1', 'cs_3', 'cs_5']);
-  assert.deepEqual(await ids('Email DESC'), ['cs_5', 'cs_3', 'cs_1', 'cs_4', 'cs_2']);
-  assert.deepEqual(await ids('Email NULLS LAST'), ['cs_4', 'cs_1', 'cs_3', 'cs_5', 'cs_2']);
-  assert.deepEqual(await ids('Email DESC NULLS FIRST'), ['cs_2', 'cs_5', 'cs_3', 'cs_1', 'cs_4']);
-  assert.deepEqual(await ids('Email NULLS FIRST'), await ids('Email'));
+  assert.deepEqual(await ids('Email'), ['cs_4', 'cs_1', 'cs_3', 'cs_5', 'cs_2']);
+  assert.deepEqual(await ids('Email DESC'), ['cs_2', 'cs_5', 'cs_3', 'cs_1', 'cs_4']);
+  assert.deepEqual(await ids('Email NULLS FIRST'), ['cs_2', 'cs_4', 'cs_1', 'cs_3', 'cs_5']);
+  assert.deepEqual(await ids('Email DESC NULLS LAST'), ['cs_5', 'cs_3', 'cs_1', 'cs_4', 'cs_2']);
+  assert.deepEqual(await ids('Email NULLS LAST'), await ids('Email'));
+  assert.deepEqual(await ids('Email DESC NULLS FIRST'), await ids('Email DESC'));
 });
 
 test('DISTINCT over the output row, NULLs equal', async () => {

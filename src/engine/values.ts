@@ -19,18 +19,20 @@
 // as numbers (NULL when they are not). `||` concatenates the text of both sides, NULL if
 // either is NULL.
 //
-// Ordering: NULL sorts below every value — first in ASC, last in DESC — as in SQL Server,
-// MySQL and SQLite (the family the connectors our users come from belong to), so
-// `ORDER BY AmountTotal DESC` starts with real amounts. NULLS FIRST|LAST overrides it.
+// Ordering: as in PostgreSQL, NULL sorts above every value — last in ASC, first in DESC.
+// NULLS FIRST|LAST overrides it (`ORDER BY AmountTotal DESC NULLS LAST` to start with amounts).
 
 import { Interval, parseInterval } from './interval.js';
 import type { DataType, SqlValue } from './table.js';
 
 export type { DataType, SqlValue };
 
-/** Where NULLs go when ORDER BY says nothing: below every value (see the rule above). */
+/**
+ * Where NULLs go when ORDER BY says nothing: as in PostgreSQL, above every value, so last in
+ * ascending order and first in descending order.
+ */
 export function defaultNullsFirst(descending: boolean): boolean {
-  return !descending;
+  return descending;
 }
 
 /** Three-valued logic: true, false, or null for UNKNOWN. */

@@ -39,7 +39,8 @@ function orderClause(g: QueryGenerator, width: number): { text: string; pg: stri
     const direction = g.rng.pick(['', ' ASC', ' DESC']);
     const nulls = g.rng.pick(['', '', ' NULLS FIRST', ' NULLS LAST']);
     ours.push(`${index + 1}${direction}${nulls}`);
-    pg.push(`${index + 1}${direction}${nulls || (direction === ' DESC' ? ' NULLS LAST' : ' NULLS FIRST')}`);
+    // Our default NULL order is PostgreSQL's: the same text means the same order on both sides.
+    pg.push(`${index + 1}${direction}${nulls}`);
   }
   return { text: ` ORDER BY ${ours.join(', ')}`, pg: ` ORDER BY ${pg.join(', ')}`, keys };
 }
