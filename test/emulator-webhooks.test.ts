@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import Stripe from 'stripe';
 import { DEMO_API_KEY, startEmulator, type Emulator } from '../emulator/index.js';
+import { specProblems } from './support/spec-schema.js';
 
 interface Received {
   body: string;
@@ -76,6 +77,7 @@ describe('events', () => {
     const events = (await stripe.events.list({ limit: 100 })).data.filter((event) => (event.data.object as { id?: string }).id === intent.id || (event.data.object as { payment_intent?: string }).payment_intent === intent.id);
     assert.deepEqual(events.map((event) => event.type).reverse(), ['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded']);
     const succeeded = events.find((event) => event.type === 'payment_intent.succeeded')!;
+    assert.deepEqual(specProblems('event', succeeded), []);
     assert.equal(succeeded.api_version, '2024-04-10');
     assert.equal((succeeded.data.object as Stripe.PaymentIntent).status, 'succeeded');
     assert.equal((succeeded.data.object as Stripe.PaymentIntent).latest_charge, confirmed.latest_charge);
@@ -120,6 +122,7 @@ describe('webhooks', () => {
     try {
       const endpoint = await stripe.webhookEndpoints.create({ url: receiver.url, enabled_events: ['payment_intent.succeeded', 'charge.succeeded'] });
       assert.match(String(endpoint.secret), /^whsec_\w{32}$/);
+      assert.deepEqual(specProblems('webhook_endpoint', endpoint), []);
       assert.equal(endpoint.status, 'enabled');
 
       const paid = await stripe.paymentIntents.create({ amount: 2500, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });

@@ -169,8 +169,9 @@ class ShapeBook {
   /** The fields an object schema always returns. */
   // The spec's `required` lists are incomplete (customer.metadata is missing), so every
   // property counts except those Stripe only returns on request: lists (customer.sources)
-  // and expandable, never-null objects that are not references (customer.tax). Other optional
-  // references (charge.transfer) may be absent, so they are synthesized as null.
+  // and expandable, never-null objects that are not references (customer.tax). Optional
+  // references and strings the spec never makes null (charge.transfer, refund.failure_reason)
+  // are absent until set: '~'.
   fieldsOf(schema: Schema, depth: number): Record<string, FieldShape> {
     const out: Record<string, FieldShape> = {};
     const required = new Set(schema.required ?? []);
@@ -180,9 +181,9 @@ class ShapeBook {
       const shape = this.shapeOf(property, depth);
       if (!required.has(name)) {
         if (shape === 'L' || shape === '?L') continue;
-        // Optional plain strings (invoiceitem.subscription_item) are absent or null in practice.
+        // Optional plain strings (invoiceitem.subscription_item) are absent unless they apply.
         if (typeof shape === 'string' && (shape.startsWith('r:') || shape === 's')) {
-          out[name] = `?${shape}`;
+          out[name] = `~${shape}`;
           continue;
         }
         const isReference = (property.anyOf ?? []).some((alt) => alt.type === 'string');

@@ -5,7 +5,8 @@
 //   's' string · 'i' integer · 't' unix time · 'n' number · 'b' boolean · 'm' string map
 //   'x' anything · 'L' a list object · 'e:a|b' enum · 'r:type' id of another object type
 //   '@name' a shared shape from SHAPES · ['a', item] an array · { field: shape } an object
-//   A leading '?' marks a nullable field (synthesis leaves it null).
+//   A leading '?' marks a nullable field (synthesis leaves it null); a leading '~' an optional
+//   one the spec never makes null (synthesis leaves it out).
 //
 // ParamSpec (a request parameter, for validation):
 //   's' 'i' 'n' 'b' 'm' (map) 'r' (created-style range) 'o' (anything) 'e:a|b' (enum)

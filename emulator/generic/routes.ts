@@ -13,7 +13,7 @@ import { toObjectSchema } from './param-schema.js';
 import { allResources, resourceFor } from './registry.js';
 import { DEFAULT_HIDDEN, FILTER_RULES } from './list-rules.js';
 import { SEARCH_FIELDS } from './search-fields.js';
-import { synthesize } from './synthesize.js';
+import { ABSENT, synthesize } from './synthesize.js';
 
 // Routes for every resource in the generated metadata: list (with the spec's filters and
 // parent path parameters), retrieve, create, update, delete and search. Hand-written
@@ -328,7 +328,7 @@ function isScalar(value: unknown): boolean {
 
 function scalarShape(shape: FieldShape): boolean {
   if (typeof shape !== 'string') return false;
-  const kind = shape.replace(/^\?/, '');
+  const kind = shape.replace(/^[?~]/, '');
   return ['s', 'i', 'n', 'b', 't'].includes(kind) || kind.startsWith('e:') || kind.startsWith('r:');
 }
 
@@ -343,10 +343,11 @@ function applyParams(ctx: HandlerContext, object: StripeObject, params: Validate
     }
     if (value === null) {
       if (typeof shape === 'string' && shape.startsWith('?')) object[name] = null;
+      if (typeof shape === 'string' && shape.startsWith(ABSENT)) delete object[name];
       continue;
     }
     if (scalarShape(shape) && isScalar(value)) {
-      const kind = (shape as string).replace(/^\?/, '');
+      const kind = (shape as string).replace(/^[?~]/, '');
       if (kind.startsWith('r:') && typeof value === 'string') checkReference(ctx, kind.slice(2), value, name);
       object[name] = kind === 't' ? timeValue(ctx, value) : value;
     } else if (Array.isArray(shape) && Array.isArray(value) && value.every(isScalar)) {

@@ -7,6 +7,9 @@ import { resourceFor, sharedShape } from './registry.js';
 // fields are null, enums take their first value, references point at a real object of the
 // referenced type when `pickReference` finds one. Seeds override the fields that matter.
 
+/** Marks an optional field the spec never makes null: left out until something sets it. */
+export const ABSENT = '~';
+
 export interface SynthesisContext {
   newId(prefix: string): string;
   created: number;
@@ -22,6 +25,7 @@ export function synthesize(objectType: string, ctx: SynthesisContext, overrides:
   const fixed = fixedValues(objectType, resource.fields);
   for (const [field, shape] of Object.entries(resource.fields)) {
     if (field === 'id' || field === 'object' || field in overrides) continue;
+    if (typeof shape === 'string' && shape.startsWith(ABSENT)) continue;
     const value = fixed.get(field);
     if (value === undefined) object[field] = valueFor(field, shape, ctx, 0);
     else object[field] = value !== null && typeof value === 'object' ? copy(value) : value;
@@ -56,7 +60,7 @@ function fixedValues(objectType: string, fields: Record<string, FieldShape>): Ma
 function isFixed(field: string, shape: FieldShape, depth: number): boolean {
   if (Array.isArray(shape)) return true;
   if (typeof shape === 'object') return Object.entries(shape).every(([name, child]) => isFixed(name, child, depth + 1));
-  if (shape.startsWith('?') || shape.startsWith('e:')) return true;
+  if (shape.startsWith('?') || shape.startsWith(ABSENT) || shape.startsWith('e:')) return true;
   if (shape.startsWith('r:') || shape === 't') return false;
   if (shape === 's') return field !== 'id';
   if (shape.startsWith('@')) {
@@ -90,7 +94,7 @@ export function valueFor(field: string, shape: FieldShape, ctx: SynthesisContext
     for (const [name, child] of Object.entries(shape)) out[name] = valueFor(name, child, ctx, depth + 1);
     return out;
   }
-  if (shape.startsWith('?')) return null;
+  if (shape.startsWith('?') || shape.startsWith(ABSENT)) return null;
   if (shape.startsWith('e:')) return shape.slice(2).split('|')[0];
   if (shape.startsWith('r:')) {
     const type = shape.slice(2);
