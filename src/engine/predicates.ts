@@ -4,8 +4,11 @@
 import type { ComparisonOperator } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import type { BoundColumn, BoundConst, BoundExpr } from './bound.js';
+import { compilePredicate } from './expressions.js';
+import { formatExpr } from './format.js';
+import { parseJsonPath } from './functions/json.js';
 import { likeMatcher } from './like.js';
-import type { Predicate, PredicateOp, Row, SqlValue } from './table.js';
+import type { Predicate, PredicateOp, PredicateTerm, Row, SqlValue } from './table.js';
 import { coerceToType, compareValues, distinctKey, formatSqlValue, toTruth } from './values.js';
 
 export interface AnalyzedWhere {
@@ -128,6 +131,13 @@ export function analyzeWhere(conjuncts: BoundExpr[], sql: string): AnalyzedWhere
       else add(conjunct.expr, 'LIKE', value);
       continue;
     }
+    const alternatives = asAlternatives(conjunct);
+    if (alternatives) {
+      const predicate: Predicate = { id: nextId++, column: '', op: 'OR', alternatives, text: formatExpr(conjunct) };
+      disjunctionSources.set(predicate, conjunct);
+      result.predicates.push(predicate);
+      continue;
+    }
     result.engineOnly.push(conjunct);
   }
   if (!result.contradiction) {
@@ -163,6 +173,105 @@ function asMembership(expr: BoundExpr): { column: BoundColumn; list: BoundConst[
   return undefined;
 }
 
+// ---------------------------------------------------------------------------------------------
+// ORs and JSON members, offered as OR predicates so a table can narrow what it fetches
+
+/** The conjunct each OR predicate came from: what evaluates it, exactly as written. */
+const disjunctionSources = new WeakMap<Predicate, BoundExpr>();
+
+/**
+ * An OR of conjunctions of `column op constant(s)` (or the same on a JSON member), or a lone
+ * condition on a JSON member, as alternatives of terms; undefined for anything else.
+ */
+function asAlternatives(expr: BoundExpr): PredicateTerm[][] | undefined {
+  const alternatives: PredicateTerm[][] = [];
+  for (const branch of operands(expr, 'OR')) {
+    const terms: PredicateTerm[] = [];
+    for (const part of operands(branch, 'AND')) {
+      const more = asTerms(part);
+      if (!more) return undefined;
+      terms.push(...more);
+    }
+    alternatives.push(terms);
+  }
+  // A lone condition on a plain column that reaches here is one the simple forms refused.
+  const lone = alternatives.length === 1 && alternatives[0]!.length === 1 ? alternatives[0]![0]! : undefined;
+  return lone && !lone.path ? undefined : alternatives;
+}
+
+function operands(expr: BoundExpr, op: 'AND' | 'OR'): BoundExpr[] {
+  return expr.kind === 'binary' && expr.op === op ? [...operands(expr.left, op), ...operands(expr.right, op)] : [expr];
+}
+
+/** What a term tests: a column, or a member of a JSON column. */
+interface TermSubject {
+  column: BoundColumn;
+  path?: string[];
+}
+
+function asTerms(expr: BoundExpr): PredicateTerm[] | undefined {
+  if (expr.kind === 'binary' && expr.op in flipped) {
+    const op = expr.op as ComparisonOperator;
+    const leftSubject = subjectOf(expr.left);
+    const [subject, constant, effectiveOp] =
+      leftSubject && expr.right.kind === 'const'
+        ? [leftSubject, expr.right, op]
+        : expr.left.kind === 'const'
+          ? [subjectOf(expr.right), expr.left, flipped[op]]
+          : [undefined, undefined, op];
+    const value = subject && constant ? termValue(subject, constant) : undefined;
+    return value === undefined ? undefined : [term(subject!, effectiveOp, { value })];
+  }
+  if (expr.kind === 'in' && !expr.negated) {
+    const subject = subjectOf(expr.expr);
+    if (!subject || !expr.list.every(isConstNode)) return undefined;
+    const values = expr.list.map((item) => termValue(subject, item));
+    return values.includes(undefined) ? undefined : [term(subject, 'IN', { values: values as SqlValue[] })];
+  }
+  if (expr.kind === 'between' && !expr.negated && expr.low.kind === 'const' && expr.high.kind === 'const') {
+    const subject = subjectOf(expr.expr);
+    const low = subject && termValue(subject, expr.low);
+    const high = subject && termValue(subject, expr.high);
+    return low === undefined || high === undefined ? undefined : [term(subject!, '>=', { value: low }), term(subject!, '<=', { value: high })];
+  }
+  if (expr.kind === 'like' && !expr.negated && !expr.escape && expr.pattern.kind === 'const' && typeof expr.pattern.value === 'string') {
+    const subject = subjectOf(expr.expr);
+    if (!subject || (!subject.path && subject.column.column.type !== 'String')) return undefined;
+    return [term(subject, 'LIKE', { value: expr.pattern.value })];
+  }
+  if (expr.kind === 'isNull') {
+    const subject = subjectOf(expr.expr);
+    return subject && [term(subject, expr.negated ? 'IS NOT NULL' : 'IS NULL', {})];
+  }
+  return undefined;
+}
+
+function term(subject: TermSubject, op: PredicateTerm['op'], operand: { value?: SqlValue; values?: SqlValue[] }): PredicateTerm {
+  return { column: subject.column.column.name, ...(subject.path ? { path: subject.path } : {}), op, ...operand };
+}
+
+/** A column, `column->>'key'`, or `JSON_EXTRACT(column, '$.a.b')` with names only. */
+function subjectOf(expr: BoundExpr): TermSubject | undefined {
+  if (expr.kind === 'column') return { column: expr };
+  if (expr.kind !== 'call' || expr.args.length !== 2) return undefined;
+  const [json, key] = expr.args as [BoundExpr, BoundExpr];
+  if (json.kind !== 'column' || key.kind !== 'const' || typeof key.value !== 'string') return undefined;
+  if (expr.fn.name === '->>') return { column: json, path: [key.value] };
+  if (expr.fn.name.toUpperCase() === 'JSON_EXTRACT') {
+    const steps = parseJsonPath(key.value);
+    if (!steps || steps.length === 0 || !steps.every((s): s is string => typeof s === 'string')) return undefined;
+    return { column: json, path: steps };
+  }
+  return undefined;
+}
+
+/** The constant as the term compares it; undefined when it is NULL (never true) or does not fit the column. */
+function termValue(subject: TermSubject, constant: BoundExpr): SqlValue | undefined {
+  if (constant.kind !== 'const' || constant.value === null) return undefined;
+  if (subject.path) return constant.value;
+  return coerceToType(constant.value, subject.column.column.type, 'compare') ?? undefined;
+}
+
 function predicateText(column: string, op: PredicateOp, value: SqlValue | undefined, values: SqlValue[] | undefined): string {
   if (op === 'IS NULL' || op === 'IS NOT NULL') return `${column} ${op}`;
   if (op === 'IN') return `${column} IN (${(values ?? []).map(formatSqlValue).join(', ')})`;
@@ -185,6 +294,7 @@ interface Bound {
 export function findContradiction(predicates: Predicate[]): string | undefined {
   const byColumn = new Map<string, Predicate[]>();
   for (const p of predicates) {
+    if (p.op === 'OR') continue;
     const key = p.column.toLowerCase();
     const group = byColumn.get(key);
     if (group) group.push(p);
@@ -260,6 +370,11 @@ function tighter(a: Bound, b: Bound, direction: 1 | -1): boolean {
 export function compileScanPredicate(predicate: Predicate, index: number): (row: Row) => boolean {
   const value = predicate.value ?? null;
   switch (predicate.op) {
+    case 'OR': {
+      const source = disjunctionSources.get(predicate);
+      if (!source) throw new Error(`${predicate.text}: an OR predicate is evaluated from the WHERE conjunct it came from, and this one came from none`);
+      return compilePredicate(source);
+    }
     case 'IS NULL':
       return (row) => row[index] === null || row[index] === undefined;
     case 'IS NOT NULL':

@@ -29,23 +29,45 @@ export interface Column {
   json?: boolean;
 }
 
-export type PredicateOp = '=' | '<>' | '<' | '<=' | '>' | '>=' | 'IN' | 'IS NULL' | 'IS NOT NULL' | 'LIKE';
+export type PredicateOp = '=' | '<>' | '<' | '<=' | '>' | '>=' | 'IN' | 'IS NULL' | 'IS NOT NULL' | 'LIKE' | 'OR';
 
 /**
  * One conjunct of the WHERE clause in the form `column op constant(s)`, its value already
- * coerced to the column's type (so a Datetime column is compared with a Date).
+ * coerced to the column's type (so a Datetime column is compared with a Date); or, with op
+ * `OR`, a disjunction of such conditions (see `alternatives`).
  */
 export interface Predicate {
   /** Unique within one ScanRequest. */
   id: number;
+  /** '' for OR: its terms name their own columns. */
   column: string;
   op: PredicateOp;
-  /** For every op but IN / IS [NOT] NULL. */
+  /** For every op but IN / IS [NOT] NULL / OR. */
   value?: SqlValue;
   /** For IN. */
   values?: SqlValue[];
+  /**
+   * For OR: the conjunct holds when every term of one alternative holds. A lone condition on
+   * a JSON member (`Metadata->>'plan' = 'pro'`) is an OR of one alternative of one term. A table
+   * that does not read alternatives leaves the predicate residual.
+   */
+  alternatives?: PredicateTerm[][];
   /** SQL text of the predicate, for EXPLAIN. */
   text: string;
+}
+
+/**
+ * A condition inside an OR predicate: `column op value(s)` as in a Predicate, or with `path` a
+ * condition on a member of a JSON column (`Metadata->>'plan'` and `JSON_EXTRACT(Metadata,
+ * '$.plan')`: column Metadata, path ['plan']). A column term's value is coerced to the column's
+ * type; a path term's is the constant as written.
+ */
+export interface PredicateTerm {
+  column: string;
+  path?: string[];
+  op: Exclude<PredicateOp, 'OR'>;
+  value?: SqlValue;
+  values?: SqlValue[];
 }
 
 export interface OrderKey {
@@ -102,6 +124,12 @@ export interface ExecContext {
    * column to its rows, each an object keyed by column name. Undefined = no such table.
    */
   resolveTempTable?(name: string): Record<string, SqlValue>[] | undefined;
+  /**
+   * The most rows one operator may hold at once (a sort's buffer, an aggregate's groups, the rows
+   * DISTINCT has seen, a hash join's build side); past it the query stops with an error naming
+   * the operator (operators/row-budget.ts). Undefined: no cap. The MaxIntermediateRows property.
+   */
+  maxIntermediateRows?: number;
 }
 
 export interface InsertRequest {
