@@ -30,6 +30,12 @@ export interface ConnectOptions {
   offline?: boolean;
   /** Seconds a replica table stays fresh enough to read; an older copy is read live instead. Default: no limit. */
   cacheTolerance?: number;
+  /**
+   * `auto` (default): Customers, Charges, PaymentIntent, Invoices, Prices, Products and
+   * Subscriptions read through Stripe's search what their list cannot filter (LIKE, Metadata,
+   * ORs, IN lists); `never`: always list (search lags writes by about a minute).
+   */
+  useSearch?: 'auto' | 'never';
   /** For tests: the fetch to use. */
   fetch?: typeof fetch;
 }
@@ -57,6 +63,7 @@ const PROPERTIES: Record<string, PropertySpec> = {
   cachelocation: { option: 'cache' },
   offline: { option: 'offline', parse: boolean },
   cachetolerance: { option: 'cacheTolerance', parse: nonNegativeNumber },
+  usesearch: { option: 'useSearch', parse: useSearchMode },
 };
 
 /** Parses `Name=Value;Name=Value` (names case-insensitive; values may be 'quoted' or "quoted"). */
@@ -66,7 +73,7 @@ export function parseConnectionString(text: string): ConnectOptions {
     const name = rawName.trim();
     const spec = PROPERTIES[name.toLowerCase()];
     if (!spec) {
-      const known = 'AuthScheme, LiveAPIKey, AccountId, BaseUrl, MaxRequestsPerSecond, MaxConcurrency, MaxRetries, Timeout, Tables, Views, Readonly, CacheLocation, Offline, CacheTolerance';
+      const known = 'AuthScheme, LiveAPIKey, AccountId, BaseUrl, MaxRequestsPerSecond, MaxConcurrency, MaxRetries, Timeout, Tables, Views, Readonly, CacheLocation, Offline, CacheTolerance, UseSearch';
       throw new ConnectionError(`Unknown connection property ${propertyName(name)}. Known properties: ${known}`);
     }
     const value = unquote(rawValue.trim());
@@ -122,6 +129,12 @@ function unquote(value: string): string {
   const q = value[0];
   if ((q === '"' || q === "'") && value.endsWith(q) && value.length >= 2) return value.slice(1, -1);
   return value;
+}
+
+function useSearchMode(value: string, name: string): 'auto' | 'never' {
+  const mode = value.trim().toLowerCase();
+  if (mode !== 'auto' && mode !== 'never') throw new ConnectionError(`${name} must be auto or never`);
+  return mode;
 }
 
 function parseAuthScheme(value: string): null {

@@ -104,7 +104,10 @@ export class Connection {
       timeoutMs: options.timeoutMs,
       fetch: options.fetch,
     });
-    const live = createStripeCatalog(this.#client ?? offlineTransport, { accountId: options.accountId });
+    const live = createStripeCatalog(this.#client ?? offlineTransport, {
+      accountId: options.accountId,
+      ...(options.useSearch !== undefined ? { useSearch: options.useSearch } : {}),
+    });
     this.#replica = options.cache === undefined ? undefined : openReplica(options.cache, live, {
       offline: options.offline === true,
       ...(options.cacheTolerance !== undefined ? { toleranceSeconds: options.cacheTolerance } : {}),

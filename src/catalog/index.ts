@@ -33,10 +33,15 @@ function mergeOverrides(generated: readonly TableDef[], overrides: readonly Tabl
 export interface StripeCatalogOptions {
   /** The connected account the connection acts for; AccountId shows it on rows. */
   accountId?: string;
+  /** Whether tables with Stripe's search may read through it (StripeTableOptions.useSearch). */
+  useSearch?: 'auto' | 'never';
 }
 
 export function createStripeCatalog(transport: StripeTransport, options: StripeCatalogOptions = {}): Catalog {
-  const tableOptions = options.accountId !== undefined ? { accountId: options.accountId } : {};
+  const tableOptions = {
+    ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
+    ...(options.useSearch !== undefined ? { useSearch: options.useSearch } : {}),
+  };
   const tables = new Map<string, Table>();
   for (const def of tableDefs) tables.set(def.name.toLowerCase(), new StripeTable(def, transport, tableOptions));
   const procedures = new StripeProcedures(tableDefs, transport, tableOptions);

@@ -1,9 +1,11 @@
 // Which WHERE conjuncts a TableDef's filters express exactly, and the Stripe request they
-// become. Everything not accepted here stays residual for the engine.
+// become. Everything not accepted here stays residual for the engine. Where the list endpoint
+// cannot filter and the resource has Stripe's search, a search narrows the read instead.
 
 import type { Predicate } from '../engine/table.js';
 import type { StripeParams } from '../stripe/types.js';
 import { setParam } from './param-path.js';
+import { planSearch } from './search-query.js';
 import type { FilterCapability, TableDef } from './types.js';
 
 export interface Pushdown {
@@ -23,6 +25,25 @@ export interface Pushdown {
    * disjoint and their union is exactly the IN.
    */
   lists: StripeParams[];
+  /**
+   * Set when the rows come from Stripe's search instead of the list (`lists` is then empty):
+   * one search per query, their union read once per object. Search matches loosely and lags
+   * writes, so every predicate but the account's stays residual.
+   */
+  search?: {
+    path: string;
+    queries: string[];
+    /**
+     * Every query is an exact match on values the list endpoint filters by (`Email IN (…)`),
+     * so the rows are as few as those lists would give: about one request per query.
+     */
+    exactOnListFilters: boolean;
+  };
+}
+
+export interface PushdownOptions {
+  /** The table may be read through Stripe's search (UseSearch=auto and a transport that searches). */
+  search?: boolean;
 }
 
 /** Range bounds in whole Unix seconds, as Stripe's `created[gt|gte|lt|lte]` take them. */
@@ -32,7 +53,45 @@ interface RangeBounds {
   equals?: number;
 }
 
-export function planPushdown(def: TableDef, predicates: readonly Predicate[]): Pushdown {
+export function planPushdown(def: TableDef, predicates: readonly Predicate[], options: PushdownOptions = {}): Pushdown {
+  const listed = planListPushdown(def, predicates);
+  return (options.search && searchInstead(def, predicates, listed)) || listed;
+}
+
+/**
+ * The search that reads fewer objects or makes fewer requests than the list, or undefined. The
+ * list stays when it filters by one value that picks out few objects (`customer=`, `email=`:
+ * exact and fresh, where search lags), or when search says nothing the list does not; an IN
+ * the list fans out into a request per value becomes ORed searches of up to ten values when
+ * that takes fewer requests.
+ */
+function searchInstead(def: TableDef, predicates: readonly Predicate[], listed: Pushdown): Pushdown | undefined {
+  const path = def.paths.search;
+  if (!path || listed.empty || listed.ids || listed.parents || def.parent || def.singleton) return undefined;
+  const account = listed.pushed.filter((p) => findFilter(def, p)?.kind === 'account');
+  const selective = listed.pushed.filter((p) => isSelectiveFilter(findFilter(def, p)));
+  if (selective.some((p) => p.op !== 'IN' || (p.values?.length ?? 0) <= 1)) return undefined;
+  const plan = planSearch(def, predicates.filter((p) => !account.includes(p)));
+  if (!plan) return undefined;
+  const narrower = plan.used.some((p) => !listed.pushed.includes(p));
+  const fewer = selective.length > 0 && plan.queries.length < listed.lists.length;
+  if (!narrower && !fewer) return undefined;
+  return {
+    pushed: account,
+    residual: predicates.filter((p) => !account.includes(p)),
+    empty: false,
+    lists: [],
+    search: { path, queries: plan.queries, exactOnListFilters: plan.used.every((p) => isSelectiveFilter(findFilter(def, p))) },
+    ...(listed.accounts ? { accounts: listed.accounts } : {}),
+  };
+}
+
+/** An equals filter on a field of many values (an id, an email), not an enum: one value, few objects. */
+function isSelectiveFilter(filter: FilterCapability | undefined): boolean {
+  return filter?.kind === 'equals' && filter.enum === undefined;
+}
+
+function planListPushdown(def: TableDef, predicates: readonly Predicate[]): Pushdown {
   const pushed = new Set<Predicate>();
   let empty = false;
   let ids: Set<string> | undefined;

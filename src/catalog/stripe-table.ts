@@ -12,6 +12,7 @@ import { buildCreateCalls, type WriteValueOptions } from './create-params.js';
 import { buildDeleteTargets, buildUpdateCalls, checkUpdateColumns, checkUpdateValues, deletePathOf, targetPath, updatePathOf } from './update-params.js';
 import { firstFailure, runWrites, type PlannedRequest } from './write-runner.js';
 import { isNotFound, MissingFilterError } from './errors.js';
+import { interleave } from './interleave.js';
 import { planPushdown, type Pushdown } from './pushdown.js';
 import { mapRow, readPath, type RowSource } from './row-mapper.js';
 import type { ColumnDef, ListPaging, StripeTransport, TableDef } from './types.js';
@@ -29,6 +30,12 @@ const RETRIEVES_IN_FLIGHT = 8;
  * with MaxConcurrency=16).
  */
 export const PARENTS_IN_FLIGHT = 16;
+/**
+ * Lists read at once when an IN fans out into a list per value (or a search per ten values):
+ * as for parents, more than the connection's cap on requests in flight, which with the rate
+ * budget is what bounds the read.
+ */
+const LISTS_IN_FLIGHT = PARENTS_IN_FLIGHT;
 
 /** One object as read, with what the request knew about it. */
 interface Fetched {
@@ -39,6 +46,11 @@ interface Fetched {
 export interface StripeTableOptions {
   /** The connection's connected account (the transport sends it by default); shown as AccountId. */
   accountId?: string;
+  /**
+   * `auto` (default): a table with Stripe's search reads through it what its list cannot filter
+   * (`Email LIKE '%@acme.com'`, Metadata, ORs, IN lists); `never`: always the list.
+   */
+  useSearch?: 'auto' | 'never';
 }
 
 class StripeScanPlan implements ScanPlan {
@@ -106,7 +118,7 @@ export class StripeTable implements Table {
   }
 
   plan(request: ScanRequest): ScanPlan {
-    const pushdown = planPushdown(this.def, request.predicates);
+    const pushdown = planPushdown(this.def, request.predicates, { search: this.searches() });
     if (!pushdown.empty) this.checkRequired(pushdown);
     const accounts = pushdown.accounts ?? [this.options.accountId];
     const retrieveParents = retrievesUnderParent(this.def) ? (pushdown.parents?.length ?? 1) : 1;
@@ -138,6 +150,11 @@ export class StripeTable implements Table {
         if (--remaining <= 0) return;
       }
     }
+  }
+
+  /** Whether reads may go through Stripe's search. */
+  private searches(): boolean {
+    return this.options.useSearch !== 'never' && this.def.paths.search !== undefined && typeof this.transport.searchPages === 'function';
   }
 
   /** Stripe refuses the request without these; say so before sending anything. */
@@ -240,6 +257,10 @@ export class StripeTable implements Table {
           if (--remaining <= 0) return;
         }
       }
+      return;
+    }
+    if (plan.pushdown.search) {
+      yield* this.search(plan, account, ctx);
       return;
     }
     // Every row of every parent is wanted: read several parents' children at once.
@@ -396,25 +417,79 @@ export class StripeTable implements Table {
 
   private async *list(plan: StripeScanPlan, parentId: string | undefined, account: string | undefined, rowLimit: number, ctx: ExecContext): AsyncIterable<Fetched> {
     const path = this.def.paths.list;
-    if (!path) throw new TableRefusal(`${this.name} cannot be listed; filter it by ${this.keyColumnName()} instead`);
+    if (!path) throw new Error(`${this.name} cannot be listed; filter it by ${this.keyColumnName()} instead`);
+    const lists = plan.pushdown.lists;
+    // An IN fanned out into a list per value, every row wanted: several lists at once.
+    if (lists.length > 1 && rowLimit === Infinity) {
+      const walks = lists.map((filters) => (stop: AbortSignal) => this.listWalk(plan, filters, parentId, account, rowLimit, withStop(ctx, stop)));
+      for await (const page of interleave(walks, LISTS_IN_FLIGHT)) yield* page;
+      return;
+    }
     let remaining = rowLimit;
-    for (const filters of plan.pushdown.lists) {
-      const params = this.listParams(plan, filters, remaining, parentId);
-      const source: RowSource = { params, ...(parentId !== undefined ? { parentId } : {}) };
-      const pages = this.transport.listPages(this.listPath(parentId), params, {
-        ...(account !== undefined ? { accountId: account } : {}),
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-        ...(plan.unordered ? { unordered: true, ...(ctx.onRequest ? { onProbe: ctx.onRequest } : {}) } : {}),
-        ...(this.def.paging?.cursor === false ? { cursor: false } : {}),
-      });
-      for await (const page of pages) {
-        ctx.onRequest?.(); // each page is one request (EXPLAIN ANALYZE counts them)
-        for (const object of page.data) {
-          yield { object, source };
-          remaining--;
-        }
+    for (const filters of lists) {
+      for await (const page of this.listWalk(plan, filters, parentId, account, remaining, ctx)) {
+        yield* page;
+        remaining -= page.length;
       }
     }
+  }
+
+  /** One list request's pages. */
+  private async *listWalk(
+    plan: StripeScanPlan, filters: StripeParams, parentId: string | undefined, account: string | undefined, rowLimit: number, ctx: ExecContext,
+  ): AsyncGenerator<Fetched[]> {
+    const params = this.listParams(plan, filters, rowLimit, parentId);
+    const source: RowSource = { params, ...(parentId !== undefined ? { parentId } : {}) };
+    const pages = this.transport.listPages(this.listPath(parentId), params, {
+      ...(account !== undefined ? { accountId: account } : {}),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ...(plan.unordered ? { unordered: true, ...(ctx.onRequest ? { onProbe: ctx.onRequest } : {}) } : {}),
+      ...(this.def.paging?.cursor === false ? { cursor: false } : {}),
+    });
+    for await (const page of pages) {
+      ctx.onRequest?.(); // each page is one request (EXPLAIN ANALYZE counts them)
+      yield page.data.map((object) => ({ object, source }));
+    }
+  }
+
+  /**
+   * Stripe's search: one query, or the queries of an IN's batches several at once, an object
+   * found by two of them yielded once.
+   */
+  private async *search(plan: StripeScanPlan, account: string | undefined, ctx: ExecContext): AsyncIterable<Fetched> {
+    const { queries } = plan.pushdown.search!;
+    if (queries.length === 1) {
+      for await (const page of this.searchWalk(plan, queries[0]!, account, ctx)) yield* page;
+      return;
+    }
+    const seen = new Set<string>();
+    const walks = queries.map((query) => (stop: AbortSignal) => this.searchWalk(plan, query, account, withStop(ctx, stop)));
+    for await (const page of interleave(walks, LISTS_IN_FLIGHT)) {
+      for (const fetched of page) {
+        const id = fetched.object.id;
+        if (typeof id === 'string') {
+          if (seen.has(id)) continue;
+          seen.add(id);
+        }
+        yield fetched;
+      }
+    }
+  }
+
+  private async *searchWalk(plan: StripeScanPlan, query: string, account: string | undefined, ctx: ExecContext): AsyncGenerator<Fetched[]> {
+    const pages = this.transport.searchPages!(plan.pushdown.search!.path, this.searchParams(plan, query), {
+      ...(account !== undefined ? { accountId: account } : {}),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    for await (const page of pages) {
+      ctx.onRequest?.();
+      yield page.data.map((object) => ({ object, source: {} }));
+    }
+  }
+
+  private searchParams(plan: StripeScanPlan, query: string): StripeParams {
+    const expand = plan.expandColumns.filter((c) => !c.expand!.included).map((c) => c.expand!.list);
+    return { query, limit: MAX_PAGE_SIZE, ...(expand.length > 0 ? { expand } : {}) };
   }
 
   /** The list path, with the parent id in it when the parent sits in the path. */
@@ -471,6 +546,12 @@ export class StripeTable implements Table {
     const lines: string[] = [];
     if (plan.empty) {
       lines.push(`${head} no request (the predicates match nothing)`);
+    } else if (plan.pushdown.search) {
+      const { path, queries } = plan.pushdown.search;
+      // The query as written, not percent-encoded, so it reads as Stripe's search language.
+      const { query: _query, ...paging } = this.searchParams(plan, '');
+      for (const query of queries) lines.push(`${head} GET ${path}?query=${query}&${encodeParams(paging)}`);
+      lines.push(`search: ${queries.length === 1 ? 'the query narrows' : `${queries.length} queries narrow`} the read; Stripe's search is loose and lags writes by about a minute, so every condition is checked on the rows`);
     } else if (plan.pushdown.ids) {
       const params = this.retrieveParams(plan);
       const query = params ? `?${encodeParams(params)}` : '';
@@ -503,7 +584,7 @@ export class StripeTable implements Table {
     const named = accounts.filter((a): a is string => a !== undefined);
     if (named.length > 0) lines.push(`account: ${named.join(', ')}`);
     if (plan.limitApplied) lines.push(`limit: ${plan.rowLimit} (stops after that many rows)`);
-    if (plan.unordered && !plan.pushdown.ids && !plan.empty && !this.def.singleton) lines.push('order not needed: a long list is read in parallel created windows after its first pages');
+    if (plan.unordered && !plan.pushdown.ids && !plan.pushdown.search && !plan.empty && !this.def.singleton) lines.push('order not needed: a long list is read in parallel created windows after its first pages');
     return lines;
   }
 
@@ -519,6 +600,8 @@ function predicateText(predicates: Predicate[]): string {
 function estimateRequests(pushdown: Pushdown, accountCount: number, rowLimit: number | undefined, def: TableDef): number | undefined {
   if (pushdown.empty) return 0;
   if (pushdown.ids) return pushdown.ids.length * accountCount * (retrievesUnderParent(def) ? (pushdown.parents?.length ?? 1) : 1);
+  // Exact values of an id or email field find few objects: about a page per query.
+  if (pushdown.search) return pushdown.search.exactOnListFilters ? pushdown.search.queries.length * accountCount : undefined;
   if (def.parent && !pushdown.parents) return undefined;
   const parentCount = pushdown.parents?.length ?? 1;
   if (def.singleton) return parentCount * accountCount;
@@ -539,6 +622,11 @@ function pagedFully(paging: ListPaging | undefined): boolean {
 
 function withQuery(path: string, query: string): string {
   return query === '' ? path : `${path}?${query}`;
+}
+
+/** The context with `stop` added to its signal. */
+function withStop(ctx: ExecContext, stop: AbortSignal): ExecContext {
+  return { ...ctx, signal: ctx.signal ? AbortSignal.any([ctx.signal, stop]) : stop };
 }
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {

@@ -3,7 +3,7 @@
 // code. StripeTable turns any TableDef into an engine Table.
 
 import type { Column, PredicateOp, SqlValue } from '../engine/table.js';
-import type { StripeList, StripeParams, StripeRequest } from '../stripe/types.js';
+import type { StripeList, StripeParams, StripeRequest, StripeSearchResult } from '../stripe/types.js';
 
 /**
  * How a Stripe field becomes a SQL value:
@@ -184,4 +184,6 @@ export interface StripeTransport {
   request<T>(req: StripeRequest): Promise<T>;
   /** GETs `path` with `params`, following `starting_after` cursors; yields one envelope per page. */
   listPages(path: string, params: StripeParams, opts?: ListPagesOptions): AsyncGenerator<StripeList>;
+  /** GETs a search endpoint with `params` (`query`, `limit`), following `next_page`. Absent: tables never search. */
+  searchPages?(path: string, params: StripeParams, opts?: Pick<ListPagesOptions, 'accountId' | 'signal'>): AsyncGenerator<StripeSearchResult>;
 }
