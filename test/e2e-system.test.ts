@@ -94,7 +94,8 @@ test('Readonly=true reads as usual and refuses INSERT before sending anything', 
 
 test('connection-string values for Readonly and Tables are checked', () => {
   assert.deepEqual(parseConnectionString('Readonly=YES;Tables=a, [b] ,;Views=v'), { readonly: true, tables: ['a', 'b'], views: ['v'] });
-  assert.throws(() => parseConnectionString('Readonly=perhaps'), /Readonly must be true or false, got 'perhaps'/);
+  // The value is not repeated: a connection string may hold the key in the wrong place.
+  assert.throws(() => parseConnectionString('Readonly=perhaps'), (e: unknown) => e instanceof Error && e.message === 'Readonly must be true or false');
 });
 
 test('sys_procedures and sys_procedureparameters list the generated stored procedures', async () => {
