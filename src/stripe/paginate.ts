@@ -83,6 +83,7 @@ export async function* paginateSearch(
     }
     yield page;
     if (!page.has_more || !page.next_page) return;
+    if (page.data.length === 0) throw new StalledListError(describe, `page ${pages} was empty yet said has_more: true`);
     if (followed.has(page.next_page)) throw new StalledListError(describe, `page ${pages} pointed to a next_page already followed`);
     followed.add(page.next_page);
     pageParams = { ...params, page: page.next_page };
