@@ -96,3 +96,15 @@ test('intervals: timestamp ± interval, timestamp − timestamp, arithmetic, EXT
   await agree('SELECT s, sum(ts - ts2)::text, max(ts - ts2)::text, count(*) FROM t WHERE ts > ts2 GROUP BY s');
   await agree("SELECT date_trunc('day', ts + INTERVAL '12 hours') FROM t WHERE ts IS NOT NULL");
 });
+
+test('DISTINCT ON, VALUES as a table, generate_series', async () => {
+  await agree('SELECT DISTINCT ON (s) s, id, i FROM t ORDER BY s, i DESC NULLS LAST, id', { keys: [0] });
+  await agree('SELECT DISTINCT ON (b, s) b, s, ts FROM t WHERE ts IS NOT NULL ORDER BY b, s, ts DESC', { keys: [0, 1] });
+  await agree("SELECT v.code, v.n * 2, t.id FROM (VALUES ('a', 1), ('abc', 2), (NULL, 3)) AS v(code, n) JOIN t ON t.s = v.code");
+  await agree('SELECT column1, column2 FROM (VALUES (1, 2.5), (2, NULL)) AS v');
+  await agree('SELECT n, n * n FROM generate_series(1, 10) AS g(n)');
+  await agree('SELECT * FROM generate_series(10, 1, -3)');
+  await agree("SELECT m, count(t.id) FROM generate_series(TIMESTAMP '2024-01-01', TIMESTAMP '2024-06-01', INTERVAL '1 month') AS g(m) LEFT JOIN t ON date_trunc('month', t.ts) = m GROUP BY m", {
+    pg: "SELECT m, count(t.id) FROM generate_series(TIMESTAMPTZ '2024-01-01', TIMESTAMPTZ '2024-06-01', INTERVAL '1 month') AS g(m) LEFT JOIN t ON date_trunc('month', t.ts) = m GROUP BY m",
+  });
+});

@@ -39,6 +39,7 @@ import { optimize } from './rules/optimize.js';
 import { resolveTable } from './resolve-table.js';
 import { Scope, type ScopeSource } from './scope.js';
 import { planSetOperation } from './set-operations.js';
+import { planTableFunction } from './table-functions.js';
 import { findSubqueries } from './subqueries.js';
 import type { Catalog, Column, OrderKey, ScanPlan } from './table.js';
 import { bindWindows, finishWindows, placeWindowSlots, windowExprs, type WindowPlan } from './windows.js';
@@ -131,7 +132,7 @@ function planSelectNode(stmt: SelectNode, env: PlanEnv, outer: Scope | null): Qu
     if (typeof bound === 'number') {
       index = bound;
     } else {
-      if (stmt.distinct) throw new SqlError('With SELECT DISTINCT, ORDER BY items must appear in the select list', sql, item.pos);
+      if (stmt.distinct && !stmt.distinctOn) throw new SqlError('With SELECT DISTINCT, ORDER BY items must appear in the select list', sql, item.pos);
       index = outputs.length + extraKeys.push(bound) - 1;
     }
     const expr = index < outputs.length ? outputs[index]!.expr : extraKeys[index - outputs.length]!;
@@ -140,6 +141,11 @@ function planSelectNode(stmt: SelectNode, env: PlanEnv, outer: Scope | null): Qu
     const nullsText = item.nulls ? ` NULLS ${item.nulls}` : '';
     const text = `${typeof bound === 'number' ? outputs[index]!.name : formatExpr(expr)} ${item.direction}${nullsText}`;
     return { index, descending, nullsFirst, explicitNulls: item.nulls !== undefined, text, expr };
+  });
+  // DISTINCT ON (keys): the keys are computed beside the select list, after the sort keys.
+  const distinctOnIndexes = (stmt.distinctOn ?? []).map((node) => {
+    const bound = bindOrderKey(node, outputs, sql, ctx('allowed'));
+    return typeof bound === 'number' ? bound : outputs.length + extraKeys.push(bound) - 1;
   });
 
   const aggregated =
@@ -203,7 +209,7 @@ function planSelectNode(stmt: SelectNode, env: PlanEnv, outer: Scope | null): Qu
     const keep = stmt.distinct || limit === undefined ? undefined : limit + offset;
     node = freeze<SortNode>({ kind: 'Sort', input: node, keys: sortKeys.map((k) => ({ index: k.index, descending: k.descending, nullsFirst: k.nullsFirst, text: k.text })), ...(keep !== undefined ? { keep } : {}) });
   }
-  if (stmt.distinct) node = freeze<DistinctNode>({ kind: 'Distinct', input: node, width: outputs.length });
+  if (stmt.distinct) node = freeze<DistinctNode>({ kind: 'Distinct', input: node, width: outputs.length, ...(stmt.distinctOn ? { on: distinctOnIndexes } : {}) });
   if (limit !== undefined || offset > 0) node = freeze<LimitNode>({ kind: 'Limit', input: node, ...(limit !== undefined ? { limit } : {}), offset });
 
   const optimized = dropSatisfiedSort(optimize(node, sql, { star: stmt.columns.some((c) => c.kind === 'star') }), orderOfferable);
@@ -286,7 +292,11 @@ function buildFromTree(node: FromItemNode, env: PlanEnv, next: { offset: number 
     }
     case 'derived': {
       const plan = planQuery(node.query, env, null);
-      return derivedLeaf(plan, node.alias, node, next, env.sql);
+      return derivedLeaf(plan, node.alias, node, next, env.sql, node.columns);
+    }
+    case 'tableFunction': {
+      const plan = planTableFunction(node, env);
+      return derivedLeaf(plan, node.alias ?? 'generate_series', node, next, env.sql);
     }
     case 'join': {
       const left = buildFromTree(node.left, env, next);

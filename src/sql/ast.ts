@@ -206,11 +206,23 @@ export interface TableRefNode {
   pos: Position;
 }
 
-/** `(SELECT …) AS alias` in FROM. */
+/** `(SELECT …) AS alias [(col, …)]` or `(VALUES (…), …) AS alias [(col, …)]` in FROM. */
 export interface DerivedTableNode {
   kind: 'derived';
   query: QueryNode;
   alias: string;
+  /** Names for the query's columns, in order. */
+  columns?: string[];
+  pos: Position;
+}
+
+/** A set-returning function in FROM: `generate_series(1, 10) AS g(n)`. Name upper-cased. */
+export interface TableFunctionNode {
+  kind: 'tableFunction';
+  name: string;
+  args: ExprNode[];
+  alias?: string;
+  columns?: string[];
   pos: Position;
 }
 
@@ -228,7 +240,7 @@ export interface JoinNode {
   pos: Position;
 }
 
-export type FromItemNode = TableRefNode | DerivedTableNode | JoinNode;
+export type FromItemNode = TableRefNode | DerivedTableNode | TableFunctionNode | JoinNode;
 
 export type SelectItemNode =
   | { kind: 'star'; table?: string; pos: Position }
@@ -251,6 +263,8 @@ export interface CommonTableNode {
 export interface SelectNode {
   kind: 'select';
   distinct: boolean;
+  /** PostgreSQL's `DISTINCT ON (a, b)`: the first row (in ORDER BY order) of each (a, b). */
+  distinctOn?: ExprNode[];
   /** `SELECT TOP n`. */
   top?: ExprNode;
   columns: SelectItemNode[];

@@ -267,6 +267,16 @@ class Parser {
     const distinct = this.acceptKeyword('DISTINCT') !== undefined;
     if (!distinct) this.acceptKeyword('ALL');
     const select: SelectNode = { kind: 'select', distinct, columns: [], orderBy: [], pos };
+    if (distinct && this.acceptKeyword('ON')) {
+      const open = this.peek();
+      if (!this.isSymbol(open, '(')) throw this.unexpected("'(' after DISTINCT ON");
+      this.advance();
+      const keys: ExprNode[] = [];
+      do keys.push(this.parseExpression());
+      while (this.acceptSymbol(','));
+      this.expectClosingParen(open, "',' or ')'");
+      select.distinctOn = keys;
+    }
     const top = this.peek();
     if (top.kind === 'identifier' && top.value.toUpperCase() === 'TOP') {
       const next = this.peek(1);
@@ -386,14 +396,15 @@ class Parser {
     if (this.isSymbol(token, '(')) {
       const next = this.peek(1);
       this.advance();
-      if (this.startsQuery(next)) {
+      if (this.startsQuery(next) || this.isKeyword(next, 'VALUES')) {
         this.enter(token);
-        const query = this.parseQuery();
+        const query = this.isKeyword(next, 'VALUES') ? this.parseValuesQuery() : this.parseQuery();
         this.depth--;
         this.expectClosingParen(token, "')'");
         const alias = this.parseOptionalAlias();
-        if (alias === undefined) throw this.unexpected('an alias for the subquery in FROM (AS name)');
-        return { kind: 'derived', query, alias, pos: token.pos };
+        if (alias === undefined) throw this.unexpected(`an alias for the ${this.isKeyword(next, 'VALUES') ? 'VALUES list' : 'subquery'} in FROM (AS name)`);
+        const columns = this.parseColumnAliases();
+        return { kind: 'derived', query, alias, ...(columns ? { columns } : {}), pos: token.pos };
       }
       this.enter(token);
       const inner = this.parseFrom();
@@ -401,7 +412,59 @@ class Parser {
       this.expectClosingParen(token, "')'");
       return inner;
     }
+    if ((token.kind === 'identifier' || token.kind === 'quotedIdentifier') && this.isSymbol(this.peek(1), '(')) return this.parseTableFunction();
     return this.parseTableRef();
+  }
+
+  /** `name(args) [AS alias [(col, …)]]` in FROM: a set-returning function such as generate_series. */
+  private parseTableFunction(): FromItemNode {
+    const name = this.advance();
+    const open = this.advance();
+    const args: ExprNode[] = [];
+    if (!this.isSymbol(this.peek(), ')')) {
+      do args.push(this.parseExpression());
+      while (this.acceptSymbol(','));
+    }
+    this.expectClosingParen(open, "',' or ')'");
+    const alias = this.parseOptionalAlias();
+    const columns = alias !== undefined ? this.parseColumnAliases() : undefined;
+    return { kind: 'tableFunction', name: name.value.toUpperCase(), args, ...(alias !== undefined ? { alias } : {}), ...(columns ? { columns } : {}), pos: name.pos };
+  }
+
+  /** `(a, b)` after a FROM item's alias: names for its columns. */
+  private parseColumnAliases(): string[] | undefined {
+    const open = this.peek();
+    if (!this.isSymbol(open, '(')) return undefined;
+    this.advance();
+    const names: string[] = [];
+    do names.push(this.parseName('a column name'));
+    while (this.acceptSymbol(','));
+    this.expectClosingParen(open, "',' or ')'");
+    return names;
+  }
+
+  /**
+   * `VALUES (a, b), (c, d)` as a query: one SELECT per row, joined by UNION ALL, its columns
+   * named column1, column2, … as PostgreSQL names them.
+   */
+  private parseValuesQuery(): QueryNode {
+    const pos = this.expectKeyword('VALUES').pos;
+    let query: QueryNode | undefined;
+    let width: number | undefined;
+    do {
+      const open = this.peek();
+      const row = this.parseValuesRow(width);
+      width ??= row.length;
+      const select: SelectNode = {
+        kind: 'select',
+        distinct: false,
+        columns: row.map((expr, i) => ({ kind: 'expr' as const, expr, alias: `column${i + 1}`, pos: expr.pos })),
+        orderBy: [],
+        pos: open.pos,
+      };
+      query = query ? { kind: 'setOp', op: 'UNION ALL', left: query, right: select, orderBy: [], pos } : select;
+    } while (this.acceptSymbol(','));
+    return query;
   }
 
   // -------------------------------------------------------------------------------------------

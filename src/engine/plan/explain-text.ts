@@ -20,7 +20,7 @@ export function explainSelect(root: PlanNode, meters: Meters): string[] {
   };
   const lines: string[] = [];
   if (limit) lines.push(actuals(`Limit ${limit.limit ?? 'ALL'}${limit.offset > 0 ? ` Offset ${limit.offset}` : ''}`, limit));
-  if (distinct) lines.push(actuals('Distinct', distinct));
+  if (distinct) lines.push(actuals(distinct.on ? `Distinct ON (${distinct.on.map((i) => project.names[i] ?? `#${i + 1}`).join(', ')})` : 'Distinct', distinct));
   if (sort) lines.push(actuals(`Sort ${sort.keys.map((k) => k.text).join(', ')}`, sort));
   if (having) lines.push(`Having ${having.conjuncts.map(formatExpr).join(' AND ')}`);
   if (aggregate) {

@@ -11,6 +11,7 @@ import { limitRows } from '../operators/limit.js';
 import { projectBatch, projectBatches, projectRows } from '../operators/project.js';
 import { sortBatches, sortRows, type SortKey } from '../operators/sort.js';
 import { combineTests } from '../scan.js';
+import { distinctKey } from '../values.js';
 import { prepareRows, subqueryPreparer } from '../subqueries.js';
 import type { ExecContext, Row } from '../table.js';
 import { lowerFrom } from './lower-from.js';
@@ -69,7 +70,7 @@ export function lowerSelect(root: PlanNode, sql: string, meters: Meters): (ctx: 
       if (aggregated) {
         stream = aggregateBatches(batches, aggregateSpecs, keyEvaluators, test, ctx.signal);
         stream = projectRows(stream, projections, havingTest, ctx.signal);
-      } else if (distinct) {
+      } else if (distinct && !distinct.on) {
         stream = measure(distinctBatches(batches, (batch) => projectBatch(batch, projections, test), width, ctx.signal), meter.distinct);
         distinctInBatches = true;
       } else if (sortNeeded) {
@@ -106,11 +107,24 @@ export function lowerSelect(root: PlanNode, sql: string, meters: Meters): (ctx: 
       }
     }
     if (sortNeeded && !sortedInBatches) stream = measure(sortRows(stream, sorter, keep), meter.sort);
-    if (distinct && !distinctInBatches) stream = measure(distinctRows(stream, width), meter.distinct);
+    if (distinct?.on) stream = measure(firstOfEach(stream, distinct.on), meter.distinct);
+    else if (distinct && !distinctInBatches) stream = measure(distinctRows(stream, width), meter.distinct);
     if (limit !== undefined || offset > 0) stream = measure(limitRows(stream, limit, offset), meter.limit);
     if (projections.length > width) stream = trimRows(stream, width);
     return stream;
   };
+}
+
+/** DISTINCT ON: the first row of each value of the `on` columns, in input order. */
+async function* firstOfEach(input: AsyncIterable<Row>, on: readonly number[]): AsyncGenerator<Row> {
+  const seen = new Set<string>();
+  for await (const row of input) {
+    let key = '';
+    for (const index of on) key += `${distinctKey(row[index] ?? null)}\u0000`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    yield row;
+  }
 }
 
 export async function* emptyStream(): AsyncGenerator<Row> {}

@@ -135,6 +135,8 @@ export interface DistinctNode {
   readonly kind: 'Distinct';
   readonly input: PlanNode;
   readonly width: number;
+  /** DISTINCT ON: the first row (in its input's order) of each value of these columns. */
+  readonly on?: readonly number[];
 }
 
 export interface LimitNode {
