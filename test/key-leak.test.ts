@@ -78,14 +78,19 @@ const cliCases: { name: string; args: () => string[]; env?: Record<string, strin
   { name: 'the key as the emulator port', args: () => ['emulator', '--port', LIVE], expect: /--port must be 0–65535, got a value not shown here/ },
 ];
 
-for (const c of cliCases) {
-  test(`command line: ${c.name}`, async () => {
-    const run = await runCli(c.args(), { ...(c.env ? { env: c.env } : {}), ...(c.stdin !== undefined ? { stdin: c.stdin } : {}) });
-    assert.equal(run.code, 1, run.stderr);
-    assert.match(run.stderr, c.expect);
-    assertNoKey(run.stdout + run.stderr, 'the command');
-  });
-}
+// Each case is a process of its own; they run side by side.
+test('command line', { concurrency: true }, async (t) => {
+  await Promise.all(
+    cliCases.map((c) =>
+      t.test(c.name, async () => {
+        const run = await runCli(c.args(), { ...(c.env ? { env: c.env } : {}), ...(c.stdin !== undefined ? { stdin: c.stdin } : {}) });
+        assert.equal(run.code, 1, run.stderr);
+        assert.match(run.stderr, c.expect);
+        assertNoKey(run.stdout + run.stderr, 'the command');
+      }),
+    ),
+  );
+});
 
 /** Every string an error holds, however it is looked at: message, stack, fields, causes, inspection, JSON. */
 function everythingIn(error: unknown): string {

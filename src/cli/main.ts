@@ -127,7 +127,8 @@ async function runSources(db: ReturnType<typeof connect>, sources: SqlSource[], 
     return 0;
   } catch (error) {
     const reason = running.signal.aborted ? running.signal.reason : undefined;
-    if (reason instanceof OutputClosed && !output.failure) return 0;
+    // The reader went away: stop quietly, unless a write was cut short (that is reported).
+    if (reason instanceof OutputClosed && !output.failure && !(error instanceof PartialWriteError)) return 0;
     if (error instanceof PartialWriteError) {
       // Every row accounted for: what was written (the Ids), what failed and why, what was not sent.
       writeError(describeWriteFailure(error, { ...(reason instanceof Cancelled ? { stoppedBy: 'Ctrl-C' } : {}), idempotencyKey }));
