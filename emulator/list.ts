@@ -65,6 +65,48 @@ export function matchesRange(value: unknown, filter: CreatedFilter): boolean {
   return true;
 }
 
+/**
+ * The objects of `items` (all of a type, newest first) whose `created` lies in `filter`, found by
+ * binary search: a partitioned read over tens of thousands of objects asks for many windows, and
+ * a scan of every object per request would make the emulator, not the client, the bottleneck.
+ */
+export function createdSlice(items: readonly StripeObject[], filter: CreatedFilter): readonly StripeObject[] {
+  const range = typeof filter === 'number' ? { gte: filter, lte: filter } : filter;
+  // First index whose created is at or below `bound` (strictly below when `strict`).
+  const firstAtOrBelow = (bound: number, strict: boolean): number => {
+    let lo = 0;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const created = (items[mid] as StripeObject).created ?? 0;
+      if (strict ? created >= bound : created > bound) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const start = Math.max(
+    range.lt !== undefined ? firstAtOrBelow(range.lt, true) : 0,
+    range.lte !== undefined ? firstAtOrBelow(range.lte, false) : 0,
+  );
+  const end = Math.min(
+    range.gte !== undefined ? firstAtOrBelow(range.gte, true) : items.length,
+    range.gt !== undefined ? firstAtOrBelow(range.gt, false) : items.length,
+  );
+  return start < end ? items.slice(start, end) : [];
+}
+
+/** The objects of `items` (sorted newest first) that come after `cursor` in that order: by binary search. */
+export function olderThan(items: readonly StripeObject[], cursor: StripeObject): readonly StripeObject[] {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (newestFirst(items[mid] as StripeObject, cursor) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return items.slice(lo);
+}
+
 /** Value at a dotted path such as `customer_details.email`. */
 export function fieldAt(object: Record<string, unknown>, path: string): unknown {
   let node: unknown = object;

@@ -1,7 +1,7 @@
 import type { HandlerContext, HandlerResult } from './context.js';
 import { errors } from './errors.js';
 import { checkExpandPaths, LIST_TYPE, render } from './expand.js';
-import { fieldAt, matchesRange, paginate, readListWindow, type CreatedFilter } from './list.js';
+import { createdSlice, fieldAt, matchesRange, olderThan, paginate, readListWindow, type CreatedFilter } from './list.js';
 import { listParams, expandParam, s, type ObjectSchema, type Schema, type Validated } from './schema.js';
 import type { StripeObject } from './store.js';
 
@@ -50,13 +50,20 @@ export function listRoute(resource: ResourceType, filters: Record<string, ListFi
       const window = readListWindow(params);
       const expand = expandList(params);
       checkExpandPaths(`${LIST_TYPE}:${resource.objectType}`, expand);
-      const active = Object.entries(filters).filter(([name]) => params[name] !== undefined && params[name] !== null);
-      const all = ctx.store.list(ctx.account, resource.objectType);
+      // Objects are stored newest first, so a created range and what follows a cursor are slices,
+      // found by binary search: a read in many windows over a large list stays cheap to serve.
+      const byCreated = filters.created?.schema.kind === 'range' && !filters.created.field && !filters.created.matches;
+      const created = byCreated ? (params.created as CreatedFilter | null | undefined) : undefined;
+      const active = Object.entries(filters).filter(([name]) => params[name] !== undefined && params[name] !== null && !(byCreated && name === 'created'));
+      const stored = ctx.store.list(ctx.account, resource.objectType);
+      const ranged = created !== undefined && created !== null ? createdSlice(stored, created) : stored;
+      const cursor = window.startingAfter !== undefined ? ctx.store.get(ctx.account, resource.objectType, window.startingAfter) : undefined;
+      const all = cursor ? olderThan(ranged, cursor) : ranged;
       const matching =
         active.length === 0
           ? all
           : all.filter((object) => active.every(([name, filter]) => matchesFilter(object, name, filter, params[name])));
-      const page = paginate(matching, window, resource.objectType, (id) =>
+      const page = paginate(matching, cursor ? { limit: window.limit } : window, resource.objectType, (id) =>
         ctx.store.get(ctx.account, resource.objectType, id),
       );
       return { body: renderList(ctx, resource.objectType, page.data, page.hasMore, resource.path, expand) };

@@ -12,7 +12,7 @@
 //   the lowest reaches down to the oldest object, so its first page jumps over empty years: no
 //   probes, and a wrong estimate costs one short page, never a walk through empty windows.
 // - Width. Windows are cut while fewer are open than keep the rate budget busy at the observed
-//   latency (scan-pacing.ts), capped by the client's concurrency.
+//   latency (scan-pacing.ts), capped by the client's concurrency; a cut at most doubles them.
 // - Cost. A window is opened only while the request allowance has room, so a read makes at
 //   most 1.25 × ⌈n/L⌉ + 16 requests, whatever the spread of `created` (scan-pacing.ts).
 // - Progress. A window that repeats a cursor, says has_more with nothing in it, or answers an
@@ -167,7 +167,10 @@ async function* readWindows(
     // windows left are cut to finish together.
     const frontierOpen = [...open].some((other) => other.range.lo === undefined);
     if (pagesLeft < (frontierOpen ? 2 * pagesPerWindow : MIN_PAGES_TO_CUT)) return;
-    const pieces = 1 + Math.min(wanted, available, Math.floor(pagesLeft) - 1);
+    // A cut at most doubles the windows open: a list only a little longer than its first pages
+    // costs a window or two beyond its end, not a dozen empty ones; a long one is at full width
+    // after a few round trips.
+    const pieces = 1 + Math.min(wanted, available, open.size, Math.floor(pagesLeft) - 1);
     const width = Math.min((pagesPerWindow * pageSize) / density, secondsLeft / pieces);
     const cutting = cutBelow(lo, at, width, pieces);
     if (!cutting) return;
