@@ -5,11 +5,32 @@ import { endpointsOf } from '../generic/registry.js';
 import type { GeneratedEndpoint } from '../generic/metadata.js';
 import { expandList, type Route } from '../routes.js';
 import { expandParam } from '../schema.js';
+import { creditNoteLifecycle, meterLifecycle, quoteLifecycle, subscriptionScheduleLifecycle, testClockLifecycle } from './billing-more.js';
 import { chargeLifecycle } from './charges.js';
+import {
+  inboundTransferLifecycle,
+  issuingAuthorizationLifecycle,
+  issuingDisputeLifecycle,
+  outboundPaymentLifecycle,
+  outboundTransferLifecycle,
+  personalizationDesignLifecycle,
+} from './issuing-treasury.js';
 import { invoiceItemLifecycle, invoiceLifecycle } from './invoices.js';
 import { runAction, type Action, type Lifecycle } from './machine.js';
 import { paymentIntentLifecycle } from './payment-intents.js';
 import { paymentMethodLifecycle } from './payment-methods.js';
+import {
+  accountLifecycle,
+  applicationFeeLifecycle,
+  bankAccountLifecycle,
+  climateOrderLifecycle,
+  disputeLifecycle,
+  financialConnectionsAccountLifecycle,
+  paymentMethodDomainLifecycle,
+  reviewLifecycle,
+  terminalReaderLifecycle,
+  verificationSessionLifecycle,
+} from './platform.js';
 import { payoutLifecycle, topupLifecycle } from './payouts.js';
 import { refundLifecycle } from './refunds.js';
 import { setupIntentLifecycle } from './setup-intents.js';
@@ -32,6 +53,27 @@ export const LIFECYCLES: readonly Lifecycle[] = [
   payoutLifecycle,
   topupLifecycle,
   webhookEndpointLifecycle,
+  quoteLifecycle,
+  subscriptionScheduleLifecycle,
+  creditNoteLifecycle,
+  meterLifecycle,
+  testClockLifecycle,
+  issuingAuthorizationLifecycle,
+  issuingDisputeLifecycle,
+  personalizationDesignLifecycle,
+  inboundTransferLifecycle,
+  outboundPaymentLifecycle,
+  outboundTransferLifecycle,
+  disputeLifecycle,
+  reviewLifecycle,
+  terminalReaderLifecycle,
+  climateOrderLifecycle,
+  financialConnectionsAccountLifecycle,
+  verificationSessionLifecycle,
+  accountLifecycle,
+  applicationFeeLifecycle,
+  bankAccountLifecycle,
+  paymentMethodDomainLifecycle,
 ];
 
 const byObject = new Map(LIFECYCLES.map((lifecycle) => [lifecycle.object, lifecycle]));
@@ -43,7 +85,7 @@ export function lifecycleFor(objectType: string): Lifecycle | undefined {
 /** The spec's endpoints an action is served at. */
 function endpointsFor(lifecycle: Lifecycle, verb: string, action: Action): GeneratedEndpoint[] {
   if (action.via === 'delete') return endpointsOf(lifecycle.object, 'delete');
-  return endpointsOf(lifecycle.object, 'action').filter((endpoint) => endpoint.path.endsWith(`}/${verb}`) && !endpoint.path.startsWith('/v1/test_helpers/'));
+  return endpointsOf(lifecycle.object, 'action').filter((endpoint) => endpoint.path.endsWith(`}/${verb}`));
 }
 
 function actionRoute(lifecycle: Lifecycle, verb: string, endpoint: GeneratedEndpoint, method: 'POST' | 'DELETE'): Route {

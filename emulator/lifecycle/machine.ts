@@ -31,6 +31,42 @@ export interface Action {
   refusal?: (state: string, object: StripeObject) => string;
   /** Served at the resource's DELETE (a subscription's cancel) instead of POST …/{id}/<verb>. */
   via?: 'delete';
+  /** The refusal's error code when it is not the resource's (a busy terminal reader). */
+  code?: string;
+}
+
+/**
+ * An action that moves the status to `to`, stamping the named time fields (dotted paths, e.g.
+ * `status_transitions.posted_at`) with now and doing `effect` on the way.
+ */
+export function move(
+  from: readonly string[],
+  to: string,
+  done: string,
+  options: { stamp?: readonly string[]; effect?: (ctx: HandlerContext, object: StripeObject, params: Validated) => void } = {},
+): Action {
+  return {
+    from,
+    to: [to],
+    done,
+    run(ctx, object, params) {
+      object.status = to;
+      for (const path of options.stamp ?? []) stampAt(object, path, ctx.now());
+      options.effect?.(ctx, object, params);
+    },
+  };
+}
+
+function stampAt(object: StripeObject, path: string, now: number): void {
+  const segments = path.split('.');
+  const last = segments.pop() as string;
+  let target: Record<string, unknown> = object;
+  for (const segment of segments) {
+    const next = target[segment];
+    target[segment] = next !== null && typeof next === 'object' ? { ...(next as object) } : {};
+    target = target[segment] as Record<string, unknown>;
+  }
+  target[last] = now;
 }
 
 export interface CreateFlow {
@@ -75,11 +111,13 @@ function article(noun: string): string {
 export function refusal(ctx: HandlerContext, lifecycle: Lifecycle, verb: string, action: Action, object: StripeObject): StripeError {
   const state = stateOf(lifecycle, object);
   const noun = lifecycle.noun;
-  const message =
-    action.refusals?.[state] ??
-    action.refusal?.(state, object) ??
-    `You cannot ${verb.replace(/_/g, ' ')} this ${noun} because it has a status of ${state}. Only ${article(noun)} ${noun} with one of the following statuses may be ${action.done}: ${action.from.join(', ')}.`;
-  const error = invalidRequest(message, undefined, lifecycle.code);
+  const only = `Only ${article(noun)} ${noun} with one of the following statuses may be ${action.done}: ${action.from.join(', ')}.`;
+  // Stripe's sentence names a one-word verb (`cancel`); a longer one reads better by its participle.
+  const sentence = verb.includes('_')
+    ? `This ${noun} could not be ${action.done} because it has a status of ${state}. ${only}`
+    : `You cannot ${verb} this ${noun} because it has a status of ${state}. ${only}`;
+  const message = action.refusals?.[state] ?? action.refusal?.(state, object) ?? sentence;
+  const error = invalidRequest(message, undefined, action.code ?? lifecycle.code);
   if (lifecycle.errorField) error.body[lifecycle.errorField] = render(ctx, object, lifecycle.object);
   return error;
 }

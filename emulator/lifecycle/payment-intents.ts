@@ -211,6 +211,19 @@ export const paymentIntentLifecycle: Lifecycle = {
       run: capture,
     },
     cancel: { from: OPEN, to: ['canceled'], done: 'canceled', run: cancel },
+    // A held amount grows to the new `amount` (docs: payments/incremental-authorization).
+    increment_authorization: {
+      from: ['requires_capture'],
+      to: ['requires_capture'],
+      done: 'incremented',
+      run(_ctx, intent, params) {
+        const amount = params.amount as number;
+        if (amount <= (intent.amount as number)) {
+          throw paramError(`The amount (${amount}) must be greater than the PaymentIntent's current amount (${String(intent.amount)}).`, 'amount');
+        }
+        Object.assign(intent, { amount, amount_capturable: amount });
+      },
+    },
   },
   create: {
     prepare: (ctx, params) => ({ ...params, payment_method: materialize(ctx, params.payment_method, 'payment_method') }),

@@ -76,6 +76,15 @@ export const refundLifecycle: Lifecycle = {
         refund.status = 'canceled';
       },
     },
+    // Test helper: the customer never gave what the refund waited for.
+    expire: {
+      from: ['requires_action'],
+      to: ['canceled'],
+      done: 'expired',
+      run(_ctx, refund) {
+        refund.status = 'canceled';
+      },
+    },
   },
   create: {
     created(ctx, refund, params) {

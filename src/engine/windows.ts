@@ -3,7 +3,7 @@
 // columns), and the select list reads it as a slot. Aggregates with ORDER BY are running
 // totals over the partition up to the current row and its peers (the SQL default frame).
 
-import type { ExprNode } from '../sql/ast.js';
+import type { ExprNode, WindowFrameNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import { bindExpr, type BindContext } from './binder.js';
 import { mapChildren, type BoundExpr } from './bound.js';
@@ -33,6 +33,8 @@ interface WindowCall {
   partition: Evaluator[];
   order: Evaluator[];
   orderKeys: { descending: boolean; nullsFirst: boolean }[];
+  /** ROWS / RANGE frame; undefined: PostgreSQL's default (to the current row's last peer, or the whole partition). */
+  frame?: WindowFrameNode;
 }
 
 export interface WindowPlan {
@@ -108,6 +110,7 @@ export function bindWindows(node: Extract<ExprNode, { kind: 'call' }>, plan: Win
     arg: null,
     partition: [],
     order: [],
+    ...(over.frame ? { frame: checkFrame(over.frame, sql) } : {}),
     orderKeys: order.map(({ item }) => {
       const descending = item.direction === 'DESC';
       return { descending, nullsFirst: item.nulls === undefined ? defaultNullsFirst(descending) : item.nulls === 'FIRST' };
@@ -161,6 +164,7 @@ export function bindWindows(node: Extract<ExprNode, { kind: 'call' }>, plan: Win
     partition.length > 0 ? `PARTITION BY ${partition.map(formatExpr).join(', ')}` : '',
     order.length > 0 ? `ORDER BY ${order.map((o) => `${formatExpr(o.expr)} ${o.item.direction}`).join(', ')}` : '',
   ].filter(Boolean);
+  if (over.frame) parts.push(frameText(over.frame));
   call.text = `${node.name}(${argText}) OVER (${parts.join(' ')})`;
   const index = plan.calls.push(call) - 1;
   plan.apply ??= (input, width) => applyWindows(input, width, plan.calls);
@@ -202,8 +206,12 @@ function computeCall(rows: Row[], call: WindowCall, target: number): void {
       continue;
     }
     const fn = call.aggregate!;
-    const accumulator = fn.create();
     const valueOf = (rowIndex: number): SqlValue => (call.arg ? call.arg(rows[rowIndex]!) : true);
+    if (call.frame) {
+      computeFramedAggregate(rows, call, indexes, peer, target, valueOf);
+      continue;
+    }
+    const accumulator = fn.create();
     if (call.order.length === 0) {
       for (const i of indexes) accumulator.add(valueOf(i));
       const result = accumulator.result();
@@ -287,7 +295,9 @@ function computeValue(rows: Row[], call: WindowCall, indexes: number[], peer: Pe
   const { fn, offset, fallback } = call.value!;
   const arg = call.arg!;
   const ordered = call.order.length > 0;
-  const ends = ordered ? peerEnds(indexes, peer) : indexes.map(() => indexes.length);
+  const frames = call.frame ? frameBounds(call.frame, indexes, peer) : undefined;
+  const ends = frames ? frames.map(([, hi]) => hi + 1) : ordered ? peerEnds(indexes, peer) : indexes.map(() => indexes.length);
+  const starts = frames ? frames.map(([lo]) => lo) : indexes.map(() => 0);
   indexes.forEach((rowIndex, position) => {
     const row = rows[rowIndex]!;
     let value: SqlValue;
@@ -299,15 +309,87 @@ function computeValue(rows: Row[], call: WindowCall, indexes: number[], peer: Pe
         break;
       }
       case 'FIRST_VALUE':
-        value = arg(rows[indexes[0]!]!);
+        value = starts[position]! < ends[position]! ? arg(rows[indexes[starts[position]!]!]!) : null;
         break;
       case 'LAST_VALUE':
-        value = arg(rows[indexes[ends[position]! - 1]!]!);
+        value = starts[position]! < ends[position]! ? arg(rows[indexes[ends[position]! - 1]!]!) : null;
         break;
-      case 'NTH_VALUE':
-        value = offset <= ends[position]! ? arg(rows[indexes[offset - 1]!]!) : null;
+      case 'NTH_VALUE': {
+        const at = starts[position]! + offset - 1;
+        value = at < ends[position]! ? arg(rows[indexes[at]!]!) : null;
         break;
+      }
     }
     row[target] = value;
+  });
+}
+
+/** RANGE takes only UNBOUNDED and CURRENT ROW here (an offset needs a numeric key); the frame must not end before it starts. */
+function checkFrame(frame: WindowFrameNode, sql: string): WindowFrameNode {
+  const order = ['unboundedPreceding', 'preceding', 'currentRow', 'following', 'unboundedFollowing'];
+  if (frame.start.kind === 'unboundedFollowing') throw new SqlError('A frame cannot start at UNBOUNDED FOLLOWING', sql, frame.start.pos);
+  if (frame.end.kind === 'unboundedPreceding') throw new SqlError('A frame cannot end at UNBOUNDED PRECEDING', sql, frame.end.pos);
+  if (order.indexOf(frame.start.kind) > order.indexOf(frame.end.kind)) throw new SqlError('The frame ends before it starts', sql, frame.end.pos);
+  if (frame.unit === 'RANGE') {
+    const offset = [frame.start, frame.end].find((b) => b.kind === 'preceding' || b.kind === 'following');
+    if (offset) throw new SqlError('RANGE with an offset is not supported; use ROWS BETWEEN n PRECEDING AND …', sql, offset.pos);
+  }
+  return frame;
+}
+
+function frameText(frame: WindowFrameNode): string {
+  const bound = (b: WindowFrameNode['start']): string =>
+    ({ unboundedPreceding: 'UNBOUNDED PRECEDING', preceding: `${b.offset} PRECEDING`, currentRow: 'CURRENT ROW', following: `${b.offset} FOLLOWING`, unboundedFollowing: 'UNBOUNDED FOLLOWING' })[b.kind];
+  return `${frame.unit} BETWEEN ${bound(frame.start)} AND ${bound(frame.end)}`;
+}
+
+/** For each position of the partition, the [first, last] positions of its frame (first > last: empty). */
+function frameBounds(frame: WindowFrameNode, indexes: number[], peer: Peer): [number, number][] {
+  const count = indexes.length;
+  const ends = frame.unit === 'RANGE' ? peerEnds(indexes, peer) : undefined;
+  const starts = frame.unit === 'RANGE' ? peerStarts(indexes, peer) : undefined;
+  const at = (b: WindowFrameNode['start'], p: number, isEnd: boolean): number => {
+    switch (b.kind) {
+      case 'unboundedPreceding':
+        return 0;
+      case 'unboundedFollowing':
+        return count - 1;
+      case 'currentRow':
+        return frame.unit === 'RANGE' ? (isEnd ? ends![p]! - 1 : starts![p]!) : p;
+      case 'preceding':
+        return p - b.offset!;
+      case 'following':
+        return p + b.offset!;
+    }
+  };
+  return indexes.map((_, p) => [Math.max(0, at(frame.start, p, false)), Math.min(count - 1, at(frame.end, p, true))]);
+}
+
+function peerStarts(indexes: number[], peer: Peer): number[] {
+  const starts = new Array<number>(indexes.length);
+  for (let p = 0; p < indexes.length; p++) starts[p] = p > 0 && peer(indexes[p - 1]!, indexes[p]!) ? starts[p - 1]! : p;
+  return starts;
+}
+
+/**
+ * An aggregate over an explicit frame. A frame from the partition's start grows row by row, so
+ * one accumulator serves every row; a sliding frame is folded afresh for each row.
+ */
+function computeFramedAggregate(rows: Row[], call: WindowCall, indexes: number[], peer: Peer, target: number, valueOf: (rowIndex: number) => SqlValue): void {
+  const fn = call.aggregate!;
+  const bounds = frameBounds(call.frame!, indexes, peer);
+  if (call.frame!.start.kind === 'unboundedPreceding') {
+    const accumulator = fn.create();
+    let added = -1;
+    bounds.forEach(([, hi], p) => {
+      while (added < hi) accumulator.add(valueOf(indexes[++added]!));
+      rows[indexes[p]!]![target] = accumulator.result();
+    });
+    return;
+  }
+  bounds.forEach(([lo, hi], p) => {
+    const accumulator = fn.create();
+    for (let q = lo; q <= hi; q++) accumulator.add(valueOf(indexes[q]!));
+    rows[indexes[p]!]![target] = accumulator.result();
   });
 }

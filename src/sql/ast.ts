@@ -116,6 +116,22 @@ export interface FunctionCallNode {
 export interface WindowSpecNode {
   partitionBy: ExprNode[];
   orderBy: OrderByItemNode[];
+  /** `ROWS | RANGE BETWEEN … AND …`; absent: the default frame. */
+  frame?: WindowFrameNode;
+}
+
+/** One end of a window frame; `offset` for n PRECEDING / n FOLLOWING. */
+export interface FrameBoundNode {
+  kind: 'unboundedPreceding' | 'preceding' | 'currentRow' | 'following' | 'unboundedFollowing';
+  offset?: number;
+  pos: Position;
+}
+
+export interface WindowFrameNode {
+  unit: 'ROWS' | 'RANGE';
+  start: FrameBoundNode;
+  end: FrameBoundNode;
+  pos: Position;
 }
 
 /** `CASE [operand] WHEN … THEN … [ELSE …] END`; with an operand it is the simple form. */

@@ -1,5 +1,6 @@
 import type {
   AssignmentNode,
+  FrameBoundNode,
   DeleteNode,
   ExecNode,
   ProcedureArgumentNode,
@@ -1328,8 +1329,37 @@ class Parser {
       while (this.acceptSymbol(','));
     }
     if (this.isKeyword(this.peek(), 'ORDER')) spec.orderBy = this.parseOrderBy();
+    const unit = this.acceptWord('ROWS') ?? this.acceptWord('RANGE');
+    if (unit) {
+      const between = this.acceptKeyword('BETWEEN');
+      const start = this.parseFrameBound();
+      const end: FrameBoundNode = between ? (this.expectKeyword('AND', 'AND and the end of the frame'), this.parseFrameBound()) : { kind: 'currentRow', pos: start.pos };
+      spec.frame = { unit: unit.value.toUpperCase() as 'ROWS' | 'RANGE', start, end, pos: unit.pos };
+    }
     this.expectClosingParen(open, "')'");
     return spec;
+  }
+
+  /** `UNBOUNDED PRECEDING | n PRECEDING | CURRENT ROW | n FOLLOWING | UNBOUNDED FOLLOWING`. */
+  private parseFrameBound(): FrameBoundNode {
+    const token = this.peek();
+    if (this.acceptWord('UNBOUNDED')) {
+      if (this.acceptWord('PRECEDING')) return { kind: 'unboundedPreceding', pos: token.pos };
+      this.expectWord('FOLLOWING', 'PRECEDING or FOLLOWING after UNBOUNDED');
+      return { kind: 'unboundedFollowing', pos: token.pos };
+    }
+    if (this.acceptWord('CURRENT')) {
+      this.expectWord('ROW', 'ROW after CURRENT');
+      return { kind: 'currentRow', pos: token.pos };
+    }
+    if (token.kind === 'number' && Number.isSafeInteger(Number(token.value))) {
+      this.advance();
+      const offset = Number(token.value);
+      if (this.acceptWord('PRECEDING')) return { kind: 'preceding', offset, pos: token.pos };
+      this.expectWord('FOLLOWING', 'PRECEDING or FOLLOWING');
+      return { kind: 'following', offset, pos: token.pos };
+    }
+    throw this.unexpected('UNBOUNDED PRECEDING, n PRECEDING, CURRENT ROW, n FOLLOWING or UNBOUNDED FOLLOWING');
   }
 
   private parseColumnRef(): ExprNode {
