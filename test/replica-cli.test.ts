@@ -8,6 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startEmulator, DEMO_API_KEY } from '../emulator/index.js';
+import { runSync } from '../src/cli/sync.js';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'stripe-sql-replica-cli-'));
@@ -55,4 +57,28 @@ test('sync usage errors', async () => {
   const offlineAlone = await run(['--offline', 'SELECT 1']);
   assert.equal(offlineAlone.code, 1);
   assert.match(offlineAlone.stderr, /--offline reads only the replica: give --cache PATH too/);
+});
+
+test('on a terminal, progress is one line redrawn per table: rows, requests, rate; cleared at the end', async () => {
+  const emulator = await startEmulator({ seed: true });
+  let out = '';
+  let err = '';
+  try {
+    const code = await runSync({ to: join(dir, 'progress.db'), demo: true, tables: ['Customers', 'CheckoutSession'] }, {
+      startDemo: async () => ({ url: emulator.url, apiKey: DEMO_API_KEY, close: async () => undefined }),
+      out: (text) => (out += text),
+      err: (text) => (err += text),
+      progress: true,
+      interrupted: new Promise(() => undefined),
+    });
+    assert.equal(code, 0);
+  } finally {
+    await emulator.close();
+  }
+  const draws = err.split('\r\x1b[K').filter((d) => d !== '');
+  assert.match(draws[0]!, /^Customers: 0 rows, 0 requests$/);
+  assert.ok(draws.some((d) => /^CheckoutSession: \d+ rows, \d+ requests(, \d+ rows\/s)?$/.test(d)), draws.join(' | '));
+  assert.ok(draws.some((d) => d.startsWith(`CheckoutSession: ${emulator.objects('checkout.session').length} rows`)), draws.join(' | '));
+  assert.ok(err.endsWith('\r\x1b[K'), 'the line is cleared before the summary');
+  assert.match(out, /^Customers: \d+ rows \(1 request\)\nCheckoutSession: \d+ rows \(\d+ requests\)\n2 tables synced to /);
 });

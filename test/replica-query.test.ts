@@ -138,6 +138,20 @@ describe('the freshness rule and sys_cache', () => {
     await patient.close();
   });
 
+  test('a connection opened before a sync reads what the sync stored, at once', async () => {
+    const path = join(dir, 'later.db');
+    const reader = e2e.connectWith({ cache: path });
+    assert.match(reader.explain('SELECT Id FROM TaxRates').join('\n'), /StripeScan TaxRates/);
+    const writer = e2e.connectWith({ cache: path });
+    await writer.sync({ tables: ['TaxRates'] });
+    await writer.close();
+    assert.match(reader.explain('SELECT Id FROM TaxRates').join('\n'), /ReplicaScan TaxRates/);
+    e2e.emulator.clearLog();
+    assert.equal((await reader.query('SELECT COUNT(*) AS n FROM TaxRates')).rows[0]!.n, e2e.emulator.objects('tax_rate').length);
+    assert.equal(e2e.emulator.requestLog.length, 0);
+    await reader.close();
+  });
+
   test('writes to a table read from the replica go to Stripe', async () => {
     const path = join(dir, 'writes.db');
     const db = e2e.connectWith({ cache: path });

@@ -10,7 +10,7 @@
 import Database from 'better-sqlite3';
 import type { SqlValue } from '../engine/table.js';
 import {
-  STATE_TABLE, type AppliedChange, type ReplicaColumn, type ReplicaSchema, type ReplicaStore, type SelectQuery, type SqlDialect, type StoreChange,
+  quoteName, STATE_TABLE, type AppliedChange, type ReplicaColumn, type ReplicaSchema, type ReplicaStore, type SelectQuery, type SqlDialect, type StoreChange,
   type StoredValue, type SyncState,
 } from './store.js';
 import {
@@ -83,7 +83,6 @@ export class SqliteStore implements ReplicaStore {
   readonly dialect = sqliteDialect;
   readonly #db: Database.Database;
   readonly #reader: Database.Database;
-  readonly #states = new Map<string, SyncState>();
   /** Prepared statements by table name (remade when the schema's fingerprint changes). */
   readonly #prepared = new Map<string, TableStatements>();
 
@@ -95,12 +94,11 @@ export class SqliteStore implements ReplicaStore {
     this.#db.pragma('synchronous = NORMAL');
     this.#db.exec(createStateTableSql(sqliteDialect));
     this.#reader = location === ':memory:' ? this.#db : new Database(location, { readonly: true, timeout: BUSY_TIMEOUT_MS });
-    this.#loadStates();
   }
 
   async prepareTable(schema: ReplicaSchema): Promise<void> {
     const exists = this.#db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(schema.name) !== undefined;
-    const state = this.#states.get(schema.name);
+    const state = this.state(schema.name);
     if (exists && state?.fingerprint === schema.fingerprint) return;
     if (exists && !state) {
       throw new Error(`${this.location} has a table ${schema.name} that stripe-sql did not make (no row in ${STATE_TABLE}); it is left as it is`);
@@ -114,20 +112,20 @@ export class SqliteStore implements ReplicaStore {
       this.#db.exec(createTableSql(schema, sqliteDialect));
       this.#db.prepare(upsertStateSql(sqliteDialect)).run(stateParams(fresh, sqliteDialect));
     })();
-    this.#states.set(schema.name, fresh);
     this.#prepared.delete(schema.name);
   }
 
   states(): readonly SyncState[] {
-    return [...this.#states.values()];
+    return (this.#db.prepare(selectStatesSql()).raw(true).all() as unknown[][]).map((row) => stateFromRow(row, sqliteDialect));
   }
 
   state(table: string): SyncState | undefined {
-    return this.#states.get(table);
+    const row = this.#db.prepare(`${selectStatesSql()} WHERE ${quoteName('table_name')} = ?`).raw(true).get(table) as unknown[] | undefined;
+    return row && stateFromRow(row, sqliteDialect);
   }
 
   async refresh(): Promise<void> {
-    this.#loadStates();
+    // Nothing to keep current: every state is read from the file when asked for.
   }
 
   async apply(change: StoreChange): Promise<AppliedChange> {
@@ -155,7 +153,6 @@ export class SqliteStore implements ReplicaStore {
       this.#db.prepare(upsertStateSql(sqliteDialect)).run(stateParams(next, sqliteDialect));
       return { state: next, deleted };
     })();
-    this.#states.set(schema.name, applied.state);
     return applied;
   }
 
@@ -183,7 +180,6 @@ export class SqliteStore implements ReplicaStore {
       this.#db.exec(dropTableSql(name));
       this.#db.prepare(deleteStateSql(sqliteDialect)).run(name);
     })();
-    this.#states.delete(name);
     this.#prepared.delete(name);
   }
 
@@ -202,14 +198,6 @@ export class SqliteStore implements ReplicaStore {
     };
     this.#prepared.set(schema.name, statements);
     return statements;
-  }
-
-  #loadStates(): void {
-    this.#states.clear();
-    for (const row of this.#db.prepare(selectStatesSql()).raw(true).all() as unknown[][]) {
-      const state = stateFromRow(row, sqliteDialect);
-      this.#states.set(state.table, state);
-    }
   }
 }
 

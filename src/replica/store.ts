@@ -97,8 +97,9 @@ export interface ReplicaStore {
    */
   prepareTable(schema: ReplicaSchema): Promise<void>;
   /**
-   * The state of every table the replica holds, as of the store's last write or refresh. Read
-   * synchronously, since planning does no I/O.
+   * The state of every table the replica holds. Read synchronously, since planning does no
+   * network I/O: SQLite reads the file each time (so syncs by other processes show at once); a
+   * client-server store answers from a snapshot that refresh() and its own writes keep.
    */
   states(): readonly SyncState[];
   state(table: string): SyncState | undefined;
