@@ -91,6 +91,14 @@ export class Scope {
       const at = source.columns.findIndex((c) => c.name.toLowerCase() === lower);
       if (at >= 0) matches.push({ source, at });
     }
+    // As PostgreSQL users write them: `period_end` is PeriodEnd (underscores and case set aside).
+    if (matches.length === 0 && name.includes('_')) {
+      const loose = lower.replace(/_/g, '');
+      for (const source of candidates) {
+        const at = source.columns.findIndex((c) => c.name.toLowerCase().replace(/_/g, '') === loose);
+        if (at >= 0) matches.push({ source, at });
+      }
+    }
     if (matches.length === 0) return { kind: 'unknownColumn', sources: candidates };
     if (matches.length > 1) {
       const using = qualifier === undefined ? this.usingColumns.get(lower) : undefined;
