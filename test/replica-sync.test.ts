@@ -102,6 +102,11 @@ describe('connection properties', () => {
     assert.throws(() => connect('Offline=true'), (error: unknown) => error instanceof ConnectionError && /CacheLocation/.test(error.message));
     assert.throws(() => connect(`CacheLocation=${join(dir, 'nothing-here.db')};Offline=true`), /no replica there/);
     assert.throws(() => connect('CacheTolerance=soon;APIKey=sk_test_x'), /CacheTolerance must be a number/);
+    // A key given as the location is refused without being repeated.
+    assert.throws(() => connect('CacheLocation=sk_test_51Hsecretsecret;APIKey=sk_test_x'), (error: unknown) =>
+      error instanceof ConnectionError && /looks like an API key/.test(error.message) && !error.message.includes('secret'));
+    assert.throws(() => connect('CacheLocation=postgres://u:pw@127.0.0.1/db;APIKey=sk_test_x'), (error: unknown) =>
+      error instanceof ConnectionError && /PostgreSQL replica/.test(error.message) && !error.message.includes('pw'));
   });
 });
 

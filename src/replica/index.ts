@@ -27,6 +27,8 @@ export interface OpenReplicaOptions extends ReplicaRouting {}
  * the Stripe catalog `stripe`.
  */
 export function openReplica(location: string, stripe: Catalog, options: OpenReplicaOptions = {}): Replica {
+  // A location is repeated in messages and EXPLAIN: never one that looks like a key given in the wrong place.
+  if (/(?:sk|rk|pk)_(?:test|live)_/.test(location)) throw new ConnectionError('CacheLocation looks like an API key (not repeated here); give the path of an SQLite file');
   if (/^postgres(ql)?:/i.test(location)) {
     throw new ConnectionError('CacheLocation: a PostgreSQL replica (postgres://…) is not available yet; give the path of an SQLite file');
   }
