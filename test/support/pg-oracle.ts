@@ -52,6 +52,13 @@ export class PgOracle {
     await this.db.exec(sql);
   }
 
+  /** Inserts rows one statement each, the values passed as parameters (types as PostgreSQL infers them from the columns). */
+  async insertRows(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
+    const placeholders = columns.map((_, i) => `$${i + 1}`).join(', ');
+    const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders})`;
+    for (const row of rows) await this.db.query(sql, row.map((v) => (v instanceof Date ? v.toISOString() : typeof v === 'object' && v !== null ? String(v) : v)));
+  }
+
   async close(): Promise<void> {
     await this.db.close();
   }

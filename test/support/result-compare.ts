@@ -17,6 +17,8 @@ export function valuesEqual(a: SqlValue, b: SqlValue): boolean {
     if (a === b) return true;
     return Math.abs(a - b) <= RELATIVE_TOLERANCE * Math.max(1, Math.abs(a), Math.abs(b));
   }
+  // An interval (ours) against PostgreSQL's text for it: compared as PostgreSQL prints it.
+  if (typeof a === 'object' || typeof b === 'object') return String(a) === String(b);
   return a === b;
 }
 
@@ -30,7 +32,7 @@ function sortText(value: SqlValue): string {
   if (value instanceof Date) return `T${value.toISOString()}`;
   if (typeof value === 'number') return `D${Number(value.toPrecision(9))}`;
   if (typeof value === 'boolean') return `B${value}`;
-  return `S${value}`;
+  return `S${String(value)}`;
 }
 
 export function formatValue(value: SqlValue): string {
