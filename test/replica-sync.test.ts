@@ -83,9 +83,13 @@ describe('sync of the demo data, then offline', () => {
     assert.equal(e2e.emulator.requestLog.length, 0);
   });
 
-  test('offline, the connection lists only the replica tables', () => {
+  test('offline, the connection lists only the replica tables, described as live', () => {
     const names = offline.tables().map((t) => t.name);
     assert.deepEqual([...names].sort(), [...synced].sort());
+    const described = offline.tables().find((t) => t.name === 'Charges')!;
+    const live = e2e.db.tables().find((t) => t.name === 'Charges')!;
+    assert.deepEqual({ ...described, insertable: live.insertable, updatable: live.updatable, deletable: live.deletable }, live);
+    assert.deepEqual([described.insertable, described.updatable, described.deletable], [false, false, false], 'offline takes no writes');
   });
 });
 

@@ -43,6 +43,8 @@ export interface ReplicaTableOptions {
 export class ReplicaTable implements Table {
   readonly name: string;
   readonly columns: Table['columns'];
+  /** The Stripe table's definition, so sys_tables and db.tables() describe this one as they describe it. */
+  readonly def?: unknown;
   readonly rowIdentity?: readonly string[];
   readonly insert?: (request: InsertRequest, ctx: ExecContext) => Promise<WriteResult>;
   readonly insertRows?: (request: InsertRequest, ctx: ExecContext) => Promise<WriteOutcome>;
@@ -58,6 +60,8 @@ export class ReplicaTable implements Table {
   ) {
     this.name = source.name;
     this.columns = source.columns;
+    const def = (source as { def?: unknown }).def;
+    if (def !== undefined) this.def = def;
     const writer = options.writer;
     if (writer) {
       if (writer.rowIdentity) this.rowIdentity = writer.rowIdentity;
