@@ -51,8 +51,12 @@ export interface PageOptions {
   cursor?: boolean;
 }
 
-/** When an unordered list counts as long enough to read in parallel (partition.ts). */
-const PARTITION = { sequentialPages: 5 };
+/**
+ * When an unordered list counts as long enough to read in parallel (partition.ts): three pages
+ * give a density to size the first windows by, and the scheduler's ramp (a cut at most doubles
+ * the windows) keeps a list just past them from costing more than a window or two.
+ */
+const PARTITION = { sequentialPages: 3 };
 
 type Attempt =
   | { outcome: AttemptOutcome & { kind: 'response' }; bodyText: string; headers: Headers }
