@@ -19,6 +19,8 @@ export interface RowSource {
   readonly outcome: Outcome | undefined;
   /** Stops the statement (its requests are aborted); next() ends. */
   close(): void;
+  /** Up to `max` rows already at hand, without waiting (none when next() must wait). */
+  buffered?(max: number): WireRow[];
 }
 
 /** Rows buffered ahead of the consumer before the producer waits. */
@@ -97,6 +99,16 @@ export function pullRows(run: (onRow: (row: WireRow) => Promise<void> | void) =>
           wakeConsumer = resolve;
         });
       }
+    },
+    buffered(max) {
+      if (buffer.length === 0 || closed) return [];
+      const taken = buffer.splice(0, Math.min(max, buffer.length));
+      if (wakeProducer && buffer.length <= HIGH_WATER / 2) {
+        const w = wakeProducer;
+        wakeProducer = undefined;
+        w.resolve();
+      }
+      return taken;
     },
     close() {
       if (closed) return;

@@ -432,16 +432,24 @@ export class Session implements SessionApi {
       if (describe && fields) backend.rowDescription(this.#out, describeFields(fields, portal.resultFormats));
       const encode = fields ? this.#rowEncoder(fields, portal.resultFormats) : undefined;
       let sent = 0;
+      const send = (row: readonly WireValue[]) => {
+        if (encode) backend.dataRow(this.#out, encode(row));
+        sent++;
+        portal.rowsSent++;
+      };
       for (;;) {
         if (maxRows > 0 && sent === maxRows) {
           backend.portalSuspended(this.#out);
           return;
         }
-        const row = await execution.rows.next();
-        if (row === undefined) break;
-        if (encode) backend.dataRow(this.#out, encode(row));
-        sent++;
-        portal.rowsSent++;
+        // Rows already buffered go out without a wait each; then wait for the next.
+        const ready = execution.rows.buffered?.(maxRows > 0 ? maxRows - sent : 1024) ?? [];
+        if (ready.length > 0) ready.forEach(send);
+        else {
+          const row = await execution.rows.next();
+          if (row === undefined) break;
+          send(row);
+        }
         if (this.#out.size > FLUSH_BYTES) await this.#flush();
       }
       const tag = execution.tag(execution.rows.outcome ?? { rowCount: portal.rowsSent });
