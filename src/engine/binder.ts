@@ -12,6 +12,7 @@ import type { QueryPlan } from './plan-types.js';
 import { Scope } from './scope.js';
 import { compileExpr } from './expressions.js';
 import { temporalOperator } from './temporal.js';
+import { Interval } from './interval.js';
 import { findAggregateFunction, findScalarFunction, functionNames, type AggregateFunction, type ScalarFunction } from './functions.js';
 import { suggestionSuffix } from './names.js';
 import type { ParameterBinding } from './params.js';
@@ -59,6 +60,7 @@ function bindNode(node: ExprNode, ctx: BindContext, insideAggregate: boolean): B
       return bindColumn(node, ctx);
     case 'unary': {
       const operand = node.op === 'NOT' ? typed(bind(node.operand), 'Boolean', ctx) : bind(node.operand);
+      if (node.op !== 'NOT' && operand.type === 'Interval') return node.op === '+' ? operand : temporalNegation(operand, node.pos);
       if (node.op !== 'NOT') requireNumeric(node.op, operand, ctx);
       return { kind: 'unary', op: node.op, operand, type: node.op === 'NOT' ? 'Boolean' : numericResult(operand.type), pos: node.pos };
     }
@@ -262,6 +264,12 @@ function temporalCall(op: string, left: BoundExpr, right: BoundExpr, pos: BoundE
   const fn = temporalOperator(op, left, right);
   if (!fn) return undefined;
   return fold({ kind: 'call', fn, args: [left, right], type: fn.returnType([left.type, right.type]), pos });
+}
+
+/** `-interval`. */
+function temporalNegation(operand: BoundExpr, pos: BoundExpr['pos']): BoundExpr {
+  const zero: BoundExpr = { kind: 'const', value: new Interval(0, 0, 0), type: 'Interval', pos };
+  return temporalCall('-', zero, operand, pos)!;
 }
 
 /** CURRENT_DATE: the statement's day, at midnight UTC. */

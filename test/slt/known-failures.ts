@@ -15,7 +15,7 @@ const BIT_STRING = "x'303132' is a blob in SQLite; in PostgreSQL a bit string, w
 const REPEATED_SET = 'PostgreSQL refuses several assignments to one column (multiple assignments to same column "x"), as stripe-sql does';
 const AFTER_REPEATED_SET = 'counts the rows UPDATE t1 SET x=3, x=4, x=5 (line 88) would have changed; PostgreSQL, like stripe-sql, refuses that UPDATE';
 
-const UNARY_PLUS_ON_TEXT = "unary + on a TEXT column (col2 or col5): a no-op in SQLite, but PostgreSQL has no + for text (operator does not exist: + text)";
+const UNARY_PLUS_ON_TEXT = "unary + on a TEXT column (col2 or col5): a no-op in SQLite, but PostgreSQL has no + for text (operator does not exist: + text); we read the text as a number instead (NULL for these values)";
 
 /** index/random_10 records that apply unary + to col2 or col5, both TEXT. */
 const UNARY_PLUS_LINES = [
