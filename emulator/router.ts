@@ -6,6 +6,7 @@ import { priceRoutes } from './resources/prices.js';
 import { productRoutes } from './resources/products.js';
 import { singletonRoutes } from './resources/singletons.js';
 import { taxCalculationRoutes } from './resources/tax-calculations.js';
+import { upcomingInvoiceRoutes } from './resources/upcoming-invoices.js';
 import type { Route } from './routes.js';
 
 // Matches a method and path to a declared route, capturing `{name}` path parameters.
@@ -67,6 +68,7 @@ export function defaultRouter(): Router {
     ...priceRoutes,
     ...singletonRoutes,
     ...taxCalculationRoutes,
+    ...upcomingInvoiceRoutes,
     ...lifecycleRoutes(),
     ...genericRoutes(),
   ]);

@@ -443,6 +443,36 @@ describe('Subscription', () => {
     assert.equal(refused.decline_code, 'insufficient_funds');
   });
 
+  test('the upcoming invoice previews the next period of the items and the pending items, storing nothing', async () => {
+    const { customer } = await customerWithCard();
+    const price = await monthlyPrice(2000);
+    const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id, quantity: 2 }] });
+    await stripe.invoiceItems.create({ customer: customer.id, amount: 350, currency: 'usd', description: 'Extra' });
+    const invoicesBefore = (await stripe.invoices.list({ customer: customer.id })).data.length;
+
+    const upcoming = await stripe.invoices.retrieveUpcoming({ customer: customer.id });
+    conforms('invoice', upcoming);
+    assert.equal('id' in upcoming, false);
+    assert.equal(upcoming.status, 'draft');
+    assert.equal(upcoming.subscription, subscription.id);
+    assert.equal(upcoming.billing_reason, 'subscription_cycle');
+    assert.equal(upcoming.total, 2 * 2000 + 350);
+    assert.equal(upcoming.amount_due, 4350);
+    const [renewal, extra] = upcoming.lines.data;
+    assert.deepEqual(renewal!.period, { start: subscription.current_period_end, end: renewal!.period.end });
+    assert.ok(renewal!.period.end > subscription.current_period_end);
+    assert.equal(extra!.description, 'Extra');
+    const lines = await stripe.invoices.listUpcomingLines({ customer: customer.id, limit: 1 });
+    assert.equal(lines.data.length, 1);
+    assert.equal(lines.has_more, true);
+    assert.equal((await stripe.invoices.list({ customer: customer.id })).data.length, invoicesBefore);
+
+    const nobody = await stripe.customers.create({ email: 'nothing-due@example.com' });
+    const none = await failure(stripe.invoices.retrieveUpcoming({ customer: nobody.id }));
+    assert.equal(none.statusCode, 404);
+    assert.equal(none.code, 'invoice_upcoming_none');
+  });
+
   test('a one-time price is refused for a subscription item', async () => {
     const { customer } = await customerWithCard();
     const oneTime = await stripe.prices.create({ currency: 'usd', unit_amount: 500, product_data: { name: 'Once' } });

@@ -34,7 +34,7 @@ export interface LineSpec {
 }
 
 function lineItem(ctx: HandlerContext, invoice: StripeObject, spec: LineSpec): StripeObject {
-  return put(ctx, build(ctx, 'line_item', {
+  return build(ctx, 'line_item', {
     amount: spec.amount,
     amount_excluding_tax: spec.amount,
     currency: spec.currency,
@@ -42,7 +42,7 @@ function lineItem(ctx: HandlerContext, invoice: StripeObject, spec: LineSpec): S
     discount_amounts: [],
     discountable: true,
     discounts: [],
-    invoice: invoice.id,
+    invoice: invoice.id ?? null,
     ...(spec.invoiceItem ? { invoice_item: spec.invoiceItem } : {}),
     metadata: {},
     period: spec.period,
@@ -56,14 +56,19 @@ function lineItem(ctx: HandlerContext, invoice: StripeObject, spec: LineSpec): S
     tax_rates: [],
     type: spec.type,
     unit_amount_excluding_tax: spec.quantity > 0 ? String(spec.amount / spec.quantity) : null,
-  }));
+  });
 }
 
-/** Adds lines to a draft and recomputes what it comes to. */
-export function addLines(ctx: HandlerContext, invoice: StripeObject, specs: readonly LineSpec[]): void {
+/**
+ * Adds lines to a draft and recomputes what it comes to. The lines are stored (listed at
+ * /v1/invoices/{invoice}/lines) unless the invoice is a preview, which Stripe never stores.
+ */
+export function addLines(ctx: HandlerContext, invoice: StripeObject, specs: readonly LineSpec[], preview?: { url: string }): void {
   const current = (invoice.lines as { data?: StripeObject[] } | null)?.data ?? [];
-  const lines = [...current, ...specs.map((spec) => lineItem(ctx, invoice, spec))];
-  invoice.lines = { object: 'list', data: lines, has_more: false, total_count: lines.length, url: `/v1/invoices/${invoice.id}/lines` };
+  const added = specs.map((spec) => lineItem(ctx, invoice, spec));
+  if (!preview) for (const line of added) put(ctx, line);
+  const lines = [...current, ...added];
+  invoice.lines = { object: 'list', data: lines, has_more: false, total_count: lines.length, url: preview?.url ?? `/v1/invoices/${invoice.id}/lines` };
   const subtotal = lines.reduce((sum, line) => sum + (line.amount as number), 0);
   const due = Math.max(0, subtotal + ((invoice.starting_balance as number | null) ?? 0));
   Object.assign(invoice, {
@@ -333,7 +338,7 @@ function cancelIntent(ctx: HandlerContext, invoice: StripeObject, reason: string
   }
 }
 
-function itemLine(item: StripeObject): LineSpec {
+export function itemLine(item: StripeObject): LineSpec {
   return {
     amount: item.amount as number,
     currency: item.currency as string,

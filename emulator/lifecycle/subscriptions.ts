@@ -79,6 +79,28 @@ function money(amount: number, currency: string): string {
   return `${currency === 'usd' ? '$' : `${currency.toUpperCase()} `}${(amount / 100).toFixed(2)}`;
 }
 
+/** A subscription's invoice lines for one period: each item's price × quantity (nothing in a trial). */
+export function itemLines(ctx: HandlerContext, subscription: string, items: readonly StripeObject[], period: { start: number; end: number }, trial: boolean): LineSpec[] {
+  return items.map((item) => {
+    const price = item.price as StripeObject;
+    const quantity = item.quantity as number;
+    const currency = price.currency as string;
+    const product = (find(ctx, 'product', price.product)?.name as string | undefined) ?? 'item';
+    const unit = (price.unit_amount as number | null) ?? 0;
+    return {
+      amount: trial ? 0 : unit * quantity,
+      currency,
+      description: trial ? `Trial period for ${product}` : `${quantity} × ${product} (at ${money(unit, currency)} / ${(price.recurring as Recurring).interval})`,
+      price,
+      quantity,
+      period,
+      type: 'subscription',
+      subscription,
+      subscriptionItem: item.id,
+    };
+  });
+}
+
 function trialEndOf(ctx: HandlerContext, params: Validated): number | null {
   const given = params.trial_end;
   if (given === 'now') return null;
@@ -159,25 +181,7 @@ function create(ctx: HandlerContext, subscription: StripeObject, params: Validat
     subscription: subscription.id,
     subscription_details: { metadata: structuredClone(subscription.metadata) },
   });
-  const products = new Map(prices.map((price) => [price.id, find(ctx, 'product', price.product)?.name ?? 'item']));
-  const lines: LineSpec[] = items.map((item, index) => {
-    const price = prices[index]!;
-    const quantity = item.quantity as number;
-    const product = products.get(price.id) as string;
-    const unit = (price.unit_amount as number | null) ?? 0;
-    return {
-      amount: trialEnd === null ? unit * quantity : 0,
-      currency,
-      description: trialEnd === null ? `${quantity} × ${product} (at ${money(unit, currency)} / ${(price.recurring as Recurring).interval})` : `Trial period for ${product}`,
-      price,
-      quantity,
-      period: { start: now, end: periodEnd },
-      type: 'subscription',
-      subscription: subscription.id,
-      subscriptionItem: item.id,
-    };
-  });
-  addLines(ctx, invoice, lines);
+  addLines(ctx, invoice, itemLines(ctx, subscription.id, items, { start: now, end: periodEnd }, trialEnd !== null));
   finalize(ctx, invoice);
   subscription.latest_invoice = invoice.id;
   // Stored as finalized, then again once charged (the store keeps copies, so each step is its own change).
