@@ -417,7 +417,7 @@ export class StripeTable implements Table {
 
   private async *list(plan: StripeScanPlan, parentId: string | undefined, account: string | undefined, rowLimit: number, ctx: ExecContext): AsyncIterable<Fetched> {
     const path = this.def.paths.list;
-    if (!path) throw new Error(`${this.name} cannot be listed; filter it by ${this.keyColumnName()} instead`);
+    if (!path) throw new TableRefusal(`${this.name} cannot be listed; filter it by ${this.keyColumnName()} instead`);
     const lists = plan.pushdown.lists;
     // An IN fanned out into a list per value, every row wanted: several lists at once.
     if (lists.length > 1 && rowLimit === Infinity) {
