@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { paginatePartitioned, type PartitionOptions } from '../src/stripe/partition.js';
 import { cutBelow, densityOf } from '../src/stripe/created-windows.js';
-import { REQUEST_BOUND, RequestAllowance, windowsToKeepBusy, type ScanBudget } from '../src/stripe/scan-pacing.js';
+import { LatencyEstimate, REQUEST_BOUND, RequestAllowance, windowsToKeepBusy, type ScanBudget } from '../src/stripe/scan-pacing.js';
 import { bulkObjects, CREATED_DISTRIBUTIONS } from '../emulator/created-distribution.js';
 import type { StripeList, StripeObject, StripeParams } from '../src/stripe/types.js';
 
@@ -163,6 +163,16 @@ test('windowsToKeepBusy: rate × latency with a quarter more, within the concurr
   assert.equal(windowsToKeepBusy({ requestsPerSecond: () => 20, latencyMs: () => 5 }, 64), 1, 'one cursor already outruns the budget');
   assert.equal(windowsToKeepBusy({ requestsPerSecond: () => 100, latencyMs: () => undefined }, 7), 7, 'no latency seen yet');
   assert.equal(windowsToKeepBusy(undefined, 7), 7);
+});
+
+test('LatencyEstimate: the median of the last 32 answers, unmoved by a burst of slow ones', () => {
+  const latency = new LatencyEstimate();
+  assert.equal(latency.ms, undefined);
+  for (let i = 0; i < 20; i++) latency.observe(150);
+  for (let i = 0; i < 12; i++) latency.observe(900);
+  assert.equal(latency.ms, 150, 'twelve slow answers read together');
+  for (let i = 0; i < 32; i++) latency.observe(300);
+  assert.equal(latency.ms, 300, 'Stripe got slower: the older answers are forgotten');
 });
 
 test('RequestAllowance: windows open only while requests stay within 1.25 × pages + 16', () => {

@@ -71,20 +71,34 @@ export class RequestAllowance {
   }
 }
 
-/** Weight of the newest sample in the moving average. */
-const NEWEST_WEIGHT = 0.2;
+/** Answer times remembered: enough for a median that one slow burst does not move. */
+const LATENCY_SAMPLES = 32;
 
-/** A moving average of answer times: the transport's observed latency. */
+/**
+ * The median of the last answer times: the transport's observed latency. A median, not a mean:
+ * when many answers arrive together the process is slow to read them all, and those times say
+ * more about the process than about Stripe; a mean would take them in, ask for more windows,
+ * which arrive together in turn.
+ */
 export class LatencyEstimate {
-  private average: number | undefined;
+  private readonly samples: number[] = [];
+  private next = 0;
+  private median: number | undefined;
 
   observe(ms: number): void {
     if (!(ms >= 0) || !Number.isFinite(ms)) return;
-    this.average = this.average === undefined ? ms : this.average + NEWEST_WEIGHT * (ms - this.average);
+    if (this.samples.length < LATENCY_SAMPLES) this.samples.push(ms);
+    else this.samples[this.next] = ms;
+    this.next = (this.next + 1) % LATENCY_SAMPLES;
+    this.median = undefined;
   }
 
   /** undefined until the first answer. */
   get ms(): number | undefined {
-    return this.average;
+    if (this.median === undefined && this.samples.length > 0) {
+      const sorted = [...this.samples].sort((a, b) => a - b);
+      this.median = sorted[Math.floor(sorted.length / 2)];
+    }
+    return this.median;
   }
 }
