@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { connect } from '../src/index.js';
 import { PARENTS_IN_FLIGHT } from '../src/catalog/stripe-table.js';
 import { startEmulator, DEMO_API_KEY, type Emulator } from '../emulator/index.js';
+import { bulkObjects, CREATED_DISTRIBUTIONS, type CreatedDistribution } from '../emulator/created-distribution.js';
 
 interface Case {
   sql: string;
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   try {
     await requestCounts(emulator);
     await scanSpeed(emulator);
-    await longScan(emulator);
+    await adaptiveScan(emulator);
     await childFanOut(emulator);
     await searchVsList(emulator);
     await insertUnderBudget(emulator);
@@ -110,36 +111,75 @@ async function scanSpeed(emulator: Emulator): Promise<void> {
 }
 
 /**
- * A long list (5,000 customers, 100 ms per request, as across the internet) read whole: Stripe's
- * cursors allow one page after another; the unordered scan reads the tail in parallel windows.
- * Baseline: the same read in Stripe's order (ORDER BY Created DESC, which must stay sequential).
+ * The adaptive scan scheduler (src/stripe/partition.ts). A full read of 50,000 customers at
+ * 150 ms per request under a 100 requests/s budget, against the same list read one page after
+ * another (ORDER BY Created DESC must follow Stripe's cursor), and the same read with skewed,
+ * bursty, gapped and one-second pile-up `created` distributions (emulator/created-distribution.ts),
+ * each in its own connected account. MaxConcurrency is 64, so that the budget, not the cap on
+ * requests in flight, bounds the read. The minimum is ⌈50,000 / 100⌉ requests.
  */
-async function longScan(emulator: Emulator): Promise<void> {
-  const count = 5000;
-  const now = Math.floor(Date.now() / 1000);
-  emulator.putObjects(Array.from({ length: count }, (_, i) => ({
-    id: `cus_long${String(i).padStart(5, '0')}`, object: 'customer', created: now - 86400 * 400 + i * 6000, email: `long${i}@example.com`, livemode: false, metadata: {},
-  })));
-  const latencyMs = 100;
-  emulator.setLatency(latencyMs);
-  const db = connect({ apiKey: DEMO_API_KEY, baseUrl: emulator.url, maxRequestsPerSecond: 100 });
-  const timed = async (sql: string) => {
-    emulator.clearLog();
-    const start = performance.now();
-    const { rowCount } = await db.query(sql);
-    return { ms: performance.now() - start, rows: rowCount, requests: emulator.requestLog.length };
+async function adaptiveScan(emulator: Emulator): Promise<void> {
+  const count = 50_000;
+  const latencyMs = 150;
+  const budget = 100;
+  const maxConcurrency = 64;
+  const minimum = Math.ceil(count / PAGE);
+  let inFlight = 0;
+  let peak = 0;
+  const counting: typeof fetch = async (...args) => {
+    peak = Math.max(peak, ++inFlight);
+    try {
+      return await fetch(...args);
+    } finally {
+      inFlight--;
+    }
   };
-  const sequential = await timed('SELECT Id FROM Customers ORDER BY Created DESC');
-  const parallel = await timed('SELECT Id FROM Customers');
+  const read = async (distribution: CreatedDistribution, sql: string) => {
+    const account = `acct_bench_${distribution}`;
+    if (emulator.objects('customer', account).length === 0) {
+      emulator.putObjects(bulkObjects(distribution, count, { idPrefix: 'cus_bench', object: 'customer', fields: (i) => ({ email: `bench${i}@example.com` }) }), account);
+    }
+    const db = connect({ apiKey: DEMO_API_KEY, baseUrl: emulator.url, accountId: account, maxRequestsPerSecond: budget, maxConcurrency, fetch: counting });
+    emulator.clearLog();
+    peak = 0;
+    const start = performance.now();
+    const { rows } = await db.query(sql);
+    const ms = performance.now() - start;
+    await db.close();
+    return { ms, requests: emulator.requestLog.length, rows: rows.length === 1 ? Number(Object.values(rows[0]!)[0]) : rows.length, peak };
+  };
+  emulator.setLatency(latencyMs);
+  const sequential = await read('uniform', 'SELECT Id FROM Customers ORDER BY Created DESC');
+  const adaptive: { name: CreatedDistribution; ms: number; requests: number; rows: number; peak: number }[] = [];
+  for (const name of CREATED_DISTRIBUTIONS) adaptive.push({ name, ...(await read(name, 'SELECT COUNT(*) FROM Customers')) });
   emulator.setLatency(0);
-  await db.close();
-  console.log(`\nFull read of a long list (${parallel.rows} customers, ${latencyMs} ms per request, budget 100 requests/s)`);
+  const uniform = adaptive.find((r) => r.name === 'uniform')!;
+  console.log(`
+Full read of ${count} customers, ${latencyMs} ms per request, budget ${budget} requests/s, MaxConcurrency=${maxConcurrency}; minimum ${minimum} requests`);
   printTable([
-    ['', 'ms', 'requests', 'rows'],
-    ['in Stripe\'s order (sequential cursor)', sequential.ms.toFixed(0), String(sequential.requests), String(sequential.rows)],
-    ['unordered (parallel created windows)', parallel.ms.toFixed(0), String(parallel.requests), String(parallel.rows)],
-    ['ratio (parallel / sequential)', (parallel.ms / sequential.ms).toFixed(2), (parallel.requests / sequential.requests).toFixed(2), ''],
+    ['', 's', 'requests', 'requests / minimum', 'requests - 1.25 x minimum', 'budget busy', 'peak in flight'],
+    ["sequential (ORDER BY Created DESC, Stripe's order)", (sequential.ms / 1000).toFixed(1), String(sequential.requests), ratio(sequential.requests, minimum), '', busy(sequential), String(sequential.peak)],
+    ...adaptive.map((r) => [
+      `${r.name} created (adaptive windows, ${r.rows} rows)`,
+      (r.ms / 1000).toFixed(1),
+      String(r.requests),
+      ratio(r.requests, minimum),
+      (r.requests - 1.25 * minimum).toFixed(0),
+      busy(r),
+      String(r.peak),
+    ]),
   ]);
+  printTable([
+    ['', 'value', 'target'],
+    ['uniform: speed-up over sequential paging', `${(sequential.ms / uniform.ms).toFixed(1)}x`, '>= 10x'],
+    ['uniform: requests / minimum', ratio(uniform.requests, minimum), '<= 1.25'],
+    ...adaptive.filter((r) => r !== uniform).map((r) => [`${r.name}: requests - 1.25 x minimum`, (r.requests - 1.25 * minimum).toFixed(0), '<= 20']),
+  ]);
+
+  /** Share of the time the budget was spent: requests / (seconds × requests per second). */
+  function busy(r: { ms: number; requests: number }): string {
+    return `${Math.round(((r.requests / budget) * 100000) / r.ms)} %`;
+  }
 }
 
 /**
