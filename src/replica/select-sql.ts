@@ -1,12 +1,13 @@
 // A scan request as one SELECT on a replica table: the predicates the store evaluates exactly as
 // the engine would go into WHERE, ORDER BY and LIMIT follow when every predicate went there.
 //
-// Exactly as the engine would: SQL's three-valued logic is the same in the store; NULLs sort
-// first ascending and last descending in SQLite as in the engine (PostgreSQL is told so);
-// strings compare by code point in the store and by UTF-16 unit in the engine, which differ
-// only between characters beyond U+FFFF and those from U+E000 to U+FFFF.
+// Exactly as the engine would: SQL's three-valued logic is the same in the store; NULLs are
+// placed where the engine places them (NULLS FIRST / LAST spelled out); strings compare by code
+// point in the store and by UTF-16 unit in the engine, which differ only between characters
+// beyond U+FFFF and those from U+E000 to U+FFFF.
 
 import type { Predicate, ScanRequest, SqlValue } from '../engine/table.js';
+import { defaultNullsFirst } from '../engine/values.js';
 import { quoteName, type ReplicaColumn, type ReplicaSchema, type SelectQuery, type SqlDialect, type StoredValue } from './store.js';
 
 /** An IN list longer than this stays with the engine rather than become one parameter per value. */
@@ -49,7 +50,11 @@ export function buildSelect(schema: ReplicaSchema, request: ScanRequest, dialect
   let sql = `SELECT ${selected.length > 0 ? selected.map((i) => quoteName(schema.columns[i]!.name)).join(', ') : '1'} FROM ${quoteName(schema.name)}`;
   if (conditions.length > 0) sql += ` WHERE ${conditions.join(' AND ')}`;
   if (orderSatisfied && orderKeys.length > 0) {
-    sql += ` ORDER BY ${orderKeys.map(({ key, at }) => dialect.orderKey(quoteName(schema.columns[at!]!.name), key.direction)).join(', ')}`;
+    sql += ` ORDER BY ${orderKeys.map(({ key, at }) => {
+      const descending = key.direction === 'DESC';
+      // A table is offered ORDER BY only with the engine's own NULL placement: say it in the SQL.
+      return dialect.orderKey(quoteName(schema.columns[at!]!.name), key.direction, defaultNullsFirst(descending) ? 'FIRST' : 'LAST');
+    }).join(', ')}`;
   }
   if (limitApplied) sql += ` LIMIT ${bind(request.limit!)}`;
   return { query: { sql, params }, selected, pushed, residual, orderSatisfied, limitApplied };

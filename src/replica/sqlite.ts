@@ -56,7 +56,8 @@ export const sqliteDialect: SqlDialect = {
     // special characters made literal.
     return `${column} GLOB ${bind(likeToGlob(pattern))}`;
   },
-  orderKey: (column, direction) => `${column} ${direction}`,
+  // SQLite 3.30 and later, as PostgreSQL.
+  orderKey: (column, direction, nulls) => `${column} ${direction} NULLS ${nulls}`,
 };
 
 /** LIKE's `%` and `_` as GLOB's `*` and `?`; GLOB's `*`, `?` and `[` as one-character classes. */

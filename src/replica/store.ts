@@ -138,8 +138,8 @@ export interface SqlDialect {
    * character, no escape character. `bind` takes a value and gives its placeholder.
    */
   like(column: string, pattern: string, bind: (value: StoredValue) => string): string;
-  /** How ORDER BY spells a key so NULLs sort as the engine sorts them (first ascending, last descending). */
-  orderKey(column: string, direction: 'ASC' | 'DESC'): string;
+  /** An ORDER BY key with its NULLs first or last. */
+  orderKey(column: string, direction: 'ASC' | 'DESC', nulls: 'FIRST' | 'LAST'): string;
 }
 
 /** `"Name"`: a quoted identifier, as both stores spell it. */
