@@ -31,6 +31,17 @@ export interface ConnectOptions {
   /** Seconds a replica table stays fresh enough to read; an older copy is read live instead. Default: no limit. */
   cacheTolerance?: number;
   /**
+   * The most rows a query returns, like a LIMIT on its outermost result (reading stops there).
+   * Writes are not capped: an UPDATE changes every row its WHERE selects. Default: no cap.
+   */
+  maxRows?: number;
+  /**
+   * The most rows one operator may hold at once while a query runs (a sort, the groups of GROUP
+   * BY, the rows DISTINCT has seen, a hash join's build side); past it the statement stops with
+   * a SqlError naming the operator. Default: no cap.
+   */
+  maxIntermediateRows?: number;
+  /**
    * `auto` (default): Customers, Charges, PaymentIntent, Invoices, Prices, Products and
    * Subscriptions read through Stripe's search what their list cannot filter (LIKE, Metadata,
    * ORs, IN lists); `never`: always list (search lags writes by about a minute).
@@ -64,7 +75,21 @@ const PROPERTIES: Record<string, PropertySpec> = {
   offline: { option: 'offline', parse: boolean },
   cachetolerance: { option: 'cacheTolerance', parse: nonNegativeNumber },
   usesearch: { option: 'useSearch', parse: useSearchMode },
+  // -1 is the reference connector's "no cap".
+  maxrows: { option: 'maxRows', parse: (v, n) => (v.trim() === '-1' ? undefined : positiveInteger(v, n)) },
+  maxintermediaterows: { option: 'maxIntermediateRows', parse: positiveInteger },
 };
+
+/** Refuses a row cap given in an options object that is not a whole number ≥ 1 (-1 or undefined: no cap). */
+export function rowCapsOf(options: ConnectOptions): Pick<ConnectOptions, 'maxRows' | 'maxIntermediateRows'> {
+  const caps: Pick<ConnectOptions, 'maxRows' | 'maxIntermediateRows'> = {};
+  for (const [name, value] of [['maxRows', options.maxRows], ['maxIntermediateRows', options.maxIntermediateRows]] as const) {
+    if (value === undefined || (name === 'maxRows' && value === -1)) continue;
+    if (!Number.isInteger(value) || value < 1) throw new ConnectionError(`${name} must be a whole number ≥ 1`);
+    caps[name] = value;
+  }
+  return caps;
+}
 
 /** Parses `Name=Value;Name=Value` (names case-insensitive; values may be 'quoted' or "quoted"). */
 export function parseConnectionString(text: string): ConnectOptions {
@@ -73,7 +98,7 @@ export function parseConnectionString(text: string): ConnectOptions {
     const name = rawName.trim();
     const spec = PROPERTIES[name.toLowerCase()];
     if (!spec) {
-      const known = 'AuthScheme, LiveAPIKey, AccountId, BaseUrl, MaxRequestsPerSecond, MaxConcurrency, MaxRetries, Timeout, Tables, Views, Readonly, CacheLocation, Offline, CacheTolerance, UseSearch';
+      const known = 'AuthScheme, LiveAPIKey, AccountId, BaseUrl, MaxRequestsPerSecond, MaxConcurrency, MaxRetries, Timeout, Tables, Views, Readonly, CacheLocation, Offline, CacheTolerance, MaxRows, MaxIntermediateRows, UseSearch';
       throw new ConnectionError(`Unknown connection property ${propertyName(name)}. Known properties: ${known}`);
     }
     const value = unquote(rawValue.trim());

@@ -6,12 +6,13 @@ import { planStatement, Session, type ParamValues, type ResultColumn, type State
 import { checkScriptValues, describeStatement, typeParameters, type BindOptions, type ParameterBinding } from './engine/index.js';
 import { asStatementError, planAsJson, type JsonPlanNode } from './engine/index.js';
 import { PreparedStatement } from './prepared.js';
-import type { Row, SqlValue } from './engine/table.js';
+import type { ExecContext, Row, SqlValue } from './engine/table.js';
+import { limitRows } from './engine/operators/limit.js';
 import { createStripeCatalog } from './catalog/index.js';
 import { StripeClient } from './stripe/client.js';
 import { ConnectionError } from './stripe/errors.js';
 import type { TransportStats } from './stripe/types.js';
-import { parseConnectionString, type ConnectOptions } from './connection-options.js';
+import { parseConnectionString, rowCapsOf, type ConnectOptions } from './connection-options.js';
 import { buildConnectionCatalog, type ConnectionCatalog } from './connection-catalog.js';
 import type { TableMetadata } from './catalog/system.js';
 import { BatchError, mapWithConcurrency, type BatchItemResult, type BatchResult } from './batch.js';
@@ -82,10 +83,13 @@ export class Connection {
   readonly #session = new Session();
   /** Each plan's statement text, so that an error raised while the plan runs can point into it. */
   readonly #statements = new WeakMap<StatementPlan, string>();
+  /** MaxRows and MaxIntermediateRows. */
+  readonly #rowCaps: Pick<ConnectOptions, 'maxRows' | 'maxIntermediateRows'>;
   #closed = false;
 
   constructor(options: ConnectOptions) {
     const apiKey = options.apiKey ?? process.env.STRIPE_API_KEY;
+    this.#rowCaps = rowCapsOf(options);
     if (options.offline && options.cache === undefined) {
       throw new ConnectionError('Offline=true reads only the replica: give CacheLocation (the cache option, --cache) too');
     }
@@ -146,7 +150,7 @@ export class Connection {
     }
     const rows: (RowObject | SqlValue[])[] = [];
     let rowCount = 0;
-    for await (const row of plan.rows({ signal })) {
+    for await (const row of this.#rows(plan, signal)) {
       rowCount++;
       if (onRow) await onRow(toRow(row));
       else rows.push(toRow(row));
@@ -192,7 +196,7 @@ export class Connection {
       for (const row of rows) yield toObject(row);
       return;
     }
-    for await (const row of plan.rows({ signal: this.#signal(callerSignal) })) yield toObject(row);
+    for await (const row of this.#rows(plan, this.#signal(callerSignal))) yield toObject(row);
   }
 
   /** Runs a statement for its effect: rows affected and, for INSERT, the last created Id. */
@@ -214,7 +218,7 @@ export class Connection {
   async #countRows(plan: Extract<StatementPlan, { kind: 'query' }>, signal: AbortSignal): Promise<ExecuteResult> {
     let count = 0;
     try {
-      for await (const _ of plan.rows({ signal })) count++;
+      for await (const _ of this.#rows(plan, signal)) count++;
     } catch (error) {
       throw this.#publicError(error, plan);
     }
@@ -357,7 +361,7 @@ export class Connection {
   async #write(plan: Extract<StatementPlan, { kind: 'write' }>, signal: AbortSignal, idempotencyKey?: string): Promise<WriteStatementResult> {
     let result: WriteStatementResult;
     try {
-      result = await plan.execute({ signal, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) });
+      result = await plan.execute({ ...this.#context(signal), ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) });
     } catch (error) {
       throw this.#publicError(error, plan);
     }
@@ -365,6 +369,19 @@ export class Connection {
       this.#identity = [{ id: result.lastInsertId, operation: 'INSERT', message: `${result.rowsAffected} row(s) created` }];
     }
     return result;
+  }
+
+  /** A query's rows as the caller gets them: at most MaxRows of them (reading stops there). */
+  #rows(plan: Extract<StatementPlan, { kind: 'query' }>, signal: AbortSignal): AsyncIterable<Row> {
+    const rows = plan.rows(this.#context(signal));
+    const { maxRows } = this.#rowCaps;
+    return maxRows === undefined ? rows : limitRows(rows, maxRows, 0);
+  }
+
+  /** What a statement runs with: the cancel signal, and MaxIntermediateRows for each operator. */
+  #context(signal: AbortSignal): ExecContext {
+    const { maxIntermediateRows } = this.#rowCaps;
+    return maxIntermediateRows === undefined ? { signal } : { signal, maxIntermediateRows };
   }
 
   #signal(callerSignal: AbortSignal | undefined): AbortSignal {

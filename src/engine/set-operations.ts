@@ -13,6 +13,7 @@ import { declareParameterType } from './params.js';
 import { compileExpr } from './expressions.js';
 import { limitRows } from './operators/limit.js';
 import { projectRows } from './operators/project.js';
+import { checkHeld, rowCap } from './operators/row-budget.js';
 import { sortRows, type SortKey } from './operators/sort.js';
 import type { QueryPlan, ResultColumn } from './plan-types.js';
 import type { PlanEnv } from './planner.js';
@@ -80,7 +81,7 @@ export function planSetOperation(node: SetOperationNode, env: PlanEnv, outer: Sc
       const all = [...columns.map((_, i) => (row: Row) => row[i] ?? null), ...extra];
       stream = projectRows(stream, all);
     }
-    if (sorter.length > 0) stream = sortRows(stream, sorter, limit === undefined ? undefined : limit + offset);
+    if (sorter.length > 0) stream = sortRows(stream, sorter, limit === undefined ? undefined : limit + offset, ctx);
     if (limit !== undefined || offset > 0) stream = limitRows(stream, limit, offset);
     if (extra.length > 0) stream = trim(stream, width);
     return stream;
@@ -140,6 +141,7 @@ function rowKey(row: Row, width: number): string {
  * operator that is not UNION ALL, does the DISTINCT of every operator in the run.
  */
 async function* combineArms(arms: Arm[], plans: QueryPlan[], width: number, ctx: ExecContext): AsyncGenerator<Row> {
+  const cap = rowCap(ctx);
   const filters: { at: number; keys: Set<string>; keepFound: boolean }[] = [];
   // The inputs of INTERSECT and EXCEPT are read whole first, the last first, as nested operators would.
   for (let i = arms.length - 1; i > 0; i--) {
@@ -149,6 +151,7 @@ async function* combineArms(arms: Arm[], plans: QueryPlan[], width: number, ctx:
     for await (const row of plans[i]!.rows(ctx)) {
       ctx.signal?.throwIfAborted();
       keys.add(rowKey(row, width));
+      checkHeld(op, keys.size, cap);
     }
     filters.unshift({ at: i, keys, keepFound: op === 'INTERSECT' });
   }
@@ -176,6 +179,7 @@ async function* combineArms(arms: Arm[], plans: QueryPlan[], width: number, ctx:
       if (dedupe) {
         if (seen.has(key)) continue;
         seen.add(key);
+        checkHeld(arms[lastDistinct]!.op!, seen.size, cap);
       }
       yield row;
     }

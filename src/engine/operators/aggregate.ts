@@ -2,6 +2,7 @@ import type { Evaluator } from '../expressions.js';
 import type { Accumulator, AggregateFunction } from '../functions.js';
 import type { Row, SqlValue } from '../table.js';
 import { distinctKey } from '../values.js';
+import { checkHeld, rowCap, type OperatorLimits } from './row-budget.js';
 
 export interface AggregateSpec {
   fn: AggregateFunction;
@@ -33,6 +34,8 @@ class Aggregator {
   constructor(
     private readonly specs: readonly AggregateSpec[],
     private readonly keys: readonly Evaluator[],
+    /** The most groups held at once (MaxIntermediateRows). */
+    private readonly cap: number,
   ) {
     // Any other aggregate without an argument is fed TRUE per row.
     this.args = specs.map((spec) => (isCountStar(spec) ? null : (spec.arg ?? (() => true))));
@@ -56,7 +59,10 @@ class Aggregator {
       const v = keys[0]!(row);
       const mapKey = v instanceof Date ? `t${v.getTime()}` : v;
       let group = this.groups.get(mapKey);
-      if (!group) this.groups.set(mapKey, (group = this.newGroup([v])));
+      if (!group) {
+        this.groups.set(mapKey, (group = this.newGroup([v])));
+        checkHeld('Aggregate', this.groups.size, this.cap);
+      }
       return group;
     }
     // The key values are copied out of the scratch array only for a new group.
@@ -68,7 +74,10 @@ class Aggregator {
       text += `${distinctKey(v)}\u0000`;
     }
     let group = this.groups.get(text);
-    if (!group) this.groups.set(text, (group = this.newGroup(values.slice())));
+    if (!group) {
+      this.groups.set(text, (group = this.newGroup(values.slice())));
+      checkHeld('Aggregate', this.groups.size, this.cap);
+    }
     return group;
   }
 
@@ -120,12 +129,15 @@ class Aggregator {
     return out;
   }
 
-  *results(): Generator<Row> {
+  *results(signal: AbortSignal | undefined): Generator<Row> {
     if (this.single) {
       yield this.result(this.single);
       return;
     }
-    for (const group of this.groups.values()) yield this.result(group);
+    for (const group of this.groups.values()) {
+      signal?.throwIfAborted();
+      yield this.result(group);
+    }
   }
 }
 
@@ -138,10 +150,15 @@ export async function* aggregateRows(
   input: AsyncIterable<Row>,
   specs: readonly AggregateSpec[],
   keys: readonly Evaluator[] = [],
+  limits?: OperatorLimits,
 ): AsyncGenerator<Row> {
-  const aggregator = new Aggregator(specs, keys);
-  for await (const row of input) aggregator.add(row);
-  yield* aggregator.results();
+  const aggregator = new Aggregator(specs, keys, rowCap(limits));
+  const signal = limits?.signal;
+  for await (const row of input) {
+    signal?.throwIfAborted();
+    aggregator.add(row);
+  }
+  yield* aggregator.results(signal);
 }
 
 /** The same over batches of rows, with WHERE fused in: no async step per row. */
@@ -150,12 +167,13 @@ export async function* aggregateBatches(
   specs: readonly AggregateSpec[],
   keys: readonly Evaluator[],
   test: ((row: Row) => boolean) | undefined,
-  signal?: AbortSignal,
+  limits?: OperatorLimits,
 ): AsyncGenerator<Row> {
-  const aggregator = new Aggregator(specs, keys);
+  const aggregator = new Aggregator(specs, keys, rowCap(limits));
+  const signal = limits?.signal;
   for await (const batch of input) {
     signal?.throwIfAborted();
     aggregator.addBatch(batch, test);
   }
-  yield* aggregator.results();
+  yield* aggregator.results(signal);
 }

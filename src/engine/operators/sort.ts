@@ -1,5 +1,6 @@
 import type { Row, SqlValue } from '../table.js';
 import { compareValues } from '../values.js';
+import { checkHeld, rowCap, type OperatorLimits } from './row-budget.js';
 
 export interface SortKey {
   /** Index of the key's value in the rows being sorted. */
@@ -12,10 +13,14 @@ export interface SortKey {
  * Orders rows by the keys; stable (Array.prototype.sort is), NULL placement per key. With
  * `keep` (LIMIT + OFFSET) only the first `keep` rows are needed: see SortBuffer.
  */
-export async function* sortRows(input: AsyncIterable<Row>, keys: readonly SortKey[], keep?: number): AsyncGenerator<Row> {
-  const buffer = new SortBuffer(keys, keep);
-  for await (const row of input) buffer.add(row);
-  yield* buffer.finish();
+export async function* sortRows(input: AsyncIterable<Row>, keys: readonly SortKey[], keep?: number, limits?: OperatorLimits): AsyncGenerator<Row> {
+  const buffer = new SortBuffer(keys, keep, rowCap(limits));
+  const signal = limits?.signal;
+  for await (const row of input) {
+    signal?.throwIfAborted();
+    buffer.add(row);
+  }
+  yield* emit(buffer.finish(), signal);
 }
 
 /**
@@ -27,14 +32,23 @@ export async function* sortBatches(
   toRows: (batch: Row[]) => Row[],
   keys: readonly SortKey[],
   keep: number | undefined,
-  signal?: AbortSignal,
+  limits?: OperatorLimits,
 ): AsyncGenerator<Row> {
-  const buffer = new SortBuffer(keys, keep);
+  const buffer = new SortBuffer(keys, keep, rowCap(limits));
+  const signal = limits?.signal;
   for await (const batch of input) {
     signal?.throwIfAborted();
     for (const row of toRows(batch)) buffer.add(row);
   }
-  yield* buffer.finish();
+  yield* emit(buffer.finish(), signal);
+}
+
+/** The sorted rows, one at a time, stopping when the caller cancels. */
+function* emit(rows: Row[], signal: AbortSignal | undefined): Generator<Row> {
+  for (const row of rows) {
+    signal?.throwIfAborted();
+    yield row;
+  }
 }
 
 /**
@@ -42,7 +56,9 @@ export async function* sortBatches(
  * it doubles — O(n log keep), bounded memory — and after the first cut a row that does not
  * beat the keep-th best is dropped with one comparison (the common case for ORDER BY … LIMIT
  * over many rows). Stability holds: survivors stay ahead of later rows with equal keys, so an
- * equal later row can never displace them.
+ * equal later row can never displace them. Under a cap on rows held (MaxIntermediateRows) the
+ * buffer is cut back before it passes the cap, so only a sort that must keep more rows than
+ * the cap (no LIMIT, or a LIMIT above it) stops.
  */
 export class SortBuffer {
   private rows: Row[] = [];
@@ -50,14 +66,15 @@ export class SortBuffer {
   private readonly threshold: number;
   private cutoff: Row | undefined;
 
-  constructor(keys: readonly SortKey[], private readonly keep?: number) {
+  constructor(keys: readonly SortKey[], private readonly keep?: number, private readonly cap = Infinity) {
     this.compare = rowComparator(keys);
-    this.threshold = keep === undefined ? Infinity : Math.max(2 * keep, 1024);
+    this.threshold = keep === undefined ? Infinity : Math.min(Math.max(2 * keep, 1024), cap);
   }
 
   add(row: Row): void {
     if (this.cutoff !== undefined && this.compare(row, this.cutoff) >= 0) return;
     this.rows.push(row);
+    checkHeld('Sort', this.rows.length, this.cap);
     if (this.rows.length >= this.threshold) this.cut();
   }
 

@@ -68,14 +68,14 @@ export function lowerSelect(root: PlanNode, sql: string, meters: Meters): (ctx: 
     if (batches) {
       const test = combineTests([relation!.batchTest, whereTest].filter((t): t is (row: Row) => boolean => t !== undefined));
       if (aggregated) {
-        stream = aggregateBatches(batches, aggregateSpecs, keyEvaluators, test, ctx.signal);
+        stream = aggregateBatches(batches, aggregateSpecs, keyEvaluators, test, ctx);
         stream = projectRows(stream, projections, havingTest, ctx.signal);
       } else if (distinct && !distinct.on) {
-        stream = measure(distinctBatches(batches, (batch) => projectBatch(batch, projections, test), width, ctx.signal), meter.distinct);
+        stream = measure(distinctBatches(batches, (batch) => projectBatch(batch, projections, test), width, ctx), meter.distinct);
         distinctInBatches = true;
       } else if (sortNeeded) {
         // The sort reads every row anyway: project and buffer each batch in one loop.
-        stream = measure(sortBatches(batches, (batch) => projectBatch(batch, projections, test), sorter, keep, ctx.signal), meter.sort);
+        stream = measure(sortBatches(batches, (batch) => projectBatch(batch, projections, test), sorter, keep, ctx), meter.sort);
         sortedInBatches = true;
       } else {
         stream = projectBatches(batches, projections, test, ctx.signal);
@@ -85,7 +85,7 @@ export function lowerSelect(root: PlanNode, sql: string, meters: Meters): (ctx: 
       if (hasWindows) {
         if (whereTest) stream = filterRows(stream, whereTest, ctx.signal);
         if (aggregated) {
-          stream = measure(aggregateRows(stream, aggregateSpecs, keyEvaluators), meter.aggregate);
+          stream = measure(aggregateRows(stream, aggregateSpecs, keyEvaluators, ctx), meter.aggregate);
           if (havingTest) stream = filterRows(stream, havingTest, ctx.signal);
         }
         stream = measure(window.windows.apply!(stream, window.base), meter.window);
@@ -93,7 +93,7 @@ export function lowerSelect(root: PlanNode, sql: string, meters: Meters): (ctx: 
         stream = projectRows(stream, projections);
       } else if (aggregated) {
         if (whereTest) stream = filterRows(stream, whereTest, ctx.signal);
-        stream = measure(aggregateRows(stream, aggregateSpecs, keyEvaluators), meter.aggregate);
+        stream = measure(aggregateRows(stream, aggregateSpecs, keyEvaluators, ctx), meter.aggregate);
         if (prepare) stream = prepareRows(stream, prepare);
         stream = projectRows(stream, projections, havingTest, ctx.signal);
       } else {
@@ -106,9 +106,9 @@ export function lowerSelect(root: PlanNode, sql: string, meters: Meters): (ctx: 
         stream = measure(stream, meter.filter);
       }
     }
-    if (sortNeeded && !sortedInBatches) stream = measure(sortRows(stream, sorter, keep), meter.sort);
+    if (sortNeeded && !sortedInBatches) stream = measure(sortRows(stream, sorter, keep, ctx), meter.sort);
     if (distinct?.on) stream = measure(firstOfEach(stream, distinct.on), meter.distinct);
-    else if (distinct && !distinctInBatches) stream = measure(distinctRows(stream, width), meter.distinct);
+    else if (distinct && !distinctInBatches) stream = measure(distinctRows(stream, width, ctx), meter.distinct);
     if (limit !== undefined || offset > 0) stream = measure(limitRows(stream, limit, offset), meter.limit);
     if (projections.length > width) stream = trimRows(stream, width);
     return stream;
