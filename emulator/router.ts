@@ -2,6 +2,7 @@ import { genericRoutes } from './generic/routes.js';
 import { lifecycleRoutes } from './lifecycle/index.js';
 import { checkoutSessionRoutes } from './resources/checkout-sessions.js';
 import { customerRoutes } from './resources/customers.js';
+import { discountRoutes } from './resources/discounts.js';
 import { priceRoutes } from './resources/prices.js';
 import { productRoutes } from './resources/products.js';
 import { singletonRoutes } from './resources/singletons.js';
@@ -69,6 +70,7 @@ export function defaultRouter(): Router {
     ...singletonRoutes,
     ...taxCalculationRoutes,
     ...upcomingInvoiceRoutes,
+    ...discountRoutes,
     ...lifecycleRoutes(),
     ...genericRoutes(),
   ]);

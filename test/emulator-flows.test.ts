@@ -580,6 +580,25 @@ describe('Invoice', () => {
   });
 });
 
+describe('Payout', () => {
+  test('a new payout is pending and can be canceled once; a paid one is reversed by a new payout', async () => {
+    const payout = await stripe.payouts.create({ amount: 5000, currency: 'usd' });
+    conforms('payout', payout);
+    assert.equal(payout.status, 'pending');
+    assert.equal((await stripe.payouts.cancel(payout.id)).status, 'canceled');
+    assert.match((await failure(stripe.payouts.cancel(payout.id))).message, /because it has a status of canceled/);
+
+    const paid = emulator.objects('payout').find((p) => p.status === 'paid' && p.reversed_by === null)!;
+    const reversal = await stripe.payouts.reverse(String(paid.id));
+    assert.notEqual(reversal.id, paid.id);
+    assert.equal(reversal.original_payout, paid.id);
+    assert.equal(reversal.amount, paid.amount);
+    assert.equal(reversal.status, 'pending');
+    assert.equal((await stripe.payouts.retrieve(String(paid.id))).reversed_by, reversal.id);
+    assert.match((await failure(stripe.payouts.reverse(String(paid.id)))).message, /status of reversed/);
+  });
+});
+
 describe('nested expand', () => {
   test('follows the spec\'s expandable fields through embedded objects and references', async () => {
     const { customer, pm } = await customerWithCard();

@@ -28,6 +28,7 @@ import {
   financialConnectionsAccountLifecycle,
   paymentMethodDomainLifecycle,
   reviewLifecycle,
+  sourceLifecycle,
   terminalReaderLifecycle,
   verificationSessionLifecycle,
 } from './platform.js';
@@ -74,6 +75,7 @@ export const LIFECYCLES: readonly Lifecycle[] = [
   applicationFeeLifecycle,
   bankAccountLifecycle,
   paymentMethodDomainLifecycle,
+  sourceLifecycle,
 ];
 
 const byObject = new Map(LIFECYCLES.map((lifecycle) => [lifecycle.object, lifecycle]));
@@ -106,7 +108,8 @@ function actionRoute(lifecycle: Lifecycle, verb: string, endpoint: GeneratedEndp
       const outcome = runAction(ctx, lifecycle, verb, object, given);
       ctx.store.put(ctx.account, object);
       if (outcome) throw outcome;
-      return { body: render(ctx, object, lifecycle.object, expand) };
+      const answer = lifecycle.actions[verb]!.answer?.(ctx, object) ?? object;
+      return { body: render(ctx, answer, lifecycle.object, expand) };
     },
   };
 }

@@ -33,6 +33,8 @@ export interface Action {
   via?: 'delete';
   /** The refusal's error code when it is not the resource's (a busy terminal reader). */
   code?: string;
+  /** What the endpoint answers when it is not the object acted on (a payout's reversal). */
+  answer?: (ctx: HandlerContext, object: StripeObject) => StripeObject | undefined;
 }
 
 /**

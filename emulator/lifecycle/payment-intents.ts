@@ -211,6 +211,18 @@ export const paymentIntentLifecycle: Lifecycle = {
       run: capture,
     },
     cancel: { from: OPEN, to: ['canceled'], done: 'canceled', run: cancel },
+    // A bank account confirmed by its microdeposits starts the debit (docs: payments/ach-debit).
+    verify_microdeposits: {
+      from: ['requires_action'],
+      to: ['processing'],
+      done: 'verified',
+      run(_ctx, intent) {
+        if ((intent.next_action as { type?: string } | null)?.type !== 'verify_with_microdeposits') {
+          throw invalidRequest('This PaymentIntent is not awaiting microdeposit verification.', undefined, 'payment_intent_unexpected_state');
+        }
+        Object.assign(intent, { status: 'processing', next_action: null });
+      },
+    },
     // A held amount grows to the new `amount` (docs: payments/incremental-authorization).
     increment_authorization: {
       from: ['requires_capture'],

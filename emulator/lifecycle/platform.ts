@@ -202,3 +202,9 @@ export const paymentMethodDomainLifecycle: Lifecycle = {
     },
   },
 };
+
+export const sourceLifecycle: Lifecycle = {
+  object: 'source',
+  noun: 'source',
+  actions: { verify: move(['pending'], 'chargeable', 'verified') },
+};

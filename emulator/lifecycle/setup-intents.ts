@@ -52,6 +52,18 @@ export const setupIntentLifecycle: Lifecycle = {
       refusals: { succeeded: 'You cannot confirm this SetupIntent because it has already succeeded after being previously confirmed.' },
       run: (ctx, intent, params) => confirmSetup(ctx, intent, params.payment_method, params.return_url),
     },
+    // A bank account confirmed by its microdeposits is set up.
+    verify_microdeposits: {
+      from: ['requires_action'],
+      to: ['succeeded'],
+      done: 'verified',
+      run(_ctx, intent) {
+        if ((intent.next_action as { type?: string } | null)?.type !== 'verify_with_microdeposits') {
+          throw invalidRequest('This SetupIntent is not awaiting microdeposit verification.', undefined, 'setup_intent_unexpected_state');
+        }
+        Object.assign(intent, { status: 'succeeded', next_action: null });
+      },
+    },
     cancel: {
       from: ['requires_payment_method', 'requires_confirmation', 'requires_action'],
       to: ['canceled'],
