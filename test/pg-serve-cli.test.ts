@@ -58,7 +58,8 @@ test('options: defaults, the password from $STRIPE_SQL_PASSWORD, refusals', () =
   });
   assert.equal(parseServeArgs(['--password', 'given'], { STRIPE_SQL_PASSWORD: 'env' }).password, 'given');
   assert.throws(() => parseServeArgs(['--demo', '--api-key', 'sk_test_1'], {}), /--demo uses the built-in emulator/);
-  assert.throws(() => parseServeArgs(['--tls-cert', 'c.pem', '--tls-key', 'k.pem'], {}), /not supported yet/);
+  assert.deepEqual(parseServeArgs(['--demo', '--tls-cert', 'c.pem', '--tls-key', 'k.pem'], {}), { demo: true, host: '127.0.0.1', port: 5433, tlsCert: 'c.pem', tlsKey: 'k.pem' });
+  assert.throws(() => parseServeArgs(['--tls-cert', 'c.pem'], {}), /--tls-cert and --tls-key go together/);
   assert.throws(() => parseServeArgs(['--port', '70000'], {}), /--port must be 0–65535/);
   assert.throws(() => parseServeArgs(['--nope', 'sk_live_secret'], {}), (e: Error) => !e.message.includes('sk_live_secret'));
 });

@@ -1,6 +1,7 @@
 // `stripe-sql serve`: its options (parsed here, so the CLI only dispatches) and its run: one
 // connection per session over the same key and base URL, one line on stderr saying where it
 // listens, until SIGINT/SIGTERM.
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { connect, type Connection } from '../index.js';
 import { isLoopback, PgServer, ServeError } from './server.js';
@@ -13,11 +14,16 @@ export interface ServeOptions {
   host: string;
   port: number;
   password?: string;
+  /** PEM files: with both, clients may (sslmode=require) use TLS. */
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 export const SERVE_USAGE = `  stripe-sql serve [--demo | --api-key K | --base-url U] [--host 127.0.0.1] [--port 5433] [--password P]
+                   [--tls-cert FILE --tls-key FILE]
                                      a PostgreSQL server: psql, drivers and BI tools connect to it
-                                     (password also from $STRIPE_SQL_PASSWORD; required off loopback)`;
+                                     (password also from $STRIPE_SQL_PASSWORD; required off loopback;
+                                     TLS offered when given a PEM certificate and key)`;
 
 /** A bad `serve` command line; the CLI reports it as a usage error. */
 export class ServeUsageError extends Error {
@@ -51,8 +57,8 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   if (v.demo && (v['api-key'] !== undefined || v['base-url'] !== undefined)) {
     throw new ServeUsageError('--demo uses the built-in emulator; it takes no --api-key or --base-url');
   }
-  if (v['tls-cert'] !== undefined || v['tls-key'] !== undefined) {
-    throw new ServeUsageError('--tls-cert/--tls-key are not supported yet: the server answers SSLRequest with N (connect with sslmode=disable or prefer)');
+  if ((v['tls-cert'] === undefined) !== (v['tls-key'] === undefined)) {
+    throw new ServeUsageError('--tls-cert and --tls-key go together: a PEM certificate and its private key');
   }
   const port = Number(v.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServeUsageError('--port must be 0–65535');
@@ -65,6 +71,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     ...(v.account !== undefined ? { accountId: v.account } : {}),
     ...(v['base-url'] !== undefined ? { baseUrl: v['base-url'] } : {}),
     ...(password !== undefined && password !== '' ? { password } : {}),
+    ...(v['tls-cert'] !== undefined && v['tls-key'] !== undefined ? { tlsCert: v['tls-cert'], tlsKey: v['tls-key'] } : {}),
   };
 }
 
@@ -82,6 +89,7 @@ export async function runServe(options: ServeOptions, env: ServeEnvironment): Pr
   if (!isLoopback(options.host) && !options.password) {
     throw new ServeError(`refusing to listen on ${options.host} without a password: set --password or $STRIPE_SQL_PASSWORD, or listen on 127.0.0.1`);
   }
+  const tls = options.tlsCert !== undefined && options.tlsKey !== undefined ? await readTls(options.tlsCert, options.tlsKey) : undefined;
   const demo = options.demo ? await env.startDemo() : undefined;
   try {
     const open = (): Connection =>
@@ -92,12 +100,13 @@ export async function runServe(options: ServeOptions, env: ServeEnvironment): Pr
       });
     // Fails now, not at the first client, when there is no key.
     await open().close();
-    const server = await PgServer.start({ connect: open, host: options.host, port: options.port, version: env.version, ...(options.password ? { password: options.password } : {}) });
+    const server = await PgServer.start({ connect: open, host: options.host, port: options.port, version: env.version, ...(options.password ? { password: options.password } : {}), ...(tls ? { tls } : {}) });
     const { host, port } = server.address;
     const shown = host.includes(':') ? `[${host}]` : host;
     env.log(
       `stripe-sql: PostgreSQL server listening on ${shown}:${port}${demo ? ' (demo data)' : ''}; ` +
-        `${options.password ? 'password required (SCRAM-SHA-256)' : 'no password'}; try: psql "host=${host} port=${port} user=stripe sslmode=disable"`,
+        `${options.password ? 'password required (SCRAM-SHA-256)' : 'no password'}; ${tls ? 'TLS offered' : 'no TLS'}; ` +
+        `try: psql "host=${host} port=${port} user=stripe sslmode=${tls ? 'require' : 'disable'}"`,
     );
     await env.stopped;
     await server.close();
@@ -105,4 +114,13 @@ export async function runServe(options: ServeOptions, env: ServeEnvironment): Pr
   } finally {
     await demo?.close();
   }
+}
+
+async function readTls(certFile: string, keyFile: string): Promise<{ cert: Buffer; key: Buffer }> {
+  const read = (file: string, what: string) =>
+    readFile(file).catch((error: NodeJS.ErrnoException) => {
+      throw new ServeError(`cannot read the TLS ${what} ${file}: ${error.code ?? error.message}`);
+    });
+  const [cert, key] = await Promise.all([read(certFile, 'certificate'), read(keyFile, 'key')]);
+  return { cert, key };
 }

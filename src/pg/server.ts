@@ -1,10 +1,12 @@
-// The listening side of `stripe-sql serve`: accepts sockets, answers SSLRequest with 'N',
+// The listening side of `stripe-sql serve`: accepts sockets, answers SSLRequest with 'S' and
+// upgrades the socket to TLS when a certificate and key are given (else 'N'),
 // routes CancelRequest to the session it names, reads the startup packet, authenticates with
 // SCRAM-SHA-256 when a password is set, then hands the socket to a Session. Binds loopback
 // unless a password is set.
 import { EventEmitter, once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomInt } from 'node:crypto';
+import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
 import type { Connection } from '../index.js';
 import { backend } from './protocol/backend.js';
 import { decodeMessage, decodeSaslInitialResponse, decodeStartup, FrameReader, ProtocolViolation, type StartupMessage } from './protocol/frontend.js';
@@ -25,6 +27,11 @@ export interface PgServerOptions {
   password?: string;
   /** stripe-sql's version, shown in server_version and version(). */
   version?: string;
+  /**
+   * A PEM certificate (chain) and its private key: SSLRequest is then answered 'S' and the
+   * session continues over TLS. Without them SSLRequest gets 'N'.
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 /** Refused configurations (a non-loopback bind without a password). */
@@ -48,6 +55,7 @@ export class PgServer extends EventEmitter {
   readonly #server: Server;
   readonly #options: PgServerOptions;
   readonly #secret: ScramSecret | undefined;
+  readonly #secureContext: SecureContext | undefined;
   readonly #sessions = new Map<number, Session>();
   readonly #sockets = new Set<Socket>();
   #nextProcessId = randomInt(1000, 30000);
@@ -56,6 +64,7 @@ export class PgServer extends EventEmitter {
     super();
     this.#options = options;
     this.#secret = options.password !== undefined ? makeScramSecret(options.password) : undefined;
+    this.#secureContext = options.tls ? tlsContext(options.tls) : undefined;
     this.#server = createServer((socket) => void this.#accept(socket));
   }
 
@@ -89,14 +98,16 @@ export class PgServer extends EventEmitter {
     await closed;
   }
 
-  async #accept(socket: Socket): Promise<void> {
-    socket.setNoDelay(true);
-    this.#sockets.add(socket);
-    socket.on('close', () => this.#sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-    const reader = new FrameReader();
-    const input = new Handshake(socket, reader);
-    const timer = setTimeout(() => socket.destroy(), HANDSHAKE_MS);
+  async #accept(raw: Socket): Promise<void> {
+    raw.setNoDelay(true);
+    this.#sockets.add(raw);
+    raw.on('close', () => this.#sockets.delete(raw));
+    raw.on('error', () => raw.destroy());
+    let socket: Socket = raw;
+    let reader = new FrameReader();
+    let input = new Handshake(socket, reader);
+    let ssl = false;
+    const timer = setTimeout(() => raw.destroy(), HANDSHAKE_MS);
     timer.unref();
     const out = new MessageWriter();
     try {
@@ -104,7 +115,18 @@ export class PgServer extends EventEmitter {
       while (!startup) {
         const frame = await input.frame();
         const message = decodeStartup(frame.body);
-        if (message.kind === 'ssl' || message.kind === 'gssenc') socket.write(REFUSE_ENCRYPTION);
+        if (message.kind === 'ssl' && this.#secureContext && !ssl) {
+          // Bytes sent after SSLRequest before the TLS handshake would be unencrypted: refused.
+          if (reader.buffered > 0) throw new ProtocolViolation('received unencrypted data after SSL request');
+          input.detach();
+          raw.write(ACCEPT_ENCRYPTION);
+          const secure = new TLSSocket(raw, { isServer: true, secureContext: this.#secureContext });
+          secure.on('error', () => raw.destroy());
+          socket = secure;
+          reader = new FrameReader();
+          input = new Handshake(socket, reader);
+          ssl = true;
+        } else if (message.kind === 'ssl' || message.kind === 'gssenc') socket.write(REFUSE_ENCRYPTION);
         else if (message.kind === 'cancel') {
           const session = this.#sessions.get(message.processId);
           if (session && session.secretKey === message.secretKey) session.cancel();
@@ -127,6 +149,7 @@ export class PgServer extends EventEmitter {
         secretKey: randomInt(1, 2 ** 31 - 1),
         version: this.#options.version ?? '0.0.0',
         startupParameters: startup.parameters,
+        ssl,
         onStatement: (sql) => this.emit('statement', { processId, sql }),
       });
       this.#sessions.set(processId, session);
@@ -166,6 +189,18 @@ export class PgServer extends EventEmitter {
     }
     // AuthenticationOk follows from the session, with the settings.
     socket.write(out.take());
+  }
+}
+
+/** Answers SSLRequest: go ahead with the TLS handshake. */
+const ACCEPT_ENCRYPTION = Buffer.from('S');
+
+/** The certificate and key, checked now so a bad pair fails at start, not at the first client. */
+function tlsContext(tls: { cert: string | Buffer; key: string | Buffer }): SecureContext {
+  try {
+    return createSecureContext({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' });
+  } catch (error) {
+    throw new ServeError(`the TLS certificate and key cannot be used: ${(error as Error).message}`);
   }
 }
 

@@ -30,6 +30,8 @@ export interface SessionOptions {
   version: string;
   /** The startup packet's parameters (application_name, TimeZone, options, …). */
   startupParameters: Record<string, string>;
+  /** The session runs over TLS (SHOW ssl answers on). */
+  ssl?: boolean;
   /** Told each time a statement starts running (the server's 'statement' event). */
   onStatement?: (sql: string) => void;
 }
@@ -89,6 +91,7 @@ export class Session implements SessionApi {
     this.settings = new Settings(options.version);
     this.settings.set('application_name', options.startupParameters.application_name ?? '');
     this.settings.applyStartup(options.startupParameters);
+    if (options.ssl) this.settings.setFact('ssl', 'on');
     this.#db = this.#connect();
   }
 

@@ -110,6 +110,13 @@ export class Settings {
     return definition?.report ? key : undefined;
   }
 
+  /** A read-only server fact known per session (`ssl` is on for a TLS session); kept across RESET. */
+  setFact(name: string, value: string): void {
+    const key = this.canonical(name);
+    if (key === undefined || !this.#definitions[key]?.readOnly) throw new Error(`${name} is not a read-only setting`);
+    this.#values.set(key, value);
+  }
+
   /** RESET name, or every setting (RESET ALL / DISCARD ALL); returns the reported ones that changed. */
   reset(name?: string): string[] {
     const changed: string[] = [];

@@ -44,6 +44,11 @@ export class FrameReader {
   /** Until the startup packet has been read, frames are `int32 length, body`. */
   startupPhase = true;
 
+  /** Bytes received and not yet cut into frames. */
+  get buffered(): number {
+    return this.#pendingBytes;
+  }
+
   push(chunk: Buffer): void {
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.length;
