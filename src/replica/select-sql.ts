@@ -33,11 +33,18 @@ export function buildSelect(schema: ReplicaSchema, request: ScanRequest, dialect
   const conditions: string[] = [];
   const pushed: Predicate[] = [];
   const residual: Predicate[] = [];
+  const columnOf = (name: string): ReplicaColumn | undefined => {
+    const at = index.get(name.toLowerCase());
+    return at === undefined ? undefined : schema.columns[at];
+  };
   for (const predicate of request.predicates) {
-    const at = index.get(predicate.column.toLowerCase());
-    const condition = at === undefined ? undefined : conditionFor(predicate, schema.columns[at]!, dialect, bind);
-    if (condition === undefined) residual.push(predicate);
-    else {
+    const bound = params.length;
+    const condition = predicate.op === 'OR' ? orCondition(predicate, columnOf, dialect, bind) : termCondition(predicate, columnOf, dialect, bind);
+    if (condition === undefined) {
+      // A condition given up halfway leaves none of its parameters behind.
+      params.length = bound;
+      residual.push(predicate);
+    } else {
       conditions.push(condition);
       pushed.push(predicate);
     }
@@ -60,10 +67,42 @@ export function buildSelect(schema: ReplicaSchema, request: ScanRequest, dialect
   return { query: { sql, params }, selected, pushed, residual, orderSatisfied, limitApplied };
 }
 
-/** The predicate as a WHERE condition, or undefined when it must stay with the engine. */
-function conditionFor(predicate: Predicate, column: ReplicaColumn, dialect: SqlDialect, bind: (v: StoredValue) => string): string | undefined {
+type Bind = (value: StoredValue) => string;
+
+/**
+ * `(a AND b) OR (c)`: every term of every alternative must be a condition the store evaluates
+ * as the engine does, else the whole OR stays with the engine. Terms on a JSON member stay too.
+ */
+function orCondition(predicate: Predicate, columnOf: (name: string) => ReplicaColumn | undefined, dialect: SqlDialect, bind: Bind): string | undefined {
+  const alternatives = predicate.alternatives ?? [];
+  if (alternatives.length === 0) return undefined;
+  const parts: string[] = [];
+  for (const terms of alternatives) {
+    if (terms.length === 0) return undefined;
+    const conditions: string[] = [];
+    for (const term of terms) {
+      const condition = term.path === undefined ? termCondition(term, columnOf, dialect, bind) : undefined;
+      if (condition === undefined) return undefined;
+      conditions.push(condition);
+    }
+    parts.push(conditions.length === 1 ? conditions[0]! : `(${conditions.join(' AND ')})`);
+  }
+  return `(${parts.join(' OR ')})`;
+}
+
+/** `column op value(s)` as a WHERE condition, or undefined when it must stay with the engine. */
+function termCondition(
+  predicate: Pick<Predicate, 'column' | 'op' | 'value' | 'values'>,
+  columnOf: (name: string) => ReplicaColumn | undefined,
+  dialect: SqlDialect,
+  bind: Bind,
+): string | undefined {
+  const column = columnOf(predicate.column);
+  if (!column) return undefined;
   const name = quoteName(column.name);
   switch (predicate.op) {
+    case 'OR':
+      return undefined;
     case 'IS NULL':
       return `${name} IS NULL`;
     case 'IS NOT NULL':
