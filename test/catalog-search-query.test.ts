@@ -149,7 +149,13 @@ test('search is chosen only where the list cannot filter, or where an IN would c
   const like = p('Email', 'LIKE', '%@acme.com');
   const account = p('AccountId', '=', 'acct_1');
   const searched = plan(customers, [p('Created', '>', new Date(0)), like, account]);
-  assert.deepEqual(searched.search, { path: '/v1/customers/search', queries: ["email~'@acme.com' AND created>0"], exactOnListFilters: false });
+  assert.deepEqual(searched.search, {
+    path: '/v1/customers/search',
+    queries: ["email~'@acme.com' AND created>0"],
+    exactOnListFilters: false,
+    // What is read instead if Stripe refuses the search.
+    lists: [{ created: { gt: 0 } }],
+  });
   assert.deepEqual(searched.lists, []);
   assert.deepEqual(searched.pushed, [account]);
   assert.deepEqual(searched.residual.map((r) => r.column), ['Created', 'Email']);

@@ -125,6 +125,21 @@ test('Charges: ranges, negation and status through search, the same rows as the 
   assert.deepEqual([...new Set(requests.map((r) => r.query))], ["status:'succeeded' AND amount>1500 AND -amount:2000"]);
 });
 
+test('Stripe refusing the search (403, as for a restricted key) reads the list instead: the same rows', async () => {
+  loadCustomers();
+  const sql = "SELECT Id FROM Customers WHERE Email LIKE '%@acme.com'";
+  e2e.emulator.injectFaults({ count: 1, status: 403, pathPrefix: '/v1/customers/search' });
+  const refused = await run(e2e.db, sql);
+  assert.equal(refused.ids.length, COUNT / 80);
+  assert.equal(refused.requests[0]!.path, '/v1/customers/search');
+  assert.ok(refused.requests.slice(1).every((r) => r.path === '/v1/customers'), 'then the list');
+  assert.ok(refused.requests.length > 100);
+  // Other failures are the query's.
+  e2e.emulator.injectFaults({ count: 10, status: 401, pathPrefix: '/v1/customers/search' });
+  await assert.rejects(e2e.db.query(sql), { name: 'StripeApiError', status: 401 });
+  e2e.emulator.clearFaults();
+});
+
 test('UseSearch=never lists; EXPLAIN shows the search query', async () => {
   loadCustomers();
   const sql = "SELECT Id FROM Customers WHERE Email LIKE '%@acme.com'";

@@ -21,6 +21,15 @@ export class MissingFilterError extends TableRefusal {
 
 // Duck-typed, so any transport error of StripeApiError's shape counts.
 
+/**
+ * Stripe will not search for this caller (403: a restricted key; 400 or 404: search unavailable
+ * to the account, or a field it does not take): the list can still answer.
+ */
+export function isSearchRefused(error: unknown): boolean {
+  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
+  return status === 400 || status === 403 || status === 404;
+}
+
 /** Any 404: for a read by id, no such object. */
 export function isNotFound(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 404;

@@ -38,6 +38,11 @@ export interface Pushdown {
      * so the rows are as few as those lists would give: about one request per query.
      */
     exactOnListFilters: boolean;
+    /**
+     * The list requests to read instead when Stripe refuses the search (a restricted key, an
+     * account without search, a field it does not take): the engine checks every row anyway.
+     */
+    lists: StripeParams[];
   };
 }
 
@@ -81,7 +86,7 @@ function searchInstead(def: TableDef, predicates: readonly Predicate[], listed: 
     residual: predicates.filter((p) => !account.includes(p)),
     empty: false,
     lists: [],
-    search: { path, queries: plan.queries, exactOnListFilters: plan.used.every((p) => isSelectiveFilter(findFilter(def, p))) },
+    search: { path, queries: plan.queries, exactOnListFilters: plan.used.every((p) => isSelectiveFilter(findFilter(def, p))), lists: listed.lists },
     ...(listed.accounts ? { accounts: listed.accounts } : {}),
   };
 }

@@ -11,7 +11,7 @@ import type { StripeObject, StripeParams } from '../stripe/types.js';
 import { buildCreateCalls, type WriteValueOptions } from './create-params.js';
 import { buildDeleteTargets, buildUpdateCalls, checkUpdateColumns, checkUpdateValues, deletePathOf, targetPath, updatePathOf } from './update-params.js';
 import { firstFailure, runWrites, type PlannedRequest } from './write-runner.js';
-import { isNotFound, MissingFilterError } from './errors.js';
+import { isNotFound, isSearchRefused, MissingFilterError } from './errors.js';
 import { interleave } from './interleave.js';
 import { planPushdown, type Pushdown } from './pushdown.js';
 import { mapRow, readPath, type RowSource } from './row-mapper.js';
@@ -260,7 +260,7 @@ export class StripeTable implements Table {
       return;
     }
     if (plan.pushdown.search) {
-      yield* this.search(plan, account, ctx);
+      yield* this.searchOrList(plan, account, ctx);
       return;
     }
     // Every row of every parent is wanted: read several parents' children at once.
@@ -415,10 +415,12 @@ export class StripeTable implements Table {
     }
   }
 
-  private async *list(plan: StripeScanPlan, parentId: string | undefined, account: string | undefined, rowLimit: number, ctx: ExecContext): AsyncIterable<Fetched> {
+  private async *list(
+    plan: StripeScanPlan, parentId: string | undefined, account: string | undefined, rowLimit: number, ctx: ExecContext,
+    lists: readonly StripeParams[] = plan.pushdown.lists,
+  ): AsyncIterable<Fetched> {
     const path = this.def.paths.list;
     if (!path) throw new TableRefusal(`${this.name} cannot be listed; filter it by ${this.keyColumnName()} instead`);
-    const lists = plan.pushdown.lists;
     // An IN fanned out into a list per value, every row wanted: several lists at once.
     if (lists.length > 1 && rowLimit === Infinity) {
       const walks = lists.map((filters) => (stop: AbortSignal) => this.listWalk(plan, filters, parentId, account, rowLimit, withStop(ctx, stop)));
@@ -449,6 +451,24 @@ export class StripeTable implements Table {
     for await (const page of pages) {
       ctx.onRequest?.(); // each page is one request (EXPLAIN ANALYZE counts them)
       yield page.data.map((object) => ({ object, source }));
+    }
+  }
+
+  /** The search, or the list when Stripe refuses the search before it found anything. */
+  private async *searchOrList(plan: StripeScanPlan, account: string | undefined, ctx: ExecContext): AsyncIterable<Fetched> {
+    const found = this.search(plan, account, ctx)[Symbol.asyncIterator]();
+    try {
+      let next: IteratorResult<Fetched>;
+      try {
+        next = await found.next();
+      } catch (error) {
+        if (!isSearchRefused(error)) throw error;
+        yield* this.list(plan, undefined, account, Infinity, ctx, plan.pushdown.search!.lists);
+        return;
+      }
+      for (; !next.done; next = await found.next()) yield next.value;
+    } finally {
+      await found.return?.();
     }
   }
 
@@ -551,7 +571,7 @@ export class StripeTable implements Table {
       // The query as written, not percent-encoded, so it reads as Stripe's search language.
       const { query: _query, ...paging } = this.searchParams(plan, '');
       for (const query of queries) lines.push(`${head} GET ${path}?query=${query}&${encodeParams(paging)}`);
-      lines.push(`search: ${queries.length === 1 ? 'the query narrows' : `${queries.length} queries narrow`} the read; Stripe's search is loose and lags writes by about a minute, so every condition is checked on the rows`);
+      lines.push(`search: ${queries.length === 1 ? 'the query narrows' : `${queries.length} queries narrow`} the read; Stripe's search is loose and lags writes by about a minute, so every condition is checked on the rows (and if Stripe refuses the search, the list is read)`);
     } else if (plan.pushdown.ids) {
       const params = this.retrieveParams(plan);
       const query = params ? `?${encodeParams(params)}` : '';
