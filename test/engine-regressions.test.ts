@@ -97,3 +97,25 @@ test('stream() over a 10k × 100k cross join yields its first row without readin
     break;
   }
 });
+
+test('MaxIntermediateRows stops a join whose build side would hold more rows than allowed', async () => {
+  const session = new Session();
+  await run(session, 'CREATE TEMP TABLE l (a INTEGER)');
+  await run(session, 'CREATE TEMP TABLE r (b INTEGER)');
+  await run(session, `INSERT INTO l VALUES ${Array.from({ length: 50 }, (_, i) => `(${i})`).join(', ')}`);
+  await run(session, `INSERT INTO r VALUES ${Array.from({ length: 50 }, (_, i) => `(${i})`).join(', ')}`);
+  const sql = 'SELECT count(*) FROM l JOIN r ON l.a = r.b';
+  const plan = planStatement(parse(sql), sql, noTables, undefined, session);
+  if (plan.kind !== 'query') throw new Error('expected a query');
+  const rows: SqlValue[][] = [];
+  for await (const row of plan.rows({ maxIntermediateRows: 100 })) rows.push(row);
+  assert.deepEqual(rows, [[50]]);
+  await assert.rejects(
+    async () => {
+      for await (const _ of plan.rows({ maxIntermediateRows: 20 })) {
+        // drain
+      }
+    },
+    (error: Error) => error.name === 'IntermediateRowsExceeded' && /Hash Join would hold more than 20 rows \(MaxIntermediateRows = 20\)/.test(error.message),
+  );
+});

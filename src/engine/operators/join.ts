@@ -2,6 +2,7 @@ import type { Evaluator } from '../expressions.js';
 import type { JoinType } from '../../sql/ast.js';
 import type { Row, SqlValue } from '../table.js';
 import { distinctKey } from '../values.js';
+import { checkHeld, rowCap, type OperatorLimits } from './row-budget.js';
 
 export interface JoinSpec {
   type: JoinType;
@@ -34,13 +35,28 @@ function nulls(width: number): Row {
   return new Array<SqlValue>(width).fill(null);
 }
 
-/** Reads a relation whole, from batches when it has them. */
-export async function materialize(rows: AsyncIterable<Row> | undefined, batches: AsyncIterable<Row[]> | undefined, test?: (row: Row) => boolean): Promise<Row[]> {
+/**
+ * Reads a relation whole (a hash join's build side), from batches when it has them; more rows
+ * than MaxIntermediateRows stop it with IntermediateRowsExceeded.
+ */
+export async function materialize(
+  rows: AsyncIterable<Row> | undefined,
+  batches: AsyncIterable<Row[]> | undefined,
+  test?: (row: Row) => boolean,
+  limits?: OperatorLimits,
+): Promise<Row[]> {
   const out: Row[] = [];
+  const cap = rowCap(limits);
   if (batches) {
-    for await (const batch of batches) for (const row of batch) if (!test || test(row)) out.push(row);
+    for await (const batch of batches) {
+      limits?.signal?.throwIfAborted();
+      for (const row of batch) if (!test || test(row)) out.push(row);
+      checkHeld('Hash Join', out.length, cap);
+    }
   } else if (rows) {
-    for await (const row of rows) out.push(row);
+    for await (const row of rows) {
+      if (out.push(row) > cap) checkHeld('Hash Join', out.length, cap);
+    }
   }
   return out;
 }
@@ -142,8 +158,8 @@ export async function* hashJoinBatches(
  * Without keys every right row is a candidate (nested loop). RIGHT and FULL joins emit the
  * right rows nothing matched at the end.
  */
-export async function* hashJoin(left: AsyncIterable<Row>, right: AsyncIterable<Row>, spec: JoinSpec, signal?: AbortSignal): AsyncGenerator<Row> {
-  const side = new HashSide(await materialize(right, undefined), spec);
+export async function* hashJoin(left: AsyncIterable<Row>, right: AsyncIterable<Row>, spec: JoinSpec, signal?: AbortSignal, limits?: OperatorLimits): AsyncGenerator<Row> {
+  const side = new HashSide(await materialize(right, undefined, undefined, limits), spec);
   const out: Row[] = [];
   for await (const leftRow of left) {
     signal?.throwIfAborted();

@@ -90,11 +90,11 @@ function lowerJoin(node: JoinNode, meters: Meters): Relation {
       const leftBatches = left.batches?.(ctx);
       if (!leftBatches) return undefined;
       const rightBatches = right.batches?.(ctx);
-      const rightRows = materialize(rightBatches ? undefined : right.rows(ctx), rightBatches, right.batchTest);
+      const rightRows = materialize(rightBatches ? undefined : right.rows(ctx), rightBatches, right.batchTest, ctx);
       return hashJoinBatches(leftBatches, left.batchTest, rightRows, spec, after, ctx.signal);
     },
     rows: (ctx) => {
-      const joined = hashJoin(left.rows(ctx), right.rows(ctx), spec, ctx.signal);
+      const joined = hashJoin(left.rows(ctx), right.rows(ctx), spec, ctx.signal, ctx);
       const filtered = after ? filterRows(joined, after, ctx.signal) : joined;
       return analyzing.has(ctx) ? measured(filtered, meter) : filtered;
     },
