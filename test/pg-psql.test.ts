@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nextRequest, psql, usePgServer } from './pg-helpers.js';
+import { nextRequest, psql, run, usePgServer } from './pg-helpers.js';
 
 const fx = usePgServer();
 
@@ -32,6 +32,24 @@ test('psql -c runs a query; names match case-insensitively, unquoted or quoted',
   assert.deepEqual(await rows(`SELECT id, email FROM customers WHERE email = '${target.email}'`), [`${target.id}|${target.email}`]);
   assert.deepEqual(await rows(`SELECT "ID", "Email" FROM "Customers" WHERE "Email" = '${target.email}'`), [`${target.id}|${target.email}`]);
   assert.deepEqual(await rows(`SELECT public.customers.id FROM public.customers WHERE id = '${target.id}'`), [target.id]);
+});
+
+test('psql -h -p -c: date_trunc(\'month\', created)::date with sum(amount), grouped and ordered by position', async () => {
+  const bin = '/usr/bin/psql';
+  const result = await run(bin, ['-h', '127.0.0.1', '-p', String(fx.port), '-U', 'analyst', '-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', "SELECT date_trunc('month', created)::date AS m, sum(amount) FROM charges GROUP BY 1 ORDER BY 1"], {
+    env: { PGCONNECT_TIMEOUT: '10', PGSSLMODE: 'prefer' },
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const lines = result.stdout.split('\n').filter(Boolean);
+  assert.ok(lines.length > 0);
+  const byMonth = new Map<string, number>();
+  for (const c of fx.emulator.objects('charge') as unknown as { created: number; amount: number }[]) {
+    const d = new Date(c.created * 1000);
+    const month = `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-01`;
+    byMonth.set(month, (byMonth.get(month) ?? 0) + c.amount);
+  }
+  const expected = [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b));
+  assert.deepEqual(lines.map((l) => [l.split('|')[0]!.slice(0, 10), Number(l.split('|')[1])]), expected);
 });
 
 test('several statements in one -c: each result in turn, transaction commands with their tags', async () => {

@@ -10,6 +10,7 @@ import { PgError } from '../errors.js';
 import { catalogModel } from './model.js';
 import { answerPsql, type ProcedureInfo } from './psql.js';
 import { catalogTableQuery } from './select.js';
+import { answerClients, parameterCount } from './clients.js';
 
 export interface CatalogSession extends SessionApi {
   readonly connection: Connection;
@@ -20,6 +21,19 @@ const READS_CATALOG = /\b(pg_catalog\s*\.|information_schema\s*\.|pg_(class|name
 export function catalogStatement(sql: string, session: CatalogSession): Statement | undefined {
   if (!READS_CATALOG.test(sql)) return undefined;
   const db = session.connection;
+  // The schema-browsing queries of JDBC tools (DBeaver, Metabase) and Grafana, by shape.
+  const client = answerClients(sql, { model: catalogModel(db), database: session.database, user: session.user });
+  if (client) {
+    return localStatement(
+      sql,
+      client.fields,
+      (values) => {
+        const rows = client.rows(values);
+        return { rows, tag: `SELECT ${rows.length}` };
+      },
+      { parameters: parameterCount(sql) },
+    );
+  }
   let plain: ReturnType<typeof catalogTableQuery>;
   let refusal: unknown;
   try {

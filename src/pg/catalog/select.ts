@@ -172,7 +172,7 @@ function splitAnd(text: string): string[] {
   return parts.map((p) => p.trim().replace(/^\(([\s\S]*)\)$/, '$1'));
 }
 
-function likeRegex(pattern: string, caseless: boolean): RegExp {
+export function likeRegex(pattern: string, caseless: boolean): RegExp {
   let source = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;

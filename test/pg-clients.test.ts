@@ -1,0 +1,141 @@
+// The schema-browsing queries of BI tools, captured from their source into
+// test/fixtures/pg-clients/*.sql (each names its source file and version): pgjdbc's
+// DatabaseMetaData (DBeaver's navigator, Metabase's sync), Metabase's table sync and Grafana's
+// schema/table/column pickers. Each runs through node-postgres, with the parameters its
+// header lists, and must name the catalog's tables and columns with PostgreSQL type names.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { usePgServer } from './pg-helpers.js';
+
+const fx = usePgServer();
+const DIR = fileURLToPath(new URL('./fixtures/pg-clients/', import.meta.url));
+
+interface Fixture {
+  file: string;
+  params: unknown[];
+  sql: string;
+}
+
+function fixtures(): Fixture[] {
+  return readdirSync(DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .map((file) => {
+      const text = readFileSync(DIR + file, 'utf8');
+      assert.match(text, /^-- Source: \S+\/\S+ .*\.(java|ts|clj)/, `${file} names its source file`);
+      const params = JSON.parse(/^-- params: (.*)$/m.exec(text)?.[1] ?? '[]') as unknown[];
+      const sql = text.split('\n').filter((l) => !l.startsWith('--')).join('\n').trim();
+      return { file, params, sql };
+    });
+}
+
+type Rows = Record<string, unknown>[];
+
+/** What each captured query must answer. */
+const EXPECT: Record<string, (rows: Rows, fields: pg.FieldDef[]) => void> = {
+  'pgjdbc-get-catalogs.sql': (rows) => assert.deepEqual(rows, [{ TABLE_CAT: 'stripe' }]),
+  'pgjdbc-get-schemas.sql': (rows) => assert.deepEqual(rows.map((r) => r.TABLE_SCHEM), ['information_schema', 'pg_catalog', 'public']),
+  'pgjdbc-get-tables.sql': (rows) => {
+    const names = rows.map((r) => r.TABLE_NAME);
+    for (const t of ['Customers', 'Charges', 'CheckoutSession']) assert.ok(names.includes(t), t);
+    assert.deepEqual(rows.find((r) => r.TABLE_NAME === 'Customers'), {
+      TABLE_CAT: 'stripe', TABLE_SCHEM: 'public', TABLE_NAME: 'Customers', TABLE_TYPE: 'TABLE', REMARKS: rows.find((r) => r.TABLE_NAME === 'Customers')!.REMARKS,
+      TYPE_CAT: '', TYPE_SCHEM: '', TYPE_NAME: '', SELF_REFERENCING_COL_NAME: '', REF_GENERATION: '',
+    });
+    assert.equal(rows.find((r) => r.TABLE_NAME === 'Balance')?.TABLE_TYPE, 'VIEW');
+    // Ordered by type, then name: every TABLE before every VIEW.
+    assert.ok(rows.findIndex((r) => r.TABLE_TYPE === 'VIEW') > rows.findLastIndex((r) => r.TABLE_TYPE === 'TABLE'));
+    assert.match(String(rows.find((r) => r.TABLE_NAME === 'Customers')!.REMARKS), /\w/);
+  },
+  'pgjdbc-get-tables-system.sql': (rows) => assert.deepEqual(rows.map((r) => [r.TABLE_NAME, r.TABLE_TYPE]), [['Charges', 'TABLE']]),
+  'pgjdbc-get-columns.sql': (rows, fields) => {
+    const customers = rows.filter((r) => r.relname === 'Customers');
+    assert.deepEqual(customers[0], {
+      current_database: 'stripe', nspname: 'public', relname: 'Customers', attname: 'Id', atttypid: 25, attnotnull: true, atttypmod: -1, attlen: -1,
+      typtypmod: -1, attnum: '1', attidentity: null, attgenerated: null, adsrc: null, description: customers[0]!.description, typbasetype: 0, typtype: 'b',
+    });
+    const type = (table: string, column: string) => rows.find((r) => r.relname === table && r.attname === column)?.atttypid;
+    assert.equal(type('Customers', 'Created'), 1184);
+    assert.equal(type('Customers', 'Balance'), 23);
+    assert.equal(type('Customers', 'Metadata'), 114);
+    assert.ok([20, 23, 1700].includes(Number(type('Charges', 'Amount'))), 'Charges.Amount is an integer type');
+    assert.ok(rows.some((r) => r.relname === 'CheckoutSession' && r.attname === 'AmountTotal'));
+    assert.equal(fields.find((f) => f.name === 'atttypid')?.dataTypeID, 26);
+  },
+  'pgjdbc-get-primary-keys.sql': (rows) => assert.deepEqual(rows, [{ TABLE_CAT: 'stripe', TABLE_SCHEM: 'public', TABLE_NAME: 'Customers', COLUMN_NAME: 'Id', KEY_SEQ: 1, PK_NAME: 'customers_pkey' }]),
+  'pgjdbc-get-imported-keys.sql': (rows, fields) => {
+    assert.deepEqual(rows, []);
+    assert.deepEqual(fields.map((f) => f.name).slice(0, 4), ['PKTABLE_CAT', 'PKTABLE_SCHEM', 'PKTABLE_NAME', 'PKCOLUMN_NAME']);
+  },
+  'pgjdbc-get-type-info.sql': (rows) => {
+    const names = rows.map((r) => r.typname);
+    for (const t of ['text', 'int4', 'int8', 'numeric', 'bool', 'timestamptz', 'json', 'float8']) assert.ok(names.includes(t), t);
+  },
+  'pgjdbc-typeinfo-sql-type.sql': (rows) => assert.deepEqual(rows, [{ is_array: false, typtype: 'b', typname: 'interval', oid: 1186 }]),
+  'pgjdbc-typeinfo-pg-type-by-name.sql': (rows) => assert.deepEqual(rows, [{ oid: 1186, typname: 'interval' }]),
+  'pgjdbc-typeinfo-pg-type-by-oid.sql': (rows) => assert.deepEqual(rows, [{ '?column?': true, nspname: 'pg_catalog', typname: 'interval' }]),
+  'metabase-get-tables.sql': (rows) => {
+    for (const t of ['Customers', 'Charges', 'CheckoutSession']) assert.deepEqual(rows.find((r) => r.name === t) && { ...rows.find((r) => r.name === t), description: null }, { schema: 'public', name: t, type: 'TABLE', description: null, estimated_row_count: null });
+    assert.equal(rows.find((r) => r.name === 'Balance')?.type, 'VIEW');
+  },
+  'grafana-show-schemas.sql': (rows) => assert.deepEqual(rows, [{ name: 'public' }]),
+  'grafana-show-tables-schema.sql': (rows) => {
+    const tables = rows.map((r) => r.table);
+    for (const t of ['"Customers"', '"Charges"', '"CheckoutSession"']) assert.ok(tables.includes(t), t);
+  },
+  'grafana-show-tables.sql': (rows) => {
+    const tables = rows.map((r) => r.table);
+    for (const t of ['"Customers"', '"Charges"', '"CheckoutSession"']) assert.ok(tables.includes(t), t);
+  },
+  'grafana-columns.sql': (rows) => {
+    assert.deepEqual(rows[0], { column: '"Id"', type: 'text' });
+    assert.ok(rows.some((r) => r.column === '"AmountTotal"'));
+    assert.ok(rows.some((r) => r.column === '"Created"' && r.type === 'timestamp with time zone'));
+  },
+  'grafana-columns-qualified.sql': (rows) => {
+    assert.deepEqual(rows[0], { column: '"Id"', type: 'text' });
+    assert.ok(rows.some((r) => r.column === '"Balance"' && r.type === 'integer'));
+  },
+};
+
+test('every captured client query is answered with the catalog\'s tables and columns', async () => {
+  const all = fixtures();
+  assert.deepEqual(all.map((f) => f.file).sort(), Object.keys(EXPECT).sort(), 'each fixture has its expectation');
+  const client = new pg.Client({ host: '127.0.0.1', port: fx.port, user: 'analyst', database: 'stripe' });
+  await client.connect();
+  try {
+    for (const { file, params, sql } of all) {
+      const result = await client.query(sql, params).catch((e: Error) => {
+        throw new Error(`${file}: ${e.message}`);
+      });
+      try {
+        EXPECT[file]!(result.rows as Rows, result.fields);
+      } catch (error) {
+        throw new Error(`${file}: ${(error as Error).message}\n${JSON.stringify(result.rows.slice(0, 3))}`);
+      }
+    }
+  } finally {
+    await client.end();
+  }
+});
+
+test('the same queries through the simple protocol (literals instead of parameters) give the same rows', async () => {
+  const client = new pg.Client({ host: '127.0.0.1', port: fx.port, user: 'analyst', database: 'stripe' });
+  await client.connect();
+  try {
+    for (const { file, params, sql } of fixtures()) {
+      const inlined = sql.replace(/\$(\d+)/g, (_, n: string) => {
+        const v = params[Number(n) - 1];
+        return typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`;
+      });
+      const simple = await client.query(inlined);
+      const extended = await client.query(sql, params);
+      assert.deepEqual(simple.rows, extended.rows, file);
+    }
+  } finally {
+    await client.end();
+  }
+});
