@@ -116,7 +116,9 @@ async function scanSpeed(emulator: Emulator): Promise<void> {
  * another (ORDER BY Created DESC must follow Stripe's cursor), and the same read with skewed,
  * bursty, gapped and one-second pile-up `created` distributions (emulator/created-distribution.ts),
  * each in its own connected account. MaxConcurrency is 64, so that the budget, not the cap on
- * requests in flight, bounds the read. The minimum is ⌈50,000 / 100⌉ requests.
+ * requests in flight, bounds the read. The minimum is ⌈50,000 / 100⌉ requests. The budget's use
+ * is shown for the whole read and from the first window on: the first five pages are read one
+ * after another by design (a list that short gains nothing from windows).
  */
 async function adaptiveScan(emulator: Emulator): Promise<void> {
   const count = 50_000;
@@ -124,9 +126,13 @@ async function adaptiveScan(emulator: Emulator): Promise<void> {
   const budget = 100;
   const maxConcurrency = 64;
   const minimum = Math.ceil(count / PAGE);
+  /** Pages read one after another before the windows (src/stripe/client.ts PARTITION). */
+  const sequentialPages = 5;
   let inFlight = 0;
   let peak = 0;
+  let sent: number[] = [];
   const counting: typeof fetch = async (...args) => {
+    sent.push(performance.now());
     peak = Math.max(peak, ++inFlight);
     try {
       return await fetch(...args);
@@ -142,30 +148,34 @@ async function adaptiveScan(emulator: Emulator): Promise<void> {
     const db = connect({ apiKey: DEMO_API_KEY, baseUrl: emulator.url, accountId: account, maxRequestsPerSecond: budget, maxConcurrency, fetch: counting });
     emulator.clearLog();
     peak = 0;
+    sent = [];
     const start = performance.now();
     const { rows } = await db.query(sql);
-    const ms = performance.now() - start;
+    const end = performance.now();
     await db.close();
-    return { ms, requests: emulator.requestLog.length, rows: rows.length === 1 ? Number(Object.values(rows[0]!)[0]) : rows.length, peak };
+    // From the first window's request on: the part of the read the scheduler paces.
+    const windowsMs = end - (sent[sequentialPages] ?? end);
+    const requests = emulator.requestLog.length;
+    return { ms: end - start, requests, windowsMs, rows: rows.length === 1 ? Number(Object.values(rows[0]!)[0]) : rows.length, peak };
   };
   emulator.setLatency(latencyMs);
   const sequential = await read('uniform', 'SELECT Id FROM Customers ORDER BY Created DESC');
-  const adaptive: { name: CreatedDistribution; ms: number; requests: number; rows: number; peak: number }[] = [];
+  const adaptive: ({ name: CreatedDistribution } & Awaited<ReturnType<typeof read>>)[] = [];
   for (const name of CREATED_DISTRIBUTIONS) adaptive.push({ name, ...(await read(name, 'SELECT COUNT(*) FROM Customers')) });
   emulator.setLatency(0);
   const uniform = adaptive.find((r) => r.name === 'uniform')!;
   console.log(`
 Full read of ${count} customers, ${latencyMs} ms per request, budget ${budget} requests/s, MaxConcurrency=${maxConcurrency}; minimum ${minimum} requests`);
   printTable([
-    ['', 's', 'requests', 'requests / minimum', 'requests - 1.25 x minimum', 'budget busy', 'peak in flight'],
-    ["sequential (ORDER BY Created DESC, Stripe's order)", (sequential.ms / 1000).toFixed(1), String(sequential.requests), ratio(sequential.requests, minimum), '', busy(sequential), String(sequential.peak)],
+    ['', 's', 'requests', 'requests / minimum', 'requests - 1.25 x minimum', 'budget busy: whole read; windows', 'peak in flight'],
+    ["sequential (ORDER BY Created DESC, Stripe's order)", (sequential.ms / 1000).toFixed(1), String(sequential.requests), ratio(sequential.requests, minimum), '', busy(sequential.requests, sequential.ms), String(sequential.peak)],
     ...adaptive.map((r) => [
       `${r.name} created (adaptive windows, ${r.rows} rows)`,
       (r.ms / 1000).toFixed(1),
       String(r.requests),
       ratio(r.requests, minimum),
       (r.requests - 1.25 * minimum).toFixed(0),
-      busy(r),
+      `${busy(r.requests, r.ms)}; ${busy(r.requests - sequentialPages, r.windowsMs)}`,
       String(r.peak),
     ]),
   ]);
@@ -177,8 +187,8 @@ Full read of ${count} customers, ${latencyMs} ms per request, budget ${budget} r
   ]);
 
   /** Share of the time the budget was spent: requests / (seconds × requests per second). */
-  function busy(r: { ms: number; requests: number }): string {
-    return `${Math.round(((r.requests / budget) * 100000) / r.ms)} %`;
+  function busy(requests: number, ms: number): string {
+    return `${Math.round(((requests / budget) * 100000) / ms)} %`;
   }
 }
 

@@ -59,8 +59,8 @@ test('a LIMIT met while windows are in flight aborts them, and nothing more is a
   });
   // LOWER() is evaluated here, so the read is a full unordered one, stopped by the LIMIT.
   // The customer sits on the first page after the sequential start: windows are in flight by then.
-  const { rows } = await db.query("SELECT Id FROM Customers WHERE LOWER(Email) = 'uniform350@x.test' LIMIT 1");
-  assert.deepEqual(rows, [{ Id: 'cus_sched000350' }]);
+  const { rows } = await db.query("SELECT Id FROM Customers WHERE LOWER(Email) = 'uniform550@x.test' LIMIT 1");
+  assert.deepEqual(rows, [{ Id: 'cus_sched000550' }]);
   const sentByThen = started;
   assert.ok(sentByThen < MINIMUM, `stopped early: ${sentByThen} requests`);
   assert.ok(signals.some((signal) => signal.aborted), 'the windows in flight were aborted');

@@ -52,11 +52,11 @@ export interface PageOptions {
 }
 
 /**
- * When an unordered list counts as long enough to read in parallel (partition.ts): three pages
- * give a density to size the first windows by, and the scheduler's ramp (a cut at most doubles
- * the windows) keeps a list just past them from costing more than a window or two.
+ * When an unordered list counts as long enough to read in parallel (partition.ts). A list of up
+ * to five pages is read exactly as a sequential read would be: windows would save it no time (a
+ * window still reads its pages one after another) and would cost it a short page or two.
  */
-const PARTITION = { sequentialPages: 3 };
+const PARTITION = { sequentialPages: 5 };
 
 type Attempt =
   | { outcome: AttemptOutcome & { kind: 'response' }; bodyText: string; headers: Headers }
