@@ -179,3 +179,12 @@ test('a rejected value that may be a key is not repeated', () => {
     );
   }
 });
+
+test('table display: expanded records, auto when wider than the terminal, the NULL text', () => {
+  const two = { columns: [{ name: 'Id', type: 'String' as const }, { name: 'Note', type: 'String' as const }], rows: [['cs_1', null], ['cs_2', 'hi']], rowCount: 2 };
+  const expanded = ['-[ RECORD 1 ]+-----', 'Id   | cs_1', 'Note | -', '-[ RECORD 2 ]+-----', 'Id   | cs_2', 'Note | hi', '(2 rows)', ''].join('\n');
+  assert.equal(formatResult(two, 'table', 0, { expanded: 'on', nullText: '-' }), expanded);
+  assert.equal(formatResult(two, 'table', 0, { expanded: 'auto', width: 10, nullText: '-' }), expanded);
+  assert.equal(formatResult(two, 'table', 0, { expanded: 'auto', width: 80, nullText: '-' }), 'Id   | Note\n-----+-----\ncs_1 | -\ncs_2 | hi\n(2 rows)\n');
+  assert.equal(formatResult({ ...two, rows: [], rowCount: 0 }, 'table', 0, { expanded: 'on' }), '(0 rows)\n');
+});

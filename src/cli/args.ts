@@ -43,7 +43,7 @@ export const USAGE = `Usage:
   stripe-sql [options] "SQL"         run SQL (statements separated by ;)
   stripe-sql [options] -c SQL -f FILE …  run each in turn (-f - reads standard input)
   stripe-sql [options] < file.sql    run the statements in a file
-  stripe-sql [options]               an interactive prompt (when standard input is a terminal)
+  stripe-sql [options]               the prompt, on a terminal (\\? there lists its commands)
   stripe-sql emulator [--port N]     run the local Stripe emulator on 127.0.0.1
 ${SERVE_USAGE}
 ${SYNC_USAGE}

@@ -23,13 +23,23 @@ export interface ResultFormatter {
   end(outcome: StatementOutcome): string;
 }
 
+/** How the table format lays rows out (the prompt's \x and \pset null). */
+export interface TableDisplay {
+  /** One block per row, a line per column; 'auto': when the table is wider than `width`. */
+  expanded?: 'off' | 'on' | 'auto';
+  /** The terminal's width, for 'auto'. */
+  width?: number;
+  /** How NULL is shown (default `NULL`). */
+  nullText?: string;
+}
+
 /**
  * `index` is the statement's place in the run (0 = first). The text formats put a blank line
  * between statements. JSON prints one document per statement on one line (an array of row
  * objects, or `{"rowsAffected":…}` for a write that returns no rows), so a script's output
  * is read line by line; NDJSON prints one line per row (and per row-less write).
  */
-export function createFormatter(format: OutputFormat, index = 0): ResultFormatter {
+export function createFormatter(format: OutputFormat, index = 0, display: TableDisplay = {}): ResultFormatter {
   switch (format) {
     case 'json':
       return new JsonFormatter();
@@ -40,7 +50,7 @@ export function createFormatter(format: OutputFormat, index = 0): ResultFormatte
     case 'tsv':
       return new DelimitedFormatter(index, tsvField, '\t', '\n');
     case 'table':
-      return new BufferedFormatter(index, formatTable);
+      return new BufferedFormatter(index, (columns, rows, outcome) => formatTable(columns, rows, outcome, display));
     case 'markdown':
       return new BufferedFormatter(index, formatMarkdown);
   }
@@ -51,8 +61,9 @@ export function formatResult(
   result: { columns: readonly FormatColumn[]; rows: readonly (readonly SqlValue[])[] } & StatementOutcome,
   format: OutputFormat,
   index = 0,
+  display: TableDisplay = {},
 ): string {
-  const formatter = createFormatter(format, index);
+  const formatter = createFormatter(format, index, display);
   let text = formatter.begin(result.columns);
   for (const row of result.rows) text += formatter.row(row);
   return text + formatter.end(result);
@@ -197,20 +208,44 @@ class BufferedFormatter implements ResultFormatter {
 const MAX_CELL_WIDTH = 80;
 const NUMERIC_TYPES: ReadonlySet<string> = new Set(['Integer', 'Long', 'Decimal', 'Double']);
 
-function formatTable(columns: readonly FormatColumn[], rows: readonly (readonly SqlValue[])[], outcome: StatementOutcome): string {
+function formatTable(
+  columns: readonly FormatColumn[],
+  rows: readonly (readonly SqlValue[])[],
+  outcome: StatementOutcome,
+  display: TableDisplay = {},
+): string {
   if (isWriteSummary(columns, outcome)) {
     const { rowsAffected, lastInsertId } = outcome;
     const affected = `${rowsAffected} row${rowsAffected === 1 ? '' : 's'} affected`;
     return lastInsertId === undefined ? `${affected}\n` : `${affected}; lastInsertId: ${lastInsertId}\n`;
   }
+  const nullText = display.nullText ?? 'NULL';
   const header = columns.map((c) => c.name);
   const numeric = columns.map((c) => NUMERIC_TYPES.has(c.type));
-  const cells = rows.map((row) => header.map((_, i) => truncate(row[i] === null || row[i] === undefined ? 'NULL' : oneLine(plainText(row[i]!)))));
+  const cells = rows.map((row) => header.map((_, i) => truncate(row[i] === null || row[i] === undefined ? nullText : oneLine(plainText(row[i]!)))));
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
+  const tableWidth = widths.reduce((sum, w) => sum + w, 0) + 3 * Math.max(0, widths.length - 1);
+  const footer = `(${outcome.rowCount} row${outcome.rowCount === 1 ? '' : 's'})`;
+  const expanded = display.expanded === 'on' || (display.expanded === 'auto' && display.width !== undefined && tableWidth > display.width);
+  if (expanded) return formatExpanded(header, cells, footer);
   const pad = (text: string, i: number) => (numeric[i] ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
   const line = (parts: string[]) => parts.map(pad).join(' | ').trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('-+-'), ...cells.map(line)];
-  out.push(`(${outcome.rowCount} row${outcome.rowCount === 1 ? '' : 's'})`);
+  out.push(footer);
+  return out.join('\n') + '\n';
+}
+
+/** psql's expanded display: a `-[ RECORD n ]-+---` rule, then `column | value`, one line each. */
+function formatExpanded(header: readonly string[], cells: readonly string[][], footer: string): string {
+  if (cells.length === 0) return '(0 rows)\n';
+  const nameWidth = Math.max(...header.map((h) => h.length));
+  const valueWidth = Math.max(0, ...cells.flat().map((c) => c.length));
+  const out: string[] = [];
+  cells.forEach((row, r) => {
+    out.push(`${`-[ RECORD ${r + 1} ]`.padEnd(nameWidth + 1, '-')}+${'-'.repeat(valueWidth + 1)}`);
+    header.forEach((name, i) => out.push(`${name.padEnd(nameWidth)} | ${row[i]}`.trimEnd()));
+  });
+  out.push(footer);
   return out.join('\n') + '\n';
 }
 

@@ -15,6 +15,7 @@ import { scrubSecrets } from '../stripe/redact.js';
 import { parseCommandLine, USAGE, UsageError, type CliCommand, type SqlSource } from './args.js';
 import { Output } from './output.js';
 import { runRepl } from './repl.js';
+import { defaultHistoryFile } from './history.js';
 import { ScriptRunner } from './run.js';
 import { runServe } from '../pg/serve.js';
 import { runSync } from './sync.js';
@@ -89,10 +90,13 @@ async function runQuery(command: QueryCommand): Promise<number> {
     });
     try {
       if (interactive) {
-        await runRepl(db, command.format, { input: process.stdin, output: process.stdout }, describeError);
+        await runRepl(db, command.format, { input: process.stdin, output: process.stdout }, scrubbed(describeError), {
+          historyFile: defaultHistoryFile(),
+          idempotencyKey: idempotencyPrefix(command),
+        });
         return 0;
       }
-      return await runSources(db, sources, command, output);
+      return await runSources(db, sources, command, output, idempotencyPrefix(command));
     } finally {
       await db.close();
     }
@@ -102,8 +106,18 @@ async function runQuery(command: QueryCommand): Promise<number> {
   }
 }
 
-async function runSources(db: ReturnType<typeof connect>, sources: SqlSource[], command: QueryCommand, output: Output): Promise<number> {
-  const idempotencyKey = command.idempotencyKey ?? `stripe-sql-${randomBytes(9).toString('base64url')}`;
+/** The writes' idempotency prefix: the one given, or one made up for this run. */
+function idempotencyPrefix(command: QueryCommand): string {
+  return command.idempotencyKey ?? `stripe-sql-${randomBytes(9).toString('base64url')}`;
+}
+
+async function runSources(
+  db: ReturnType<typeof connect>,
+  sources: SqlSource[],
+  command: QueryCommand,
+  output: Output,
+  idempotencyKey: string,
+): Promise<number> {
   const runner = new ScriptRunner(db, output, { format: command.format, explain: command.explain, idempotencyKey });
   const running = new AbortController();
   output.onClose(() => running.abort(new OutputClosed('the output was closed')));
@@ -197,6 +211,11 @@ function describeError(error: unknown): string {
 
 function report(error: unknown): void {
   writeError(`stripe-sql: ${describeError(error)}\n`);
+}
+
+/** At the prompt, errors go to the terminal: scrubbed like everything on standard error. */
+function scrubbed(describe: (error: unknown) => string): (error: unknown) => string {
+  return (error) => scrubSecrets(describe(error), secrets);
 }
 
 function writeError(text: string): void {

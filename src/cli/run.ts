@@ -4,7 +4,7 @@
 // script again with the same prefix replays what Stripe already did instead of doing it twice.
 import type { Connection } from '../connection.js';
 import { SqlError, positionAt } from '../sql/errors.js';
-import { createFormatter, type OutputFormat } from './format.js';
+import { createFormatter, type OutputFormat, type TableDisplay } from './format.js';
 import type { Output } from './output.js';
 import { splitStatements } from './statements.js';
 
@@ -14,6 +14,12 @@ export interface RunSettings {
   explain: boolean;
   /** Prefix of every write's idempotency keys (see the header). */
   idempotencyKey: string;
+  /** The table format's layout (the prompt changes it between statements). */
+  display?: TableDisplay;
+  /** Text formats put a blank line between statements' results (default); the prompt, which prints each on its own, does not. */
+  separateResults?: boolean;
+  /** Called after each statement that ran to its end, with how long it took (the prompt's \timing). */
+  onStatementEnd?: (elapsedMs: number) => void | Promise<void>;
 }
 
 export class ScriptRunner {
@@ -21,7 +27,8 @@ export class ScriptRunner {
 
   constructor(
     private readonly db: Connection,
-    private readonly output: Output,
+    /** Where results go; the prompt's \o replaces it. */
+    public output: Output,
     private readonly settings: RunSettings,
   ) {}
 
@@ -53,8 +60,9 @@ export class ScriptRunner {
       await this.output.write(this.db.explain(sql).join('\n') + '\n');
       return;
     }
-    const formatter = createFormatter(this.settings.format, n - 1);
+    const formatter = createFormatter(this.settings.format, this.settings.separateResults === false ? 0 : n - 1, this.settings.display);
     const output = this.output;
+    const started = performance.now();
     const result = await this.db.query(sql, undefined, {
       rowMode: 'array',
       signal,
@@ -63,5 +71,6 @@ export class ScriptRunner {
       onRow: (row) => output.write(formatter.row(row)),
     });
     await output.write(formatter.end(result));
+    await this.settings.onStatementEnd?.(performance.now() - started);
   }
 }

@@ -1,0 +1,111 @@
+// The prompt as a person meets it: the real command in a pseudo-terminal (util-linux `script`,
+// in Debian's essential bsdutils), driven key by key. Multi-line input, Up recalling the whole
+// statement, Tab completion, \d+ with descriptions, \x and \timing, and Ctrl-C cancelling a
+// scan that is waiting on Stripe, after which the prompt goes on; Ctrl-D leaves with status 0.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { CLI_MAIN, cliEnv } from './support/cli-process.js';
+
+let emulator: Emulator;
+/** In front of the emulator: requests for charges are held, never answered (a scan stuck on Stripe). */
+let proxy: Server;
+let proxyUrl: string;
+let chargesRequested!: () => void;
+const chargesRequest = new Promise<void>((resolve) => (chargesRequested = resolve));
+const dir = mkdtempSync(join(tmpdir(), 'stripe-sql-pty-'));
+
+before(async () => {
+  emulator = await startEmulator();
+  proxy = createServer((req, res) => {
+    if (req.url?.startsWith('/v1/charges')) {
+      chargesRequested();
+      return;
+    }
+    req.pipe(httpRequest(`${emulator.url}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    }));
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+});
+after(async () => {
+  proxy.closeAllConnections();
+  await new Promise<void>((resolve) => proxy.close(() => resolve()));
+  await emulator.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('the prompt in a terminal: multi-line input, Up, Tab, \\d+, \\x, \\timing, Ctrl-C cancels a scan, Ctrl-D leaves', async () => {
+  const historyFile = join(dir, 'history');
+  const command = `"${process.execPath}" --import tsx "${CLI_MAIN}" --api-key sk_test_pty_0123456789 --base-url ${proxyUrl}`;
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    env: cliEnv({ STRIPE_SQL_HISTORY: historyFile, TERM: 'xterm' }),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let screen = '';
+  const waiters: { pattern: RegExp; from: number; resolve: () => void }[] = [];
+  child.stdout.on('data', (chunk: Buffer) => {
+    // What the person sees, without cursor moves and colours.
+    screen += chunk.toString('utf8').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+    for (const w of [...waiters]) {
+      const global = new RegExp(w.pattern.source, `${w.pattern.flags}g`);
+      if ([...screen.matchAll(global)].some((m) => m.index! + m[0].length > w.from)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  /** Types keys, then waits until the screen shows `then` in what it printed since. */
+  const type = (keys: string, then: RegExp) => {
+    const shown = new Promise<void>((resolve) => waiters.push({ pattern: then, from: screen.length, resolve }));
+    child.stdin.write(keys);
+    return shown;
+  };
+
+  try {
+    await new Promise<void>((resolve) => waiters.push({ pattern: /stripe-sql> $/, from: 0, resolve }));
+    // A statement over two lines runs at its ';'.
+    await type('SELECT COUNT(*) AS n\r', /-> $/);
+    await type("FROM CheckoutSession WHERE Status = 'open';\r", / n\n--\n50\n\(1 row\)\nstripe-sql> $/);
+    // Up recalls it whole, on one line; Enter runs it again.
+    await type('\x1b[A', /stripe-sql> SELECT COUNT\(\*\) AS n FROM CheckoutSession WHERE Status = 'open';$/);
+    await type('\r', /50\n\(1 row\)\nstripe-sql> $/);
+    // Tab completes what is unambiguous and lists the rest.
+    await type('SELECT Id FROM Custo', /Custo$/);
+    await type('\t', /FROM Customer$/);
+    await type('\t', /CustomerBalanceTransactions\s+CustomerTaxIds\s+Customers\s+stripe-sql> SELECT Id FROM Customer$/);
+    await type('s LIMIT 1;\r', /\(1 row\)\nstripe-sql> $/);
+    // \d+ describes a table's columns, with their descriptions.
+    await type('\\d+ Customers\r', /^Email +\| String +\| +\| The customer's email address\./m);
+    // \x and \timing toggle.
+    await type('\\x\r', /Expanded display is on\.\nstripe-sql> $/);
+    await type('SELECT Id, Email FROM Customers LIMIT 1;\r', /-\[ RECORD 1 \]-*\+-+\nId +\| cus_\w+\nEmail +\| \S+@example\.com\n\(1 row\)\nstripe-sql> $/);
+    await type('\\x\r', /Expanded display is off\.\nstripe-sql> $/);
+    await type('\\timing\r', /Timing is on\.\nstripe-sql> $/);
+    await type('SELECT 1 AS one;\r', /one\n---\n  1\n\(1 row\)\nTime: \d+\.\d{3} ms\nstripe-sql> $/);
+    // Ctrl-C while Stripe has not answered: the scan stops, the prompt goes on.
+    await type('SELECT Id FROM Charges;\r', /SELECT Id FROM Charges;\n$/);
+    await chargesRequest;
+    await type('\x03', /Cancelled: the statement was stopped \(Ctrl-C\)\nstripe-sql> $/);
+    await type('SELECT 2 AS two;\r', /two\n---\n  2\n\(1 row\)\nTime: [\d.]+ ms\nstripe-sql> $/);
+    // Ctrl-C at the prompt drops what is typed.
+    await type('SELECT Id\r', /-> $/);
+    await type('\x03', /\^C\nstripe-sql> $/);
+    child.stdin.write('\x04');
+    assert.equal(await exited, 0);
+  } finally {
+    child.kill();
+  }
+  // The history file holds whole statements.
+  const entries = readFileSync(historyFile, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as string);
+  assert.ok(entries.includes("SELECT COUNT(*) AS n FROM CheckoutSession WHERE Status = 'open';"), entries.join('\n'));
+});
