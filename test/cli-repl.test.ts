@@ -226,3 +226,15 @@ test('completion: keywords, tables after FROM/JOIN, columns of the tables named,
   assert.deepEqual(complete(source, 'WHERE ch.Am', 'FROM Customers c JOIN Charges AS ch'), [['ch.Amount'], 'ch.Am']);
   assert.deepEqual(complete(source, '\\d Ch'), [['Charges'], 'Ch']);
 });
+
+test('the history file is cut back to the newest entries once it holds twice the limit', async () => {
+  const { HISTORY_LIMIT, appendHistory, loadHistory } = await import('../src/cli/history.js');
+  const file = join(dir, 'long-history');
+  writeFileSync(file, Array.from({ length: 2 * HISTORY_LIMIT + 1 }, (_, i) => JSON.stringify(`SELECT ${i};`) + '\n').join(''));
+  const loaded = loadHistory(file);
+  assert.equal(loaded.length, HISTORY_LIMIT);
+  assert.equal(loaded[0], `SELECT ${2 * HISTORY_LIMIT};`, 'newest first');
+  assert.equal(readFileSync(file, 'utf8').trimEnd().split('\n').length, HISTORY_LIMIT);
+  assert.equal(appendHistory(file, 'SELECT 1 AS again;'), true);
+  assert.equal(appendHistory(file, "INSERT INTO t VALUES ('rk_live_0123456789abcdef')"), false);
+});

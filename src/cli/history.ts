@@ -12,7 +12,10 @@ export function defaultHistoryFile(env: NodeJS.ProcessEnv = process.env): string
   return env.STRIPE_SQL_HISTORY || join(homedir(), '.stripe_sql_history');
 }
 
-/** Entries newest first, as readline wants them; an unreadable file is an empty history. */
+/**
+ * Entries newest first, as readline wants them; an unreadable file is an empty history. A file
+ * grown past twice the limit is cut back to the newest entries.
+ */
 export function loadHistory(file: string): string[] {
   if (!existsSync(file)) return [];
   try {
@@ -20,7 +23,9 @@ export function loadHistory(file: string): string[] {
       .split('\n')
       .filter((line) => line.startsWith('"'))
       .map((line) => JSON.parse(line) as string);
-    return entries.slice(-HISTORY_LIMIT).reverse();
+    const kept = entries.slice(-HISTORY_LIMIT);
+    if (entries.length > 2 * HISTORY_LIMIT) writeFileSync(file, kept.map((e) => JSON.stringify(e) + '\n').join(''), { mode: 0o600 });
+    return kept.reverse();
   } catch {
     return [];
   }
