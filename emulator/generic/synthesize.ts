@@ -91,7 +91,10 @@ export function valueFor(field: string, shape: FieldShape, ctx: SynthesisContext
   if (Array.isArray(shape)) return [];
   if (typeof shape === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [name, child] of Object.entries(shape)) out[name] = valueFor(name, child, ctx, depth + 1);
+    for (const [name, child] of Object.entries(shape)) {
+      if (typeof child === 'string' && child.startsWith(ABSENT)) continue;
+      out[name] = valueFor(name, child, ctx, depth + 1);
+    }
     return out;
   }
   if (shape.startsWith('?') || shape.startsWith(ABSENT)) return null;
