@@ -2,7 +2,7 @@ import { EVENT_TYPES } from './generated/resources.js';
 import { Prng } from './prng.js';
 import type { Store, StripeObject } from './store.js';
 import { synthesize } from './generic/synthesize.js';
-import { API_VERSION } from './server.js';
+import { API_VERSION, type EventRequest } from './server.js';
 
 // Events: every change to a stored object becomes the events Stripe sends for it, decided by
 // comparing the object before and after. The event types are the API version's own (the
@@ -139,6 +139,8 @@ export class EventRecorder {
 
   constructor(
     private readonly store: Store,
+    /** The API request being handled, named in each event's `request`. */
+    private readonly request: () => EventRequest = () => ({ id: null, idempotency_key: null }),
     private readonly now: () => number = () => Math.floor(Date.now() / 1000),
   ) {
     store.onChange((account, before, after) => {
@@ -171,7 +173,7 @@ export class EventRecorder {
         data,
         livemode: object.livemode === true,
         pending_webhooks: 0,
-        request: { id: null, idempotency_key: null },
+        request: { ...this.request() },
         type,
       });
       delete event.account;

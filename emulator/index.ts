@@ -51,7 +51,7 @@ export interface StartOptions extends EmulatorOptions {
 export async function startEmulator(options: StartOptions = {}): Promise<Emulator> {
   const server = new EmulatorServer(options);
   // After the seed: its objects come with their own events; from here on writes make them.
-  const events = new EventRecorder(server.store);
+  const events = new EventRecorder(server.store, () => server.currentRequest);
   const webhooks = new WebhookDispatcher(server.store, events, options.webhooks);
   const port = await server.listen(options.port ?? 0);
   return {

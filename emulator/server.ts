@@ -54,8 +54,18 @@ type Outcome = Reply | { reset: true };
 
 const RUNTIME_SEED = 0x5eed;
 
+/** The API request an event came from; both null for changes no request made. */
+export interface EventRequest {
+  id: string | null;
+  idempotency_key: string | null;
+}
+
+const NO_REQUEST: EventRequest = { id: null, idempotency_key: null };
+
 export class EmulatorServer {
   readonly store = new Store();
+  /** The request being handled, while it is. */
+  currentRequest: EventRequest = NO_REQUEST;
   readonly requestLog: LoggedRequest[] = [];
   private readonly router: Router = defaultRouter();
   private readonly idempotency = new IdempotencyStore();
@@ -201,6 +211,8 @@ export class EmulatorServer {
     };
     let reply: Reply;
     let saveable = true;
+    // Events made while this request is handled name it (events.ts).
+    this.currentRequest = { id: requestId, idempotency_key: idempotencyKey ?? null };
     try {
       const validated = validateParams(match.route.params, params);
       const result = match.route.handle(ctx, match.pathParams, validated);
@@ -216,6 +228,8 @@ export class EmulatorServer {
         reply = errorReply(errors.apiError(500));
         saveable = false;
       }
+    } finally {
+      this.currentRequest = NO_REQUEST;
     }
     if (idempotencyKey !== undefined) {
       reply.headers['Idempotency-Key'] = idempotencyKey;

@@ -79,6 +79,10 @@ describe('events', () => {
     const succeeded = events.find((event) => event.type === 'payment_intent.succeeded')!;
     assert.deepEqual(specProblems('event', succeeded), []);
     assert.equal(succeeded.api_version, '2024-04-10');
+    // The confirm request made it; stripe-node's own request id header names the same request.
+    assert.match(String(succeeded.request?.id), /^req_/);
+    assert.equal(succeeded.request?.id, confirmed.lastResponse.requestId);
+    assert.equal(events.find((event) => event.type === 'payment_intent.created')!.request?.id, intent.lastResponse.requestId);
     assert.equal((succeeded.data.object as Stripe.PaymentIntent).status, 'succeeded');
     assert.equal((succeeded.data.object as Stripe.PaymentIntent).latest_charge, confirmed.latest_charge);
     assert.equal((await stripe.events.retrieve(succeeded.id)).type, 'payment_intent.succeeded');
