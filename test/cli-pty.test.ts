@@ -1,7 +1,8 @@
 // The prompt as a person meets it: the real command in a pseudo-terminal (util-linux `script`,
 // in Debian's essential bsdutils), driven key by key. Multi-line input, Up recalling the whole
-// statement, Tab completion, \d+ with descriptions, \x and \timing, and Ctrl-C cancelling a
-// scan that is waiting on Stripe, after which the prompt goes on; Ctrl-D leaves with status 0.
+// statement, Tab completion, \d+ with descriptions, \x and \timing, the status line of a scan
+// waiting on Stripe and Ctrl-C cancelling it, after which the prompt goes on; Ctrl-D leaves
+// with status 0.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -95,6 +96,8 @@ test('the prompt in a terminal: multi-line input, Up, Tab, \\d+, \\x, \\timing, 
     // Ctrl-C while Stripe has not answered: the scan stops, the prompt goes on.
     await type('SELECT Id FROM Charges;\r', /SELECT Id FROM Charges;\n$/);
     await chargesRequest;
+    // Past a second, a status line on standard error says where the statement stands.
+    await new Promise<void>((resolve) => waiters.push({ pattern: /0 rows · [1-9]\d* requests? · [\d.]+\/s · [\d.]+ s \(Ctrl-C stops\)/, from: screen.length, resolve }));
     await type('\x03', /Cancelled: the statement was stopped \(Ctrl-C\)\nstripe-sql> $/);
     await type('SELECT 2 AS two;\r', /two\n---\n  2\n\(1 row\)\nTime: [\d.]+ ms\nstripe-sql> $/);
     // Ctrl-C at the prompt drops what is typed.

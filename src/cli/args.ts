@@ -31,6 +31,8 @@ export type CliCommand =
       output?: string;
       /** Prefix of the Idempotency-Keys of every write; one is made up when not given. */
       idempotencyKey?: string;
+      /** -q: no status line on standard error. */
+      quiet?: boolean;
       /** --cache PATH: a replica (stripe-sql sync) to read tables from. */
       cache?: string;
       /** --offline: read only the replica, send nothing. */
@@ -60,6 +62,7 @@ Options:
   --idempotency-key KEY  prefix of the writes' Idempotency-Keys: run the same script again with
                          the same KEY and Stripe replays what it already did, never twice
   --explain              print the plan and the requests it would make, without running it
+  -q, --quiet            no status line on standard error while a long statement runs
   --cache PATH           read tables from this replica (made by stripe-sql sync) instead of Stripe
   --offline              with --cache: read only the replica and send nothing (no key needed)
   --cache-tolerance S    with --cache: a table synced more than S seconds ago is read live
@@ -88,6 +91,7 @@ export function parseCommandLine(argv: string[]): CliCommand {
     offline: { type: 'boolean', default: false },
     'cache-tolerance': { type: 'string' },
     demo: { type: 'boolean', default: false },
+    quiet: { type: 'boolean', short: 'q', default: false },
     explain: { type: 'boolean', default: false },
     format: { type: 'string', default: 'table' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -133,6 +137,7 @@ export function parseCommandLine(argv: string[]): CliCommand {
     demo: Boolean(values.demo),
     explain: Boolean(values.explain),
     format: format as OutputFormat,
+    ...(values.quiet ? { quiet: true } : {}),
     ...(values.output !== undefined ? { output: values.output as string } : {}),
     ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
     ...(values.cache !== undefined ? { cache: values.cache as string } : {}),

@@ -56,6 +56,11 @@ export function createFormatter(format: OutputFormat, index = 0, display: TableD
   }
 }
 
+/** Formats that print nothing until the last row (so a status line cannot garble rows on a terminal). */
+export function holdsRows(format: OutputFormat): boolean {
+  return format === 'table' || format === 'markdown';
+}
+
 /** A whole result at once (the prompt, tests). */
 export function formatResult(
   result: { columns: readonly FormatColumn[]; rows: readonly (readonly SqlValue[])[] } & StatementOutcome,

@@ -16,6 +16,8 @@ import { parseCommandLine, USAGE, UsageError, type CliCommand, type SqlSource } 
 import { Output } from './output.js';
 import { runRepl } from './repl.js';
 import { defaultHistoryFile } from './history.js';
+import { holdsRows } from './format.js';
+import { Progress } from './progress.js';
 import { ScriptRunner } from './run.js';
 import { runServe } from '../pg/serve.js';
 import { runSync } from './sync.js';
@@ -93,6 +95,7 @@ async function runQuery(command: QueryCommand): Promise<number> {
         await runRepl(db, command.format, { input: process.stdin, output: process.stdout }, scrubbed(describeError), {
           historyFile: defaultHistoryFile(),
           idempotencyKey: idempotencyPrefix(command),
+          ...(statusLineWanted(command) ? { statusLine: process.stderr } : {}),
         });
         return 0;
       }
@@ -104,6 +107,11 @@ async function runQuery(command: QueryCommand): Promise<number> {
     await output.end();
     await demo?.close();
   }
+}
+
+/** A status line while long statements run: on a terminal, unless --quiet. */
+function statusLineWanted(command: QueryCommand): boolean {
+  return !command.quiet && process.stderr.isTTY === true;
 }
 
 /** The writes' idempotency prefix: the one given, or one made up for this run. */
@@ -118,7 +126,10 @@ async function runSources(
   output: Output,
   idempotencyKey: string,
 ): Promise<number> {
-  const runner = new ScriptRunner(db, output, { format: command.format, explain: command.explain, idempotencyKey });
+  // The status line goes where rows do not: rows held to the end, or sent to a file or a pipe.
+  const rowsElsewhere = command.output !== undefined || process.stdout.isTTY !== true || holdsRows(command.format);
+  const progress = statusLineWanted(command) && rowsElsewhere ? new Progress(process.stderr, () => db.stats.requests) : undefined;
+  const runner = new ScriptRunner(db, output, { format: command.format, explain: command.explain, idempotencyKey, ...(progress ? { progress } : {}) });
   const running = new AbortController();
   output.onClose(() => running.abort(new OutputClosed('the output was closed')));
   // The first Ctrl-C stops the statement (its requests are aborted, and a write reports each

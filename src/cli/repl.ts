@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import type { Connection } from '../connection.js';
 import { PartialWriteError } from '../index.js';
 import { complete, type CompletionSource } from './completion.js';
-import type { OutputFormat } from './format.js';
+import { holdsRows, type OutputFormat } from './format.js';
 import { appendHistory, loadHistory } from './history.js';
 import { isMetaCommand, runMetaCommand, type MetaAction, type PromptSettings } from './meta.js';
 import { Output } from './output.js';
+import { Progress, type ProgressClock, type ProgressTarget } from './progress.js';
 import { ScriptRunner, type RunSettings } from './run.js';
 import { splitStatements } from './statements.js';
 import { describeWriteFailure } from './write-report.js';
@@ -33,6 +34,10 @@ export interface ReplOptions {
   idempotencyKey?: string;
   /** `$EDITOR` for \e. */
   editor?: string;
+  /** Where the status line of long statements goes (standard error on a terminal); none when undefined. */
+  statusLine?: ProgressTarget;
+  /** For tests: the status line's clock. */
+  clock?: ProgressClock;
 }
 
 const PROMPT = 'stripe-sql> ';
@@ -65,6 +70,11 @@ export async function runRepl(
     },
   };
   const runner = new ScriptRunner(db, screen, settings);
+  if (options.statusLine) {
+    // Not while rows stream onto the screen the line is drawn on.
+    const wanted = () => holdsRows(settings.format) || runner.output !== screen;
+    settings.progress = new Progress(options.statusLine, () => db.stats.requests, wanted, options.clock);
+  }
   const source = completionSource(db);
   let buffer = '';
   /** Lines readline put in its history for the statement being typed (replaced by one entry). */

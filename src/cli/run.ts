@@ -18,6 +18,8 @@ export interface RunSettings {
   display?: TableDisplay;
   /** Text formats put a blank line between statements' results (default); the prompt, which prints each on its own, does not. */
   separateResults?: boolean;
+  /** A status line while a statement runs (progress.ts). */
+  progress?: { start(): void; row(): void; stop(): void };
   /** Called after each statement that ran to its end, with how long it took (the prompt's \timing). */
   onStatementEnd?: (elapsedMs: number) => void | Promise<void>;
 }
@@ -63,13 +65,23 @@ export class ScriptRunner {
     const formatter = createFormatter(this.settings.format, this.settings.separateResults === false ? 0 : n - 1, this.settings.display);
     const output = this.output;
     const started = performance.now();
-    const result = await this.db.query(sql, undefined, {
-      rowMode: 'array',
-      signal,
-      idempotencyKey: `${this.settings.idempotencyKey}-${n}`,
-      onColumns: (columns) => void output.write(formatter.begin(columns)),
-      onRow: (row) => output.write(formatter.row(row)),
-    });
+    const progress = this.settings.progress;
+    progress?.start();
+    let result;
+    try {
+      result = await this.db.query(sql, undefined, {
+        rowMode: 'array',
+        signal,
+        idempotencyKey: `${this.settings.idempotencyKey}-${n}`,
+        onColumns: (columns) => void output.write(formatter.begin(columns)),
+        onRow: (row) => {
+          progress?.row();
+          return output.write(formatter.row(row));
+        },
+      });
+    } finally {
+      progress?.stop();
+    }
     await output.write(formatter.end(result));
     await this.settings.onStatementEnd?.(performance.now() - started);
   }
