@@ -32,11 +32,11 @@ test('result names: alias, column name (table spelling), function name, ExprN by
   const p = planQuery('SELECT id, AmountTotal AS total, AmountTotal + 1, upper(Status), Status = \'open\' FROM sessions', catalog());
   assert.deepEqual(
     p.columns.map((c) => `${c.name}:${c.type}`),
-    ['Id:String', 'total:Integer', 'Expr3:Integer', 'UPPER:String', 'Expr5:Boolean'],
+    ['Id:String', 'total:Integer', 'Expr3:Integer', 'upper:String', 'Expr5:Boolean'],
   );
   const counts = planQuery('SELECT COUNT(*), MAX(AmountTotal) AS top FROM Sessions', catalog());
   assert.deepEqual(counts.columns, [
-    { name: 'COUNT', type: 'Long' },
+    { name: 'count', type: 'Long' },
     { name: 'top', type: 'Integer' },
   ]);
 });

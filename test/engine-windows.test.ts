@@ -35,7 +35,7 @@ test('ORDER BY a window function; window results have types and names', async ()
   const p = planQuery('SELECT Id, ROW_NUMBER() OVER (ORDER BY Created DESC) FROM Sessions ORDER BY 2 LIMIT 2', catalogOf(sessions()));
   assert.deepEqual(p.columns, [
     { name: 'Id', type: 'String' },
-    { name: 'ROW_NUMBER', type: 'Long' },
+    { name: 'row_number', type: 'Long' },
   ]);
   assert.deepEqual(await querySessions('SELECT Id FROM Sessions ORDER BY ROW_NUMBER() OVER (ORDER BY Created DESC) LIMIT 2'), [['cs_5'], ['cs_4']]);
 });

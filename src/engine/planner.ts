@@ -395,7 +395,8 @@ function bindSelectList(stmt: SelectNode, sql: string, scope: Scope | null, ctx:
 /** The column's own name, the function's name, or `ExprN` by position in the select list. */
 function defaultName(node: ExprNode, bound: BoundExpr, position: number): string {
   if ((bound.kind === 'column' || bound.kind === 'outer') && node.kind === 'column') return bound.column.name;
-  if (node.kind === 'call') return node.name.toUpperCase();
+  // As PostgreSQL names it: `count`, `sum`, `date_trunc` (lower case, whatever the spelling).
+  if (node.kind === 'call') return node.name.toLowerCase();
   if (node.kind === 'cast') return defaultName(node.expr, bound.kind === 'cast' ? bound.expr : bound, position);
   return `Expr${position}`;
 }
