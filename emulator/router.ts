@@ -1,6 +1,7 @@
 import { genericRoutes } from './generic/routes.js';
 import { lifecycleRoutes } from './lifecycle/index.js';
 import { checkoutSessionRoutes } from './resources/checkout-sessions.js';
+import { cashBalanceRoutes } from './resources/cash-balance.js';
 import { customerRoutes } from './resources/customers.js';
 import { discountRoutes } from './resources/discounts.js';
 import { priceRoutes } from './resources/prices.js';
@@ -71,6 +72,7 @@ export function defaultRouter(): Router {
     ...taxCalculationRoutes,
     ...upcomingInvoiceRoutes,
     ...discountRoutes,
+    ...cashBalanceRoutes,
     ...lifecycleRoutes(),
     ...genericRoutes(),
   ]);

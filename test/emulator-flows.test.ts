@@ -599,6 +599,29 @@ describe('Payout', () => {
   });
 });
 
+describe('cash balance', () => {
+  test('funding instructions, a test-mode funding, and a customer_balance payment paid from it', async () => {
+    const customer = await stripe.customers.create({ email: 'cash@example.com' });
+    const instructions = await stripe.customers.createFundingInstructions(customer.id, { bank_transfer: { type: 'us_bank_transfer' }, currency: 'usd', funding_type: 'bank_transfer' });
+    conforms('funding_instructions', instructions);
+    assert.equal(instructions.bank_transfer.financial_addresses[0]!.type, 'aba');
+
+    const funded = await stripe.testHelpers.customers.fundCashBalance(customer.id, { amount: 3000, currency: 'usd' });
+    conforms('customer_cash_balance_transaction', funded);
+    assert.equal(funded.type, 'funded');
+    assert.equal(funded.ending_balance, 3000);
+    assert.deepEqual((await stripe.customers.retrieveCashBalance(customer.id)).available, { usd: 3000 });
+
+    const intent = await stripe.paymentIntents.create({ amount: 2000, currency: 'usd', customer: customer.id, payment_method_types: ['customer_balance'] });
+    const paid = await stripe.paymentIntents.applyCustomerBalance(intent.id);
+    assert.equal(paid.status, 'succeeded');
+    assert.equal(paid.amount_received, 2000);
+    assert.deepEqual((await stripe.customers.retrieveCashBalance(customer.id)).available, { usd: 1000 });
+    const card = await stripe.paymentIntents.create({ amount: 100, currency: 'usd', customer: customer.id });
+    assert.equal((await failure(stripe.paymentIntents.applyCustomerBalance(card.id))).code, 'payment_intent_unexpected_state');
+  });
+});
+
 describe('nested expand', () => {
   test('follows the spec\'s expandable fields through embedded objects and references', async () => {
     const { customer, pm } = await customerWithCard();

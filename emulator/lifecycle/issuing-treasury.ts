@@ -1,5 +1,7 @@
+import type { StripeObject } from '../store.js';
 import type { Action, Lifecycle } from './machine.js';
 import { move } from './machine.js';
+import { build, find, put } from './payments.js';
 
 // Issuing and Treasury objects that move by status: an authorization is approved (still
 // pending until captured), declined, captured, expired or reversed; a dispute is submitted; a
@@ -92,4 +94,34 @@ export const outboundTransferLifecycle: Lifecycle = {
   object: 'treasury.outbound_transfer',
   noun: 'OutboundTransfer',
   actions: outboundMoves(),
+};
+
+/** The refund a request made, by the capture it acted on (the spec has no field linking them). */
+const refundOf = new WeakMap<StripeObject, string>();
+
+/** Test helper: a captured transaction is refunded by a new `refund` transaction, which answers. */
+export const issuingTransactionLifecycle: Lifecycle = {
+  object: 'issuing.transaction',
+  noun: 'transaction',
+  state: (transaction) => String(transaction.type),
+  actions: {
+    refund: {
+      from: ['capture'],
+      to: ['capture'],
+      done: 'refunded',
+      run(ctx, capture, params) {
+        const amount = (params.refund_amount as number | undefined) ?? Math.abs(capture.amount as number);
+        const refund = put(ctx, build(ctx, 'issuing.transaction', {
+          ...structuredClone(capture),
+          id: ctx.newId('ipi'),
+          created: ctx.now(),
+          amount,
+          merchant_amount: amount,
+          type: 'refund',
+        }));
+        refundOf.set(capture, refund.id);
+      },
+      answer: (ctx, capture) => find(ctx, 'issuing.transaction', refundOf.get(capture)),
+    },
+  },
 };

@@ -3,6 +3,7 @@ import { invalidRequest, paramError } from '../errors.js';
 import { render } from '../expand.js';
 import type { Validated } from '../schema.js';
 import type { StripeObject } from '../store.js';
+import { cashBalances, recordCashTransaction } from '../resources/cash-balance.js';
 import type { Lifecycle, Outcome } from './machine.js';
 import {
   AUTHENTICATION_REQUIRED,
@@ -211,6 +212,25 @@ export const paymentIntentLifecycle: Lifecycle = {
       run: capture,
     },
     cancel: { from: OPEN, to: ['canceled'], done: 'canceled', run: cancel },
+    // A customer_balance intent takes what the customer's cash balance holds (docs: payments/bank-transfers).
+    apply_customer_balance: {
+      from: CONFIRMABLE,
+      to: ['succeeded', 'requires_action'],
+      done: 'paid from the customer balance',
+      run(ctx, intent, params) {
+        const customer = typeof intent.customer === 'string' ? intent.customer : null;
+        if (!customer || !(intent.payment_method_types as string[]).includes('customer_balance')) {
+          throw invalidRequest('This PaymentIntent cannot use the customer balance: it needs a customer and the customer_balance payment method type.', undefined, 'payment_intent_unexpected_state');
+        }
+        const currency = intent.currency as string;
+        const due = (intent.amount as number) - (intent.amount_received as number);
+        const available = cashBalances(ctx, customer)[currency] ?? 0;
+        const applied = Math.min(due, available, (params.amount as number | undefined) ?? due);
+        if (applied > 0) recordCashTransaction(ctx, customer, currency, -applied, 'applied_to_payment', { applied_to_payment: { payment_intent: intent.id } });
+        intent.amount_received = (intent.amount_received as number) + applied;
+        intent.status = intent.amount_received === intent.amount ? 'succeeded' : 'requires_action';
+      },
+    },
     // A bank account confirmed by its microdeposits starts the debit (docs: payments/ach-debit).
     verify_microdeposits: {
       from: ['requires_action'],

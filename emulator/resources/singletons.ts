@@ -1,4 +1,5 @@
 import type { HandlerContext } from '../context.js';
+import { cashBalances } from './cash-balance.js';
 import { findOrThrow, type Route } from '../routes.js';
 import { expandParam, s } from '../schema.js';
 
@@ -55,9 +56,10 @@ function taxSettingsOf(ctx: HandlerContext): unknown {
 
 function cashBalanceOf(ctx: HandlerContext, customerId: string): unknown {
   findOrThrow(ctx, 'customer', customerId, 'customer');
+  const balances = cashBalances(ctx, customerId);
   return {
     object: 'cash_balance',
-    available: { usd: 0 },
+    available: Object.keys(balances).length > 0 ? balances : { usd: 0 },
     customer: customerId,
     livemode: ctx.livemode,
     settings: { reconciliation_mode: 'automatic', using_merchant_default: true },
