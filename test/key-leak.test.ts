@@ -8,6 +8,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { connect } from '../src/index.js';
 import { runCli } from './support/cli-process.js';
@@ -25,6 +28,9 @@ let emulator: Emulator;
 let echo: Server;
 let echoUrl: string;
 let closedPortUrl: string;
+/** A profile config holding the keys: every field and command that could show them. */
+const configDir = mkdtempSync(join(tmpdir(), 'stripe-sql-leak-'));
+const config = join(configDir, 'config.json');
 
 before(async () => {
   emulator = await startEmulator();
@@ -47,11 +53,23 @@ before(async () => {
   await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
   closedPortUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
   await new Promise<void>((resolve) => closed.close(() => resolve()));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      default: 'odd',
+      profiles: {
+        odd: { apiKey: ACCEPTED, baseUrl: `${emulator.url}/${ACCEPTED}` },
+        refused: { apiKey: REJECTED, baseUrl: emulator.url },
+        command: { apiKeyCommand: `echo ${LIVE}; exit 4`, baseUrl: emulator.url },
+      },
+    }),
+  );
 });
 after(async () => {
   await emulator.close();
   echo.closeAllConnections();
   await new Promise<void>((resolve) => echo.close(() => resolve()));
+  rmSync(configDir, { recursive: true, force: true });
 });
 
 function assertNoKey(text: string, where: string): void {
@@ -76,6 +94,10 @@ const cliCases: { name: string; args: () => string[]; env?: Record<string, strin
   { name: 'the key on standard input', args: () => ['--demo'], stdin: `SELECT ${LIVE}`, expect: /SqlError/ },
   { name: 'the key given to --demo', args: () => ['--demo', '--api-key', LIVE, 'SELECT 1'], expect: /--demo uses the built-in emulator/ },
   { name: 'the key as the emulator port', args: () => ['emulator', '--port', LIVE], expect: /--port must be 0–65535, got a value not shown here/ },
+  { name: 'a profile whose key is refused', args: () => ['--profile', 'refused', 'SELECT Id FROM Customers LIMIT 1'], env: { STRIPE_SQL_CONFIG: config }, expect: /StripeApiError: Stripe rejected the API key/ },
+  { name: 'the default profile, its key in its base URL', args: () => ['SELECT Id FROM Customers LIMIT 1'], env: { STRIPE_SQL_CONFIG: config }, expect: /StripeApiError: Unrecognized request URL/ },
+  { name: 'a failing key command that printed the key', args: () => ['--profile', 'command', 'SELECT 1'], env: { STRIPE_SQL_CONFIG: config }, expect: /the key command of profile command failed \(exit 4\)/ },
+  { name: 'the key as a profile name', args: () => ['--profile', LIVE, 'SELECT 1'], env: { STRIPE_SQL_CONFIG: config }, expect: /no profile named \(a name not shown here\)/ },
 ];
 
 // Each case is a process of its own; they run side by side.
@@ -90,6 +112,14 @@ test('command line', { concurrency: true }, async (t) => {
       }),
     ),
   );
+});
+
+test('stripe-sql profiles shows no key, not even inside a key command or a base URL', async () => {
+  const run = await runCli(['profiles'], { env: { STRIPE_SQL_CONFIG: config } });
+  assert.equal(run.code, 0);
+  assert.match(run.stdout, /\* odd: key sk_test_…wxyz, base URL http:\/\/127\.0\.0\.1:\d+\/sk_test_…wxyz/);
+  assert.match(run.stdout, /command: key from `echo sk_live_…wxyz; exit 4`/);
+  assertNoKey(run.stdout + run.stderr, 'stripe-sql profiles');
 });
 
 /** Every string an error holds, however it is looked at: message, stack, fields, causes, inspection, JSON. */

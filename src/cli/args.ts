@@ -1,5 +1,6 @@
 // Command-line arguments → a description of what to run. No I/O here.
 import { parseArgs } from 'node:util';
+import { SHELLS, type Shell } from './shell-completion.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './format.js';
 import { parseServeArgs, SERVE_USAGE, type ServeOptions } from '../pg/serve.js';
 import { parseSyncArgs, SYNC_USAGE, type SyncArgs } from './sync.js';
@@ -16,6 +17,8 @@ export type CliCommand =
   | { kind: 'version' }
   | { kind: 'emulator'; port: number; latencyMs: number; seed: boolean }
   | { kind: 'serve'; options: ServeOptions }
+  | { kind: 'profiles'; names: boolean }
+  | { kind: 'completion'; shell: Shell }
   | { kind: 'sync'; options: SyncArgs }
   | {
       kind: 'query';
@@ -33,6 +36,8 @@ export type CliCommand =
       idempotencyKey?: string;
       /** -q: no status line on standard error. */
       quiet?: boolean;
+      /** --profile NAME: connection settings from the config file (profiles.ts). */
+      profile?: string;
       /** --cache PATH: a replica (stripe-sql sync) to read tables from. */
       cache?: string;
       /** --offline: read only the replica, send nothing. */
@@ -47,6 +52,8 @@ export const USAGE = `Usage:
   stripe-sql [options] < file.sql    run the statements in a file
   stripe-sql [options]               the prompt, on a terminal (\\? there lists its commands)
   stripe-sql emulator [--port N]     run the local Stripe emulator on 127.0.0.1
+  stripe-sql profiles [--names]      the profiles of the config file, keys redacted
+  stripe-sql completion bash|zsh     a completion script: source <(stripe-sql completion bash)
 ${SERVE_USAGE}
 ${SYNC_USAGE}
 
@@ -55,6 +62,9 @@ Options:
   --api-key KEY          Stripe secret key (default: $STRIPE_API_KEY)
   --account ACCT         act for a connected account (Stripe-Account header)
   --base-url URL         Stripe API base URL (default: $STRIPE_BASE_URL or https://api.stripe.com)
+  --profile NAME         key, account, base URL, budget, cache from a profile of
+                         ~/.config/stripe-sql/config.json ($STRIPE_SQL_CONFIG); without it,
+                         the config's default profile when $STRIPE_API_KEY is not set
   -c, --command SQL      run these statements (may be repeated)
   -f, --file FILE        run the statements in FILE (may be repeated; - is standard input)
   --format FORMAT        table (default), csv, tsv, json, ndjson or markdown
@@ -78,11 +88,14 @@ Emulator options:
 export function parseCommandLine(argv: string[]): CliCommand {
   if (argv[0] === 'emulator') return parseEmulatorArgs(argv.slice(1));
   if (argv[0] === 'serve') return parseServe(argv.slice(1));
+  if (argv[0] === 'profiles') return parseProfilesArgs(argv.slice(1));
+  if (argv[0] === 'completion') return parseCompletionArgs(argv.slice(1));
   if (argv[0] === 'sync') return parseSync(argv.slice(1));
   const { values, positionals, tokens } = parseOrExplain(argv, {
     'api-key': { type: 'string' },
     account: { type: 'string' },
     'base-url': { type: 'string' },
+    profile: { type: 'string' },
     command: { type: 'string', short: 'c', multiple: true },
     file: { type: 'string', short: 'f', multiple: true },
     output: { type: 'string', short: 'o' },
@@ -116,8 +129,8 @@ export function parseCommandLine(argv: string[]): CliCommand {
     if (sources.length > 0) throw new UsageError('give SQL either as an argument or with -c/-f, not both');
     sources.push({ kind: 'text', sql: positionals[0]! });
   }
-  if (values.demo && (values['api-key'] || values['base-url'])) {
-    throw new UsageError('--demo uses the built-in emulator; it takes no --api-key or --base-url');
+  if (values.demo && (values['api-key'] || values['base-url'] || values.profile)) {
+    throw new UsageError('--demo uses the built-in emulator; it takes no --api-key, --base-url or --profile');
   }
   const idempotencyKey = values['idempotency-key'] as string | undefined;
   if (idempotencyKey !== undefined && !/^[\x21-\x7E]{1,200}$/.test(idempotencyKey)) {
@@ -138,6 +151,7 @@ export function parseCommandLine(argv: string[]): CliCommand {
     explain: Boolean(values.explain),
     format: format as OutputFormat,
     ...(values.quiet ? { quiet: true } : {}),
+    ...(values.profile !== undefined ? { profile: values.profile as string } : {}),
     ...(values.output !== undefined ? { output: values.output as string } : {}),
     ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
     ...(values.cache !== undefined ? { cache: values.cache as string } : {}),
@@ -160,6 +174,18 @@ function parseSync(argv: string[]): CliCommand {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+function parseProfilesArgs(argv: string[]): CliCommand {
+  const { values, positionals } = parseOrExplain(argv, { names: { type: 'boolean', default: false } });
+  if (positionals.length) throw new UsageError(`unexpected argument ${shown(positionals[0]!)} after 'profiles'`);
+  return { kind: 'profiles', names: Boolean(values.names) };
+}
+
+function parseCompletionArgs(argv: string[]): CliCommand {
+  const [shell, ...rest] = argv;
+  if (!SHELLS.includes(shell as Shell) || rest.length > 0) throw new UsageError(`completion takes one of ${SHELLS.join(', ')}`);
+  return { kind: 'completion', shell: shell as Shell };
 }
 
 function parseServe(argv: string[]): CliCommand {

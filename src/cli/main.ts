@@ -7,8 +7,9 @@ import { readFileSync, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
+import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { connect } from '../connection.js';
+import { connect, type ConnectOptions } from '../connection.js';
 import { PartialWriteError } from '../index.js';
 import { SqlError } from '../sql/errors.js';
 import { scrubSecrets } from '../stripe/redact.js';
@@ -18,6 +19,8 @@ import { runRepl } from './repl.js';
 import { defaultHistoryFile } from './history.js';
 import { holdsRows } from './format.js';
 import { Progress } from './progress.js';
+import { configPath, describeProfiles, loadConfig, pickProfile, profileKey, profileNames } from './profiles.js';
+import { completionScript } from './shell-completion.js';
 import { ScriptRunner } from './run.js';
 import { runServe } from '../pg/serve.js';
 import { runSync } from './sync.js';
@@ -70,6 +73,15 @@ async function main(argv: string[]): Promise<number> {
         progress: process.stderr.isTTY === true,
         interrupted: new Promise((resolve) => process.once('SIGINT', resolve)),
       });
+    case 'profiles': {
+      const path = configPath();
+      const config = loadConfig(path);
+      process.stdout.write(command.names ? profileNames(config).map((n) => `${n}\n`).join('') : describeProfiles(config, path));
+      return 0;
+    }
+    case 'completion':
+      process.stdout.write(completionScript(command.shell));
+      return 0;
     case 'query':
       return runQuery(command);
   }
@@ -82,10 +94,12 @@ async function runQuery(command: QueryCommand): Promise<number> {
   const demo = command.demo ? await startDemoEmulator() : undefined;
   const output = command.output !== undefined ? await Output.toFile(command.output) : Output.toStream(process.stdout);
   try {
+    const profile = demo ? {} : profileSettings(command);
     const db = connect({
-      apiKey: demo?.apiKey ?? command.apiKey,
-      baseUrl: demo?.url ?? command.baseUrl,
-      accountId: command.accountId,
+      ...profile,
+      apiKey: demo?.apiKey ?? command.apiKey ?? profile.apiKey,
+      baseUrl: demo?.url ?? command.baseUrl ?? profile.baseUrl,
+      accountId: command.accountId ?? profile.accountId,
       ...(command.cache !== undefined ? { cache: command.cache } : {}),
       ...(command.offline ? { offline: true } : {}),
       ...(command.cacheTolerance !== undefined ? { cacheTolerance: command.cacheTolerance } : {}),
@@ -107,6 +121,34 @@ async function runQuery(command: QueryCommand): Promise<number> {
     await output.end();
     await demo?.close();
   }
+}
+
+/**
+ * Connection settings from a profile: the one named by --profile, else the config's default
+ * when the environment gives no key (flags always win; then --profile; then the environment).
+ */
+function profileSettings(command: QueryCommand): ConnectOptions {
+  const path = configPath();
+  if (command.profile === undefined && process.env.STRIPE_API_KEY) return {};
+  const config = loadConfig(path);
+  const name = command.profile ?? config?.default;
+  const profile = pickProfile(config, command.profile, path);
+  if (!profile || name === undefined) return {};
+  // Only what the command line does not say: the key command runs only when it is needed.
+  const apiKey = command.apiKey === undefined ? profileKey(profile, name) : undefined;
+  if (apiKey !== undefined) secrets.push(apiKey);
+  return {
+    ...(apiKey !== undefined ? { apiKey } : {}),
+    ...(profile.accountId !== undefined ? { accountId: profile.accountId } : {}),
+    ...(profile.baseUrl !== undefined ? { baseUrl: profile.baseUrl } : {}),
+    ...(profile.maxRequestsPerSecond !== undefined ? { maxRequestsPerSecond: profile.maxRequestsPerSecond } : {}),
+    ...(profile.cache !== undefined ? { cache: expandHome(profile.cache) } : {}),
+    ...(profile.readonly !== undefined ? { readonly: profile.readonly } : {}),
+  };
+}
+
+function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
 }
 
 /** A status line while long statements run: on a terminal, unless --quiet. */
