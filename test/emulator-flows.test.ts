@@ -407,6 +407,14 @@ describe('Subscription', () => {
     assert.equal(charge.amount, 5900);
     assert.equal(charge.invoice, invoice.id);
 
+    const ending = await stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
+    assert.equal(ending.status, 'active');
+    assert.equal(ending.cancel_at, ending.current_period_end);
+    assert.equal(ending.cancellation_details?.reason, 'cancellation_requested');
+    const kept = await stripe.subscriptions.update(subscription.id, { cancel_at_period_end: false });
+    assert.equal(kept.cancel_at, null);
+    assert.equal(kept.canceled_at, null);
+
     const canceled = await stripe.subscriptions.cancel(subscription.id);
     assert.equal(canceled.status, 'canceled');
     assert.equal(typeof canceled.canceled_at, 'number');
@@ -414,6 +422,9 @@ describe('Subscription', () => {
     const again = await failure(stripe.subscriptions.cancel(subscription.id));
     assert.equal(again.statusCode, 400);
     assert.match(again.message, /because it has a status of canceled/);
+    const late = await failure(stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true }));
+    assert.equal(late.message, 'A canceled subscription can only update its cancellation_details and metadata.');
+    assert.equal((await stripe.subscriptions.update(subscription.id, { metadata: { note: 'gone' } })).metadata.note, 'gone');
   });
 
   test('without a payment method the subscription is incomplete and its invoice open; a declined card likewise', async () => {

@@ -1,5 +1,5 @@
 import type { HandlerContext } from '../context.js';
-import { errors, paramError } from '../errors.js';
+import { errors, invalidRequest, paramError } from '../errors.js';
 import type { Validated } from '../schema.js';
 import type { StripeObject } from '../store.js';
 import { addLines, collect, draftFields, finalize, NO_PAYMENT_METHOD, type LineSpec } from './invoices.js';
@@ -241,5 +241,23 @@ export const subscriptionLifecycle: Lifecycle = {
   create: {
     prepare: (ctx, params) => ({ ...params, default_payment_method: materialize(ctx, params.default_payment_method, 'default_payment_method') }),
     created: (ctx, subscription, params) => create(ctx, subscription, params),
+  },
+  update: {
+    updated(ctx, subscription, params, before) {
+      const changed = Object.keys(params).filter((name) => params[name] !== undefined && !['metadata', 'cancellation_details', 'expand'].includes(name));
+      if (['canceled', 'incomplete_expired'].includes(before.status as string) && changed.length > 0) {
+        throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.');
+      }
+      // Canceling at the period's end: it ends then, and says since when it was asked to.
+      if (params.cancel_at_period_end === true) {
+        Object.assign(subscription, {
+          cancel_at: subscription.current_period_end,
+          canceled_at: ctx.now(),
+          cancellation_details: { ...(subscription.cancellation_details as object), reason: 'cancellation_requested' },
+        });
+      } else if (params.cancel_at_period_end === false) {
+        Object.assign(subscription, { cancel_at: null, canceled_at: null, cancellation_details: { comment: null, feedback: null, reason: null } });
+      }
+    },
   },
 };
