@@ -188,3 +188,20 @@ test('table display: expanded records, auto when wider than the terminal, the NU
   assert.equal(formatResult(two, 'table', 0, { expanded: 'auto', width: 80, nullText: '-' }), 'Id   | Note\n-----+-----\ncs_1 | -\ncs_2 | hi\n(2 rows)\n');
   assert.equal(formatResult({ ...two, rows: [], rowCount: 0 }, 'table', 0, { expanded: 'on' }), '(0 rows)\n');
 });
+
+test('table fit: the widest columns give way, one character at a time, until the table fits; nothing is cut otherwise', async () => {
+  const wide = {
+    columns: [{ name: 'Id', type: 'String' as const }, { name: 'Description', type: 'String' as const }],
+    rows: [['cus_1', 'a description far longer than the terminal is wide']],
+    rowCount: 1,
+  };
+  const fitted = formatResult(wide, 'table', 0, { width: 30, fit: true });
+  assert.equal(fitted, 'Id    | Description\n------+-----------------------\ncus_1 | a description far lon…\n(1 row)\n');
+  assert.ok(fitted.split('\n').every((l) => l.length <= 30));
+  assert.match(formatResult(wide, 'table', 0, { width: 30 }), /far longer than the terminal is wide/);
+  const { needsPager } = await import('../src/cli/pager.js');
+  assert.equal(needsPager('a\nb\nc\n', { rows: 4, columns: 80 }), false);
+  assert.equal(needsPager('a\nb\nc\nd\n', { rows: 4, columns: 80 }), true);
+  assert.equal(needsPager('a'.repeat(81), { rows: 40, columns: 80 }), true);
+  assert.equal(needsPager('a\nb\nc\nd\n', {}), false);
+});

@@ -48,7 +48,7 @@ test('the prompt in a terminal: multi-line input, Up, Tab, \\d+, \\x, \\timing, 
   const historyFile = join(dir, 'history');
   const command = `"${process.execPath}" --import tsx "${CLI_MAIN}" --api-key sk_test_pty_0123456789 --base-url ${proxyUrl}`;
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
-    env: cliEnv({ STRIPE_SQL_HISTORY: historyFile, TERM: 'xterm' }),
+    env: cliEnv({ STRIPE_SQL_HISTORY: historyFile, TERM: 'xterm', STRIPE_SQL_PAGER: '' }),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let screen = '';
@@ -111,4 +111,72 @@ test('the prompt in a terminal: multi-line input, Up, Tab, \\d+, \\x, \\timing, 
   // The history file holds whole statements.
   const entries = readFileSync(historyFile, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as string);
   assert.ok(entries.includes("SELECT COUNT(*) AS n FROM CheckoutSession WHERE Status = 'open';"), entries.join('\n'));
+});
+
+/** Runs the command in a pseudo-terminal of the given size, standard input closed; resolves with the screen. */
+function inTerminal(args: string[], size: { rows: number; columns: number }, env: Record<string, string>): Promise<{ code: number | null; screen: string }> {
+  const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const command = `stty rows ${size.rows} cols ${size.columns}; "${process.execPath}" --import tsx "${CLI_MAIN}" ${quoted}`;
+  const child = spawn('script', ['-qfec', command, '/dev/null'], { env: cliEnv({ TERM: 'xterm', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+  let screen = '';
+  child.stdout.on('data', (chunk: Buffer) => (screen += chunk.toString('utf8').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '')));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, screen })));
+}
+
+test('on a terminal, a result taller than it goes through the pager; one that fits does not', async () => {
+  const pager = { STRIPE_SQL_PAGER: "sed 's/^/PAGED: /'" };
+  const tall = await inTerminal(['--base-url', emulator.url, '--api-key', 'sk_test_pty_0123456789', 'SELECT Id FROM Customers LIMIT 10'], { rows: 8, columns: 80 }, pager);
+  assert.equal(tall.code, 0);
+  const lines = tall.screen.trimEnd().split('\n');
+  assert.equal(lines.length, 2 + 10 + 1);
+  assert.ok(lines.every((line) => line.startsWith('PAGED: ')), tall.screen);
+  const short = await inTerminal(['--base-url', emulator.url, '--api-key', 'sk_test_pty_0123456789', 'SELECT 1 AS one'], { rows: 8, columns: 80 }, pager);
+  assert.equal(short.screen, 'one\n---\n  1\n(1 row)\n');
+});
+
+test('on a terminal without a pager, a table wider than it is cut to fit; a pipe gets it whole', async () => {
+  const wide = "SELECT Id, Email, Name, Description, Metadata, Created FROM Customers LIMIT 3";
+  const cut = await inTerminal(['--base-url', emulator.url, '--api-key', 'sk_test_pty_0123456789', wide], { rows: 50, columns: 70 }, { STRIPE_SQL_PAGER: '' });
+  assert.equal(cut.code, 0);
+  const lines = cut.screen.trimEnd().split('\n');
+  assert.ok(lines.every((line) => line.length <= 70), cut.screen);
+  assert.match(cut.screen, /^cus_\w+… +\| \S+… +\|/m, 'the widest cells are cut');
+  assert.match(lines[0]!, /^Id +\| Email +\| Name +\| /);
+  const piped = await runCliWhole(['--base-url', emulator.url, '--api-key', 'sk_test_pty_0123456789', wide]);
+  assert.ok(!piped.includes('…'), 'nothing cut in a pipe');
+});
+
+async function runCliWhole(args: string[]): Promise<string> {
+  const { runCli } = await import('./support/cli-process.js');
+  return (await runCli(args)).stdout;
+}
+
+test('at the prompt, a tall result goes through the pager and the prompt takes the keyboard back', async () => {
+  const command = `stty rows 8 cols 80; "${process.execPath}" --import tsx "${CLI_MAIN}" --api-key sk_test_pty_0123456789 --base-url ${emulator.url}`;
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    env: cliEnv({ STRIPE_SQL_HISTORY: join(dir, 'pager-history'), TERM: 'xterm', STRIPE_SQL_PAGER: "sed 's/^/PAGED: /'" }),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let screen = '';
+  let waiting: { pattern: RegExp; resolve: () => void } | undefined;
+  child.stdout.on('data', (chunk: Buffer) => {
+    screen += chunk.toString('utf8').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+    if (waiting?.pattern.test(screen)) waiting.resolve();
+  });
+  const until = (pattern: RegExp) => new Promise<void>((resolve) => (waiting = { pattern, resolve }));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  try {
+    await until(/stripe-sql> $/);
+    let shown = until(/PAGED: \(10 rows\)\nstripe-sql> $/);
+    child.stdin.write('SELECT Id FROM Customers LIMIT 10;\r');
+    await shown;
+    assert.match(screen, /PAGED: Id\nPAGED: -+\n(PAGED: cus_\w+\n){10}PAGED: \(10 rows\)\n/);
+    shown = until(/one\n---\n  1\n\(1 row\)\nstripe-sql> $/);
+    child.stdin.write('SELECT 1 AS one;\r');
+    await shown;
+    child.stdin.write('\x04');
+    assert.equal(await exited, 0);
+  } finally {
+    child.kill();
+  }
 });

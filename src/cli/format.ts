@@ -29,6 +29,8 @@ export interface TableDisplay {
   expanded?: 'off' | 'on' | 'auto';
   /** The terminal's width, for 'auto'. */
   width?: number;
+  /** Cut the widest cells (with …) so that the table fits `width`: a terminal with no pager. Otherwise nothing is cut. */
+  fit?: boolean;
   /** How NULL is shown (default `NULL`). */
   nullText?: string;
 }
@@ -209,8 +211,8 @@ class BufferedFormatter implements ResultFormatter {
   }
 }
 
-// Wide enough for any Stripe id (checkout session ids are 66 characters); JSON columns get cut.
-const MAX_CELL_WIDTH = 80;
+/** A column fitted to the terminal keeps at least this many characters. */
+const MIN_FITTED_WIDTH = 8;
 const NUMERIC_TYPES: ReadonlySet<string> = new Set(['Integer', 'Long', 'Decimal', 'Double']);
 
 function formatTable(
@@ -225,14 +227,23 @@ function formatTable(
     return lastInsertId === undefined ? `${affected}\n` : `${affected}; lastInsertId: ${lastInsertId}\n`;
   }
   const nullText = display.nullText ?? 'NULL';
-  const header = columns.map((c) => c.name);
+  let header = columns.map((c) => c.name);
   const numeric = columns.map((c) => NUMERIC_TYPES.has(c.type));
-  const cells = rows.map((row) => header.map((_, i) => truncate(row[i] === null || row[i] === undefined ? nullText : oneLine(plainText(row[i]!)))));
+  let cells = rows.map((row) => header.map((_, i) => (row[i] === null || row[i] === undefined ? nullText : oneLine(plainText(row[i]!)))));
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
   const tableWidth = widths.reduce((sum, w) => sum + w, 0) + 3 * Math.max(0, widths.length - 1);
   const footer = `(${outcome.rowCount} row${outcome.rowCount === 1 ? '' : 's'})`;
   const expanded = display.expanded === 'on' || (display.expanded === 'auto' && display.width !== undefined && tableWidth > display.width);
-  if (expanded) return formatExpanded(header, cells, footer);
+  if (expanded) {
+    const nameWidth = Math.max(0, ...header.map((h) => h.length));
+    const valueWidth = display.fit && display.width !== undefined ? Math.max(MIN_FITTED_WIDTH, display.width - nameWidth - 3) : Infinity;
+    return formatExpanded(header, cells.map((r) => r.map((c) => cut(c, valueWidth))), footer);
+  }
+  if (display.fit && display.width !== undefined && tableWidth > display.width) {
+    shrinkToFit(widths, display.width);
+    header = header.map((h, i) => cut(h, widths[i]!));
+    cells = cells.map((r) => r.map((c, i) => cut(c, widths[i]!)));
+  }
   const pad = (text: string, i: number) => (numeric[i] ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
   const line = (parts: string[]) => parts.map(pad).join(' | ').trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('-+-'), ...cells.map(line)];
@@ -283,6 +294,17 @@ function oneLine(text: string): string {
   return text.replace(/\r?\n/g, ' ');
 }
 
-function truncate(text: string): string {
-  return text.length > MAX_CELL_WIDTH ? text.slice(0, MAX_CELL_WIDTH - 1) + '…' : text;
+function cut(text: string, width: number): string {
+  return text.length > width ? text.slice(0, Math.max(0, width - 1)) + '…' : text;
+}
+
+/** Narrows the widest columns, one character at a time, until the table fits (or none can give more). */
+function shrinkToFit(widths: number[], width: number): void {
+  const total = () => widths.reduce((sum, w) => sum + w, 0) + 3 * Math.max(0, widths.length - 1);
+  while (total() > width) {
+    let widest = -1;
+    for (let i = 0; i < widths.length; i++) if (widths[i]! > MIN_FITTED_WIDTH && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+    if (widest < 0) return;
+    widths[widest]!--;
+  }
 }

@@ -19,6 +19,7 @@ import { runRepl } from './repl.js';
 import { defaultHistoryFile } from './history.js';
 import { holdsRows } from './format.js';
 import { Progress } from './progress.js';
+import { needsPager, pagerCommand, showInPager } from './pager.js';
 import { configPath, describeProfiles, loadConfig, pickProfile, profileKey, profileNames } from './profiles.js';
 import { completionScript } from './shell-completion.js';
 import { ScriptRunner } from './run.js';
@@ -110,6 +111,7 @@ async function runQuery(command: QueryCommand): Promise<number> {
           historyFile: defaultHistoryFile(),
           idempotencyKey: idempotencyPrefix(command),
           ...(statusLineWanted(command) ? { statusLine: process.stderr } : {}),
+          ...(process.stdout.isTTY && pagerCommand() !== undefined ? { pager: pagerCommand()! } : {}),
         });
         return 0;
       }
@@ -171,7 +173,20 @@ async function runSources(
   // The status line goes where rows do not: rows held to the end, or sent to a file or a pipe.
   const rowsElsewhere = command.output !== undefined || process.stdout.isTTY !== true || holdsRows(command.format);
   const progress = statusLineWanted(command) && rowsElsewhere ? new Progress(process.stderr, () => db.stats.requests) : undefined;
-  const runner = new ScriptRunner(db, output, { format: command.format, explain: command.explain, idempotencyKey, ...(progress ? { progress } : {}) });
+  // Results for a person (standard output is the terminal) are paged when they do not fit, or
+  // cut to its width when there is no pager; files and pipes get them whole.
+  const screen = command.output === undefined && process.stdout.isTTY === true;
+  const pager = screen ? pagerCommand() : undefined;
+  const runner = new ScriptRunner(db, output, {
+    format: command.format,
+    explain: command.explain,
+    idempotencyKey,
+    ...(progress ? { progress } : {}),
+    ...(screen ? { display: { width: process.stdout.columns, fit: pager === undefined } } : {}),
+    ...(pager !== undefined
+      ? { present: async (text: string) => needsPager(text, { rows: process.stdout.rows, columns: process.stdout.columns }) && (await showInPager(text, pager), true) }
+      : {}),
+  });
   const running = new AbortController();
   output.onClose(() => running.abort(new OutputClosed('the output was closed')));
   // The first Ctrl-C stops the statement (its requests are aborted, and a write reports each

@@ -16,6 +16,7 @@ import { appendHistory, loadHistory } from './history.js';
 import { isMetaCommand, runMetaCommand, type MetaAction, type PromptSettings } from './meta.js';
 import { Output } from './output.js';
 import { Progress, type ProgressClock, type ProgressTarget } from './progress.js';
+import { needsPager, showInPager } from './pager.js';
 import { ScriptRunner, type RunSettings } from './run.js';
 import { splitStatements } from './statements.js';
 import { describeWriteFailure } from './write-report.js';
@@ -38,6 +39,8 @@ export interface ReplOptions {
   statusLine?: ProgressTarget;
   /** For tests: the status line's clock. */
   clock?: ProgressClock;
+  /** The pager for results taller or wider than the terminal (pager.ts); none: tables are cut to its width. */
+  pager?: string;
 }
 
 const PROMPT = 'stripe-sql> ';
@@ -70,6 +73,29 @@ export async function runRepl(
     },
   };
   const runner = new ScriptRunner(db, screen, settings);
+  // On the terminal, a table is paged when it does not fit, or cut to fit when there is no pager.
+  const fitScreen = () => {
+    Object.assign(settings.display, widthOf(io.output));
+    settings.display.fit = terminal && !options.pager && runner.output === screen;
+  };
+  fitScreen();
+  const pager = options.pager;
+  if (pager) {
+    settings.present = async (text) => {
+      const size = io.output as { rows?: number; columns?: number };
+      if (runner.output !== screen || !needsPager(text, { ...(size.rows ? { rows: size.rows } : {}), ...(size.columns ? { columns: size.columns } : {}) })) return false;
+      await showInPager(text, pager, () => {
+        rl.pause();
+        const input = io.input as { isTTY?: boolean; setRawMode?: (raw: boolean) => void };
+        if (input.isTTY) input.setRawMode?.(false);
+        return () => {
+          if (input.isTTY) input.setRawMode?.(true);
+          rl.resume();
+        };
+      });
+      return true;
+    };
+  }
   if (options.statusLine) {
     // Not while rows stream onto the screen the line is drawn on.
     const wanted = () => holdsRows(settings.format) || runner.output !== screen;
@@ -111,6 +137,7 @@ export async function runRepl(
 
   /** Runs complete statements; a failure is printed and the session goes on. */
   const run = async (script: string) => {
+    fitScreen(); // the terminal may have been resized
     const controller = new AbortController();
     running = controller;
     try {
@@ -156,6 +183,7 @@ export async function runRepl(
       case 'output':
         if (runner.output !== screen) await runner.output.end();
         runner.output = action.file !== undefined ? await Output.toFile(action.file) : screen;
+        fitScreen();
         return true;
       case 'include':
         await run(await readFile(action.file, 'utf8'));

@@ -18,6 +18,11 @@ export interface RunSettings {
   display?: TableDisplay;
   /** Text formats put a blank line between statements' results (default); the prompt, which prints each on its own, does not. */
   separateResults?: boolean;
+  /**
+   * Shows a result held to its end (table, markdown) some other way: in a pager. Resolves false
+   * to have it written to the output as usual.
+   */
+  present?: (text: string) => Promise<boolean>;
   /** A status line while a statement runs (progress.ts). */
   progress?: { start(): void; row(): void; stop(): void };
   /** Called after each statement that ran to its end, with how long it took (the prompt's \timing). */
@@ -82,7 +87,8 @@ export class ScriptRunner {
     } finally {
       progress?.stop();
     }
-    await output.write(formatter.end(result));
+    const rest = formatter.end(result);
+    if (!(this.settings.present && rest !== '' && (await this.settings.present(rest)))) await output.write(rest);
     await this.settings.onStatementEnd?.(performance.now() - started);
   }
 }
