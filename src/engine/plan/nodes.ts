@@ -180,6 +180,20 @@ export type PlanNode =
   | EmptyNode
   | SubplanNode;
 
+/** The nodes with exactly one input. */
+export type UnaryNode = FilterNode | ProjectNode | AggregateNode | WindowNode | SortNode | DistinctNode | LimitNode;
+
+const UNARY_KINDS: ReadonlySet<PlanNode['kind']> = new Set(['Filter', 'Project', 'Aggregate', 'Window', 'Sort', 'Distinct', 'Limit']);
+
+export function isUnary(node: PlanNode): node is UnaryNode {
+  return UNARY_KINDS.has(node.kind);
+}
+
+/** The unary node over another input (itself when the input is the same). */
+export function withInput<N extends UnaryNode>(node: N, input: PlanNode): N {
+  return input === node.input ? node : withFields(node, { input } as Partial<N>);
+}
+
 /** A node with one field changed: nodes are frozen, rules build new ones. */
 export function withFields<N extends PlanNode>(node: N, fields: Partial<N>): N {
   return Object.freeze({ ...node, ...fields }) as unknown as N;
@@ -191,45 +205,19 @@ export function freeze<N extends PlanNode>(node: N): N {
 
 /** The node's inputs, in order. */
 export function inputsOf(node: PlanNode): PlanNode[] {
-  switch (node.kind) {
-    case 'Join':
-      return [node.left, node.right];
-    case 'Filter':
-    case 'Project':
-    case 'Aggregate':
-    case 'Window':
-    case 'Sort':
-    case 'Distinct':
-    case 'Limit':
-      return [node.input];
-    default:
-      return [];
-  }
+  if (node.kind === 'Join') return [node.left, node.right];
+  return isUnary(node) ? [node.input] : [];
 }
 
 /** The tree with `rewrite` applied bottom-up to every node. */
 export function transformUp(node: PlanNode, rewrite: (node: PlanNode) => PlanNode): PlanNode {
   let rebuilt: PlanNode = node;
-  switch (node.kind) {
-    case 'Join': {
-      const left = transformUp(node.left, rewrite);
-      const right = transformUp(node.right, rewrite);
-      if (left !== node.left || right !== node.right) rebuilt = withFields(node, { left, right });
-      break;
-    }
-    case 'Filter':
-    case 'Project':
-    case 'Aggregate':
-    case 'Window':
-    case 'Sort':
-    case 'Distinct':
-    case 'Limit': {
-      const input = transformUp(node.input, rewrite);
-      if (input !== node.input) rebuilt = withFields(node, { input } as Partial<typeof node>);
-      break;
-    }
-    default:
-      break;
+  if (node.kind === 'Join') {
+    const left = transformUp(node.left, rewrite);
+    const right = transformUp(node.right, rewrite);
+    if (left !== node.left || right !== node.right) rebuilt = withFields(node, { left, right });
+  } else if (isUnary(node)) {
+    rebuilt = withInput(node, transformUp(node.input, rewrite));
   }
   return rewrite(rebuilt);
 }

@@ -11,7 +11,7 @@
 
 import { remapColumns, shiftColumns, walk, type BoundExpr } from '../bound.js';
 import { baseOf, splitAnd, widthOf } from '../plan/layout.js';
-import { freeze, sourcesUnder, withFields, type JoinNode, type PlanNode } from '../plan/nodes.js';
+import { freeze, isUnary, sourcesUnder, withFields, withInput, type JoinNode, type PlanNode } from '../plan/nodes.js';
 import type { ScopeSource } from '../scope.js';
 
 interface Input {
@@ -27,15 +27,8 @@ export function orderJoins(node: PlanNode): PlanNode {
       return withFields(node, { input: orderJoins(node.input) });
     case 'Join':
       return (isInner(node) ? reorderRun(node, []) : undefined) ?? withFields(node, { left: orderJoins(node.left), right: orderJoins(node.right) });
-    case 'Project':
-    case 'Aggregate':
-    case 'Window':
-    case 'Sort':
-    case 'Distinct':
-    case 'Limit':
-      return withFields(node, { input: orderJoins(node.input) } as Partial<typeof node>);
     default:
-      return node;
+      return isUnary(node) ? withInput(node, orderJoins(node.input)) : node;
   }
 }
 

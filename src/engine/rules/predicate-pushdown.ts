@@ -6,7 +6,7 @@
 
 import type { BoundExpr } from '../bound.js';
 import { columnRange, within } from '../plan/layout.js';
-import { withFields, type PlanNode } from '../plan/nodes.js';
+import { isUnary, withFields, withInput, type PlanNode } from '../plan/nodes.js';
 
 /** Every `where` Filter directly over FROM nodes is pushed into them. */
 export function pushDownPredicates(node: PlanNode): PlanNode {
@@ -19,17 +19,10 @@ export function pushDownPredicates(node: PlanNode): PlanNode {
       const input = pushInto(node.input, pushable);
       return kept.length > 0 ? withFields(node, { input, conjuncts: kept }) : input;
     }
-    case 'Project':
-    case 'Aggregate':
-    case 'Window':
-    case 'Sort':
-    case 'Distinct':
-    case 'Limit':
-      return withFields(node, { input: pushDownPredicates(node.input) } as Partial<typeof node>);
     case 'Join':
       return pushInto(node, []);
     default:
-      return node;
+      return isUnary(node) ? withInput(node, pushDownPredicates(node.input)) : node;
   }
 }
 
