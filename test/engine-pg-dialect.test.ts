@@ -8,7 +8,7 @@ import type { Catalog, Column, SqlValue } from '../src/engine/table.js';
 import { engineColumns, generateDataset, standardTable } from './support/dataset.js';
 import { catalogOf, memoryTable, runQuery } from './support/engine-runner.js';
 import { PgOracle } from './support/pg-oracle.js';
-import { compareResults } from './support/result-compare.js';
+import { agreeWithPostgres, type AgreeOptions } from './support/pg-agree.js';
 
 let oracle: PgOracle;
 let catalog: Catalog;
@@ -40,12 +40,8 @@ after(async () => {
   await oracle.close();
 });
 
-async function agree(ours: string, options: { pg?: string; keys?: number[] } = {}): Promise<void> {
-  const mine = await runQuery(ours, catalog);
-  const theirs = await oracle.query(options.pg ?? ours);
-  const problem = compareResults(mine, theirs, { keys: options.keys ?? [], cut: false });
-  assert.equal(problem, null, `${ours}\n${problem}`);
-  assert.ok(mine.length > 0, 'the query returns rows');
+function agree(ours: string, options: AgreeOptions = {}): Promise<void> {
+  return agreeWithPostgres(ours, catalog, oracle, options);
 }
 
 test(':: casts to PostgreSQL type names', async () => {

@@ -77,9 +77,5 @@ function describe(node: PlanNode, meters: Meters): JsonPlanNode {
       return { node: 'Limit', ...(node.limit !== undefined ? { limit: node.limit } : {}), offset: node.offset, inputs: inputs(node.input) };
     case 'SingleRow':
       return { node: 'SingleRow' };
-    case 'Empty':
-      return { node: 'Empty', reason: node.reason, table: node.table };
-    case 'Subplan':
-      return { node: 'Subplan', label: node.label, plan: node.plan.explainJson?.() ?? node.plan.explain() };
   }
 }

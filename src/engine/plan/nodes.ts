@@ -151,20 +151,6 @@ export interface SingleRowNode {
   readonly kind: 'SingleRow';
 }
 
-/** No row can qualify, known before any scan. */
-export interface EmptyNode {
-  readonly kind: 'Empty';
-  readonly reason: string;
-  readonly table: string;
-}
-
-/** A set operation or another plan planned on its own, shown inside this tree. */
-export interface SubplanNode {
-  readonly kind: 'Subplan';
-  readonly label: string;
-  readonly plan: QueryPlan;
-}
-
 export type PlanNode =
   | ScanNode
   | SubqueryScanNode
@@ -176,9 +162,7 @@ export type PlanNode =
   | SortNode
   | DistinctNode
   | LimitNode
-  | SingleRowNode
-  | EmptyNode
-  | SubplanNode;
+  | SingleRowNode;
 
 /** The nodes with exactly one input. */
 export type UnaryNode = FilterNode | ProjectNode | AggregateNode | WindowNode | SortNode | DistinctNode | LimitNode;
@@ -201,12 +185,6 @@ export function withFields<N extends PlanNode>(node: N, fields: Partial<N>): N {
 
 export function freeze<N extends PlanNode>(node: N): N {
   return Object.freeze(node);
-}
-
-/** The node's inputs, in order. */
-export function inputsOf(node: PlanNode): PlanNode[] {
-  if (node.kind === 'Join') return [node.left, node.right];
-  return isUnary(node) ? [node.input] : [];
 }
 
 /** The tree with `rewrite` applied bottom-up to every node. */

@@ -20,8 +20,6 @@ export function pruneColumns(root: PlanNode, options: { star: boolean }): PlanNo
         return withFields(node, { left: setColumns(node.left), right: setColumns(node.right) });
       case 'SubqueryScan':
       case 'SingleRow':
-      case 'Empty':
-      case 'Subplan':
         return node;
       default:
         return withFields(node, { input: setColumns(node.input) } as Partial<typeof node>);
