@@ -36,7 +36,7 @@ after(() => emulator.close());
 test('--demo runs the README query against the built-in emulator', async () => {
   const { code, stdout, stderr } = await run([
     '--demo',
-    "SELECT Id, Status, AmountTotal FROM CheckoutSession WHERE Status = 'complete' ORDER BY AmountTotal DESC LIMIT 5",
+    "SELECT Id, Status, AmountTotal FROM CheckoutSession WHERE Status = 'complete' ORDER BY AmountTotal DESC NULLS LAST LIMIT 5",
   ]);
   assert.equal(stderr, '');
   assert.equal(code, 0);
@@ -45,6 +45,8 @@ test('--demo runs the README query against the built-in emulator', async () => {
   assert.equal(lines.length, 2 + 5 + 1);
   assert.equal(lines.at(-1), '(5 rows)');
   const amounts = lines.slice(2, 7).map((l) => Number(l.split('|')[2]));
+  // NULLS LAST: real amounts, largest first (PostgreSQL puts NULLs first in DESC otherwise).
+  assert.ok(amounts.every((a) => Number.isInteger(a) && a > 0), lines.join('\n'));
   assert.deepEqual(amounts, [...amounts].sort((a, b) => b - a));
   assert.ok(lines.slice(2, 7).every((l) => l.includes('| complete')));
 });
