@@ -20,6 +20,8 @@ export interface ConnectionCatalog {
 
 /** What a Stripe table's definition may say about itself (fields of its TableDef). */
 interface DefinedTable extends Table {
+  /** What each column's comparisons become at Stripe (filter-summary.ts). */
+  filterSummary?(): Readonly<Record<string, string>>;
   def?: {
     description?: string;
     kind?: 'table' | 'view';
@@ -41,6 +43,7 @@ export function describeTable(table: Table): TableMetadata {
     insertable: accepts(table, 'INSERT'),
     updatable: accepts(table, 'UPDATE'),
     deletable: accepts(table, 'DELETE'),
+    filters: (table as DefinedTable).filterSummary?.() ?? {},
   };
 }
 

@@ -88,8 +88,9 @@ describe('sync of the demo data, then offline', () => {
     assert.deepEqual([...names].sort(), [...synced].sort());
     const described = offline.tables().find((t) => t.name === 'Charges')!;
     const live = e2e.db.tables().find((t) => t.name === 'Charges')!;
-    assert.deepEqual({ ...described, insertable: live.insertable, updatable: live.updatable, deletable: live.deletable }, live);
+    assert.deepEqual({ ...described, insertable: live.insertable, updatable: live.updatable, deletable: live.deletable, filters: live.filters }, live);
     assert.deepEqual([described.insertable, described.updatable, described.deletable], [false, false, false], 'offline takes no writes');
+    assert.deepEqual(described.filters, {}, 'offline, no filter runs at Stripe');
   });
 });
 

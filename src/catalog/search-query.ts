@@ -298,3 +298,30 @@ function exact(text: string): SearchClause {
 function bound(text: string): SearchClause {
   return { text, strength: 'bound' };
 }
+
+/** What each kind of field takes in a clause (see SearchFieldKind): the operators search can narrow. */
+const SEARCH_OPS: Record<Exclude<SearchFieldKind, 'metadata'>, PredicateTerm['op'][]> = {
+  string: ['=', 'IN', 'LIKE'],
+  token: ['=', 'IN'],
+  number: ['=', '<>', '<', '<=', '>', '>=', 'IN'],
+  boolean: ['=', '<>'],
+};
+
+/** The columns Stripe's search can narrow, with their operators (JSON members such as metadata not included). */
+export function searchableColumns(def: TableDef): Map<string, PredicateTerm['op'][]> {
+  const found = new Map<string, PredicateTerm['op'][]>();
+  const fields = SEARCH_FIELDS[def.resource];
+  if (!fields) return found;
+  for (const column of def.columns) {
+    if (column.field === undefined || column.encoding === 'json') continue;
+    const target = fieldAt(fields, column.field);
+    if (target && target.field.kind !== 'metadata') found.set(column.name, SEARCH_OPS[target.field.kind]);
+  }
+  return found;
+}
+
+/** The JSON column whose members search matches (`Metadata->>'plan' = 'pro'`), when the resource has one. */
+export function searchableMetadataColumn(def: TableDef): string | undefined {
+  if (SEARCH_FIELDS[def.resource]?.metadata?.kind !== 'metadata') return undefined;
+  return def.columns.find((c) => c.field === 'metadata' && c.encoding === 'json')?.name;
+}

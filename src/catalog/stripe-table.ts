@@ -14,6 +14,7 @@ import { firstFailure, runWrites, type PlannedRequest } from './write-runner.js'
 import { isNotFound, isSearchRefused, MissingFilterError } from './errors.js';
 import { interleave } from './interleave.js';
 import { planPushdown, type Pushdown } from './pushdown.js';
+import { summarizeFilters, type FilterSummary } from './filter-summary.js';
 import { mapRow, readPath, type RowSource } from './row-mapper.js';
 import type { ColumnDef, ListPaging, StripeTransport, TableDef } from './types.js';
 
@@ -153,6 +154,11 @@ export class StripeTable implements Table {
   }
 
   /** Whether reads may go through Stripe's search. */
+  /** Per column, what its comparisons become at Stripe: list parameters, a read by id, a search. */
+  filterSummary(): FilterSummary {
+    return summarizeFilters(this.def, this.searches());
+  }
+
   private searches(): boolean {
     return this.options.useSearch !== 'never' && this.def.paths.search !== undefined && typeof this.transport.searchPages === 'function';
   }

@@ -18,6 +18,8 @@ export interface TableMetadata {
   insertable: boolean;
   updatable: boolean;
   deletable: boolean;
+  /** Per column, what its WHERE comparisons become at Stripe (`= IN`, `search: LIKE`); other columns are filtered after reading. */
+  filters: Readonly<Record<string, string>>;
 }
 
 export interface ProcedureMetadata {

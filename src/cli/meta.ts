@@ -171,12 +171,14 @@ function describeTable(db: Connection, name: string, withDescriptions: boolean):
     const flags = [c.key ? 'key' : '', c.readOnly ? 'read-only' : '', c.pseudo ? 'pseudo' : '', table.references[c.name] ? `→ ${table.references[c.name]}` : '']
       .filter((f) => f !== '')
       .join(', ');
-    return withDescriptions ? [c.name, c.type, flags, c.description ?? ''] : [c.name, c.type, flags];
+    const atStripe = table.filters[c.name] ?? '';
+    return withDescriptions ? [c.name, c.type, flags, atStripe, c.description ?? ''] : [c.name, c.type, flags, atStripe];
   });
-  const columns = [text('Column'), text('Type'), text('Notes'), ...(withDescriptions ? [text('Description')] : [])];
+  const columns = [text('Column'), text('Type'), text('Notes'), text('Filtered at Stripe'), ...(withDescriptions ? [text('Description')] : [])];
   const writes = [table.insertable ? 'INSERT' : '', table.updatable ? 'UPDATE' : '', table.deletable ? 'DELETE' : ''].filter((w) => w !== '');
   const title = `${table.kind === 'VIEW' ? 'View' : 'Table'} ${table.name}: ${table.description}\n` +
-    `Writes: ${writes.length > 0 ? writes.join(', ') : 'none (read-only)'}\n`;
+    `Writes: ${writes.length > 0 ? writes.join(', ') : 'none (read-only)'}\n` +
+    'Filters on other columns are evaluated here, after the rows are read.\n';
   return title + formatResult({ columns, rows, rowCount: rows.length }, 'table', 0, { nullText: '' });
 }
 
