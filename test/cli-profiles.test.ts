@@ -84,6 +84,20 @@ test('which settings win: flags, then --profile, then the environment, then the 
   assert.match(byFlag.stderr, /rejected the API key sk_test_…1111/);
 });
 
+test('sync --profile NAME reads with the profile\'s key command and base URL', async () => {
+  const replica = join(dir, 'connected.db');
+  emulator.requestLog.length = 0;
+  const synced = await runCli(['sync', '--profile', 'fromCommand', '--to', replica, '--tables', 'Customers'], withConfig());
+  assert.equal(synced.code, 0, synced.stderr);
+  assert.match(synced.stdout, new RegExp(`^Customers: ${emulator.objects('customer').length} rows`, 'm'));
+  assert.ok(emulator.requestLog.length > 0);
+  for (const request of emulator.requestLog) assert.match(request.headers.authorization!, /^Bearer sk_test_\*+abcd$/);
+  const refused = await runCli(['sync', '--demo', '--profile', 'local', '--to', replica], withConfig());
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /--demo uses the built-in emulator; it takes no --api-key, --base-url or --profile/);
+  assert.ok(!(synced.stdout + synced.stderr + refused.stderr).includes('PROFILEKEY'));
+});
+
 test('profile errors name the profile or field, never a value', async () => {
   const unknown = await runCli(['--profile', 'nope', 'SELECT 1'], withConfig());
   assert.equal(unknown.code, 1);

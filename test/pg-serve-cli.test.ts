@@ -10,6 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { parseServeArgs } from '../src/pg/serve.js';
 import { PgServer, ServeError } from '../src/pg/server.js';
 import { connect } from '../src/index.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator } from '../emulator/index.js';
 import { requireProgram, run } from './pg-helpers.js';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
@@ -71,4 +75,36 @@ test('the API key is never printed', async () => {
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
   await exited;
+});
+
+test('serve --profile NAME takes the key, base URL and account from the profile, as queries do', async () => {
+  const emulator = await startEmulator();
+  const dir = mkdtempSync(join(tmpdir(), 'stripe-sql-serve-profile-'));
+  let stop = () => {};
+  try {
+    const config = join(dir, 'config.json');
+    const profile = { apiKey: 'sk_test_SERVEPROFILE0123456789wxyz', baseUrl: emulator.url, accountId: 'acct_1DemoConnected00' };
+    writeFileSync(config, JSON.stringify({ profiles: { connected: profile } }));
+    const { child, line } = await serve(['--profile', 'connected', '--port', '0'], { STRIPE_SQL_CONFIG: config, STRIPE_API_KEY: '' });
+    const exited = once(child, 'exit');
+    stop = () => child.kill('SIGTERM');
+    assert.doesNotMatch(line, /SERVEPROFILE/);
+    const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(line)?.[1]);
+    const psql = requireProgram('/usr/bin/psql', 'postgresql-client');
+    emulator.requestLog.length = 0;
+    const result = await run(psql, [`host=127.0.0.1 port=${port} user=me sslmode=disable`, '-X', '-A', '-t', '-c', 'SELECT COUNT(*) FROM checkoutsession']);
+    assert.equal(result.stdout, `${emulator.objects('checkout.session', profile.accountId).length}\n`, result.stderr);
+    assert.ok(emulator.requestLog.length > 0);
+    for (const request of emulator.requestLog) {
+      assert.match(request.headers.authorization!, /^Bearer sk_test_\*+wxyz$/);
+      assert.equal(request.headers['stripe-account'], profile.accountId);
+    }
+    child.kill('SIGTERM');
+    assert.deepEqual(await exited, [0, null]);
+    assert.throws(() => parseServeArgs(['--demo', '--profile', 'connected'], {}), /--demo uses the built-in emulator; it takes no --api-key, --base-url or --profile/);
+  } finally {
+    stop();
+    await emulator.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -57,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
       await runEmulator(command);
       return 0;
     case 'serve':
-      return runServe(command.options, {
+      return runServe(withProfile(command.options), {
         startDemo: startDemoEmulator,
         version: packageVersion(),
         log: (line) => writeError(`${line}\n`),
@@ -67,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
         }),
       });
     case 'sync':
-      return runSync(command.options, {
+      return runSync(withProfile(command.options), {
         startDemo: startDemoEmulator,
         out: (text) => process.stdout.write(text),
         err: (text) => writeError(text),
@@ -125,11 +125,16 @@ async function runQuery(command: QueryCommand): Promise<number> {
   }
 }
 
+/** `serve` and `sync` take their connection from a profile as queries do (not under --demo). */
+function withProfile<T extends { demo: boolean; profile?: string; apiKey?: string }>(options: T): T & { fromProfile: ConnectOptions } {
+  return { ...options, fromProfile: options.demo ? {} : profileSettings(options) };
+}
+
 /**
  * Connection settings from a profile: the one named by --profile, else the config's default
  * when the environment gives no key (flags always win; then --profile; then the environment).
  */
-function profileSettings(command: QueryCommand): ConnectOptions {
+function profileSettings(command: { profile?: string; apiKey?: string }): ConnectOptions {
   const path = configPath();
   if (command.profile === undefined && process.env.STRIPE_API_KEY) return {};
   const config = loadConfig(path);

@@ -3,10 +3,10 @@
 // while it is a terminal; Ctrl-C stops after the last stored page, and running the same command
 // again completes the copy.
 import { parseArgs } from 'node:util';
-import { connect } from '../connection.js';
+import { connect, type ConnectOptions } from '../connection.js';
 import type { SyncProgress } from '../replica/index.js';
 
-export const SYNC_USAGE = `  stripe-sql sync --to PATH [--demo | --api-key K | --base-url U] [--tables Customers,Charges,…]
+export const SYNC_USAGE = `  stripe-sql sync --to PATH [--demo | --profile NAME | --api-key K | --base-url U] [--tables Customers,Charges,…]
                                      copy tables into a local replica (an SQLite file; every table
                                      Stripe lists without a filter when --tables is not given)`;
 
@@ -22,6 +22,10 @@ export interface SyncArgs {
   accountId?: string;
   baseUrl?: string;
   tables?: string[];
+  /** --profile NAME: the profile to take the key, account, base URL and budget from. */
+  profile?: string;
+  /** What the profile (named, or the config's default) gives; resolved by the CLI. */
+  fromProfile?: ConnectOptions;
 }
 
 export function parseSyncArgs(argv: string[]): SyncArgs {
@@ -38,6 +42,7 @@ export function parseSyncArgs(argv: string[]): SyncArgs {
         'api-key': { type: 'string' },
         account: { type: 'string' },
         'base-url': { type: 'string' },
+        profile: { type: 'string' },
       },
     });
   } catch (error) {
@@ -46,8 +51,8 @@ export function parseSyncArgs(argv: string[]): SyncArgs {
   }
   const v = parsed.values;
   if (v.to === undefined || v.to === '') throw new SyncUsageError('sync needs --to PATH: the SQLite file to copy into');
-  if (v.demo && (v['api-key'] !== undefined || v['base-url'] !== undefined)) {
-    throw new SyncUsageError('--demo uses the built-in emulator; it takes no --api-key or --base-url');
+  if (v.demo && (v['api-key'] !== undefined || v['base-url'] !== undefined || v.profile !== undefined)) {
+    throw new SyncUsageError('--demo uses the built-in emulator; it takes no --api-key, --base-url or --profile');
   }
   const tables = v.tables?.split(',').map((t) => t.trim().replace(/^\[(.*)\]$/, '$1')).filter((t) => t !== '');
   if (tables !== undefined && tables.length === 0) throw new SyncUsageError('--tables needs at least one table name');
@@ -58,6 +63,7 @@ export function parseSyncArgs(argv: string[]): SyncArgs {
     ...(v.account !== undefined ? { accountId: v.account } : {}),
     ...(v['base-url'] !== undefined ? { baseUrl: v['base-url'] } : {}),
     ...(tables ? { tables } : {}),
+    ...(v.profile !== undefined ? { profile: v.profile } : {}),
   };
 }
 
@@ -84,9 +90,10 @@ export async function runSync(args: SyncArgs, io: SyncIo): Promise<number> {
   void io.interrupted.then(() => stop.abort(new Error('stopped by Ctrl-C')));
   try {
     const db = connect({
-      apiKey: demo?.apiKey ?? args.apiKey,
-      baseUrl: demo?.url ?? args.baseUrl,
-      ...(args.accountId !== undefined ? { accountId: args.accountId } : {}),
+      ...args.fromProfile,
+      apiKey: demo?.apiKey ?? args.apiKey ?? args.fromProfile?.apiKey,
+      baseUrl: demo?.url ?? args.baseUrl ?? args.fromProfile?.baseUrl,
+      accountId: args.accountId ?? args.fromProfile?.accountId,
       cache: args.to,
     });
     const progress = new ProgressLine(io);

@@ -3,7 +3,7 @@
 // listens, until SIGINT/SIGTERM.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { connect, type Connection } from '../index.js';
+import { connect, type ConnectOptions, type Connection } from '../index.js';
 import { isLoopback, PgServer, ServeError } from './server.js';
 
 export interface ServeOptions {
@@ -17,9 +17,13 @@ export interface ServeOptions {
   /** PEM files: with both, clients may (sslmode=require) use TLS. */
   tlsCert?: string;
   tlsKey?: string;
+  /** --profile NAME: the profile to take the key, account, base URL and budget from. */
+  profile?: string;
+  /** What the profile (named, or the config's default) gives; resolved by the CLI. */
+  fromProfile?: ConnectOptions;
 }
 
-export const SERVE_USAGE = `  stripe-sql serve [--demo | --api-key K | --base-url U] [--host 127.0.0.1] [--port 5433] [--password P]
+export const SERVE_USAGE = `  stripe-sql serve [--demo | --profile NAME | --api-key K | --base-url U] [--host 127.0.0.1] [--port 5433] [--password P]
                    [--tls-cert FILE --tls-key FILE]
                                      a PostgreSQL server: psql, drivers and BI tools connect to it
                                      (password also from $STRIPE_SQL_PASSWORD; required off loopback;
@@ -47,6 +51,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
         password: { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
+        profile: { type: 'string' },
       },
     });
   } catch (error) {
@@ -54,8 +59,8 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     throw new ServeUsageError(String((error as Error).message).split('. ')[0]!.replace(/'[^']*'/g, (m) => (/^'--?[\w-]+'$/.test(m) ? m : "'…'")));
   }
   const v = parsed.values;
-  if (v.demo && (v['api-key'] !== undefined || v['base-url'] !== undefined)) {
-    throw new ServeUsageError('--demo uses the built-in emulator; it takes no --api-key or --base-url');
+  if (v.demo && (v['api-key'] !== undefined || v['base-url'] !== undefined || v.profile !== undefined)) {
+    throw new ServeUsageError('--demo uses the built-in emulator; it takes no --api-key, --base-url or --profile');
   }
   if ((v['tls-cert'] === undefined) !== (v['tls-key'] === undefined)) {
     throw new ServeUsageError('--tls-cert and --tls-key go together: a PEM certificate and its private key');
@@ -71,6 +76,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     ...(v.account !== undefined ? { accountId: v.account } : {}),
     ...(v['base-url'] !== undefined ? { baseUrl: v['base-url'] } : {}),
     ...(password !== undefined && password !== '' ? { password } : {}),
+    ...(v.profile !== undefined ? { profile: v.profile } : {}),
     ...(v['tls-cert'] !== undefined && v['tls-key'] !== undefined ? { tlsCert: v['tls-cert'], tlsKey: v['tls-key'] } : {}),
   };
 }
@@ -94,9 +100,10 @@ export async function runServe(options: ServeOptions, env: ServeEnvironment): Pr
   try {
     const open = (): Connection =>
       connect({
-        apiKey: demo?.apiKey ?? options.apiKey,
-        baseUrl: demo?.url ?? options.baseUrl,
-        accountId: options.accountId,
+        ...options.fromProfile,
+        apiKey: demo?.apiKey ?? options.apiKey ?? options.fromProfile?.apiKey,
+        baseUrl: demo?.url ?? options.baseUrl ?? options.fromProfile?.baseUrl,
+        accountId: options.accountId ?? options.fromProfile?.accountId,
       });
     // Fails now, not at the first client, when there is no key.
     await open().close();
