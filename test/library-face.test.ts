@@ -89,6 +89,14 @@ test('package.json: exports . and ./emulator from the build, the bin, engines th
   assert.ok(major! > 20 || (major === 20 && minor! >= 19), `running on ${process.versions.node}`);
 });
 
+test('the package ships the table reference (docs/tables.md) beside the build and the README', () => {
+  const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(packed.status, 0, packed.stderr);
+  const files = (JSON.parse(packed.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+  for (const wanted of ['docs/tables.md', 'README.md', 'package.json']) assert.ok(files.includes(wanted), `${wanted} in ${files.filter((f) => !f.startsWith('dist/')).join(', ')}`);
+  assert.ok(!files.some((f) => f.startsWith('test/') || f.startsWith('src/')), 'no sources or tests');
+});
+
 test("require('stripe-sql') from CommonJS gives the same exports as import", () => {
   // The package refers to itself by name through its exports (the build that npm install makes).
   const script = "const m = require('stripe-sql'); console.log(JSON.stringify(Object.keys(m).sort()))";
