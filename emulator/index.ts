@@ -38,6 +38,8 @@ export interface Emulator {
   addAccount(id: string): void;
   /** Copies of the live objects of a type, newest first (platform account by default). */
   objects(type: string, account?: string): Record<string, unknown>[];
+  /** Every object the emulator holds (seeded, created, events), each account's, as stored. */
+  allObjects(): Array<{ account: string; object: Record<string, unknown> }>;
   /** Stores objects as they are (each needs `id`, `object` and `created`): bulk data for tests and benchmarks. */
   putObjects(objects: readonly Record<string, unknown>[], account?: string): void;
   close(): Promise<void>;
@@ -73,6 +75,10 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
       if (!server.store.hasAccount(owner)) return [];
       return server.store.list(owner, type).map((object) => structuredClone(object));
     },
+    allObjects: () =>
+      server.store.accountIds().flatMap((account) =>
+        server.store.types(account).flatMap((type) => server.store.list(account, type).map((object) => ({ account, object: structuredClone(object) }))),
+      ),
     putObjects: (objects, account) => {
       const owner = account ?? PLATFORM_ACCOUNT;
       server.store.addAccount(owner);

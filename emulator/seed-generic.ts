@@ -25,14 +25,17 @@ export function seedGeneric(store: Store, account: string, prng: Prng, connected
   let created = FIRST_CREATED;
   const nextCreated = () => (created += 3607);
   const newest = (type: string): StripeObject | undefined => store.list(account, type)[0];
+  const seeded: StripeObject[] = [];
   const make = (type: string, index: number, overrides: Record<string, unknown> = {}): StripeObject => {
     const named = NAMED_IDS[type]?.[index];
     const id = type === 'account' && index === 0 ? connectedAccount : named;
-    return synthesize(
+    const object = synthesize(
       type,
       { newId: (prefix) => makeId(prng, prefix), created: nextCreated(), pickReference: (refType) => newest(refType)?.id ?? null },
       { ...(id ? { id } : {}), ...overrides },
     );
+    seeded.push(object);
+    return object;
   };
   const endpoints = listEndpoints().filter(({ endpoint }) => !/\/(upcoming|preview)\//.test(endpoint.path));
   const topLevel = endpoints.filter(({ endpoint }) => !endpoint.parent);
@@ -60,5 +63,33 @@ export function seedGeneric(store: Store, account: string, prng: Prng, connected
       if (store.list(account, type).some((object) => object[field] === owner!.id)) continue;
       for (let i = 0; i < 2; i++) store.put(account, make(type, i + PER_RESOURCE, { [field]: owner.id }));
     }
+  }
+  pointRequiredReferences(store, account, seeded);
+}
+
+/** Stripe's one Connect application in the demo: what application fees name. */
+const DEMO_APPLICATION = { id: 'ca_1DemoApplication00000000', object: 'application', name: 'Demo Connect app' };
+
+/**
+ * A reference the spec requires (never null) that was synthesized before any object of its
+ * type existed (a climate order made before the climate products) now names the newest one;
+ * application fees name the demo Connect application.
+ */
+function pointRequiredReferences(store: Store, account: string, seeded: readonly StripeObject[]): void {
+  for (const object of seeded) {
+    const fields = resourceFor(object.object)?.fields ?? {};
+    const fixes: Record<string, string> = {};
+    for (const [field, shape] of Object.entries(fields)) {
+      if (typeof shape !== 'string' || !shape.startsWith('r:') || object[field] !== null) continue;
+      const type = shape.slice(2);
+      if (type === 'application') {
+        if (!store.get(account, 'application', DEMO_APPLICATION.id)) store.put(account, { ...DEMO_APPLICATION });
+        fixes[field] = DEMO_APPLICATION.id;
+      } else {
+        const target = store.list(account, type)[0];
+        if (target) fixes[field] = target.id;
+      }
+    }
+    if (Object.keys(fixes).length > 0) store.put(account, { ...object, ...fixes });
   }
 }

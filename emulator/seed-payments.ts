@@ -163,7 +163,7 @@ export class MoneySeeder {
         paid,
         payment_intent: piId,
         payment_method: pm?.id ?? null,
-        payment_method_details: pm ? { card: { brand: (pm.card as { brand: string }).brand, last4: (pm.card as { last4: string }).last4 }, type: 'card' } : null,
+        payment_method_details: pm ? { card: cardDetails(pm.card as CardFields), type: 'card' } : null,
         receipt_email: customer ? (customer.email as string) : null,
         receipt_url: `https://pay.stripe.com/receipts/payment/${this.prng.alphanumeric(40)}`,
         refunded: false,
@@ -518,4 +518,16 @@ export class MoneySeeder {
       delete event.account;
     }
   }
+}
+
+interface CardFields {
+  brand: string;
+  last4: string;
+  exp_month: number;
+  exp_year: number;
+}
+
+/** What a charge says of the card it was paid with (brand, last four digits, expiry: the spec requires the expiry). */
+function cardDetails(card: CardFields): CardFields {
+  return { brand: card.brand, exp_month: card.exp_month, exp_year: card.exp_year, last4: card.last4 };
 }

@@ -106,6 +106,15 @@ export class Store {
     for (const listener of this.listeners) listener(account, before, undefined);
   }
 
+  /** The object types an account holds, and the accounts there are. */
+  types(account: string): string[] {
+    return [...this.data(account).byType.keys()];
+  }
+
+  accountIds(): string[] {
+    return [...this.accounts.keys()];
+  }
+
   /** All live objects of a type, newest first. Callers must not mutate the array. */
   list(account: string, type: string): readonly StripeObject[] {
     return this.data(account).sorted(type);

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import Stripe from 'stripe';
 import { connect, type Connection } from '../src/index.js';
 import { DEMO_API_KEY, startEmulator, type Emulator } from '../emulator/index.js';
-import { specProblems } from './support/spec-schema.js';
+import { specProblems, storeProblems } from './support/spec-schema.js';
 
 const DAY = 86400;
 
@@ -667,5 +667,14 @@ describe('through SQL', () => {
     assert.equal(result.rows[0]!.Status, 'canceled');
     assert.equal((await stripe.paymentIntents.retrieve(intent.id)).cancellation_reason, 'abandoned');
     await assert.rejects(db.query(`EXEC CancelPaymentIntent @PaymentIntentId = '${intent.id}'`), /You cannot cancel this PaymentIntent because it has a status of canceled/);
+  });
+});
+
+describe('shapes', () => {
+  test('every object the emulator holds after these flows, seeded or created, is what the spec says it is', () => {
+    const objects = emulator.allObjects();
+    assert.ok(objects.length > 2500, `${objects.length} objects`);
+    assert.ok(objects.some(({ object }) => object.object === 'subscription' && object.customer !== undefined && (object.created as number) > Date.now() / 1000 - 3600));
+    assert.deepEqual(storeProblems(objects), []);
   });
 });

@@ -108,3 +108,10 @@ export function specProblems(schemaName: string, value: unknown): string[] {
   check(value, schema, schemaName, problems);
   return problems;
 }
+
+/** What is wrong with each object the emulator holds, as `account type id: problem`; empty when nothing. */
+export function storeProblems(objects: ReadonlyArray<{ account: string; object: Record<string, unknown> }>): string[] {
+  return objects.flatMap(({ account, object }) =>
+    specProblems(String(object.object), object).map((problem) => `${account} ${String(object.id)}: ${problem}`),
+  );
+}
