@@ -49,7 +49,11 @@ const STATUS_EVENTS: Record<string, Record<string, (change: Change) => string[]>
   setup_intent: { requires_payment_method: () => [] },
   // An invoice's steps are read from its status_transitions (below), which a single change may cross several of.
   invoice: { draft: () => [], open: () => [], paid: () => [], void: () => [], uncollectible: () => [] },
-  subscription: { canceled: () => ['customer.subscription.deleted'] },
+  subscription: {
+    canceled: () => ['customer.subscription.deleted'],
+    active: (change) => (change.before?.status === 'paused' ? ['customer.subscription.resumed'] : []),
+  },
+  'test_helpers.test_clock': { advancing: () => ['test_helpers.test_clock.advancing'], ready: (change) => (change.before ? ['test_helpers.test_clock.ready'] : []) },
   'checkout.session': { complete: () => ['checkout.session.completed'] },
   quote: { open: () => ['quote.finalized'] },
 };
@@ -99,9 +103,11 @@ export function eventTypesFor(before: StripeObject | undefined, after: StripeObj
     types.push(...(named ? named(change) : [`${prefix}.${status}`]));
   }
   for (const rule of FIELD_EVENTS[after.object] ?? []) if (rule.when(change)) types.push(rule.type);
-  const stepped = types.length > (before ? 0 : 1);
-  if (before && !stepped && Object.keys(previousAttributes(before, after)).length > 0) types.push(`${prefix}.updated`);
-  return [...new Set(types)].filter((type) => KNOWN.has(type));
+  // A status with no event of its own (a subscription now past_due) is told as an update.
+  const known = [...new Set(types)].filter((type) => KNOWN.has(type));
+  const stepped = known.length > (before ? 0 : 1);
+  if (before && !stepped && Object.keys(previousAttributes(before, after)).length > 0 && KNOWN.has(`${prefix}.updated`)) known.push(`${prefix}.updated`);
+  return known;
 }
 
 /** The top-level fields that changed, with their old values (Stripe's previous_attributes). */

@@ -10,7 +10,8 @@ import type { StripeObject } from './store.js';
 
 export type ExpandRule =
   | { kind: 'reference'; type: string }
-  | { kind: 'include'; type: string; build: (ctx: HandlerContext, parent: StripeObject) => unknown }
+  /** `refresh`: built even when the field is there (it shows more once expanded: total_details' breakdown). */
+  | { kind: 'include'; type: string; build: (ctx: HandlerContext, parent: StripeObject) => unknown; refresh?: boolean }
   | { kind: 'embedded'; type: string }
   /** A reference to a resource this emulator does not hold yet: the id stays as it is. */
   | { kind: 'foreign' };
@@ -71,7 +72,7 @@ export function expandValue(ctx: HandlerContext, value: unknown, type: string, s
   const rule = rules.get(type)?.[head];
   if (!rule || rule.kind === 'foreign') return value;
   if (rule.kind === 'include') {
-    if (!(head in object) || typeof object[head] !== 'object' || object[head] === null) {
+    if (rule.refresh || !(head in object) || typeof object[head] !== 'object' || object[head] === null) {
       object[head] = rule.build(ctx, object);
     }
   } else if (rule.kind === 'reference') {

@@ -2,6 +2,7 @@ import { paramError } from '../errors.js';
 import type { Lifecycle } from './machine.js';
 import { move } from './machine.js';
 import { find, put } from './payments.js';
+import { advanceSubscriptions } from './renewals.js';
 
 // The rest of Billing's lifecycles, each a table of status moves: quotes (draft → open →
 // accepted, or canceled), subscription schedules (canceled or released while not_started or
@@ -66,14 +67,26 @@ export const testClockLifecycle: Lifecycle = {
   object: 'test_helpers.test_clock',
   noun: 'test clock',
   actions: {
+    // Stripe answers `advancing` and moves to `ready` once everything up to the new time has
+    // run; the emulator runs it all before answering (test_helpers.test_clock.advancing, then .ready).
     advance: move(['ready'], 'ready', 'advanced', {
-      effect(_ctx, clock, params) {
+      effect(ctx, clock, params) {
         const target = params.frozen_time as number;
         if (target <= (clock.frozen_time as number)) {
           throw paramError('The frozen_time must be later than the test clock\'s current frozen_time.', 'frozen_time');
         }
+        put(ctx, { ...structuredClone(clock), status: 'advancing' });
+        advanceSubscriptions(ctx, clock.id, target);
         clock.frozen_time = target;
       },
     }),
   },
+  create: {
+    created(_ctx, clock) {
+      // A clock is deleted 30 days after it was made, with its customers.
+      Object.assign(clock, { status: 'ready', deletes_after: (clock.created as number) + 30 * DAY });
+    },
+  },
 };
+
+const DAY = 86400;

@@ -35,6 +35,8 @@ import {
 } from './platform.js';
 import { payoutLifecycle, topupLifecycle } from './payouts.js';
 import { refundLifecycle } from './refunds.js';
+import { couponLifecycle, promotionCodeLifecycle, taxRateLifecycle } from './coupons.js';
+import { subscriptionItemLifecycle } from './prorations.js';
 import { setupIntentLifecycle } from './setup-intents.js';
 import { subscriptionLifecycle } from './subscriptions.js';
 import { webhookEndpointLifecycle } from './webhook-endpoints.js';
@@ -52,6 +54,10 @@ export const LIFECYCLES: readonly Lifecycle[] = [
   invoiceLifecycle,
   invoiceItemLifecycle,
   subscriptionLifecycle,
+  subscriptionItemLifecycle,
+  couponLifecycle,
+  promotionCodeLifecycle,
+  taxRateLifecycle,
   payoutLifecycle,
   topupLifecycle,
   webhookEndpointLifecycle,

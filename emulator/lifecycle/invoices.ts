@@ -5,6 +5,7 @@ import type { StripeObject } from '../store.js';
 import type { Lifecycle, Outcome } from './machine.js';
 import { build, find, materialize, put } from './payments.js';
 import { attemptPayment, initialFields } from './payment-intents.js';
+import { computeTotals, discountsFor, heldDiscounts, holdDiscounts, taxRatesFor, type TaxAmount } from './amounts.js';
 
 // Invoice (docs: invoicing/overview#invoice-lifecycle): draft → open (finalize) → paid, void
 // or uncollectible; uncollectible can still be paid or voided; paid and void are final.
@@ -17,7 +18,7 @@ import { attemptPayment, initialFields } from './payment-intents.js';
 
 const DAY = 86400;
 /** Stripe retries a failed automatic collection; the first retry comes after this. */
-const RETRY_AFTER = 3 * DAY;
+export const RETRY_AFTER = 3 * DAY;
 const DAYS_UNTIL_DUE = 30;
 
 export interface LineSpec {
@@ -31,6 +32,11 @@ export interface LineSpec {
   invoiceItem?: string;
   subscription?: string | null;
   subscriptionItem?: string;
+  /** A proration's line: part of a period, for a change made in it. */
+  proration?: boolean;
+  /** The line's own tax rates (else the invoice's default_tax_rates apply). */
+  taxRates?: readonly StripeObject[];
+  discountable?: boolean;
 }
 
 function lineItem(ctx: HandlerContext, invoice: StripeObject, spec: LineSpec): StripeObject {
@@ -40,20 +46,20 @@ function lineItem(ctx: HandlerContext, invoice: StripeObject, spec: LineSpec): S
     currency: spec.currency,
     description: spec.description,
     discount_amounts: [],
-    discountable: true,
+    discountable: spec.discountable ?? true,
     discounts: [],
     invoice: invoice.id ?? null,
     ...(spec.invoiceItem ? { invoice_item: spec.invoiceItem } : {}),
     metadata: {},
     period: spec.period,
     price: spec.price ? structuredClone(spec.price) : null,
-    proration: false,
+    proration: spec.proration ?? false,
     proration_details: { credited_items: null },
     quantity: spec.quantity,
     subscription: spec.subscription ?? null,
     ...(spec.subscriptionItem ? { subscription_item: spec.subscriptionItem } : {}),
     tax_amounts: [],
-    tax_rates: [],
+    tax_rates: structuredClone(spec.taxRates ?? []),
     type: spec.type,
     unit_amount_excluding_tax: spec.quantity > 0 ? String(spec.amount / spec.quantity) : null,
   });
@@ -65,17 +71,56 @@ function lineItem(ctx: HandlerContext, invoice: StripeObject, spec: LineSpec): S
  */
 export function addLines(ctx: HandlerContext, invoice: StripeObject, specs: readonly LineSpec[], preview?: { url: string }): void {
   const current = (invoice.lines as { data?: StripeObject[] } | null)?.data ?? [];
-  const added = specs.map((spec) => lineItem(ctx, invoice, spec));
-  if (!preview) for (const line of added) put(ctx, line);
-  const lines = [...current, ...added];
+  const lines = [...current, ...specs.map((spec) => lineItem(ctx, invoice, spec))];
   invoice.lines = { object: 'list', data: lines, has_more: false, total_count: lines.length, url: preview?.url ?? `/v1/invoices/${invoice.id}/lines` };
-  const subtotal = lines.reduce((sum, line) => sum + (line.amount as number), 0);
-  const due = Math.max(0, subtotal + ((invoice.starting_balance as number | null) ?? 0));
+  retotal(ctx, invoice);
+  // Every line is stored again: a new line changes how an amount_off discount is shared.
+  if (!preview) for (const line of lines) put(ctx, line);
+}
+
+/** The discounts an invoice applies: its own, and its subscription's that have not ended. */
+export function invoiceDiscounts(ctx: HandlerContext, invoice: StripeObject): StripeObject[] {
+  const own = typeof invoice.id === 'string' ? heldDiscounts(ctx, invoice.id) : [];
+  const subscription = typeof invoice.subscription === 'string' ? heldDiscounts(ctx, invoice.subscription) : [];
+  const at = (invoice.created as number | undefined) ?? ctx.now();
+  return [...own, ...subscription.filter((discount) => discount.end === null || (discount.end as number) > at)];
+}
+
+/** Totals from the lines, their discounts and tax (amounts.ts), onto the invoice and each line. */
+function retotal(ctx: HandlerContext, invoice: StripeObject): void {
+  const lines = (invoice.lines as { data: StripeObject[] }).data;
+  const defaults = (invoice.default_tax_rates as StripeObject[] | null) ?? [];
+  const discounts = invoiceDiscounts(ctx, invoice);
+  const totals = computeTotals(
+    lines.map((line) => {
+      const own = line.tax_rates as StripeObject[];
+      return { amount: line.amount as number, discountable: line.discountable !== false, taxRates: own.length > 0 ? own : defaults };
+    }),
+    discounts,
+    invoice.currency as string,
+  );
+  const taxAmount = (tax: TaxAmount) => ({ amount: tax.amount, inclusive: tax.inclusive, tax_rate: tax.rate.id, taxability_reason: null, taxable_amount: tax.taxable_amount });
+  lines.forEach((line, index) => {
+    const computed = totals.lines[index]!;
+    const quantity = line.quantity as number | null;
+    Object.assign(line, {
+      amount_excluding_tax: computed.amountExcludingTax,
+      discount_amounts: computed.discounts.map((entry) => ({ amount: entry.amount, discount: entry.discount.id })),
+      tax_amounts: computed.taxes.map(taxAmount),
+      unit_amount_excluding_tax: quantity ? String(computed.amountExcludingTax / quantity) : null,
+    });
+  });
+  const due = Math.max(0, totals.total + ((invoice.starting_balance as number | null) ?? 0));
   Object.assign(invoice, {
-    subtotal,
-    subtotal_excluding_tax: subtotal,
-    total: subtotal,
-    total_excluding_tax: subtotal,
+    discount: discounts.length === 1 ? structuredClone(discounts[0]) : null,
+    discounts: discounts.map((discount) => discount.id),
+    subtotal: totals.subtotal,
+    subtotal_excluding_tax: totals.subtotalExcludingTax,
+    tax: totals.taxes.length > 0 ? totals.tax : null,
+    total: totals.total,
+    total_discount_amounts: totals.discounts.map((entry) => ({ amount: entry.amount, discount: entry.discount.id })),
+    total_excluding_tax: totals.totalExcludingTax,
+    total_tax_amounts: totals.taxes.map(taxAmount),
     amount_due: due,
     amount_remaining: due - (invoice.amount_paid as number),
   });
@@ -318,7 +363,9 @@ export const invoiceLifecycle: Lifecycle = {
     created(ctx, invoice, params) {
       if (typeof params.customer !== 'string') throw errors.missingParameter('customer');
       const customer = find(ctx, 'customer', params.customer)!;
-      Object.assign(invoice, draftFields(ctx, invoice, customer, params));
+      Object.assign(invoice, draftFields(ctx, invoice, customer, params), { default_tax_rates: taxRatesFor(ctx, params.default_tax_rates, 'default_tax_rates') });
+      holdDiscounts(ctx, invoice.id, discountsFor(ctx, params, { invoice: invoice.id }));
+      addLines(ctx, invoice, []);
       if (params.pending_invoice_items_behavior === 'include') {
         const pending = ctx.store
           .list(ctx.account, 'invoiceitem')
@@ -331,7 +378,7 @@ export const invoiceLifecycle: Lifecycle = {
   },
 };
 
-function cancelIntent(ctx: HandlerContext, invoice: StripeObject, reason: string | null): void {
+export function cancelIntent(ctx: HandlerContext, invoice: StripeObject, reason: string | null): void {
   const intent = find(ctx, 'payment_intent', invoice.payment_intent);
   if (intent && !['succeeded', 'canceled'].includes(intent.status as string)) {
     put(ctx, { ...structuredClone(intent), status: 'canceled', canceled_at: ctx.now(), cancellation_reason: reason, next_action: null });
@@ -348,7 +395,25 @@ export function itemLine(item: StripeObject): LineSpec {
     period: item.period as { start: number; end: number },
     type: 'invoiceitem',
     invoiceItem: item.id,
+    proration: item.proration === true,
+    subscription: (item.subscription as string | null) ?? null,
+    taxRates: (item.tax_rates as StripeObject[] | null) ?? [],
+    discountable: item.discountable !== false,
   };
+}
+
+/** The customer's invoice items not on any invoice yet, oldest first: what its next subscription invoice takes. */
+export function pendingItemsOf(ctx: HandlerContext, customer: string, currency: string): StripeObject[] {
+  return ctx.store
+    .list(ctx.account, 'invoiceitem')
+    .filter((item) => item.customer === customer && item.invoice === null && item.currency === currency)
+    .reverse()
+    .sort((a, b) => (a.created as number) - (b.created as number) || creditFirst(a) - creditFirst(b));
+}
+
+/** Items made in the same second keep a change's order: its credit, then its charge. */
+function creditFirst(item: StripeObject): number {
+  return item.proration === true && (item.amount as number) < 0 ? 0 : 1;
 }
 
 /**
@@ -387,7 +452,7 @@ export const invoiceItemLifecycle: Lifecycle = {
         proration: false,
         quantity,
         subscription: params.subscription ?? null,
-        tax_rates: [],
+        tax_rates: taxRatesFor(ctx, params.tax_rates, 'tax_rates'),
         test_clock: null,
         unit_amount: unit,
         unit_amount_decimal: String(unit),

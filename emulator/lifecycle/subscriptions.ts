@@ -5,6 +5,9 @@ import type { StripeObject } from '../store.js';
 import { addLines, collect, draftFields, finalize, NO_PAYMENT_METHOD, type LineSpec } from './invoices.js';
 import type { Lifecycle } from './machine.js';
 import { build, find, materialize, put } from './payments.js';
+import { onCustomerClock } from './renewals.js';
+import { discountsFor, heldDiscounts, holdDiscounts, taxRatesFor } from './amounts.js';
+import { changeItems, itemChanges, prorationBehavior } from './prorations.js';
 
 // Subscription (docs: billing/subscriptions/overview): creating one makes its items and its
 // first invoice (billing_reason subscription_create), finalized at once and charged to the
@@ -17,7 +20,7 @@ import { build, find, materialize, put } from './payments.js';
 const DAY = 86400;
 const LIVE = ['active', 'trialing', 'past_due', 'unpaid', 'incomplete', 'paused'];
 
-interface Recurring {
+export interface Recurring {
   interval: 'day' | 'week' | 'month' | 'year';
   interval_count: number;
 }
@@ -41,6 +44,7 @@ export function addInterval(from: number, recurring: Recurring): number {
 }
 
 interface ItemParam {
+  tax_rates?: string[];
   price?: string;
   price_data?: { currency: string; product: string; recurring: { interval: Recurring['interval']; interval_count?: string | number }; unit_amount?: string | number };
   quantity?: number;
@@ -79,9 +83,15 @@ function money(amount: number, currency: string): string {
   return `${currency === 'usd' ? '$' : `${currency.toUpperCase()} `}${(amount / 100).toFixed(2)}`;
 }
 
-/** A subscription's invoice lines for one period: each item's price × quantity (nothing in a trial). */
-export function itemLines(ctx: HandlerContext, subscription: string, items: readonly StripeObject[], period: { start: number; end: number }, trial: boolean): LineSpec[] {
+/**
+ * A subscription's invoice lines for one period: each item's price × quantity (nothing in a
+ * trial), taxed at the item's rates, else the subscription's default_tax_rates.
+ */
+export function itemLines(ctx: HandlerContext, subscriptionObject: StripeObject, items: readonly StripeObject[], period: { start: number; end: number }, trial: boolean): LineSpec[] {
+  const subscription = subscriptionObject.id;
+  const defaults = (subscriptionObject.default_tax_rates as StripeObject[] | null) ?? [];
   return items.map((item) => {
+    const own = (item.tax_rates as StripeObject[] | null) ?? [];
     const price = item.price as StripeObject;
     const quantity = item.quantity as number;
     const currency = price.currency as string;
@@ -97,8 +107,16 @@ export function itemLines(ctx: HandlerContext, subscription: string, items: read
       type: 'subscription',
       subscription,
       subscriptionItem: item.id,
+      taxRates: own.length > 0 ? own : defaults,
     };
   });
+}
+
+/** A `once` coupon is spent by the invoice it applied to: the subscription no longer carries it. */
+export function dropSpentDiscounts(ctx: HandlerContext, subscription: StripeObject): void {
+  const kept = heldDiscounts(ctx, subscription.id).filter((discount) => (discount.coupon as StripeObject).duration !== 'once');
+  holdDiscounts(ctx, subscription.id, kept);
+  Object.assign(subscription, { discount: kept.length === 1 ? structuredClone(kept[0]) : null, discounts: kept.map((discount) => discount.id) });
 }
 
 function trialEndOf(ctx: HandlerContext, params: Validated): number | null {
@@ -113,10 +131,12 @@ function trialEndOf(ctx: HandlerContext, params: Validated): number | null {
   return null;
 }
 
-function create(ctx: HandlerContext, subscription: StripeObject, params: Validated): void {
+function create(requestCtx: HandlerContext, subscription: StripeObject, params: Validated): void {
   // The customer is a parameter, or the path's parent (/v1/customers/{customer}/subscriptions).
-  const customer = find(ctx, 'customer', subscription.customer);
+  const customer = find(requestCtx, 'customer', subscription.customer);
   if (!customer) throw errors.missingParameter('customer');
+  // A customer on a test clock lives at the clock's time: the subscription starts then.
+  const ctx = onCustomerClock(requestCtx, customer);
   const given = (params.items as ItemParam[] | undefined) ?? [];
   if (given.length === 0) throw errors.missingParameter('items');
   const defaultPm = subscription.default_payment_method;
@@ -144,9 +164,11 @@ function create(ctx: HandlerContext, subscription: StripeObject, params: Validat
       price: structuredClone(prices[index]!),
       quantity: item.quantity ?? 1,
       subscription: subscription.id,
-      tax_rates: [],
+      tax_rates: taxRatesFor(ctx, item.tax_rates, `items[${index}][tax_rates]`),
     })),
   );
+  const discounts = discountsFor(ctx, params, { customer: customer.id, subscription: subscription.id });
+  holdDiscounts(ctx, subscription.id, discounts);
   Object.assign(subscription, {
     automatic_tax: { enabled: false, liability: null },
     billing_cycle_anchor: trialEnd ?? now,
@@ -154,12 +176,14 @@ function create(ctx: HandlerContext, subscription: StripeObject, params: Validat
     canceled_at: null,
     cancellation_details: { comment: null, feedback: null, reason: null },
     collection_method: collection,
+    created: now,
     currency,
     current_period_end: periodEnd,
     current_period_start: now,
     days_until_due: collection === 'send_invoice' ? ((params.days_until_due as number | undefined) ?? 30) : null,
-    default_tax_rates: [],
-    discounts: [],
+    default_tax_rates: taxRatesFor(ctx, params.default_tax_rates, 'default_tax_rates'),
+    discount: discounts.length === 1 ? structuredClone(discounts[0]) : null,
+    discounts: discounts.map((discount) => discount.id),
     ended_at: null,
     items: { object: 'list', data: items.map((item) => structuredClone(item)), has_more: false, total_count: items.length, url: `/v1/subscription_items?subscription=${subscription.id}` },
     metadata: subscription.metadata ?? {},
@@ -169,6 +193,7 @@ function create(ctx: HandlerContext, subscription: StripeObject, params: Validat
     pending_update: null,
     start_date: now,
     status: 'incomplete',
+    test_clock: customer.test_clock ?? null,
     trial_end: trialEnd,
     trial_settings: { end_behavior: { missing_payment_method: 'create_invoice' } },
     trial_start: trialEnd === null ? null : now,
@@ -180,8 +205,10 @@ function create(ctx: HandlerContext, subscription: StripeObject, params: Validat
     billing_reason: 'subscription_create',
     subscription: subscription.id,
     subscription_details: { metadata: structuredClone(subscription.metadata) },
+    test_clock: customer.test_clock ?? null,
   });
-  addLines(ctx, invoice, itemLines(ctx, subscription.id, items, { start: now, end: periodEnd }, trialEnd !== null));
+  addLines(ctx, invoice, itemLines(ctx, subscription, items, { start: now, end: periodEnd }, trialEnd !== null));
+  dropSpentDiscounts(ctx, subscription);
   finalize(ctx, invoice);
   subscription.latest_invoice = invoice.id;
   // Stored as finalized, then again once charged (the store keeps copies, so each step is its own change).
@@ -247,6 +274,15 @@ export const subscriptionLifecycle: Lifecycle = {
       const changed = Object.keys(params).filter((name) => params[name] !== undefined && !['metadata', 'cancellation_details', 'expand'].includes(name));
       if (['canceled', 'incomplete_expired'].includes(before.status as string) && changed.length > 0) {
         throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.');
+      }
+      if (Array.isArray(params.items)) {
+        changeItems(ctx, subscription, itemChanges(ctx, before, params.items as Validated[]), prorationBehavior(params), params.proration_date as number | undefined);
+      }
+      if ('default_tax_rates' in params) subscription.default_tax_rates = taxRatesFor(ctx, params.default_tax_rates, 'default_tax_rates');
+      if (params.discounts !== undefined || params.coupon !== undefined || params.promotion_code !== undefined) {
+        const discounts = discountsFor(ctx, params, { customer: subscription.customer as string, subscription: subscription.id });
+        holdDiscounts(ctx, subscription.id, discounts);
+        Object.assign(subscription, { discount: discounts.length === 1 ? structuredClone(discounts[0]) : null, discounts: discounts.map((discount) => discount.id) });
       }
       // Canceling at the period's end: it ends then, and says since when it was asked to.
       if (params.cancel_at_period_end === true) {

@@ -43,6 +43,8 @@ const CARDS: Record<string, Omit<TestCard, 'fingerprint'>> = {
   chargeDeclinedIncorrectCvc: card('visa', '0127', decline('incorrect_cvc', "Your card's security code is incorrect.", 'incorrect_cvc')),
   chargeDeclinedProcessingError: card('visa', '0119', decline('processing_error', 'An error occurred while processing your card. Try again in a little bit.', 'processing_error')),
   chargeDeclinedFraudulent: card('visa', '0019', decline('fraudulent')),
+  // Attaches to a customer, then declines every charge (4000000000000341): a renewal that fails.
+  chargeCustomerFail: card('visa', '0341', decline('generic_decline')),
   authenticationRequired: card('visa', '3184', { kind: 'authenticate', offSessionApproves: false }),
   authenticationRequiredOnSetup: card('visa', '3155', { kind: 'authenticate', offSessionApproves: true }),
   threeDSecureRequired: card('visa', '3063', { kind: 'authenticate', offSessionApproves: false }),

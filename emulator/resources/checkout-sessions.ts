@@ -6,6 +6,7 @@ import { expandList, findOrThrow, listRoute, mergeMetadata, renderList, retrieve
 import { listParams, s, type Schema, type Validated } from '../schema.js';
 import type { StripeObject } from '../store.js';
 import { buildPrice, productFromData } from './prices.js';
+import { computeTotals, discountsFor, taxRatesFor, type DiscountAmount, type TaxAmount } from '../lifecycle/amounts.js';
 
 export const checkoutSessionResource: ResourceType = {
   objectType: 'checkout.session',
@@ -124,15 +125,37 @@ declareExpandable('checkout.session', {
   payment_link: { kind: 'reference', type: 'payment_link' },
   setup_intent: { kind: 'reference', type: 'setup_intent' },
   subscription: { kind: 'reference', type: 'subscription' },
-  total_details: { kind: 'embedded', type: 'checkout.total_details' },
+});
+/** A session's and its line items' discounts and taxes, as `expand[]` shows them (kept beside them). */
+function discountEntry(entry: DiscountAmount): Record<string, unknown> {
+  return { amount: entry.amount, discount: structuredClone(entry.discount) };
+}
+
+function taxEntry(entry: TaxAmount): Record<string, unknown> {
+  return { amount: entry.amount, rate: structuredClone(entry.rate), taxability_reason: null, taxable_amount: entry.taxable_amount };
+}
+
+declareExpandable('checkout.session', {
+  // The breakdown of total_details is kept under the session's id; expanding shows it.
+  total_details: {
+    kind: 'include',
+    type: 'checkout.total_details',
+    refresh: true,
+    build: (ctx, session) => {
+      const details = session.total_details as Record<string, unknown> | null;
+      const breakdown = ctx.store.children(ctx.account, session.id, 'breakdown')[0] ?? { discounts: [], taxes: [] };
+      return details === null ? null : { ...details, breakdown: structuredClone(breakdown) };
+    },
+  },
 });
 declareExpandable('checkout.total_details', {
+  // Put there by the session's total_details rule above.
   breakdown: { kind: 'include', type: 'checkout.breakdown', build: () => ({ discounts: [], taxes: [] }) },
 });
 declareExpandable('item', {
-  discounts: { kind: 'include', type: 'discounts', build: () => [] },
+  discounts: { kind: 'include', type: 'discounts', build: (ctx, item) => structuredClone(ctx.store.children(ctx.account, item.id, 'discounts')) },
   price: { kind: 'embedded', type: 'price' },
-  taxes: { kind: 'include', type: 'taxes', build: () => [] },
+  taxes: { kind: 'include', type: 'taxes', build: (ctx, item) => structuredClone(ctx.store.children(ctx.account, item.id, 'taxes')) },
 });
 
 const customTextPosition = (): Schema => s.object({ message: s.string({ maxLength: 1200 }) }, ['message'], true);
@@ -272,6 +295,7 @@ interface ResolvedLineItem {
   price: StripeObject;
   quantity: number;
   description: string;
+  taxRates: StripeObject[];
 }
 
 /** Products made from `product_data` are returned, not stored: the request may still fail. */
@@ -335,7 +359,8 @@ function resolveLineItems(
     if (item.quantity < 1) throw paramError('This value must be greater than or equal to 1.', at('quantity'));
     const product =
       ctx.store.get(ctx.account, 'product', price.product as string) ?? newProducts.find((made) => made.id === price.product);
-    return { price, quantity: item.quantity, description: (product?.name as string | undefined) ?? '' };
+    const taxRates = taxRatesFor(ctx, item.tax_rates, at('tax_rates'));
+    return { price, quantity: item.quantity, description: (product?.name as string | undefined) ?? '', taxRates };
   });
   return { items, newProducts };
 }
@@ -405,10 +430,18 @@ function createSession(ctx: HandlerContext, params: Validated): StripeObject {
     throw paramError('You must provide at least one recurring price in `subscription` mode when using prices.', 'line_items');
   }
 
+  if (params.discounts !== undefined && params.allow_promotion_codes === true) {
+    throw paramError('You may only specify one of these parameters: allow_promotion_codes, discounts.', 'discounts');
+  }
   const id = ctx.newId('cs');
   const currency =
     typeof params.currency === 'string' ? params.currency.toLowerCase() : ((items[0]?.price.currency as string | undefined) ?? null);
-  const subtotal = items.reduce((sum, item) => sum + ((item.price.unit_amount as number | null) ?? 0) * item.quantity, 0);
+  const discounts = discountsFor(ctx, { discounts: params.discounts }, { checkout_session: id, customer: customer?.id ?? null });
+  const totals = computeTotals(
+    items.map((item) => ({ amount: ((item.price.unit_amount as number | null) ?? 0) * item.quantity, discountable: true, taxRates: item.taxRates })),
+    discounts,
+    currency ?? 'usd',
+  );
   const automaticTax = params.automatic_tax as { enabled: boolean; liability?: { type: string; account?: string } } | undefined;
   const recovery = (params.after_expiration as { recovery?: { enabled: boolean; allow_promotion_codes?: boolean } } | undefined)
     ?.recovery;
@@ -423,8 +456,8 @@ function createSession(ctx: HandlerContext, params: Validated): StripeObject {
       ? { recovery: { allow_promotion_codes: recovery.allow_promotion_codes ?? false, enabled: recovery.enabled, expires_at: null, url: null } }
       : null,
     allow_promotion_codes: params.allow_promotion_codes ?? null,
-    amount_subtotal: mode === 'setup' ? null : subtotal,
-    amount_total: mode === 'setup' ? null : subtotal,
+    amount_subtotal: mode === 'setup' ? null : totals.subtotal,
+    amount_total: mode === 'setup' ? null : totals.total,
     automatic_tax: {
       enabled: automaticTax?.enabled ?? false,
       liability: automaticTax?.enabled
@@ -494,7 +527,7 @@ function createSession(ctx: HandlerContext, params: Validated): StripeObject {
     submit_type: params.submit_type ?? null,
     success_url: params.success_url ?? null,
     tax_id_collection: { enabled: (params.tax_id_collection as { enabled?: boolean } | undefined)?.enabled ?? false },
-    total_details: mode === 'setup' ? null : zeroTotals(),
+    total_details: mode === 'setup' ? null : { amount_discount: totals.discountTotal, amount_shipping: 0, amount_tax: totals.tax },
     ui_mode: uiMode,
     url: embedded ? null : `https://checkout.stripe.com/c/pay/${id}`,
   };
@@ -505,12 +538,19 @@ function createSession(ctx: HandlerContext, params: Validated): StripeObject {
   const session = buildCheckoutSession({ id, created: now, mode }, fields);
   for (const product of newProducts) ctx.store.put(ctx.account, product);
   ctx.store.put(ctx.account, session);
-  ctx.store.setChildren(
-    ctx.account,
-    id,
-    LINE_ITEMS,
-    items.map((item) => buildLineItem(ctx.newId('li'), item.price, item.quantity, item.description)),
-  );
+  const lineItems = items.map((item, index) => {
+    const line = buildLineItem(ctx.newId('li'), item.price, item.quantity, item.description);
+    const amounts = totals.lines[index]!;
+    const tax = amounts.taxes.reduce((sum, entry) => sum + entry.amount, 0);
+    const discount = amounts.discounts.reduce((sum, entry) => sum + entry.amount, 0);
+    Object.assign(line, { amount_discount: discount, amount_tax: tax, amount_total: amounts.total });
+    ctx.store.setChildren(ctx.account, line.id, 'discounts', amounts.discounts.map(discountEntry) as unknown as StripeObject[]);
+    ctx.store.setChildren(ctx.account, line.id, 'taxes', amounts.taxes.map(taxEntry) as unknown as StripeObject[]);
+    return line;
+  });
+  ctx.store.setChildren(ctx.account, id, LINE_ITEMS, lineItems);
+  const breakdown = { discounts: totals.discounts.map(discountEntry), taxes: totals.taxes.map(taxEntry) };
+  ctx.store.setChildren(ctx.account, id, 'breakdown', [breakdown as unknown as StripeObject]);
   return session;
 }
 

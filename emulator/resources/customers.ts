@@ -1,5 +1,6 @@
 import type { HandlerContext } from '../context.js';
 import { checkExpandPaths, declareExpandable, render } from '../expand.js';
+import { errors } from '../errors.js';
 import { childList } from '../generic/routes.js';
 import { attachTo } from '../lifecycle/payment-methods.js';
 import { cardPaymentMethod, put, resolveToken } from '../lifecycle/payments.js';
@@ -207,6 +208,12 @@ export const customerRoutes: Route[] = [
     handle(ctx, _pathParams, params) {
       checkExpandPaths('customer', expandList(params));
       const customer = buildCustomer({ id: ctx.newId('cus'), created: ctx.now(), invoicePrefix: invoicePrefix(ctx) });
+      if (typeof params.test_clock === 'string') {
+        // A customer on a test clock is made at the clock's time.
+        const clock = ctx.store.get(ctx.account, 'test_helpers.test_clock', params.test_clock);
+        if (!clock) throw errors.referenceMissing('test_clock', params.test_clock, 'test_clock');
+        Object.assign(customer, { created: clock.frozen_time, test_clock: clock.id });
+      }
       applyWritable(customer, params);
       applyPaymentMeans(ctx, customer, params);
       ctx.store.put(ctx.account, customer);

@@ -3,7 +3,7 @@ import { errors, invalidRequest } from '../errors.js';
 import { checkExpandPaths, render } from '../expand.js';
 import { toObjectSchema } from '../generic/param-schema.js';
 import { endpointsOf } from '../generic/registry.js';
-import { addLines, draftFields, itemLine } from '../lifecycle/invoices.js';
+import { addLines, draftFields, itemLine, pendingItemsOf } from '../lifecycle/invoices.js';
 import { build, find } from '../lifecycle/payments.js';
 import { addInterval, itemLines } from '../lifecycle/subscriptions.js';
 import { readListWindow } from '../list.js';
@@ -37,7 +37,8 @@ function upcomingInvoice(ctx: HandlerContext, params: Validated, url: string): S
   const customer = find(ctx, 'customer', customerId);
   if (!customer) throw errors.referenceMissing('customer', customerId, 'customer');
   subscription ??= ctx.store.list(ctx.account, 'subscription').find((candidate) => candidate.customer === customerId && LIVE.includes(candidate.status as string));
-  const pending = ctx.store.list(ctx.account, 'invoiceitem').filter((item) => item.customer === customerId && item.invoice === null).reverse();
+  const currency = (subscription?.currency as string | undefined) ?? (customer.currency as string | null) ?? 'usd';
+  const pending = pendingItemsOf(ctx, customerId, currency);
   if (!subscription && pending.length === 0) {
     throw invalidRequest(`No upcoming invoices for customer: ${customerId}`, undefined, 'invoice_upcoming_none', 404);
   }
@@ -59,9 +60,9 @@ function upcomingInvoice(ctx: HandlerContext, params: Validated, url: string): S
       subscription: subscription.id,
       subscription_details: { metadata: structuredClone(subscription.metadata ?? {}) },
     });
-    addLines(ctx, invoice, itemLines(ctx, subscription.id, items, { start: periodEnd, end: next }, false), { url });
+    addLines(ctx, invoice, itemLines(ctx, subscription, items, { start: periodEnd, end: next }, false), { url });
   }
-  addLines(ctx, invoice, pending.filter((item) => item.currency === invoice.currency).map(itemLine), { url });
+  addLines(ctx, invoice, pending.map(itemLine), { url });
   return invoice;
 }
 
