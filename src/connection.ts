@@ -15,6 +15,7 @@ import type { TransportStats } from './stripe/types.js';
 import { parseConnectionString, rowCapsOf, type ConnectOptions } from './connection-options.js';
 import { buildConnectionCatalog, type ConnectionCatalog } from './connection-catalog.js';
 import type { TableMetadata } from './catalog/system.js';
+import { expectedRequests } from './engine/plan/expected-requests.js';
 import { BatchError, mapWithConcurrency, type BatchItemResult, type BatchResult } from './batch.js';
 import { SqlError } from './sql/errors.js';
 import { offlineStats, offlineTransport, openReplica, type Replica, type SyncProgress, type SyncReport } from './replica/index.js';
@@ -53,6 +54,13 @@ export interface QueryOptions<R = RowObject | SqlValue[]> {
    * consumer (a full pipe) slows the reading instead of filling memory.
    */
   onRow?: (row: R) => void | Promise<void>;
+  /**
+   * Called once planned, before any request: the requests the plan will send, when every part
+   * of it can say in advance (reads by id, a LIMIT on a list); undefined when only reading tells.
+   */
+  onPlanned?: (plan: { expectedRequests: number | undefined }) => void;
+  /** Called at each request the statement sends, with the table whose scan sent it when known. */
+  onRequest?: (table: string | undefined) => void;
 }
 
 export interface QueryResult<R = RowObject> {
@@ -142,15 +150,16 @@ export class Connection {
     const signal = this.#signal(options.signal);
     const toRow: (row: Row) => RowObject | SqlValue[] = options.rowMode === 'array' ? (row) => row : objectMaker(plan.columns ?? []);
     options.onColumns?.(plan.columns ?? []);
-    const { onRow } = options;
+    options.onPlanned?.({ expectedRequests: plan.kind === 'query' && plan.explainJson ? expectedRequests(plan.explainJson()) : undefined });
+    const { onRow, onRequest } = options;
     if (plan.kind === 'write') {
-      const { rows = [], ...result } = await this.#write(plan, signal, options.idempotencyKey);
+      const { rows = [], ...result } = await this.#write(plan, signal, options.idempotencyKey, onRequest);
       if (onRow) for (const row of rows) await onRow(toRow(row));
       return { columns: plan.columns ?? [], rows: onRow ? [] : rows.map(toRow), rowCount: rows.length, ...result };
     }
     const rows: (RowObject | SqlValue[])[] = [];
     let rowCount = 0;
-    for await (const row of this.#rows(plan, signal)) {
+    for await (const row of this.#rows(plan, signal, onRequest)) {
       rowCount++;
       if (onRow) await onRow(toRow(row));
       else rows.push(toRow(row));
@@ -358,10 +367,10 @@ export class Connection {
     if (this.#closed) throw new ConnectionError('Connection is closed');
   }
 
-  async #write(plan: Extract<StatementPlan, { kind: 'write' }>, signal: AbortSignal, idempotencyKey?: string): Promise<WriteStatementResult> {
+  async #write(plan: Extract<StatementPlan, { kind: 'write' }>, signal: AbortSignal, idempotencyKey?: string, onRequest?: (table?: string) => void): Promise<WriteStatementResult> {
     let result: WriteStatementResult;
     try {
-      result = await plan.execute({ ...this.#context(signal), ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) });
+      result = await plan.execute({ ...this.#context(signal, onRequest), ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) });
     } catch (error) {
       throw this.#publicError(error, plan);
     }
@@ -372,16 +381,20 @@ export class Connection {
   }
 
   /** A query's rows as the caller gets them: at most MaxRows of them (reading stops there). */
-  #rows(plan: Extract<StatementPlan, { kind: 'query' }>, signal: AbortSignal): AsyncIterable<Row> {
-    const rows = plan.rows(this.#context(signal));
+  #rows(plan: Extract<StatementPlan, { kind: 'query' }>, signal: AbortSignal, onRequest?: (table?: string) => void): AsyncIterable<Row> {
+    const rows = plan.rows(this.#context(signal, onRequest));
     const { maxRows } = this.#rowCaps;
     return maxRows === undefined ? rows : limitRows(rows, maxRows, 0);
   }
 
-  /** What a statement runs with: the cancel signal, and MaxIntermediateRows for each operator. */
-  #context(signal: AbortSignal): ExecContext {
+  /** What a statement runs with: the cancel signal, MaxIntermediateRows for each operator, and who hears of its requests. */
+  #context(signal: AbortSignal, onRequest?: (table?: string) => void): ExecContext {
     const { maxIntermediateRows } = this.#rowCaps;
-    return maxIntermediateRows === undefined ? { signal } : { signal, maxIntermediateRows };
+    return {
+      signal,
+      ...(maxIntermediateRows !== undefined ? { maxIntermediateRows } : {}),
+      ...(onRequest ? { onRequest: (table?: string) => onRequest(table) } : {}),
+    };
   }
 
   #signal(callerSignal: AbortSignal | undefined): AbortSignal {

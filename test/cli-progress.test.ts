@@ -62,3 +62,27 @@ test('not shown when the output would be garbled by it; a quick statement erases
   quick.stop();
   assert.equal(written, '');
 });
+
+test('the table being read, and the time left when the plan knew how many requests it would send', () => {
+  const time = fakeClock();
+  let written = '';
+  const progress = new Progress({ write: (t: string) => (written += t) }, () => 0, () => true, time.clock);
+  const line = () => written.slice(written.lastIndexOf('\r\x1b[2K') + 5);
+  progress.start();
+  progress.planned(8);
+  progress.request('Customers');
+  progress.request('Customers');
+  time.advance(PROGRESS_DELAY_MS);
+  // 2 of 8 in 1 s: 6 more at that pace take 3 s.
+  assert.equal(line(), '0 rows · 2 of 8 requests · 0.0/s · Customers · 1.0 s, about 3 s left (Ctrl-C stops)');
+  for (let i = 0; i < 6; i++) progress.request('Charges');
+  time.advance(500);
+  assert.equal(line(), '0 rows · 8 of 8 requests · 0.0/s · Charges · 1.5 s (Ctrl-C stops)', 'no time left is claimed once the figure is reached');
+  progress.stop();
+  progress.start();
+  progress.planned(undefined);
+  progress.request(undefined);
+  time.advance(PROGRESS_DELAY_MS);
+  assert.equal(line(), '0 rows · 0 requests · 0.0/s · 1.0 s (Ctrl-C stops)', 'a new statement starts afresh; without a figure, no time left');
+  progress.stop();
+});

@@ -24,7 +24,7 @@ export interface RunSettings {
    */
   present?: (text: string) => Promise<boolean>;
   /** A status line while a statement runs (progress.ts). */
-  progress?: { start(): void; row(): void; stop(): void };
+  progress?: { start(): void; row(): void; stop(): void; planned(expectedRequests: number | undefined): void; request(table: string | undefined): void };
   /** Called after each statement that ran to its end, with how long it took (the prompt's \timing). */
   onStatementEnd?: (elapsedMs: number) => void | Promise<void>;
 }
@@ -79,6 +79,7 @@ export class ScriptRunner {
         signal,
         idempotencyKey: `${this.settings.idempotencyKey}-${n}`,
         onColumns: (columns) => void output.write(formatter.begin(columns)),
+        ...(progress ? { onPlanned: (plan) => progress.planned(plan.expectedRequests), onRequest: (table) => progress.request(table) } : {}),
         onRow: (row) => {
           progress?.row();
           return output.write(formatter.row(row));

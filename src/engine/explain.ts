@@ -30,9 +30,9 @@ async function* explainRows(inner: StatementPlan, analyze: boolean, ctx: ExecCon
   let requests = 0;
   const counting: ExecContext = {
     ...ctx,
-    onRequest: () => {
+    onRequest: (table) => {
       requests++;
-      ctx.onRequest?.();
+      ctx.onRequest?.(table);
     },
   };
   analyzing.add(counting);

@@ -84,7 +84,7 @@ export function scanRows(scan: PlannedScan, ctx: ExecContext, plan: ScanPlan | u
   const instrument = scan.instrument;
   const onRequest = (): void => {
     instrument.requests++;
-    ctx.onRequest?.();
+    ctx.onRequest?.(scan.table.name);
   };
   const rows = scan.table.scan(plan, { ...ctx, onRequest });
   return analyzing.has(ctx) ? counted(rows, instrument) : rows;
@@ -99,7 +99,7 @@ export function scanBatches(scan: PlannedScan, ctx: ExecContext): AsyncIterable<
     ...ctx,
     onRequest: () => {
       instrument.requests++;
-      ctx.onRequest?.();
+      ctx.onRequest?.(table.name);
     },
   });
 }

@@ -109,9 +109,10 @@ export interface ExecContext {
   signal?: AbortSignal;
   /**
    * Optional: a table calls this once per remote request it makes (reads and writes), so that
-   * EXPLAIN ANALYZE can report requests per operator.
+   * EXPLAIN ANALYZE can report requests per operator. The engine adds the name of the table
+   * whose scan sent it, for progress reports.
    */
-  onRequest?: () => void;
+  onRequest?: (table?: string) => void;
   /**
    * Exactly-once prefix: row i of the statement sends Idempotency-Key `${idempotencyKey}-${i}`
    * (i 0-based, in statement row order), so re-running the same statement after a crash repeats
