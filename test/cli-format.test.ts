@@ -205,3 +205,20 @@ test('table fit: the widest columns give way, one character at a time, until the
   assert.equal(needsPager('a'.repeat(81), { rows: 40, columns: 80 }), true);
   assert.equal(needsPager('a\nb\nc\nd\n', {}), false);
 });
+
+test('a Date column prints as the day alone in every format; a Datetime beside it keeps its time', () => {
+  const days = {
+    columns: [
+      { name: 'Day', type: 'Date' as const },
+      { name: 'At', type: 'Datetime' as const },
+    ],
+    rows: [[new Date('2024-03-01T00:00:00Z'), new Date('2024-03-01T00:00:00Z')], [null, null]],
+    rowCount: 2,
+  };
+  assert.equal(formatResult(days, 'json'), '[{"Day":"2024-03-01","At":"2024-03-01T00:00:00.000Z"},{"Day":null,"At":null}]\n');
+  assert.equal(formatResult(days, 'ndjson'), '{"Day":"2024-03-01","At":"2024-03-01T00:00:00.000Z"}\n{"Day":null,"At":null}\n');
+  assert.equal(formatResult(days, 'csv'), 'Day,At\r\n2024-03-01,2024-03-01T00:00:00.000Z\r\n,\r\n');
+  assert.equal(formatResult(days, 'tsv'), 'Day\tAt\n2024-03-01\t2024-03-01T00:00:00.000Z\n\t\n');
+  assert.match(formatResult(days, 'markdown'), /\n\| 2024-03-01 \| 2024-03-01T00:00:00\.000Z \|\n/);
+  assert.equal(formatResult(days, 'table'), 'Day        | At\n-----------+-------------------------\n2024-03-01 | 2024-03-01T00:00:00.000Z\nNULL       | NULL\n(2 rows)\n');
+});

@@ -34,6 +34,8 @@ const PG_TYPES: Record<string, string> = {
   Datetime: 'timestamptz',
 };
 
+const DATE_OID = 1082;
+
 const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
 
 before(async () => {
@@ -87,10 +89,15 @@ test(`${QUESTIONS.length} analyst questions, written the PostgreSQL way, answer 
   const problems: string[] = [];
   for (const { sql, keys } of QUESTIONS) {
     try {
-      const ours = (await e2e.db.query(sql, [], { rowMode: 'array' })).rows as SqlValue[][];
+      const result = await e2e.db.query(sql, [], { rowMode: 'array' });
+      const ours = result.rows as SqlValue[][];
       const theirs = await oracle.query(sql);
       const problem = compareResults(ours, theirs, { keys: keys ?? [], cut: false });
       if (problem) problems.push(`${sql}\n  ${problem}`);
+      // Values compare by instant, so the types say whether a day is a date, as in PostgreSQL.
+      const dates = (await oracle.columnTypes(sql)).map((oid) => oid === DATE_OID);
+      const ourDates = result.columns.map((c) => c.type === 'Date');
+      if (dates.join() !== ourDates.join()) problems.push(`${sql}\n  date columns: ours ${ourDates}, PostgreSQL ${dates}`);
     } catch (error) {
       problems.push(`${sql}\n  ${(error as Error).message.split('\n')[0]}`);
     }

@@ -58,7 +58,7 @@ test('CAST result types and names', () => {
   assert.deepEqual(p.columns, [
     { name: 'AmountTotal', type: 'String' },
     { name: 's', type: 'Integer' },
-    { name: 'Created', type: 'Datetime' },
+    { name: 'Created', type: 'Date' },
   ]);
 });
 

@@ -89,6 +89,13 @@ test('numbers: no exponents where PostgreSQL prints none; numeric binary round t
   assert.throws(() => encodeBinary(2 ** 31, OID.int4), (e: BadValue) => e.code === '22003');
 });
 
+test('dates: text is the day alone; binary is days since 2000-01-01, before it negative', () => {
+  assert.equal(encodeText(new Date('2024-03-01T00:00:00Z'), OID.date, timeZoneNamed('America/New_York')!), '2024-03-01');
+  assert.deepEqual([...encodeBinary(new Date('2024-03-01T00:00:00Z'), OID.date)], [0, 0, 0x22, 0x7a]);
+  assert.deepEqual([...encodeBinary(new Date('1999-12-31T00:00:00Z'), OID.date)], [0xff, 0xff, 0xff, 0xff]);
+  assert.equal((decodeBinary(encodeBinary(new Date('2024-03-01T00:00:00Z'), OID.date), OID.date) as Date).toISOString(), '2024-03-01T00:00:00.000Z');
+});
+
 test('parameters sent as text are read by the type the statement gave them', () => {
   assert.equal(decodeText(' 42 ', 'integer', UTC), 42);
   assert.equal(decodeText('2.5e1', 'number', UTC), 25);

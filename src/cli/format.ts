@@ -2,6 +2,7 @@
 // TSV, JSON and NDJSON for programs. CSV, TSV, JSON and NDJSON hand out each row's text as it
 // arrives, so a long scan streams; the table and Markdown need every row to align the columns.
 import type { ResultColumn, SqlValue } from '../connection.js';
+import { formatDate } from '../engine/values.js';
 
 export type OutputFormat = 'table' | 'csv' | 'tsv' | 'json' | 'ndjson' | 'markdown';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'tsv', 'json', 'ndjson', 'markdown'];
@@ -122,13 +123,13 @@ class NdjsonFormatter implements ResultFormatter {
   }
 }
 
-/** A row object; Datetime as ISO-8601 UTC (Date.toJSON), NULL as null, JSON columns nested. */
+/** A row object; Datetime as ISO-8601 UTC (Date.toJSON), Date as `2024-03-01`, NULL as null, JSON columns nested. */
 function rowJson(columns: readonly FormatColumn[], values: readonly SqlValue[]): string {
   const object: Record<string, unknown> = {};
   for (let i = 0; i < columns.length; i++) {
     const column = columns[i]!;
     const value = values[i] ?? null;
-    object[column.name] = column.json && typeof value === 'string' ? parseJsonText(value) : value;
+    object[column.name] = column.json && typeof value === 'string' ? parseJsonText(value) : column.type === 'Date' && value instanceof Date ? formatDate(value) : value;
   }
   return JSON.stringify(object);
 }
@@ -146,7 +147,7 @@ class DelimitedFormatter implements ResultFormatter {
 
   constructor(
     private readonly index: number,
-    private readonly field: (value: SqlValue) => string,
+    private readonly field: (value: SqlValue, type?: string) => string,
     private readonly separator: string,
     private readonly newline: string,
   ) {}
@@ -168,19 +169,19 @@ class DelimitedFormatter implements ResultFormatter {
   }
 
   private line(values: readonly SqlValue[]): string {
-    return values.map(this.field).join(this.separator) + this.newline;
+    return values.map((v, i) => this.field(v, this.#columns[i]?.type)).join(this.separator) + this.newline;
   }
 }
 
 /** RFC 4180: fields quoted when they hold a quote, comma or line break; NULL is empty. */
-function csvField(value: SqlValue): string {
-  const text = value === null ? '' : plainText(value);
+function csvField(value: SqlValue, type?: string): string {
+  const text = value === null ? '' : plainText(value, type);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Tab-separated, as PostgreSQL's text COPY escapes it: `\t`, `\n`, `\r` and `\\`; NULL is empty. */
-function tsvField(value: SqlValue): string {
-  const text = value === null ? '' : plainText(value);
+function tsvField(value: SqlValue, type?: string): string {
+  const text = value === null ? '' : plainText(value, type);
   return text.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
 }
 
@@ -229,7 +230,7 @@ function formatTable(
   const nullText = display.nullText ?? 'NULL';
   let header = columns.map((c) => c.name);
   const numeric = columns.map((c) => NUMERIC_TYPES.has(c.type));
-  let cells = rows.map((row) => header.map((_, i) => (row[i] === null || row[i] === undefined ? nullText : oneLine(plainText(row[i]!)))));
+  let cells = rows.map((row) => header.map((_, i) => (row[i] === null || row[i] === undefined ? nullText : oneLine(plainText(row[i]!, columns[i]?.type)))));
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
   const tableWidth = widths.reduce((sum, w) => sum + w, 0) + 3 * Math.max(0, widths.length - 1);
   const footer = `(${outcome.rowCount} row${outcome.rowCount === 1 ? '' : 's'})`;
@@ -275,9 +276,9 @@ function formatMarkdown(columns: readonly FormatColumn[], rows: readonly (readon
       { rowCount: 1 },
     );
   }
-  const cell = (value: SqlValue | undefined) => (value === null || value === undefined ? '' : oneLine(plainText(value)).replace(/\|/g, '\\|'));
+  const cell = (value: SqlValue | undefined, type?: string) => (value === null || value === undefined ? '' : oneLine(plainText(value, type)).replace(/\|/g, '\\|'));
   const header = columns.map((c) => cell(c.name));
-  const cells = rows.map((row) => columns.map((_, i) => cell(row[i])));
+  const cells = rows.map((row) => columns.map((c, i) => cell(row[i], c.type)));
   const widths = header.map((h, i) => Math.max(3, h.length, ...cells.map((r) => r[i]!.length)));
   const numeric = columns.map((c) => NUMERIC_TYPES.has(c.type));
   const pad = (text: string, i: number) => (numeric[i] ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
@@ -286,8 +287,10 @@ function formatMarkdown(columns: readonly FormatColumn[], rows: readonly (readon
   return [line(header), rule, ...cells.map(line)].join('\n') + '\n';
 }
 
-function plainText(value: Exclude<SqlValue, null>): string {
-  return value instanceof Date ? value.toISOString() : String(value);
+/** A cell's text: a Datetime as ISO-8601 UTC, a Date (by its column's type) as `2024-03-01`. */
+function plainText(value: Exclude<SqlValue, null>, type?: string): string {
+  if (value instanceof Date) return type === 'Date' ? formatDate(value) : value.toISOString();
+  return String(value);
 }
 
 function oneLine(text: string): string {

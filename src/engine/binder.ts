@@ -17,7 +17,7 @@ import { findAggregateFunction, findScalarFunction, functionNames, type Aggregat
 import { suggestionSuffix } from './names.js';
 import type { ParameterBinding } from './params.js';
 import type { DataType, SqlValue } from './table.js';
-import { isIntegralType, isNumericType, typeOfValue } from './values.js';
+import { isIntegralType, isNumericType, startOfUtcDay, typeOfValue } from './values.js';
 
 export type { ParamValues } from './params.js';
 
@@ -254,6 +254,11 @@ export function unifyTypes(types: (DataType | null)[]): DataType | null {
       result = rank(t) > rank(result) ? t : result;
       continue;
     }
+    // A date beside a timestamp is its midnight, as PostgreSQL promotes it.
+    if ((result === 'Date' || result === 'Datetime') && (t === 'Date' || t === 'Datetime')) {
+      result = 'Datetime';
+      continue;
+    }
     result = 'String';
   }
   return result;
@@ -270,11 +275,6 @@ function temporalCall(op: string, left: BoundExpr, right: BoundExpr, pos: BoundE
 function temporalNegation(operand: BoundExpr, pos: BoundExpr['pos']): BoundExpr {
   const zero: BoundExpr = { kind: 'const', value: new Interval(0, 0, 0), type: 'Interval', pos };
   return temporalCall('-', zero, operand, pos)!;
-}
-
-/** CURRENT_DATE: the statement's day, at midnight UTC. */
-function startOfUtcDay(now: Date): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 }
 
 /** An aggregate's constant argument (string_agg's delimiter): a literal or parameter, never a column. */
@@ -365,7 +365,7 @@ function bindScalarCall(node: Extract<ExprNode, { kind: 'call' }>, fn: ScalarFun
     );
   }
   if (fn.statementValue === 'now') return { kind: 'const', value: ctx.now ?? new Date(), type: 'Datetime', pos: node.pos };
-  if (fn.statementValue === 'today') return { kind: 'const', value: startOfUtcDay(ctx.now ?? new Date()), type: 'Datetime', pos: node.pos };
+  if (fn.statementValue === 'today') return { kind: 'const', value: startOfUtcDay(ctx.now ?? new Date()), type: 'Date', pos: node.pos };
   if (fn.statementValue === 'lastInsertId') return { kind: 'const', value: ctx.lastInsertId ?? null, type: 'String', pos: node.pos };
   let args = node.args.map((arg, i) => fold(bindNode(keywordArgument(arg, fn.keywordArgs?.includes(i)), ctx, insideAggregate)));
   if (ARGUMENTS_ALIKE.has(fn.name)) args = typedAlike(args, ctx);
@@ -459,10 +459,16 @@ function typedAlike(exprs: BoundExpr[], ctx: BindContext): BoundExpr[] {
 
 /** `a op b`: a comparison types a parameter like the other side, arithmetic like a numeric other side, `||` as String. */
 function operandsTyped(op: string, left: BoundExpr, right: BoundExpr, ctx: BindContext): [BoundExpr, BoundExpr] {
-  if (op === '||') return [typed(left, 'String', ctx), typed(right, 'String', ctx)];
+  if (op === '||') return [dateAsText(typed(left, 'String', ctx), ctx), dateAsText(typed(right, 'String', ctx), ctx)];
   const arithmetic = op === '+' || op === '-' || op === '*' || op === '/' || op === '%';
   const hint = (type: DataType | null): DataType | null => (arithmetic && !isNumericType(type) ? null : type);
   return [typed(left, hint(right.type), ctx), typed(right, hint(left.type), ctx)];
+}
+
+/** A Date operand of `||` as its text (`2024-03-01`), which only its type tells from a Datetime's. */
+function dateAsText(expr: BoundExpr, ctx: BindContext): BoundExpr {
+  if (expr.type !== 'Date') return expr;
+  return fold({ kind: 'cast', expr, target: { type: 'String', text: 'TEXT' }, type: 'String', nullOnFailure: false, sql: ctx.sql, pos: expr.pos });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -473,7 +479,7 @@ function numericResult(type: DataType | null): DataType | null {
 }
 
 function requireNumeric(op: string, operand: BoundExpr, ctx: BindContext): void {
-  if (operand.type === 'Datetime' || operand.type === 'Boolean') {
+  if (operand.type === 'Datetime' || operand.type === 'Date' || operand.type === 'Boolean') {
     throw new SqlError(`Operator ${op} cannot be applied to ${operand.type}`, ctx.sql, operand.pos);
   }
 }

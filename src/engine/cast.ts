@@ -8,7 +8,7 @@
 import type { Position, TypeNameNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import type { DataType, SqlValue } from './table.js';
-import { coerceToType, formatSqlValue, isIntegralType, typeOfValue, valueToText } from './values.js';
+import { coerceToType, formatDate, formatSqlValue, isIntegralType, typeOfValue, valueToText } from './values.js';
 
 const TYPE_NAMES: Readonly<Record<string, DataType>> = {
   STRING: 'String', VARCHAR: 'String', NVARCHAR: 'String', CHAR: 'String', NCHAR: 'String', TEXT: 'String',
@@ -18,7 +18,7 @@ const TYPE_NAMES: Readonly<Record<string, DataType>> = {
   LONG: 'Long', BIGINT: 'Long', INT8: 'Long',
   DECIMAL: 'Decimal', NUMERIC: 'Decimal', MONEY: 'Decimal',
   DOUBLE: 'Double', 'DOUBLE PRECISION': 'Double', FLOAT: 'Double', REAL: 'Double', FLOAT8: 'Double', FLOAT4: 'Double',
-  DATETIME: 'Datetime', TIMESTAMP: 'Datetime', DATETIME2: 'Datetime', DATE: 'Datetime', TIMESTAMPTZ: 'Datetime',
+  DATETIME: 'Datetime', TIMESTAMP: 'Datetime', DATETIME2: 'Datetime', TIMESTAMPTZ: 'Datetime', DATE: 'Date',
   INTERVAL: 'Interval',
 };
 
@@ -29,33 +29,31 @@ export interface ResolvedType {
   length?: number;
   /** Digits after the point, for DECIMAL(p, s). */
   scale?: number;
-  /** DATE: the time of day is dropped. */
-  dateOnly?: boolean;
 }
 
 export function resolveTypeName(node: TypeNameNode, sql: string): ResolvedType {
   const type = TYPE_NAMES[node.name];
   if (!type) {
-    throw new SqlError(`Unknown type ${node.name}; use one of String, Integer, Long, Decimal, Double, Boolean, Datetime (or VARCHAR, INT, BIGINT, FLOAT, DECIMAL(p,s), DATETIME, TIMESTAMP, BOOLEAN, BIT)`, sql, node.pos);
+    throw new SqlError(`Unknown type ${node.name}; use one of String, Integer, Long, Decimal, Double, Boolean, Datetime, Date (or VARCHAR, INT, BIGINT, FLOAT, DECIMAL(p,s), DATETIME, TIMESTAMP, BOOLEAN, BIT)`, sql, node.pos);
   }
   const text = node.args.length > 0 ? `${node.name}(${node.args.map((a) => (a < 0 ? 'MAX' : a)).join(', ')})` : node.name;
   const resolved: ResolvedType = { type, text };
   if (type === 'String' && node.args.length === 1 && node.args[0]! > 0) resolved.length = node.args[0]!;
   if (type === 'Decimal' && node.args.length === 2) resolved.scale = node.args[1]!;
   if (type === 'Decimal' && node.args.length === 1) resolved.scale = 0;
-  if (node.name === 'DATE') resolved.dateOnly = true;
   return resolved;
 }
 
 /** Kinds of value one may cast to each type; text casts to anything, parsed at run time. */
 const CASTABLE: Readonly<Record<DataType, readonly DataType[]>> = {
-  String: ['String', 'Boolean', 'Integer', 'Long', 'Decimal', 'Double', 'Datetime', 'Interval'],
+  String: ['String', 'Boolean', 'Integer', 'Long', 'Decimal', 'Double', 'Datetime', 'Date', 'Interval'],
   Boolean: ['String', 'Boolean', 'Integer', 'Long', 'Decimal', 'Double'],
   Integer: ['String', 'Boolean', 'Integer', 'Long', 'Decimal', 'Double'],
   Long: ['String', 'Boolean', 'Integer', 'Long', 'Decimal', 'Double'],
   Decimal: ['String', 'Boolean', 'Integer', 'Long', 'Decimal', 'Double'],
   Double: ['String', 'Boolean', 'Integer', 'Long', 'Decimal', 'Double'],
-  Datetime: ['String', 'Datetime'],
+  Datetime: ['String', 'Datetime', 'Date'],
+  Date: ['String', 'Datetime', 'Date'],
   Interval: ['String', 'Interval'],
 };
 
@@ -71,7 +69,7 @@ export function castValue(value: SqlValue, target: ResolvedType, from: DataType 
   if (value === null) return null;
   switch (target.type) {
     case 'String': {
-      const text = value instanceof Date ? value.toISOString() : valueToText(value);
+      const text = value instanceof Date ? (from === 'Date' ? formatDate(value) : value.toISOString()) : valueToText(value);
       return text !== null && target.length !== undefined ? text.slice(0, target.length) : text;
     }
     case 'Integer':
@@ -98,11 +96,10 @@ export function castValue(value: SqlValue, target: ResolvedType, from: DataType 
       return typeof value === 'boolean' ? value : undefined;
     case 'Interval':
       return coerceToType(value, 'Interval', 'compare');
-    case 'Datetime': {
-      const d = coerceToType(value, 'Datetime', 'compare');
-      if (!(d instanceof Date)) return undefined;
-      if (!target.dateOnly) return d;
-      return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+    case 'Datetime':
+    case 'Date': {
+      const d = coerceToType(value, target.type, 'compare');
+      return d instanceof Date ? d : undefined;
     }
   }
 }

@@ -63,7 +63,8 @@ export class Interval {
     const parts: string[] = [];
     const years = Math.trunc(this.months / 12);
     const months = this.months % 12;
-    const plural = (n: number, one: string, many: string): string => `${n} ${Math.abs(n) === 1 ? one : many}`;
+    // PostgreSQL writes the singular for 1 alone: `-1 days`.
+    const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
     if (years !== 0) parts.push(plural(years, 'year', 'years'));
     if (months !== 0) parts.push(plural(months, 'mon', 'mons'));
     if (this.days !== 0) parts.push(plural(this.days, 'day', 'days'));

@@ -4,6 +4,7 @@
 import type { ComparisonOperator } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import type { BoundColumn, BoundConst, BoundExpr } from './bound.js';
+import { dayRangeConjuncts } from './day-ranges.js';
 import { compilePredicate } from './expressions.js';
 import { formatExpr } from './format.js';
 import { parseJsonPath } from './functions/json.js';
@@ -57,7 +58,8 @@ export function analyzeWhere(conjuncts: BoundExpr[], sql: string): AnalyzedWhere
     result.contradiction ??= why;
   };
 
-  for (const conjunct of conjuncts) {
+  // A timestamp's day compared with a date becomes a range on the timestamp (day-ranges.ts).
+  for (const conjunct of conjuncts.flatMap(dayRangeConjuncts)) {
     if (conjunct.kind === 'const') {
       if (toTruth(conjunct.value) !== true) never(`WHERE is ${formatSqlValue(conjunct.value)}`);
       continue;

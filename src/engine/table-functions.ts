@@ -37,7 +37,7 @@ export function planTableFunction(node: TableFunctionNode, env: PlanEnv): QueryP
 
 function seriesType(args: BoundExpr[], sql: string, node: TableFunctionNode): DataType {
   const [start, , step] = args;
-  if (start!.type === 'Datetime' || (start!.kind === 'const' && start!.value instanceof Date)) {
+  if (start!.type === 'Datetime' || start!.type === 'Date' || (start!.kind === 'const' && start!.value instanceof Date)) {
     if (!step || (step.type !== 'Interval' && step.type !== 'String')) {
       throw new SqlError('generate_series over timestamps needs an interval step: generate_series(a, b, INTERVAL \'1 day\')', sql, node.pos);
     }

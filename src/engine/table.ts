@@ -5,10 +5,11 @@
 
 import type { Interval } from './interval.js';
 
-export type DataType = 'String' | 'Boolean' | 'Integer' | 'Long' | 'Decimal' | 'Double' | 'Datetime' | 'Interval';
+export type DataType = 'String' | 'Boolean' | 'Integer' | 'Long' | 'Decimal' | 'Double' | 'Datetime' | 'Date' | 'Interval';
 
 /**
- * A value as the engine holds it. Datetime is a JS Date (UTC); Integer/Long/Decimal/Double are
+ * A value as the engine holds it. Datetime is a JS Date (UTC); Date (PostgreSQL's date) a JS Date
+ * at UTC midnight, told apart from a Datetime by its type alone; Integer/Long/Decimal/Double are
  * numbers; Interval (PostgreSQL's, from date arithmetic) an Interval. No table column is an Interval.
  */
 export type SqlValue = string | number | boolean | Date | Interval | null;

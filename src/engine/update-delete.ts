@@ -126,7 +126,8 @@ function checkNewValues(
 /** Whether some value of type `from` converts to a column of type `to` (coerceToType's 'store' rules). */
 function storable(from: DataType, to: DataType): boolean {
   if (from === to || from === 'String' || to === 'String') return true;
-  if (to === 'Datetime' || from === 'Datetime') return false;
+  const temporal = (t: DataType): boolean => t === 'Datetime' || t === 'Date';
+  if (temporal(to) || temporal(from)) return temporal(to) && temporal(from);
   // Numbers convert to numbers, and 0 or 1 to a Boolean; a Boolean is no number.
   return from !== 'Boolean';
 }

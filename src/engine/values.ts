@@ -2,7 +2,9 @@
 // relies on, in one place.
 //
 // Representation: String → string, Boolean → boolean, Integer/Long/Decimal/Double → number,
-// Datetime → Date (UTC), NULL → null. A boolean expression yields true, false or null (UNKNOWN).
+// Datetime → Date (UTC), Date → Date at UTC midnight (PostgreSQL's date; only the type tells it
+// from a Datetime, and a date compares with a timestamp as that midnight, as PostgreSQL's does),
+// NULL → null. A boolean expression yields true, false or null (UNKNOWN).
 //
 // Comparison coercion, one rule — when the two sides differ in kind, the string side is parsed
 // as the other side's kind:
@@ -97,6 +99,18 @@ export function parseDatetime(text: string): Date | null {
 function parseBoolean(text: string): boolean | null {
   const lower = text.trim().toLowerCase();
   return lower === 'true' ? true : lower === 'false' ? false : null;
+}
+
+/** The day of an instant, as a Date value: its UTC midnight. */
+export function startOfUtcDay(at: Date): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+}
+
+/** A Date value as PostgreSQL writes a date: `2024-03-01` (years before 1 as `0001-01-01 BC`). */
+export function formatDate(day: Date): string {
+  const year = day.getUTCFullYear();
+  const ymd = `${String(year > 0 ? year : 1 - year).padStart(4, '0')}-${String(day.getUTCMonth() + 1).padStart(2, '0')}-${String(day.getUTCDate()).padStart(2, '0')}`;
+  return year > 0 ? ymd : `${ymd} BC`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -227,6 +241,10 @@ export function coerceToType(value: SqlValue, type: DataType, mode: CoercionMode
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
       if (typeof value === 'string') return parseDatetime(value) ?? undefined;
       return undefined;
+    case 'Date': {
+      const d = coerceToType(value, 'Datetime', mode);
+      return d instanceof Date ? startOfUtcDay(d) : undefined;
+    }
     case 'Interval':
       if (value instanceof Interval) return value;
       if (typeof value === 'string') return parseInterval(value) ?? undefined;

@@ -48,6 +48,12 @@ export class PgOracle {
     return result.rows.map((row) => row.map((value, i) => toSqlValue(value, numeric[i]!)));
   }
 
+  /** The type OID of each column of a query's result. */
+  async columnTypes(sql: string): Promise<number[]> {
+    const result = await this.db.query(sql);
+    return result.fields.map((f) => f.dataTypeID);
+  }
+
   async exec(sql: string): Promise<void> {
     await this.db.exec(sql);
   }

@@ -185,6 +185,6 @@ export const pgDateFunctions: ScalarFunction[] = [
       return seconds === null ? null : new Date(Math.round(seconds * 1000));
     },
   },
-  { name: 'CURRENT_DATE', minArgs: 0, maxArgs: 0, returnType: () => 'Datetime', call: () => null, statementValue: 'today' },
+  { name: 'CURRENT_DATE', minArgs: 0, maxArgs: 0, returnType: () => 'Date', call: () => null, statementValue: 'today' },
   { name: 'LOCALTIMESTAMP', minArgs: 0, maxArgs: 0, returnType: () => 'Datetime', call: () => new Date(), statementValue: 'now' },
 ];

@@ -12,7 +12,8 @@ export const typeFunctions: ScalarFunction[] = [
     name: 'COALESCE',
     minArgs: 1,
     maxArgs: Infinity,
-    returnType: (types) => types.find((t) => t !== null) ?? null,
+    // A date beside a timestamp is promoted to one (its midnight), as in PostgreSQL.
+    returnType: (types) => (types.includes('Date') && types.includes('Datetime') ? 'Datetime' : (types.find((t) => t !== null) ?? null)),
     call: (args) => args.find((v) => v !== null) ?? null,
   },
   {

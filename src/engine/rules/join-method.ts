@@ -172,6 +172,8 @@ function sampleValue(type: DataType, i: number): SqlValue {
       return i % 2 === 0;
     case 'Datetime':
       return new Date(i * 1000);
+    case 'Date':
+      return new Date(i * 86_400_000);
     default:
       return i + 1;
   }
