@@ -181,7 +181,7 @@ describe('PaymentIntent', () => {
     assert.equal(capture.statusCode, 400);
     assert.equal(capture.type, 'StripeInvalidRequestError');
     assert.equal(capture.code, 'payment_intent_unexpected_state');
-    assert.equal(capture.message, 'This PaymentIntent could not be captured because it has a status of succeeded. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.');
+    assert.equal(capture.message, 'This PaymentIntent could not be captured because it has already been captured.');
     const cancel = await failure(stripe.paymentIntents.cancel(paid.id));
     assert.equal(cancel.code, 'payment_intent_unexpected_state');
     assert.equal(cancel.message, 'You cannot cancel this PaymentIntent because it has a status of succeeded. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action, processing.');
@@ -420,8 +420,10 @@ describe('Subscription', () => {
     assert.equal(typeof canceled.canceled_at, 'number');
     assert.equal(canceled.ended_at, canceled.canceled_at);
     const again = await failure(stripe.subscriptions.cancel(subscription.id));
-    assert.equal(again.statusCode, 400);
-    assert.match(again.message, /because it has a status of canceled/);
+    // Stripe treats a canceled subscription as deleted: canceling it again is a 404.
+    assert.equal(again.statusCode, 404);
+    assert.equal(again.code, 'resource_missing');
+    assert.equal(again.message, `No such subscription: '${subscription.id}'`);
     const late = await failure(stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true }));
     assert.equal(late.message, 'A canceled subscription can only update its cancellation_details and metadata.');
     assert.equal((await stripe.subscriptions.update(subscription.id, { metadata: { note: 'gone' } })).metadata.note, 'gone');

@@ -1,5 +1,5 @@
 import type { HandlerContext } from '../context.js';
-import { invalidRequest, type StripeError } from '../errors.js';
+import { errors, invalidRequest, type StripeError } from '../errors.js';
 import { render } from '../expand.js';
 import type { Validated } from '../schema.js';
 import type { StripeObject } from '../store.js';
@@ -31,6 +31,11 @@ export interface Action {
   refusal?: (state: string, object: StripeObject) => string;
   /** Served at the resource's DELETE (a subscription's cancel) instead of POST …/{id}/<verb>. */
   via?: 'delete';
+  /**
+   * States in which Stripe answers as if the object were gone: canceling a canceled
+   * subscription is a 404 `No such subscription` (resource_missing), not a state error.
+   */
+  gone?: readonly string[];
   /** The refusal's error code when it is not the resource's (a busy terminal reader). */
   code?: string;
   /** What the endpoint answers when it is not the object acted on (a payout's reversal). */
@@ -112,6 +117,7 @@ function article(noun: string): string {
 /** Stripe's sentence for an action from a state the table does not allow. */
 export function refusal(ctx: HandlerContext, lifecycle: Lifecycle, verb: string, action: Action, object: StripeObject): StripeError {
   const state = stateOf(lifecycle, object);
+  if (action.gone?.includes(state)) return errors.resourceMissing(lifecycle.object, object.id, 'id');
   const noun = lifecycle.noun;
   const only = `Only ${article(noun)} ${noun} with one of the following statuses may be ${action.done}: ${action.from.join(', ')}.`;
   // Stripe's sentence names a one-word verb (`cancel`); a longer one reads better by its participle.

@@ -207,6 +207,8 @@ export const paymentIntentLifecycle: Lifecycle = {
       from: ['requires_capture'],
       to: ['succeeded'],
       done: 'captured',
+      // Stripe's words for a second capture (stripe-php#818, cartalyst/stripe#211).
+      refusals: { succeeded: 'This PaymentIntent could not be captured because it has already been captured.' },
       refusal: (state) =>
         `This PaymentIntent could not be captured because it has a status of ${state}. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.`,
       run: capture,

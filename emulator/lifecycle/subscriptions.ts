@@ -243,6 +243,8 @@ export const subscriptionLifecycle: Lifecycle = {
     cancel: {
       via: 'delete',
       from: LIVE,
+      // Stripe: a canceled subscription is as good as deleted (stripe-go#1887).
+      gone: ['canceled', 'incomplete_expired'],
       to: ['canceled'],
       done: 'canceled',
       run(ctx, subscription, params) {
