@@ -122,6 +122,7 @@ export class Connection {
     });
     this.#replica = options.cache === undefined ? undefined : openReplica(options.cache, live, {
       offline: options.offline === true,
+      ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
       ...(options.cacheTolerance !== undefined ? { toleranceSeconds: options.cacheTolerance } : {}),
     });
     const stripe = this.#replica?.catalog ?? live;

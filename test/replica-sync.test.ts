@@ -184,7 +184,7 @@ describe('an interrupted sync', () => {
 });
 
 describe('a sync run again', () => {
-  test('reads everything again, updates what changed and removes what Stripe no longer has', async () => {
+  test('brings the table up to date from events: updates what changed and removes what Stripe no longer has', async () => {
     const path = join(dir, 'again.db');
     const db = e2e.connectWith({ cache: path });
     await db.sync({ tables: ['Customers'] });
@@ -192,6 +192,7 @@ describe('a sync run again', () => {
     await e2e.db.execute(`DELETE FROM Customers WHERE Id = '${gone}'`);
     await e2e.db.execute(`UPDATE Customers SET Description = 'changed in Stripe' WHERE Id = '${changed}'`);
     const report = await db.sync({ tables: ['Customers'] });
+    assert.equal(report.tables[0]!.mode, 'events');
     assert.equal(report.tables[0]!.removed, 1);
     assert.equal(report.tables[0]!.rows, e2e.emulator.objects('customer').length);
     const copy = e2e.connectWith({ cache: path, offline: true, apiKey: undefined });

@@ -106,8 +106,12 @@ export async function runSync(args: SyncArgs, io: SyncIo): Promise<number> {
       progress.clear();
       for (const table of report.tables) {
         const removed = table.removed > 0 ? `, ${table.removed} removed` : '';
-        io.out(`${table.table}: ${plural(table.rows, 'row')} (${plural(table.requests, 'request')}${removed}${table.resumed ? ', completing an interrupted sync' : ''})\n`);
+        const how = table.mode === 'events'
+          ? `${plural(table.events ?? 0, 'object')} changed by events, ${table.fetched ?? 0} read whole by id, ${plural(table.requests, 'request')}`
+          : `${plural(table.requests, 'request')}${removed}${table.resumed ? ', completing an interrupted sync' : ''}`;
+        io.out(`${table.table}: ${plural(table.rows, 'row')} (${how})${table.note ? `; ${table.note}` : ''}\n`);
       }
+      if (report.events) io.out(`events since ${report.events.since.toISOString()}: ${plural(report.events.read, 'event')} read in ${plural(report.events.requests, 'request')}\n`);
       for (const skipped of report.skipped) io.err(`skipped ${skipped.table}: ${skipped.reason}\n`);
       io.out(`${report.tables.length} tables synced to ${args.to}${report.skipped.length > 0 ? `; ${report.skipped.length} skipped (Stripe lists them only with a filter; CACHE SELECT … WHERE copies such rows)` : ''}\n`);
       return 0;

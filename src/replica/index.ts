@@ -20,7 +20,10 @@ export interface Replica {
   close(): Promise<void>;
 }
 
-export interface OpenReplicaOptions extends ReplicaRouting {}
+export interface OpenReplicaOptions extends ReplicaRouting {
+  /** The connection's account (the AccountId of rows made from events). */
+  accountId?: string;
+}
 
 /**
  * Opens the replica at `location` (an SQLite file, made if missing unless offline) in front of
@@ -37,7 +40,12 @@ export function openReplica(location: string, stripe: Catalog, options: OpenRepl
   return {
     catalog,
     store,
-    sync: (tables, syncOptions = {}) => syncTables(stripe, store, tables, { ...(options.now ? { now: options.now } : {}), ...syncOptions }),
+    sync: (tables, syncOptions = {}) =>
+      syncTables(stripe, store, tables, {
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
+        ...syncOptions,
+      }),
     close: () => store.close(),
   };
 }

@@ -14,7 +14,7 @@ import {
   type StoredValue, type SyncState,
 } from './store.js';
 import {
-  createStateTableSql, createTableSql, deleteAllSql, existsSql, deleteStateSql, deleteUnseenSql, dropTableSql, recountSql, selectStatesSql, stateFromRow,
+  ADDED_STATE_COLUMNS, addStateColumnSql, createStateTableSql, createTableSql, deleteAllSql, deleteByKeySql, existsSql, deleteStateSql, deleteUnseenSql, dropTableSql, recountSql, selectStatesSql, stateFromRow,
   stateParams, upsertParams, upsertSql, upsertStateSql,
 } from './upsert-sql.js';
 
@@ -77,6 +77,8 @@ interface TableStatements {
   upsert: Database.Statement;
   /** Whether a key is stored (tables with a primary key). */
   exists?: Database.Statement;
+  /** Deletes the row with a key (tables with a primary key). */
+  removeByKey?: Database.Statement;
 }
 
 export class SqliteStore implements ReplicaStore {
@@ -94,7 +96,14 @@ export class SqliteStore implements ReplicaStore {
     // In WAL mode a commit is safe against a killed process without a sync per transaction.
     this.#db.pragma('synchronous = NORMAL');
     this.#db.exec(createStateTableSql(sqliteDialect));
+    this.#addMissingStateColumns();
     this.#reader = location === ':memory:' ? this.#db : new Database(location, { readonly: true, timeout: BUSY_TIMEOUT_MS });
+  }
+
+  /** A replica made by an earlier version: its state table gains the columns added since. */
+  #addMissingStateColumns(): void {
+    const have = new Set((this.#db.prepare(`PRAGMA table_info(${quoteName(STATE_TABLE)})`).all() as { name: string }[]).map((c) => c.name));
+    for (const name of ADDED_STATE_COLUMNS) if (!have.has(name)) this.#db.exec(addStateColumnSql(name, sqliteDialect));
   }
 
   async prepareTable(schema: ReplicaSchema): Promise<void> {
@@ -106,7 +115,7 @@ export class SqliteStore implements ReplicaStore {
     }
     const fresh: SyncState = {
       table: schema.name, cursor: null, syncedAt: null, syncStartedAt: null, rowCount: 0, run: 0, running: false, runRows: 0,
-      updatedAt: new Date(), fingerprint: schema.fingerprint,
+      updatedAt: new Date(), fingerprint: schema.fingerprint, eventsCursor: null,
     };
     this.#db.transaction(() => {
       this.#db.exec(dropTableSql(schema.name));
@@ -144,6 +153,11 @@ export class SqliteStore implements ReplicaStore {
           if (!exists || exists.get(keys.map((k) => params[k])) === undefined) inserted++;
           upsert.run(params);
         }
+      }
+      if (change.remove && change.remove.length > 0) {
+        const { removeByKey } = this.#statements(schema);
+        const keys = schema.primaryKey.map((name) => schema.columns.find((c) => c.name === name)!);
+        for (const key of change.remove) deleted += removeByKey!.run(key.map((v, i) => sqliteDialect.toStored(v, keys[i]!))).changes;
       }
       if (change.deleteUnseen) deleted += this.#db.prepare(deleteUnseenSql(schema, sqliteDialect)).run(change.state.run).changes;
       let next = { ...change.state, rowCount: change.state.rowCount + inserted - deleted };
@@ -195,7 +209,9 @@ export class SqliteStore implements ReplicaStore {
     const statements: TableStatements = {
       fingerprint: schema.fingerprint,
       upsert: this.#db.prepare(upsertSql(schema, sqliteDialect)),
-      ...(schema.primaryKey.length > 0 ? { exists: this.#db.prepare(existsSql(schema, sqliteDialect)) } : {}),
+      ...(schema.primaryKey.length > 0
+        ? { exists: this.#db.prepare(existsSql(schema, sqliteDialect)), removeByKey: this.#db.prepare(deleteByKeySql(schema, sqliteDialect)) }
+        : {}),
     };
     this.#prepared.set(schema.name, statements);
     return statements;

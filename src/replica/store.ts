@@ -35,7 +35,10 @@ export interface SyncState {
   table: string;
   /** The highest `Created` stored: where an incremental sync from events will start. */
   cursor: Date | null;
-  /** When the last complete read of the table finished; null: never read whole. */
+  /**
+   * When the table was last brought up to date: a complete read finished, or the events since
+   * the previous one applied. Null: never read whole.
+   */
   syncedAt: Date | null;
   /** When that complete read started (events after this are what it may have missed). */
   syncStartedAt: Date | null;
@@ -54,6 +57,11 @@ export interface SyncState {
   updatedAt: Date;
   /** The schema fingerprint the table was made with. */
   fingerprint: string;
+  /**
+   * Where the next incremental sync reads Stripe's events from (`created[gte]`): the newest
+   * event applied, or a little before the last complete read began. Null: never read whole.
+   */
+  eventsCursor: Date | null;
 }
 
 /**
@@ -64,6 +72,8 @@ export interface StoreChange {
   schema: ReplicaSchema;
   /** Rows (aligned with schema.columns) to insert or, by primary key, update; marked with `run`. */
   upsert?: readonly (readonly SqlValue[])[];
+  /** Primary-key values (in schema.primaryKey's order) of rows to delete: objects Stripe deleted. */
+  remove?: readonly (readonly SqlValue[])[];
   /** Delete every row first (a table without a primary key is replaced whole). */
   replaceAll?: boolean;
   /** Delete the rows last seen by a run other than `state.run` (the end of a complete read). */
@@ -81,7 +91,7 @@ export interface StoreChange {
 export interface AppliedChange {
   /** The state as stored. */
   state: SyncState;
-  /** Rows deleted by deleteUnseen or replaceAll. */
+  /** Rows deleted by remove, deleteUnseen or replaceAll. */
   deleted: number;
 }
 

@@ -6,11 +6,20 @@
 // at the end, removes the rows this read did not see — the objects Stripe no longer has.
 
 import type { Catalog, ExecContext, Row, Table } from '../engine/table.js';
+import { followerOf, type Follower } from './follow.js';
+import { applyEvents, EVENT_RETENTION_MS, readEvents } from './incremental.js';
 import { schemaFor } from './schema.js';
 import type { ReplicaStore, SyncState } from './store.js';
 
 /** Rows stored per transaction: Stripe's page. */
 export const ROWS_PER_COMMIT = 100;
+
+/**
+ * How long before a complete read began its events are read again by the next incremental
+ * sync: a change Stripe stamped a little earlier than this machine's clock says (clock skew,
+ * a request in flight) is not missed. Applying an event twice changes nothing.
+ */
+export const EVENTS_SLACK_MS = 60_000;
 
 export interface SyncProgress {
   table: string;
@@ -36,6 +45,14 @@ export interface TableSyncResult {
   removed: number;
   /** The previous read was interrupted; its rows were kept and this read completed it. */
   resumed: boolean;
+  /** 'full': the table was read whole; 'events': brought up to date from Stripe's events. */
+  mode: 'full' | 'events';
+  /** Objects changed by events (mode 'events'). */
+  events?: number;
+  /** Of those, objects whose event payload fell short and were read whole by id. */
+  fetched?: number;
+  /** Why a table synced before was read whole again (its events are gone, or it has none to follow). */
+  note?: string;
 }
 
 export interface SyncOptions {
@@ -44,11 +61,17 @@ export interface SyncOptions {
   /** Called once per request made (EXPLAIN ANALYZE's counter, for CACHE). */
   onRequest?: () => void;
   now?: () => Date;
+  /** The connection's account: the AccountId of rows made from events. */
+  accountId?: string;
+  /** Read every table whole, even those events could bring up to date. */
+  full?: boolean;
 }
 
 export interface SyncReport {
   tables: TableSyncResult[];
   skipped: { table: string; reason: string }[];
+  /** The one read of Stripe's events the tables brought up to date from events shared. */
+  events?: { since: Date; read: number; requests: number };
 }
 
 /** Every column, pseudo-columns too: the replica row is the row the scan gives. */
@@ -117,7 +140,10 @@ export async function syncTable(table: Table, store: ReplicaStore, options: Sync
   }
   options.signal?.throwIfAborted();
   if (page.length > 0) await commit();
-  const done: SyncState = { ...state, running: false, runRows: keyed ? stored : unkeyed.length, syncedAt: now(), syncStartedAt: startedAt, updatedAt: now() };
+  const done: SyncState = {
+    ...state, running: false, runRows: keyed ? stored : unkeyed.length, syncedAt: now(), syncStartedAt: startedAt, updatedAt: now(),
+    eventsCursor: new Date(startedAt.getTime() - EVENTS_SLACK_MS),
+  };
   const final = keyed
     ? await store.apply({ schema, deleteUnseen: true, recount: true, state: done })
     : await store.apply({ schema, replaceAll: true, upsert: unkeyed, recount: true, state: done });
@@ -129,6 +155,7 @@ export async function syncTable(table: Table, store: ReplicaStore, options: Sync
     // A table without identity is replaced whole: nothing is "removed" in the sense of gone from Stripe.
     removed: keyed ? final.deleted : 0,
     resumed: prior.running,
+    mode: 'full',
   };
 }
 
@@ -169,16 +196,22 @@ export async function mergeRows(table: Table, rows: AsyncIterable<Row>, store: R
 }
 
 /**
- * Syncs the named tables (all the catalog's tables when none are named) one after another.
- * A table Stripe cannot list without a filter is skipped, with the reason.
+ * Syncs the named tables (all the catalog's tables when none are named). A table read whole
+ * before is brought up to date from Stripe's events when it can be (incremental.ts), with one
+ * read of the events for all of them; the others are read whole, one after another. A table
+ * Stripe cannot list without a filter is skipped, with the reason.
  */
 export async function syncTables(catalog: Catalog, store: ReplicaStore, names: readonly string[] | undefined, options: SyncOptions = {}): Promise<SyncReport> {
+  const now = options.now ?? (() => new Date());
   const tables = (names ?? catalog.tableNames()).map((name) => {
     const table = catalog.getTable(name);
     if (!table) throw new Error(`Unknown table ${name}`);
     return table;
   });
   const report: SyncReport = { tables: [], skipped: [] };
+  const results = new Map<Table, TableSyncResult>();
+  const incremental: { table: Table; follower: Follower; state: SyncState }[] = [];
+  const whole: { table: Table; note?: string }[] = [];
   for (const table of tables) {
     const reason = unreadableReason(table);
     if (reason !== undefined) {
@@ -186,8 +219,30 @@ export async function syncTables(catalog: Catalog, store: ReplicaStore, names: r
       options.onProgress?.({ table: table.name, phase: 'skipped', rows: 0, requests: 0, elapsedMs: 0, note: reason });
       continue;
     }
-    report.tables.push(await syncTable(table, store, options));
+    // A table not yet in the replica, or made from another schema, is read whole (and made then).
+    const state = store.state(table.name);
+    const follower = followerOf(table, options.accountId);
+    const cursor = state?.eventsCursor ?? null;
+    if (options.full || !state || state.fingerprint !== schemaFor(table).fingerprint || state.syncedAt === null || state.running || cursor === null) {
+      whole.push({ table });
+    }
+    else if ('reason' in follower) whole.push({ table, note: `read whole: events do not follow it (${follower.reason})` });
+    else if (now().getTime() - cursor.getTime() > EVENT_RETENTION_MS) {
+      whole.push({ table, note: `read whole: its last sync (${cursor.toISOString()}) is older than the 30 days of events Stripe keeps` });
+    } else incremental.push({ table, follower, state });
   }
+  const eventsTable = catalog.getTable('Events');
+  if (incremental.length > 0 && eventsTable) {
+    const since = new Date(Math.min(...incremental.map((t) => t.state.eventsCursor!.getTime())));
+    const log = await readEvents(eventsTable, since, options);
+    report.events = { since, read: log.count, requests: log.requests };
+    for (const { table, follower, state } of incremental) results.set(table, await applyEvents(table, follower, log, store, state, options));
+  }
+  for (const { table, note } of whole) {
+    if (note) options.onProgress?.({ table: table.name, phase: 'start', rows: 0, requests: 0, elapsedMs: 0, note });
+    const result = await syncTable(table, store, options);
+    results.set(table, note ? { ...result, note } : result);
+  }
+  report.tables = tables.filter((t) => results.has(t)).map((t) => results.get(t)!);
   return report;
 }
-

@@ -48,6 +48,12 @@ export function deleteUnseenSql(schema: ReplicaSchema, dialect: SqlDialect): str
   return `DELETE FROM ${quoteName(schema.name)} WHERE ${quoteName(RUN_COLUMN)} <> ${dialect.placeholder(1)}`;
 }
 
+/** Deletes the row with one key: one parameter per primary key column. */
+export function deleteByKeySql(schema: ReplicaSchema, dialect: SqlDialect): string {
+  const keys = schema.primaryKey.map((name, i) => `${quoteName(name)} = ${dialect.placeholder(i + 1)}`);
+  return `DELETE FROM ${quoteName(schema.name)} WHERE ${keys.join(' AND ')}`;
+}
+
 export function deleteAllSql(schema: ReplicaSchema): string {
   return `DELETE FROM ${quoteName(schema.name)}`;
 }
@@ -76,7 +82,16 @@ const STATE_COLUMNS: readonly (ReplicaColumn & { field: keyof SyncState; notNull
   { name: 'run_rows', field: 'runRows', type: 'Long', notNull: true },
   { name: 'updated_at', field: 'updatedAt', type: 'Datetime', notNull: true },
   { name: 'fingerprint', field: 'fingerprint', type: 'String', notNull: true },
+  { name: 'events_cursor', field: 'eventsCursor', type: 'Datetime' },
 ];
+
+/** State columns a replica made by an earlier version lacks, added when it is opened (nullable all). */
+export const ADDED_STATE_COLUMNS: readonly string[] = ['events_cursor'];
+
+export function addStateColumnSql(name: string, dialect: SqlDialect): string {
+  const column = STATE_COLUMNS.find((c) => c.name === name)!;
+  return `ALTER TABLE ${quoteName(STATE_TABLE)} ADD COLUMN ${quoteName(name)} ${dialect.columnType(column)}`;
+}
 
 export function createStateTableSql(dialect: SqlDialect): string {
   const columns = STATE_COLUMNS.map((c) => `${quoteName(c.name)} ${dialect.columnType(c)}${c.notNull ? ' NOT NULL' : ''}`);
@@ -116,5 +131,6 @@ export function stateFromRow(row: readonly unknown[], dialect: SqlDialect): Sync
     runRows: Number(value(7)),
     updatedAt: value(8) as Date,
     fingerprint: value(9) as string,
+    eventsCursor: value(10) as Date | null,
   };
 }
