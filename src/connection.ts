@@ -136,6 +136,7 @@ export class Connection {
   async query<T extends object = RowObject>(sql: string, params?: ParamValues, options?: QueryOptions<T> & { rowMode?: 'object' }): Promise<QueryResult<T>>;
   async query<T extends readonly unknown[] = SqlValue[]>(sql: string, params: ParamValues | undefined, options: QueryOptions<T> & { rowMode: 'array' }): Promise<QueryResult<T>>;
   async query(sql: string, params?: ParamValues, options: QueryOptions<never> = {}): Promise<QueryResult<unknown>> {
+    await this.#refreshReplica();
     return this.#run(this.#plan(sql, params), options as QueryOptions);
   }
 
@@ -175,6 +176,7 @@ export class Connection {
    */
   async queryScript(sql: string, params?: ParamValues, options: QueryOptions = {}): Promise<QueryResult<RowObject | SqlValue[]>[]> {
     this.#assertOpen();
+    await this.#refreshReplica();
     const results: QueryResult<RowObject | SqlValue[]>[] = [];
     const statements = parseScript(sql);
     checkScriptValues(statements, sql, params);
@@ -187,6 +189,7 @@ export class Connection {
   /** Rows as they arrive, page by page; stop iterating to stop fetching. `T` names the row's shape, as for query(). */
   stream<T extends object = RowObject>(sql: string, params?: ParamValues, options?: { signal?: AbortSignal }): AsyncGenerator<T>;
   async *stream(sql: string, params?: ParamValues, options: { signal?: AbortSignal } = {}): AsyncGenerator<RowObject> {
+    await this.#refreshReplica();
     yield* this.#stream(this.#plan(sql, params), options.signal);
   }
 
@@ -215,6 +218,7 @@ export class Connection {
    * running the same statement again with the same key (after a crash, say) creates nothing twice.
    */
   async execute(sql: string, params?: ParamValues, options: { signal?: AbortSignal; idempotencyKey?: string } = {}): Promise<ExecuteResult> {
+    await this.#refreshReplica();
     return this.#execute(this.#plan(sql, params), options);
   }
 
@@ -242,6 +246,7 @@ export class Connection {
    */
   async executeBatch(sql: string, paramSets: readonly ParamValues[], options: { concurrency?: number; signal?: AbortSignal } = {}): Promise<BatchResult> {
     this.#assertOpen();
+    await this.#refreshReplica();
     const statement = parse(sql);
     // Types are inferred once; each set is then bound to them and planned.
     const types = typeParameters(statement, sql, this.#catalog.catalog, this.#session);
@@ -332,6 +337,11 @@ export class Connection {
       signal: this.#signal(options.signal),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
+  }
+
+  /** A PostgreSQL replica's table states read again, so the statement is planned on what is stored now. */
+  async #refreshReplica(): Promise<void> {
+    if (!this.#closed) await this.#replica?.refresh();
   }
 
   /** Aborts requests in flight; later calls fail. */

@@ -1,14 +1,21 @@
-// `stripe-sql sync`: copies Stripe tables into a local replica (an SQLite file) through the
-// connection API (db.sync). A line per table on standard output; progress on standard error
-// while it is a terminal; Ctrl-C stops after the last stored page, and running the same command
-// again completes the copy.
+// `stripe-sql sync`: copies Stripe tables into a local replica (an SQLite file or a PostgreSQL
+// database) through the connection API (db.sync). A line per table on standard output; progress
+// on standard error while it is a terminal; Ctrl-C stops after the last stored page, and running
+// the same command again completes the copy. --watch syncs again every --interval seconds (from
+// events: a request per 100 changes) until Ctrl-C.
 import { parseArgs } from 'node:util';
 import { connect, type ConnectOptions } from '../connection.js';
-import type { SyncProgress } from '../replica/index.js';
+import type { SyncProgress, SyncReport } from '../replica/index.js';
 
-export const SYNC_USAGE = `  stripe-sql sync --to PATH [--demo | --profile NAME | --api-key K | --base-url U] [--tables Customers,Charges,…]
-                                     copy tables into a local replica (an SQLite file; every table
-                                     Stripe lists without a filter when --tables is not given)`;
+export const SYNC_USAGE = `  stripe-sql sync --to PATH|postgres://… [--demo | --profile NAME | --api-key K | --base-url U]
+                  [--tables Customers,Charges,…] [--watch [--interval 30]]
+                                     copy tables into a local replica (an SQLite file or a PostgreSQL
+                                     database; every table Stripe lists without a filter when
+                                     --tables is not given); a later sync applies Stripe's events;
+                                     --watch keeps syncing every --interval seconds until Ctrl-C`;
+
+/** Seconds between syncs with --watch when --interval is not given. */
+export const DEFAULT_WATCH_INTERVAL = 30;
 
 /** A bad `sync` command line; the CLI reports it as a usage error. */
 export class SyncUsageError extends Error {
@@ -26,6 +33,9 @@ export interface SyncArgs {
   profile?: string;
   /** What the profile (named, or the config's default) gives; resolved by the CLI. */
   fromProfile?: ConnectOptions;
+  /** Sync again every `interval` seconds until Ctrl-C. */
+  watch?: boolean;
+  interval?: number;
 }
 
 export function parseSyncArgs(argv: string[]): SyncArgs {
@@ -43,6 +53,8 @@ export function parseSyncArgs(argv: string[]): SyncArgs {
         account: { type: 'string' },
         'base-url': { type: 'string' },
         profile: { type: 'string' },
+        watch: { type: 'boolean', default: false },
+        interval: { type: 'string' },
       },
     });
   } catch (error) {
@@ -50,7 +62,10 @@ export function parseSyncArgs(argv: string[]): SyncArgs {
     throw new SyncUsageError(String((error as Error).message).split('. ')[0]!.replace(/'[^']*'/g, (m) => (/^'--?[\w-]+'$/.test(m) ? m : "'…'")));
   }
   const v = parsed.values;
-  if (v.to === undefined || v.to === '') throw new SyncUsageError('sync needs --to PATH: the SQLite file to copy into');
+  if (v.to === undefined || v.to === '') throw new SyncUsageError('sync needs --to PATH: the SQLite file (or postgres://… database) to copy into');
+  if (v.interval !== undefined && !v.watch) throw new SyncUsageError('--interval is the time between syncs of --watch; give --watch too');
+  const interval = v.interval === undefined ? undefined : Number(v.interval);
+  if (interval !== undefined && !(Number.isFinite(interval) && interval > 0)) throw new SyncUsageError('--interval must be a number of seconds above 0');
   if (v.demo && (v['api-key'] !== undefined || v['base-url'] !== undefined || v.profile !== undefined)) {
     throw new SyncUsageError('--demo uses the built-in emulator; it takes no --api-key, --base-url or --profile');
   }
@@ -64,6 +79,7 @@ export function parseSyncArgs(argv: string[]): SyncArgs {
     ...(v['base-url'] !== undefined ? { baseUrl: v['base-url'] } : {}),
     ...(tables ? { tables } : {}),
     ...(v.profile !== undefined ? { profile: v.profile } : {}),
+    ...(v.watch ? { watch: true, interval: interval ?? DEFAULT_WATCH_INTERVAL } : {}),
   };
 }
 
@@ -77,6 +93,18 @@ export interface SyncIo {
   progress: boolean;
   /** Resolves on Ctrl-C. */
   interrupted: Promise<unknown>;
+  /** Waits `ms` between --watch syncs; rejects or resolves early when `signal` aborts. A timer unless given (tests pass a clock of their own). */
+  wait?(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+function timerWait(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
 }
 
 /** 128 + SIGINT, as shells report a command stopped by Ctrl-C. */
@@ -97,29 +125,29 @@ export async function runSync(args: SyncArgs, io: SyncIo): Promise<number> {
       cache: args.to,
     });
     const progress = new ProgressLine(io);
+    const wait = io.wait ?? timerWait;
     try {
-      const report = await db.sync({
-        ...(args.tables ? { tables: args.tables } : {}),
-        signal: stop.signal,
-        onProgress: (p) => progress.show(p),
-      });
-      progress.clear();
-      for (const table of report.tables) {
-        const removed = table.removed > 0 ? `, ${table.removed} removed` : '';
-        const how = table.mode === 'events'
-          ? `${plural(table.events ?? 0, 'object')} changed by events, ${table.fetched ?? 0} read whole by id, ${plural(table.requests, 'request')}`
-          : `${plural(table.requests, 'request')}${removed}${table.resumed ? ', completing an interrupted sync' : ''}`;
-        io.out(`${table.table}: ${plural(table.rows, 'row')} (${how})${table.note ? `; ${table.note}` : ''}\n`);
+      for (let round = 1; ; round++) {
+        const report = await db.sync({
+          ...(args.tables ? { tables: args.tables } : {}),
+          signal: stop.signal,
+          onProgress: (p) => progress.show(p),
+        });
+        progress.clear();
+        printReport(report, args, io, round);
+        if (!args.watch) return 0;
+        await wait(args.interval! * 1000, stop.signal);
+        if (stop.signal.aborted) {
+          io.err('stopped watching: the replica is up to date as of the last sync\n');
+          return 0;
+        }
       }
-      if (report.events) io.out(`events since ${report.events.since.toISOString()}: ${plural(report.events.read, 'event')} read in ${plural(report.events.requests, 'request')}\n`);
-      for (const skipped of report.skipped) io.err(`skipped ${skipped.table}: ${skipped.reason}\n`);
-      io.out(`${report.tables.length} tables synced to ${args.to}${report.skipped.length > 0 ? `; ${report.skipped.length} skipped (Stripe lists them only with a filter; CACHE SELECT … WHERE copies such rows)` : ''}\n`);
-      return 0;
     } catch (error) {
       progress.clear();
       if (stop.signal.aborted) {
         io.err('sync stopped: every page stored so far is kept; run the same command again to complete it\n');
-        return EXIT_CANCELLED;
+        // With --watch, Ctrl-C is how the command ends.
+        return args.watch ? 0 : EXIT_CANCELLED;
       }
       throw error;
     } finally {
@@ -128,6 +156,27 @@ export async function runSync(args: SyncArgs, io: SyncIo): Promise<number> {
   } finally {
     await demo?.close();
   }
+}
+
+/**
+ * A line per table and a summary. With --watch, the rounds after the first list only the tables
+ * that changed, and say when.
+ */
+function printReport(report: SyncReport, args: SyncArgs, io: SyncIo, round: number): void {
+  const quiet = round > 1;
+  for (const table of report.tables) {
+    if (quiet && table.mode === 'events' && (table.events ?? 0) === 0) continue;
+    const removed = table.removed > 0 ? `, ${table.removed} removed` : '';
+    const how = table.mode === 'events'
+      ? `${plural(table.events ?? 0, 'object')} changed by events, ${table.fetched ?? 0} read whole by id, ${plural(table.requests, 'request')}${removed}`
+      : `${plural(table.requests, 'request')}${removed}${table.resumed ? ', completing an interrupted sync' : ''}`;
+    io.out(`${table.table}: ${plural(table.rows, 'row')} (${how})${table.note ? `; ${table.note}` : ''}\n`);
+  }
+  if (report.events) io.out(`events since ${report.events.since.toISOString()}: ${plural(report.events.read, 'event')} read in ${plural(report.events.requests, 'request')}\n`);
+  if (quiet) return;
+  for (const skipped of report.skipped) io.err(`skipped ${skipped.table}: ${skipped.reason}\n`);
+  io.out(`${report.tables.length} tables synced to ${args.to}${report.skipped.length > 0 ? `; ${report.skipped.length} skipped (Stripe lists them only with a filter; CACHE SELECT … WHERE copies such rows)` : ''}\n`);
+  if (args.watch) io.out(`watching: syncing again every ${args.interval} s until Ctrl-C\n`);
 }
 
 function plural(n: number, noun: string): string {

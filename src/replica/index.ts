@@ -4,6 +4,7 @@
 import type { Catalog } from '../engine/table.js';
 import { ConnectionError } from '../stripe/errors.js';
 import { replicaCatalog, type ReplicaRouting } from './replica-catalog.js';
+import { PostgresStore } from './postgres.js';
 import { SqliteStore } from './sqlite.js';
 import type { ReplicaStore } from './store.js';
 import { syncTables, type SyncOptions, type SyncReport } from './sync.js';
@@ -17,6 +18,12 @@ export interface Replica {
   readonly store: ReplicaStore;
   /** Reads the named tables (every listable table when none are named) from Stripe into the replica. */
   sync(tables: readonly string[] | undefined, options?: SyncOptions): Promise<SyncReport>;
+  /**
+   * Reads the replica's table states again before a statement is planned: a PostgreSQL replica
+   * keeps them in memory (planning reads them synchronously), and another process may have
+   * synced since. Nothing to do for SQLite, which reads them from the file each time.
+   */
+  refresh(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,20 +39,24 @@ export interface OpenReplicaOptions extends ReplicaRouting {
 export function openReplica(location: string, stripe: Catalog, options: OpenReplicaOptions = {}): Replica {
   // A location is repeated in messages and EXPLAIN: never one that looks like a key given in the wrong place.
   if (/(?:sk|rk|pk)_(?:test|live)_/.test(location)) throw new ConnectionError('CacheLocation looks like an API key (not repeated here); give the path of an SQLite file');
-  if (/^postgres(ql)?:/i.test(location)) {
-    throw new ConnectionError('CacheLocation: a PostgreSQL replica (postgres://…) is not available yet; give the path of an SQLite file');
-  }
-  const store = openSqlite(location, options.offline === true);
+  const store: ReplicaStore = /^postgres(ql)?:/i.test(location) ? new PostgresStore(location) : openSqlite(location, options.offline === true);
   const catalog = replicaCatalog(stripe, store, options);
   return {
     catalog,
     store,
-    sync: (tables, syncOptions = {}) =>
-      syncTables(stripe, store, tables, {
+    refresh: () => store.refresh().catch((error: unknown) => {
+      throw new ConnectionError(`CacheLocation ${store.location}: ${(error as Error).message}`);
+    }),
+    sync: async (tables, syncOptions = {}) => {
+      await store.refresh().catch((error: unknown) => {
+        throw new ConnectionError(`CacheLocation ${store.location}: ${(error as Error).message}`);
+      });
+      return syncTables(stripe, store, tables, {
         ...(options.now ? { now: options.now } : {}),
         ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
         ...syncOptions,
-      }),
+      });
+    },
     close: () => store.close(),
   };
 }

@@ -8,7 +8,9 @@ import type { ReplicaSchema } from './store.js';
 const CURSOR_COLUMN = 'Created';
 
 export function schemaFor(table: Table): ReplicaSchema {
-  const columns = table.columns.map((c) => ({ name: c.name, type: c.type, ...(c.json ? { json: true } : {}) }));
+  const columns = table.columns.map((c) => ({
+    name: c.name, type: c.type, ...(c.json ? { json: true } : {}), ...(c.description ? { description: c.description } : {}),
+  }));
   const byName = new Map(table.columns.map((c) => [c.name.toLowerCase(), c]));
   // The row identity without the account: one replica holds one account's objects. A name the
   // table has no column for (a singleton's default `Id`) names nothing.
@@ -19,6 +21,7 @@ export function schemaFor(table: Table): ReplicaSchema {
   const cursor = byName.get(CURSOR_COLUMN.toLowerCase());
   return {
     name: table.name,
+    ...(described(table) ? { description: described(table) } : {}),
     columns,
     primaryKey,
     ...(cursor?.type === 'Datetime' ? { cursorColumn: cursor.name } : {}),
@@ -27,4 +30,10 @@ export function schemaFor(table: Table): ReplicaSchema {
       `key:${primaryKey.join(',')}`,
     ].join(';'),
   };
+}
+
+/** A Stripe table's description (its definition's), when it has one. */
+function described(table: Table): string | undefined {
+  const description = (table as { def?: { description?: unknown } }).def?.description;
+  return typeof description === 'string' && description !== '' ? description : undefined;
 }

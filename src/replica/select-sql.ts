@@ -100,6 +100,7 @@ function termCondition(
   const column = columnOf(predicate.column);
   if (!column) return undefined;
   const name = quoteName(column.name);
+  if (column.json && !dialect.jsonCompares && predicate.op !== 'IS NULL' && predicate.op !== 'IS NOT NULL') return undefined;
   switch (predicate.op) {
     case 'OR':
       return undefined;

@@ -58,6 +58,7 @@ export const sqliteDialect: SqlDialect = {
   },
   // SQLite 3.30 and later, as PostgreSQL.
   orderKey: (column, direction, nulls) => `${column} ${direction} NULLS ${nulls}`,
+  jsonCompares: true,
 };
 
 /** LIKE's `%` and `_` as GLOB's `*` and `?`; GLOB's `*`, `?` and `[` as one-character classes. */

@@ -11,12 +11,16 @@ export interface ReplicaColumn {
   type: DataType;
   /** JSON text (Metadata, arrays, deep objects): jsonb in PostgreSQL, text in SQLite. */
   json?: boolean;
+  /** The catalog's description (a column comment in PostgreSQL). */
+  description?: string;
 }
 
 /** A Stripe table as the replica stores it. */
 export interface ReplicaSchema {
   /** The catalog's table name, which is also the replica table's name. */
   name: string;
+  /** The catalog's description (a table comment in PostgreSQL). */
+  description?: string;
   /** Every column of the catalog table, pseudo-columns included, in the catalog's order. */
   columns: readonly ReplicaColumn[];
   /**
@@ -150,6 +154,11 @@ export interface SqlDialect {
   like(column: string, pattern: string, bind: (value: StoredValue) => string): string;
   /** An ORDER BY key with its NULLs first or last. */
   orderKey(column: string, direction: 'ASC' | 'DESC', nulls: 'FIRST' | 'LAST'): string;
+  /**
+   * Whether a JSON column compares as the engine compares its text (SQLite keeps the text;
+   * PostgreSQL's jsonb compares values): if not, conditions on JSON columns stay with the engine.
+   */
+  jsonCompares: boolean;
 }
 
 /** `"Name"`: a quoted identifier, as both stores spell it. */
