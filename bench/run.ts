@@ -7,6 +7,7 @@ import { connect } from '../src/index.js';
 import { PARENTS_IN_FLIGHT } from '../src/catalog/stripe-table.js';
 import { startEmulator, DEMO_API_KEY, type Emulator } from '../emulator/index.js';
 import { bulkObjects, CREATED_DISTRIBUTIONS, type CreatedDistribution } from '../emulator/created-distribution.js';
+import { replicaBench } from './replica.js';
 
 interface Case {
   sql: string;
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   } finally {
     await emulator.close();
   }
+  await replicaBench();
   conformance();
 }
 
