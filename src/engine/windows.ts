@@ -1,9 +1,10 @@
 // Window functions: ROW_NUMBER, RANK, DENSE_RANK and the aggregates OVER (PARTITION BY …
 // ORDER BY …). Every row is buffered, each call's value is appended to the row (after the FROM
 // columns), and the select list reads it as a slot. Aggregates with ORDER BY are running
-// totals over the partition up to the current row and its peers (the SQL default frame).
+// totals over the partition up to the current row and its peers (the SQL default frame);
+// explicit ROWS / RANGE / GROUPS frames are window-frames.ts.
 
-import type { ExprNode, WindowFrameNode } from '../sql/ast.js';
+import type { ExprNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import { bindExpr, type BindContext } from './binder.js';
 import { mapChildren, type BoundExpr } from './bound.js';
@@ -13,6 +14,7 @@ import { formatExpr } from './format.js';
 import { rowComparator } from './operators/sort.js';
 import type { DataType, Row, SqlValue } from './table.js';
 import { defaultNullsFirst, distinctKey } from './values.js';
+import { bindFrame, frameMembers, peerEnds, type Frame, type FramePartition } from './window-frames.js';
 
 type ValueFunction = 'LAG' | 'LEAD' | 'FIRST_VALUE' | 'LAST_VALUE' | 'NTH_VALUE';
 
@@ -33,8 +35,8 @@ interface WindowCall {
   partition: Evaluator[];
   order: Evaluator[];
   orderKeys: { descending: boolean; nullsFirst: boolean }[];
-  /** ROWS / RANGE frame; undefined: PostgreSQL's default (to the current row's last peer, or the whole partition). */
-  frame?: WindowFrameNode;
+  /** ROWS / RANGE / GROUPS frame; undefined: PostgreSQL's default (to the current row's last peer, or the whole partition). */
+  frame?: Frame;
 }
 
 export interface WindowPlan {
@@ -110,7 +112,7 @@ export function bindWindows(node: Extract<ExprNode, { kind: 'call' }>, plan: Win
     arg: null,
     partition: [],
     order: [],
-    ...(over.frame ? { frame: checkFrame(over.frame, sql) } : {}),
+    ...(over.frame ? { frame: bindFrame(over.frame, order.map((o) => o.expr), inner) } : {}),
     orderKeys: order.map(({ item }) => {
       const descending = item.direction === 'DESC';
       return { descending, nullsFirst: item.nulls === undefined ? defaultNullsFirst(descending) : item.nulls === 'FIRST' };
@@ -164,7 +166,7 @@ export function bindWindows(node: Extract<ExprNode, { kind: 'call' }>, plan: Win
     partition.length > 0 ? `PARTITION BY ${partition.map(formatExpr).join(', ')}` : '',
     order.length > 0 ? `ORDER BY ${order.map((o) => `${formatExpr(o.expr)} ${o.item.direction}`).join(', ')}` : '',
   ].filter(Boolean);
-  if (over.frame) parts.push(frameText(over.frame));
+  if (call.frame) parts.push(call.frame.text);
   call.text = `${node.name}(${argText}) OVER (${parts.join(' ')})`;
   const index = plan.calls.push(call) - 1;
   plan.apply ??= (input, width) => applyWindows(input, width, plan.calls);
@@ -197,18 +199,19 @@ function computeCall(rows: Row[], call: WindowCall, target: number): void {
   for (const indexes of partitions.values()) {
     indexes.sort((a, b) => compare(orderValues[a]!, orderValues[b]!) || a - b);
     const peer = (a: number, b: number): boolean => compare(orderValues[a]!, orderValues[b]!) === 0;
+    const part: FramePartition = { indexes, peer, key: (p) => orderValues[indexes[p]!]![0] ?? null, descending: call.orderKeys[0]?.descending ?? false };
     if (call.rank) {
       computeRanking(rows, call, indexes, peer, target);
       continue;
     }
     if (call.value) {
-      computeValue(rows, call, indexes, peer, target);
+      computeValue(rows, call, part, target);
       continue;
     }
     const fn = call.aggregate!;
     const valueOf = (rowIndex: number): SqlValue => (call.arg ? call.arg(rows[rowIndex]!) : true);
     if (call.frame) {
-      computeFramedAggregate(rows, call, indexes, peer, target, valueOf);
+      computeFramedAggregate(rows, call, part, target, valueOf);
       continue;
     }
     const accumulator = fn.create();
@@ -230,20 +233,7 @@ function computeCall(rows: Row[], call: WindowCall, target: number): void {
   }
 }
 
-type Peer = (a: number, b: number) => boolean;
-
-/** The end (exclusive) of each position's peer group: rows equal to it in the window's order. */
-function peerEnds(indexes: number[], peer: Peer): number[] {
-  const ends = new Array<number>(indexes.length);
-  let start = 0;
-  while (start < indexes.length) {
-    let end = start + 1;
-    while (end < indexes.length && peer(indexes[start]!, indexes[end]!)) end++;
-    for (let p = start; p < end; p++) ends[p] = end;
-    start = end;
-  }
-  return ends;
-}
+type Peer = FramePartition['peer'];
 
 function computeRanking(rows: Row[], call: WindowCall, indexes: number[], peer: Peer, target: number): void {
   const count = indexes.length;
@@ -291,13 +281,22 @@ function computeRanking(rows: Row[], call: WindowCall, indexes: number[], peer: 
  * frame, which (as in PostgreSQL by default) runs from the partition's start to the current
  * row's last peer when the window is ordered, and is the whole partition when it is not.
  */
-function computeValue(rows: Row[], call: WindowCall, indexes: number[], peer: Peer, target: number): void {
+function computeValue(rows: Row[], call: WindowCall, part: FramePartition, target: number): void {
+  const { indexes, peer } = part;
   const { fn, offset, fallback } = call.value!;
   const arg = call.arg!;
   const ordered = call.order.length > 0;
-  const frames = call.frame ? frameBounds(call.frame, indexes, peer) : undefined;
-  const ends = frames ? frames.map(([, hi]) => hi + 1) : ordered ? peerEnds(indexes, peer) : indexes.map(() => indexes.length);
-  const starts = frames ? frames.map(([lo]) => lo) : indexes.map(() => 0);
+  // Each row's frame: the explicit one (listed only when EXCLUDE cuts holes in it), else PostgreSQL's default.
+  let bounds: [number, number][];
+  let members: ((p: number) => number[]) | undefined;
+  if (call.frame) {
+    const frame = frameMembers(call.frame, part);
+    bounds = frame.bounds;
+    if (call.frame.exclude) members = frame.members;
+  } else {
+    const ends = ordered ? peerEnds(indexes, peer) : indexes.map(() => indexes.length);
+    bounds = ends.map((end): [number, number] => [0, end - 1]);
+  }
   indexes.forEach((rowIndex, position) => {
     const row = rows[rowIndex]!;
     let value: SqlValue;
@@ -309,14 +308,12 @@ function computeValue(rows: Row[], call: WindowCall, indexes: number[], peer: Pe
         break;
       }
       case 'FIRST_VALUE':
-        value = starts[position]! < ends[position]! ? arg(rows[indexes[starts[position]!]!]!) : null;
-        break;
       case 'LAST_VALUE':
-        value = starts[position]! < ends[position]! ? arg(rows[indexes[ends[position]! - 1]!]!) : null;
-        break;
       case 'NTH_VALUE': {
-        const at = starts[position]! + offset - 1;
-        value = at < ends[position]! ? arg(rows[indexes[at]!]!) : null;
+        const frame = members?.(position);
+        const [lo, hi] = frame ? [0, frame.length - 1] : bounds[position]!;
+        const at = fn === 'FIRST_VALUE' ? lo : fn === 'LAST_VALUE' ? hi : lo + offset - 1;
+        value = at >= lo && at <= hi ? arg(rows[indexes[frame ? frame[at]! : at]!]!) : null;
         break;
       }
     }
@@ -324,61 +321,16 @@ function computeValue(rows: Row[], call: WindowCall, indexes: number[], peer: Pe
   });
 }
 
-/** RANGE takes only UNBOUNDED and CURRENT ROW here (an offset needs a numeric key); the frame must not end before it starts. */
-function checkFrame(frame: WindowFrameNode, sql: string): WindowFrameNode {
-  const order = ['unboundedPreceding', 'preceding', 'currentRow', 'following', 'unboundedFollowing'];
-  if (frame.start.kind === 'unboundedFollowing') throw new SqlError('A frame cannot start at UNBOUNDED FOLLOWING', sql, frame.start.pos);
-  if (frame.end.kind === 'unboundedPreceding') throw new SqlError('A frame cannot end at UNBOUNDED PRECEDING', sql, frame.end.pos);
-  if (order.indexOf(frame.start.kind) > order.indexOf(frame.end.kind)) throw new SqlError('The frame ends before it starts', sql, frame.end.pos);
-  if (frame.unit === 'RANGE') {
-    const offset = [frame.start, frame.end].find((b) => b.kind === 'preceding' || b.kind === 'following');
-    if (offset) throw new SqlError('RANGE with an offset is not supported; use ROWS BETWEEN n PRECEDING AND …', sql, offset.pos);
-  }
-  return frame;
-}
-
-function frameText(frame: WindowFrameNode): string {
-  const bound = (b: WindowFrameNode['start']): string =>
-    ({ unboundedPreceding: 'UNBOUNDED PRECEDING', preceding: `${b.offset} PRECEDING`, currentRow: 'CURRENT ROW', following: `${b.offset} FOLLOWING`, unboundedFollowing: 'UNBOUNDED FOLLOWING' })[b.kind];
-  return `${frame.unit} BETWEEN ${bound(frame.start)} AND ${bound(frame.end)}`;
-}
-
-/** For each position of the partition, the [first, last] positions of its frame (first > last: empty). */
-function frameBounds(frame: WindowFrameNode, indexes: number[], peer: Peer): [number, number][] {
-  const count = indexes.length;
-  const ends = frame.unit === 'RANGE' ? peerEnds(indexes, peer) : undefined;
-  const starts = frame.unit === 'RANGE' ? peerStarts(indexes, peer) : undefined;
-  const at = (b: WindowFrameNode['start'], p: number, isEnd: boolean): number => {
-    switch (b.kind) {
-      case 'unboundedPreceding':
-        return 0;
-      case 'unboundedFollowing':
-        return count - 1;
-      case 'currentRow':
-        return frame.unit === 'RANGE' ? (isEnd ? ends![p]! - 1 : starts![p]!) : p;
-      case 'preceding':
-        return p - b.offset!;
-      case 'following':
-        return p + b.offset!;
-    }
-  };
-  return indexes.map((_, p) => [Math.max(0, at(frame.start, p, false)), Math.min(count - 1, at(frame.end, p, true))]);
-}
-
-function peerStarts(indexes: number[], peer: Peer): number[] {
-  const starts = new Array<number>(indexes.length);
-  for (let p = 0; p < indexes.length; p++) starts[p] = p > 0 && peer(indexes[p - 1]!, indexes[p]!) ? starts[p - 1]! : p;
-  return starts;
-}
-
 /**
- * An aggregate over an explicit frame. A frame from the partition's start grows row by row, so
- * one accumulator serves every row; a sliding frame is folded afresh for each row.
+ * An aggregate over an explicit frame. A frame from the partition's start that only grows, with
+ * nothing excluded, is one accumulator row after row; any other is folded afresh for each row.
  */
-function computeFramedAggregate(rows: Row[], call: WindowCall, indexes: number[], peer: Peer, target: number, valueOf: (rowIndex: number) => SqlValue): void {
+function computeFramedAggregate(rows: Row[], call: WindowCall, part: FramePartition, target: number, valueOf: (rowIndex: number) => SqlValue): void {
   const fn = call.aggregate!;
-  const bounds = frameBounds(call.frame!, indexes, peer);
-  if (call.frame!.start.kind === 'unboundedPreceding') {
+  const { indexes } = part;
+  const { bounds, members } = frameMembers(call.frame!, part);
+  const growing = call.frame!.start.kind === 'unboundedPreceding' && !call.frame!.exclude && bounds.every(([, hi], p) => p === 0 || hi >= bounds[p - 1]![1]);
+  if (growing) {
     const accumulator = fn.create();
     let added = -1;
     bounds.forEach(([, hi], p) => {
@@ -387,9 +339,9 @@ function computeFramedAggregate(rows: Row[], call: WindowCall, indexes: number[]
     });
     return;
   }
-  bounds.forEach(([lo, hi], p) => {
+  indexes.forEach((rowIndex, p) => {
     const accumulator = fn.create();
-    for (let q = lo; q <= hi; q++) accumulator.add(valueOf(indexes[q]!));
-    rows[indexes[p]!]![target] = accumulator.result();
+    for (const q of members(p)) accumulator.add(valueOf(indexes[q]!));
+    rows[rowIndex]![target] = accumulator.result();
   });
 }

@@ -116,21 +116,26 @@ export interface FunctionCallNode {
 export interface WindowSpecNode {
   partitionBy: ExprNode[];
   orderBy: OrderByItemNode[];
-  /** `ROWS | RANGE BETWEEN … AND …`; absent: the default frame. */
+  /** `ROWS | RANGE | GROUPS BETWEEN … AND … [EXCLUDE …]`; absent: the default frame. */
   frame?: WindowFrameNode;
 }
 
-/** One end of a window frame; `offset` for n PRECEDING / n FOLLOWING. */
+/**
+ * One end of a window frame; `offset` for `offset PRECEDING` / `offset FOLLOWING`: rows (ROWS),
+ * peer groups (GROUPS), or a distance in the ORDER BY key's units (RANGE: `10`, `INTERVAL '7 days'`).
+ */
 export interface FrameBoundNode {
   kind: 'unboundedPreceding' | 'preceding' | 'currentRow' | 'following' | 'unboundedFollowing';
-  offset?: number;
+  offset?: ExprNode;
   pos: Position;
 }
 
 export interface WindowFrameNode {
-  unit: 'ROWS' | 'RANGE';
+  unit: 'ROWS' | 'RANGE' | 'GROUPS';
   start: FrameBoundNode;
   end: FrameBoundNode;
+  /** `EXCLUDE CURRENT ROW | GROUP | TIES`; absent for `EXCLUDE NO OTHERS` too. */
+  exclude?: 'CURRENT ROW' | 'GROUP' | 'TIES';
   pos: Position;
 }
 

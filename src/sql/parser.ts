@@ -1,6 +1,7 @@
 import type {
   AssignmentNode,
   FrameBoundNode,
+  WindowFrameNode,
   DeleteNode,
   ExecNode,
   ProcedureArgumentNode,
@@ -1329,18 +1330,36 @@ class Parser {
       while (this.acceptSymbol(','));
     }
     if (this.isKeyword(this.peek(), 'ORDER')) spec.orderBy = this.parseOrderBy();
-    const unit = this.acceptWord('ROWS') ?? this.acceptWord('RANGE');
+    const unit = this.acceptWord('ROWS') ?? this.acceptWord('RANGE') ?? this.acceptWord('GROUPS');
     if (unit) {
       const between = this.acceptKeyword('BETWEEN');
       const start = this.parseFrameBound();
       const end: FrameBoundNode = between ? (this.expectKeyword('AND', 'AND and the end of the frame'), this.parseFrameBound()) : { kind: 'currentRow', pos: start.pos };
-      spec.frame = { unit: unit.value.toUpperCase() as 'ROWS' | 'RANGE', start, end, pos: unit.pos };
+      spec.frame = { unit: unit.value.toUpperCase() as 'ROWS' | 'RANGE' | 'GROUPS', start, end, pos: unit.pos };
+      const exclude = this.parseFrameExclusion();
+      if (exclude) spec.frame.exclude = exclude;
     }
     this.expectClosingParen(open, "')'");
     return spec;
   }
 
-  /** `UNBOUNDED PRECEDING | n PRECEDING | CURRENT ROW | n FOLLOWING | UNBOUNDED FOLLOWING`. */
+  /** `EXCLUDE CURRENT ROW | GROUP | TIES | NO OTHERS` after a frame; undefined for none and NO OTHERS. */
+  private parseFrameExclusion(): WindowFrameNode['exclude'] {
+    if (!this.acceptWord('EXCLUDE')) return undefined;
+    if (this.acceptWord('CURRENT')) {
+      this.expectWord('ROW', 'ROW after EXCLUDE CURRENT');
+      return 'CURRENT ROW';
+    }
+    if (this.acceptKeyword('GROUP')) return 'GROUP';
+    if (this.acceptWord('TIES')) return 'TIES';
+    if (this.acceptWord('NO')) {
+      this.expectWord('OTHERS', 'OTHERS after EXCLUDE NO');
+      return undefined;
+    }
+    throw this.unexpected('CURRENT ROW, GROUP, TIES or NO OTHERS after EXCLUDE');
+  }
+
+  /** `UNBOUNDED PRECEDING | offset PRECEDING | CURRENT ROW | offset FOLLOWING | UNBOUNDED FOLLOWING`. */
   private parseFrameBound(): FrameBoundNode {
     const token = this.peek();
     if (this.acceptWord('UNBOUNDED')) {
@@ -1352,14 +1371,11 @@ class Parser {
       this.expectWord('ROW', 'ROW after CURRENT');
       return { kind: 'currentRow', pos: token.pos };
     }
-    if (token.kind === 'number' && Number.isSafeInteger(Number(token.value))) {
-      this.advance();
-      const offset = Number(token.value);
-      if (this.acceptWord('PRECEDING')) return { kind: 'preceding', offset, pos: token.pos };
-      this.expectWord('FOLLOWING', 'PRECEDING or FOLLOWING');
-      return { kind: 'following', offset, pos: token.pos };
-    }
-    throw this.unexpected('UNBOUNDED PRECEDING, n PRECEDING, CURRENT ROW, n FOLLOWING or UNBOUNDED FOLLOWING');
+    if (this.isSymbol(token, ')') || this.isKeyword(token, 'AND')) throw this.unexpected('UNBOUNDED PRECEDING, n PRECEDING, CURRENT ROW, n FOLLOWING or UNBOUNDED FOLLOWING');
+    const offset = this.parseExpression();
+    if (this.acceptWord('PRECEDING')) return { kind: 'preceding', offset, pos: token.pos };
+    this.expectWord('FOLLOWING', 'PRECEDING or FOLLOWING after the frame offset');
+    return { kind: 'following', offset, pos: token.pos };
   }
 
   private parseColumnRef(): ExprNode {
