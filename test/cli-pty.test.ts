@@ -44,6 +44,9 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A screen that never shows what is awaited ends the prompt after this long, failing the test instead of hanging the run. */
+const PROMPT_DEADLINE_MS = 60_000;
+
 test('the prompt in a terminal: multi-line input, Up, Tab, \\d+, \\x, \\timing, Ctrl-C cancels a scan, Ctrl-D leaves', async () => {
   const historyFile = join(dir, 'history');
   const command = `"${process.execPath}" --import tsx "${CLI_MAIN}" --api-key sk_test_pty_0123456789 --base-url ${proxyUrl}`;
@@ -52,7 +55,7 @@ test('the prompt in a terminal: multi-line input, Up, Tab, \\d+, \\x, \\timing, 
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let screen = '';
-  const waiters: { pattern: RegExp; from: number; resolve: () => void }[] = [];
+  const waiters: { pattern: RegExp; from: number; resolve: () => void; reject: (e: Error) => void }[] = [];
   child.stdout.on('data', (chunk: Buffer) => {
     // What the person sees, without cursor moves and colours.
     screen += chunk.toString('utf8').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
@@ -65,15 +68,21 @@ test('the prompt in a terminal: multi-line input, Up, Tab, \\d+, \\x, \\timing, 
     }
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const deadline = setTimeout(() => child.kill(), PROMPT_DEADLINE_MS);
+  child.on('exit', () => {
+    for (const w of waiters.splice(0)) w.reject(new Error(`the prompt ended while the screen lacked ${w.pattern}; it showed:\n${screen.slice(-1500)}`));
+  });
+  /** Waits until the screen shows `pattern` in what it printed after `from`. */
+  const shows = (pattern: RegExp, from = screen.length) => new Promise<void>((resolve, reject) => waiters.push({ pattern, from, resolve, reject }));
   /** Types keys, then waits until the screen shows `then` in what it printed since. */
   const type = (keys: string, then: RegExp) => {
-    const shown = new Promise<void>((resolve) => waiters.push({ pattern: then, from: screen.length, resolve }));
+    const shown = shows(then);
     child.stdin.write(keys);
     return shown;
   };
 
   try {
-    await new Promise<void>((resolve) => waiters.push({ pattern: /stripe-sql> $/, from: 0, resolve }));
+    await shows(/stripe-sql> $/, 0);
     // A statement over two lines runs at its ';'.
     await type('SELECT COUNT(*) AS n\r', /-> $/);
     await type("FROM CheckoutSession WHERE Status = 'open';\r", / n\n--\n50\n\(1 row\)\nstripe-sql> $/);
@@ -86,7 +95,7 @@ test('the prompt in a terminal: multi-line input, Up, Tab, \\d+, \\x, \\timing, 
     await type('\t', /CustomerBalanceTransactions\s+CustomerTaxIds\s+Customers\s+stripe-sql> SELECT Id FROM Customer$/);
     await type('s LIMIT 1;\r', /\(1 row\)\nstripe-sql> $/);
     // \d+ describes a table's columns, with their descriptions.
-    await type('\\d+ Customers\r', /^Email +\| String +\| +\| The customer's email address\./m);
+    await type('\\d+ Customers\r', /^Email +\| String +\| +\| = IN; search: = IN LIKE +\| The customer's email address\./m);
     // \x and \timing toggle.
     await type('\\x\r', /Expanded display is on\.\nstripe-sql> $/);
     await type('SELECT Id, Email FROM Customers LIMIT 1;\r', /-\[ RECORD 1 \]-*\+-+\nId +\| cus_\w+\nEmail +\| \S+@example\.com\n\(1 row\)\nstripe-sql> $/);
@@ -97,7 +106,7 @@ test('the prompt in a terminal: multi-line input, Up, Tab, \\d+, \\x, \\timing, 
     await type('SELECT Id FROM Charges;\r', /SELECT Id FROM Charges;\n$/);
     await chargesRequest;
     // Past a second, a status line on standard error says where the statement stands.
-    await new Promise<void>((resolve) => waiters.push({ pattern: /0 rows · [1-9]\d* requests? · [\d.]+\/s · [\d.]+ s \(Ctrl-C stops\)/, from: screen.length, resolve }));
+    await shows(/0 rows · [1-9]\d* requests? · [\d.]+\/s · [\d.]+ s \(Ctrl-C stops\)/);
     await type('\x03', /Cancelled: the statement was stopped \(Ctrl-C\)\nstripe-sql> $/);
     await type('SELECT 2 AS two;\r', /two\n---\n  2\n\(1 row\)\nTime: [\d.]+ ms\nstripe-sql> $/);
     // Ctrl-C at the prompt drops what is typed.
@@ -106,6 +115,7 @@ test('the prompt in a terminal: multi-line input, Up, Tab, \\d+, \\x, \\timing, 
     child.stdin.write('\x04');
     assert.equal(await exited, 0);
   } finally {
+    clearTimeout(deadline);
     child.kill();
   }
   // The history file holds whole statements.
@@ -158,13 +168,15 @@ test('at the prompt, a tall result goes through the pager and the prompt takes t
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let screen = '';
-  let waiting: { pattern: RegExp; resolve: () => void } | undefined;
+  let waiting: { pattern: RegExp; resolve: () => void; reject: (e: Error) => void } | undefined;
   child.stdout.on('data', (chunk: Buffer) => {
     screen += chunk.toString('utf8').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
     if (waiting?.pattern.test(screen)) waiting.resolve();
   });
-  const until = (pattern: RegExp) => new Promise<void>((resolve) => (waiting = { pattern, resolve }));
+  const until = (pattern: RegExp) => new Promise<void>((resolve, reject) => (waiting = { pattern, resolve, reject }));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const deadline = setTimeout(() => child.kill(), PROMPT_DEADLINE_MS);
+  child.on('exit', () => waiting?.reject(new Error(`the prompt ended while the screen lacked ${waiting.pattern}; it showed:\n${screen.slice(-1500)}`)));
   try {
     await until(/stripe-sql> $/);
     let shown = until(/PAGED: \(10 rows\)\nstripe-sql> $/);
@@ -177,6 +189,7 @@ test('at the prompt, a tall result goes through the pager and the prompt takes t
     child.stdin.write('\x04');
     assert.equal(await exited, 0);
   } finally {
+    clearTimeout(deadline);
     child.kill();
   }
 });
