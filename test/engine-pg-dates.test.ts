@@ -69,6 +69,9 @@ test('dates compare with dates, timestamps and text; CURRENT_DATE is today', asy
   await agree("SELECT id, ts::date < ts2, ts::date >= ts2, ts::date = date_trunc('day', ts) FROM t");
   await agree("SELECT id FROM t WHERE ts >= DATE '2024-06-01' AND ts::date <= '2024-09-30'");
   await agree("SELECT id FROM t WHERE ts::date > TIMESTAMP '2024-06-01 12:00' AND ts::date < TIMESTAMP '2024-07-01 00:00:01'");
+  // Text beside a date is read as a date, its time of day dropped.
+  await agree("SELECT id, ts::date < '2024-06-03 12:00', ts::date = '2024-06-03 23:59' FROM t");
+  await agree("SELECT id FROM t WHERE ts::date BETWEEN '2024-02-01 23:00' AND '2024-02-10 01:00' OR ts::date = '2024-06-03 10:00'");
   await agree('SELECT CURRENT_DATE = now()::date, CURRENT_DATE - 1 < CURRENT_DATE, CURRENT_DATE + 1 > now(), (CURRENT_DATE)::text = to_char(now(), \'YYYY-MM-DD\')');
 });
 

@@ -17,7 +17,7 @@ import { findAggregateFunction, findScalarFunction, functionNames, type Aggregat
 import { suggestionSuffix } from './names.js';
 import type { ParameterBinding } from './params.js';
 import type { DataType, SqlValue } from './table.js';
-import { isIntegralType, isNumericType, startOfUtcDay, typeOfValue } from './values.js';
+import { coerceToType, isIntegralType, isNumericType, startOfUtcDay, typeOfValue } from './values.js';
 
 export type { ParamValues } from './params.js';
 
@@ -80,7 +80,8 @@ function bindNode(node: ExprNode, ctx: BindContext, insideAggregate: boolean): B
     }
     case 'between': {
       const [expr, low, high] = typedAlike([bind(node.expr), bind(node.low), bind(node.high)], ctx);
-      return { kind: 'between', expr: expr!, low: low!, high: high!, negated: node.negated, type: 'Boolean', pos: node.pos };
+      const [dateLow, dateHigh] = [textAsDate(low!, expr!), textAsDate(high!, expr!)];
+      return { kind: 'between', expr: expr!, low: dateLow, high: dateHigh, negated: node.negated, type: 'Boolean', pos: node.pos };
     }
     case 'like': {
       const escape = node.escape ? typed(bind(node.escape), 'String', ctx) : undefined;
@@ -462,7 +463,18 @@ function operandsTyped(op: string, left: BoundExpr, right: BoundExpr, ctx: BindC
   if (op === '||') return [dateAsText(typed(left, 'String', ctx), ctx), dateAsText(typed(right, 'String', ctx), ctx)];
   const arithmetic = op === '+' || op === '-' || op === '*' || op === '/' || op === '%';
   const hint = (type: DataType | null): DataType | null => (arithmetic && !isNumericType(type) ? null : type);
+  if (!arithmetic) [left, right] = [textAsDate(left, right), textAsDate(right, left)];
   return [typed(left, hint(right.type), ctx), typed(right, hint(left.type), ctx)];
+}
+
+/**
+ * A string constant compared with a date is a date, as PostgreSQL reads an untyped literal as
+ * the other side's type: `created::date = '2024-03-05 10:00'` compares with 2024-03-05.
+ */
+function textAsDate(expr: BoundExpr, other: BoundExpr): BoundExpr {
+  if (other.type !== 'Date' || expr.kind !== 'const' || typeof expr.value !== 'string') return expr;
+  const day = coerceToType(expr.value, 'Date', 'compare');
+  return day instanceof Date ? { ...expr, value: day, type: 'Date' } : expr;
 }
 
 /** A Date operand of `||` as its text (`2024-03-01`), which only its type tells from a Datetime's. */
