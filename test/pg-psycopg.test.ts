@@ -40,6 +40,22 @@ print(json.dumps({"row": [row[0], row[1], row[2].isoformat(), row[3], row[4]], "
   });
 });
 
+test('a date column arrives as a datetime.date; a %s date parameter compares with created::date', async () => {
+  const charges = open.emulator.objects('charge') as unknown as { created: number }[];
+  const day = new Date(charges[0]!.created * 1000).toISOString().slice(0, 10);
+  const out = await python(
+    open,
+    `conn = psycopg2.connect(dsn)
+cur = conn.cursor()
+cur.execute("SELECT created::date AS day, count(*) FROM charges WHERE created::date = %s GROUP BY 1", (datetime.date.fromisoformat(${JSON.stringify(day)}),))
+rows = cur.fetchall()
+conn.rollback()
+print(json.dumps({"rows": [[type(r[0]).__name__, r[0].isoformat(), r[1]] for r in rows], "type": cur.description[0].type_code}))`,
+  );
+  const count = charges.filter((c) => new Date(c.created * 1000).toISOString().startsWith(day)).length;
+  assert.deepEqual(out, { rows: [['date', day, count]], type: 1082 });
+});
+
 test('a server-side cursor: DECLARE … CURSOR, FETCH FORWARD n, CLOSE — the same rows as one query', async () => {
   const out = (await python(
     open,
