@@ -22,13 +22,16 @@ export interface ConnectOptions {
   /** Refuse every statement that would change Stripe data. */
   readonly?: boolean;
   /**
-   * A local replica (an SQLite file) to read tables from: those `stripe-sql sync` or CACHE copied
+   * A local replica (an SQLite file, or a `postgres://…` database) to read tables from: those `stripe-sql sync` or CACHE copied
    * whole are read from it instead of from Stripe (see `cacheTolerance`).
    */
   cache?: string;
   /** Read only the replica (`cache`) and never send a request; a table it lacks is an error. */
   offline?: boolean;
-  /** Seconds a replica table stays fresh enough to read; an older copy is read live instead. Default: no limit. */
+  /**
+   * Seconds a replica table stays fresh enough to read; an older copy is first brought up to date
+   * from Stripe's events, or read live where events cannot follow it. Default: no limit.
+   */
   cacheTolerance?: number;
   /**
    * The most rows a query returns, like a LIMIT on its outermost result (reading stops there).

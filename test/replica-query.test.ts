@@ -112,42 +112,51 @@ describe('pushdown into the replica', () => {
 });
 
 describe('the freshness rule and sys_cache', () => {
-  test('with CacheTolerance, a table synced longer ago than that is read live; sys_cache says where each is read from', async () => {
+  test('with CacheTolerance, tables synced longer ago than that are brought up to date from events before a statement, those events cannot follow are read live; sys_cache says where each is read from', async () => {
     const path = join(dir, 'tolerance.db');
     const db = e2e.connectWith({ cache: path });
-    await db.sync({ tables: ['Customers', 'Products'] });
+    await db.sync({ tables: ['Customers', 'Products', 'Balance'] });
     await db.close();
-    // Products as if synced two hours ago.
+    // Products and Balance as if synced two hours ago.
     const file = new Database(path);
     const twoHoursAgo = new Date(Date.now() - 2 * 3600_000).toISOString();
-    file.prepare(`UPDATE stripe_sync_state SET synced_at = ? WHERE table_name = 'Products'`).run(twoHoursAgo);
+    file.prepare(`UPDATE stripe_sync_state SET synced_at = ? WHERE table_name IN ('Products', 'Balance')`).run(twoHoursAgo);
     file.close();
+    const product = String(e2e.emulator.objects('product')[0]!.id);
+    await e2e.db.execute(`UPDATE Products SET Description = 'changed since the sync' WHERE Id = '${product}'`);
 
     const tolerant = e2e.connectWith({ cache: path, cacheTolerance: 3600 });
     e2e.emulator.clearLog();
     await tolerant.query('SELECT Id FROM Customers');
-    assert.equal(e2e.emulator.requestLog.length, 0, 'Customers: synced just now, read from the replica');
-    await tolerant.query('SELECT Id FROM Products');
-    assert.deepEqual(e2e.emulator.requestLog.map((r) => r.path), ['/v1/products'], 'Products: older than the tolerance, read live');
-    assert.match(tolerant.explain('SELECT Id FROM Products').join('\n'), /StripeScan Products/);
-    assert.match(tolerant.explain('SELECT Id FROM Customers').join('\n'), /ReplicaScan Customers/);
+    assert.deepEqual(e2e.emulator.requestLog.map((r) => r.path), ['/v1/events'], 'the first statement brings the stale tables up to date: one read of the events');
+    e2e.emulator.clearLog();
+    const changed = await tolerant.query(`SELECT Description FROM Products WHERE Id = '${product}'`);
+    assert.equal(changed.rows[0]!.Description, 'changed since the sync');
+    assert.equal(e2e.emulator.requestLog.length, 0, 'Products: up to date from events, read from the replica');
+    await tolerant.query('SELECT * FROM Balance');
+    assert.deepEqual(e2e.emulator.requestLog.map((r) => r.path), ['/v1/balance'], 'Balance: events do not follow it, older than the tolerance, read live');
+    assert.match(tolerant.explain('SELECT * FROM Balance').join('\n'), /StripeScan Balance/);
+    assert.match(tolerant.explain('SELECT Id FROM Products').join('\n'), /ReplicaScan Products/);
 
     const cache = await tolerant.query('SELECT TableName, RowCount, State, ReadFrom, AgeSeconds, SyncedAt, Cursor FROM sys_cache ORDER BY TableName');
-    assert.deepEqual(cache.rows.map((r) => [r.TableName, r.RowCount, r.State, r.ReadFrom]), [
-      ['Customers', e2e.emulator.objects('customer').length, 'synced', 'replica'],
-      ['Products', e2e.emulator.objects('product').length, 'synced', 'Stripe'],
+    assert.deepEqual(cache.rows.map((r) => [r.TableName, r.State, r.ReadFrom]), [
+      ['Balance', 'synced', 'Stripe'],
+      ['Customers', 'synced', 'replica'],
+      ['Products', 'synced', 'replica'],
     ]);
-    const products = cache.rows[1]!;
-    assert.ok(Number(products.AgeSeconds) >= 7200 && Number(products.AgeSeconds) < 7300);
-    assert.equal((products.SyncedAt as Date).toISOString(), twoHoursAgo);
+    assert.deepEqual(cache.rows.slice(1).map((r) => r.RowCount), [e2e.emulator.objects('customer').length, e2e.emulator.objects('product').length]);
+    const [balance, , products] = cache.rows;
+    assert.ok(Number(balance!.AgeSeconds) >= 7200 && Number(balance!.AgeSeconds) < 7300);
+    assert.equal((balance!.SyncedAt as Date).toISOString(), twoHoursAgo);
+    assert.ok(Number(products!.AgeSeconds) < 60);
     const newest = Math.max(...e2e.emulator.objects('product').map((p) => Number(p.created)));
-    assert.equal((products.Cursor as Date).getTime(), newest * 1000);
+    assert.equal((products!.Cursor as Date).getTime(), newest * 1000);
     await tolerant.close();
 
     // Without a tolerance every table synced whole is read from the replica, however old.
     const patient = e2e.connectWith({ cache: path });
     e2e.emulator.clearLog();
-    await patient.query('SELECT Id FROM Products');
+    await patient.query('SELECT * FROM Balance');
     assert.equal(e2e.emulator.requestLog.length, 0);
     await patient.close();
   });

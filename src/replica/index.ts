@@ -19,9 +19,11 @@ export interface Replica {
   /** Reads the named tables (every listable table when none are named) from Stripe into the replica. */
   sync(tables: readonly string[] | undefined, options?: SyncOptions): Promise<SyncReport>;
   /**
-   * Reads the replica's table states again before a statement is planned: a PostgreSQL replica
-   * keeps them in memory (planning reads them synchronously), and another process may have
-   * synced since. Nothing to do for SQLite, which reads them from the file each time.
+   * Before a statement is planned: reads the replica's table states again (a PostgreSQL replica
+   * keeps them in memory, since planning reads them synchronously, and another process may have
+   * synced since; SQLite reads them from the file each time), then, with CacheTolerance, brings
+   * the tables staler than it up to date from Stripe's events (those events cannot follow stay
+   * stale, and are read live).
    */
   refresh(): Promise<void>;
   close(): Promise<void>;
@@ -41,21 +43,40 @@ export function openReplica(location: string, stripe: Catalog, options: OpenRepl
   if (/(?:sk|rk|pk)_(?:test|live)_/.test(location)) throw new ConnectionError('CacheLocation looks like an API key (not repeated here); give the path of an SQLite file');
   const store: ReplicaStore = /^postgres(ql)?:/i.test(location) ? new PostgresStore(location) : openSqlite(location, options.offline === true);
   const catalog = replicaCatalog(stripe, store, options);
+  const now = options.now ?? (() => new Date());
+  const readStates = () => store.refresh().catch((error: unknown) => {
+    throw new ConnectionError(`CacheLocation ${store.location}: ${(error as Error).message}`);
+  });
+  const sync = (tables: readonly string[] | undefined, syncOptions: SyncOptions = {}) =>
+    syncTables(stripe, store, tables, {
+      now,
+      ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
+      ...syncOptions,
+    });
+  // With a tolerance, tables staler than it are brought up to date from events before a
+  // statement: one catch-up at a time, which statements arriving meanwhile share.
+  let catchingUp: Promise<unknown> | undefined;
+  const catchUp = () => {
+    const tolerance = options.toleranceSeconds;
+    if (options.offline || tolerance === undefined) return undefined;
+    const stale = store.states()
+      .filter((state) => state.syncedAt !== null && now().getTime() - state.syncedAt.getTime() > tolerance * 1000)
+      .map((state) => state.table)
+      .filter((name) => stripe.getTable(name) !== undefined);
+    if (stale.length === 0) return undefined;
+    catchingUp ??= sync(stale, { eventsOnly: true }).finally(() => (catchingUp = undefined));
+    return catchingUp;
+  };
   return {
     catalog,
     store,
-    refresh: () => store.refresh().catch((error: unknown) => {
-      throw new ConnectionError(`CacheLocation ${store.location}: ${(error as Error).message}`);
-    }),
+    refresh: async () => {
+      await readStates();
+      await catchUp();
+    },
     sync: async (tables, syncOptions = {}) => {
-      await store.refresh().catch((error: unknown) => {
-        throw new ConnectionError(`CacheLocation ${store.location}: ${(error as Error).message}`);
-      });
-      return syncTables(stripe, store, tables, {
-        ...(options.now ? { now: options.now } : {}),
-        ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
-        ...syncOptions,
-      });
+      await readStates();
+      return sync(tables, syncOptions);
     },
     close: () => store.close(),
   };

@@ -4,8 +4,9 @@
 // - Offline: only the replica. A table it holds is read from it, whatever its age; any other
 //   Stripe table is an error naming the table, and nothing is ever sent.
 // - Otherwise: a table the replica holds whole (a sync or CACHE table completed) is read from
-//   it; with CacheTolerance, only while that complete read is at most that many seconds old,
-//   and from Stripe after. A table never read whole is read from Stripe.
+//   it; with CacheTolerance, only while it was brought up to date at most that many seconds ago
+//   (before each statement, index.ts catches stale tables up from events; those events cannot
+//   follow stay stale), and from Stripe after. A table never read whole is read from Stripe.
 // Writes always go to Stripe (refused offline). sys_cache lists the replica's tables.
 
 import type { CacheTarget, Catalog, ExecContext, Row, Table } from '../engine/table.js';

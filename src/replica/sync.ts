@@ -65,6 +65,8 @@ export interface SyncOptions {
   accountId?: string;
   /** Read every table whole, even those events could bring up to date. */
   full?: boolean;
+  /** Only bring tables up to date from events; leave those that would need a full read as they are. */
+  eventsOnly?: boolean;
 }
 
 export interface SyncReport {
@@ -238,7 +240,7 @@ export async function syncTables(catalog: Catalog, store: ReplicaStore, names: r
     report.events = { since, read: log.count, requests: log.requests };
     for (const { table, follower, state } of incremental) results.set(table, await applyEvents(table, follower, log, store, state, options));
   }
-  for (const { table, note } of whole) {
+  for (const { table, note } of options.eventsOnly ? [] : whole) {
     if (note) options.onProgress?.({ table: table.name, phase: 'start', rows: 0, requests: 0, elapsedMs: 0, note });
     const result = await syncTable(table, store, options);
     results.set(table, note ? { ...result, note } : result);
