@@ -7,7 +7,8 @@ import { checkScriptValues, describeStatement, typeParameters, type BindOptions,
 import { asStatementError, planAsJson, type JsonPlanNode } from './engine/index.js';
 import { PreparedStatement } from './prepared.js';
 import type { ExecContext, Row, SqlValue } from './engine/table.js';
-import { limitRows } from './engine/operators/limit.js';
+import { flatten } from './engine/operators/batches.js';
+import { limitBatches } from './engine/operators/limit.js';
 import { createStripeCatalog } from './catalog/index.js';
 import { StripeClient } from './stripe/client.js';
 import { ConnectionError } from './stripe/errors.js';
@@ -393,9 +394,9 @@ export class Connection {
 
   /** A query's rows as the caller gets them: at most MaxRows of them (reading stops there). */
   #rows(plan: Extract<StatementPlan, { kind: 'query' }>, signal: AbortSignal, onRequest?: (table?: string) => void): AsyncIterable<Row> {
-    const rows = plan.rows(this.#context(signal, onRequest));
+    const ctx = this.#context(signal, onRequest);
     const { maxRows } = this.#rowCaps;
-    return maxRows === undefined ? rows : limitRows(rows, maxRows, 0);
+    return maxRows === undefined ? plan.rows(ctx) : flatten(limitBatches(plan.batches(ctx), maxRows, 0, signal), signal);
   }
 
   /** What a statement runs with: the cancel signal, MaxIntermediateRows for each operator, and who hears of its requests. */

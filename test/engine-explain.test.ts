@@ -54,11 +54,12 @@ test('EXPLAIN ANALYZE runs the query and adds actual rows per operator and a tot
 
 test('EXPLAIN ANALYZE counts requests tables report through ExecContext.onRequest', async () => {
   const table = sessions();
-  const scan = table.scan.bind(table);
-  table.scan = (plan, ctx) => {
+  // The memory table is read through its batches (Table.scanBatches).
+  const scanBatches = table.scanBatches.bind(table);
+  table.scanBatches = (plan, ctx) => {
     ctx.onRequest?.();
     ctx.onRequest?.();
-    return scan(plan, ctx);
+    return scanBatches(plan, ctx);
   };
   const lines = await explain('EXPLAIN ANALYZE SELECT Id FROM Sessions', catalogOf(table));
   assert.ok(lines.some((l) => /^ {2}actual: 5 rows, 2 requests, /.test(l)), lines.join('\n'));

@@ -71,7 +71,7 @@ test('a cross join hands on its first rows before building the product of a whol
     yield* left;
   }
   const spec = { type: 'CROSS' as const, leftWidth: 1, rightWidth: 1, leftKeys: [], rightKeys: [], condition: undefined };
-  const joined = hashJoinBatches(batches(), undefined, Promise.resolve(right), spec, undefined);
+  const joined = hashJoinBatches(batches(), undefined, () => Promise.resolve(right), spec);
   const first = await joined.next();
   assert.equal(first.done, false);
   // 1,024 left rows × 1,000 right rows would be 1,024,000 rows in one batch; one batch's worth

@@ -5,12 +5,14 @@ import type { QueryPlan, StatementPlan } from './plan-types.js';
 import type { JsonPlanNode } from './plan/explain-json.js';
 import type { ExecContext, Row } from './table.js';
 import { analyzing } from './instrument.js';
+import { batchesOfRows } from './operators/batches.js';
 
 export function planExplain(inner: StatementPlan, analyze: boolean): QueryPlan {
   return {
     kind: 'query',
     columns: [{ name: 'Plan', type: 'String' }],
     rows: (ctx) => explainRows(inner, analyze, ctx),
+    batches: (ctx) => batchesOfRows(explainRows(inner, analyze, ctx)),
     explain: () => inner.explain(),
     explainJson: () => planAsJson(inner),
   };
@@ -39,7 +41,7 @@ async function* explainRows(inner: StatementPlan, analyze: boolean, ctx: ExecCon
   const start = performance.now();
   let rows = 0;
   if (inner.kind === 'query') {
-    for await (const _ of inner.rows(counting)) rows++;
+    for await (const batch of inner.batches(counting)) rows += batch.length;
   } else {
     rows = (await inner.execute(counting)).rowsAffected;
   }

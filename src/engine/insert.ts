@@ -110,7 +110,7 @@ export function planInsert(stmt: InsertNode, env: PlanEnv, session?: Session): W
       let values = rows.map((r) => [...r]);
       if (query) {
         values = [];
-        for await (const row of query.rows(ctx)) values.push(coerceRow(row, values.length));
+        for await (const batch of query.batches(ctx)) for (const row of batch) values.push(coerceRow(row, values.length));
         if (values.length === 0) return { rowsAffected: 0, ...(returning ? { rows: [] } : {}) };
       }
       if (defaults) values = values.map((row, i) => [...row, ...defaults.values(i)]);

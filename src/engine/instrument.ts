@@ -25,14 +25,14 @@ export function newInstrument(name: string): Instrument {
   return { name, rows: 0, requests: 0, millis: 0, runs: 0 };
 }
 
-/** Counts the rows `input` yields and the wall time until it finishes. */
-export async function* measured<T>(input: AsyncIterable<T>, instrument: Instrument): AsyncGenerator<T> {
+/** Counts the rows of the batches `input` yields and the wall time until it finishes. */
+export async function* measured<T>(input: AsyncIterable<T[]>, instrument: Instrument): AsyncGenerator<T[]> {
   instrument.runs++;
   const start = performance.now();
   try {
-    for await (const item of input) {
-      instrument.rows++;
-      yield item;
+    for await (const batch of input) {
+      instrument.rows += batch.length;
+      yield batch;
     }
   } finally {
     instrument.millis += performance.now() - start;

@@ -15,6 +15,8 @@ export interface QueryPlan {
   columns: ResultColumn[];
   /** A fresh run of the query each call; output rows are arrays aligned with `columns`. */
   rows(ctx: ExecContext): AsyncIterable<Row>;
+  /** The same run as batches of rows: what the engine's own operators read (operators/batches.ts). */
+  batches(ctx: ExecContext): AsyncIterable<Row[]>;
   explain(): string[];
   /** The plan tree as data (plan/explain-json.ts), where the plan has one. */
   explainJson?(): JsonPlanNode;

@@ -44,6 +44,7 @@ import { findSubqueries } from './subqueries.js';
 import type { Catalog, Column, OrderKey, ScanPlan } from './table.js';
 import { bindWindows, finishWindows, placeWindowSlots, windowExprs, type WindowPlan } from './windows.js';
 import { defaultNullsFirst } from './values.js';
+import { flatten } from './operators/batches.js';
 
 interface OutputColumn {
   name: string;
@@ -214,11 +215,12 @@ function planSelectNode(stmt: SelectNode, env: PlanEnv, outer: Scope | null): Qu
 
   const optimized = dropSatisfiedSort(optimize(node, sql, { star: stmt.columns.some((c) => c.kind === 'star') }), orderOfferable);
   const meters = new Meters();
-  const rows = lowerSelect(optimized, sql, meters);
+  const batches = lowerSelect(optimized, sql, meters);
   return {
     kind: 'query',
     columns,
-    rows,
+    batches,
+    rows: (ctx) => flatten(batches(ctx), ctx.signal),
     explain: () => explainSelect(optimized, meters),
     explainJson: () => planToJson(optimized, meters),
   };

@@ -10,6 +10,7 @@ import { formatExpr } from './format.js';
 import { analyzeWhere, compileScanPredicate, type AnalyzedWhere } from './predicates.js';
 import type { ExecContext, OrderKey, Predicate, Row, ScanPlan, ScanRequest, Table } from './table.js';
 import { analyzing, describeActuals, newInstrument, type Instrument } from './instrument.js';
+import { batchesOfRows, noBatches, type Batches } from './operators/batches.js';
 
 export interface PlannedScan {
   table: Table;
@@ -78,30 +79,25 @@ function planOrRefuse(table: Table, request: ScanRequest, sql: string, pos: Posi
   }
 }
 
-/** Rows of the scan (before its residual test), counted for EXPLAIN ANALYZE. */
-export function scanRows(scan: PlannedScan, ctx: ExecContext, plan: ScanPlan | undefined = scan.plan): AsyncIterable<Row> {
-  if (scan.emptyReason !== undefined || !plan) return emptyStream();
+/**
+ * The scan's rows (before its residual test) in batches, counted for EXPLAIN ANALYZE: the
+ * table's own batches when it offers them (Table.scanBatches), else its rows wrapped here, once.
+ * `rowAtATime` (a LIMIT that may stop early) reads scan() a row per batch even from a table with
+ * batches, so not one row more is read than the consumer takes.
+ */
+export function scanBatches(scan: PlannedScan, ctx: ExecContext, plan: ScanPlan | undefined = scan.plan, rowAtATime = false): Batches {
+  if (scan.emptyReason !== undefined || !plan) return noBatches();
   const instrument = scan.instrument;
-  const onRequest = (): void => {
-    instrument.requests++;
-    ctx.onRequest?.(scan.table.name);
-  };
-  const rows = scan.table.scan(plan, { ...ctx, onRequest });
-  return analyzing.has(ctx) ? counted(rows, instrument) : rows;
-}
-
-/** The scan's rows in batches, when the table offers them (see Table.scanBatches). */
-export function scanBatches(scan: PlannedScan, ctx: ExecContext): AsyncIterable<Row[]> | undefined {
   const table = scan.table;
-  if (!table.scanBatches || scan.emptyReason !== undefined || !scan.plan || analyzing.has(ctx)) return undefined;
-  const instrument = scan.instrument;
-  return table.scanBatches(scan.plan, {
+  const scanCtx: ExecContext = {
     ...ctx,
     onRequest: () => {
       instrument.requests++;
       ctx.onRequest?.(table.name);
     },
-  });
+  };
+  const batches = table.scanBatches && !rowAtATime ? table.scanBatches(plan, scanCtx) : batchesOfRows(table.scan(plan, scanCtx), ctx.signal);
+  return analyzing.has(ctx) ? counted(batches, instrument) : batches;
 }
 
 export function describeScan(scan: PlannedScan, plan: ScanPlan | undefined = scan.plan): string[] {
@@ -124,13 +120,13 @@ export function withPredicate(request: ScanRequest, predicate: Predicate): ScanR
   return { ...request, predicates: [...request.predicates, predicate] };
 }
 
-async function* counted(input: AsyncIterable<Row>, instrument: Instrument): AsyncGenerator<Row> {
+async function* counted(input: Batches, instrument: Instrument): AsyncGenerator<Row[]> {
   instrument.runs++;
   const start = performance.now();
   try {
-    for await (const row of input) {
-      instrument.rows++;
-      yield row;
+    for await (const batch of input) {
+      instrument.rows += batch.length;
+      yield batch;
     }
   } finally {
     instrument.millis += performance.now() - start;
@@ -161,5 +157,3 @@ export function combineTests(tests: ((row: Row) => boolean)[]): ((row: Row) => b
     return true;
   };
 }
-
-export async function* emptyStream(): AsyncGenerator<Row> {}

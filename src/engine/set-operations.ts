@@ -11,10 +11,11 @@ import { SqlError } from '../sql/errors.js';
 import { bindExpr, statementValues, unifyTypes } from './binder.js';
 import { declareParameterType } from './params.js';
 import { compileExpr } from './expressions.js';
-import { limitRows } from './operators/limit.js';
-import { projectRows } from './operators/project.js';
+import { flatten, trimBatches, type Batches } from './operators/batches.js';
+import { limitBatches } from './operators/limit.js';
+import { stageBatches } from './operators/project.js';
 import { checkHeld, rowCap } from './operators/row-budget.js';
-import { sortRows, type SortKey } from './operators/sort.js';
+import { sortBatches, type SortKey } from './operators/sort.js';
 import type { QueryPlan, ResultColumn } from './plan-types.js';
 import type { PlanEnv } from './planner.js';
 import { Scope } from './scope.js';
@@ -73,19 +74,18 @@ export function planSetOperation(node: SetOperationNode, env: PlanEnv, outer: Sc
   const limit = count(node.limit, 'LIMIT');
   const offset = count(node.offset, 'OFFSET') ?? 0;
 
-  const combine = (ctx: Parameters<QueryPlan['rows']>[0]): AsyncIterable<Row> => combineArms(arms, plans, width, ctx);
-
-  const rows = (ctx: Parameters<QueryPlan['rows']>[0]): AsyncIterable<Row> => {
-    let stream = combine(ctx);
+  const batches = (ctx: ExecContext): Batches => {
+    let stream: Batches = combineArms(arms, plans, width, ctx);
     if (extra.length > 0) {
       const all = [...columns.map((_, i) => (row: Row) => row[i] ?? null), ...extra];
-      stream = projectRows(stream, all);
+      stream = stageBatches(stream, { outputs: all }, ctx.signal);
     }
-    if (sorter.length > 0) stream = sortRows(stream, sorter, limit === undefined ? undefined : limit + offset, ctx);
-    if (limit !== undefined || offset > 0) stream = limitRows(stream, limit, offset);
-    if (extra.length > 0) stream = trim(stream, width);
+    if (sorter.length > 0) stream = sortBatches(stream, sorter, limit === undefined ? undefined : limit + offset, ctx);
+    if (limit !== undefined || offset > 0) stream = limitBatches(stream, limit, offset, ctx.signal);
+    if (extra.length > 0) stream = trimBatches(stream, width, ctx.signal);
     return stream;
   };
+  const rows = (ctx: ExecContext): AsyncIterable<Row> => flatten(batches(ctx), ctx.signal);
 
   const explain = (): string[] => {
     const lines: string[] = [];
@@ -100,7 +100,7 @@ export function planSetOperation(node: SetOperationNode, env: PlanEnv, outer: Sc
     });
     return lines;
   };
-  return { kind: 'query', columns, rows, explain };
+  return { kind: 'query', columns, rows, batches, explain };
 }
 
 /** One input of a run of set operations, and the operator bringing it in (none for the first). */
@@ -140,7 +140,7 @@ function rowKey(row: Row, width: number): string {
  * distinct(distinct(X) ++ Y) = distinct(X ++ Y), so one set of rows seen, up to the last
  * operator that is not UNION ALL, does the DISTINCT of every operator in the run.
  */
-async function* combineArms(arms: Arm[], plans: QueryPlan[], width: number, ctx: ExecContext): AsyncGenerator<Row> {
+async function* combineArms(arms: Arm[], plans: QueryPlan[], width: number, ctx: ExecContext): AsyncGenerator<Row[]> {
   const cap = rowCap(ctx);
   const filters: { at: number; keys: Set<string>; keepFound: boolean }[] = [];
   // The inputs of INTERSECT and EXCEPT are read whole first, the last first, as nested operators would.
@@ -148,9 +148,9 @@ async function* combineArms(arms: Arm[], plans: QueryPlan[], width: number, ctx:
     const op = arms[i]!.op;
     if (op !== 'INTERSECT' && op !== 'EXCEPT') continue;
     const keys = new Set<string>();
-    for await (const row of plans[i]!.rows(ctx)) {
+    for await (const batch of plans[i]!.batches(ctx)) {
       ctx.signal?.throwIfAborted();
-      keys.add(rowKey(row, width));
+      for (const row of batch) keys.add(rowKey(row, width));
       checkHeld(op, keys.size, cap);
     }
     filters.unshift({ at: i, keys, keepFound: op === 'INTERSECT' });
@@ -166,26 +166,26 @@ async function* combineArms(arms: Arm[], plans: QueryPlan[], width: number, ctx:
     while (firstLater < filters.length && filters[firstLater]!.at <= i) firstLater++;
     const dedupe = i <= lastDistinct;
     const filtered = firstLater < filters.length;
-    for await (const row of plans[i]!.rows(ctx)) {
+    for await (const batch of plans[i]!.batches(ctx)) {
       ctx.signal?.throwIfAborted();
       if (!dedupe && !filtered) {
-        yield row;
+        yield batch;
         continue;
       }
-      const key = rowKey(row, width);
-      let kept = true;
-      for (let f = firstLater; f < filters.length && kept; f++) kept = filters[f]!.keys.has(key) === filters[f]!.keepFound;
-      if (!kept) continue;
-      if (dedupe) {
-        if (seen.has(key)) continue;
-        seen.add(key);
-        checkHeld(arms[lastDistinct]!.op!, seen.size, cap);
+      const out: Row[] = [];
+      for (const row of batch) {
+        const key = rowKey(row, width);
+        let kept = true;
+        for (let f = firstLater; f < filters.length && kept; f++) kept = filters[f]!.keys.has(key) === filters[f]!.keepFound;
+        if (!kept) continue;
+        if (dedupe) {
+          if (seen.has(key)) continue;
+          seen.add(key);
+          checkHeld(arms[lastDistinct]!.op!, seen.size, cap);
+        }
+        out.push(row);
       }
-      yield row;
+      if (out.length > 0) yield out;
     }
   }
-}
-
-async function* trim(input: AsyncIterable<Row>, width: number): AsyncGenerator<Row> {
-  for await (const row of input) yield row.slice(0, width);
 }

@@ -42,7 +42,8 @@ async function fillCell(sub: BoundSubquery, ctx: ExecContext, sql: string): Prom
   const plan = sub.replan ? sub.replan() : sub.plan;
   if (sub.mode === 'exists') {
     cell.value = false;
-    for await (const _ of plan.rows(ctx)) {
+    for await (const batch of plan.batches(ctx)) {
+      if (batch.length === 0) continue;
       cell.value = true;
       break;
     }
@@ -51,35 +52,31 @@ async function fillCell(sub: BoundSubquery, ctx: ExecContext, sql: string): Prom
   if (sub.mode === 'scalar') {
     let count = 0;
     cell.value = null;
-    for await (const row of plan.rows(ctx)) {
-      if (++count > 1) {
-        throw new SqlError('A subquery used as a value returned more than one row', sql, sub.pos);
+    for await (const batch of plan.batches(ctx)) {
+      for (const row of batch) {
+        if (++count > 1) {
+          throw new SqlError('A subquery used as a value returned more than one row', sql, sub.pos);
+        }
+        cell.value = row[0] ?? null;
       }
-      cell.value = row[0] ?? null;
     }
     return;
   }
   if (sub.mode === 'quantified') {
     const list: SqlValue[] = [];
-    for await (const row of plan.rows(ctx)) list.push(row[0] ?? null);
+    for await (const batch of plan.batches(ctx)) for (const row of batch) list.push(row[0] ?? null);
     cell.list = list;
     return;
   }
   const values = new Set<unknown>();
   let hasNull = false;
-  for await (const row of plan.rows(ctx)) {
-    const v = row[0] ?? null;
-    if (v === null) hasNull = true;
-    else values.add(membershipKey(v));
+  for await (const batch of plan.batches(ctx)) {
+    for (const row of batch) {
+      const v = row[0] ?? null;
+      if (v === null) hasNull = true;
+      else values.add(membershipKey(v));
+    }
   }
   cell.values = values;
   cell.hasNull = hasNull;
-}
-
-/** Fills the cells for each row just before the next stage evaluates it (see the file comment). */
-export async function* prepareRows(input: AsyncIterable<Row>, prepare: Prepare): AsyncGenerator<Row> {
-  for await (const row of input) {
-    await prepare(row);
-    yield row;
-  }
 }

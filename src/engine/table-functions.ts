@@ -11,7 +11,8 @@ import { formatExpr } from './format.js';
 import { Interval } from './interval.js';
 import type { QueryPlan } from './plan-types.js';
 import type { PlanEnv } from './planner.js';
-import type { DataType, Row, SqlValue } from './table.js';
+import { chunks, flatten, type Batches } from './operators/batches.js';
+import type { DataType, ExecContext, Row, SqlValue } from './table.js';
 import { toNumber } from './values.js';
 
 export function planTableFunction(node: TableFunctionNode, env: PlanEnv): QueryPlan {
@@ -26,10 +27,12 @@ export function planTableFunction(node: TableFunctionNode, env: PlanEnv): QueryP
   const type = seriesType(args, env.sql, node);
   const [start, stop, step] = args.map(compileExpr);
   const name = node.columns?.[0] ?? node.alias ?? 'generate_series';
+  const batches = (ctx: ExecContext): Batches => chunks(series(type, start!([]), stop!([]), step ? step([]) : null, env.sql, node), ctx.signal);
   return {
     kind: 'query',
     columns: [{ name, type }],
-    rows: () => series(type, start!([]), stop!([]), step ? step([]) : null, env.sql, node),
+    rows: (ctx) => flatten(batches(ctx)),
+    batches,
     explain: () => [`Function generate_series(${args.map(formatExpr).join(', ')})`],
     explainJson: () => ({ node: 'Function', name: 'generate_series', args: args.map(formatExpr) }),
   };
@@ -48,7 +51,7 @@ function seriesType(args: BoundExpr[], sql: string, node: TableFunctionNode): Da
   return numeric.some((t) => t === 'Long') ? 'Long' : 'Integer';
 }
 
-async function* series(type: DataType, start: SqlValue, stop: SqlValue, step: SqlValue, sql: string, node: TableFunctionNode): AsyncGenerator<Row> {
+function* series(type: DataType, start: SqlValue, stop: SqlValue, step: SqlValue, sql: string, node: TableFunctionNode): Generator<Row> {
   if (start === null || stop === null || (step === null && type === 'Datetime')) return;
   if (type === 'Datetime') {
     const interval = step instanceof Interval ? step : Interval.between(new Date(0), new Date(0));

@@ -11,6 +11,7 @@ import { mapChildren, type BoundExpr } from './bound.js';
 import { compileExpr, type Evaluator } from './expressions.js';
 import { findAggregateFunction, type AggregateFunction } from './functions.js';
 import { formatExpr } from './format.js';
+import { chunks, type Batches } from './operators/batches.js';
 import { rowComparator } from './operators/sort.js';
 import type { DataType, Row, SqlValue } from './table.js';
 import { defaultNullsFirst, distinctKey } from './values.js';
@@ -42,7 +43,7 @@ interface WindowCall {
 export interface WindowPlan {
   calls: WindowCall[];
   /** Set once a call is bound: buffers the input and appends each call's value to each row. */
-  apply?: (input: AsyncIterable<Row>, width: number) => AsyncIterable<Row>;
+  apply?: (input: Batches, width: number) => Batches;
 }
 
 /** Every expression the calls read (to find aggregates in them). */
@@ -174,15 +175,17 @@ export function bindWindows(node: Extract<ExprNode, { kind: 'call' }>, plan: Win
   return { kind: 'slot', index: -1, window: index, text: call.text, type, pos: node.pos };
 }
 
-async function* applyWindows(input: AsyncIterable<Row>, width: number, calls: WindowCall[]): AsyncGenerator<Row> {
+async function* applyWindows(input: Batches, width: number, calls: WindowCall[]): AsyncGenerator<Row[]> {
   const rows: Row[] = [];
-  for await (const row of input) {
-    const extended = row.slice(0, width);
-    extended.length = width + calls.length;
-    rows.push(extended);
+  for await (const batch of input) {
+    for (const row of batch) {
+      const extended = row.slice(0, width);
+      extended.length = width + calls.length;
+      rows.push(extended);
+    }
   }
   calls.forEach((call, k) => computeCall(rows, call, width + k));
-  yield* rows;
+  yield* chunks(rows);
 }
 
 function computeCall(rows: Row[], call: WindowCall, target: number): void {

@@ -2,6 +2,7 @@ import type { Evaluator } from '../expressions.js';
 import type { Accumulator, AggregateFunction } from '../functions.js';
 import type { Row, SqlValue } from '../table.js';
 import { distinctKey } from '../values.js';
+import { chunks, type Batches } from './batches.js';
 import { checkHeld, rowCap, type OperatorLimits } from './row-budget.js';
 
 export interface AggregateSpec {
@@ -25,6 +26,10 @@ interface Group {
  */
 class Aggregator {
   private readonly groups = new Map<unknown, Group>();
+  /** Groups of a lone key that is a small non-negative integer, by that integer: no hashing. */
+  private dense: (Group | undefined)[] = [];
+  /** Every group, in order of first appearance (the output order). */
+  private readonly order: Group[] = [];
   private readonly single: Group | undefined;
   /** Per spec: its argument, or null for COUNT(*), which adds nothing but the row. */
   private readonly args: (Evaluator | null)[];
@@ -44,12 +49,32 @@ class Aggregator {
   }
 
   private newGroup(keyValues: SqlValue[]): Group {
-    return {
+    const group: Group = {
       keys: keyValues,
       accumulators: this.specs.map((spec) => spec.fn.create()),
       seen: this.specs.map((spec) => (spec.distinct && spec.arg !== null ? new Set<string>() : null)),
       rows: 0,
     };
+    if (keyValues.length > 0) {
+      this.order.push(group);
+      checkHeld('Aggregate', this.order.length, this.cap);
+    }
+    return group;
+  }
+
+  /** The group of a lone key that is an integer in [0, DENSE_KEYS), through the array. */
+  private denseGroup(v: number): Group {
+    const dense = this.dense;
+    let group = v < dense.length ? dense[v] : undefined;
+    if (group === undefined) {
+      if (v >= dense.length) {
+        const grown = new Array<Group | undefined>(Math.max(v + 1, 2 * dense.length, 64)).fill(undefined);
+        for (let i = 0; i < dense.length; i++) grown[i] = dense[i];
+        this.dense = grown;
+      }
+      this.dense[v] = group = this.newGroup([v]);
+    }
+    return group;
   }
 
   private groupOf(row: Row): Group {
@@ -57,12 +82,10 @@ class Aggregator {
     if (keys.length === 1) {
       // One key: the value itself is the map key (Dates by instant), no string building.
       const v = keys[0]!(row);
+      if (typeof v === 'number' && (v | 0) === v && v >= 0 && v < DENSE_KEYS) return this.denseGroup(v);
       const mapKey = v instanceof Date ? `t${v.getTime()}` : v;
       let group = this.groups.get(mapKey);
-      if (!group) {
-        this.groups.set(mapKey, (group = this.newGroup([v])));
-        checkHeld('Aggregate', this.groups.size, this.cap);
-      }
+      if (!group) this.groups.set(mapKey, (group = this.newGroup([v])));
       return group;
     }
     // The key values are copied out of the scratch array only for a new group.
@@ -74,10 +97,7 @@ class Aggregator {
       text += `${distinctKey(v)}\u0000`;
     }
     let group = this.groups.get(text);
-    if (!group) {
-      this.groups.set(text, (group = this.newGroup(values.slice())));
-      checkHeld('Aggregate', this.groups.size, this.cap);
-    }
+    if (!group) this.groups.set(text, (group = this.newGroup(values.slice())));
     return group;
   }
 
@@ -129,51 +149,36 @@ class Aggregator {
     return out;
   }
 
-  *results(signal: AbortSignal | undefined): Generator<Row> {
+  *results(): Generator<Row> {
     if (this.single) {
       yield this.result(this.single);
       return;
     }
-    for (const group of this.groups.values()) {
-      signal?.throwIfAborted();
-      yield this.result(group);
-    }
+    for (const group of this.order) yield this.result(group);
   }
 }
+
+/** Lone integer keys below this index an array of groups (GROUP BY a small code or id). */
+const DENSE_KEYS = 1 << 16;
 
 /** COUNT(*): its result is the number of rows, which the group counts anyway. */
 function isCountStar(spec: AggregateSpec): boolean {
   return spec.arg === null && spec.fn.name === 'COUNT';
 }
 
-export async function* aggregateRows(
-  input: AsyncIterable<Row>,
-  specs: readonly AggregateSpec[],
-  keys: readonly Evaluator[] = [],
-  limits?: OperatorLimits,
-): AsyncGenerator<Row> {
-  const aggregator = new Aggregator(specs, keys, rowCap(limits));
-  const signal = limits?.signal;
-  for await (const row of input) {
-    signal?.throwIfAborted();
-    aggregator.add(row);
-  }
-  yield* aggregator.results(signal);
-}
-
-/** The same over batches of rows, with WHERE fused in: no async step per row. */
+/** Folds the batches' rows that pass `test` (a WHERE fused in) into one row per group. */
 export async function* aggregateBatches(
-  input: AsyncIterable<Row[]>,
+  input: Batches,
   specs: readonly AggregateSpec[],
   keys: readonly Evaluator[],
   test: ((row: Row) => boolean) | undefined,
   limits?: OperatorLimits,
-): AsyncGenerator<Row> {
+): AsyncGenerator<Row[]> {
   const aggregator = new Aggregator(specs, keys, rowCap(limits));
   const signal = limits?.signal;
   for await (const batch of input) {
     signal?.throwIfAborted();
     aggregator.addBatch(batch, test);
   }
-  yield* aggregator.results(signal);
+  yield* chunks(aggregator.results(), signal);
 }

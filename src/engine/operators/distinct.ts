@@ -1,27 +1,34 @@
 import type { Row } from '../table.js';
 import { distinctKey } from '../values.js';
+import type { Batches } from './batches.js';
 import { checkHeld, rowCap, type OperatorLimits } from './row-budget.js';
 
 /** Drops rows equal to an earlier one over the first `width` values (NULLs equal for DISTINCT). */
-export async function* distinctRows(input: AsyncIterable<Row>, width: number, limits?: OperatorLimits): AsyncGenerator<Row> {
-  const seen = new Set<string>();
-  const cap = rowCap(limits);
-  const signal = limits?.signal;
-  for await (const row of input) {
-    signal?.throwIfAborted();
-    if (firstSeen(seen, row, width, cap)) yield row;
-  }
-}
-
-/** distinctRows over a batched source, each batch turned into rows and filtered in one loop. */
-export async function* distinctBatches(input: AsyncIterable<Row[]>, toRows: (batch: Row[]) => Row[], width: number, limits?: OperatorLimits): AsyncGenerator<Row> {
+export async function* distinctBatches(input: Batches, width: number, limits?: OperatorLimits): AsyncGenerator<Row[]> {
   const seen = new Set<string>();
   const cap = rowCap(limits);
   const signal = limits?.signal;
   for await (const batch of input) {
     signal?.throwIfAborted();
-    const fresh = toRows(batch).filter((row) => firstSeen(seen, row, width, cap));
-    yield* fresh;
+    const fresh = batch.filter((row) => firstSeen(seen, row, width, cap));
+    if (fresh.length > 0) yield fresh;
+  }
+}
+
+/** DISTINCT ON: the first row of each value of the `on` columns, in input order. */
+export async function* firstOfEach(input: Batches, on: readonly number[], signal?: AbortSignal): AsyncGenerator<Row[]> {
+  const seen = new Set<string>();
+  for await (const batch of input) {
+    signal?.throwIfAborted();
+    const fresh: Row[] = [];
+    for (const row of batch) {
+      let key = '';
+      for (const index of on) key += `${distinctKey(row[index] ?? null)}\u0000`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      fresh.push(row);
+    }
+    if (fresh.length > 0) yield fresh;
   }
 }
 

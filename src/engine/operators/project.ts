@@ -1,31 +1,53 @@
 import type { Evaluator } from '../expressions.js';
 import type { Row } from '../table.js';
+import type { Prepare } from '../subqueries.js';
+import type { Batches, RowTest } from './batches.js';
+
+/** What one stage does to each row, in this order; every part is optional. */
+export interface Stage {
+  /** Rows failing it are dropped first (a WHERE or a scan's residual: no subqueries). */
+  test?: RowTest | undefined;
+  /** Fills the cells of the subqueries `check` and `outputs` read, for this row (subqueries.ts). */
+  prepare?: Prepare | undefined;
+  /** Then rows failing this are dropped (a WHERE or HAVING that reads subqueries). */
+  check?: RowTest | undefined;
+  /** The output row (select list, then any extra sort keys); the row itself when absent. */
+  outputs?: readonly Evaluator[] | undefined;
+}
 
 /**
- * Computes the output row (select list, then any extra sort keys) from each input row that
- * passes `test`. The filter is fused in here because every async hop costs per row, and a
- * scan → filter → project chain is the hot path of every query.
+ * Filters and projects each batch. Without subqueries a batch is done in one synchronous loop;
+ * with them each row waits for its subqueries just before it is tested and projected, because
+ * a subquery's cell holds the result for one row at a time.
  */
-export async function* projectRows(
-  input: AsyncIterable<Row>,
-  outputs: readonly Evaluator[],
-  test?: (row: Row) => boolean,
-  signal?: AbortSignal,
-): AsyncGenerator<Row> {
-  const project = projector(outputs);
-  for await (const row of input) {
+export async function* stageBatches(input: Batches, stage: Stage, signal?: AbortSignal): AsyncGenerator<Row[]> {
+  const project = stage.outputs ? projector(stage.outputs) : undefined;
+  const { test, prepare, check } = stage;
+  const last = check ?? (() => true);
+  for await (const batch of input) {
     signal?.throwIfAborted();
-    if (test && !test(row)) continue;
-    yield project(row);
+    let out: Row[];
+    if (!prepare) out = projectBatch(batch, project, test && check ? (row) => test(row) && check(row) : (test ?? check));
+    else {
+      out = [];
+      for (let r = 0; r < batch.length; r++) {
+        const row = batch[r]!;
+        if (test && !test(row)) continue;
+        await prepare(row);
+        if (last(row)) out.push(project ? project(row) : row);
+      }
+    }
+    if (out.length > 0) yield out;
   }
 }
 
-/** projectRows over batches of input rows (one async step per batch in, per row out). */
-/** One batch projected (and filtered by `test`) synchronously. */
-export function projectBatch(batch: readonly Row[], outputs: readonly Evaluator[], test?: (row: Row) => boolean): Row[] {
-  const project = projector(outputs);
+/** One batch filtered by `test` and projected, synchronously. */
+export function projectBatch(batch: readonly Row[], project: ((row: Row) => Row) | undefined, test: RowTest | undefined): Row[] {
   const out: Row[] = [];
-  if (test) {
+  if (!project) {
+    if (!test) return batch as Row[];
+    for (let r = 0; r < batch.length; r++) if (test(batch[r]!)) out.push(batch[r]!);
+  } else if (test) {
     for (let r = 0; r < batch.length; r++) {
       const row = batch[r]!;
       if (test(row)) out.push(project(row));
@@ -34,23 +56,6 @@ export function projectBatch(batch: readonly Row[], outputs: readonly Evaluator[
     for (let r = 0; r < batch.length; r++) out.push(project(batch[r]!));
   }
   return out;
-}
-
-export async function* projectBatches(
-  input: AsyncIterable<Row[]>,
-  outputs: readonly Evaluator[],
-  test?: (row: Row) => boolean,
-  signal?: AbortSignal,
-): AsyncGenerator<Row> {
-  const project = projector(outputs);
-  for await (const batch of input) {
-    signal?.throwIfAborted();
-    for (let r = 0; r < batch.length; r++) {
-      const row = batch[r]!;
-      if (test && !test(row)) continue;
-      yield project(row);
-    }
-  }
 }
 
 /**

@@ -1,5 +1,8 @@
 import type { Row, SqlValue } from '../table.js';
 import { compareValues } from '../values.js';
+import type { Evaluator } from '../expressions.js';
+import { chunks, type Batches, type RowTest } from './batches.js';
+import { projector } from './project.js';
 import { checkHeld, rowCap, type OperatorLimits } from './row-budget.js';
 
 export interface SortKey {
@@ -13,42 +16,14 @@ export interface SortKey {
  * Orders rows by the keys; stable (Array.prototype.sort is), NULL placement per key. With
  * `keep` (LIMIT + OFFSET) only the first `keep` rows are needed: see SortBuffer.
  */
-export async function* sortRows(input: AsyncIterable<Row>, keys: readonly SortKey[], keep?: number, limits?: OperatorLimits): AsyncGenerator<Row> {
-  const buffer = new SortBuffer(keys, keep, rowCap(limits));
-  const signal = limits?.signal;
-  for await (const row of input) {
-    signal?.throwIfAborted();
-    buffer.add(row);
-  }
-  yield* emit(buffer.finish(), signal);
-}
-
-/**
- * sortRows over a batched source: each batch is turned into rows (projected, filtered) and
- * buffered in one synchronous loop, so a million-row sort makes no async step per row.
- */
-export async function* sortBatches(
-  input: AsyncIterable<Row[]>,
-  toRows: (batch: Row[]) => Row[],
-  keys: readonly SortKey[],
-  keep: number | undefined,
-  limits?: OperatorLimits,
-): AsyncGenerator<Row> {
+export async function* sortBatches(input: Batches, keys: readonly SortKey[], keep: number | undefined, limits?: OperatorLimits): AsyncGenerator<Row[]> {
   const buffer = new SortBuffer(keys, keep, rowCap(limits));
   const signal = limits?.signal;
   for await (const batch of input) {
     signal?.throwIfAborted();
-    for (const row of toRows(batch)) buffer.add(row);
+    for (let i = 0; i < batch.length; i++) buffer.add(batch[i]!);
   }
-  yield* emit(buffer.finish(), signal);
-}
-
-/** The sorted rows, one at a time, stopping when the caller cancels. */
-function* emit(rows: Row[], signal: AbortSignal | undefined): Generator<Row> {
-  for (const row of rows) {
-    signal?.throwIfAborted();
-    yield row;
-  }
+  yield* chunks(buffer.finish(), signal);
 }
 
 /**
@@ -64,7 +39,8 @@ export class SortBuffer {
   private rows: Row[] = [];
   private readonly compare: (a: Row, b: Row) => number;
   private readonly threshold: number;
-  private cutoff: Row | undefined;
+  /** Once the buffer has been cut: the keep-th best row, which a new row must beat. */
+  cutoff: Row | undefined;
 
   constructor(keys: readonly SortKey[], private readonly keep?: number, private readonly cap = Infinity) {
     this.compare = rowComparator(keys);
@@ -90,13 +66,82 @@ export class SortBuffer {
   }
 }
 
+/**
+ * ORDER BY … LIMIT over a projection of plain columns: the sort keys are read from the input
+ * row and compared with the current cutoff first, and only a row that beats it is projected
+ * (a copy made) and buffered, so a top-10 of a million rows makes about as many copies as
+ * there are new leaders. Used only where projecting has no effect but the copy (every output a
+ * column or a constant), so no error a dropped row would have raised goes missing.
+ */
+export async function* topBatches(
+  input: Batches,
+  test: RowTest | undefined,
+  outputs: readonly Evaluator[],
+  keys: readonly SortKey[],
+  keep: number,
+  limits?: OperatorLimits,
+): AsyncGenerator<Row[]> {
+  const buffer = new SortBuffer(keys, keep, rowCap(limits));
+  const signal = limits?.signal;
+  const project = projector(outputs);
+  const beats = beatsCutoff(keys, outputs);
+  for await (const batch of input) {
+    signal?.throwIfAborted();
+    for (let i = 0; i < batch.length; i++) {
+      const row = batch[i]!;
+      if (test && !test(row)) continue;
+      const cutoff = buffer.cutoff;
+      if (cutoff !== undefined && !beats(row, cutoff)) continue;
+      buffer.add(project(row));
+    }
+  }
+  yield* chunks(buffer.finish(), signal);
+}
+
+/** Whether an input row sorts strictly before the cutoff (an output row), keys read from the input. */
+function beatsCutoff(keys: readonly SortKey[], outputs: readonly Evaluator[]): (row: Row, cutoff: Row) => boolean {
+  const values = keys.map((k) => outputs[k.index]!);
+  const compares = keys.map(valueComparator);
+  const indexes = keys.map((k) => k.index);
+  const count = keys.length;
+  return (row, cutoff) => {
+    for (let k = 0; k < count; k++) {
+      const c = compares[k]!(values[k]!(row), cutoff[indexes[k]!] ?? null);
+      if (c !== 0) return c < 0;
+    }
+    return false;
+  };
+}
+
+/** Orders rows by the keys, each key's comparison specialised (numbers compared inline). */
 export function rowComparator(keys: readonly SortKey[]): (a: Row, b: Row) => number {
+  const compares = keys.map(valueComparator);
+  if (keys.length === 1) {
+    const [index] = keys.map((k) => k.index) as [number];
+    const [compare] = compares as [(a: SqlValue, b: SqlValue) => number];
+    return (a, b) => compare(a[index] ?? null, b[index] ?? null);
+  }
+  if (keys.length === 2) {
+    const [first, second] = keys.map((k) => k.index) as [number, number];
+    const [compareFirst, compareSecond] = compares as [(a: SqlValue, b: SqlValue) => number, (a: SqlValue, b: SqlValue) => number];
+    return (a, b) => compareFirst(a[first] ?? null, b[first] ?? null) || compareSecond(a[second] ?? null, b[second] ?? null);
+  }
+  const indexes = keys.map((k) => k.index);
   return (a, b) => {
-    for (const key of keys) {
-      const c = compareForSort(a[key.index] ?? null, b[key.index] ?? null, key);
+    for (let k = 0; k < indexes.length; k++) {
+      const c = compares[k]!(a[indexes[k]!] ?? null, b[indexes[k]!] ?? null);
       if (c !== 0) return c;
     }
     return 0;
+  };
+}
+
+/** One key's order of two values: numbers inline, the rest (and NULL placement) by compareForSort. */
+function valueComparator(key: SortKey): (a: SqlValue, b: SqlValue) => number {
+  const sign = key.descending ? -1 : 1;
+  return (a, b) => {
+    if (typeof a === 'number' && typeof b === 'number') return a === b ? 0 : a < b ? -sign : a > b ? sign : compareForSort(a, b, key);
+    return compareForSort(a, b, key);
   };
 }
 

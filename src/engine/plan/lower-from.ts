@@ -1,13 +1,13 @@
 // Lowering of the FROM part of a plan: scans, derived tables and joins become one stream of
-// rows (or batches), each row laid out from the subtree's first source on.
+// batches, each row laid out from the subtree's first source on.
 
 import { shiftColumns, type BoundExpr } from '../bound.js';
 import { compileExpr, compilePredicate } from '../expressions.js';
-import { analyzing, measured } from '../instrument.js';
-import { filterRows } from '../operators/filter.js';
-import { hashJoin, hashJoinBatches, lookupJoin, materialize, type JoinSpec } from '../operators/join.js';
+import { analyzing, measured, type Instrument } from '../instrument.js';
+import { mapBatches, type Batches, type RowTest } from '../operators/batches.js';
+import { hashJoinBatches, lookupJoinBatches, materialize, type JoinSpec } from '../operators/join.js';
 import { compileScanPredicate } from '../predicates.js';
-import { combineTests, scanBatches, scanRows, withPredicate, type PlannedScan } from '../scan.js';
+import { combineTests, scanBatches, withPredicate, type PlannedScan } from '../scan.js';
 import type { ExecContext, Predicate, Row, ScanPlan, SqlValue, Table } from '../table.js';
 import { coerceToType, formatSqlValue } from '../values.js';
 import { LOOKUP_BATCH } from '../rules/join-method.js';
@@ -16,43 +16,49 @@ import type { Meters } from './meters.js';
 import type { JoinNode, PlanNode, ProjectNode } from './nodes.js';
 
 export interface Relation {
-  rows(ctx: ExecContext): AsyncIterable<Row>;
-  /** Batches of rows before `batchTest`, when the whole subtree can deliver them; undefined otherwise. */
-  batches?(ctx: ExecContext): AsyncIterable<Row[]> | undefined;
-  batchTest?: ((row: Row) => boolean) | undefined;
+  /** The subtree's rows, in batches, before `test`. */
+  batches(ctx: ExecContext): Batches;
+  /** Rows failing it are not part of the relation: left to the consumer to fuse into its own loop. */
+  test?: RowTest | undefined;
   /** The lone table's planned scan, when FROM is one table. */
   scan?: PlannedScan;
 }
 
-export function lowerFrom(node: PlanNode, meters: Meters): Relation {
+export interface FromOptions {
+  /**
+   * The consumer may stop after a few rows (a LIMIT with nothing that reads every row first),
+   * so the scans on the outer spine hand on a row per batch and read nothing ahead.
+   */
+  rowAtATime?: boolean;
+  /**
+   * Joined rows may carry only the columns projection pruning kept (the rest NULL). Not when a
+   * subquery reads the row: pruning does not see what a correlated subquery reads.
+   */
+  narrowJoins?: boolean;
+}
+
+export function lowerFrom(node: PlanNode, meters: Meters, options: FromOptions = {}): Relation {
+  const rowAtATime = options.rowAtATime ?? false;
   switch (node.kind) {
     case 'Scan': {
       const scan = node.planned!;
-      return {
-        scan,
-        batches: (ctx) => scanBatches(scan, ctx),
-        batchTest: scan.test,
-        rows: (ctx) => {
-          const rows = scanRows(scan, ctx);
-          return scan.test ? filterRows(rows, scan.test, ctx.signal) : rows;
-        },
-      };
+      return { scan, batches: (ctx) => scanBatches(scan, ctx, scan.plan, rowAtATime), test: scan.test };
     }
     case 'SubqueryScan': {
       const base = node.source.offset;
       const test = combineTests(node.conjuncts.map((c) => compilePredicate(shiftColumns(c, -base))));
       const plan = node.plan;
-      return { rows: (ctx) => (test ? filterRows(plan.rows(ctx), test, ctx.signal) : plan.rows(ctx)) };
+      return { batches: (ctx) => plan.batches(ctx), test };
     }
     case 'Join':
-      return node.method?.kind === 'lookup' ? lowerLookupJoin(node, meters) : lowerJoin(node, meters);
+      return node.method?.kind === 'lookup' ? lowerLookupJoin(node, meters, options) : lowerJoin(node, meters, options);
     case 'Project':
-      return lowerPermutation(node, meters);
+      return lowerPermutation(node, meters, options);
     case 'Filter': {
-      const inner = lowerFrom(node.input, meters);
+      const inner = lowerFrom(node.input, meters, options);
       const base = baseOf(node.input);
-      const test = combineTests(node.conjuncts.map((c) => compilePredicate(shiftColumns(c, -base))));
-      return test ? { rows: (ctx) => filterRows(inner.rows(ctx), test, ctx.signal) } : inner;
+      const test = combineTests([inner.test, ...node.conjuncts.map((c) => compilePredicate(shiftColumns(c, -base)))].filter((t) => t !== undefined));
+      return { batches: inner.batches, test };
     }
     default:
       throw new Error(`${node.kind} cannot be lowered as part of FROM`);
@@ -73,41 +79,67 @@ function joinSpec(node: JoinNode, leftKeys: readonly BoundExpr[], rightKeys: rea
   };
 }
 
+/** The positions of the subtree's rows the query reads (projection pruning's columns); undefined when unknown. */
+function readsOf(node: PlanNode): number[] | undefined {
+  const base = baseOf(node);
+  const reads: number[] = [];
+  const visit = (n: PlanNode): boolean => {
+    switch (n.kind) {
+      case 'Scan': {
+        if (!n.columns) return false;
+        const names = new Set(n.columns);
+        n.source.columns.forEach((c, i) => {
+          if (names.has(c.name)) reads.push(n.source.offset + i - base);
+        });
+        return true;
+      }
+      case 'Join':
+        return visit(n.left) && visit(n.right);
+      case 'Project':
+      case 'Filter':
+        return visit(n.input);
+      default:
+        return false;
+    }
+  };
+  return visit(node) ? reads.sort((a, b) => a - b) : undefined;
+}
+
 function afterTest(node: JoinNode): ((row: Row) => boolean) | undefined {
   const base = baseOf(node);
   return combineTests(node.after.map((c) => compilePredicate(shiftColumns(c, -base))));
 }
 
-function lowerJoin(node: JoinNode, meters: Meters): Relation {
+function lowerJoin(node: JoinNode, meters: Meters, options: FromOptions): Relation {
   const method = node.method!;
-  const spec = method.kind === 'hash' ? joinSpec(node, method.leftKeys, method.rightKeys, method.residual) : joinSpec(node, [], [], method.residual);
-  const left = lowerFrom(node.left, meters);
-  const right = lowerFrom(node.right, meters);
-  const after = afterTest(node);
+  const spec = {
+    ...(method.kind === 'hash' ? joinSpec(node, method.leftKeys, method.rightKeys, method.residual) : joinSpec(node, [], [], method.residual)),
+    ...(options.narrowJoins ? { leftReads: readsOf(node.left), rightReads: readsOf(node.right) } : {}),
+  };
+  const left = lowerFrom(node.left, meters, options);
+  const right = lowerFrom(node.right, meters, { ...options, rowAtATime: false });
   const meter = meters.of(node, method.kind === 'hash' ? 'Hash Join' : 'Nested Loop Join');
+  const after = afterTest(node);
   return {
     batches: (ctx) => {
-      const leftBatches = left.batches?.(ctx);
-      if (!leftBatches) return undefined;
-      const rightBatches = right.batches?.(ctx);
-      const rightRows = materialize(rightBatches ? undefined : right.rows(ctx), rightBatches, right.batchTest, ctx);
-      return hashJoinBatches(leftBatches, left.batchTest, rightRows, spec, after, ctx.signal);
+      const build = (): Promise<Row[]> => materialize(right.batches(ctx), right.test, ctx);
+      return metered(hashJoinBatches(left.batches(ctx), left.test, build, spec, ctx.signal), after, meter, ctx);
     },
-    rows: (ctx) => {
-      const joined = hashJoin(left.rows(ctx), right.rows(ctx), spec, ctx.signal, ctx);
-      const filtered = after ? filterRows(joined, after, ctx.signal) : joined;
-      return analyzing.has(ctx) ? measured(filtered, meter) : filtered;
-    },
+    test: after,
   };
 }
 
-function lowerLookupJoin(node: JoinNode, meters: Meters): Relation {
+function lowerLookupJoin(node: JoinNode, meters: Meters, options: FromOptions): Relation {
   const method = node.method as Extract<NonNullable<JoinNode['method']>, { kind: 'lookup' }>;
   const { inner: scan, column, columnIndex, op } = method;
-  const spec: JoinSpec = { ...joinSpec(node, [method.leftKey], [method.rightKey], method.residual), rightKeys: [(row) => row[columnIndex] ?? null] };
-  const left = lowerFrom(node.left, meters);
-  const after = afterTest(node);
+  const spec: JoinSpec = {
+    ...joinSpec(node, [method.leftKey], [method.rightKey], method.residual),
+    rightKeys: [(row) => row[columnIndex] ?? null],
+    ...(options.narrowJoins ? { leftReads: readsOf(node.left), rightReads: readsOf(node.right) } : {}),
+  };
+  const left = lowerFrom(node.left, meters, options);
   const meter = meters.of(node, 'Lookup Join');
+  const after = afterTest(node);
   let nextId = 1;
   // One plan for the batch (IN), or one per key when the table takes only `=`.
   const fetchPlans = (keys: SqlValue[]): ScanPlan[] => {
@@ -119,20 +151,25 @@ function lowerLookupJoin(node: JoinNode, meters: Meters): Relation {
     return predicates.map((predicate) => scan.table.plan(withPredicate(scan.request, predicate)));
   };
   return {
-    rows: (ctx) => {
-      const fetchOne = (plan: ScanPlan): AsyncIterable<Row> => {
-        const tests = combineTests([...plan.residual.map((p) => compilePredicateOn(p, scan.table)), ...(scan.test ? [scan.test] : [])]);
-        const rows = scanRows(scan, ctx, plan);
-        return tests ? filterRows(rows, tests, ctx.signal) : rows;
+    batches: (ctx) => {
+      const fetch = async function* (keys: SqlValue[]): AsyncGenerator<Row[]> {
+        for (const plan of fetchPlans(keys)) {
+          const test = combineTests([...plan.residual.map((p) => compilePredicateOn(p, scan.table)), ...(scan.test ? [scan.test] : [])]);
+          yield* mapBatches(scanBatches(scan, ctx, plan), test, undefined, ctx.signal);
+        }
       };
-      const fetch = async function* (keys: SqlValue[]): AsyncGenerator<Row> {
-        for (const plan of fetchPlans(keys)) yield* fetchOne(plan);
-      };
-      const joined = lookupJoin(left.rows(ctx), fetch, spec, LOOKUP_BATCH, ctx.signal);
-      const filtered = after ? filterRows(joined, after, ctx.signal) : joined;
-      return analyzing.has(ctx) ? measured(filtered, meter) : filtered;
+      return metered(lookupJoinBatches(left.batches(ctx), left.test, fetch, spec, LOOKUP_BATCH, ctx), after, meter, ctx);
     },
+    test: after,
   };
+}
+
+/**
+ * A join's output, counted under EXPLAIN ANALYZE: the rows that pass its `after` test (applied
+ * here too, so the count is the join's; the consumer applies the test again, as always).
+ */
+function metered(joined: Batches, after: RowTest | undefined, meter: Instrument, ctx: ExecContext): Batches {
+  return analyzing.has(ctx) ? measured(mapBatches(joined, after, undefined, ctx.signal), meter) : joined;
 }
 
 function compilePredicateOn(predicate: Predicate, table: Table): (row: Row) => boolean {
@@ -141,8 +178,8 @@ function compilePredicateOn(predicate: Predicate, table: Table): (row: Row) => b
 }
 
 /** A reordered join run: each row put back in the written layout. */
-function lowerPermutation(node: ProjectNode, meters: Meters): Relation {
-  const inner = lowerFrom(node.input, meters);
+function lowerPermutation(node: ProjectNode, meters: Meters, options: FromOptions): Relation {
+  const inner = lowerFrom(node.input, meters, options);
   const base = baseOf(node.input);
   const permutation = node.exprs.map((e) => (e.kind === 'column' ? e.index - base : -1));
   const restore = (row: Row): Row => {
@@ -150,23 +187,5 @@ function lowerPermutation(node: ProjectNode, meters: Meters): Relation {
     for (let i = 0; i < permutation.length; i++) out[i] = row[permutation[i]!]!;
     return out;
   };
-  return {
-    rows: (ctx) => mapRows(inner.rows(ctx), restore),
-    batches: (ctx) => {
-      const batches = inner.batches?.(ctx);
-      return batches && mapBatches(batches, inner.batchTest, restore);
-    },
-  };
-}
-
-async function* mapRows(rows: AsyncIterable<Row>, map: (row: Row) => Row): AsyncGenerator<Row> {
-  for await (const row of rows) yield map(row);
-}
-
-async function* mapBatches(batches: AsyncIterable<Row[]>, test: ((row: Row) => boolean) | undefined, map: (row: Row) => Row): AsyncGenerator<Row[]> {
-  for await (const batch of batches) {
-    const out: Row[] = [];
-    for (const row of batch) if (!test || test(row)) out.push(map(row));
-    yield out;
-  }
+  return { batches: (ctx) => mapBatches(inner.batches(ctx), inner.test, restore, ctx.signal) };
 }

@@ -1,28 +1,31 @@
-// Lowering of a SELECT plan (see select-parts.ts for its shape) to one pipeline of operators.
-// The fast path reads a lone table (or a join of them) in batches and fuses WHERE into the first
-// operator, because every async hop costs per row; other shapes run row by row.
+// Lowering of a SELECT plan (see select-parts.ts for its shape) to one pipeline of operators over
+// batches. A filter is not an operator of its own: its test is handed up and fused into the
+// loop of the next operator that reads the rows (the aggregate, the projection).
 
 import { compileExpr, compilePredicate, type Evaluator } from '../expressions.js';
 import { analyzing, measured, type Instrument } from '../instrument.js';
-import { aggregateBatches, aggregateRows } from '../operators/aggregate.js';
-import { distinctBatches, distinctRows } from '../operators/distinct.js';
-import { filterRows } from '../operators/filter.js';
-import { limitRows } from '../operators/limit.js';
-import { projectBatch, projectBatches, projectRows } from '../operators/project.js';
-import { sortBatches, sortRows, type SortKey } from '../operators/sort.js';
+import { aggregateBatches } from '../operators/aggregate.js';
+import { mapBatches, noBatches, trimBatches, type Batches, type RowTest } from '../operators/batches.js';
+import { distinctBatches, firstOfEach } from '../operators/distinct.js';
+import { limitBatches } from '../operators/limit.js';
+import { stageBatches } from '../operators/project.js';
+import { sortBatches, topBatches, type SortKey } from '../operators/sort.js';
 import { combineTests } from '../scan.js';
-import { distinctKey } from '../values.js';
-import { prepareRows, subqueryPreparer } from '../subqueries.js';
+import { findSubqueries, subqueryPreparer } from '../subqueries.js';
 import type { ExecContext, Row } from '../table.js';
 import { lowerFrom } from './lower-from.js';
 import type { Meters } from './meters.js';
-import type { PlanNode } from './nodes.js';
+import { isUnary, type PlanNode } from './nodes.js';
+import type { BoundExpr } from '../bound.js';
 import { selectParts } from './select-parts.js';
 
-export function lowerSelect(root: PlanNode, sql: string, meters: Meters): (ctx: ExecContext) => AsyncIterable<Row> {
+export function lowerSelect(root: PlanNode, sql: string, meters: Meters): (ctx: ExecContext) => Batches {
   const parts = selectParts(root);
   const { limit: limitNode, distinct, sort, project, having, window, aggregate, where } = parts;
-  const relation = parts.from.kind === 'SingleRow' ? undefined : lowerFrom(parts.from, meters);
+  // A LIMIT over rows streamed as they come (no sort, grouping or window reads them all first).
+  const stopsEarly = parts.limit?.limit !== undefined && !parts.sort && !parts.aggregate && !parts.window;
+  const narrowJoins = !readsSubqueries(root);
+  const relation = parts.from.kind === 'SingleRow' ? undefined : lowerFrom(parts.from, meters, { rowAtATime: stopsEarly, narrowJoins });
   const emptyReason = relation?.scan?.emptyReason;
   const aggregated = aggregate !== undefined;
   const groupCount = aggregate?.keys.length ?? 0;
@@ -41,6 +44,8 @@ export function lowerSelect(root: PlanNode, sql: string, meters: Meters): (ctx: 
   const sorter: SortKey[] = (sort?.keys ?? []).map((k) => ({ index: k.index, descending: k.descending, nullsFirst: k.nullsFirst }));
   const keep = sort?.keep;
   const hasWindows = window !== undefined;
+  // ORDER BY … LIMIT over plain columns: the sort reads its keys before projecting (topBatches).
+  const topN = keep !== undefined && project.exprs.every((e) => e.kind === 'column' || e.kind === 'const');
   const meter = {
     limit: limitNode && meters.of(limitNode),
     distinct: distinct && meters.of(distinct),
@@ -52,87 +57,91 @@ export function lowerSelect(root: PlanNode, sql: string, meters: Meters): (ctx: 
 
   return (ctx) => {
     const analyze = analyzing.has(ctx);
-    const measure = (input: AsyncIterable<Row>, instrument: Instrument | undefined): AsyncIterable<Row> => (analyze && instrument ? measured(input, instrument) : input);
-    if (relation && emptyReason !== undefined && !(aggregated && groupCount === 0)) return emptyStream();
-    const prepare = projectPrepare?.(ctx);
-    const batches =
-      relation?.batches && emptyReason === undefined && !wherePrepare && !prepare && !hasWindows && (aggregated || limit === undefined || sortNeeded)
-        ? relation.batches(ctx)
-        : undefined;
-    let stream: AsyncIterable<Row>;
-    let sortedInBatches = false;
-    let distinctInBatches = false;
-    if (batches) stream = emptyStream();
-    else if (relation) stream = emptyReason !== undefined ? emptyStream() : relation.rows(ctx);
-    else stream = singleEmptyRow();
-    if (batches) {
-      const test = combineTests([relation!.batchTest, whereTest].filter((t): t is (row: Row) => boolean => t !== undefined));
-      if (aggregated) {
-        stream = aggregateBatches(batches, aggregateSpecs, keyEvaluators, test, ctx);
-        stream = projectRows(stream, projections, havingTest, ctx.signal);
-      } else if (distinct && !distinct.on) {
-        stream = measure(distinctBatches(batches, (batch) => projectBatch(batch, projections, test), width, ctx), meter.distinct);
-        distinctInBatches = true;
-      } else if (sortNeeded) {
-        // The sort reads every row anyway: project and buffer each batch in one loop.
-        stream = measure(sortBatches(batches, (batch) => projectBatch(batch, projections, test), sorter, keep, ctx), meter.sort);
-        sortedInBatches = true;
-      } else {
-        stream = projectBatches(batches, projections, test, ctx.signal);
-      }
-    } else {
-      if (wherePrepare) stream = prepareRows(stream, wherePrepare(ctx));
-      if (hasWindows) {
-        if (whereTest) stream = filterRows(stream, whereTest, ctx.signal);
-        if (aggregated) {
-          stream = measure(aggregateRows(stream, aggregateSpecs, keyEvaluators, ctx), meter.aggregate);
-          if (havingTest) stream = filterRows(stream, havingTest, ctx.signal);
-        }
-        stream = measure(window.windows.apply!(stream, window.base), meter.window);
-        if (prepare) stream = prepareRows(stream, prepare);
-        stream = projectRows(stream, projections);
-      } else if (aggregated) {
-        if (whereTest) stream = filterRows(stream, whereTest, ctx.signal);
-        stream = measure(aggregateRows(stream, aggregateSpecs, keyEvaluators, ctx), meter.aggregate);
-        if (prepare) stream = prepareRows(stream, prepare);
-        stream = projectRows(stream, projections, havingTest, ctx.signal);
-      } else {
-        if (prepare) {
-          if (whereTest) stream = filterRows(stream, whereTest, ctx.signal);
-          stream = projectRows(prepareRows(stream, prepare), projections);
-        } else {
-          stream = projectRows(stream, projections, whereTest, ctx.signal);
-        }
-        stream = measure(stream, meter.filter);
-      }
+    const signal = ctx.signal;
+    const measure = (input: Batches, instrument: Instrument | undefined): Batches => (analyze && instrument ? measured(input, instrument) : input);
+    if (relation && emptyReason !== undefined && !(aggregated && groupCount === 0)) return noBatches();
+    let stream: Batches;
+    // Rows failing `test` are still in `stream`: the next operator drops them in its own loop.
+    let test: RowTest | undefined;
+    if (!relation) stream = singleEmptyRow();
+    else if (emptyReason !== undefined) stream = noBatches();
+    else {
+      stream = relation.batches(ctx);
+      test = relation.test;
     }
-    if (sortNeeded && !sortedInBatches) stream = measure(sortRows(stream, sorter, keep, ctx), meter.sort);
-    if (distinct?.on) stream = measure(firstOfEach(stream, distinct.on), meter.distinct);
-    else if (distinct && !distinctInBatches) stream = measure(distinctRows(stream, width, ctx), meter.distinct);
-    if (limit !== undefined || offset > 0) stream = measure(limitRows(stream, limit, offset), meter.limit);
-    if (projections.length > width) stream = trimRows(stream, width);
+    const prepare = projectPrepare?.(ctx);
+    const prepareWhere = wherePrepare?.(ctx);
+    if (prepareWhere) {
+      stream = stageBatches(stream, { test, prepare: prepareWhere, check: whereTest }, signal);
+      test = undefined;
+    } else {
+      test = both(test, whereTest);
+    }
+    if (aggregated) {
+      stream = measure(aggregateBatches(stream, aggregateSpecs, keyEvaluators, test, ctx), meter.aggregate);
+      test = undefined;
+    }
+    if (hasWindows) {
+      // The window functions read the rows HAVING keeps (or WHERE, without grouping).
+      const kept = both(test, aggregated ? havingTest : undefined);
+      stream = measure(window.windows.apply!(kept ? mapBatches(stream, kept, undefined, signal) : stream, window.base), meter.window);
+      stream = stageBatches(stream, { prepare, outputs: projections }, signal);
+    } else if (aggregated) {
+      stream = stageBatches(stream, { prepare, check: havingTest, outputs: projections }, signal);
+    } else if (topN && !prepare && !analyze) {
+      stream = topBatches(stream, test, projections, sorter, keep!, ctx);
+    } else {
+      stream = measure(stageBatches(stream, { test, prepare, outputs: projections }, signal), meter.filter);
+    }
+    const sortedAlready = topN && !prepare && !analyze && !aggregated && !hasWindows;
+    if (sortNeeded && !sortedAlready) stream = measure(sortBatches(stream, sorter, keep, ctx), meter.sort);
+    if (distinct?.on) stream = measure(firstOfEach(stream, distinct.on, signal), meter.distinct);
+    else if (distinct) stream = measure(distinctBatches(stream, width, ctx), meter.distinct);
+    if (limit !== undefined || offset > 0) stream = measure(limitBatches(stream, limit, offset, signal), meter.limit);
+    if (projections.length > width) stream = trimBatches(stream, width, signal);
     return stream;
   };
 }
 
-/** DISTINCT ON: the first row of each value of the `on` columns, in input order. */
-async function* firstOfEach(input: AsyncIterable<Row>, on: readonly number[]): AsyncGenerator<Row> {
-  const seen = new Set<string>();
-  for await (const row of input) {
-    let key = '';
-    for (const index of on) key += `${distinctKey(row[index] ?? null)}\u0000`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    yield row;
-  }
+/** Whether an expression anywhere in the plan runs a subquery (which may read the FROM row). */
+function readsSubqueries(node: PlanNode): boolean {
+  const exprs: BoundExpr[] = [];
+  const visit = (n: PlanNode): void => {
+    switch (n.kind) {
+      case 'Scan':
+      case 'SubqueryScan':
+        exprs.push(...n.conjuncts);
+        return;
+      case 'Join':
+        exprs.push(...n.condition, ...n.after);
+        visit(n.left);
+        visit(n.right);
+        return;
+      case 'Filter':
+        exprs.push(...n.conjuncts);
+        break;
+      case 'Project':
+        exprs.push(...n.exprs);
+        break;
+      case 'Aggregate':
+        exprs.push(...n.keys, ...n.aggregates.flatMap((a) => (a.arg ? [a.arg] : [])));
+        break;
+      case 'Window':
+        exprs.push(...n.windows.calls.flatMap((c) => [...(c.argExpr ? [c.argExpr] : []), ...c.partitionExprs, ...c.orderExprs]));
+        break;
+      default:
+        break;
+    }
+    if (isUnary(n)) visit(n.input);
+  };
+  visit(node);
+  return findSubqueries(exprs).length > 0;
 }
 
-export async function* emptyStream(): AsyncGenerator<Row> {}
-
-async function* singleEmptyRow(): AsyncGenerator<Row> {
-  yield [];
+function both(a: RowTest | undefined, b: RowTest | undefined): RowTest | undefined {
+  return a && b ? (row) => a(row) && b(row) : (a ?? b);
 }
 
-export async function* trimRows(input: AsyncIterable<Row>, width: number): AsyncGenerator<Row> {
-  for await (const row of input) yield row.slice(0, width);
+async function* singleEmptyRow(): AsyncGenerator<Row[]> {
+  yield [[]];
 }
