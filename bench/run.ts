@@ -1,11 +1,13 @@
 // npm run bench: how close stripe-sql comes to the fewest possible Stripe requests for a set of
 // queries, and how fast a full scan of the demo data runs compared with fetching the same pages
-// by hand (the baseline, measured in the same run against the same emulator).
+// by hand (the baseline, measured in the same run against the same emulator), and the wire
+// server's overhead against the library (bench/pg-wire.ts).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { connect } from '../src/index.js';
 import { PARENTS_IN_FLIGHT } from '../src/catalog/stripe-table.js';
 import { startEmulator, DEMO_API_KEY, type Emulator } from '../emulator/index.js';
+import { printWireOverhead, wireOverhead } from './pg-wire.js';
 import { bulkObjects, CREATED_DISTRIBUTIONS, type CreatedDistribution } from '../emulator/created-distribution.js';
 import { replicaBench } from './replica.js';
 
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
   }
   await replicaBench();
   conformance();
+  printWireOverhead(await wireOverhead());
 }
 
 function casesFor(emulator: Emulator): Case[] {

@@ -11,7 +11,7 @@ import { leadingWords, splitTopLevel, stripLeadingComments, unquoteIdentifier, u
 import { localStatement, type Portal, type Statement } from './statement.js';
 import type { TransactionStatus } from './protocol/backend.js';
 import type { ResultField } from './types.js';
-import type { Outcome, RowSource } from './rows.js';
+import { rowsAt, type WireRow } from './rows.js';
 
 /** What the session lends the commands. */
 export interface SessionApi {
@@ -237,22 +237,7 @@ function fetchCommand(sql: string, body: string, verb: string, session: SessionA
         if (verb === 'FETCH') taken.push(row);
       }
       cursor.rowsSent += moved;
-      return { rows: rowsOf(taken), fields: verb === 'FETCH' ? cursor.fields() : null, tag: () => `${verb} ${moved}` };
-    },
-  };
-}
-
-function rowsOf(rows: readonly (readonly WireValue[])[]): RowSource {
-  let i = 0;
-  return {
-    get outcome(): Outcome | undefined {
-      return i >= rows.length ? { rowCount: rows.length } : undefined;
-    },
-    async next() {
-      return i < rows.length ? (rows[i++] as never) : undefined;
-    },
-    close() {
-      i = rows.length;
+      return { rows: rowsAt(taken as WireRow[]), fields: verb === 'FETCH' ? cursor.fields() : null, tag: () => `${verb} ${moved}` };
     },
   };
 }

@@ -1,7 +1,9 @@
-// Rows pulled one at a time from a statement that pushes them: the connection hands each row
-// to an awaited callback, a portal takes rows as Execute asks for them. The callback waits
-// while the buffer is full, so a portal left suspended, or a slow client, holds the scan
-// back instead of filling memory.
+// Rows pulled in batches from a statement that pushes them one at a time: the connection hands
+// each row to an awaited callback, a portal takes rows as Execute asks for them. The consumer
+// is woken once per turn of the event loop, not once per row, so it takes every row the
+// producer made meanwhile in one go (one DataRow buffer for all of them). The callback waits
+// while the buffer is full, so a portal left suspended, or a slow client, holds the scan back
+// instead of filling memory.
 import type { SqlValue } from '../index.js';
 
 export type WireRow = readonly SqlValue[];
@@ -15,16 +17,19 @@ export interface Outcome {
 export interface RowSource {
   /** The next row, or undefined at the end. Throws the statement's error. */
   next(): Promise<WireRow | undefined>;
+  /**
+   * Up to `max` rows: all that are at hand, or, when none are, the first ones to come (at
+   * least one); undefined at the end. Throws the statement's error.
+   */
+  nextBatch(max: number): Promise<WireRow[] | undefined>;
   /** Known once next() has returned undefined. */
   readonly outcome: Outcome | undefined;
   /** Stops the statement (its requests are aborted); next() ends. */
   close(): void;
-  /** Up to `max` rows already at hand, without waiting (none when next() must wait). */
-  buffered?(max: number): WireRow[];
 }
 
 /** Rows buffered ahead of the consumer before the producer waits. */
-const HIGH_WATER = 512;
+export const HIGH_WATER = 512;
 
 class Closed extends Error {}
 
@@ -33,26 +38,37 @@ class Closed extends Error {}
  * `run` starts on the first next(); `stop` is called when the source is closed early.
  */
 export function pullRows(run: (onRow: (row: WireRow) => Promise<void> | void) => Promise<Outcome>, stop: () => void): RowSource {
-  const buffer: WireRow[] = [];
+  let buffer: WireRow[] = [];
   let started = false;
   let finished = false;
   let closed = false;
   let failure: unknown;
   let outcome: Outcome | undefined;
   let wakeConsumer: (() => void) | undefined;
+  let wakeScheduled = false;
   let wakeProducer: { resolve: () => void; reject: (e: unknown) => void } | undefined;
 
   const wake = () => {
+    wakeScheduled = false;
     const w = wakeConsumer;
     wakeConsumer = undefined;
     w?.();
+  };
+  /** Wakes the consumer after this turn: rows the producer makes meanwhile (a page's worth) go with it. */
+  const wakeSoon = () => {
+    if (wakeScheduled || !wakeConsumer) return;
+    wakeScheduled = true;
+    setImmediate(wake);
   };
 
   const onRow = (row: WireRow): Promise<void> | void => {
     if (closed) throw new Closed();
     buffer.push(row);
+    if (buffer.length < HIGH_WATER) {
+      wakeSoon();
+      return;
+    }
     wake();
-    if (buffer.length < HIGH_WATER) return;
     return new Promise<void>((resolve, reject) => {
       wakeProducer = { resolve, reject };
     });
@@ -74,46 +90,48 @@ export function pullRows(run: (onRow: (row: WireRow) => Promise<void> | void) =>
     );
   };
 
+  /** Takes up to `max` buffered rows; the producer goes on once half the buffer is free. */
+  const take = (max: number): WireRow[] => {
+    let taken: WireRow[];
+    if (max >= buffer.length) {
+      taken = buffer;
+      buffer = [];
+    } else taken = buffer.splice(0, max);
+    if (wakeProducer && buffer.length <= HIGH_WATER / 2) {
+      const w = wakeProducer;
+      wakeProducer = undefined;
+      w.resolve();
+    }
+    return taken;
+  };
+
+  const nextBatch = async (max: number): Promise<WireRow[] | undefined> => {
+    if (!started) start();
+    for (;;) {
+      if (closed) return undefined;
+      if (buffer.length > 0) return take(Math.max(1, max));
+      if (finished) {
+        if (failure !== undefined) throw failure;
+        return undefined;
+      }
+      await new Promise<void>((resolve) => {
+        wakeConsumer = resolve;
+      });
+    }
+  };
+
   return {
     get outcome() {
       return outcome;
     },
+    nextBatch,
     async next() {
-      if (!started) start();
-      for (;;) {
-        if (buffer.length > 0) {
-          const row = buffer.shift()!;
-          if (wakeProducer && buffer.length <= HIGH_WATER / 2) {
-            const w = wakeProducer;
-            wakeProducer = undefined;
-            w.resolve();
-          }
-          return row;
-        }
-        if (closed) return undefined;
-        if (finished) {
-          if (failure !== undefined) throw failure;
-          return undefined;
-        }
-        await new Promise<void>((resolve) => {
-          wakeConsumer = resolve;
-        });
-      }
-    },
-    buffered(max) {
-      if (buffer.length === 0 || closed) return [];
-      const taken = buffer.splice(0, Math.min(max, buffer.length));
-      if (wakeProducer && buffer.length <= HIGH_WATER / 2) {
-        const w = wakeProducer;
-        wakeProducer = undefined;
-        w.resolve();
-      }
-      return taken;
+      return (await nextBatch(1))?.[0];
     },
     close() {
       if (closed) return;
       closed = true;
-      buffer.length = 0;
+      buffer = [];
       if (!finished && started) stop();
       wakeProducer?.reject(new Closed());
       wakeProducer = undefined;
@@ -126,14 +144,22 @@ export function pullRows(run: (onRow: (row: WireRow) => Promise<void> | void) =>
 export function rowsAt(rows: readonly WireRow[], outcome: Outcome = { rowCount: rows.length }): RowSource {
   let i = 0;
   let done = false;
+  const nextBatch = async (max: number): Promise<WireRow[] | undefined> => {
+    if (i < rows.length) {
+      const batch = rows.slice(i, i + Math.max(1, max));
+      i += batch.length;
+      return batch;
+    }
+    done = true;
+    return undefined;
+  };
   return {
     get outcome() {
       return done ? outcome : undefined;
     },
+    nextBatch,
     async next() {
-      if (i < rows.length) return rows[i++];
-      done = true;
-      return undefined;
+      return (await nextBatch(1))?.[0];
     },
     close() {
       i = rows.length;

@@ -38,6 +38,8 @@ export interface SessionOptions {
 
 /** Output waiting in the writer beyond this is written out before more rows are encoded. */
 const FLUSH_BYTES = 64 * 1024;
+/** Rows taken from a statement at a time (all at hand, up to this many). */
+const BATCH_ROWS = 4096;
 /** Messages read ahead of the one being handled before the socket is paused. */
 const INBOX_LIMIT = 256;
 
@@ -433,26 +435,19 @@ export class Session implements SessionApi {
         return;
       }
       if (describe && fields) backend.rowDescription(this.#out, describeFields(fields, portal.resultFormats));
-      const encode = fields ? this.#rowEncoder(fields, portal.resultFormats) : undefined;
+      const writeRow = fields ? this.#rowWriter(fields, portal.resultFormats) : undefined;
       let sent = 0;
-      const send = (row: readonly WireValue[]) => {
-        if (encode) backend.dataRow(this.#out, encode(row));
-        sent++;
-        portal.rowsSent++;
-      };
       for (;;) {
         if (maxRows > 0 && sent === maxRows) {
           backend.portalSuspended(this.#out);
           return;
         }
-        // Rows already buffered go out without a wait each; then wait for the next.
-        const ready = execution.rows.buffered?.(maxRows > 0 ? maxRows - sent : 1024) ?? [];
-        if (ready.length > 0) ready.forEach(send);
-        else {
-          const row = await execution.rows.next();
-          if (row === undefined) break;
-          send(row);
-        }
+        // Every row at hand goes into the one buffer, then out with the socket's backpressure.
+        const batch = await execution.rows.nextBatch(maxRows > 0 ? maxRows - sent : BATCH_ROWS);
+        if (batch === undefined) break;
+        if (writeRow) for (const row of batch) writeRow(row);
+        sent += batch.length;
+        portal.rowsSent += batch.length;
         if (this.#out.size > FLUSH_BYTES) await this.#flush();
       }
       const tag = execution.tag(execution.rows.outcome ?? { rowCount: portal.rowsSent });
@@ -475,13 +470,15 @@ export class Session implements SessionApi {
     backend.copyOutResponse(this.#out, fields.map(() => 0));
     if (options.header) backend.copyData(this.#out, copyLine(fields.map((f) => f.name), options));
     let count = 0;
-    for (let row = await execution.rows.next(); row !== undefined; row = await execution.rows.next()) {
-      const texts = fields.map((f, i) => {
-        const value = row![i] ?? null;
-        return value === null ? null : encodeText(value, f.typeOid, zone);
-      });
-      backend.copyData(this.#out, copyLine(texts, options));
-      count++;
+    for (let batch = await execution.rows.nextBatch(BATCH_ROWS); batch !== undefined; batch = await execution.rows.nextBatch(BATCH_ROWS)) {
+      for (const row of batch) {
+        const texts = fields.map((f, i) => {
+          const value = row[i] ?? null;
+          return value === null ? null : encodeText(value, f.typeOid, zone);
+        });
+        backend.copyData(this.#out, copyLine(texts, options));
+      }
+      count += batch.length;
       if (this.#out.size > FLUSH_BYTES) await this.#flush();
     }
     backend.copyDone(this.#out);
@@ -490,15 +487,14 @@ export class Session implements SessionApi {
     backend.commandComplete(this.#out, tag);
   }
 
-  #rowEncoder(fields: readonly ResultField[], formats: readonly number[]): (row: readonly WireValue[]) => (string | Uint8Array | null)[] {
+  /** Writes one row as a DataRow straight into the output buffer. */
+  #rowWriter(fields: readonly ResultField[], formats: readonly number[]): (row: readonly WireValue[]) => void {
     const zone = this.settings.timeZone;
-    const binary = fields.map((_, i) => formatOf(formats, i) === 1);
-    return (row) =>
-      fields.map((field, i) => {
-        const value = row[i] ?? null;
-        if (value === null) return null;
-        return binary[i] ? encodeBinary(value, field.typeOid) : encodeText(value, field.typeOid, zone);
-      });
+    const out = this.#out;
+    const encoders = fields.map((field, i) =>
+      formatOf(formats, i) === 1 ? (value: Exclude<WireValue, null>) => encodeBinary(value, field.typeOid) : (value: Exclude<WireValue, null>) => encodeText(value, field.typeOid, zone),
+    );
+    return (row) => backend.dataRow(out, row, encoders);
   }
 
   // ------------------------------------------------------------- SessionApi (commands.ts)

@@ -4,7 +4,7 @@
 import type { Connection, PreparedStatement } from '../index.js';
 import type { InputKind, WireValue } from './protocol/values.js';
 import { OID } from './protocol/types.js';
-import { pullRows, type Outcome, type RowSource } from './rows.js';
+import { pullRows, rowsAt, type Outcome, type RowSource, type WireRow } from './rows.js';
 import { fieldsOfColumns, inputKindOf, inputKindOfOid, oidOfType, type ResultField } from './types.js';
 import { leadingWords } from './sql-text.js';
 import type { CopyOptions } from './copy.js';
@@ -113,25 +113,7 @@ export function localStatement(
     ...(options.endsFailedTransaction ? { endsFailedTransaction: true } : {}),
     async start(values) {
       const { rows = [], tag } = await run(values);
-      return { rows: fromArray(rows as WireValue[][]), tag: typeof tag === 'string' ? () => tag : tag };
-    },
-  };
-}
-
-function fromArray(rows: readonly (readonly WireValue[])[]): RowSource {
-  let i = 0;
-  let done = false;
-  return {
-    get outcome() {
-      return done ? { rowCount: rows.length } : undefined;
-    },
-    async next() {
-      if (i < rows.length) return rows[i++] as never;
-      done = true;
-      return undefined;
-    },
-    close() {
-      i = rows.length;
+      return { rows: rowsAt(rows as WireRow[]), tag: typeof tag === 'string' ? () => tag : tag };
     },
   };
 }

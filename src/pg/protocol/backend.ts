@@ -64,12 +64,18 @@ export const backend = {
     w.end();
   },
   /** Each value already encoded: a string (text format), bytes (binary) or null. */
-  dataRow(w: MessageWriter, values: readonly (string | Uint8Array | null)[]): void {
-    w.begin('D').int16(values.length);
-    for (const value of values) {
-      if (value === null) w.int32(-1);
-      else if (typeof value === 'string') w.sizedString(value);
-      else w.int32(value.length).bytes(value);
+  /** One DataRow: each value as `encode[i]` formats it (text or binary), NULL as length -1. */
+  dataRow<V>(w: MessageWriter, values: readonly (V | null)[], encode: readonly ((value: V) => string | Uint8Array)[]): void {
+    w.begin('D').int16(encode.length);
+    for (let i = 0; i < encode.length; i++) {
+      const value = values[i] ?? null;
+      if (value === null) {
+        w.int32(-1);
+        continue;
+      }
+      const bytes = encode[i]!(value);
+      if (typeof bytes === 'string') w.sizedString(bytes);
+      else w.int32(bytes.length).bytes(bytes);
     }
     w.end();
   },

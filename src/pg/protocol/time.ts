@@ -57,12 +57,20 @@ export function formatDate(value: Date): string {
   return `${formatYear(value.getUTCFullYear())}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}${value.getUTCFullYear() <= 0 ? ' BC' : ''}`;
 }
 
+const DAY_MS = 86_400_000;
+/** The last day formatted: rows of a result often fall on the same day. */
+let lastDay = { number: NaN, text: '' };
+
 function formatClock(d: Date): string {
+  const t = d.getTime();
+  const number = Math.floor(t / DAY_MS);
+  if (number !== lastDay.number) {
+    lastDay = { number, text: `${formatYear(d.getUTCFullYear())}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` };
+  }
   const ms = d.getUTCMilliseconds();
   const fraction = ms === 0 ? '' : `.${pad(ms, 3)}`.replace(/0+$/, '');
-  const day = `${formatYear(d.getUTCFullYear())}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
   const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${fraction}`;
-  return `${day} ${time}${d.getUTCFullYear() <= 0 ? ' BC' : ''}`;
+  return `${lastDay.text} ${time}${d.getUTCFullYear() <= 0 ? ' BC' : ''}`;
 }
 
 function formatYear(year: number): string {

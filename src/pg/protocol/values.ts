@@ -79,7 +79,8 @@ export function floatText(value: number): string {
   if (value === Infinity) return 'Infinity';
   if (value === -Infinity) return '-Infinity';
   if (Object.is(value, -0)) return '-0';
-  return String(value).replace(/e([+-])(\d)$/, 'e$10$2');
+  const text = String(value);
+  return text.includes('e') ? text.replace(/e([+-])(\d)$/, 'e$10$2') : text;
 }
 
 /** A number written out in positional notation (numeric and integers never print exponents). */

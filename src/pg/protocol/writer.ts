@@ -73,10 +73,10 @@ export class MessageWriter {
 
   /** An int32 length and the string's UTF-8 bytes (a DataRow field). */
   sizedString(value: string): this {
-    const bytes = Buffer.byteLength(value);
-    this.#ensure(bytes + 4);
+    // Room for the worst case (3 bytes per UTF-16 unit), then the length of what was written.
+    this.#ensure(value.length * 3 + 4);
+    const bytes = this.#buffer.write(value, this.#length + 4, 'utf8');
     this.#buffer.writeInt32BE(bytes, this.#length);
-    this.#buffer.write(value, this.#length + 4, 'utf8');
     this.#length += bytes + 4;
     return this;
   }
