@@ -67,8 +67,18 @@ const EXPECT: Record<string, (rows: Rows, fields: pg.FieldDef[]) => void> = {
   },
   'pgjdbc-get-primary-keys.sql': (rows) => assert.deepEqual(rows, [{ TABLE_CAT: 'stripe', TABLE_SCHEM: 'public', TABLE_NAME: 'Customers', COLUMN_NAME: 'Id', KEY_SEQ: 1, PK_NAME: 'customers_pkey' }]),
   'pgjdbc-get-imported-keys.sql': (rows, fields) => {
-    assert.deepEqual(rows, []);
     assert.deepEqual(fields.map((f) => f.name).slice(0, 4), ['PKTABLE_CAT', 'PKTABLE_SCHEM', 'PKTABLE_NAME', 'PKCOLUMN_NAME']);
+    // Charges' Id-holding columns point at the referenced tables' primary keys.
+    assert.deepEqual(rows.find((r) => r.FKCOLUMN_NAME === 'CustomerId'), {
+      PKTABLE_CAT: 'stripe', PKTABLE_SCHEM: 'public', PKTABLE_NAME: 'Customers', PKCOLUMN_NAME: 'Id', FKTABLE_CAT: 'stripe', FKTABLE_SCHEM: 'public',
+      FKTABLE_NAME: 'Charges', FKCOLUMN_NAME: 'CustomerId', KEY_SEQ: 1, UPDATE_RULE: 3, DELETE_RULE: 3, FK_NAME: 'charges_customerid_fkey', PK_NAME: 'customers_pkey',
+      DEFERRABILITY: 7,
+    });
+    assert.ok(rows.every((r) => r.FKTABLE_NAME === 'Charges' && r.PKCOLUMN_NAME === 'Id'));
+    assert.ok(rows.some((r) => r.FKCOLUMN_NAME === 'InvoiceId' && r.PKTABLE_NAME === 'Invoices'));
+    // Ordered by the referenced table.
+    const referenced = rows.map((r) => String(r.PKTABLE_NAME).toLowerCase());
+    assert.deepEqual(referenced, [...referenced].sort());
   },
   'pgjdbc-get-type-info.sql': (rows) => {
     const names = rows.map((r) => r.typname);
@@ -80,6 +90,45 @@ const EXPECT: Record<string, (rows: Rows, fields: pg.FieldDef[]) => void> = {
   'metabase-get-tables.sql': (rows) => {
     for (const t of ['Customers', 'Charges', 'CheckoutSession']) assert.deepEqual(rows.find((r) => r.name === t) && { ...rows.find((r) => r.name === t), description: null }, { schema: 'public', name: t, type: 'TABLE', description: null, estimated_row_count: null });
     assert.equal(rows.find((r) => r.name === 'Balance')?.type, 'VIEW');
+  },
+  'metabase-describe-fields.sql': (rows, fields) => {
+    const customers = rows.filter((r) => r['table-name'] === 'Customers');
+    assert.deepEqual(customers[0], {
+      name: 'Id', 'database-type': 'text', 'database-position': 0, 'table-schema': 'public', 'table-name': 'Customers', 'pk?': true,
+      'field-comment': customers[0]!['field-comment'], 'database-required': true, 'database-is-auto-increment': false,
+    });
+    assert.match(String(customers[0]!['field-comment']), /\w/);
+    const type = (table: string, column: string) => rows.find((r) => r['table-name'] === table && r.name === column)?.['database-type'];
+    assert.equal(type('Customers', 'Created'), 'timestamptz');
+    assert.equal(type('Customers', 'Balance'), 'int4');
+    assert.equal(type('Customers', 'Metadata'), 'json');
+    assert.equal(type('Customers', 'Delinquent'), 'bool');
+    assert.equal(type('CheckoutSession', 'AmountTotal'), type('Charges', 'Amount'));
+    assert.deepEqual(customers.map((r) => r['database-position']), customers.map((_, i) => i));
+    assert.equal(rows.filter((r) => r['pk?'] === true && r['table-name'] === 'Customers').length, 1);
+    assert.deepEqual(fields.map((f) => f.dataTypeID), [25, 25, 23, 25, 25, 16, 25, 16, 16]);
+  },
+  'metabase-describe-fields-table.sql': (rows) => {
+    assert.ok(rows.length > 10);
+    assert.ok(rows.every((r) => r['table-name'] === 'Customers'));
+    assert.deepEqual(rows.slice(0, 2).map((r) => [r.name, r['pk?']]), [['Id', true], ['AddressCity', false]]);
+  },
+  'metabase-describe-fks.sql': (rows) => {
+    assert.deepEqual(rows.find((r) => r['fk-table-name'] === 'Charges' && r['fk-column-name'] === 'CustomerId'), {
+      'fk-table-schema': 'public', 'fk-table-name': 'Charges', 'fk-column-name': 'CustomerId', 'pk-table-schema': 'public', 'pk-table-name': 'Customers', 'pk-column-name': 'Id',
+    });
+    assert.ok(rows.some((r) => r['fk-table-name'] === 'CheckoutSession' && r['fk-column-name'] === 'CustomerId'));
+    assert.ok(rows.every((r) => r['pk-column-name'] === 'Id'));
+  },
+  'metabase-table-privileges.sql': (rows) => {
+    assert.deepEqual(rows.find((r) => r.table === 'Customers'), { role: null, schema: 'public', table: 'Customers', update: true, select: true, insert: true, delete: true });
+    // A view is read only.
+    assert.deepEqual(rows.find((r) => r.table === 'Balance'), { role: null, schema: 'public', table: 'Balance', update: false, select: true, insert: false, delete: false });
+    assert.ok(rows.every((r) => r.select === true));
+  },
+  'metabase-enum-types.sql': (rows, fields) => {
+    assert.deepEqual(rows, []);
+    assert.deepEqual(fields.map((f) => f.name), ['nspname', 'typname']);
   },
   'grafana-show-schemas.sql': (rows) => assert.deepEqual(rows, [{ name: 'public' }]),
   'grafana-show-tables-schema.sql': (rows) => {
@@ -117,6 +166,23 @@ test('every captured client query is answered with the catalog\'s tables and col
         throw new Error(`${file}: ${(error as Error).message}\n${JSON.stringify(result.rows.slice(0, 3))}`);
       }
     }
+  } finally {
+    await client.end();
+  }
+});
+
+test("Metabase's column sync lists the same columns, positions and types as information_schema.columns", async () => {
+  const client = new pg.Client({ host: '127.0.0.1', port: fx.port, user: 'analyst', database: 'stripe' });
+  await client.connect();
+  try {
+    const fixture = fixtures().find((f) => f.file === 'metabase-describe-fields.sql')!;
+    const synced = await client.query(fixture.sql, fixture.params);
+    const columns = await client.query('SELECT table_name, column_name, ordinal_position, udt_name FROM information_schema.columns');
+    const key = (table: unknown, column: unknown, position: unknown, type: unknown) => `${String(table)}.${String(column)} ${String(position)} ${String(type)}`;
+    assert.deepEqual(
+      synced.rows.map((r) => key(r['table-name'], r.name, Number(r['database-position']) + 1, r['database-type'])).sort(),
+      columns.rows.map((r) => key(r.table_name, r.column_name, r.ordinal_position, r.udt_name)).sort(),
+    );
   } finally {
     await client.end();
   }

@@ -8,151 +8,16 @@
 // filters (`n.nspname LIKE $1`, `c.relname = 'x'`, `IN (…)`) are read out of it, with `$n`
 // parameters or literals, and names match case-insensitively as everywhere in stripe-sql.
 import { OID, TYPES } from '../protocol/types.js';
-import type { WireValue } from '../protocol/values.js';
-import type { ResultField } from '../types.js';
-import { matchingParen, splitTopLevel, topLevelKeyword, unquoteIdentifier, unquoteLiteral } from '../sql-text.js';
-import type { CatalogModel, CatalogRelation } from './model.js';
-import { likeRegex } from './select.js';
+import { unquoteLiteral } from '../sql-text.js';
+import type { CatalogRelation } from './model.js';
+import {
+  byName, fieldsOf, has, pkeyName, innerQuery, nameFilter, operand, project, quoteIdent, selectItems, SCHEMAS, tableType,
+  type ClientAnswer, type ClientContext, type Recognizer,
+} from './recognize.js';
 
-export interface ClientAnswer {
-  fields: ResultField[];
-  rows(values: readonly WireValue[]): WireValue[][];
-}
+import { METABASE_RECOGNIZERS } from './metabase.js';
 
-export interface ClientContext {
-  model: CatalogModel;
-  database: string;
-  user: string;
-}
-
-interface Recognizer {
-  /** The client call the query serves. */
-  source: string;
-  test(sql: string): boolean;
-  answer(sql: string, context: ClientContext): ClientAnswer;
-}
-
-const SCHEMAS = ['information_schema', 'pg_catalog', 'public'];
-
-const has = (sql: string, ...parts: (string | RegExp)[]) => parts.every((p) => (typeof p === 'string' ? sql.includes(p) : p.test(sql)));
-
-// ------------------------------------------------------------------------------ filters
-
-/** One side of a filter: a `$n` parameter or a literal, resolved when the statement runs. */
-type Operand = (values: readonly WireValue[]) => string | null;
-
-function operand(text: string): Operand {
-  const t = text.trim().replace(/::\s*[\w.]+$/, '');
-  const p = /^\$(\d+)$/.exec(t);
-  if (p) return (values) => (values[Number(p[1]) - 1] == null ? null : String(values[Number(p[1]) - 1]));
-  return () => unquoteLiteral(t);
-}
-
-/**
- * The filters on `column` in `sql` (`column LIKE x`, `= x`, `IN (x, y)`); a name passes when
- * every one of them holds. `quote_ident(column)` counts as the column.
- */
-function nameFilter(query: string, ...columns: string[]): (values: readonly WireValue[], name: string) => boolean {
-  const sql = filterText(query);
-  const tests: ((values: readonly WireValue[], name: string) => boolean)[] = [];
-  for (const column of columns) {
-    const escaped = column.replace(/\./g, '\\.');
-    const re = new RegExp(`(?<![\\w.])(?:quote_ident\\(\\s*${escaped}\\s*\\)|${escaped})\\s*(NOT\\s+LIKE|LIKE|ILIKE|=|<>|!=|NOT\\s+IN|IN)\\s*(\\$\\d+|[Ee]?'(?:[^']|'')*'|\\()`, 'gi');
-    for (const m of sql.matchAll(re)) {
-      const op = m[1]!.toUpperCase().replace(/\s+/g, ' ');
-      const negated = op.startsWith('NOT') || op === '<>' || op === '!=';
-      if (m[2] === '(' && !op.endsWith('IN')) continue; // `= (current_schemas(…))[1]`: not a name filter
-      if (m[2] === '(') {
-        const open = m.index + m[0].length - 1;
-        const close = matchingParen(sql, open);
-        if (close < 0) continue;
-        const inner = sql.slice(open + 1, close - 1);
-        if (/^\s*SELECT\b/i.test(inner)) continue; // a subquery (Grafana's search_path): public is on it
-        const items = splitTopLevel(inner).map(operand);
-        tests.push((values, name) => items.some((item) => sameName(item(values), name)) !== negated);
-      } else {
-        const value = operand(m[2]!);
-        if (op.includes('LIKE')) tests.push((values, name) => { const v = value(values); return v === null ? false : likeRegex(v, true).test(name) !== negated; });
-        else tests.push((values, name) => sameName(value(values), name) !== negated);
-      }
-    }
-  }
-  return (values, name) => tests.every((t) => t(values, name));
-}
-
-/**
- * Where a query's filters are: from its FROM on (select lists compare names in CASEs), without
- * pgjdbc's table-type clauses (`AND (false OR ( c.relkind = 'r' AND n.nspname … ))`, read by askedKinds).
- */
-function filterText(sql: string): string {
-  let text = sql.slice(Math.max(0, topLevelKeyword(sql, 'FROM')));
-  const types = /AND\s*\(\s*false\b/i.exec(text);
-  if (types) {
-    const open = text.indexOf('(', types.index);
-    const close = matchingParen(text, open);
-    text = text.slice(0, types.index) + (close < 0 ? '' : text.slice(close));
-  }
-  return text;
-}
-
-function sameName(a: string | null, b: string): boolean {
-  if (a === null) return false;
-  return unquoteIdentifier(a).toLowerCase() === b.toLowerCase();
-}
-
-/** PostgreSQL's quote_ident: names other than lower-case words are double-quoted. */
-export function quoteIdent(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
-}
-
-// ------------------------------------------------------------------------- select lists
-
-/** The select list of the query's outermost SELECT, each item with its label. */
-function selectItems(sql: string): { expr: string; key: string }[] {
-  const start = /^\s*SELECT\s+/i.exec(sql);
-  const from = topLevelKeyword(sql, 'FROM');
-  if (!start || from < 0) return [];
-  return splitTopLevel(sql.slice(start[0].length, from)).map((expr) => {
-    const alias = /\s+AS\s+("(?:[^"]|"")*"|\w+)\s*$/i.exec(expr);
-    if (alias) return { expr, key: unquoteIdentifier(alias[1]!) };
-    const last = /(\w+)\s*\)?\s*$/.exec(expr);
-    if (last && /^\s*[\w.]+\s*$/.test(expr)) return { expr, key: last[1]! };
-    return { expr, key: '?column?' };
-  });
-}
-
-/** `SELECT * FROM (SELECT … ) x …`: the inner query's text (pgjdbc's getColumns). */
-function innerQuery(sql: string): string {
-  const m = /^\s*SELECT\s+\*\s+FROM\s*\(/i.exec(sql);
-  if (!m) return sql;
-  const open = m[0].length - 1;
-  const close = matchingParen(sql, open);
-  return sql.slice(open + 1, close < 0 ? sql.length : close - 1);
-}
-
-/** Output types by label, so drivers read numbers and booleans as such. */
-const FIELD_TYPES: Record<string, number> = {
-  atttypid: OID.oid, typbasetype: OID.oid, oid: OID.oid, attnotnull: OID.bool, is_array: OID.bool, IS_NOT_NULL: OID.bool,
-  atttypmod: OID.int4, typtypmod: OID.int4, attlen: OID.int2, attnum: OID.int8, KEY_SEQ: OID.int4, estimated_row_count: OID.int8,
-  UPDATE_RULE: OID.int2, DELETE_RULE: OID.int2, DEFERRABILITY: OID.int2,
-  nspname: OID.name, relname: OID.name, attname: OID.name, typname: OID.name, current_database: OID.name, typtype: OID.char,
-  '?column?': OID.bool,
-};
-
-function fieldsOf(items: { key: string }[]): ResultField[] {
-  return items.map(({ key }) => ({ name: key, typeOid: FIELD_TYPES[key] ?? OID.text }));
-}
-
-/** One output row: each label's value, NULL for labels the answer does not know. */
-function project(items: { key: string }[], values: Record<string, WireValue>): WireValue[] {
-  return items.map(({ key }) => (key in values ? values[key]! : null));
-}
-
-const byName = (a: CatalogRelation, b: CatalogRelation) => a.name.toLowerCase().localeCompare(b.name.toLowerCase());
-
-function tableType(r: CatalogRelation): string {
-  return r.kind === 'v' ? 'VIEW' : 'TABLE';
-}
+export type { ClientAnswer, ClientContext } from './recognize.js';
 
 /** pgjdbc's getTables type clauses (`OR ( c.relkind = 'r' AND n.nspname !~ '^pg_' … )`): the kinds asked for; undefined = all. */
 function askedKinds(sql: string): Set<string> | undefined {
@@ -251,19 +116,45 @@ const RECOGNIZERS: Recognizer[] = [
                 .map((r) =>
                   project(items, {
                     TABLE_CAT: /SELECT\s+NULL\s+AS\s+TABLE_CAT/i.test(sql) ? null : database, TABLE_SCHEM: 'public', TABLE_NAME: r.name,
-                    COLUMN_NAME: r.keyColumn!, KEY_SEQ: 1, PK_NAME: `${r.name.toLowerCase()}_pkey`, IS_NOT_NULL: true,
+                    COLUMN_NAME: r.keyColumn!, KEY_SEQ: 1, PK_NAME: pkeyName(r), IS_NOT_NULL: true,
                   }),
                 ),
       };
     },
   },
   {
-    // stripe-sql's tables have no foreign keys: no rows, with the right columns.
+    // A table's Id-holding columns are foreign keys to the referenced table's Id (its primary key).
     source: 'pgjdbc getImportedKeys / getExportedKeys / getCrossReference (Metabase\'s FK sync)',
     test: (sql) => has(sql, '"PKTABLE_CAT"', '"FKCOLUMN_NAME"', /con\.contype\s*=\s*'f'/),
-    answer(sql) {
+    answer(sql, { model, database }) {
       const items = selectItems(sql);
-      return { fields: fieldsOf(items), rows: () => [] };
+      const fkSchema = nameFilter(sql, 'fkn.nspname');
+      const fkTable = nameFilter(sql, 'fkc.relname');
+      const pkSchema = nameFilter(sql, 'pkn.nspname');
+      const pkTable = nameFilter(sql, 'pkc.relname');
+      // Imported keys are ordered by the referenced table, exported ones by the referencing one.
+      const byReferencing = /ORDER\s+BY\s+fkn\./i.test(sql);
+      return {
+        fields: fieldsOf(items),
+        rows: (values) =>
+          !fkSchema(values, 'public') || !pkSchema(values, 'public')
+            ? []
+            : model.relations
+                .flatMap((r) => r.foreignKeys.filter((fk) => fkTable(values, r.name) && pkTable(values, fk.references.name)).map((fk) => ({ r, fk })))
+                .sort((a, b) =>
+                  byReferencing
+                    ? byName(a.r, b.r) || a.fk.name.localeCompare(b.fk.name)
+                    : byName(a.fk.references, b.fk.references) || a.fk.name.localeCompare(b.fk.name),
+                )
+                .map(({ r, fk }) =>
+                  project(items, {
+                    PKTABLE_CAT: database, PKTABLE_SCHEM: 'public', PKTABLE_NAME: fk.references.name, PKCOLUMN_NAME: fk.references.keyColumn!,
+                    FKTABLE_CAT: database, FKTABLE_SCHEM: 'public', FKTABLE_NAME: r.name, FKCOLUMN_NAME: fk.column.name, KEY_SEQ: 1,
+                    // 'a' (NO ACTION) for both: Stripe decides what deleting a referenced object does.
+                    UPDATE_RULE: 3, DELETE_RULE: 3, FK_NAME: fk.name, PK_NAME: pkeyName(fk.references), DEFERRABILITY: 7,
+                  }),
+                ),
+      };
     },
   },
   {
@@ -368,7 +259,7 @@ function parseIdent(text: string): string[] {
 }
 
 export function answerClients(sql: string, context: ClientContext): ClientAnswer | undefined {
-  for (const recognizer of RECOGNIZERS) if (recognizer.test(sql)) return recognizer.answer(sql, context);
+  for (const recognizer of [...RECOGNIZERS, ...METABASE_RECOGNIZERS]) if (recognizer.test(sql)) return recognizer.answer(sql, context);
   return undefined;
 }
 

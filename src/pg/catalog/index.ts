@@ -16,7 +16,7 @@ export interface CatalogSession extends SessionApi {
   readonly connection: Connection;
 }
 
-const READS_CATALOG = /\b(pg_catalog\s*\.|information_schema\s*\.|pg_(class|namespace|attribute|type|proc|database|description|index|am|settings|roles|user|tables|views|stat_\w+)\b)/i;
+const READS_CATALOG = /\b(pg_catalog"?\s*\.|information_schema"?\s*\.|pg_(class|namespace|attribute|attrdef|type|proc|database|description|index|am|settings|roles|user|tables|views|matviews|constraint|enum|inherits|stat_\w+)\b)/i;
 
 export function catalogStatement(sql: string, session: CatalogSession): Statement | undefined {
   if (!READS_CATALOG.test(sql)) return undefined;

@@ -32,6 +32,20 @@ export interface CatalogRelation {
   columns: CatalogColumn[];
   /** The key column (Id), shown as the primary key. */
   keyColumn?: string;
+  /** Which writes the table takes (INSERT / UPDATE / DELETE become Stripe requests). */
+  insertable: boolean;
+  updatable: boolean;
+  deletable: boolean;
+  /** Columns holding another table's Id, shown as foreign keys to its primary key. */
+  foreignKeys: CatalogForeignKey[];
+}
+
+export interface CatalogForeignKey {
+  /** PostgreSQL's default name: `<table>_<column>_fkey`. */
+  name: string;
+  column: CatalogColumn;
+  /** The referenced table (it has a key column). */
+  references: CatalogRelation;
 }
 
 export interface CatalogModel {
@@ -62,7 +76,21 @@ export function catalogModel(db: Connection): CatalogModel {
       description: t.description,
       columns,
       ...(key ? { keyColumn: key.name } : {}),
+      insertable: t.insertable,
+      updatable: t.updatable,
+      deletable: t.deletable,
+      foreignKeys: [],
     };
+  });
+  const byLowerName = new Map(relations.map((r) => [r.name.toLowerCase(), r]));
+  tables.forEach((t, i) => {
+    const relation = relations[i]!;
+    for (const [columnName, tableName] of Object.entries(t.references)) {
+      const column = relation.columns.find((c) => c.name === columnName);
+      const references = byLowerName.get(tableName.toLowerCase());
+      if (!column || !references?.keyColumn) continue;
+      relation.foreignKeys.push({ name: `${relation.name}_${column.name}_fkey`.toLowerCase(), column, references });
+    }
   });
   return { relations, byOid: new Map(relations.map((r) => [r.oid, r])) };
 }
