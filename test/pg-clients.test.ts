@@ -130,6 +130,53 @@ const EXPECT: Record<string, (rows: Rows, fields: pg.FieldDef[]) => void> = {
     assert.deepEqual(rows, []);
     assert.deepEqual(fields.map((f) => f.name), ['nspname', 'typname']);
   },
+  'dbeaver-databases.sql': (rows, fields) => {
+    assert.deepEqual(rows.map((r) => [r.datname, r.datallowconn, r.datistemplate]), [['stripe', true, false]]);
+    assert.deepEqual(fields.slice(0, 3).map((f) => [f.name, f.dataTypeID]), [['oid', 26], ['oid', 26], ['datname', 19]]);
+  },
+  'dbeaver-schemas.sql': (rows) => {
+    assert.deepEqual(rows.map((r) => [r.oid, r.nspname, r.description]), [[11, 'pg_catalog', 'system catalog schema'], [2200, 'public', 'standard public schema']]);
+  },
+  'dbeaver-tables.sql': (rows) => {
+    const customers = rows.find((r) => r.relname === 'Customers')!;
+    assert.equal(customers.relkind, 'r');
+    assert.equal(customers.relnamespace, 2200);
+    assert.equal(customers.relhasindex, true);
+    assert.equal(customers.relispartition, false);
+    assert.match(String(customers.description), /\w/);
+    assert.equal(rows.find((r) => r.relname === 'Balance')?.relkind, 'v');
+    assert.ok(rows.every((r) => r.partition_expr === null && r.partition_key === null));
+    assert.equal(new Set(rows.map((r) => r.oid)).size, rows.length);
+  },
+  'dbeaver-table-by-name.sql': (rows) => assert.deepEqual(rows.map((r) => [r.relname, r.relkind, r.relnatts]), [['Customers', 'r', rows[0]!.relnatts]]),
+  'dbeaver-columns.sql': (rows) => {
+    const customers = rows.filter((r) => r.relname === 'Customers');
+    assert.deepEqual(
+      { ...customers[0], attrelid: 0, description: null },
+      {
+        relname: 'Customers', attrelid: 0, attname: 'Id', atttypid: 25, attnum: 1, attlen: -1, atttypmod: -1, attndims: 0, attnotnull: true, atthasdef: false,
+        attisdropped: false, attidentity: '', attgenerated: '', attstorage: 'x', attislocal: true, attinhcount: 0, attcollation: 100, attacl: null, def_value: null,
+        description: null, objid: null,
+      },
+    );
+    const type = (column: string) => customers.find((r) => r.attname === column)?.atttypid;
+    assert.deepEqual([type('Created'), type('Balance'), type('Metadata'), type('Delinquent')], [1184, 23, 114, 16]);
+    assert.deepEqual(customers.map((r) => r.attnum), customers.map((_, i) => i + 1));
+    // Ordered by attnum, as the query asks: every table's first column first.
+    assert.ok(rows.slice(0, 5).every((r) => r.attnum === 1));
+  },
+  'dbeaver-constraints.sql': (rows) => {
+    const customers = rows.filter((r) => r.tabrelname === 'Customers');
+    const customersOid = customers[0]!.conrelid;
+    assert.deepEqual(
+      customers.filter((r) => r.contype === 'p').map((r) => [r.conname, r.conkey, r.confrelid]),
+      [['customers_pkey', '{1}', 0]],
+    );
+    const fk = rows.find((r) => r.tabrelname === 'Charges' && r.conname === 'charges_customerid_fkey')!;
+    assert.deepEqual([fk.contype, fk.confrelid, fk.confkey, fk.refnamespace], ['f', customersOid, '{1}', 2200]);
+    const oids = rows.map((r) => Number(r.oid));
+    assert.deepEqual(oids, [...oids].sort((a, b) => a - b));
+  },
   'grafana-show-schemas.sql': (rows) => assert.deepEqual(rows, [{ name: 'public' }]),
   'grafana-show-tables-schema.sql': (rows) => {
     const tables = rows.map((r) => r.table);

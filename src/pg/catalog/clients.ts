@@ -16,6 +16,7 @@ import {
 } from './recognize.js';
 
 import { METABASE_RECOGNIZERS } from './metabase.js';
+import { DBEAVER_RECOGNIZERS } from './dbeaver.js';
 
 export type { ClientAnswer, ClientContext } from './recognize.js';
 
@@ -259,7 +260,7 @@ function parseIdent(text: string): string[] {
 }
 
 export function answerClients(sql: string, context: ClientContext): ClientAnswer | undefined {
-  for (const recognizer of [...RECOGNIZERS, ...METABASE_RECOGNIZERS]) if (recognizer.test(sql)) return recognizer.answer(sql, context);
+  for (const recognizer of [...RECOGNIZERS, ...METABASE_RECOGNIZERS, ...DBEAVER_RECOGNIZERS]) if (recognizer.test(sql)) return recognizer.answer(sql, context);
   return undefined;
 }
 

@@ -95,6 +95,11 @@ export function catalogModel(db: Connection): CatalogModel {
   return { relations, byOid: new Map(relations.map((r) => [r.oid, r])) };
 }
 
+/** The primary key's constraint (and index) name, as PostgreSQL names it by default. */
+export function pkeyName(r: CatalogRelation): string {
+  return `${r.name.toLowerCase()}_pkey`;
+}
+
 /** psql's name patterns arrive as regular expressions (`^(cust.*)$`), unquoted names folded to lower case: either spelling matches. */
 export function matchesPattern(name: string, regex: string | undefined): boolean {
   if (regex === undefined) return true;

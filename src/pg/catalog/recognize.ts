@@ -8,6 +8,7 @@ import type { WireValue } from '../protocol/values.js';
 import type { ResultField } from '../types.js';
 import { matchingParen, splitTopLevel, topLevelKeyword, unquoteIdentifier, unquoteLiteral } from '../sql-text.js';
 import type { CatalogModel, CatalogRelation } from './model.js';
+export { pkeyName } from './model.js';
 import { likeRegex } from './select.js';
 
 export interface ClientAnswer {
@@ -113,6 +114,9 @@ export function selectItems(sql: string): { expr: string; key: string }[] {
     if (alias) return { expr, key: unquoteIdentifier(alias[1]!) };
     const last = /(\w+)\s*\)?\s*$/.exec(expr);
     if (last && /^\s*[\w.]+\s*$/.test(expr)) return { expr, key: last[1]! };
+    // `case … end consrc_copy`, `f(x) label`: a label without AS.
+    const bare = /(?:\bEND|\))\s+(\w+)\s*$/i.exec(expr);
+    if (bare) return { expr, key: bare[1]! };
     return { expr, key: '?column?' };
   });
 }
@@ -148,11 +152,6 @@ export function project(items: { key: string }[], values: Record<string, WireVal
 }
 
 export const byName = (a: CatalogRelation, b: CatalogRelation) => a.name.toLowerCase().localeCompare(b.name.toLowerCase());
-
-/** The primary key's constraint (and index) name, as PostgreSQL names it by default. */
-export function pkeyName(r: CatalogRelation): string {
-  return `${r.name.toLowerCase()}_pkey`;
-}
 
 export function tableType(r: CatalogRelation): string {
   return r.kind === 'v' ? 'VIEW' : 'TABLE';

@@ -5,7 +5,7 @@
 import { OID, TYPES } from '../protocol/types.js';
 import type { WireValue } from '../protocol/values.js';
 import type { ResultField } from '../types.js';
-import { DATABASE_OID, PG_CATALOG_NAMESPACE_OID, PUBLIC_NAMESPACE_OID, type CatalogModel } from './model.js';
+import { DATABASE_OID, PG_CATALOG_NAMESPACE_OID, PUBLIC_NAMESPACE_OID, pkeyName, type CatalogColumn, type CatalogModel, type CatalogRelation } from './model.js';
 
 export interface CatalogTableContext {
   model: CatalogModel;
@@ -31,6 +31,8 @@ const char = f(OID.char);
 /** pg_class's OID, the classoid of table and column descriptions. */
 const PG_CLASS_OID = 1259;
 const BOOTSTRAP_USER_OID = 10;
+/** The default collation, text columns'. */
+const DEFAULT_COLLATION_OID = 100;
 /** The one access method tables are read with. */
 const STRIPE_AM_OID = 16380;
 
@@ -38,6 +40,35 @@ const TYPE_CATEGORY: Record<number, string> = {
   [OID.bool]: 'B', [OID.int2]: 'N', [OID.int4]: 'N', [OID.int8]: 'N', [OID.float4]: 'N', [OID.float8]: 'N', [OID.numeric]: 'N', [OID.oid]: 'N',
   [OID.timestamptz]: 'D', [OID.timestamp]: 'D', [OID.date]: 'D', [OID.interval]: 'T', [OID.textArray]: 'A', [OID.nameArray]: 'A',
 };
+
+/** The index behind a table's primary key (`<table>_pkey`). */
+export function primaryIndexOid(r: CatalogRelation): number {
+  return r.oid + 100_000;
+}
+
+export interface CatalogConstraint {
+  oid: number;
+  name: string;
+  /** 'p' primary key, 'f' foreign key. */
+  type: 'p' | 'f';
+  relation: CatalogRelation;
+  column: CatalogColumn;
+  references?: CatalogRelation;
+}
+
+/** Every table's primary key, then its foreign keys, with OIDs of their own. */
+export function constraints(model: CatalogModel): CatalogConstraint[] {
+  const out: CatalogConstraint[] = [];
+  for (const r of model.relations) {
+    const key = r.columns.find((c) => c.name === r.keyColumn);
+    if (key) out.push({ oid: r.oid + 200_000, name: pkeyName(r), type: 'p', relation: r, column: key });
+  }
+  let next = 300_000;
+  for (const r of model.relations) {
+    for (const fk of r.foreignKeys) out.push({ oid: next++, name: fk.name, type: 'f', relation: r, column: fk.column, references: fk.references });
+  }
+  return out;
+}
 
 export const CATALOG_TABLES: Record<string, CatalogTable> = {
   'information_schema.tables': {
@@ -76,12 +107,33 @@ export const CATALOG_TABLES: Record<string, CatalogTable> = {
     ],
   },
   'pg_catalog.pg_class': {
-    fields: [oid('oid'), name('relname'), oid('relnamespace'), oid('reltype'), oid('relowner'), oid('relam'), char('relkind'), int2('relnatts'), bool('relhasindex'), char('relpersistence'), bool('relispartition'), f(OID.float4)('reltuples')],
-    rows: ({ model }) => model.relations.map((r) => [r.oid, r.name, PUBLIC_NAMESPACE_OID, 0, BOOTSTRAP_USER_OID, r.kind === 'r' ? STRIPE_AM_OID : 0, r.kind, r.columns.length, r.keyColumn !== undefined, 'p', false, -1]),
+    fields: [
+      oid('oid'), name('relname'), oid('relnamespace'), oid('reltype'), oid('relowner'), oid('relam'), oid('relfilenode'), oid('reltablespace'), int4('relpages'),
+      f(OID.float4)('reltuples'), bool('relhasindex'), char('relpersistence'), char('relkind'), int2('relnatts'), int2('relchecks'), bool('relhasrules'),
+      bool('relhastriggers'), bool('relhassubclass'), bool('relrowsecurity'), bool('relispartition'), text('reloptions'), text('relacl'),
+    ],
+    rows: ({ model }) =>
+      model.relations.map((r) => [
+        r.oid, r.name, PUBLIC_NAMESPACE_OID, 0, BOOTSTRAP_USER_OID, r.kind === 'r' ? STRIPE_AM_OID : 0, 0, 0, 0,
+        -1, r.keyColumn !== undefined, 'p', r.kind, r.columns.length, 0, false,
+        false, false, false, false, null, null,
+      ]),
   },
   'pg_catalog.pg_attribute': {
-    fields: [oid('attrelid'), name('attname'), oid('atttypid'), int2('attnum'), int2('attlen'), int4('atttypmod'), bool('attnotnull'), bool('atthasdef'), bool('attisdropped'), char('attidentity'), char('attgenerated')],
-    rows: ({ model }) => model.relations.flatMap((r) => r.columns.map((c) => [r.oid, c.name, c.typeOid, c.attnum, TYPES.get(c.typeOid)?.size ?? -1, -1, c.notNull, false, false, '', ''])),
+    fields: [
+      oid('attrelid'), name('attname'), oid('atttypid'), int2('attnum'), int2('attlen'), int4('atttypmod'), int4('attndims'), bool('attnotnull'), bool('atthasdef'),
+      bool('attisdropped'), char('attidentity'), char('attgenerated'), char('attstorage'), bool('attislocal'), int4('attinhcount'), oid('attcollation'), text('attacl'),
+    ],
+    rows: ({ model }) =>
+      model.relations.flatMap((r) =>
+        r.columns.map((c) => {
+          const size = TYPES.get(c.typeOid)?.size ?? -1;
+          return [
+            r.oid, c.name, c.typeOid, c.attnum, size, -1, 0, c.notNull, false,
+            false, '', '', size === -1 ? 'x' : 'p', true, 0, c.typeOid === OID.text ? DEFAULT_COLLATION_OID : 0, null,
+          ];
+        }),
+      ),
   },
   'pg_catalog.pg_type': {
     fields: [oid('oid'), name('typname'), oid('typnamespace'), int2('typlen'), char('typtype'), char('typcategory'), oid('typrelid'), oid('typelem'), oid('typbasetype'), int4('typtypmod'), bool('typnotnull')],
@@ -99,12 +151,25 @@ export const CATALOG_TABLES: Record<string, CatalogTable> = {
         ...r.columns.filter((c) => c.description).map((c) => [r.oid, PG_CLASS_OID, c.attnum, c.description]),
       ]),
   },
+  'pg_catalog.pg_constraint': {
+    fields: [
+      oid('oid'), name('conname'), oid('connamespace'), char('contype'), bool('condeferrable'), bool('condeferred'), bool('convalidated'), oid('conrelid'),
+      oid('contypid'), oid('conindid'), oid('confrelid'), char('confupdtype'), char('confdeltype'), char('confmatchtype'), bool('conislocal'),
+      int4('coninhcount'), bool('connoinherit'), text('conkey'), text('confkey'),
+    ],
+    rows: ({ model }) =>
+      constraints(model).map((c) => [
+        c.oid, c.name, PUBLIC_NAMESPACE_OID, c.type, false, false, true, c.relation.oid,
+        0, c.type === 'p' ? primaryIndexOid(c.relation) : primaryIndexOid(c.references!), c.references?.oid ?? 0, c.type === 'f' ? 'a' : ' ', c.type === 'f' ? 'a' : ' ', c.type === 'f' ? 's' : ' ', true,
+        0, true, `{${c.column.attnum}}`, c.references ? `{${c.references.columns.find((k) => k.name === c.references!.keyColumn)!.attnum}}` : null,
+      ]),
+  },
   'pg_catalog.pg_index': {
     fields: [oid('indexrelid'), oid('indrelid'), int2('indnatts'), bool('indisunique'), bool('indisprimary'), text('indkey')],
     rows: ({ model }) =>
       model.relations.flatMap((r) => {
         const key = r.columns.find((c) => c.name === r.keyColumn);
-        return key ? [[r.oid + 100_000, r.oid, 1, true, true, String(key.attnum)]] : [];
+        return key ? [[primaryIndexOid(r), r.oid, 1, true, true, String(key.attnum)]] : [];
       }),
   },
   'pg_catalog.pg_am': {
