@@ -134,6 +134,16 @@ const EXPECT: Record<string, (rows: Rows, fields: pg.FieldDef[]) => void> = {
     assert.deepEqual(rows.map((r) => [r.datname, r.datallowconn, r.datistemplate]), [['stripe', true, false]]);
     assert.deepEqual(fields.slice(0, 3).map((f) => [f.name, f.dataTypeID]), [['oid', 26], ['oid', 26], ['datname', 19]]);
   },
+  'dbeaver-data-types.sql': (rows) => {
+    const byName = new Map(rows.map((r) => [r.typname, r]));
+    for (const [name, oid] of [['text', 25], ['int4', 23], ['int8', 20], ['numeric', 1700], ['bool', 16], ['timestamptz', 1184], ['json', 114], ['float8', 701]] as const) {
+      assert.equal(byName.get(name)?.oid, oid, name);
+    }
+    assert.deepEqual([byName.get('int4')!.typlen, byName.get('int4')!.typtype, byName.get('int4')!.typnamespace, byName.get('int4')!.relkind], [4, 'b', 11, null]);
+  },
+  'dbeaver-roles.sql': (rows) => {
+    assert.deepEqual(rows.map((r) => [r.oid, r.rolname, r.rolcanlogin, r.rolsuper, r.description]), [[10, 'analyst', true, false, null]]);
+  },
   'dbeaver-schemas.sql': (rows) => {
     assert.deepEqual(rows.map((r) => [r.oid, r.nspname, r.description]), [[11, 'pg_catalog', 'system catalog schema'], [2200, 'public', 'standard public schema']]);
   },
@@ -213,6 +223,29 @@ test('every captured client query is answered with the catalog\'s tables and col
         throw new Error(`${file}: ${(error as Error).message}\n${JSON.stringify(result.rows.slice(0, 3))}`);
       }
     }
+  } finally {
+    await client.end();
+  }
+});
+
+test('what Metabase and DBeaver send on connect, and the shape of Metabase\'s sample queries, are answered', async () => {
+  const client = new pg.Client({ host: '127.0.0.1', port: fx.port, user: 'analyst', database: 'stripe' });
+  await client.connect();
+  try {
+    const one = async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows;
+    // metabase driver/postgres.clj: db-default-timezone, set-timezone-sql.
+    assert.deepEqual(await one('show timezone;'), [{ TimeZone: 'UTC' }]);
+    assert.equal((await client.query("SET SESSION TIMEZONE TO 'UTC';")).command, 'SET');
+    // dbeaver PostgreExecutionContext / PostgreDataSource.
+    assert.deepEqual(await one('SELECT current_schema(),session_user'), [{ current_schema: 'public', session_user: 'analyst' }]);
+    assert.deepEqual(await one('SHOW search_path'), [{ search_path: '"$user", public' }]);
+    assert.deepEqual(await one('SELECT current_database()'), [{ current_database: 'stripe' }]);
+    assert.match(String((await one('SELECT version()'))[0]!.version), /^PostgreSQL 16\.\d+ /);
+    assert.deepEqual((await one('select * from pg_catalog.pg_settings where name=$1', ['standard_conforming_strings'])).map((r) => r.setting), ['on']);
+    // Metabase's field sampling, as HoneySQL writes it: schema-qualified columns, SUBSTRING, LIMIT.
+    const sample = await one('-- Metabase\nSELECT SUBSTRING("public"."Customers"."Email", 1, 1234) AS "substring4476" FROM "public"."Customers" LIMIT 10000');
+    assert.equal(sample.length, fx.emulator.objects('customer').length);
+    assert.ok(sample.every((r) => String(r.substring4476).includes('@')));
   } finally {
     await client.end();
   }

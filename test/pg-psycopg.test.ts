@@ -112,6 +112,37 @@ print(json.dumps({"codes": codes, "after": cur.fetchone()[0]}))`,
   });
 });
 
+test("psycopg2's own statements: no SET DATESTYLE (the server reports ISO), BEGIN with the session's isolation and read-only flags, register_hstore's type lookup", async () => {
+  // psycopg/connection_int.c sends SET DATESTYLE TO 'ISO' only when the DateStyle parameter does
+  // not start with ISO; psycopg/pqpath.c pq_begin_locked builds BEGIN ISOLATION LEVEL … READ ONLY …;
+  // lib/extras.py HstoreAdapter.get_oids reads pg_type by name and raises when hstore is missing.
+  const out = await python(
+    open,
+    `import psycopg2.extras
+conn = psycopg2.connect(dsn)
+datestyle = conn.info.parameter_status("DateStyle")
+conn.set_session(isolation_level="REPEATABLE READ", readonly=True, deferrable=False)
+cur = conn.cursor()
+cur.execute("SELECT COUNT(*) FROM Customers")
+count = cur.fetchone()[0]
+status = conn.get_transaction_status()
+conn.rollback()
+try:
+    psycopg2.extras.register_hstore(conn)
+    hstore = "registered"
+except psycopg2.ProgrammingError as e:
+    hstore = str(e)
+cur = conn.cursor()
+cur.execute("SELECT t.oid, typarray FROM pg_type t JOIN pg_namespace ns ON typnamespace = ns.oid WHERE typname = 'text'")
+text = cur.fetchall()
+conn.rollback()
+print(json.dumps({"datestyle": datestyle, "count": count, "status": status, "hstore": hstore, "text": text}))`,
+  );
+  const { hstore, ...rest } = out as { hstore: string };
+  assert.match(hstore, /^hstore type not found in the database/);
+  assert.deepEqual(rest, { datestyle: 'ISO, MDY', count: open.emulator.objects('customer').length, status: 2, text: [[25, 1009]] });
+});
+
 test('with a password: SCRAM-SHA-256 lets the right one in and refuses a wrong one', async () => {
   const out = await python(
     locked,

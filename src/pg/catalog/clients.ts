@@ -205,6 +205,23 @@ const RECOGNIZERS: Recognizer[] = [
     },
   },
   {
+    // psycopg2.extras.register_hstore (HstoreAdapter.get_oids) and register_composite look a
+    // type up by name: hstore is not here, so no rows, and psycopg2 says so.
+    source: 'psycopg2 extras type lookup by name (HstoreAdapter.get_oids)',
+    test: (sql) => has(sql, /^\s*SELECT\s+t\.oid\s*,\s*(typarray|NULL)\s+FROM\s+pg_type\s+t\s+JOIN\s+pg_namespace\s+ns\b/i, /\btypname\s*=/i),
+    answer(sql) {
+      const items = selectItems(sql).map((item, i) => (i === 1 ? { ...item, key: 'typarray' } : item));
+      const name = nameFilter(sql, 'typname');
+      return {
+        fields: fieldsOf(items),
+        rows: (values) =>
+          typeRows()
+            .filter((t) => name(values, t.name))
+            .map((t) => project(items, { oid: t.oid, typarray: typeRows().find((a) => a.name === `_${t.name}`)?.oid ?? 0 })),
+      };
+    },
+  },
+  {
     source: "Metabase's describe-database (get-tables-sql in driver/postgres.clj)",
     test: (sql) => has(sql, /stat\.n_live_tup\s+AS\s+"?estimated_row_count/i, /pg_catalog\.pg_class\s+(AS\s+)?c\b/i),
     answer(sql, { model }) {

@@ -1,5 +1,6 @@
 // DBeaver's own navigator queries (plugins/org.jkiss.dbeaver.ext.postgresql, model/*.java): the
-// database list, schemas, a schema's tables, their columns and constraints. DBeaver reads whole
+// database list, data types and roles it reads on connect, schemas, a schema's tables, their
+// columns and constraints. DBeaver reads whole
 // catalog rows (`c.oid, c.*`) and picks columns by name, so these answers expand `alias.*` to
 // the small catalog tables' columns (catalog/tables.ts) and add what the query joins in (the
 // description, the table name). The texts are kept in test/fixtures/pg-clients/dbeaver-*.sql.
@@ -49,7 +50,7 @@ function starAnswer(sql: string, alias: string, table: string, rows: (values: re
   return { fields, rows: (values) => rows(values).map((r) => pickers.map((pick) => pick(r))) };
 }
 
-const EXTRA_TYPES: Record<string, number> = { relname: OID.name, tabrelname: OID.name, refnamespace: OID.oid, objid: OID.oid };
+const EXTRA_TYPES: Record<string, number> = { relkind: OID.char, relname: OID.name, tabrelname: OID.name, refnamespace: OID.oid, objid: OID.oid };
 
 /** `column = $n` / `column = 123` in the query: the number it asks for, if it asks. */
 function numberFilter(sql: string, column: string): ((values: readonly WireValue[]) => number | undefined) | undefined {
@@ -79,6 +80,26 @@ export const DBEAVER_RECOGNIZERS: Recognizer[] = [
       return starAnswer(sql, 'db', 'pg_catalog.pg_database', (values) =>
         records('pg_catalog.pg_database', context).filter((row) => byName(values, String(row.datname))).map((row) => ({ row, extra: {} })),
       );
+    },
+  },
+  {
+    // Every type is a base type of pg_catalog; none belongs to a relation.
+    source: "DBeaver's data types (PostgreDatabase.loadDataTypes)",
+    test: (sql) => /^\s*SELECT\s+t\.oid\s*,\s*t\.\*\s*,\s*c\.relkind\b[\s\S]*FROM\s+pg_catalog\.pg_type\s+t\b/i.test(sql),
+    answer(sql, context) {
+      const namespace = numberFilter(sql, 't.typnamespace');
+      return starAnswer(sql, 't', 'pg_catalog.pg_type', (values) =>
+        records('pg_catalog.pg_type', context)
+          .filter((row) => namespace?.(values) === undefined || Number(row.typnamespace) === namespace(values))
+          .map((row) => ({ row, extra: { relkind: null, base_type_name: null, description: null } })),
+      );
+    },
+  },
+  {
+    source: "DBeaver's roles (PostgreDatabase.RoleCache)",
+    test: (sql) => /^\s*SELECT\s+a\.oid\s*,\s*a\.\*\s*,\s*pd\.description\s+FROM\s+pg_catalog\.pg_roles\s+a\b/i.test(sql),
+    answer(sql, context) {
+      return starAnswer(sql, 'a', 'pg_catalog.pg_roles', () => records('pg_catalog.pg_roles', context).map((row) => ({ row, extra: { description: null } })));
     },
   },
   {

@@ -132,7 +132,7 @@ export function innerQuery(sql: string): string {
 
 /** Output types by label, so drivers read numbers and booleans as such. */
 export const FIELD_TYPES: Record<string, number> = {
-  atttypid: OID.oid, typbasetype: OID.oid, oid: OID.oid, attnotnull: OID.bool, is_array: OID.bool, IS_NOT_NULL: OID.bool,
+  atttypid: OID.oid, typbasetype: OID.oid, oid: OID.oid, typarray: OID.oid, attnotnull: OID.bool, is_array: OID.bool, IS_NOT_NULL: OID.bool,
   atttypmod: OID.int4, typtypmod: OID.int4, attlen: OID.int2, attnum: OID.int8, KEY_SEQ: OID.int4, estimated_row_count: OID.int8,
   UPDATE_RULE: OID.int2, DELETE_RULE: OID.int2, DEFERRABILITY: OID.int2,
   nspname: OID.name, relname: OID.name, attname: OID.name, typname: OID.name, current_database: OID.name, typtype: OID.char,

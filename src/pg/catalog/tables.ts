@@ -172,6 +172,14 @@ export const CATALOG_TABLES: Record<string, CatalogTable> = {
         return key ? [[primaryIndexOid(r), r.oid, 1, true, true, String(key.attnum)]] : [];
       }),
   },
+  'pg_catalog.pg_roles': {
+    fields: [
+      oid('oid'), name('rolname'), bool('rolsuper'), bool('rolinherit'), bool('rolcreaterole'), bool('rolcreatedb'), bool('rolcanlogin'), bool('rolreplication'),
+      int4('rolconnlimit'), text('rolpassword'), f(OID.timestamptz)('rolvaliduntil'), bool('rolbypassrls'), text('rolconfig'),
+    ],
+    // The session's user, whatever name it gave: it may read every table, and writes as each table takes them.
+    rows: ({ user }) => [[BOOTSTRAP_USER_OID, user, false, true, false, false, true, false, -1, '********', null, false, null]],
+  },
   'pg_catalog.pg_am': {
     fields: [oid('oid'), name('amname'), char('amtype')],
     rows: () => [[STRIPE_AM_OID, 'stripe', 't']],
