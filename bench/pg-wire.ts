@@ -31,12 +31,16 @@ function inserts(count: number): string[] {
 interface Timing {
   ms: number;
   rows: number;
+  /** This process's CPU time (user + system) over the run, in ms: less disturbed by a busy machine than the clock. */
+  cpuMs?: number;
 }
 
 async function time(run: () => Promise<number>): Promise<Timing> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const rows = await run();
-  return { ms: performance.now() - started, rows };
+  const used = process.cpuUsage(cpu);
+  return { ms: performance.now() - started, rows, cpuMs: (used.user + used.system) / 1000 };
 }
 
 /** The fastest of `times` runs: the machine is shared, the best run is the least disturbed. */
@@ -158,6 +162,7 @@ export async function wireOverhead(rows = 100_000): Promise<WireBenchResult> {
       child.stdin.end(script);
       await exited;
       const times = [...output.matchAll(/Time: ([\d.]+) ms/g)].map((m) => Number(m[1]));
+      // psql's own clock; this process's CPU over the script also counts the inserts, so none is shown.
       if (times.length > 0) psql = { ms: Math.min(...times), rows };
     }
     return { rows, library, raw, nodePg, ...(psql ? { psql } : {}) };
@@ -169,10 +174,11 @@ export async function wireOverhead(rows = 100_000): Promise<WireBenchResult> {
 
 export function printWireOverhead(result: WireBenchResult): void {
   const rate = (r: Timing) => Math.round((r.rows / r.ms) * 1000);
+  const cpu = (r: Timing) => (r.cpuMs === undefined ? '' : `, ${((r.cpuMs * 1000) / r.rows).toFixed(2)} µs CPU/row`);
   const line = (label: string, r: Timing, note = '') =>
-    console.log(`  ${label.padEnd(34)}${rate(r).toLocaleString('en').padStart(10)} rows/s  (${(rate(r) / rate(result.library)).toFixed(2)}x the library${note})`);
+    console.log(`  ${label.padEnd(36)}${rate(r).toLocaleString('en').padStart(10)} rows/s  (${(rate(r) / rate(result.library)).toFixed(2)}x the library${note}${cpu(r)})`);
   console.log(`\nWire server: ${result.rows} rows of a temporary table (5 columns), best of 3 runs each`);
-  console.log(`  ${'library (query, rowMode array)'.padEnd(34)}${rate(result.library).toLocaleString('en').padStart(10)} rows/s`);
+  console.log(`  ${'library (query, rowMode array)'.padEnd(36)}${rate(result.library).toLocaleString('en').padStart(10)} rows/s  (${cpu(result.library).slice(2)})`);
   line('serve, raw socket (framing only)', result.raw);
   line('serve, node-postgres (same process)', result.nodePg);
   if (result.psql) line('serve, psql', result.psql, ", psql's \\timing");
