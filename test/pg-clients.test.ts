@@ -187,6 +187,16 @@ const EXPECT: Record<string, (rows: Rows, fields: pg.FieldDef[]) => void> = {
     const oids = rows.map((r) => Number(r.oid));
     assert.deepEqual(oids, [...oids].sort((a, b) => a - b));
   },
+  'dbeaver-indexes.sql': (rows) => {
+    const customers = rows.find((r) => r.tabrelname === 'Customers')!;
+    assert.deepEqual(
+      [customers.relname, customers.indisprimary, customers.indisunique, customers.keys, customers.indnatts, customers.relnamespace],
+      ['customers_pkey', true, true, '1', 1, 2200],
+    );
+    const names = rows.map((r) => String(r.relname));
+    assert.deepEqual(names, [...names].sort());
+    assert.ok(rows.every((r) => String(r.relname) === `${String(r.tabrelname).toLowerCase()}_pkey`));
+  },
   'grafana-show-schemas.sql': (rows) => assert.deepEqual(rows, [{ name: 'public' }]),
   'grafana-show-tables-schema.sql': (rows) => {
     const tables = rows.map((r) => r.table);

@@ -1,6 +1,6 @@
 // DBeaver's own navigator queries (plugins/org.jkiss.dbeaver.ext.postgresql, model/*.java): the
 // database list, data types and roles it reads on connect, schemas, a schema's tables, their
-// columns and constraints. DBeaver reads whole
+// columns, constraints and indexes. DBeaver reads whole
 // catalog rows (`c.oid, c.*`) and picks columns by name, so these answers expand `alias.*` to
 // the small catalog tables' columns (catalog/tables.ts) and add what the query joins in (the
 // description, the table name). The texts are kept in test/fixtures/pg-clients/dbeaver-*.sql.
@@ -8,7 +8,7 @@ import { OID } from '../protocol/types.js';
 import type { WireValue } from '../protocol/values.js';
 import type { ResultField } from '../types.js';
 import { constraints, CATALOG_TABLES, type CatalogTableContext } from './tables.js';
-import { PUBLIC_NAMESPACE_OID } from './model.js';
+import { pkeyName, PUBLIC_NAMESPACE_OID } from './model.js';
 import { has, nameFilter, operand, selectItems, type ClientAnswer, type ClientContext, type Recognizer } from './recognize.js';
 
 type Row = Record<string, WireValue>;
@@ -50,7 +50,10 @@ function starAnswer(sql: string, alias: string, table: string, rows: (values: re
   return { fields, rows: (values) => rows(values).map((r) => pickers.map((pick) => pick(r))) };
 }
 
-const EXTRA_TYPES: Record<string, number> = { relkind: OID.char, relname: OID.name, tabrelname: OID.name, refnamespace: OID.oid, objid: OID.oid };
+const EXTRA_TYPES: Record<string, number> = {
+  relkind: OID.char, relname: OID.name, tabrelname: OID.name, relnamespace: OID.oid, relam: OID.oid, reltablespace: OID.oid, refnamespace: OID.oid,
+  objid: OID.oid, index_rel_size: OID.int8, index_num_scans: OID.int8,
+};
 
 /** `column = $n` / `column = 123` in the query: the number it asks for, if it asks. */
 function numberFilter(sql: string, column: string): ((values: readonly WireValue[]) => number | undefined) | undefined {
@@ -167,6 +170,32 @@ export const DBEAVER_RECOGNIZERS: Recognizer[] = [
             const c = all.find((k) => k.oid === Number(row.oid))!;
             return { row, extra: { tabrelname: c.relation.name, refnamespace: c.references ? PUBLIC_NAMESPACE_OID : null, description: null, consrc_copy: null } };
           });
+      });
+    },
+  },
+  {
+    // Each table's one index: the one behind its primary key (`<table>_pkey`, on Id).
+    source: "DBeaver's indexes of a schema or table (PostgreSchema.IndexCache)",
+    test: (sql) => has(sql, /^\s*SELECT\s+i\.\*\s*,\s*i\.indkey\s+as\s+keys\b/i, /FROM\s+pg_catalog\.pg_index\s+i\b/i),
+    answer(sql, context) {
+      const namespace = numberFilter(sql, 'c.relnamespace');
+      const relation = numberFilter(sql, 'i.indrelid');
+      return starAnswer(sql, 'i', 'pg_catalog.pg_index', (values) => {
+        if (!inPublic(namespace?.(values))) return [];
+        const wanted = relation?.(values);
+        return records('pg_catalog.pg_index', context)
+          .filter((row) => wanted === undefined || Number(row.indrelid) === wanted)
+          .map((row) => {
+            const r = context.model.byOid.get(Number(row.indrelid))!;
+            return {
+              row,
+              extra: {
+                keys: row.indkey, relname: pkeyName(r), relnamespace: PUBLIC_NAMESPACE_OID, relam: 0, reltablespace: 0, tabrelname: r.name,
+                description: null, pred_expr: null, expr: null, index_rel_size: 0, index_num_scans: 0,
+              },
+            };
+          })
+          .sort((a, b) => String(a.extra.relname).localeCompare(String(b.extra.relname)));
       });
     },
   },
