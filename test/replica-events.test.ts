@@ -139,6 +139,13 @@ describe(`incremental sync from events (${kind})`, () => {
     const [mine, theirs] = [await contents(path), await contents(freshPath)];
     for (const table of TABLES) assert.deepEqual(mine.tables[table], theirs.tables[table], `${table}: row for row`);
     assert.deepEqual(mine.counts, theirs.counts);
+
+    // sys_cache shows where the next sync reads the events from: the newest event applied.
+    const offline = e2e.connectWith({ cache: path, offline: true, apiKey: undefined });
+    const cursors = (await offline.query(`SELECT TableName, EventsCursor FROM sys_cache WHERE TableName IN ('Customers', 'Events')`)).rows;
+    await offline.close();
+    const newest = Math.max(...e2e.emulator.objects('event').filter((e) => Number(e.created) * 1000 >= events.since.getTime()).map((e) => Number(e.created)));
+    assert.deepEqual(cursors.map((r) => (r.EventsCursor as Date).getTime()), [newest * 1000, newest * 1000]);
   });
 
   test('events applied again (the minute before a full read is read twice) change nothing', async () => {

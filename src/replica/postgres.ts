@@ -18,7 +18,7 @@ import {
   type StoredValue, type SyncState,
 } from './store.js';
 import {
-  ADDED_STATE_COLUMNS, createStateTableSql, createTableSql, deleteAllSql, deleteByKeySql, deleteStateSql, deleteUnseenSql, dropTableSql, recountSql,
+  ADDED_STATE_COLUMNS, freshState, createStateTableSql, createTableSql, deleteAllSql, deleteByKeySql, deleteStateSql, deleteUnseenSql, dropTableSql, recountSql,
   selectStatesSql, stateFromRow, stateParams, upsertParams, upsertSql, upsertStateSql,
 } from './upsert-sql.js';
 
@@ -136,13 +136,7 @@ export class PostgresStore implements ReplicaStore {
     await this.#load();
     const state = this.state(schema.name);
     if (exists && state?.fingerprint === schema.fingerprint) return;
-    if (exists && !state) {
-      throw new Error(`${this.location} has a table ${schema.name} that stripe-sql did not make (no row in ${STATE_TABLE}); it is left as it is`);
-    }
-    const fresh: SyncState = {
-      table: schema.name, cursor: null, syncedAt: null, syncStartedAt: null, rowCount: 0, run: 0, running: false, runRows: 0,
-      updatedAt: new Date(), fingerprint: schema.fingerprint, eventsCursor: null,
-    };
+    const fresh = freshState(schema, exists, state, this.location);
     await this.#transaction(async (client) => {
       await client.query(dropTableSql(schema.name));
       await client.query(createTableSql(schema, postgresDialect));

@@ -14,7 +14,7 @@ import {
   type StoredValue, type SyncState,
 } from './store.js';
 import {
-  ADDED_STATE_COLUMNS, addStateColumnSql, createStateTableSql, createTableSql, deleteAllSql, deleteByKeySql, existsSql, deleteStateSql, deleteUnseenSql, dropTableSql, recountSql, selectStatesSql, stateFromRow,
+  ADDED_STATE_COLUMNS, freshState, addStateColumnSql, createStateTableSql, createTableSql, deleteAllSql, deleteByKeySql, existsSql, deleteStateSql, deleteUnseenSql, dropTableSql, recountSql, selectStatesSql, stateFromRow,
   stateParams, upsertParams, upsertSql, upsertStateSql,
 } from './upsert-sql.js';
 
@@ -111,13 +111,7 @@ export class SqliteStore implements ReplicaStore {
     const exists = this.#db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(schema.name) !== undefined;
     const state = this.state(schema.name);
     if (exists && state?.fingerprint === schema.fingerprint) return;
-    if (exists && !state) {
-      throw new Error(`${this.location} has a table ${schema.name} that stripe-sql did not make (no row in ${STATE_TABLE}); it is left as it is`);
-    }
-    const fresh: SyncState = {
-      table: schema.name, cursor: null, syncedAt: null, syncStartedAt: null, rowCount: 0, run: 0, running: false, runRows: 0,
-      updatedAt: new Date(), fingerprint: schema.fingerprint, eventsCursor: null,
-    };
+    const fresh = freshState(schema, exists, state, this.location);
     this.#db.transaction(() => {
       this.#db.exec(dropTableSql(schema.name));
       this.#db.exec(createTableSql(schema, sqliteDialect));

@@ -1,4 +1,4 @@
-// sys_cache: one row per replica table — how many rows, its cursor, when it was last read whole,
+// sys_cache: one row per replica table — how many rows, its cursors, when it was last brought up to date,
 // how old that is, and whether queries read it from the replica now or from Stripe.
 
 import { MemoryTable } from '../engine/index.js';
@@ -12,8 +12,9 @@ const col = (name: string, type: DataType, description: string): Column => ({ na
 const COLUMNS: Column[] = [
   col('TableName', 'String', 'The Stripe table the replica table copies'),
   col('RowCount', 'Long', 'Rows the replica holds'),
-  col('Cursor', 'Datetime', 'The highest Created stored (where an incremental sync starts)'),
-  col('SyncedAt', 'Datetime', 'When the table was last read whole; NULL if never'),
+  col('Cursor', 'Datetime', 'The highest Created stored'),
+  col('EventsCursor', 'Datetime', "Where the next sync reads Stripe's events from; NULL until the table is read whole"),
+  col('SyncedAt', 'Datetime', 'When the table was last brought up to date (read whole, or its events applied); NULL if never'),
   col('AgeSeconds', 'Long', 'Seconds since SyncedAt (since the last write when never read whole)'),
   col('State', 'String', "'synced', 'partial' (only rows CACHE SELECT stored) or 'interrupted' (a sync stopped; the next one completes it)"),
   col('ReadFrom', 'String', "Where queries read the table now: 'replica' or 'Stripe' (CacheTolerance exceeded, or not read whole)"),
@@ -27,6 +28,7 @@ export function sysCacheTable(store: ReplicaStore, now: Date, readFrom: (state: 
       state.table,
       state.rowCount,
       state.cursor,
+      state.eventsCursor,
       state.syncedAt,
       Math.max(0, Math.floor((now.getTime() - (state.syncedAt ?? state.updatedAt).getTime()) / 1000)),
       state.running ? 'interrupted' : state.syncedAt ? 'synced' : 'partial',

@@ -134,3 +134,17 @@ export function stateFromRow(row: readonly unknown[], dialect: SqlDialect): Sync
     eventsCursor: value(10) as Date | null,
   };
 }
+
+/**
+ * The state of a table about to be made (again): never read. A table of that name stripe-sql did
+ * not make (no state row) is refused rather than dropped.
+ */
+export function freshState(schema: ReplicaSchema, exists: boolean, stored: SyncState | undefined, location: string): SyncState {
+  if (exists && !stored) {
+    throw new Error(`${location} has a table ${schema.name} that stripe-sql did not make (no row in ${STATE_TABLE}); it is left as it is`);
+  }
+  return {
+    table: schema.name, cursor: null, syncedAt: null, syncStartedAt: null, rowCount: 0, run: 0, running: false, runRows: 0,
+    updatedAt: new Date(), fingerprint: schema.fingerprint, eventsCursor: null,
+  };
+}
