@@ -26,7 +26,7 @@ interface LatestEvent {
 export interface EventLog {
   /** By object type, by object id: the object's newest event. */
   latest: Map<string, Map<string, LatestEvent>>;
-  /** Every event read, as a row of the Events table (for a replica of Events itself). */
+  /** Every event read, as a row of the Events table, when a replica of Events itself is brought up to date (else empty). */
   rows: { created: Date; row: Row }[];
   /** The newest event's time; undefined when there was none. */
   newest: Date | undefined;
@@ -35,8 +35,12 @@ export interface EventLog {
   requests: number;
 }
 
-/** Reads every event created at or after `since`, newest first, through the Events table's own scan. */
-export async function readEvents(events: Table, since: Date, options: SyncOptions): Promise<EventLog> {
+/**
+ * Reads every event created at or after `since`, newest first, through the Events table's own
+ * scan. Only each object's newest event is kept, and every event's row only when `keepRows`
+ * (Events itself is being brought up to date).
+ */
+export async function readEvents(events: Table, since: Date, options: SyncOptions, keepRows = false): Promise<EventLog> {
   const columns = events.columns.map((c) => c.name);
   const at = (name: string) => columns.findIndex((c) => c.toLowerCase() === name.toLowerCase());
   const [type, created, data] = [at('Type'), at('Created'), at('DataObject')];
@@ -58,7 +62,7 @@ export async function readEvents(events: Table, since: Date, options: SyncOption
   for await (const row of events.scan(plan, ctx)) {
     log.count++;
     const when = row[created] as Date;
-    log.rows.push({ created: when, row });
+    if (keepRows) log.rows.push({ created: when, row });
     if (log.newest === undefined || when > log.newest) log.newest = when;
     const object = JSON.parse(String(row[data] ?? 'null')) as StripeObject | null;
     if (!object || typeof object.id !== 'string' || typeof object.object !== 'string') continue;

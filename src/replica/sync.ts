@@ -236,7 +236,7 @@ export async function syncTables(catalog: Catalog, store: ReplicaStore, names: r
   const eventsTable = catalog.getTable('Events');
   if (incremental.length > 0 && eventsTable) {
     const since = new Date(Math.min(...incremental.map((t) => t.state.eventsCursor!.getTime())));
-    const log = await readEvents(eventsTable, since, options);
+    const log = await readEvents(eventsTable, since, options, incremental.some((t) => t.follower.objectType === 'event'));
     report.events = { since, read: log.count, requests: log.requests };
     for (const { table, follower, state } of incremental) results.set(table, await applyEvents(table, follower, log, store, state, options));
   }
