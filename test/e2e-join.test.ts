@@ -95,3 +95,42 @@ test('EXPLAIN ANALYZE reports the requests each Stripe scan made', async () => {
   assert.ok(plan.some((l) => new RegExp(`actual: \\d+ rows, ${pages} requests`).test(l)), plan.join('\n'));
   assert.match(plan.at(-1)!, new RegExp(`${pages} requests$`));
 });
+
+test('a lookup join by Id: EXPLAIN gives the method and its cost, and the log holds exactly a retrieve per distinct key', async () => {
+  const open = e2e.emulator.objects('checkout.session').filter((s) => s.status === 'open' && typeof s.customer === 'string');
+  const customerIds = [...new Set(open.map((s) => String(s.customer)))];
+  assert.ok(customerIds.length >= 2 && open.length > customerIds.length, 'the seed has open sessions sharing a customer');
+  const sql = "SELECT s.Id, c.Email FROM CheckoutSession s JOIN Customers c ON c.Id = s.CustomerId WHERE s.Status = 'open'";
+  assert.deepEqual(e2e.db.explain(sql), [
+    'Lookup Join INNER ON s.CustomerId = c.Id (fetches Customers by Id IN (batch of up to 100 keys), about 100 requests per batch)',
+    '  Scan CheckoutSession',
+    '    StripeScan CheckoutSession: GET /v1/checkout/sessions?status=open&limit=100',
+    "    pushed: Status = 'open'",
+    '    order not needed: a long list is read in parallel created windows after its first pages',
+    '  Scan Customers (per batch: Id IN (…))',
+    '    StripeScan Customers: GET /v1/customers/{Id}',
+    '    pushed: Id IN (…)',
+  ]);
+  const { rows } = await e2e.db.query(sql);
+  const emails = new Map(e2e.emulator.objects('customer').map((c) => [c.id, c.email]));
+  assert.deepEqual(rows.map((r) => [r.Id, r.Email]).sort(), open.map((s) => [s.id, emails.get(s.customer)]).sort());
+  const lines = requestLines(e2e.emulator.requestLog);
+  assert.deepEqual(lines.filter((l) => l.startsWith('GET /v1/checkout/sessions')), ['GET /v1/checkout/sessions?status=open&limit=100']);
+  assert.deepEqual(lines.filter((l) => !l.startsWith('GET /v1/checkout/sessions')).sort(), customerIds.map((id) => `GET /v1/customers/${id}`).sort());
+});
+
+test('a lookup join by a list filter: a list per distinct key with `=`, as EXPLAIN says', async () => {
+  const customers = e2e.emulator.objects('customer').filter((c) => e2e.emulator.objects('charge').some((ch) => ch.customer === c.id)).slice(0, 2);
+  const sql = `SELECT c.Id, ch.Amount FROM Customers c JOIN Charges ch ON ch.CustomerId = c.Id WHERE c.Id IN (${customers.map((c) => `'${c.id}'`).join(', ')})`;
+  const plan = e2e.db.explain(sql);
+  assert.equal(plan[0], 'Lookup Join INNER ON c.Id = ch.CustomerId (fetches Charges by CustomerId = key, once per distinct key, about 100 requests per batch)');
+  assert.ok(plan.includes('  Scan Charges (per key: CustomerId = …)'), plan.join('\n'));
+  assert.ok(plan.includes('    StripeScan Charges: GET /v1/charges?customer={CustomerId}&limit=100'), plan.join('\n'));
+  const { rows } = await e2e.db.query(sql);
+  const expected = e2e.emulator.objects('charge').filter((ch) => customers.some((c) => c.id === ch.customer));
+  assert.deepEqual(rows.map((r) => [r.Id, r.Amount]).sort(), expected.map((ch) => [ch.customer, ch.amount]).sort());
+  assert.deepEqual(requestLines(e2e.emulator.requestLog).sort(), [
+    ...customers.map((c) => `GET /v1/customers/${c.id}`),
+    ...customers.map((c) => `GET /v1/charges?customer=${c.id}&limit=100`),
+  ].sort());
+});

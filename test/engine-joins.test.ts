@@ -116,7 +116,8 @@ test('lookup join: the inner table is fetched by batches of outer keys through i
   // A remote-looking table: a full scan costs 10 requests, a lookup 1 per batch.
   const c = customers({
     pushdown: { SessionId: ['IN', '='] },
-    estimateRequests: (_request, pushed) => (pushed.some((p) => p.op === 'IN') ? 1 : 10),
+    estimateRequests: () => 10,
+    lookupRequests: (column, op) => (column === 'SessionId' && op === 'IN' ? 1 : 10),
   });
   const sql = "SELECT s.Id, c.Name FROM Sessions s JOIN Customers c ON c.SessionId = s.Id WHERE s.Status = 'open' ORDER BY c.Name";
   const p = planQuery(sql, catalogOf(s, c));
@@ -129,6 +130,10 @@ test('lookup join: the inner table is fetched by batches of outer keys through i
   assert.equal(c.scans.length, 1);
   assert.deepEqual(c.scans[0]!.pushed.map((p) => p.text), ["SessionId IN ('cs_1', 'cs_4')"]);
   assert.equal(c.rowsPulled, 2);
+  // The fetch is the scan's own request plus the keys, numbered after its predicates.
+  const fetch = c.requests.at(-1)!;
+  assert.deepEqual(fetch.predicates.map((p) => [p.id, p.text]), [[1, "SessionId IN ('cs_1', 'cs_4')"]]);
+  assert.deepEqual(fetch.columns, ['Name', 'SessionId']);
 });
 
 test('lookup join batches at most 100 keys per fetch, and LEFT JOIN keeps unmatched rows', async () => {
@@ -140,6 +145,7 @@ test('lookup join batches at most 100 keys per fetch, and LEFT JOIN keeps unmatc
   const c = new MemoryTable('Lookup', [{ name: 'K', type: 'String' }, { name: 'V', type: 'Integer' }], [['k0', 0], ['k150', 150], ['k249', 249]], {
     pushdown: { K: ['IN'] },
     estimateRequests: () => undefined,
+    lookupRequests: () => undefined,
   });
   const rows = await query('SELECT m.K, l.V FROM Many m LEFT JOIN Lookup l ON l.K = m.K WHERE l.V IS NOT NULL OR m.K = ?', catalogOf(many, c), ['k7']);
   assert.deepEqual(rows, [
@@ -191,7 +197,8 @@ test('name errors across tables: ambiguous, unknown qualifier, unknown column', 
 test('lookup join fetches once per distinct key with `=` when the table pushes = but not IN', async () => {
   const c = customers({
     pushdown: { SessionId: ['='] },
-    estimateRequests: (_request, pushed) => (pushed.length > 0 ? 1 : 1000),
+    estimateRequests: () => 1000,
+    lookupRequests: (_column, op) => (op === '=' ? 1 : undefined),
   });
   const sql = "SELECT s.Id, c.Name FROM Sessions s JOIN Customers c ON c.SessionId = s.Id WHERE s.Status IN ('open', 'complete') ORDER BY c.Name";
   const p = planQuery(sql, catalogOf(sessions(), c));
@@ -204,8 +211,13 @@ test('lookup join fetches once per distinct key with `=` when the table pushes =
   assert.deepEqual(c.scans.map((scan) => scan.pushed.map((x) => x.text)), [["SessionId = 'cs_1'"], ["SessionId = 'cs_2'"], ["SessionId = 'cs_4'"], ["SessionId = 'cs_5'"]]);
 });
 
+test('a table that cannot be fetched by the key (no keyLookup answer) is hash joined, however dear its scan', () => {
+  const c = customers({ pushdown: { Name: ['IN', '='] }, estimateRequests: () => 1000 });
+  assert.match(planQuery("SELECT 1 FROM Sessions s JOIN Customers c ON c.SessionId = s.Id WHERE s.Id = 'cs_1'", catalogOf(sessions(), c)).explain()[0]!, /^Hash Join/);
+});
+
 test('a full scan no dearer than one lookup batch is hash joined', () => {
-  const c = customers({ pushdown: { SessionId: ['IN'] }, estimateRequests: () => 1 });
+  const c = customers({ pushdown: { SessionId: ['IN'] }, estimateRequests: () => 1, lookupRequests: () => 1 });
   assert.match(planQuery('SELECT 1 FROM Sessions s JOIN Customers c ON c.SessionId = s.Id', catalogOf(sessions(), c)).explain()[0]!, /^Hash Join/);
 });
 

@@ -2,7 +2,7 @@
 // Stripe can filter exactly, scan() makes the fewest requests for it, insert() creates objects.
 
 import type {
-  DeleteRequest, ExecContext, InsertRequest, Predicate, Row, ScanPlan, ScanRequest, SqlValue, Table, UpdateRequest, WriteOutcome, WriteResult,
+  DeleteRequest, ExecContext, InsertRequest, KeyLookup, Predicate, Row, ScanPlan, ScanRequest, SqlValue, Table, UpdateRequest, WriteOutcome, WriteResult,
   WriteVerb,
 } from '../engine/table.js';
 import { TableRefusal } from '../engine/table.js';
@@ -136,6 +136,43 @@ export class StripeTable implements Table {
     const plan: StripeScanPlan = new StripeScanPlan(this, pushdown, orderSatisfied, limitApplied, rowLimit, expandColumns, estimate,
       () => this.describePlan(plan, accounts), unordered);
     return plan;
+  }
+
+  /**
+   * Keys go through the same plan() as any query, so a fetch costs what its plan says: an Id a
+   * retrieve each, a customer or an email a list each (IN fans out into one list per key);
+   * where the IN would be left to Stripe's search (loose, and a minute behind writes), a list
+   * per key with `=` instead. What a batch costs depends on how many distinct keys a filter
+   * gets, never on which, so it is planned with placeholders named after the column.
+   */
+  keyLookup(request: ScanRequest, column: string, batchSize: number): KeyLookup | undefined {
+    const def = this.def.columns.find((c) => c.name.toLowerCase() === column.toLowerCase());
+    if (!def || def.type !== 'String') return undefined;
+    const placeholder = `{${def.name}}`;
+    for (const op of ['IN', '='] as const) {
+      const batch = op === 'IN' ? Array.from({ length: batchSize }, (_, i) => `${placeholder}${i}`) : [placeholder];
+      const keyed = withKey(request, def.name, op, batch);
+      const plan = this.planOrUndefined(keyed);
+      if (!plan || plan.empty || !plan.pushed.includes(keyed.predicates.at(-1)!)) continue;
+      const one = this.planOrUndefined(withKey(request, def.name, op, [placeholder]));
+      const shown = (line: string): string => line.replaceAll(encodeURIComponent(placeholder), placeholder).replaceAll(`'${placeholder}'`, '…');
+      return {
+        op,
+        requestsPerFetch: firstPageRequests(plan.pushdown, (plan.pushdown.accounts ?? [this.options.accountId]).length, this.def),
+        describe: () => (one ? one.describe().map(shown) : []),
+      };
+    }
+    return undefined;
+  }
+
+  /** The plan, or undefined where plan() refuses the request (a filter Stripe requires is missing). */
+  private planOrUndefined(request: ScanRequest): StripeScanPlan | undefined {
+    try {
+      return this.plan(request) as StripeScanPlan;
+    } catch (error) {
+      if (error instanceof MissingFilterError || error instanceof TableRefusal) return undefined;
+      throw error;
+    }
   }
 
   async *scan(plan: ScanPlan, ctx: ExecContext): AsyncIterable<Row> {
@@ -634,6 +671,27 @@ function estimateRequests(pushdown: Pushdown, accountCount: number, rowLimit: nu
   if (pushdown.parents) return rowLimit === undefined ? undefined : parentCount * accountCount * pushdown.lists.length * Math.max(1, Math.ceil(rowLimit / MAX_PAGE_SIZE));
   if (rowLimit !== undefined) return rowLimit === 0 ? 0 : accountCount * pushdown.lists.length * Math.ceil(rowLimit / MAX_PAGE_SIZE);
   return undefined;
+}
+
+/** The request a lookup join's fetch makes: `request` and `column IN (keys)` or `column = key`. */
+function withKey(request: ScanRequest, column: string, op: 'IN' | '=', keys: string[]): ScanRequest {
+  const id = request.predicates.reduce((max, p) => Math.max(max, p.id), 0) + 1;
+  const text = `${column} ${op === 'IN' ? `IN (${keys.map((k) => `'${k}'`).join(', ')})` : `= '${keys[0]}'`}`;
+  const predicate: Predicate = op === 'IN' ? { id, column, op, values: keys, text } : { id, column, op, value: keys[0]!, text };
+  return { ...request, predicates: [...request.predicates, predicate] };
+}
+
+/**
+ * Requests a fetch by key makes when each list takes one page (a customer's charges, the
+ * customers with an email): a keyed read is small, where a full read's size is unknown.
+ */
+function firstPageRequests(pushdown: Pushdown, accountCount: number, def: TableDef): number | undefined {
+  if (pushdown.empty) return 0;
+  if (pushdown.ids) return pushdown.ids.length * accountCount * (retrievesUnderParent(def) ? (pushdown.parents?.length ?? 1) : 1);
+  if (pushdown.search) return pushdown.search.queries.length * accountCount;
+  if (def.parent && !pushdown.parents) return undefined;
+  const parentCount = pushdown.parents?.length ?? 1;
+  return parentCount * accountCount * (def.singleton ? 1 : pushdown.lists.length);
 }
 
 /** List parameters with the page size, when the endpoint takes one (a few take no `limit`). */

@@ -12,6 +12,7 @@ import type {
   Column,
   ExecContext,
   InsertRequest,
+  KeyLookup,
   PredicateOp,
   Row,
   RowOutcome,
@@ -44,6 +45,8 @@ export interface MemoryTableOptions {
   record?: boolean;
   /** What plan() reports as estimatedRequests (to model a remote table); default 0. */
   estimateRequests?: (request: ScanRequest, pushed: readonly import('./table.js').Predicate[]) => number | undefined;
+  /** What keyLookup() reports as requests per fetch by `column` (to model a remote table); default 0. */
+  lookupRequests?: (column: string, op: 'IN' | '=') => number | undefined;
 }
 
 export class MemoryTable implements Table {
@@ -87,12 +90,7 @@ export class MemoryTable implements Table {
 
   plan(request: ScanRequest): ScanPlan {
     if (this.recording) this.requests.push(request);
-    const accepted = (op: PredicateOp, column: string): boolean => {
-      const pushdown = this.options.pushdown ?? {};
-      const key = Object.keys(pushdown).find((k) => k.toLowerCase() === column.toLowerCase());
-      return (key !== undefined && pushdown[key]!.includes(op)) || (pushdown['*']?.includes(op) ?? false);
-    };
-    const pushed = request.predicates.filter((p) => accepted(p.op, p.column));
+    const pushed = request.predicates.filter((p) => this.accepts(p.op, p.column));
     const residual = request.predicates.filter((p) => !pushed.includes(p));
     const orderSatisfied = request.orderBy.length === 0 || this.options.sortable === true;
     const limitApplied =
@@ -116,6 +114,25 @@ export class MemoryTable implements Table {
     };
     this.requestOf.set(plan, request);
     return plan;
+  }
+
+  /** By IN when the table pushes it for `column`, else by `=`; what it costs is the option's to say. */
+  keyLookup(request: ScanRequest, column: string): KeyLookup | undefined {
+    const op = this.accepts('IN', column) ? 'IN' : this.accepts('=', column) ? '=' : undefined;
+    if (!op) return undefined;
+    const name = this.name;
+    const pushed = request.predicates.filter((p) => this.accepts(p.op, p.column)).map((p) => p.text);
+    return {
+      op,
+      requestsPerFetch: this.options.lookupRequests ? this.options.lookupRequests(column, op) : 0,
+      describe: () => [`MemoryTable ${name}`, `pushed: ${[...pushed, op === 'IN' ? `${column} IN (…)` : `${column} = …`].join(' AND ')}`],
+    };
+  }
+
+  private accepts(op: PredicateOp, column: string): boolean {
+    const pushdown = this.options.pushdown ?? {};
+    const key = Object.keys(pushdown).find((k) => k.toLowerCase() === column.toLowerCase());
+    return (key !== undefined && pushdown[key]!.includes(op)) || (pushdown['*']?.includes(op) ?? false);
   }
 
   async *scan(plan: ScanPlan, _ctx: ExecContext): AsyncGenerator<Row> {

@@ -8,7 +8,8 @@ import type { BoundExpr } from './bound.js';
 import { compilePredicate } from './expressions.js';
 import { formatExpr } from './format.js';
 import { analyzeWhere, compileScanPredicate, type AnalyzedWhere } from './predicates.js';
-import type { ExecContext, OrderKey, Predicate, Row, ScanPlan, ScanRequest, Table } from './table.js';
+import type { ExecContext, OrderKey, Predicate, Row, ScanPlan, ScanRequest, SqlValue, Table } from './table.js';
+import { formatSqlValue } from './values.js';
 import { analyzing, describeActuals, newInstrument, type Instrument } from './instrument.js';
 import { batchesOfRows, noBatches, type Batches } from './operators/batches.js';
 
@@ -100,14 +101,15 @@ export function scanBatches(scan: PlannedScan, ctx: ExecContext, plan: ScanPlan 
   return analyzing.has(ctx) ? counted(batches, instrument) : batches;
 }
 
-export function describeScan(scan: PlannedScan, plan: ScanPlan | undefined = scan.plan): string[] {
+/** The scan for EXPLAIN: its table's lines (by default the plan's), residual and actuals. */
+export function describeScan(scan: PlannedScan, tableLines: string[] | undefined = scan.plan?.describe()): string[] {
   const lines: string[] = [];
   if (scan.emptyReason !== undefined) {
     lines.push(`Empty: no row can match (${scan.emptyReason}); ${scan.table.name} is not scanned`);
     return lines;
   }
   lines.push(`Scan ${scan.table.name}`);
-  if (plan) for (const line of plan.describe()) lines.push(`  ${line}`);
+  for (const line of tableLines ?? []) lines.push(`  ${line}`);
   const residual = `  residual: ${scan.filterText.join(' AND ')}`;
   // Some tables already list what they leave residual.
   if (scan.filterText.length > 0 && !lines.includes(residual)) lines.push(residual);
@@ -116,7 +118,16 @@ export function describeScan(scan: PlannedScan, plan: ScanPlan | undefined = sca
   return lines;
 }
 
-export function withPredicate(request: ScanRequest, predicate: Predicate): ScanRequest {
+/**
+ * `request` with `column IN (keys)`, or `column = key`: what a lookup join's fetch asks of its
+ * inner table (Table.keyLookup), the predicate numbered after the request's own.
+ */
+export function withKeys(request: ScanRequest, column: string, op: 'IN' | '=', keys: readonly SqlValue[]): ScanRequest {
+  const id = request.predicates.reduce((max, p) => Math.max(max, p.id), 0) + 1;
+  const predicate: Predicate =
+    op === 'IN'
+      ? { id, column, op, values: [...keys], text: `${column} IN (${keys.map(formatSqlValue).join(', ')})` }
+      : { id, column, op, value: keys[0] ?? null, text: `${column} = ${formatSqlValue(keys[0] ?? null)}` };
   return { ...request, predicates: [...request.predicates, predicate] };
 }
 

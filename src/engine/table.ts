@@ -106,6 +106,19 @@ export interface ScanPlan {
   describe(): string[];
 }
 
+/** A table's answer to keyLookup(): how it would fetch rows by keys, and what that costs. */
+export interface KeyLookup {
+  /** 'IN': a batch of keys in one fetch (`column IN (…)`); '=': one fetch per key. */
+  readonly op: 'IN' | '=';
+  /**
+   * Remote requests one fetch makes: for 'IN' a full batch of `batchSize` keys, for '=' one
+   * key. 0 for in-memory tables; undefined when unknown.
+   */
+  readonly requestsPerFetch: number | undefined;
+  /** Lines for EXPLAIN: what one fetch requests, the keys written as placeholders. */
+  describe(): string[];
+}
+
 export interface ExecContext {
   signal?: AbortSignal;
   /**
@@ -157,6 +170,15 @@ export interface Table {
    */
   plan(request: ScanRequest): ScanPlan;
   scan(plan: ScanPlan, ctx: ExecContext): AsyncIterable<Row>;
+  /**
+   * Pure, no I/O. Whether the rows `request` selects can also be fetched by given values of
+   * `column` — what a lookup join does with its inner table, one fetch per batch of outer keys —
+   * and at what cost. The engine then plans each fetch as `request` plus `column IN (keys)`
+   * (op 'IN': one fetch per batch of up to `batchSize` keys) or `column = key` (op '=': one fetch
+   * per key), and checks whatever that plan leaves residual. Undefined, or the method absent:
+   * the table cannot be fetched by that column, and is read whole.
+   */
+  keyLookup?(request: ScanRequest, column: string, batchSize: number): KeyLookup | undefined;
   /**
    * Optional, for speed: the same rows as scan(), in arrays of any size. The engine uses it
    * when it will read every row anyway (aggregates, no LIMIT), saving an async step per row.

@@ -90,7 +90,7 @@ function explainJoin(node: JoinNode, meters: Meters): string[] {
       actuals(`Lookup Join ${node.type} ON ${conditionText} (${how})`),
       ...afterText,
       ...indent(explainFrom(node.left, meters)),
-      ...indent(describeScan(inner, method.describeFetch()).map((l, i) => (i === 0 ? `${l} (per ${op === 'IN' ? `batch: ${column.name} IN (…)` : `key: ${column.name} = …`})` : l))),
+      ...indent(describeScan(inner, method.fetch.describe()).map((l, i) => (i === 0 ? `${l} (per ${op === 'IN' ? `batch: ${column.name} IN (…)` : `key: ${column.name} = …`})` : l))),
     ];
   }
   const keys = method.kind === 'hash' ? method.leftKeys.map((k, i) => `${formatExpr(k)} = ${formatExpr(method.rightKeys[i]!)}`) : [];

@@ -7,9 +7,9 @@ import { analyzing, measured, type Instrument } from '../instrument.js';
 import { mapBatches, type Batches, type RowTest } from '../operators/batches.js';
 import { hashJoinBatches, lookupJoinBatches, materialize, type JoinSpec } from '../operators/join.js';
 import { compileScanPredicate } from '../predicates.js';
-import { combineTests, scanBatches, withPredicate, type PlannedScan } from '../scan.js';
+import { combineTests, scanBatches, withKeys, type PlannedScan } from '../scan.js';
 import type { ExecContext, Predicate, Row, ScanPlan, SqlValue, Table } from '../table.js';
-import { coerceToType, formatSqlValue } from '../values.js';
+import { coerceToType } from '../values.js';
 import { LOOKUP_BATCH } from '../rules/join-method.js';
 import { baseOf, widthOf } from './layout.js';
 import type { Meters } from './meters.js';
@@ -140,15 +140,11 @@ function lowerLookupJoin(node: JoinNode, meters: Meters, options: FromOptions): 
   const left = lowerFrom(node.left, meters, options);
   const meter = meters.of(node, 'Lookup Join');
   const after = afterTest(node);
-  let nextId = 1;
   // One plan for the batch (IN), or one per key when the table takes only `=`.
   const fetchPlans = (keys: SqlValue[]): ScanPlan[] => {
     const values = keys.map((k) => coerceToType(k, column.type, 'compare')).filter((v): v is SqlValue => v !== undefined && v !== null);
-    const predicates: Predicate[] =
-      op === 'IN'
-        ? [{ id: -nextId++, column: column.name, op: 'IN', values, text: `${column.name} IN (${values.map(formatSqlValue).join(', ')})` }]
-        : values.map((value) => ({ id: -nextId++, column: column.name, op: '=', value, text: `${column.name} = ${formatSqlValue(value)}` }));
-    return predicates.map((predicate) => scan.table.plan(withPredicate(scan.request, predicate)));
+    const requests = op === 'IN' ? [withKeys(scan.request, column.name, 'IN', values)] : values.map((value) => withKeys(scan.request, column.name, '=', [value]));
+    return requests.map((request) => scan.table.plan(request));
   };
   return {
     batches: (ctx) => {

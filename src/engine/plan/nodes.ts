@@ -15,7 +15,7 @@ import type { BoundAggregate, BoundExpr } from '../bound.js';
 import type { QueryPlan } from '../plan-types.js';
 import type { PlannedScan } from '../scan.js';
 import type { ScopeSource } from '../scope.js';
-import type { OrderKey, ScanPlan, Table } from '../table.js';
+import type { KeyLookup, OrderKey, ScanPlan, Table } from '../table.js';
 import type { WindowPlan } from '../windows.js';
 
 /** ORDER BY / LIMIT offered to a lone table (see rules/table-pushdown.ts). */
@@ -61,9 +61,10 @@ export type JoinMethod =
       readonly column: { name: string; type: BoundExpr['type'] & string };
       readonly columnIndex: number;
       readonly op: 'IN' | '=';
+      /** Requests a batch of outer keys costs (for '=', one fetch per key of the batch), when known. */
       readonly requestsPerBatch?: number;
-      /** The table's own account of one fetch, for EXPLAIN. */
-      readonly describeFetch: () => ScanPlan;
+      /** The table's answer to Table.keyLookup: how one fetch is made, and what it costs. */
+      readonly fetch: KeyLookup;
     };
 
 export interface JoinNode {

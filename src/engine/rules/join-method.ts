@@ -1,7 +1,7 @@
 // Join method: equality conditions between the two sides become hash keys (the rest is checked
 // on each joined pair); none, and it is a nested loop. When the inner side is one table that
-// can be fetched by the join key (`column IN (…)` pushed), and reading it whole would cost more
-// requests than fetching per batch of outer keys, the join becomes a lookup join.
+// can be fetched by the join key (the table answers Table.keyLookup), and reading it whole would
+// cost more requests than fetching per batch of outer keys, the join becomes a lookup join.
 //
 // An inner join may also change sides: when the written outer side is unbounded but the inner
 // one is selective (`FROM Charges ch JOIN Customers c ON … WHERE c.Email = ?`), the selective
@@ -11,9 +11,8 @@ import { remapColumns, shiftColumns, type BoundExpr } from '../bound.js';
 import { baseOf, hasColumn, widthOf, within } from '../plan/layout.js';
 import { freeze, sourcesUnder, transformUp, withFields, type JoinMethod, type JoinNode, type PlanNode, type ProjectNode } from '../plan/nodes.js';
 import { relocate } from './join-order.js';
-import { planScan, withPredicate, type PlannedScan } from '../scan.js';
-import type { DataType, Predicate, ScanPlan, SqlValue } from '../table.js';
-import { formatSqlValue, isNumericType } from '../values.js';
+import { planScan, type PlannedScan } from '../scan.js';
+import { isNumericType } from '../values.js';
 
 /** Outer keys fetched per lookup. */
 export const LOOKUP_BATCH = 100;
@@ -95,14 +94,14 @@ function hashable(a: BoundExpr, b: BoundExpr): boolean {
 
 /**
  * A lookup join is possible when the inner side is one table joined on one of its columns, and
- * the table pushes `column IN (…)` (or `=`) for it; it is chosen unless a full scan is known to
- * cost no more requests than a single batch.
+ * the table can be fetched by that column (Table.keyLookup); it is chosen unless a full scan is
+ * known to cost no more requests than a single batch.
  */
 function lookupMethod(node: JoinNode, leftKeys: BoundExpr[], rightKeys: BoundExpr[], residual: BoundExpr[], sql: string): JoinMethod | undefined {
   const right = node.right;
   if (right.kind !== 'Scan' || rightKeys.length !== 1 || (node.type !== 'INNER' && node.type !== 'LEFT')) return undefined;
   const key = rightKeys[0]!;
-  if (key.kind !== 'column') return undefined;
+  if (key.kind !== 'column' || !right.table.keyLookup) return undefined;
   const offset = right.source.offset;
   const columnIndex = key.index - offset;
   const column = right.table.columns[columnIndex]!;
@@ -110,32 +109,14 @@ function lookupMethod(node: JoinNode, leftKeys: BoundExpr[], rightKeys: BoundExp
   const needed = columns.some((c) => c.toLowerCase() === column.name.toLowerCase()) ? [...columns] : [...columns, column.name];
   const scan = planScan(right.table, right.conjuncts.map((c) => shiftColumns(c, -offset)), needed, sql);
   if (scan.emptyReason !== undefined || !scan.plan) return undefined;
-  // Probed with a full batch of stand-in keys, so the estimate reflects a real batch.
-  const probeId = -1;
-  const samples = Array.from({ length: LOOKUP_BATCH }, (_, i) => sampleValue(column.type, i));
-  const probeIn = right.table.plan(withPredicate(scan.request, { id: probeId, column: column.name, op: 'IN', values: samples, text: `${column.name} IN (…)` }));
-  const sample = samples[0]!;
-  let op: 'IN' | '=' = 'IN';
-  let probe = probeIn;
-  if (!probeIn.pushed.some((p) => p.id === probeId)) {
-    probe = right.table.plan(withPredicate(scan.request, { id: probeId, column: column.name, op: '=', value: sample, text: `${column.name} = ${formatSqlValue(sample)}` }));
-    if (!probe.pushed.some((p) => p.id === probeId)) return undefined;
-    op = '=';
-  }
+  const fetch = right.table.keyLookup(scan.request, column.name, LOOKUP_BATCH);
+  if (!fetch) return undefined;
   const full = scan.plan.estimatedRequests;
-  const perBatch = probe.estimatedRequests === undefined ? undefined : probe.estimatedRequests * (op === 'IN' ? 1 : LOOKUP_BATCH);
+  const perBatch = fetch.requestsPerFetch === undefined ? undefined : fetch.requestsPerFetch * (fetch.op === 'IN' ? 1 : LOOKUP_BATCH);
   if (full !== undefined && (full === 0 || (perBatch !== undefined && full <= perBatch))) return undefined;
   // Outer rows without a bound: fetching the inner side a key at a time (a retrieve per Id, a
   // list per customer) would cost a request per distinct key, where reading it once does not.
   if (!isSelective(node.left) && (perBatch === undefined || perBatch > 1)) return undefined;
-  const describeFetch = (): ScanPlan => {
-    const stand = column.type === 'String' ? '<key>' : sampleValue(column.type, 0);
-    const predicate: Predicate =
-      op === 'IN'
-        ? { id: probeId, column: column.name, op: 'IN', values: [stand], text: `${column.name} IN (${formatSqlValue(stand)})` }
-        : { id: probeId, column: column.name, op: '=', value: stand, text: `${column.name} = ${formatSqlValue(stand)}` };
-    return right.table.plan(withPredicate(scan.request, predicate));
-  };
   return {
     kind: 'lookup',
     leftKey: leftKeys[0]!,
@@ -144,9 +125,9 @@ function lookupMethod(node: JoinNode, leftKeys: BoundExpr[], rightKeys: BoundExp
     inner: scan,
     column: { name: column.name, type: column.type },
     columnIndex,
-    op,
+    op: fetch.op,
     ...(perBatch !== undefined ? { requestsPerBatch: perBatch } : {}),
-    describeFetch,
+    fetch,
   };
 }
 
@@ -162,19 +143,4 @@ function isSelective(node: PlanNode): boolean {
   const plan = scan.plan;
   if (plan.estimatedRequests !== undefined && plan.estimatedRequests <= 1) return true;
   return plan.limitApplied || plan.pushed.some((p) => p.op === '=' || p.op === 'IN');
-}
-
-function sampleValue(type: DataType, i: number): SqlValue {
-  switch (type) {
-    case 'String':
-      return `key_${i}`;
-    case 'Boolean':
-      return i % 2 === 0;
-    case 'Datetime':
-      return new Date(i * 1000);
-    case 'Date':
-      return new Date(i * 86_400_000);
-    default:
-      return i + 1;
-  }
 }
