@@ -132,3 +132,42 @@ test('nesting up to the limit still works', async () => {
   assert.deepEqual(await run(`SELECT ${'ABS('.repeat(depth)}-1${')'.repeat(depth)}`), [[1]]);
   assert.deepEqual(await run(`SELECT COUNT(*) FROM t WHERE ${'('.repeat(depth)}v = 1${' OR v = 2)'.repeat(depth)}`), [[6]]);
 });
+
+test('joins of up to 1,000 tables plan in linear time and run; 2,000 are a positioned SqlError, never a RangeError', async () => {
+  const one = catalogOf(memoryTable('one', [{ name: 'k', type: 'Integer' }, { name: 'x', type: 'Integer' }], [[1, 2]]));
+  const count = async (sql: string): Promise<SqlValue> => (await runQuery(sql, one))[0]![0]!;
+  const chain = (n: number, join: string, on: (i: number) => string): string =>
+    `SELECT COUNT(*) FROM one t0 ${Array.from({ length: n - 1 }, (_, i) => `${join} one t${i + 1}${on(i + 1)}`).join(' ')}`;
+  const n = 1000;
+  assert.equal(await count(chain(n, 'JOIN', (i) => ` ON t${i}.k = t${i - 1}.k`)), 1);
+  assert.equal(await count(chain(n, 'LEFT JOIN', (i) => ` ON t${i}.k = t${i - 1}.x`)), 1);
+  assert.equal(await count(chain(n, 'CROSS JOIN', () => '')), 1);
+  // Even tables first, then odd ones: each written neighbour is unconnected, so the join order
+  // rule lays all 1,000 out again.
+  const order = [...Array.from({ length: n / 2 }, (_, i) => 2 * i), ...Array.from({ length: n / 2 }, (_, i) => 2 * i + 1)];
+  const scrambled = `SELECT COUNT(*) FROM ${order.map((i) => `one t${i}`).join(', ')} WHERE ${Array.from({ length: n - 1 }, (_, i) => `t${i + 1}.k = t${i}.k`).join(' AND ')}`;
+  assert.match(planQuery(scrambled, one).explain().find((l) => l.includes('Join order'))!, /Join order t0, t1, t2, t3, /);
+  assert.equal(await count(scrambled), 1);
+  const explained = planQuery(`EXPLAIN ANALYZE ${chain(n, 'JOIN', (i) => ` ON t${i}.k = t${i - 1}.k`)}`, one);
+  assert.ok((await collect(explained)).length > n);
+
+  for (const sql of [
+    chain(2000, 'JOIN', (i) => ` ON t${i}.k = t${i - 1}.k`),
+    chain(2000, 'LEFT JOIN', (i) => ` ON t${i}.k = t${i - 1}.k`),
+    `SELECT COUNT(*) FROM ${Array.from({ length: 2000 }, (_, i) => `one t${i}`).join(', ')}`,
+  ]) {
+    await assert.rejects(runQuery(sql, one), (error: unknown) => {
+      assert.ok(error instanceof SqlError, String(error));
+      assert.match(error.reason, /^FROM joins more than 1000 tables/);
+      // At the 1,001st table (or the JOIN that brings it).
+      assert.ok(/^(JOIN|LEFT|one) /.test(sql.slice(error.offset)) && sql.slice(0, error.offset).split(' one ').length - 1 === 1000, sql.slice(error.offset, error.offset + 20));
+      return true;
+    });
+  }
+});
+
+async function collect(plan: ReturnType<typeof planQuery>): Promise<SqlValue[][]> {
+  const rows: SqlValue[][] = [];
+  for await (const row of plan.rows({})) rows.push(row);
+  return rows;
+}

@@ -90,6 +90,9 @@ const NILADIC_FUNCTIONS: ReadonlySet<string> = new Set(['CURRENT_TIMESTAMP', 'CU
 
 // Guards the recursion so that `((((…` a million deep is a SqlError, not a RangeError.
 const MAX_NESTING = 200;
+// A join of n tables runs as a pipeline n operators deep; past this many the run would exhaust
+// the stack, so the statement is refused where the table that goes past it is named.
+const MAX_FROM_ITEMS = 1000;
 
 const STATEMENT_STARTS = 'SELECT, WITH, INSERT, UPDATE, DELETE, EXEC, CREATE, DROP or EXPLAIN';
 
@@ -338,8 +341,12 @@ class Parser {
   /** `item {, item | [type] JOIN item [ON cond]}`, left-associative. */
   private parseFrom(): FromItemNode {
     let left = this.parseFromItem();
+    let items = 1;
     while (true) {
       const token = this.peek();
+      if ((this.isSymbol(token, ',') || this.parseJoinTypeAhead()) && ++items > MAX_FROM_ITEMS) {
+        throw new SqlError(`FROM joins more than ${MAX_FROM_ITEMS} tables; join fewer at once (a temporary table can hold part of the result)`, this.sql, this.peek(this.isSymbol(token, ',') ? 1 : 0).pos);
+      }
       if (this.acceptSymbol(',')) {
         left = { kind: 'join', type: 'CROSS', left, right: this.parseFromItem(), pos: token.pos };
         continue;
@@ -367,6 +374,12 @@ class Parser {
       this.expectKeyword('ON', 'ON or USING and a join condition');
       left = { kind: 'join', type, left, right, on: this.parseExpression(), pos: token.pos };
     }
+  }
+
+  /** Whether a join keyword comes next (without consuming it). */
+  private parseJoinTypeAhead(): boolean {
+    const token = this.peek();
+    return token.kind === 'keyword' && ['JOIN', 'INNER', 'CROSS', 'LEFT', 'RIGHT', 'FULL'].includes(token.value);
   }
 
   private parseJoinType(): JoinType | undefined {

@@ -2,14 +2,55 @@
 
 import { walk, type BoundExpr } from '../bound.js';
 import { sourcesUnder, type PlanNode } from './nodes.js';
+import type { ScopeSource } from '../scope.js';
 
-/** The first FROM-row column of the subtree (its rows start there). */
+// Both are asked of every node of a FROM tree by several rules, often once per conjunct: kept
+// per (immutable) node, so that a chain of 2,000 joins is not walked again at every step.
+const bases = new WeakMap<PlanNode, number>();
+const widths = new WeakMap<PlanNode, number>();
+
+/** The first FROM-row column of the subtree (its rows start there): its first source's offset. */
 export function baseOf(node: PlanNode): number {
-  return sourcesUnder(node)[0]!.offset;
+  let base = bases.get(node);
+  if (base === undefined) {
+    base = firstSource(node).offset;
+    bases.set(node, base);
+  }
+  return base;
 }
 
 export function widthOf(node: PlanNode): number {
-  return sourcesUnder(node).reduce((n, s) => n + s.columns.length, 0);
+  let width = widths.get(node);
+  if (width === undefined) {
+    switch (node.kind) {
+      case 'Scan':
+      case 'SubqueryScan':
+        width = node.source.columns.length;
+        break;
+      case 'Join':
+        width = widthOf(node.left) + widthOf(node.right);
+        break;
+      case 'Project':
+      case 'Filter':
+        width = widthOf(node.input);
+        break;
+      default:
+        width = 0;
+    }
+    widths.set(node, width);
+  }
+  return width;
+}
+
+/** The leftmost source of a FROM subtree, found without recursion (a left-deep chain may be thousands of joins long). */
+function firstSource(node: PlanNode): ScopeSource {
+  let at = node;
+  for (;;) {
+    if (at.kind === 'Scan' || at.kind === 'SubqueryScan') return at.source;
+    if (at.kind === 'Join') at = at.left;
+    else if (at.kind === 'Project' || at.kind === 'Filter') at = at.input;
+    else return sourcesUnder(at)[0]!;
+  }
 }
 
 /** The range of FROM-row columns an expression reads; `local` is false when it reads outer rows or subqueries too. */

@@ -23,13 +23,21 @@ interface Input {
 export function orderJoins(node: PlanNode): PlanNode {
   switch (node.kind) {
     case 'Filter':
-      if (node.role === 'where' && isInnerJoin(node.input)) return reorderRun(node.input, [...node.conjuncts]) ?? withFields(node, { input: orderJoins(node.input) });
+      if (node.role === 'where' && isInnerJoin(node.input)) return reorderRun(node.input, [...node.conjuncts]) ?? withFields(node, { input: withOrderedInputs(node.input) });
       return withFields(node, { input: orderJoins(node.input) });
     case 'Join':
-      return (isInner(node) ? reorderRun(node, []) : undefined) ?? withFields(node, { left: orderJoins(node.left), right: orderJoins(node.right) });
+      return (isInner(node) ? reorderRun(node, []) : undefined) ?? withOrderedInputs(node);
     default:
       return isUnary(node) ? withInput(node, orderJoins(node.input)) : node;
   }
+}
+
+/** A run kept in written order, its inputs (outer-join groups, derived tables) ordered inside. */
+function withOrderedInputs(node: PlanNode): PlanNode {
+  if (node.kind !== 'Join') return orderJoins(node);
+  // Its own inner-join sub-runs were just examined as part of it: only their inputs are left.
+  const inside = (child: PlanNode): PlanNode => (isInner(node) && isInnerJoin(child) ? withOrderedInputs(child) : orderJoins(child));
+  return withFields(node, { left: inside(node.left), right: inside(node.right) });
 }
 
 function isInnerJoin(node: PlanNode): node is JoinNode {
@@ -121,18 +129,43 @@ function isEquality(expr: BoundExpr, inputOf: (index: number) => number): boolea
 /**
  * Connected groups in written order of their first input; within a group, each next input is
  * the earliest written one that an equality (else any condition) ties to those already joined.
+ * A condition ties an input once every other input it reads is joined: each condition counts
+ * its inputs not yet joined, so the whole choice is linear in the conditions' size.
  */
 function chooseOrder(count: number, refs: { inputs: Set<number>; equality: boolean }[]): number[] {
   const order: number[] = [];
-  const joined = new Set<number>();
-  const ties = (candidate: number, equality: boolean): boolean =>
-    refs.some((r) => (!equality || r.equality) && r.inputs.has(candidate) && r.inputs.size > 1 && [...r.inputs].every((i) => i === candidate || joined.has(i)));
+  const joined = new Array<boolean>(count).fill(false);
+  const refsOf: number[][] = Array.from({ length: count }, () => []);
+  const unjoined = refs.map((r) => r.inputs.size);
+  refs.forEach((r, k) => {
+    if (r.inputs.size > 1) for (const i of r.inputs) refsOf[i]!.push(k);
+  });
+  // Inputs tied to the joined ones by an equality, and by any condition.
+  const tiedByEquality = new Set<number>();
+  const tiedByAny = new Set<number>();
+  let firstRemaining = 0;
+  const join = (input: number): void => {
+    order.push(input);
+    joined[input] = true;
+    tiedByEquality.delete(input);
+    tiedByAny.delete(input);
+    for (const k of refsOf[input]!) {
+      if (--unjoined[k]! !== 1) continue;
+      for (const i of refs[k]!.inputs) {
+        if (joined[i]) continue;
+        tiedByAny.add(i);
+        if (refs[k]!.equality) tiedByEquality.add(i);
+      }
+    }
+  };
+  const earliest = (set: Set<number>): number | undefined => {
+    let best: number | undefined;
+    for (const i of set) if (best === undefined || i < best) best = i;
+    return best;
+  };
   while (order.length < count) {
-    const remaining = Array.from({ length: count }, (_, i) => i).filter((i) => !joined.has(i));
-    const tied = order.length > 0 ? (remaining.find((i) => ties(i, true)) ?? remaining.find((i) => ties(i, false))) : undefined;
-    const nextInput = tied ?? remaining[0]!;
-    order.push(nextInput);
-    joined.add(nextInput);
+    while (joined[firstRemaining]) firstRemaining++;
+    join(earliest(tiedByEquality) ?? earliest(tiedByAny) ?? firstRemaining);
   }
   return order;
 }
