@@ -46,3 +46,32 @@ test('values that may convert row by row are read and written as before', async 
   assert.deepEqual(requestLines(e2e.emulator.requestLog), ['GET /v1/customers?email=preflight%40x.test&limit=100', `POST /v1/customers/${lastInsertId}`]);
   assert.equal(e2e.emulator.requestLog[1]!.body, 'balance=7');
 });
+
+test('INSERT … SELECT is checked whole before the query reads anything', async () => {
+  await refusedBeforeAnyRequest(`INSERT INTO Customers (Email, Balance) SELECT Email, 'x' FROM Customers LIMIT 2`, /^'x' is not a valid Integer \(column Balance\)$/, 54);
+  await refusedBeforeAnyRequest(`INSERT INTO Customers (Email, Balance) SELECT Email, Created FROM Customers`, /^A Datetime value cannot be stored in Balance \(Integer\)$/, 54);
+  await refusedBeforeAnyRequest(`INSERT INTO Customers (Id, Email) SELECT Id, Email FROM Customers`, /^Column Id is read-only and cannot be inserted$/, 24);
+  await refusedBeforeAnyRequest(`INSERT INTO Charges (Amount) SELECT Balance FROM Customers`, /^Currency is required to create a Charges$/, 13);
+  await refusedBeforeAnyRequest(`INSERT INTO Charges (Amount, Currency) SELECT Balance, 'usd' FROM Customers`, /one of CustomerId or Source is required to create a Charges$/, 13);
+  await refusedBeforeAnyRequest(`INSERT INTO Events (Type) SELECT Email FROM Customers`, /^Events does not support INSERT/, 13);
+  await refusedBeforeAnyRequest(`INSERT INTO Customers (Email) SELECT Email, Name FROM Customers`, /^The query returns 2 columns but 1 is listed$/, 31);
+});
+
+test('INSERT … SELECT of values that may convert reads, then writes each row', async () => {
+  const { lastInsertId } = await e2e.db.execute(`INSERT INTO Customers (Email, Description) VALUES ('preflight-select@x.test', '5')`);
+  e2e.emulator.clearLog();
+  const result = await e2e.db.execute(`INSERT INTO Customers (Email, Balance) SELECT 'copy@x.test', Description FROM Customers WHERE Id = '${lastInsertId}'`);
+  assert.equal(result.rowsAffected, 1);
+  assert.deepEqual(requestLines(e2e.emulator.requestLog), [`GET /v1/customers/${lastInsertId}`, 'POST /v1/customers']);
+  assert.equal(e2e.emulator.requestLog[1]!.body, 'email=copy%40x.test&balance=5');
+  // Text that does not spell a number fails its row before anything is written.
+  e2e.emulator.clearLog();
+  await assert.rejects(e2e.db.execute(`INSERT INTO Customers (Email, Balance) SELECT 'copy@x.test', Email FROM Customers WHERE Id = '${lastInsertId}'`), /is not a valid Integer \(column Balance, row 1\)/);
+  assert.deepEqual(requestLines(e2e.emulator.requestLog), [`GET /v1/customers/${lastInsertId}`]);
+});
+
+test('UPDATE and DELETE the table refuses send nothing, not even the read of their WHERE', async () => {
+  await refusedBeforeAnyRequest(`DELETE FROM Charges WHERE Email = 'a@b.c'`, /^Charges does not support DELETE/, 13);
+  await refusedBeforeAnyRequest(`UPDATE Customers SET Created = Created WHERE Email = 'a@b.c'`, /Created is read-only/, 22);
+  await refusedBeforeAnyRequest(`UPDATE Customers SET Nope = 1 WHERE Email = 'a@b.c'`, /^Unknown column Nope in Customers/, 22);
+});

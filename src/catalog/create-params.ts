@@ -27,6 +27,25 @@ export function buildCreateCalls(def: TableDef, request: InsertRequest, options:
   return request.rows.map((row, rowIndex) => buildCreateCall(def, columns, row, rowIndex, options));
 }
 
+/**
+ * INSERT's pre-flight while planning, before any request (an INSERT … SELECT's reads included):
+ * each listed column settable on create, and every column a create requires listed. Columns
+ * the table does not have or that are read-only are the engine's to report, with its own
+ * messages; with such a column, or no column list yet, nothing is checked here.
+ */
+export function checkCreateColumns(def: TableDef, names: readonly string[]): void {
+  const columns = names.map((name) => def.columns.find((c) => c.name.toLowerCase() === name.toLowerCase()));
+  if (columns.length === 0 || columns.some((c) => c === undefined || c.readOnly)) return;
+  const listed: Record<string, SqlValue> = {};
+  for (const column of columns) listed[resolveWritableColumn(def, column!.name).name] = true;
+  for (const required of def.insert?.required ?? []) {
+    if (!(required in listed)) throw new ColumnValueError(required, `${required} is required to create a ${def.name}`);
+  }
+  // Whether one of several alternatives is given depends only on which are listed (values aside).
+  const problem = checkRequiredCreate(def, listed);
+  if (problem) throw new ColumnValueError(problem.column, problem.message);
+}
+
 function resolveWritableColumn(def: TableDef, name: string): ColumnDef {
   const column = def.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
   if (!column) throw new ColumnValueError(name, `${def.name} has no column ${name}`);

@@ -8,7 +8,7 @@ import type {
 import { TableRefusal } from '../engine/table.js';
 import { encodeParams } from '../stripe/encode.js';
 import type { StripeObject, StripeParams } from '../stripe/types.js';
-import { buildCreateCalls, type WriteValueOptions } from './create-params.js';
+import { buildCreateCalls, checkCreateColumns, type WriteValueOptions } from './create-params.js';
 import { buildDeleteTargets, buildUpdateCalls, checkUpdateColumns, checkUpdateValues, deletePathOf, targetPath, updatePathOf } from './update-params.js';
 import { firstFailure, runWrites, type PlannedRequest } from './write-runner.js';
 import { isNotFound, isSearchRefused, MissingFilterError } from './errors.js';
@@ -110,6 +110,7 @@ export class StripeTable implements Table {
     if (verb === 'INSERT' && (!this.def.paths.create || this.def.kind === 'view')) {
       throw new TableRefusal(`${this.name} does not support INSERT: Stripe has no create endpoint for ${this.def.resource}`);
     }
+    if (verb === 'INSERT') checkCreateColumns(this.def, columns);
     if (verb === 'UPDATE') checkUpdateColumns(this.def, columns);
     if (verb === 'DELETE') deletePathOf(this.def);
   }

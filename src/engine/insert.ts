@@ -19,7 +19,7 @@ import { resolveTable } from './resolve-table.js';
 import type { Column, DataType, ExecContext, InsertRequest, Row, SqlValue, Table, WriteOutcome } from './table.js';
 import { coerceToType, formatSqlValue } from './values.js';
 import { settleOutcome } from './write-outcome.js';
-import { checkWritable, toStatementError, writeContext } from './write-support.js';
+import { checkWritable, storableType, toStatementError, writeContext } from './write-support.js';
 
 export function planInsert(stmt: InsertNode, env: PlanEnv, session?: Session): WritePlan {
   const { sql, catalog, params } = env;
@@ -37,6 +37,7 @@ export function planInsert(stmt: InsertNode, env: PlanEnv, session?: Session): W
   if (stmt.columns.length === 0) {
     // No column list: every column a row can be given, in table order (as SQL does).
     stmt = { ...stmt, columns: table.columns.filter((c) => !c.pseudo && !c.readOnly).map((c) => ({ name: c.name, pos: stmt.table.pos })) };
+    checkWritable(table, 'INSERT', stmt.columns, sql, stmt.table.pos);
   }
 
   const columns: Column[] = [];
@@ -93,6 +94,7 @@ export function planInsert(stmt: InsertNode, env: PlanEnv, session?: Session): W
       stmt.query!.pos,
     );
   }
+  if (query) checkQueryValues(query, columns, sql);
   const coerceRow = (row: SqlValue[], rowIndex: number): SqlValue[] =>
     row.map((value, i) => {
       const column = columns[i]!;
@@ -132,6 +134,24 @@ export function planInsert(stmt: InsertNode, env: PlanEnv, session?: Session): W
         ? [`Insert into ${target.name} (${names.join(', ')}) from query`, ...query.explain().map((l) => `  ${l}`)]
         : [`Insert into ${target.name} (${names.join(', ')}): ${rows.length} row${rows.length === 1 ? '' : 's'}`],
   };
+}
+
+/**
+ * INSERT … SELECT's values checked before the query reads anything, as UPDATE's SET values
+ * are: a constant is coerced as a VALUES one is, and an expression whose type no row could
+ * store in the column is refused. NULLs, untyped parameters and text wait for each row.
+ */
+function checkQueryValues(query: QueryPlan, columns: readonly Column[], sql: string): void {
+  query.origins?.forEach((origin, i) => {
+    const column = columns[i]!;
+    if (origin.constant) {
+      if (coerceToType(origin.constant.value, column.type, 'store') === undefined) {
+        throw new SqlError(`${formatSqlValue(origin.constant.value)} is not a valid ${column.type} (column ${column.name})`, sql, origin.pos);
+      }
+    } else if (origin.type !== null && !storableType(origin.type, column.type)) {
+      throw new SqlError(`A ${origin.type} value cannot be stored in ${column.name} (${column.type})`, sql, origin.pos);
+    }
+  });
 }
 
 /**

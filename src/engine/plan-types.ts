@@ -1,6 +1,7 @@
 // What planning a statement produces: the public shapes the connection layer consumes.
 
-import type { DataType, ExecContext, Row, WriteResult } from './table.js';
+import type { Position } from '../sql/ast.js';
+import type { DataType, ExecContext, Row, SqlValue, WriteResult } from './table.js';
 import type { JsonPlanNode } from './plan/explain-json.js';
 
 export interface ResultColumn {
@@ -20,6 +21,15 @@ export interface QueryPlan {
   explain(): string[];
   /** The plan tree as data (plan/explain-json.ts), where the plan has one. */
   explainJson?(): JsonPlanNode;
+  /** A plain SELECT's select list as bound, aligned with `columns`: what INSERT … SELECT checks before running it. */
+  origins?: readonly ColumnOrigin[];
+}
+
+/** A select-list expression: its type (null while unknown: NULL, an untyped parameter), where it is written, its value when constant. */
+export interface ColumnOrigin {
+  type: DataType | null;
+  pos: Position;
+  constant?: { value: SqlValue };
 }
 
 export interface WriteStatementResult extends WriteResult {

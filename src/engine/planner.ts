@@ -219,6 +219,7 @@ function planSelectNode(stmt: SelectNode, env: PlanEnv, outer: Scope | null): Qu
   return {
     kind: 'query',
     columns,
+    origins: outputs.map((o) => ({ type: o.expr.type, pos: o.expr.pos, ...(o.expr.kind === 'const' ? { constant: { value: o.expr.value } } : {}) })),
     batches,
     rows: (ctx) => flatten(batches(ctx), ctx.signal),
     explain: () => explainSelect(optimized, meters),

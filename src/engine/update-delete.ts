@@ -14,10 +14,10 @@ import type { PlanEnv } from './planner.js';
 import { resolveTable } from './resolve-table.js';
 import { planReturning } from './returning.js';
 import type { Session } from './session.js';
-import type { Column, DataType, SqlValue, Table } from './table.js';
+import type { Column, SqlValue, Table } from './table.js';
 import { coerceToType, formatSqlValue } from './values.js';
 import { settleOutcome } from './write-outcome.js';
-import { checkWritable, toStatementError, writeContext } from './write-support.js';
+import { checkWritable, storableType, toStatementError, writeContext } from './write-support.js';
 import { planTargets, type TargetValue } from './write-targets.js';
 import { declareParameterType } from './params.js';
 
@@ -111,7 +111,7 @@ function checkNewValues(
     const column = columns[i]!;
     const assignment = assignments[i]!;
     if (value.constant) constants[column.name] = newValue(column, value.value, assignment, undefined, sql);
-    else if (value.type !== null && !storable(value.type, column.type)) {
+    else if (value.type !== null && !storableType(value.type, column.type)) {
       throw new SqlError(`A ${value.type} value cannot be stored in ${column.name} (${column.type})`, sql, assignment.value.pos);
     }
   });
@@ -121,15 +121,6 @@ function checkNewValues(
   } catch (error) {
     throw toStatementError(error, assignments.map((a) => ({ name: a.column, pos: a.pos })), sql, tablePos);
   }
-}
-
-/** Whether some value of type `from` converts to a column of type `to` (coerceToType's 'store' rules). */
-function storable(from: DataType, to: DataType): boolean {
-  if (from === to || from === 'String' || to === 'String') return true;
-  const temporal = (t: DataType): boolean => t === 'Datetime' || t === 'Date';
-  if (temporal(to) || temporal(from)) return temporal(to) && temporal(from);
-  // Numbers convert to numbers, and 0 or 1 to a Boolean; a Boolean is no number.
-  return from !== 'Boolean';
 }
 
 function newValue(column: Column, value: SqlValue, assignment: AssignmentNode, rowIndex: number | undefined, sql: string): SqlValue {

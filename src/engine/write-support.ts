@@ -5,7 +5,7 @@
 import type { Position } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import type { Session } from './session.js';
-import { ColumnValueError, TableRefusal, type ExecContext, type SqlValue, type Table, type WriteVerb } from './table.js';
+import { ColumnValueError, TableRefusal, type DataType, type ExecContext, type SqlValue, type Table, type WriteVerb } from './table.js';
 
 export interface ColumnRef {
   name: string;
@@ -48,4 +48,17 @@ export function writeContext(ctx: ExecContext, session: Session | undefined): Ex
       return table.rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c.name, row[i] ?? null])));
     },
   };
+}
+
+/**
+ * Whether some value of type `from` converts to a column of type `to` (coerceToType's 'store'
+ * rules): a write whose expression fails this is refused while planning; text, which may or
+ * may not spell a number, is checked row by row.
+ */
+export function storableType(from: DataType, to: DataType): boolean {
+  if (from === to || from === 'String' || to === 'String') return true;
+  const temporal = (t: DataType): boolean => t === 'Datetime' || t === 'Date';
+  if (temporal(to) || temporal(from)) return temporal(to) && temporal(from);
+  // Numbers convert to numbers, and 0 or 1 to a Boolean; a Boolean is no number.
+  return from !== 'Boolean';
 }
