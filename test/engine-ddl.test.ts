@@ -276,3 +276,12 @@ test('INSERT INTO temp SELECT of a million rows (rows are appended one by one, n
   assert.equal(await run('INSERT INTO big SELECT a.n * 1000 + b.n FROM thousand a, thousand b'), 1_000_000);
   assert.deepEqual(await run('SELECT COUNT(*), MAX(n) FROM big'), [[1_000_000, 999_999]]);
 });
+
+test('views over views: 200 deep work, the 201st level is a SqlError where CREATE VIEW names the view below', async () => {
+  const { run, fails } = runner();
+  await run('CREATE VIEW v0 AS SELECT 1 AS k');
+  for (let i = 1; i <= 200; i++) await run(`CREATE VIEW v${i} AS SELECT k + 1 AS k FROM v${i - 1}`);
+  assert.deepEqual(await run('SELECT k FROM v199'), [[200]]);
+  await fails('SELECT k FROM v200', /^Views and WITH queries name one another more than 200 levels deep$/, 'v200');
+  await fails('CREATE VIEW v201 AS SELECT k FROM v200', /^Views and WITH queries name one another more than 200 levels deep$/, 'v200');
+});

@@ -171,3 +171,14 @@ async function collect(plan: ReturnType<typeof planQuery>): Promise<SqlValue[][]
   for await (const row of plan.rows({})) rows.push(row);
   return rows;
 }
+
+test('WITH queries naming one another 2,000 deep are a positioned SqlError; 150 deep work', async () => {
+  const chain = (n: number): string =>
+    `WITH ${Array.from({ length: n }, (_, i) => `c${i} AS (SELECT ${i === 0 ? 'v FROM t WHERE g = 1' : `v + 1 AS v FROM c${i - 1}`})`).join(', ')} SELECT MAX(v) FROM c${n - 1}`;
+  assert.deepEqual(await run(chain(150)), [[Math.max(...rows.filter((r) => r[0] === 1).map((r) => r[1] as number)) + 149]]);
+  const sql = chain(2000);
+  const outcome = await rowsOrPositionedError(sql);
+  assert.ok(outcome instanceof SqlError);
+  assert.match(outcome.reason, /^Views and WITH queries name one another more than 200 levels deep$/);
+  assert.equal(sql.slice(outcome.offset), 'c1999', 'where the statement names the outermost');
+});

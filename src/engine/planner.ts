@@ -3,7 +3,7 @@
 // (plan/lower-select.ts). EXPLAIN prints the same tree (plan/explain-text.ts, explain-json.ts).
 // Planning does no I/O; every run of the plan builds a fresh pipeline.
 
-import type { ExprNode, FromItemNode, QueryNode, SelectNode, TableRefNode } from '../sql/ast.js';
+import type { ExprNode, FromItemNode, Position, QueryNode, SelectNode, TableRefNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import { bindExpr, statementValues, type BindContext } from './binder.js';
 import { declareParameterType, type ParameterBinding } from './params.js';
@@ -74,6 +74,20 @@ export interface PlanEnv {
   now: Date;
   /** What SCOPE_IDENTITY() returns: the Id the session's last INSERT created. */
   lastInsertId?: string | null;
+  /** Inside a CTE or view being expanded: how many deep, and where the statement names the outermost. */
+  expansion?: { depth: number; sql: string; pos: Position };
+}
+
+// A CTE or view naming another, thousands deep, would plan recursively past the stack's end.
+const MAX_EXPANSION_DEPTH = 200;
+
+/** The env for planning a CTE's or view's query where `node` names it; too deep is a SqlError where the statement names the outermost. */
+function expanding(env: PlanEnv, node: { name: string; pos: Position }): PlanEnv {
+  const expansion = env.expansion ? { ...env.expansion, depth: env.expansion.depth + 1 } : { depth: 1, sql: env.sql, pos: node.pos };
+  if (expansion.depth > MAX_EXPANSION_DEPTH) {
+    throw new SqlError(`Views and WITH queries name one another more than ${MAX_EXPANSION_DEPTH} levels deep`, expansion.sql, expansion.pos);
+  }
+  return { ...env, expansion };
 }
 
 export function planSelect(stmt: SelectNode, sql: string, catalog: Catalog, params: ParameterBinding | undefined): QueryPlan {
@@ -279,13 +293,13 @@ function buildFromTree(node: FromItemNode, env: PlanEnv, next: { offset: number 
         // A CTE does not see itself (no recursion): plan it without its own name.
         const ctes = new Map(env.ctes);
         ctes.delete(node.name.toLowerCase());
-        const plan = planQuery(cte.query, { ...env, ctes }, null);
+        const plan = planQuery(cte.query, { ...expanding(env, node), ctes }, null);
         return derivedLeaf(plan, node.alias ?? node.name, node, next, env.sql, cte.columns);
       }
       const view = env.views?.get(node.name.toLowerCase());
       if (view) {
         // Planned in its own CREATE VIEW text, seeing none of this statement's CTEs.
-        const plan = planQuery(view.query, { ...env, sql: view.sql, ctes: new Map() }, null);
+        const plan = planQuery(view.query, { ...expanding(env, node), sql: view.sql, ctes: new Map() }, null);
         return derivedLeaf(plan, node.alias ?? node.name, node, next, env.sql, view.columns);
       }
       const table = resolveTable(node, env.sql, env.catalog);
