@@ -1,4 +1,4 @@
-import type { Store } from './store.js';
+import type { Store, StripeObject } from './store.js';
 
 /** What a route handler may use: the account's objects, the clock and the id maker. */
 export interface HandlerContext {
@@ -13,6 +13,8 @@ export interface HandlerContext {
   newId(prefix: string): string;
   /** Random alphanumerics from the same seeded source (secrets, invoice prefixes). */
   token(length: number): string;
+  /** Sends an event no stored change makes (customer.subscription.trial_will_end); absent where no events are made. */
+  announce?(type: string, object: StripeObject): void;
 }
 
 export interface HandlerResult {

@@ -168,23 +168,32 @@ export class EventRecorder {
     }
   }
 
+  /** An event no change makes: something announced ahead of time (a trial about to end). */
+  announce(account: string, type: string, object: StripeObject): void {
+    if (this.muted === 0 && KNOWN.has(type)) this.emit(account, type, { object: structuredClone(object) }, object);
+  }
+
   private record(account: string, before: StripeObject | undefined, after: StripeObject | undefined): void {
     const object = (after ?? before)!;
     for (const type of eventTypesFor(before, after)) {
       const data: Record<string, unknown> = { object: structuredClone(object) };
       if (before && after && type.endsWith('.updated')) data.previous_attributes = previousAttributes(before, after);
-      const event = synthesize('event', { newId: () => '', created: this.now(), pickReference: () => null }, {
-        id: eventId(++this.sequence, this.ids),
-        api_version: API_VERSION,
-        data,
-        livemode: object.livemode === true,
-        pending_webhooks: 0,
-        request: { ...this.request() },
-        type,
-      });
-      delete event.account;
-      this.store.put(account, event);
-      for (const listener of this.listeners) listener(account, event);
+      this.emit(account, type, data, object);
     }
+  }
+
+  private emit(account: string, type: string, data: Record<string, unknown>, object: StripeObject): void {
+    const event = synthesize('event', { newId: () => '', created: this.now(), pickReference: () => null }, {
+      id: eventId(++this.sequence, this.ids),
+      api_version: API_VERSION,
+      data,
+      livemode: object.livemode === true,
+      pending_webhooks: 0,
+      request: { ...this.request() },
+      type,
+    });
+    delete event.account;
+    this.store.put(account, event);
+    for (const listener of this.listeners) listener(account, event);
   }
 }

@@ -54,6 +54,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
   const server = new EmulatorServer(options);
   // After the seed: its objects come with their own events; from here on writes make them.
   const events = new EventRecorder(server.store, () => server.currentRequest);
+  server.announce = (account, type, object) => events.announce(account, type, object);
   const webhooks = new WebhookDispatcher(server.store, events, options.webhooks);
   const port = await server.listen(options.port ?? 0);
   return {

@@ -12,7 +12,7 @@ import { RateLimiter } from './rate-limit.js';
 import { defaultRouter, type Router } from './router.js';
 import { validateParams } from './schema.js';
 import { seedStore } from './seed.js';
-import { PLATFORM_ACCOUNT, Store } from './store.js';
+import { PLATFORM_ACCOUNT, Store, type StripeObject } from './store.js';
 
 // The HTTP face: authentication, account scoping, the test knobs (latency, rate limit,
 // faults), idempotency, routing, and the request log. Resources live in resources/.
@@ -66,6 +66,8 @@ export class EmulatorServer {
   readonly store = new Store();
   /** The request being handled, while it is. */
   currentRequest: EventRequest = NO_REQUEST;
+  /** Records an event no change makes; set once events are recorded (index.ts). */
+  announce?: (account: string, type: string, object: StripeObject) => void;
   readonly requestLog: LoggedRequest[] = [];
   private readonly router: Router = defaultRouter();
   private readonly idempotency = new IdempotencyStore();
@@ -208,6 +210,7 @@ export class EmulatorServer {
       now: () => Math.floor(Date.now() / 1000),
       newId: (prefix) => makeId(this.objectIds, prefix, key.livemode),
       token: (length) => this.objectIds.alphanumeric(length),
+      announce: (type, object) => this.announce?.(account, type, object),
     };
     let reply: Reply;
     let saveable = true;

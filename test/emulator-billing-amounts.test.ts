@@ -232,6 +232,29 @@ describe('prorations', () => {
     assert.equal((await stripe.subscriptions.retrieve(subscription.id)).items.data[0]!.quantity, 3);
   });
 
+  test('the upcoming invoice previews a change not made: its prorations and the new price, nothing stored', async () => {
+    const { customer, subscription, bigger } = await midPeriod();
+    const item = subscription.items.data[0]!;
+    const preview = await stripe.invoices.retrieveUpcoming({
+      customer: customer.id,
+      subscription: subscription.id,
+      subscription_items: [{ id: item.id, price: bigger.id }],
+      subscription_proration_date: START + 15 * DAY,
+    });
+    conforms('invoice', preview);
+    assert.deepEqual(
+      preview.lines.data.map((line) => [line.amount, line.proration, line.price?.id]),
+      [[6200, false, bigger.id], [-1600, true, item.price.id], [3200, true, bigger.id]],
+    );
+    assert.equal(preview.total, 7800);
+    const without = await stripe.invoices.retrieveUpcoming({ customer: customer.id, subscription: subscription.id, subscription_items: [{ id: item.id, price: bigger.id }], subscription_proration_behavior: 'none' });
+    assert.equal(without.total, 6200);
+    // Nothing changed: the item keeps its price, no invoice item is pending.
+    assert.equal((await stripe.subscriptionItems.retrieve(item.id)).price.id, item.price.id);
+    assert.deepEqual((await stripe.invoiceItems.list({ customer: customer.id, pending: true })).data, []);
+    assert.equal((await stripe.invoices.retrieveUpcoming({ customer: customer.id })).total, 3100);
+  });
+
   test('a trial prorates nothing', async () => {
     const customer = await payingCustomer();
     const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: (await monthly(3100)).id }], trial_period_days: 14 });

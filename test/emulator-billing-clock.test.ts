@@ -1,6 +1,6 @@
 // Subscriptions over time, driven by Stripe's own Node SDK against the emulator: a test clock
 // moves its customers' subscriptions through renewals (a new period, an invoice drafted, an
-// hour later finalized and charged), trial ends, failed renewals (past_due, retries, then
+// hour later finalized and charged), trial ends (announced three days ahead), failed renewals (past_due, retries, then
 // canceled), cancel_at_period_end and unpaid first invoices expiring, with Stripe's events.
 
 import assert from 'node:assert/strict';
@@ -152,6 +152,14 @@ describe('test clocks', () => {
     assert.equal(subscription.trial_end, START + 7 * DAY);
     const since = await newestEvent();
 
+    // Three days before the trial ends, Stripe says so.
+    await advance(clock.id, START + 4 * DAY - 1);
+    assert.deepEqual(await eventsAbout(subscription.id, since), []);
+    await advance(clock.id, START + 4 * DAY);
+    assert.deepEqual(await eventsAbout(subscription.id, since), ['customer.subscription.trial_will_end']);
+    const warning = (await stripe.events.list({ type: 'customer.subscription.trial_will_end', limit: 1 })).data[0]!;
+    assert.equal((warning.data.object as Stripe.Subscription).status, 'trialing');
+
     await advance(clock.id, START + 7 * DAY + HOUR);
     const active = await stripe.subscriptions.retrieve(subscription.id);
     assert.equal(active.status, 'active');
@@ -163,7 +171,7 @@ describe('test clocks', () => {
     assert.equal(invoice.status, 'paid');
     assert.equal(invoice.amount_paid, 1500);
     const events = await eventsAbout(subscription.id, since);
-    assert.deepEqual(events, ['invoice.created', 'customer.subscription.updated', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded']);
+    assert.deepEqual(events, ['customer.subscription.trial_will_end', 'invoice.created', 'customer.subscription.updated', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded']);
     const update = (await stripe.events.list({ type: 'customer.subscription.updated', limit: 1 })).data[0]!;
     assert.equal((update.data.previous_attributes as { status?: string }).status, 'trialing');
   });

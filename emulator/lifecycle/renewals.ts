@@ -16,6 +16,7 @@ import { addInterval, dropSpentDiscounts, itemLines, type Recurring } from './su
 //   a retry is due       the open invoice is charged again; after the last attempt the
 //                        subscription is canceled (Stripe's default for exhausted retries)
 //   23 hours unpaid      an incomplete subscription expires (incomplete_expired), its invoice void
+//   3 days before a trial ends   customer.subscription.trial_will_end
 // Everything made on the way is dated at the moment it happens on the clock.
 
 const HOUR = 3600;
@@ -26,6 +27,9 @@ const INCOMPLETE_FOR = 23 * HOUR;
 /** Attempts at a renewal invoice before Stripe gives up on it (the first and three retries). */
 const MAX_ATTEMPTS = 4;
 const RUNNING = ['active', 'trialing', 'past_due', 'unpaid'];
+/** customer.subscription.trial_will_end goes out this long before the trial ends (Stripe: three days). */
+const TRIAL_WARNING = 3 * 24 * HOUR;
+const TRIAL_WARNED = 'trial_will_end';
 
 /** The context at another moment: what it makes is dated then. */
 export function atTime(ctx: HandlerContext, time: number): HandlerContext {
@@ -65,6 +69,11 @@ function nextStep(ctx: HandlerContext, subscriptionId: string): Step | undefined
   if (status === 'incomplete') {
     steps.push({ at: (subscription.created as number) + INCOMPLETE_FOR, rank: 0, run: (at) => expire(at, subscriptionId) });
   }
+  const trialEnd = subscription.trial_end as number | null;
+  const warnAt = trialEnd === null ? null : trialEnd - TRIAL_WARNING;
+  if (status === 'trialing' && warnAt !== null && warnAt >= (subscription.created as number) && !announced(ctx, subscriptionId)) {
+    steps.push({ at: warnAt, rank: 0, run: (at) => warnOfTrialEnd(at, subscriptionId) });
+  }
   if (RUNNING.includes(status)) {
     const end = subscription.current_period_end as number;
     const cancelAt = subscription.cancel_at as number | null;
@@ -80,6 +89,17 @@ function nextStep(ctx: HandlerContext, subscriptionId: string): Step | undefined
     }
   }
   return steps.sort((a, b) => a.at - b.at || a.rank - b.rank)[0];
+}
+
+/** Whether customer.subscription.trial_will_end went out (kept beside the subscription). */
+function announced(ctx: HandlerContext, subscriptionId: string): boolean {
+  return ctx.store.children(ctx.account, subscriptionId, TRIAL_WARNED).length > 0;
+}
+
+function warnOfTrialEnd(ctx: HandlerContext, subscriptionId: string): void {
+  const subscription = find(ctx, 'subscription', subscriptionId)!;
+  ctx.store.setChildren(ctx.account, subscriptionId, TRIAL_WARNED, [subscription]);
+  ctx.announce?.('customer.subscription.trial_will_end', subscription);
 }
 
 /** A period ends: the trial is over, the next period starts and its invoice is drafted. */

@@ -9,7 +9,8 @@ import { addInterval, itemLines } from '../lifecycle/subscriptions.js';
 import { readListWindow } from '../list.js';
 import { expandList, renderList, type Route } from '../routes.js';
 import { expandParam, listParams, type Validated } from '../schema.js';
-import type { StripeObject } from '../store.js';
+import { Store, type StripeObject } from '../store.js';
+import { changeItems, itemChanges } from '../lifecycle/prorations.js';
 
 // The upcoming invoice (GET /v1/invoices/upcoming and its /lines): a preview of the next
 // invoice of a customer's subscription — each item for the period after the current one —
@@ -26,7 +27,8 @@ function previewParams() {
   return toObjectSchema(endpoint?.params ?? {}, endpoint?.required ?? []);
 }
 
-function upcomingInvoice(ctx: HandlerContext, params: Validated, url: string): StripeObject {
+function upcomingInvoice(requestCtx: HandlerContext, params: Validated, url: string): StripeObject {
+  let ctx = requestCtx;
   let subscription: StripeObject | undefined;
   if (typeof params.subscription === 'string') {
     subscription = find(ctx, 'subscription', params.subscription);
@@ -37,6 +39,7 @@ function upcomingInvoice(ctx: HandlerContext, params: Validated, url: string): S
   const customer = find(ctx, 'customer', customerId);
   if (!customer) throw errors.referenceMissing('customer', customerId, 'customer');
   subscription ??= ctx.store.list(ctx.account, 'subscription').find((candidate) => candidate.customer === customerId && LIVE.includes(candidate.status as string));
+  if (subscription && Array.isArray(params.subscription_items)) ({ ctx, subscription } = withProposedChange(ctx, subscription, params));
   const currency = (subscription?.currency as string | undefined) ?? (customer.currency as string | null) ?? 'usd';
   const pending = pendingItemsOf(ctx, customerId, currency);
   if (!subscription && pending.length === 0) {
@@ -64,6 +67,23 @@ function upcomingInvoice(ctx: HandlerContext, params: Validated, url: string): S
   }
   addLines(ctx, invoice, pending.map(itemLine), { url });
   return invoice;
+}
+
+/**
+ * The preview of a change not made (subscription_items, subscription_proration_behavior,
+ * subscription_proration_date): the change runs on a scratch copy of the account's objects,
+ * so its prorations and new prices show in the preview and nothing is stored. always_invoice
+ * previews like create_prorations: the next invoice with the prorations on it.
+ */
+function withProposedChange(ctx: HandlerContext, subscription: StripeObject, params: Validated): { ctx: HandlerContext; subscription: StripeObject } {
+  const scratch = new Store();
+  scratch.copyFrom(ctx.store);
+  const preview: HandlerContext = { ...ctx, store: scratch };
+  const proposed = structuredClone(subscription);
+  const behavior = params.subscription_proration_behavior === 'none' ? 'none' : 'create_prorations';
+  changeItems(preview, proposed, itemChanges(preview, subscription, params.subscription_items as Validated[]), behavior, params.subscription_proration_date as number | undefined);
+  scratch.put(ctx.account, proposed);
+  return { ctx: preview, subscription: proposed };
 }
 
 function linesUrl(params: Validated): string {
