@@ -21,6 +21,11 @@ const NAMED_IDS: Record<string, string[]> = {
   tax_code: ['txcd_99999999', 'txcd_10000000', 'txcd_20030000'],
 };
 
+/** Fields a synthesized object must not take from its first enum value: a test clock is ready, not advancing. */
+const SEEDED_FIELDS: Record<string, Record<string, unknown>> = {
+  'test_helpers.test_clock': { status: 'ready' },
+};
+
 export function seedGeneric(store: Store, account: string, prng: Prng, connectedAccount: string): void {
   let created = FIRST_CREATED;
   const nextCreated = () => (created += 3607);
@@ -32,7 +37,7 @@ export function seedGeneric(store: Store, account: string, prng: Prng, connected
     const object = synthesize(
       type,
       { newId: (prefix) => makeId(prng, prefix), created: nextCreated(), pickReference: (refType) => newest(refType)?.id ?? null },
-      { ...(id ? { id } : {}), ...overrides },
+      { ...SEEDED_FIELDS[type], ...(id ? { id } : {}), ...overrides },
     );
     seeded.push(object);
     return object;

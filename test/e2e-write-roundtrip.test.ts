@@ -101,6 +101,8 @@ const OVERRIDES: Record<string, Record<string, Value>> = {
   PromotionCodes: { Coupon: () => JSON.stringify(seeded('coupon')) },
   // A subscription item takes a recurring price (the documented one is one-time).
   Subscriptions: { ItemsAggregate: () => JSON.stringify([{ price: seededRecurringPrice() }]) },
+  // A new item of a subscription names its recurring price too (Price is the embedded price: the id goes in as JSON).
+  SubscriptionItems: { Price: () => JSON.stringify(seededRecurringPrice()) },
   // Stripe bills a customer: an invoice names one, an invoice item says how much.
   Invoices: { CustomerId: () => seeded('customer') },
   InvoiceItems: { Amount: 1500, Currency: 'usd' },

@@ -108,6 +108,8 @@ describe('discounts and tax on invoices', () => {
     const coupon = await failure(stripe.invoices.create({ customer: customer.id, discounts: [{ coupon: 'NOPE' }] }));
     assert.equal(coupon.code, 'resource_missing');
     assert.equal(coupon.param, 'discounts[0][coupon]');
+    const legacy = await failure(stripe.subscriptions.create({ customer: customer.id, items: [{ price: (await monthly(100)).id }], coupon: 'NOPE' }));
+    assert.equal(legacy.param, 'coupon');
     const rate = await failure(stripe.invoices.create({ customer: customer.id, default_tax_rates: ['txr_nope'] }));
     assert.equal(rate.code, 'resource_missing');
     assert.equal(rate.param, 'default_tax_rates[0]');

@@ -254,6 +254,22 @@ describe('test clocks', () => {
     assert.equal((await stripe.invoices.retrieve(String(expired.latest_invoice))).status, 'void');
   });
 
+  test('send_invoice: the renewal is finalized an hour later and left open for the customer to pay, not charged', async () => {
+    const { clock, customer, price } = await onClock('pm_card_visa', 1200);
+    const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], collection_method: 'send_invoice', days_until_due: 14 });
+    assert.equal(subscription.status, 'active');
+    await advance(clock.id, FEB_15 + HOUR);
+    const renewed = await stripe.subscriptions.retrieve(subscription.id);
+    assert.equal(renewed.status, 'active');
+    const invoice = await stripe.invoices.retrieve(String(renewed.latest_invoice));
+    assert.equal(invoice.billing_reason, 'subscription_cycle');
+    assert.equal(invoice.collection_method, 'send_invoice');
+    assert.equal(invoice.status, 'open');
+    assert.equal(invoice.attempted, false);
+    assert.equal(invoice.amount_remaining, 1200);
+    assert.equal(invoice.charge, null);
+  });
+
   test('a clock only moves forward', async () => {
     const { clock } = await onClock('pm_card_visa');
     const error = await advance(clock.id, START).catch((caught: Stripe.errors.StripeError) => caught);

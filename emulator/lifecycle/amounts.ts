@@ -155,21 +155,24 @@ export interface DiscountOwner {
  * names a valid coupon or an active promotion code, whose redemptions are counted.
  */
 export function discountsFor(ctx: HandlerContext, params: { discounts?: unknown; coupon?: unknown; promotion_code?: unknown }, owner: DiscountOwner): StripeObject[] {
-  const given: DiscountParam[] = Array.isArray(params.discounts) ? (params.discounts as DiscountParam[]) : [];
-  if (typeof params.coupon === 'string') given.push({ coupon: params.coupon });
-  if (typeof params.promotion_code === 'string') given.push({ promotion_code: params.promotion_code });
-  return given.map((entry, index) => {
+  // Each entry with the parameter it came from, for errors: discounts[0][coupon], or coupon.
+  const given: Array<DiscountParam & { at: (name: string) => string }> = Array.isArray(params.discounts)
+    ? (params.discounts as DiscountParam[]).map((entry, index) => ({ ...entry, at: (name: string) => `discounts[${index}][${name}]` }))
+    : [];
+  if (typeof params.coupon === 'string') given.push({ coupon: params.coupon, at: () => 'coupon' });
+  if (typeof params.promotion_code === 'string') given.push({ promotion_code: params.promotion_code, at: () => 'promotion_code' });
+  return given.map((entry) => {
     let promotion: StripeObject | undefined;
     let couponId = entry.coupon;
     if (typeof entry.promotion_code === 'string') {
       promotion = find(ctx, 'promotion_code', entry.promotion_code);
-      if (!promotion) throw errors.referenceMissing('promotion_code', entry.promotion_code, `discounts[${index}][promotion_code]`);
-      if (promotion.active !== true) throw invalidRequest('This promotion code cannot be redeemed because it is inactive.', `discounts[${index}][promotion_code]`);
+      if (!promotion) throw errors.referenceMissing('promotion_code', entry.promotion_code, entry.at('promotion_code'));
+      if (promotion.active !== true) throw invalidRequest('This promotion code cannot be redeemed because it is inactive.', entry.at('promotion_code'));
       couponId = (promotion.coupon as StripeObject).id;
     }
     const coupon = find(ctx, 'coupon', couponId);
-    if (!coupon) throw errors.referenceMissing('coupon', String(couponId), `discounts[${index}][coupon]`);
-    if (coupon.valid === false) throw invalidRequest(`Coupon expired: ${coupon.id}`, `discounts[${index}][coupon]`);
+    if (!coupon) throw errors.referenceMissing('coupon', String(couponId), entry.at('coupon'));
+    if (coupon.valid === false) throw invalidRequest(`Coupon expired: ${coupon.id}`, entry.at('coupon'));
     const redeemed = put(ctx, { ...structuredClone(coupon), times_redeemed: (coupon.times_redeemed as number) + 1 });
     if (promotion) put(ctx, { ...structuredClone(promotion), coupon: structuredClone(redeemed), times_redeemed: (promotion.times_redeemed as number) + 1 });
     const start = ctx.now();

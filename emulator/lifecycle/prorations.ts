@@ -203,6 +203,9 @@ export const subscriptionItemLifecycle: Lifecycle = {
       const stored = find(ctx, 'subscription', before.subscription);
       if (!stored) return;
       const subscription = structuredClone(stored);
+      // What the route already set on the item (metadata) goes along with the change.
+      const embedded = (subscription.items as { data: StripeObject[] }).data.find((candidate) => candidate.id === item.id);
+      if (embedded) embedded.metadata = item.metadata;
       const change: ItemChange = {
         item: before,
         price: recurringPrice(ctx, params.price, 'price'),

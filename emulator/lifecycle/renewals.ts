@@ -81,10 +81,10 @@ function nextStep(ctx: HandlerContext, subscriptionId: string): Step | undefined
     else steps.push({ at: end, rank: 1, run: (at) => renew(at, subscriptionId) });
   }
   for (const invoice of ctx.store.list(ctx.account, 'invoice')) {
-    if (invoice.subscription !== subscriptionId || invoice.collection_method !== 'charge_automatically') continue;
+    if (invoice.subscription !== subscriptionId) continue;
     if (invoice.status === 'draft' && invoice.auto_advance === true) {
       steps.push({ at: (invoice.created as number) + FINALIZE_AFTER, rank: 2, run: (at) => finalizeAndCharge(at, invoice.id) });
-    } else if (invoice.status === 'open' && typeof invoice.next_payment_attempt === 'number' && invoice.billing_reason !== 'subscription_create') {
+    } else if (invoice.status === 'open' && invoice.collection_method === 'charge_automatically' && typeof invoice.next_payment_attempt === 'number' && invoice.billing_reason !== 'subscription_create') {
       steps.push({ at: invoice.next_payment_attempt, rank: 2, run: (at) => charge(at, invoice.id) });
     }
   }
@@ -134,12 +134,15 @@ function renew(ctx: HandlerContext, subscriptionId: string): void {
   put(ctx, subscription);
 }
 
-/** An hour after the renewal: the draft is finalized and, when something is due, charged. */
+/**
+ * An hour after the renewal: the draft is finalized and, when something is due, charged
+ * (send_invoice: left open for the customer to pay by its due date).
+ */
 function finalizeAndCharge(ctx: HandlerContext, invoiceId: string): void {
   const invoice = structuredClone(find(ctx, 'invoice', invoiceId)!);
   finalize(ctx, invoice);
   put(ctx, structuredClone(invoice));
-  if (invoice.status === 'open') attempt(ctx, invoice);
+  if (invoice.status === 'open' && invoice.collection_method === 'charge_automatically') attempt(ctx, invoice);
 }
 
 function charge(ctx: HandlerContext, invoiceId: string): void {
