@@ -111,6 +111,16 @@ test('a lookup join by Id: EXPLAIN gives the method and its cost, and the log ho
     '    StripeScan Customers: GET /v1/customers/{Id}',
     '    pushed: Id IN (…)',
   ]);
+  // The JSON plan says the same: the fetch as the table tells it, and its cost.
+  type Node = { node: string; method?: string; requestsPerBatch?: number; inputs?: Node[] } & Record<string, unknown>;
+  const findJoin = (n: Node): Node | undefined => (n.node === 'Join' ? n : (n.inputs ?? []).map(findJoin).find((j) => j !== undefined));
+  const json = findJoin(e2e.db.explain(sql, { format: 'json' }) as unknown as Node)!;
+  assert.deepEqual([json.method, json.requestsPerBatch], ['lookup', 100]);
+  assert.deepEqual(json.inputs![1], {
+    node: 'Scan', table: 'Customers', perBatch: true, columns: ['Id', 'Email'], pushed: [], residual: [],
+    detail: ['StripeScan Customers: GET /v1/customers/{Id}', 'pushed: Id IN (…)'], requestsPerFetch: 100,
+  });
+  assert.equal(e2e.emulator.requestLog.length, 0);
   const { rows } = await e2e.db.query(sql);
   const emails = new Map(e2e.emulator.objects('customer').map((c) => [c.id, c.email]));
   assert.deepEqual(rows.map((r) => [r.Id, r.Email]).sort(), open.map((s) => [s.id, emails.get(s.customer)]).sort());

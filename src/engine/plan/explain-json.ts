@@ -57,7 +57,11 @@ function describe(node: PlanNode, meters: Meters): JsonPlanNode {
       if (method?.kind === 'hash') Object.assign(base, { keys: method.leftKeys.map((k, i) => `${formatExpr(k)} = ${formatExpr(method.rightKeys[i]!)}`), residual: texts(method.residual) });
       if (method?.kind === 'lookup') {
         Object.assign(base, { key: `${formatExpr(method.leftKey)} = ${formatExpr(method.rightKey)}`, fetch: `${method.column.name} ${method.op}`, ...(method.requestsPerBatch !== undefined ? { requestsPerBatch: method.requestsPerBatch } : {}) });
-        return { ...base, inputs: [planToJson(node.left, meters), { node: 'Scan', table: method.inner.table.name, perBatch: true, ...scanJson(method.inner) }] };
+        // One fetch as the table tells it (Table.keyLookup), not the full read its scan would be.
+        const { estimatedRequests: _fullRead, ...inner } = scanJson(method.inner);
+        const perFetch = method.fetch.requestsPerFetch;
+        const fetched = { node: 'Scan', table: method.inner.table.name, perBatch: true, ...inner, detail: method.fetch.describe(), ...(perFetch !== undefined ? { requestsPerFetch: perFetch } : {}) };
+        return { ...base, inputs: [planToJson(node.left, meters), fetched] };
       }
       return { ...base, inputs: inputs(node.left, node.right) };
     }
