@@ -56,6 +56,12 @@ export interface QueryOptions<R = RowObject | SqlValue[]> {
    */
   onRow?: (row: R) => void | Promise<void>;
   /**
+   * Like onRow, a batch of rows at a time, as the engine makes them (a page of a Stripe list,
+   * a chunk of a temporary table): one awaited call per batch, for consumers that write many
+   * rows at once (the wire server). Not together with onRow.
+   */
+  onBatch?: (rows: R[]) => void | Promise<void>;
+  /**
    * Called once planned, before any request: the requests the plan will send, when every part
    * of it can say in advance (reads by id, a LIMIT on a list); undefined when only reading tells.
    */
@@ -154,14 +160,23 @@ export class Connection {
     const toRow: (row: Row) => RowObject | SqlValue[] = options.rowMode === 'array' ? (row) => row : objectMaker(plan.columns ?? []);
     options.onColumns?.(plan.columns ?? []);
     options.onPlanned?.({ expectedRequests: plan.kind === 'query' && plan.explainJson ? expectedRequests(plan.explainJson()) : undefined });
-    const { onRow, onRequest } = options;
+    const { onRow, onBatch, onRequest } = options;
     if (plan.kind === 'write') {
       const { rows = [], ...result } = await this.#write(plan, signal, options.idempotencyKey, onRequest);
       if (onRow) for (const row of rows) await onRow(toRow(row));
-      return { columns: plan.columns ?? [], rows: onRow ? [] : rows.map(toRow), rowCount: rows.length, ...result };
+      if (onBatch && rows.length > 0) await onBatch(rows.map(toRow));
+      return { columns: plan.columns ?? [], rows: onRow || onBatch ? [] : rows.map(toRow), rowCount: rows.length, ...result };
     }
     const rows: (RowObject | SqlValue[])[] = [];
     let rowCount = 0;
+    if (onBatch) {
+      for await (const batch of this.#batches(plan, signal, onRequest)) {
+        if (batch.length === 0) continue;
+        rowCount += batch.length;
+        await onBatch(batch.map(toRow));
+      }
+      return { columns: plan.columns, rows, rowCount };
+    }
     for await (const row of this.#rows(plan, signal, onRequest)) {
       rowCount++;
       if (onRow) await onRow(toRow(row));
@@ -397,6 +412,13 @@ export class Connection {
     const ctx = this.#context(signal, onRequest);
     const { maxRows } = this.#rowCaps;
     return maxRows === undefined ? plan.rows(ctx) : flatten(limitBatches(plan.batches(ctx), maxRows, 0, signal), signal);
+  }
+
+  /** The same rows, in the batches the engine makes them in. */
+  #batches(plan: Extract<StatementPlan, { kind: 'query' }>, signal: AbortSignal, onRequest?: (table?: string) => void): AsyncIterable<Row[]> {
+    const ctx = this.#context(signal, onRequest);
+    const { maxRows } = this.#rowCaps;
+    return maxRows === undefined ? plan.batches(ctx) : limitBatches(plan.batches(ctx), maxRows, 0, signal);
   }
 
   /** What a statement runs with: the cancel signal, MaxIntermediateRows for each operator, and who hears of its requests. */

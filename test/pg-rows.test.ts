@@ -1,16 +1,17 @@
 // How the wire server takes rows from the connection (src/pg/rows.ts): the connection hands
-// them over one awaited callback at a time, the session takes them in batches (one DataRow
-// buffer each), and a consumer that stops reading stops the producer at the high-water mark.
+// them over one awaited callback per batch (a batch may be one row), the session takes all
+// that are at hand at once (one DataRow buffer), and a consumer that stops reading stops the
+// producer at the high-water mark.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HIGH_WATER, pullRows, rowsAt, type WireRow } from '../src/pg/rows.js';
 
-/** A producer like the connection's: each row awaited; reports when a push had to wait. */
+/** A producer like the connection's, one row per batch: each push awaited; reports when a push had to wait. */
 function producer(count: number, onBlocked?: (produced: number) => void) {
   let produced = 0;
-  const source = pullRows(async (onRow) => {
+  const source = pullRows(async (push) => {
     for (let i = 0; i < count; i++) {
-      const waiting = onRow([i]);
+      const waiting = push([[i]]);
       produced++;
       if (waiting) {
         onBlocked?.(produced);
@@ -21,6 +22,18 @@ function producer(count: number, onBlocked?: (produced: number) => void) {
   }, () => {});
   return { source, produced: () => produced };
 }
+
+test('batches pushed by the connection come out whole, however many rows each has', async () => {
+  const source = pullRows(async (push) => {
+    for (let start = 0; start < 1000; start += 100) await push(Array.from({ length: 100 }, (_, i) => [start + i]));
+    return { rowCount: 1000 };
+  }, () => {});
+  const batches: WireRow[][] = [];
+  for (let batch = await source.nextBatch(100_000); batch; batch = await source.nextBatch(100_000)) batches.push(batch);
+  assert.deepEqual(batches.flat().map((r) => r[0]), Array.from({ length: 1000 }, (_, i) => i));
+  // Never split: each batch taken is one or more batches pushed.
+  assert.ok(batches.every((b) => b.length % 100 === 0), batches.map((b) => b.length).join(' '));
+});
 
 test('rows pushed one callback at a time are taken in a few batches, in order', async () => {
   const { source } = producer(5000);
@@ -59,8 +72,8 @@ test('a consumer that stops reading stops the producer at the high-water mark; r
 });
 
 test('an error of the statement reaches the consumer after the rows before it', async () => {
-  const source = pullRows(async (onRow) => {
-    await onRow(['a']);
+  const source = pullRows(async (push) => {
+    await push([['a']]);
     throw new Error('boom');
   }, () => {});
   assert.deepEqual(await source.nextBatch(10), [['a']]);

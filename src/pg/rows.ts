@@ -1,9 +1,9 @@
-// Rows pulled in batches from a statement that pushes them one at a time: the connection hands
-// each row to an awaited callback, a portal takes rows as Execute asks for them. The consumer
-// is woken once per turn of the event loop, not once per row, so it takes every row the
-// producer made meanwhile in one go (one DataRow buffer for all of them). The callback waits
-// while the buffer is full, so a portal left suspended, or a slow client, holds the scan back
-// instead of filling memory.
+// Rows pulled in batches from a statement that pushes them: the connection hands each batch the
+// engine makes (a page of a list, a chunk of a temporary table) to an awaited callback, a portal
+// takes rows as Execute asks for them. The consumer is woken once per turn of the event loop,
+// not once per push, so it takes every row the producer made meanwhile in one go (one DataRow
+// buffer for all of them). The callback waits while the buffer is full, so a portal left
+// suspended, or a slow client, holds the scan back instead of filling memory.
 import type { SqlValue } from '../index.js';
 
 export type WireRow = readonly SqlValue[];
@@ -34,10 +34,10 @@ export const HIGH_WATER = 512;
 class Closed extends Error {}
 
 /**
- * A RowSource over `run`, which pushes rows through `onRow` and resolves with the outcome.
+ * A RowSource over `run`, which pushes rows through `push` and resolves with the outcome.
  * `run` starts on the first next(); `stop` is called when the source is closed early.
  */
-export function pullRows(run: (onRow: (row: WireRow) => Promise<void> | void) => Promise<Outcome>, stop: () => void): RowSource {
+export function pullRows(run: (push: (rows: readonly WireRow[]) => Promise<void> | void) => Promise<Outcome>, stop: () => void): RowSource {
   let buffer: WireRow[] = [];
   let started = false;
   let finished = false;
@@ -61,9 +61,9 @@ export function pullRows(run: (onRow: (row: WireRow) => Promise<void> | void) =>
     setImmediate(wake);
   };
 
-  const onRow = (row: WireRow): Promise<void> | void => {
+  const push = (rows: readonly WireRow[]): Promise<void> | void => {
     if (closed) throw new Closed();
-    buffer.push(row);
+    for (const row of rows) buffer.push(row);
     if (buffer.length < HIGH_WATER) {
       wakeSoon();
       return;
@@ -76,7 +76,7 @@ export function pullRows(run: (onRow: (row: WireRow) => Promise<void> | void) =>
 
   const start = () => {
     started = true;
-    run(onRow).then(
+    run(push).then(
       (result) => {
         outcome = result;
         finished = true;

@@ -63,8 +63,8 @@ export function connectionStatement(db: Connection, sql: string, declaredOids: r
     writes: ['INSERT', 'UPDATE', 'DELETE', 'EXEC', 'EXECUTE'].includes(words[0] ?? ''),
     start(values, context) {
       const rows = pullRows(
-        async (onRow) => {
-          const result = await prepared.query(count > 0 ? [...values] as never : undefined, { rowMode: 'array', signal: context.signal, onRow: onRow as (row: unknown) => void | Promise<void> });
+        async (push) => {
+          const result = await prepared.query(count > 0 ? [...values] as never : undefined, { rowMode: 'array', signal: context.signal, onBatch: push as (rows: unknown[]) => void | Promise<void> });
           return { rowCount: result.rowCount, ...(result.rowsAffected !== undefined ? { rowsAffected: result.rowsAffected } : {}) };
         },
         () => {},
