@@ -6,8 +6,7 @@
 // test/fixtures/pg-clients/metabase-*.sql; the table list itself (get-tables-sql) is in
 // clients.ts beside pgjdbc's getTables.
 import { OID, TYPES } from '../protocol/types.js';
-import { fieldsOf, has, nameFilter, project, selectItems, type Recognizer } from './recognize.js';
-import type { CatalogRelation } from './model.js';
+import { byName, fieldsOf, has, nameFilter, project, selectItems, type Recognizer } from './recognize.js';
 
 /** `"c"."table_schema"` → `c.table_schema`: simple quoted names, outside string literals, unquoted. */
 export function plainIdentifiers(sql: string): string {
@@ -16,8 +15,6 @@ export function plainIdentifiers(sql: string): string {
     .map((part, i) => (i % 2 === 1 ? part : part.replace(/"([a-z_][a-z0-9_]*)"/g, '$1')))
     .join('');
 }
-
-const byName = (a: CatalogRelation, b: CatalogRelation) => a.name.toLowerCase().localeCompare(b.name.toLowerCase());
 
 export const METABASE_RECOGNIZERS: Recognizer[] = [
   {
