@@ -1,7 +1,8 @@
 // npm run bench: how close stripe-sql comes to the fewest possible Stripe requests for a set of
 // queries, and how fast a full scan of the demo data runs compared with fetching the same pages
-// by hand (the baseline, measured in the same run against the same emulator), and the wire
-// server's overhead against the library (bench/pg-wire.ts).
+// by hand (the baseline, measured in the same run against the same emulator), the wire
+// server's overhead against the library (bench/pg-wire.ts), the sqllogictest figure and the SQL
+// engine's speed against SQLite and PGlite (bench/engine.ts).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { connect } from '../src/index.js';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   await replicaBench();
   conformance();
   printWireOverhead(await wireOverhead());
+  engineSpeed();
 }
 
 function casesFor(emulator: Emulator): Case[] {
@@ -336,6 +338,20 @@ function conformance(): void {
   const overall = stdout.split('\n').find((line) => line.startsWith('overall:'));
   console.log('\nConformance: the full sqllogictest sample (node --import tsx tools/slt.ts)');
   console.log(overall ?? `tools/slt.ts printed no overall line (exit status ${status})`);
+}
+
+/**
+ * The SQL engine alone on 1,000,000 rows against SQLite and PGlite (bench/engine.ts, in a child
+ * process so its heap holds only that data): the issue's four queries and the others, each
+ * with its ratios, and the peak RSS.
+ */
+function engineSpeed(): void {
+  console.log('\nEngine speed: 1,000,000 rows against SQLite and PGlite (node --import tsx bench/engine.ts)');
+  const { status } = spawnSync(process.execPath, ['--import', 'tsx', 'bench/engine.ts'], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    stdio: 'inherit',
+  });
+  if (status !== 0) console.log(`bench/engine.ts failed (exit status ${status})`);
 }
 
 /** What a hand-written script would do: page through the list with the same expand. */
