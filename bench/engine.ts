@@ -5,7 +5,8 @@
 // (filter + count, GROUP BY with 1,000 keys, top-10, a 1M × 100k hash join), then filters,
 // expressions, aggregates, sorts and DISTINCT. Every result is compared across the three
 // engines, so a fast wrong answer is reported. Prints times, our rows/s, the ratios and the
-// process's peak memory. Options: --rows N (default 1000000), --runs N (best of N, default 2).
+// process's peak memory. Options: --rows N (default 1000000), --runs N (best of N, default 3: on a
+// shared machine one run in two can meet a collection or another process).
 
 import Database from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
@@ -211,7 +212,7 @@ function geomean(values: readonly number[]): number {
 
 async function main(): Promise<void> {
   const rowCount = option('rows', 1_000_000);
-  const runs = option('runs', 2);
+  const runs = option('runs', 3);
   const started = performance.now();
   const phase = (label: string): void => {
     console.log(`  ${pad(label, 44)} ${pad(`${((performance.now() - started) / 1000).toFixed(1)} s`, 8, true)}   rss ${mb(sampleRss())}`);
