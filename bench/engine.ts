@@ -122,7 +122,7 @@ function toSqlite(value: SqlValue): number | string | null {
   if (value === null) return null;
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'object') return value.toString();
+  if (typeof value === 'object' || typeof value === 'bigint') return value.toString();
   return value;
 }
 

@@ -312,7 +312,13 @@ export class Connection {
     this.#assertOpen();
     const statement = parse(sql);
     const catalog = this.#catalog.catalog;
-    return new PreparedStatement(sql, describeStatement(statement, sql, catalog, this.#session), {
+    let description: ReturnType<typeof describeStatement>;
+    try {
+      description = describeStatement(statement, sql, catalog, this.#session);
+    } catch (error) {
+      throw asStatementError(error, sql);
+    }
+    return new PreparedStatement(sql, description, {
       plan: (binding) => {
         this.#assertOpen();
         return this.#planParsed(statement, sql, binding);

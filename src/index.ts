@@ -15,6 +15,8 @@ export type {
   JsonPlanNode,
 } from './connection.js';
 export type { DataType } from './engine/table.js';
+/** A Decimal value: exact digits and scale; String(value) is every digit, as PostgreSQL prints numeric. */
+export { Numeric } from './engine/numeric.js';
 export type { SyncProgress, SyncReport, TableSyncResult } from './replica/index.js';
 export { PreparedStatement, type ParameterDescription } from './prepared.js';
 export type { ParamValues } from './engine/index.js';

@@ -8,6 +8,7 @@ import type { ColumnDef, FilterCapability, TableDef } from '../src/catalog/types
 import type { Predicate, Row, SqlValue } from '../src/engine/table.js';
 import type { StripeObject } from '../src/stripe/types.js';
 import { FakeTransport, pred, scanRequest, type RecordedCall } from './catalog-fake-transport.js';
+import { Numeric } from '../src/engine/numeric.js';
 
 const PARENT_ID = 'par_1';
 const SECONDS = 1_700_000_000;
@@ -74,7 +75,8 @@ function synthesize(def: TableDef): { object: StripeObject; expected: Map<string
 function sample(column: ColumnDef): [unknown, SqlValue] {
   if (column.encoding === 'json') return [{ k: column.name }, JSON.stringify({ k: column.name })];
   if (column.encoding === 'time') return [SECONDS, AT];
-  if (column.encoding === 'decimal') return ['12.5', 12.5];
+  // Stripe's decimal strings keep every digit (a double would stop at about 16).
+  if (column.encoding === 'decimal') return ['1234.567890123456789', Numeric.parse('1234.567890123456789')];
   if (column.encoding === 'id' || column.encoding === 'parent') return [{ id: `id_${column.name}`, object: 'x' }, `id_${column.name}`];
   switch (column.type) {
     case 'Integer': return [42, 42];

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { likeMatcher } from '../src/engine/like.js';
 import { and3, coerceToType, compareValues, not3, or3, parseDatetime, parseNumber } from '../src/engine/values.js';
 import { querySessions } from './engine-fixtures.js';
+import { numericText } from './support/numeric-text.js';
 
 test('AND / OR / NOT follow the SQL truth tables', () => {
   const values = [true, false, null] as const;
@@ -97,5 +98,5 @@ test('LIKE: % and _, case-sensitive, with ESCAPE', async () => {
 
 test('arithmetic: integers stay integral, division by zero is NULL, || concatenates', async () => {
   const rows = await querySessions("SELECT 7 / 2, -7 / 2, 7.5 / 2, 7 % 3, 1 / 0, 5 % 0, 'a' || 'b', 'a' || NULL, 2 + '3', -(4)");
-  assert.deepEqual(rows, [[3, -3, 3.75, 1, null, null, 'ab', null, 5, -4]]);
+  assert.deepEqual(numericText(rows), [[3, -3, '3.7500000000000000', 1, null, null, 'ab', null, 5, -4]]);
 });

@@ -81,6 +81,24 @@ test('type OIDs: int8 counts, numeric, float8, bool, timestamptz, json columns; 
   });
 });
 
+test('numerics and bigints reach the client with every digit, parameters too', async () => {
+  await withClient(async (client) => {
+    const result = await client.query(
+      'SELECT 0.1 + 0.2 AS a, 12345678901234567890.123456789 * 1 AS b, 1 / 3.0 AS c, 9223372036854775807 AS big, $1::numeric + 0.5 AS p, $2::bigint - 1 AS q',
+      ['98765432109876543210.987654321', '9223372036854775807'],
+    );
+    assert.deepEqual(
+      result.fields.map((f) => f.dataTypeID),
+      [1700, 1700, 1700, 20, 1700, 20],
+    );
+    assert.deepEqual(result.rows, [{
+      a: '0.3', b: '12345678901234567890.123456789', c: '0.33333333333333333333', big: '9223372036854775807', p: '98765432109876543211.487654321', q: '9223372036854775806',
+    }]);
+    await assert.rejects(client.query('SELECT 9223372036854775807 + 1'), (e: pg.DatabaseError) => e.code === '22003' && e.message === 'bigint out of range');
+    await assert.rejects(client.query('SELECT 123.456::numeric(4,2)'), (e: pg.DatabaseError) => e.code === '22003' && /^numeric field overflow/.test(e.message));
+  });
+});
+
 test('binary results decode to the same values as text', async () => {
   await withClient(async (client) => {
     const sql = 'SELECT Id, Balance, Created, Delinquent, COUNT(*) OVER () AS n FROM Customers ORDER BY Id LIMIT 5';

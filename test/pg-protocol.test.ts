@@ -9,6 +9,7 @@ import { backend } from '../src/pg/protocol/backend.js';
 import { decodeMessage, decodeStartup, FrameReader, ProtocolViolation } from '../src/pg/protocol/frontend.js';
 import { BadValue, decodeBinary, decodeNumeric, decodeText, encodeBinary, encodeNumeric, encodeText, floatText, plainNumber } from '../src/pg/protocol/values.js';
 import { OID } from '../src/pg/protocol/types.js';
+import { Numeric } from '../src/engine/numeric.js';
 import { formatTimestamptz, parseTimestamp, timeZoneNamed, UTC } from '../src/pg/protocol/time.js';
 import { splitStatements, withoutPublicSchema } from '../src/pg/sql-text.js';
 import { copyLine, parseCopy } from '../src/pg/copy.js';
@@ -87,6 +88,23 @@ test('numbers: no exponents where PostgreSQL prints none; numeric binary round t
   assert.equal((decodeBinary(encodeBinary(new Date('2024-01-18T02:16:47.25Z'), OID.timestamptz), OID.timestamptz) as Date).toISOString(), '2024-01-18T02:16:47.250Z');
   assert.equal(decodeBinary(encodeBinary(-5, OID.int8), OID.int8), -5);
   assert.throws(() => encodeBinary(2 ** 31, OID.int4), (e: BadValue) => e.code === '22003');
+});
+
+test('exact numbers on the wire: numeric with every digit and its scale, bigint past 2^53, in text and binary', () => {
+  const big = Numeric.parse('-12345678901234567890.1234567890')!;
+  assert.equal(encodeText(big, OID.numeric, UTC), '-12345678901234567890.1234567890');
+  // Binary: base-10000 digits from the point, the display scale (10) kept for the trailing zero.
+  const binary = encodeBinary(big, OID.numeric);
+  assert.deepEqual([...binary.subarray(0, 8)], [0, 8, 0, 4, 0x40, 0, 0, 10]);
+  assert.equal(decodeNumeric(binary), '-12345678901234567890.1234567890');
+  assert.equal(decodeBinary(binary, OID.numeric), '-12345678901234567890.1234567890');
+  assert.equal(encodeText(9007199254740993n, OID.int8, UTC), '9007199254740993');
+  assert.equal(decodeBinary(encodeBinary(9223372036854775807n, OID.int8), OID.int8), 9223372036854775807n);
+  // Parameters: a numeric's text is passed on whole; an int8 past 2^53 as a bigint, past 2^63 refused.
+  assert.equal(decodeText(' 0.10000000000000000001 ', 'numeric', UTC), '0.10000000000000000001');
+  assert.equal(decodeText('9223372036854775807', 'integer', UTC), 9223372036854775807n);
+  assert.throws(() => decodeText('9223372036854775808', 'integer', UTC, 'bigint'), (e: BadValue) => e.code === '22003');
+  assert.throws(() => decodeText('1.2.3', 'numeric', UTC, 'numeric'), (e: BadValue) => e.code === '22P02');
 });
 
 test('dates: text is the day alone; binary is days since 2000-01-01, before it negative', () => {

@@ -15,6 +15,8 @@ export interface PriceSeed {
   product: string;
   currency: string;
   unitAmount: number | null;
+  /** unit_amount_decimal as given (Stripe keeps up to 12 decimal places); else unitAmount's text. */
+  unitAmountDecimal?: string;
   recurring?: { interval: string; interval_count: number } | null;
   active?: boolean;
   nickname?: string | null;
@@ -52,7 +54,7 @@ export function buildPrice(seed: PriceSeed): StripeObject {
     transform_quantity: null,
     type: seed.recurring ? 'recurring' : 'one_time',
     unit_amount: seed.unitAmount,
-    unit_amount_decimal: seed.unitAmount === null ? null : String(seed.unitAmount),
+    unit_amount_decimal: seed.unitAmountDecimal ?? (seed.unitAmount === null ? null : String(seed.unitAmount)),
   };
 }
 
@@ -131,6 +133,18 @@ const updateParams = s.object({
   transfer_lookup_key: s.boolean(),
 });
 
+/**
+ * A created price's amounts: a fractional unit_amount_decimal is kept as given, with a null
+ * unit_amount, as Stripe answers (`unit_amount_decimal: "1234.5678"`, `unit_amount: null`).
+ */
+function unitAmountsOf(params: Validated): { unitAmount: number | null; unitAmountDecimal?: string } {
+  const decimal = params.unit_amount_decimal;
+  if (typeof params.unit_amount !== 'number' && typeof decimal === 'string' && !Number.isInteger(Number(decimal))) {
+    return { unitAmount: null, unitAmountDecimal: decimal };
+  }
+  return { unitAmount: unitAmountOf(params, '') };
+}
+
 /** Unit amount from `unit_amount` or `unit_amount_decimal`, as Stripe accepts either. */
 export function unitAmountOf(params: Validated, prefix: string): number {
   if (typeof params.unit_amount === 'number') return params.unit_amount;
@@ -204,7 +218,7 @@ export const priceRoutes: Route[] = [
         created,
         product,
         currency: (params.currency as string).toLowerCase(),
-        unitAmount: unitAmountOf(params, ''),
+        ...unitAmountsOf(params),
         recurring: recurring ? { interval: recurring.interval, interval_count: recurring.interval_count ?? 1 } : null,
         active: (params.active as boolean | undefined) ?? true,
         nickname: (params.nickname as string | undefined) ?? null,

@@ -2,6 +2,7 @@
 // so a bad statement changes nothing in Stripe.
 
 import { ColumnValueError, type InsertRequest, type SqlValue } from '../engine/table.js';
+import { Numeric } from '../engine/numeric.js';
 import type { StripeParams } from '../stripe/types.js';
 import { jsonShapeOf, parseJsonInput } from './json-input.js';
 import { setParam } from './param-path.js';
@@ -96,6 +97,8 @@ export function writeParamValue(
   def: TableDef, column: ColumnDef, value: Exclude<SqlValue, null>, rowIndex: number | undefined, verb: 'create' | 'update', options: WriteValueOptions = {},
 ): unknown {
   if (column.encoding === 'json') return jsonParamValue(column, value, rowIndex, options);
+  // Every digit, as the decimal string Stripe's *_decimal parameters take.
+  if (value instanceof Numeric) return value.toString();
   if (value instanceof Date) {
     // Stripe takes whole seconds; a fraction cannot be sent, and the earlier second is the one the user is in.
     return Math.floor(value.getTime() / 1000);

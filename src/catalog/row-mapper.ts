@@ -1,6 +1,7 @@
 // Stripe object → engine row, aligned with the table's columns.
 
 import type { Row, SqlValue } from '../engine/table.js';
+import { Numeric } from '../engine/numeric.js';
 import type { StripeObject } from '../stripe/types.js';
 import type { ColumnDef } from './types.js';
 
@@ -42,8 +43,9 @@ function mapValue(column: ColumnDef, object: StripeObject, accountId: string | u
     case 'time':
       return typeof value === 'number' ? new Date(value * 1000) : null;
     case 'decimal': {
-      const number = typeof value === 'string' || typeof value === 'number' ? Number(value) : NaN;
-      return Number.isNaN(number) ? String(value) : number;
+      // Stripe sends decimals as strings ("1234.5678901234"): kept exact, every digit.
+      const exact = typeof value === 'string' || typeof value === 'number' ? Numeric.parse(String(value)) : null;
+      return exact ?? String(value);
     }
     case 'scalar':
       if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;

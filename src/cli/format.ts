@@ -3,6 +3,7 @@
 // arrives, so a long scan streams; the table and Markdown need every row to align the columns.
 import type { ResultColumn, SqlValue } from '../connection.js';
 import { formatDate } from '../engine/values.js';
+import { Numeric } from '../engine/numeric.js';
 
 export type OutputFormat = 'table' | 'csv' | 'tsv' | 'json' | 'ndjson' | 'markdown';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'tsv', 'json', 'ndjson', 'markdown'];
@@ -123,15 +124,21 @@ class NdjsonFormatter implements ResultFormatter {
   }
 }
 
-/** A row object; Datetime as ISO-8601 UTC (Date.toJSON), Date as `2024-03-01`, NULL as null, JSON columns nested. */
+/**
+ * A row object; Datetime as ISO-8601 UTC (Date.toJSON), Date as `2024-03-01`, NULL as null, JSON
+ * columns nested. Exact numbers (a Decimal, a Long past 2^53) are JSON numbers with every digit,
+ * as PostgreSQL's row_to_json writes numeric: JSON.stringify would quote one and refuse the other.
+ */
 function rowJson(columns: readonly FormatColumn[], values: readonly SqlValue[]): string {
-  const object: Record<string, unknown> = {};
+  const members: string[] = [];
   for (let i = 0; i < columns.length; i++) {
     const column = columns[i]!;
     const value = values[i] ?? null;
-    object[column.name] = column.json && typeof value === 'string' ? parseJsonText(value) : column.type === 'Date' && value instanceof Date ? formatDate(value) : value;
+    const plain = column.json && typeof value === 'string' ? parseJsonText(value) : column.type === 'Date' && value instanceof Date ? formatDate(value) : value;
+    const json = typeof value === 'bigint' || value instanceof Numeric ? String(value) : JSON.stringify(plain);
+    members.push(`${JSON.stringify(column.name)}:${json}`);
   }
-  return JSON.stringify(object);
+  return `{${members.join(',')}}`;
 }
 
 function parseJsonText(text: string): unknown {

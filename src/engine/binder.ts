@@ -17,7 +17,8 @@ import { findAggregateFunction, findScalarFunction, functionNames, type Aggregat
 import { suggestionSuffix } from './names.js';
 import type { ParameterBinding } from './params.js';
 import type { DataType, SqlValue } from './table.js';
-import { coerceToType, isIntegralType, isNumericType, startOfUtcDay, typeOfValue } from './values.js';
+import { BIGINT_MAX, BIGINT_MIN, coerceToType, isIntegralType, isNumericType, parseInteger, startOfUtcDay, typeOfValue } from './values.js';
+import { Numeric } from './numeric.js';
 
 export type { ParamValues } from './params.js';
 
@@ -53,7 +54,7 @@ function bindNode(node: ExprNode, ctx: BindContext, insideAggregate: boolean): B
   const bind = (child: ExprNode): BoundExpr => fold(bindNode(child, ctx, insideAggregate));
   switch (node.kind) {
     case 'literal':
-      return { kind: 'const', value: node.value, type: node.isDecimal ? 'Decimal' : typeOfValue(node.value), pos: node.pos };
+      return bindLiteral(node, ctx.sql);
     case 'parameter':
       return bindParameter(node, ctx);
     case 'column':
@@ -241,6 +242,44 @@ function bindSubquery(
   return { ...base, mode: 'in', expr, negated: node.negated, type: 'Boolean', text: `${node.negated ? 'NOT IN' : 'IN'} (subquery)` };
 }
 
+/**
+ * A literal. A number is read from its text, as PostgreSQL reads it: with a point or exponent
+ * it is an exact numeric (0.1 + 0.2 = 0.3); an integer is Integer, Long beyond 32 bits (a bigint
+ * past 2^53, every digit kept) and numeric beyond bigint's range.
+ */
+function bindLiteral(node: Extract<ExprNode, { kind: 'literal' }>, sql: string): BoundExpr {
+  const text = typeof node.value === 'number' ? numberText(node.value, node.pos.offset, sql) : undefined;
+  if (text !== undefined) {
+    const exact = node.isDecimal ? null : parseInteger(text);
+    if (exact !== null && exact >= BIGINT_MIN && exact <= BIGINT_MAX) return { kind: 'const', value: exact, type: typeOfValue(exact), pos: node.pos };
+    const numeric = Numeric.parse(text);
+    if (numeric !== null) return { kind: 'const', value: numeric, type: 'Decimal', pos: node.pos };
+  }
+  return { kind: 'const', value: node.value, type: node.isDecimal ? 'Decimal' : typeOfValue(node.value), pos: node.pos };
+}
+
+const NUMBER_TOKEN = /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
+
+/**
+ * A number literal's digits as the statement writes them (the parser keeps only the double):
+ * read at its position, a folded minus included, and used only when it is the literal the
+ * parser read; undefined otherwise (a literal the parser made itself).
+ */
+function numberText(value: number, offset: number, sql: string): string | undefined {
+  let at = offset;
+  let sign = '';
+  if (sql[at] === '-') {
+    sign = '-';
+    at++;
+    while (at < sql.length && /\s/.test(sql[at]!)) at++;
+  }
+  NUMBER_TOKEN.lastIndex = at;
+  const match = NUMBER_TOKEN.exec(sql);
+  if (!match) return undefined;
+  const text = sign + match[0];
+  return Number(text) === value ? text : undefined;
+}
+
 /** The common type of CASE branches / set operation columns: numeric types widen, else the first known. */
 export function unifyTypes(types: (DataType | null)[]): DataType | null {
   let result: DataType | null = null;
@@ -326,7 +365,8 @@ function bindAggregateCall(node: Extract<ExprNode, { kind: 'call' }>, aggregate:
       throw new SqlError(`${aggregate.name} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${node.args.length}`, ctx.sql, node.pos);
     }
     const arg = fold(bindNode(node.args[0]!, ctx, true));
-    const fn = aggregate.configure ? aggregate.configure(node.args.slice(1).map((a) => constantArgument(a, aggregate.name, ctx))) : aggregate;
+    const configured = aggregate.configure ? aggregate.configure(node.args.slice(1).map((a) => constantArgument(a, aggregate.name, ctx))) : aggregate;
+    const fn = configured.forArgType ? configured.forArgType(arg.type) : configured;
     return { kind: 'aggregate', fn, arg, distinct: node.distinct, type: fn.returnType(arg.type), pos: node.pos };
 }
 

@@ -8,7 +8,8 @@
 import type { Position, TypeNameNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import type { DataType, SqlValue } from './table.js';
-import { coerceToType, formatDate, formatSqlValue, isIntegralType, typeOfValue, valueToText } from './values.js';
+import { BIGINT_MAX, BIGINT_MIN, coerceToType, formatDate, formatSqlValue, integerValue, isIntegralType, toNumeric, typeOfValue, valueToText } from './values.js';
+import { Numeric, NUMERIC_MAX_PRECISION } from './numeric.js';
 
 const TYPE_NAMES: Readonly<Record<string, DataType>> = {
   STRING: 'String', VARCHAR: 'String', NVARCHAR: 'String', CHAR: 'String', NCHAR: 'String', TEXT: 'String',
@@ -29,6 +30,8 @@ export interface ResolvedType {
   length?: number;
   /** Digits after the point, for DECIMAL(p, s). */
   scale?: number;
+  /** Digits in all, for DECIMAL(p, s): a value needing more left of the point is an overflow. */
+  precision?: number;
 }
 
 export function resolveTypeName(node: TypeNameNode, sql: string): ResolvedType {
@@ -39,8 +42,14 @@ export function resolveTypeName(node: TypeNameNode, sql: string): ResolvedType {
   const text = node.args.length > 0 ? `${node.name}(${node.args.map((a) => (a < 0 ? 'MAX' : a)).join(', ')})` : node.name;
   const resolved: ResolvedType = { type, text };
   if (type === 'String' && node.args.length === 1 && node.args[0]! > 0) resolved.length = node.args[0]!;
-  if (type === 'Decimal' && node.args.length === 2) resolved.scale = node.args[1]!;
-  if (type === 'Decimal' && node.args.length === 1) resolved.scale = 0;
+  if (type === 'Decimal' && node.args.length > 0) {
+    const [precision, scale = 0] = node.args as [number, number?];
+    if (precision < 1 || precision > NUMERIC_MAX_PRECISION || scale < 0 || scale > precision) {
+      throw new SqlError(`NUMERIC precision ${precision} must be between 1 and ${NUMERIC_MAX_PRECISION}, and its scale ${scale} between 0 and the precision`, sql, node.pos);
+    }
+    resolved.precision = precision;
+    resolved.scale = scale;
+  }
   return resolved;
 }
 
@@ -75,23 +84,27 @@ export function castValue(value: SqlValue, target: ResolvedType, from: DataType 
     case 'Integer':
     case 'Long': {
       if (typeof value === 'boolean') return value ? 1 : 0;
-      if (typeof value === 'string' && !INTEGER_TEXT.test(value)) return undefined;
-      const n = coerceToType(value, 'Double', 'compare');
-      if (typeof n !== 'number') return undefined;
-      // As PostgreSQL: a double rounds half to even (rint), an exact number half away from zero.
-      const rounded = from === 'Double' ? roundHalfEven(n) : roundHalfAway(n, 0);
+      const exact = exactInteger(value, from);
+      if (exact === undefined) return undefined;
       const [min, max] = INTEGER_RANGE[target.type];
-      return rounded >= min && rounded <= max ? rounded : undefined;
+      return exact >= min && exact <= max ? integerValue(exact) : undefined;
     }
-    case 'Decimal':
+    case 'Decimal': {
+      if (typeof value === 'boolean') return Numeric.fromInteger(value ? 1 : 0);
+      const n = toNumeric(value);
+      if (n === null) return undefined;
+      if (target.scale === undefined) return n;
+      const rounded = n.round(target.scale);
+      return rounded.integerDigits() > target.precision! - target.scale ? undefined : rounded;
+    }
     case 'Double': {
       if (typeof value === 'boolean') return value ? 1 : 0;
       const n = coerceToType(value, 'Double', 'compare');
-      if (typeof n !== 'number') return undefined;
-      return target.scale !== undefined ? roundHalfAway(n, target.scale) : n;
+      return typeof n === 'number' ? n : undefined;
     }
     case 'Boolean':
       if (typeof value === 'number') return value !== 0;
+      if (typeof value === 'bigint') return value !== 0n;
       if (typeof value === 'string') return BOOLEAN_TEXT.get(value.trim().toLowerCase());
       return typeof value === 'boolean' ? value : undefined;
     case 'Interval':
@@ -104,10 +117,26 @@ export function castValue(value: SqlValue, target: ResolvedType, from: DataType 
   }
 }
 
+/**
+ * A number as the integer a cast gives, exactly: as PostgreSQL, a double rounds half to even
+ * (rint), an exact number half away from zero; integer text is read digit for digit.
+ */
+function exactInteger(value: SqlValue, from: DataType | null): bigint | undefined {
+  if (typeof value === 'bigint') return value;
+  if (value instanceof Numeric) return value.round(0).coefficient;
+  if (typeof value === 'string') return INTEGER_TEXT.test(value) ? BigInt(value.trim()) : undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+  return BigInt(from === 'Double' ? roundHalfEven(value) : roundHalfAway(value, 0));
+}
+
 /** Why `value` does not cast to `target`, in PostgreSQL's words. */
 export function castFailure(value: SqlValue, target: ResolvedType): string {
   const text = value instanceof Date ? value.toISOString() : String(value);
-  const outOfRange = isIntegralType(target.type) && (typeof value === 'number' || (typeof value === 'string' && INTEGER_TEXT.test(value)));
+  if (target.type === 'Decimal' && target.precision !== undefined && toNumeric(value) !== null) {
+    const scale = target.scale ?? 0;
+    return `numeric field overflow: a field with precision ${target.precision}, scale ${scale} must round to an absolute value less than ${scale === target.precision ? '1' : `10^${target.precision - scale}`}`;
+  }
+  const outOfRange = isIntegralType(target.type) && (typeof value === 'number' || typeof value === 'bigint' || value instanceof Numeric || (typeof value === 'string' && INTEGER_TEXT.test(value)));
   if (outOfRange) return `Value ${text} is out of range for type ${target.text}`;
   if (typeof value !== 'string') return `Cannot cast ${typeOfValue(value)} ${formatSqlValue(value)} to ${target.text}`;
   return `Invalid input syntax for type ${target.text}: "${text}"`;
@@ -116,10 +145,10 @@ export function castFailure(value: SqlValue, target: ResolvedType): string {
 /** Integer text as PostgreSQL reads it for an integer type: no point, no exponent. */
 const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
 
-/** PostgreSQL's integer (32-bit) and bigint (64-bit, as near as a JS number comes). */
-const INTEGER_RANGE: Readonly<Record<'Integer' | 'Long', [number, number]>> = {
-  Integer: [-2147483648, 2147483647],
-  Long: [-9223372036854775808, 9223372036854775807],
+/** PostgreSQL's integer (32-bit) and bigint (64-bit). */
+const INTEGER_RANGE: Readonly<Record<'Integer' | 'Long', [bigint, bigint]>> = {
+  Integer: [-2147483648n, 2147483647n],
+  Long: [BIGINT_MIN, BIGINT_MAX],
 };
 
 /** The spellings PostgreSQL reads as a boolean (trimmed, any case). */

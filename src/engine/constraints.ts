@@ -9,6 +9,7 @@ import { bindExpr, Scope } from './binder.js';
 import { walk, type BoundExpr } from './bound.js';
 import { compileExpr, type Evaluator } from './expressions.js';
 import { formatExpr } from './format.js';
+import { Numeric } from './numeric.js';
 import { ColumnValueError, type Column, type Row } from './table.js';
 import { coerceToType, distinctKey, formatSqlValue, toTruth } from './values.js';
 
@@ -22,7 +23,7 @@ export interface UniqueKey {
 }
 
 /** What a unique key is looked up by: see TableConstraints.keyOf. */
-export type KeyValue = string | number | boolean;
+export type KeyValue = string | number | bigint | boolean;
 
 export interface CheckConstraint {
   name: string;
@@ -100,7 +101,7 @@ export class TableConstraints {
     if (key.columns.length === 1) {
       const value = row[key.columns[0]!] ?? null;
       if (value === null) return undefined;
-      return value instanceof Date ? value.getTime() : typeof value === 'object' ? value.toString() : value;
+      return value instanceof Date ? value.getTime() : value instanceof Numeric ? value.key() : typeof value === 'object' ? value.toString() : value;
     }
     let text = '';
     for (const index of key.columns) {

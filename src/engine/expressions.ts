@@ -7,12 +7,14 @@ import { likeMatcher, type LikeMatcher } from './like.js';
 import { castFailure, castValue } from './cast.js';
 import { SqlError } from '../sql/errors.js';
 import { membershipSet } from './predicates.js';
+import { arithmeticKind, arithmeticOperation, doubleArithmetic, fastInteger, negate, unaryPlus } from './arithmetic.js';
+import type { Position } from '../sql/ast.js';
 import {
   and3,
   compareValues,
   isIntegralType,
-  isNumericType,
   not3,
+  hashKeyOf,
   or3,
   toNumber,
   toTruth,
@@ -34,7 +36,7 @@ export function compileExpr(expr: BoundExpr): Evaluator {
       return (row) => row[index] ?? null;
     }
     case 'unary':
-      return compileUnary(expr.op, compileExpr(expr.operand));
+      return compileUnary(expr.op, compileExpr(expr.operand), expr.pos);
     case 'binary':
       return compileBinary(expr);
     case 'chain':
@@ -169,9 +171,9 @@ function compileSubquery(expr: Extract<BoundExpr, { kind: 'subquery' }>): Evalua
   };
 }
 
-/** Equality key for IN (subquery): numbers as numbers, datetimes by instant, others as they are. */
+/** Equality key for IN (subquery): numbers as numbers, datetimes by instant, others as they are (values.ts hashKeyOf). */
 export function membershipKey(value: SqlValue): unknown {
-  return value instanceof Date ? `t${value.getTime()}` : value;
+  return hashKeyOf(value);
 }
 
 /** A condition as WHERE uses it: only TRUE keeps a row. */
@@ -180,19 +182,20 @@ export function compilePredicate(expr: BoundExpr): (row: Row) => boolean {
   return (row) => toTruth(value(row)) === true;
 }
 
-function compileUnary(op: '-' | '+' | 'NOT', operand: Evaluator): Evaluator {
+function compileUnary(op: '-' | '+' | 'NOT', operand: Evaluator, pos: Position): Evaluator {
   if (op === 'NOT') return (row) => not3(toTruth(operand(row)));
   if (op === '-') {
     return (row) => {
-      const n = toNumber(operand(row));
-      return n === null ? null : -n;
+      const v = operand(row);
+      if (typeof v === 'number') return -v;
+      return v === null ? null : negate(v, pos);
     };
   }
-  return (row) => toNumber(operand(row));
+  return (row) => unaryPlus(operand(row));
 }
 
 function compileBinary(expr: Extract<BoundExpr, { kind: 'binary' }>): Evaluator {
-  return binaryEvaluator(expr.op, compileExpr(expr.left), compileExpr(expr.right), expr.left.type, expr.right.type);
+  return binaryEvaluator(expr.op, compileExpr(expr.left), compileExpr(expr.right), expr.left.type, expr.right.type, expr.pos);
 }
 
 /**
@@ -206,7 +209,7 @@ function compileChain(expr: Extract<BoundExpr, { kind: 'chain' }>): Evaluator {
   const first = compileExpr(expr.operands[0]!);
   const steps = expr.ops.map((op, i) => {
     const leftType = i === 0 ? expr.operands[0]!.type : expr.types[i - 1]!;
-    return binaryEvaluator(op, resultSoFar, compileExpr(expr.operands[i + 1]!), leftType, expr.operands[i + 1]!.type);
+    return binaryEvaluator(op, resultSoFar, compileExpr(expr.operands[i + 1]!), leftType, expr.operands[i + 1]!.type, expr.pos);
   });
   const count = steps.length;
   return (row) => {
@@ -216,7 +219,7 @@ function compileChain(expr: Extract<BoundExpr, { kind: 'chain' }>): Evaluator {
   };
 }
 
-function binaryEvaluator(op: string, left: Evaluator, right: Evaluator, leftType: DataType | null, rightType: DataType | null): Evaluator {
+function binaryEvaluator(op: string, left: Evaluator, right: Evaluator, leftType: DataType | null, rightType: DataType | null, pos: Position): Evaluator {
   switch (op) {
     case 'AND':
       return (row) => {
@@ -236,7 +239,7 @@ function binaryEvaluator(op: string, left: Evaluator, right: Evaluator, leftType
     case '<=':
     case '>':
     case '>=':
-      return compileComparison(op, left, right, isNumericType(leftType) && isNumericType(rightType));
+      return compileComparison(op, left, right, plainNumbers(leftType, rightType));
     case '||':
       return (row) => {
         const a = valueToText(left(row));
@@ -245,8 +248,19 @@ function binaryEvaluator(op: string, left: Evaluator, right: Evaluator, leftType
         return b === null ? null : a + b;
       };
     default:
-      return compileArithmetic(op, left, right, isIntegralType(leftType) && isIntegralType(rightType));
+      return compileArithmetic(op, left, right, leftType, rightType, pos);
   }
+}
+
+/**
+ * Both sides are JS numbers compared as they are: integers with integers (a Long beyond 2^53
+ * is a bigint, which compares exactly with a number), or Integer/Double. A Decimal (a Numeric)
+ * or a Long against a Double takes compareValues.
+ */
+function plainNumbers(left: DataType | null, right: DataType | null): boolean {
+  if (isIntegralType(left) && isIntegralType(right)) return true;
+  const plain = (t: DataType | null): boolean => t === 'Integer' || t === 'Double';
+  return plain(left) && plain(right);
 }
 
 const comparisonTests: Record<string, (c: number) => boolean> = {
@@ -285,29 +299,42 @@ function compileComparison(op: string, left: Evaluator, right: Evaluator, bothNu
   };
 }
 
-function compileArithmetic(op: string, left: Evaluator, right: Evaluator, integral: boolean): Evaluator {
-  const apply = arithmetic(op, integral);
+/**
+ * Arithmetic as arithmetic.ts chooses it from the operands' types; integers and doubles keep
+ * their fast paths here, inline (an integer result beyond ±2^53 is redone exactly).
+ */
+function compileArithmetic(op: string, left: Evaluator, right: Evaluator, leftType: DataType | null, rightType: DataType | null, pos: Position): Evaluator {
+  const kind = arithmeticKind(leftType, rightType);
+  const apply = arithmeticOperation(op, kind, pos);
+  if (kind === 'double') {
+    const double = doubleArithmetic(op);
+    return (row) => {
+      const a = toNumber(left(row));
+      if (a === null) return null;
+      const b = toNumber(right(row));
+      return b === null ? null : double(a, b);
+    };
+  }
+  if (kind === 'integer') {
+    const fast = fastInteger(op);
+    return (row) => {
+      const a = left(row);
+      if (a === null) return null;
+      const b = right(row);
+      if (b === null) return null;
+      if (typeof a === 'number' && typeof b === 'number') {
+        const r = fast(a, b);
+        if (r === null || Number.isSafeInteger(r)) return r;
+      }
+      return apply(a, b);
+    };
+  }
   return (row) => {
-    const a = toNumber(left(row));
+    const a = left(row);
     if (a === null) return null;
-    const b = toNumber(right(row));
+    const b = right(row);
     return b === null ? null : apply(a, b);
   };
-}
-
-function arithmetic(op: string, integral: boolean): (a: number, b: number) => number | null {
-  switch (op) {
-    case '+':
-      return (a, b) => a + b;
-    case '-':
-      return (a, b) => a - b;
-    case '*':
-      return (a, b) => a * b;
-    case '/':
-      return integral ? (a, b) => (b === 0 ? null : Math.trunc(a / b)) : (a, b) => (b === 0 ? null : a / b);
-    default:
-      return (a, b) => (b === 0 ? null : a % b);
-  }
 }
 
 function compileIn(expr: Extract<BoundExpr, { kind: 'in' }>): Evaluator {

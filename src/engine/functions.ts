@@ -6,8 +6,7 @@
 // names, both as SqlError at the call. The scalars live in functions/, one file per family.
 
 import type { DataType, SqlValue } from './table.js';
-import { Interval } from './interval.js';
-import { compareValues, isIntegralType, toNumber } from './values.js';
+import { compareValues } from './values.js';
 import { dateFunctions } from './functions/date.js';
 import { jsonFunctions } from './functions/json.js';
 import { mathFunctions } from './functions/math.js';
@@ -19,6 +18,7 @@ import { pgJsonFunctions } from './functions/pg-json.js';
 import { pgPredicates } from './functions/pg-predicates.js';
 import { pgDateFunctions } from './functions/pg-dates.js';
 import { orderedSetAggregates } from './functions/ordered-set.js';
+import { AVG, SUM } from './functions/sums.js';
 
 export interface ScalarFunction {
   name: string;
@@ -68,6 +68,8 @@ export interface AggregateFunction {
    */
   orderedSet?: boolean;
   returnType(argType: DataType | null): DataType;
+  /** The variant for an argument of this type (SUM and AVG of integers, numerics, doubles); the binder asks once. */
+  forArgType?(argType: DataType | null): AggregateFunction;
   create(): Accumulator;
 }
 
@@ -128,50 +130,8 @@ const aggregateList: AggregateFunction[] = [
       };
     },
   },
-  {
-    name: 'SUM',
-    allowsStar: false,
-    returnType: (t) => (t === 'Interval' ? 'Interval' : isIntegralType(t) ? 'Long' : t === 'Decimal' ? 'Decimal' : 'Double'),
-    create() {
-      let sum: number | null = null;
-      let intervals: Interval | null = null;
-      return {
-        add(value) {
-          if (value instanceof Interval) {
-            intervals = intervals ? intervals.plus(value) : value;
-            return;
-          }
-          const n = toNumber(value);
-          if (n !== null) sum = (sum ?? 0) + n;
-        },
-        result: () => intervals ?? sum,
-      };
-    },
-  },
-  {
-    name: 'AVG',
-    allowsStar: false,
-    returnType: (t) => (t === 'Interval' ? 'Interval' : t === 'Decimal' ? 'Decimal' : 'Double'),
-    create() {
-      let sum = 0;
-      let count = 0;
-      let intervals: Interval | null = null;
-      return {
-        add(value) {
-          if (value instanceof Interval) {
-            intervals = intervals ? intervals.plus(value) : value;
-            count++;
-            return;
-          }
-          const n = toNumber(value);
-          if (n === null) return;
-          sum += n;
-          count++;
-        },
-        result: () => (count === 0 ? null : intervals ? intervals.times(1 / count) : sum / count),
-      };
-    },
-  },
+  SUM,
+  AVG,
   extremum('MIN', (c) => c < 0),
   extremum('MAX', (c) => c > 0),
   ...pgAggregates,

@@ -20,7 +20,8 @@ import { SqlError } from '../sql/errors.js';
 import { namedKey, statementParameters, type ParameterSlot, type StatementParameters } from '../sql/parameters.js';
 import type { StatementNode } from '../sql/ast.js';
 import type { DataType, SqlValue } from './table.js';
-import { coerceToType, formatSqlValue } from './values.js';
+import { coerceToType, formatSqlValue, integerValue } from './values.js';
+import { Numeric } from './numeric.js';
 
 /** Values for a statement's parameters: an array by position (`?`, `$n`) or an object by name (`@name`). */
 export type ParamValues = readonly unknown[] | Readonly<Record<string, unknown>>;
@@ -232,8 +233,9 @@ function convert(slot: ParameterSlot, raw: unknown, type: DataType | null, sql: 
 export function toSqlValue(raw: unknown): SqlValue | undefined {
   if (raw === null || typeof raw === 'string' || typeof raw === 'boolean') return raw;
   if (typeof raw === 'number') return Number.isFinite(raw) ? raw : undefined;
-  if (typeof raw === 'bigint') return Number(raw);
+  if (typeof raw === 'bigint') return integerValue(raw);
   if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? undefined : raw;
+  if (raw instanceof Numeric) return raw;
   return undefined;
 }
 

@@ -10,7 +10,8 @@ import { formatExpr } from './format.js';
 import { parseJsonPath } from './functions/json.js';
 import { likeMatcher } from './like.js';
 import type { Predicate, PredicateOp, PredicateTerm, Row, SqlValue } from './table.js';
-import { coerceToType, compareValues, distinctKey, formatSqlValue, toTruth } from './values.js';
+import { coerceToType, compareValues, distinctKey, formatSqlValue, hashKeyOf, toTruth } from './values.js';
+import { Numeric } from './numeric.js';
 
 export interface AnalyzedWhere {
   /** Predicates to offer, each tied to the conjunct it came from. */
@@ -519,14 +520,14 @@ const comparison: Record<ComparisonOperator, (c: number) => boolean> = {
  * strings…); undefined for another kind, which then needs the comparison's coercion.
  */
 export function membershipSet(values: readonly SqlValue[]): { test(value: SqlValue): boolean | undefined } {
-  const kindOf = (v: SqlValue): string => (v instanceof Date ? 'date' : typeof v);
+  const kindOf = (v: SqlValue): string => (v instanceof Date ? 'date' : v instanceof Numeric ? 'number' : typeof v);
   const kinds = new Set(values.filter((v) => v !== null).map(kindOf));
   const kind = kinds.size === 1 ? [...kinds][0]! : undefined;
-  const set = new Set(values.map((v) => (v instanceof Date ? v.getTime() : v)));
+  const set = new Set(values.map(hashKeyOf));
   return {
     test(value) {
       if (kind === undefined || kindOf(value) !== kind) return undefined;
-      return set.has(value instanceof Date ? value.getTime() : value);
+      return set.has(hashKeyOf(value));
     },
   };
 }

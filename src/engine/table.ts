@@ -4,15 +4,18 @@
 // evaluates the rest. The engine never asks which kind of table it holds.
 
 import type { Interval } from './interval.js';
+import type { Numeric } from './numeric.js';
 
 export type DataType = 'String' | 'Boolean' | 'Integer' | 'Long' | 'Decimal' | 'Double' | 'Datetime' | 'Date' | 'Interval';
 
 /**
  * A value as the engine holds it. Datetime is a JS Date (UTC); Date (PostgreSQL's date) a JS Date
- * at UTC midnight, told apart from a Datetime by its type alone; Integer/Long/Decimal/Double are
- * numbers; Interval (PostgreSQL's, from date arithmetic) an Interval. No table column is an Interval.
+ * at UTC midnight, told apart from a Datetime by its type alone; Integer and Double are numbers;
+ * Long a number, or a bigint beyond ±2^53 (exact to 2^63, see values.ts); Decimal a Numeric
+ * (exact, numeric.ts); Interval (PostgreSQL's, from date arithmetic) an Interval. No table
+ * column is an Interval.
  */
-export type SqlValue = string | number | boolean | Date | Interval | null;
+export type SqlValue = string | number | bigint | boolean | Date | Interval | Numeric | null;
 
 /** A row is an array aligned with `Table.columns` (pseudo-columns included). */
 export type Row = SqlValue[];

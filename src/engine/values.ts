@@ -1,10 +1,12 @@
 // Values, types, coercion, comparison and three-valued logic: the rules every other engine file
 // relies on, in one place.
 //
-// Representation: String → string, Boolean → boolean, Integer/Long/Decimal/Double → number,
-// Datetime → Date (UTC), Date → Date at UTC midnight (PostgreSQL's date; only the type tells it
-// from a Datetime, and a date compares with a timestamp as that midnight, as PostgreSQL's does),
-// NULL → null. A boolean expression yields true, false or null (UNKNOWN).
+// Representation: String → string, Boolean → boolean, Integer/Double → number, Long → number
+// (a bigint beyond ±2^53, never one within, so each value has one form), Decimal → Numeric
+// (exact, numeric.ts), Datetime → Date (UTC), Date → Date at UTC midnight (PostgreSQL's date;
+// only the type tells it from a Datetime, and a date compares with a timestamp as that
+// midnight, as PostgreSQL's does), NULL → null. A boolean expression yields true, false or
+// null (UNKNOWN).
 //
 // Comparison coercion, one rule — when the two sides differ in kind, the string side is parsed
 // as the other side's kind:
@@ -15,8 +17,9 @@
 // A parse that fails, or any other mix of kinds, makes the comparison NULL. Comparing with NULL
 // is NULL. Strings compare case-sensitively by UTF-16 code unit.
 //
-// Arithmetic: integer op integer stays integer (`/` and `%` truncate toward zero); anything
-// with a Double or Decimal is a number as JS computes it. Division or modulo by zero is NULL
+// Arithmetic (arithmetic.ts): integer op integer stays integer (`/` and `%` truncate toward
+// zero), exact to 2^63 and an error beyond, as PostgreSQL's bigint; Decimal with an integer or
+// Decimal is exact numeric; anything with a Double is a double. Division or modulo by zero is NULL
 // (not an error), so one bad row cannot abort a whole scan. Strings in arithmetic are parsed
 // as numbers (NULL when they are not). `||` concatenates the text of both sides, NULL if
 // either is NULL.
@@ -25,6 +28,7 @@
 // NULLS FIRST|LAST overrides it (`ORDER BY AmountTotal DESC NULLS LAST` to start with amounts).
 
 import { Interval, parseInterval } from './interval.js';
+import { Numeric } from './numeric.js';
 import type { DataType, SqlValue } from './table.js';
 
 export type { DataType, SqlValue };
@@ -59,8 +63,10 @@ export function typeOfValue(value: SqlValue): DataType | null {
     case 'number':
       if (!Number.isInteger(value)) return 'Double';
       return Math.abs(value) <= 2147483647 ? 'Integer' : 'Long';
+    case 'bigint':
+      return 'Long';
     default:
-      return value instanceof Interval ? 'Interval' : 'Datetime';
+      return value instanceof Interval ? 'Interval' : value instanceof Numeric ? 'Decimal' : 'Datetime';
   }
 }
 
@@ -71,6 +77,32 @@ const NUMBER_PATTERN = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
 
 export function parseNumber(text: string): number | null {
   return NUMBER_PATTERN.test(text) ? Number(text) : null;
+}
+
+/** PostgreSQL's bigint range. */
+export const BIGINT_MIN = -(2n ** 63n);
+export const BIGINT_MAX = 2n ** 63n - 1n;
+
+/** An integer in the engine's one form for it: a number within ±2^53, else the bigint. */
+export function integerValue(value: bigint): number | bigint {
+  return value >= -9007199254740991n && value <= 9007199254740991n ? Number(value) : value;
+}
+
+/** Integer text exactly, as a number or (beyond ±2^53) a bigint; null when it is not integer text. */
+export function parseInteger(text: string): number | bigint | null {
+  if (!INTEGER_TEXT.test(text)) return null;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : integerValue(BigInt(text.trim()));
+}
+
+const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
+
+/** Any numeric value (or numeric text) as an exact Numeric; null when it has none (NaN, ±Infinity, not a number). */
+export function toNumeric(value: SqlValue): Numeric | null {
+  if (value instanceof Numeric) return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return Numeric.fromNumber(value);
+  if (typeof value === 'string') return Numeric.parse(value);
+  return null;
 }
 
 const DATETIME_PATTERN =
@@ -131,6 +163,14 @@ export function compareValues(a: SqlValue, b: SqlValue): number | null {
 function compareOther(a: SqlValue, b: SqlValue): number | null {
   if (a === null || b === null) return null;
   const ta = typeof a;
+  if (a instanceof Numeric || b instanceof Numeric) return compareNumeric(a, b);
+  if (ta === 'bigint' || typeof b === 'bigint') {
+    // A Long beyond ±2^53 with another number; JS compares number and bigint exactly.
+    if ((ta === 'bigint' || ta === 'number') && (typeof b === 'bigint' || typeof b === 'number')) {
+      const [x, y] = [a as number | bigint, b as number | bigint];
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+  }
   if (ta === typeof b) {
     if (ta === 'number') return (a as number) - (b as number);
     if (ta === 'string') return a < b ? -1 : a > b ? 1 : 0;
@@ -149,9 +189,21 @@ function compareOther(a: SqlValue, b: SqlValue): number | null {
   return null;
 }
 
+/**
+ * A Numeric with another number: exactly against integers and numerics, as doubles against a
+ * double (PostgreSQL compares numeric with float8 as float8); text is read as numeric.
+ */
+function compareNumeric(a: SqlValue, b: SqlValue): number | null {
+  if (typeof a === 'number' && !Number.isInteger(a)) return a - (b as Numeric).toNumber();
+  if (typeof b === 'number' && !Number.isInteger(b)) return (a as Numeric).toNumber() - b;
+  const [x, y] = [toNumeric(a), toNumeric(b)];
+  return x === null || y === null ? null : x.compareTo(y);
+}
+
 /** Parses `text` as the kind of `model`, per the comparison coercion rule. */
 function parseLike(model: SqlValue, text: string): SqlValue {
   if (typeof model === 'number') return parseNumber(text);
+  if (typeof model === 'bigint') return parseInteger(text) ?? parseNumber(text);
   if (typeof model === 'boolean') return parseBoolean(text);
   if (model instanceof Date) return parseDatetime(text);
   if (model instanceof Interval) return parseInterval(text);
@@ -171,12 +223,30 @@ export function distinctKey(value: SqlValue): string {
     case 'string':
       return `s${value}`;
     case 'number':
+    case 'bigint':
       return `d${value}`;
     case 'boolean':
       return value ? 'T' : 'F';
     default:
+      if (value instanceof Numeric) return `d${value.key()}`;
       return value instanceof Date ? `t${value.getTime()}` : `i${value.totalMs()}`;
   }
+}
+
+/**
+ * A value as a Map or Set key (GROUP BY, hash joins, IN sets): equal values give equal keys. A
+ * Date by its instant, an interval by its length, a Numeric by value — the number it equals
+ * when a double holds it exactly, so 5 and 5.00 meet; primitives as they are.
+ */
+export function hashKeyOf(value: SqlValue): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (value instanceof Date) return `t${value.getTime()}`;
+  if (value instanceof Numeric) {
+    const key = value.key();
+    const n = Number(key);
+    return String(n) === key ? n : `d${key}`;
+  }
+  return `i${value.totalMs()}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -203,6 +273,8 @@ export function toTruth(value: SqlValue): Truth {
   if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'number') return value !== 0;
   if (typeof value === 'string') return parseBoolean(value);
+  if (typeof value === 'bigint') return value !== 0n;
+  if (value instanceof Numeric) return value.sign !== 0;
   return null;
 }
 
@@ -228,13 +300,31 @@ export function coerceToType(value: SqlValue, type: DataType, mode: CoercionMode
       if (typeof value === 'string') return parseBoolean(value) ?? undefined;
       if (value === 1 || value === 0) return value === 1;
       return undefined;
+    case 'Decimal': {
+      // Exact: a decimal column compared with or given 0.1 holds 0.1, not the nearest double.
+      const n = typeof value === 'boolean' || value instanceof Date || value instanceof Interval ? null : toNumeric(value);
+      return n ?? undefined;
+    }
     case 'Integer':
-    case 'Long':
-    case 'Decimal':
-    case 'Double': {
+    case 'Long': {
+      if (typeof value === 'string') {
+        const exact = parseInteger(value);
+        if (exact !== null) return exact;
+      }
+      if (typeof value === 'bigint') return value;
+      if (value instanceof Numeric) {
+        if (value.isInteger()) return integerValue(value.toBigInt());
+        // Compared with an integer column: as the double (pushdown rounds fractional bounds).
+        return mode === 'store' ? undefined : value.toNumber();
+      }
       const n = typeof value === 'number' ? value : typeof value === 'string' ? parseNumber(value) : null;
       if (n === null || !Number.isFinite(n)) return undefined;
-      if (mode === 'store' && isIntegralType(type) && !Number.isInteger(n)) return undefined;
+      if (mode === 'store' && !Number.isInteger(n)) return undefined;
+      return n;
+    }
+    case 'Double': {
+      const n = toNumber(value);
+      if (n === null || !Number.isFinite(n)) return undefined;
       return n;
     }
     case 'Datetime':
@@ -257,7 +347,7 @@ export function formatSqlValue(value: SqlValue): string {
   if (value === null) return 'NULL';
   if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'`;
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  if (typeof value === 'number') return String(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || value instanceof Numeric) return String(value);
   if (value instanceof Interval) return `INTERVAL '${value.toString()}'`;
   return `'${value.toISOString()}'`;
 }
@@ -265,9 +355,12 @@ export function formatSqlValue(value: SqlValue): string {
 // ---------------------------------------------------------------------------------------------
 // Arithmetic
 
+/** A number as a double (Numeric and bigint to the nearest); text parsed; null for anything else. */
 export function toNumber(value: SqlValue): number | null {
   if (typeof value === 'number') return value;
   if (typeof value === 'string') return parseNumber(value);
+  if (value instanceof Numeric) return value.toNumber();
+  if (typeof value === 'bigint') return Number(value);
   return null;
 }
 

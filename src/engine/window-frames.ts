@@ -15,7 +15,7 @@ import { compileExpr } from './expressions.js';
 import { formatExpr } from './format.js';
 import { Interval, parseInterval } from './interval.js';
 import type { SqlValue } from './table.js';
-import { compareValues, isNumericType } from './values.js';
+import { compareValues, isNumericType, toNumber } from './values.js';
 
 export interface FrameBound {
   kind: FrameBoundNode['kind'];
@@ -86,9 +86,11 @@ function frameOffset(unit: WindowFrameNode['unit'], b: FrameBoundNode, which: st
     return interval;
   }
   if (keyType === null || isNumericType(keyType)) {
-    if (typeof value !== 'number') throw refuse('RANGE over a numeric key takes a numeric offset');
-    if (value < 0) throw refuse(`The frame ${which} offset must not be negative`);
-    return value;
+    // A decimal literal (2.5) is an exact numeric; the frame's bounds are found in doubles.
+    const offset = typeof value === 'string' ? null : toNumber(value);
+    if (offset === null) throw refuse('RANGE over a numeric key takes a numeric offset');
+    if (offset < 0) throw refuse(`The frame ${which} offset must not be negative`);
+    return offset;
   }
   throw refuse(`RANGE with an offset PRECEDING or FOLLOWING is not supported for a ${keyType} key; order by a number, timestamp or date`);
 }
@@ -223,5 +225,6 @@ function rangeSearch(part: FramePartition, starts: number[], ends: number[]): (p
 
 function shifted(value: SqlValue, offset: number | Interval, up: boolean): SqlValue {
   if (offset instanceof Interval) return (up ? offset : offset.negate()).addTo(value as Date);
-  return (value as number) + (up ? offset : -offset);
+  const key = toNumber(value);
+  return key === null ? null : key + (up ? offset : -offset);
 }

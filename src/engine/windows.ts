@@ -156,6 +156,7 @@ export function bindWindows(node: Extract<ExprNode, { kind: 'call' }>, plan: Win
       if (node.args.length !== 1) throw new SqlError(`${fn.name} takes 1 argument, got ${node.args.length}`, sql, node.pos);
       const arg = bindExpr(node.args[0]!, inner);
       call.argExpr = arg;
+      call.aggregate = fn.forArgType ? fn.forArgType(arg.type) : fn;
       argText = formatExpr(arg);
       type = fn.returnType(arg.type);
     } else {

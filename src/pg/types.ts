@@ -44,8 +44,9 @@ export function inputKindOf(type: string): InputKind {
     case 'Long':
       return 'integer';
     case 'Double':
-    case 'Decimal':
       return 'number';
+    case 'Decimal':
+      return 'numeric';
     case 'Boolean':
       return 'boolean';
     case 'Datetime':
@@ -67,8 +68,9 @@ export function inputKindOfOid(oid: number): InputKind | undefined {
       return 'integer';
     case OID.float4:
     case OID.float8:
-    case OID.numeric:
       return 'number';
+    case OID.numeric:
+      return 'numeric';
     case OID.bool:
       return 'boolean';
     case OID.date:

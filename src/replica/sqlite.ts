@@ -5,10 +5,12 @@
 //
 // Types: text, integers, reals as SQLite keeps them; Boolean as 0/1; Datetime as ISO-8601 UTC
 // text (`2024-01-18T02:16:47.000Z`: fixed width, so it sorts as time does and SQLite's date
-// functions read it); JSON columns as their text.
+// functions read it); JSON columns as their text. Decimal is a REAL (docs/numbers.md: its digits
+// past about 15 are not kept), read back as a Numeric.
 
 import Database from 'better-sqlite3';
 import type { SqlValue } from '../engine/table.js';
+import { Numeric } from '../engine/numeric.js';
 import {
   quoteName, STATE_TABLE, type AppliedChange, type ReplicaColumn, type ReplicaSchema, type ReplicaStore, type SelectQuery, type SqlDialect, type StoreChange,
   type StoredValue, type SyncState,
@@ -49,6 +51,8 @@ export const sqliteDialect: SqlDialect = {
     if (value === null || value === undefined) return null;
     if (column.type === 'Boolean') return value !== 0;
     if (column.type === 'Datetime') return new Date(value as string);
+    // A Decimal is a Numeric in the engine; SQLite's REAL keeps about 15 significant digits of it.
+    if (column.type === 'Decimal') return Numeric.parse(String(value)) ?? (value as SqlValue);
     return value as SqlValue;
   },
   like(column, pattern, bind) {

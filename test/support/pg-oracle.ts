@@ -4,6 +4,7 @@
 
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlValue } from '../../src/engine/table.js';
+import { Numeric } from '../../src/engine/numeric.js';
 import { createTableSql, type Dataset, type TableSpec } from './dataset.js';
 
 const NUMERIC_OID = 1700;
@@ -41,7 +42,7 @@ export class PgOracle {
     await this.db.exec(`ANALYZE ${table.name}`);
   }
 
-  /** Runs a query; NUMERIC results (which PGlite hands back as text) become numbers. */
+  /** Runs a query; NUMERIC results (which PGlite hands back as text) become Numeric, exact. */
   async query(sql: string): Promise<SqlValue[][]> {
     const result = await this.db.query<unknown[]>(sql, [], { rowMode: 'array' });
     const numeric = result.fields.map((f) => f.dataTypeID === NUMERIC_OID);
@@ -72,8 +73,9 @@ export class PgOracle {
 
 function toSqlValue(value: unknown, numeric: boolean): SqlValue {
   if (value === null || value === undefined) return null;
-  if (numeric && typeof value === 'string') return Number(value);
-  if (typeof value === 'bigint') return Number(value);
+  // numeric kept exact (every digit, its scale), to compare with ours as text; bigint as our engine holds it.
+  if (numeric && typeof value === 'string') return Numeric.parse(value) ?? value;
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
   return JSON.stringify(value);
 }

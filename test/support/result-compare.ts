@@ -1,10 +1,12 @@
 // Compares our rows with the oracle's. Values are normalised (Dates by instant, numbers with a
-// relative tolerance for doubles, bigint/NUMERIC already numbers). Without ORDER BY rows are
+// relative tolerance for doubles). Two numerics (exact decimals) must print the same, every
+// digit and the scale; a numeric against a double compares as numbers. Without ORDER BY rows are
 // compared as multisets. With ORDER BY the sequence of sort keys must match exactly, and rows
 // that tie on the keys are compared as a multiset per tie group — except a group that LIMIT or
 // OFFSET may have cut, where either engine may legitimately have kept different rows.
 
 import type { SqlValue } from '../../src/engine/table.js';
+import { Numeric } from '../../src/engine/numeric.js';
 
 const RELATIVE_TOLERANCE = 1e-9;
 
@@ -12,6 +14,14 @@ export function valuesEqual(a: SqlValue, b: SqlValue): boolean {
   if (a === null || b === null) return a === b;
   if (a instanceof Date || b instanceof Date) {
     return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  }
+  if (a instanceof Numeric && b instanceof Numeric) return a.toString() === b.toString();
+  if (typeof a === 'bigint' || typeof b === 'bigint') return String(a) === String(b);
+  if (a instanceof Numeric || b instanceof Numeric) {
+    // One side exact, the other a double: equal within the tolerance (ours is a double where PostgreSQL's is numeric, or back).
+    if (typeof a === 'object' && !(a instanceof Numeric)) return false;
+    if (typeof b === 'object' && !(b instanceof Numeric)) return false;
+    return valuesEqual(Number(a), Number(b));
   }
   if (typeof a === 'number' && typeof b === 'number') {
     if (a === b) return true;
@@ -30,7 +40,7 @@ function rowsEqual(a: readonly SqlValue[], b: readonly SqlValue[]): boolean {
 function sortText(value: SqlValue): string {
   if (value === null) return 'N';
   if (value instanceof Date) return `T${value.toISOString()}`;
-  if (typeof value === 'number') return `D${Number(value.toPrecision(9))}`;
+  if (typeof value === 'number' || typeof value === 'bigint' || value instanceof Numeric) return `D${Number(Number(value).toPrecision(9))}`;
   if (typeof value === 'boolean') return `B${value}`;
   return `S${String(value)}`;
 }
@@ -38,6 +48,7 @@ function sortText(value: SqlValue): string {
 export function formatValue(value: SqlValue): string {
   if (value === null) return 'NULL';
   if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'bigint') return String(value);
   return JSON.stringify(value);
 }
 

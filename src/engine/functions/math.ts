@@ -6,6 +6,7 @@
 import type { ScalarFunction } from '../functions.js';
 import type { DataType } from '../table.js';
 import { isIntegralType, isNumericType, toNumber } from '../values.js';
+import { Numeric } from '../numeric.js';
 
 /** The argument's numeric type, or Double when it is not numeric (a string parsed at run time). */
 function sameNumericType(types: (DataType | null)[]): DataType {
@@ -18,13 +19,15 @@ function finite(n: number): number | null {
   return Number.isFinite(n) ? n + 0 : null;
 }
 
-function numeric1(name: string, fn: (n: number) => number, returnType: (types: (DataType | null)[]) => DataType): ScalarFunction {
+/** `exact`, when given, computes a Decimal's result exactly (PostgreSQL's numeric variant). */
+function numeric1(name: string, fn: (n: number) => number, returnType: (types: (DataType | null)[]) => DataType, exact?: (n: Numeric) => Numeric): ScalarFunction {
   return {
     name,
     minArgs: 1,
     maxArgs: 1,
     returnType,
     call: ([value]) => {
+      if (exact && value instanceof Numeric) return exact(value);
       const n = toNumber(value ?? null);
       return n === null ? null : finite(fn(n));
     },
@@ -61,11 +64,11 @@ export function roundHalfAway(value: number, digits: number): number {
 const double = (): DataType => 'Double';
 
 export const mathFunctions: ScalarFunction[] = [
-  numeric1('ABS', Math.abs, sameNumericType),
-  numeric1('FLOOR', Math.floor, sameNumericType),
-  numeric1('CEILING', Math.ceil, sameNumericType),
-  numeric1('CEIL', Math.ceil, sameNumericType),
-  numeric1('SIGN', Math.sign, sameNumericType),
+  numeric1('ABS', Math.abs, sameNumericType, (n) => n.abs()),
+  numeric1('FLOOR', Math.floor, sameNumericType, (n) => n.floor()),
+  numeric1('CEILING', Math.ceil, sameNumericType, (n) => n.ceil()),
+  numeric1('CEIL', Math.ceil, sameNumericType, (n) => n.ceil()),
+  numeric1('SIGN', Math.sign, sameNumericType, (n) => Numeric.fromInteger(n.sign)),
   numeric1('SQRT', Math.sqrt, double),
   numeric1('EXP', Math.exp, double),
   numeric1('LN', (n) => (n > 0 ? Math.log(n) : NaN), double),
@@ -77,8 +80,9 @@ export const mathFunctions: ScalarFunction[] = [
     maxArgs: 2,
     returnType: sameNumericType,
     call: ([value, digitsArg]) => {
-      const n = toNumber(value ?? null);
       const digits = digitsArg === undefined ? 0 : toNumber(digitsArg);
+      if (value instanceof Numeric && digits !== null) return value.round(Math.trunc(digits));
+      const n = toNumber(value ?? null);
       if (n === null || digits === null) return null;
       return finite(roundHalfAway(n, Math.trunc(digits)));
     },

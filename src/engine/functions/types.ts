@@ -6,6 +6,7 @@
 
 import type { ScalarFunction } from '../functions.js';
 import { parseNumber, sqlEquals, typeOfValue } from '../values.js';
+import { Numeric } from '../numeric.js';
 
 export const typeFunctions: ScalarFunction[] = [
   {
@@ -36,7 +37,7 @@ export const typeFunctions: ScalarFunction[] = [
     maxArgs: 1,
     returnType: () => 'Integer',
     call: ([value]) => {
-      if (typeof value === 'number') return 1;
+      if (typeof value === 'number' || typeof value === 'bigint' || value instanceof Numeric) return 1;
       return typeof value === 'string' && parseNumber(value) !== null ? 1 : 0;
     },
   },

@@ -1,7 +1,7 @@
 import type { Evaluator } from '../expressions.js';
 import type { Accumulator, AggregateFunction } from '../functions.js';
 import type { Row, SqlValue } from '../table.js';
-import { distinctKey } from '../values.js';
+import { distinctKey, hashKeyOf } from '../values.js';
 import { chunks, type Batches } from './batches.js';
 import { checkHeld, rowCap, type OperatorLimits } from './row-budget.js';
 
@@ -80,10 +80,10 @@ class Aggregator {
   private groupOf(row: Row): Group {
     const keys = this.keys;
     if (keys.length === 1) {
-      // One key: the value itself is the map key (Dates by instant), no string building.
+      // One key: the value itself is the map key (Dates by instant…), no string building.
       const v = keys[0]!(row);
       if (typeof v === 'number' && (v | 0) === v && v >= 0 && v < DENSE_KEYS) return this.denseGroup(v);
-      const mapKey = v instanceof Date ? `t${v.getTime()}` : v;
+      const mapKey = hashKeyOf(v);
       let group = this.groups.get(mapKey);
       if (!group) this.groups.set(mapKey, (group = this.newGroup([v])));
       return group;

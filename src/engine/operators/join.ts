@@ -1,7 +1,7 @@
 import type { Evaluator } from '../expressions.js';
 import type { JoinType } from '../../sql/ast.js';
 import type { Row, SqlValue } from '../table.js';
-import { distinctKey } from '../values.js';
+import { distinctKey, hashKeyOf } from '../values.js';
 import { BATCH_ROWS, type Batches, type RowTest } from './batches.js';
 import { checkHeld, rowCap, type OperatorLimits } from './row-budget.js';
 
@@ -48,7 +48,7 @@ export function hashKey(keys: readonly Evaluator[], row: Row): unknown {
   if (keys.length === 1) {
     const v = keys[0]!(row);
     if (v === null) return undefined;
-    return v instanceof Date ? `t${v.getTime()}` : v;
+    return hashKeyOf(v);
   }
   let text = '';
   for (const key of keys) {
@@ -229,7 +229,7 @@ export async function* lookupJoinBatches(
     const keys = new Map<unknown, SqlValue>();
     for (const row of rows) {
       const v = spec.leftKeys[0]!(row);
-      if (v !== null) keys.set(v instanceof Date ? `t${v.getTime()}` : v, v);
+      if (v !== null) keys.set(hashKeyOf(v), v);
     }
     const right = keys.size > 0 ? await materialize(fetch([...keys.values()]), undefined, limits) : [];
     yield* probeBatch(new HashSide(right, spec), rows, undefined, signal);

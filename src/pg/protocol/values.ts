@@ -5,8 +5,15 @@
 import { OID, TYPES } from './types.js';
 import { formatDate, formatTimestamp, formatTimestamptz, parseTimestamp, type TimeZone } from './time.js';
 
-/** What the connection gives (SqlValue: string, number, boolean, Date, an interval object, null) and bigint. */
-export type WireValue = string | number | boolean | Date | bigint | IntervalLike | null;
+/** What the connection gives (SqlValue: string, number, bigint, boolean, Date, an interval or a decimal object, null). */
+export type WireValue = string | number | boolean | Date | bigint | IntervalLike | DecimalLike | null;
+
+/** The connection's exact decimals (numeric): toString() is every digit, PostgreSQL's text. */
+export interface DecimalLike {
+  readonly coefficient: bigint;
+  readonly scale: number;
+  toString(): string;
+}
 
 /** The connection's interval values: months, days and milliseconds kept apart; toString() is PostgreSQL's text. */
 export interface IntervalLike {
@@ -237,14 +244,26 @@ export function decodeNumeric(b: Buffer): string {
 // ----------------------------------------------------------------------------- input
 
 /** What a parameter should become for the connection, as a JS value. */
-export type InputKind = 'string' | 'integer' | 'number' | 'boolean' | 'timestamp' | 'json';
+export type InputKind = 'string' | 'integer' | 'number' | 'numeric' | 'boolean' | 'timestamp' | 'json';
 
 /** A parameter sent as text, read as `kind`. */
 export function decodeText(text: string, kind: InputKind, zone: TimeZone, typeName: string = kind): WireValue {
   switch (kind) {
     case 'integer': {
       if (!/^\s*[+-]?\d+\s*$/.test(text)) throw new BadValue(`invalid input syntax for type ${typeName}: "${text}"`);
-      return Number(text);
+      const n = Number(text);
+      if (Number.isSafeInteger(n)) return n;
+      // Every digit of a bigint: past 2^53 a JS number would round it.
+      const exact = BigInt(text.trim());
+      if (exact < -(2n ** 63n) || exact >= 2n ** 63n) throw new BadValue(`value "${text.trim()}" is out of range for type bigint`, '22003');
+      return exact;
+    }
+    case 'numeric': {
+      // Exact: the text itself, which the connection reads digit for digit as a Decimal.
+      const trimmed = text.trim();
+      if (/^[+-]?(infinity|inf|nan)$/i.test(trimmed)) return decodeText(text, 'number', zone, typeName);
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(trimmed)) throw new BadValue(`invalid input syntax for type ${typeName}: "${text}"`);
+      return trimmed;
     }
     case 'number': {
       const trimmed = text.trim();
@@ -298,8 +317,11 @@ export function decodeBinary(b: Buffer, oid: number): WireValue {
     case OID.float8:
       need(8);
       return b.readDoubleBE(0);
-    case OID.numeric:
-      return Number(decodeNumeric(b));
+    case OID.numeric: {
+      // Every digit, as text the connection reads exactly (NaN and ±Infinity as numbers).
+      const text = decodeNumeric(b);
+      return /^-?[0-9]/.test(text) ? text : Number(text);
+    }
     case OID.timestamp:
     case OID.timestamptz: {
       need(8);
