@@ -34,7 +34,10 @@ export interface Emulator {
   injectFaults(fault: FaultSpec): void;
   /** Drops every fault still pending. */
   clearFaults(): void;
-  /** A connected account; its objects are separate from the platform's. */
+  /**
+   * A connected account: its objects are separate from the platform's, and the platform's
+   * GET /v1/accounts lists it.
+   */
   addAccount(id: string): void;
   /** Copies of the live objects of a type, newest first (platform account by default). */
   objects(type: string, account?: string): Record<string, unknown>[];
@@ -70,7 +73,10 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
     setRateLimit: (requestsPerSecond, opts) => server.setRateLimit(requestsPerSecond, opts?.retryAfterSeconds),
     injectFaults: (fault) => server.injectFaults(fault),
     clearFaults: () => server.clearFaults(),
-    addAccount: (id) => server.store.addAccount(id),
+    addAccount: (id) => {
+      if (server.store.get(PLATFORM_ACCOUNT, 'account', id)) return;
+      events.quietly(() => server.store.put(PLATFORM_ACCOUNT, connectedAccountObject(id)));
+    },
     objects: (type, account) => {
       const owner = account ?? PLATFORM_ACCOUNT;
       if (!server.store.hasAccount(owner)) return [];
@@ -91,5 +97,14 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
       webhooks.close();
       return server.close();
     },
+  };
+}
+
+/** A Standard connected account as GET /v1/accounts shows it, ready to take payments. */
+function connectedAccountObject(id: string): StripeObject {
+  return {
+    id, object: 'account', type: 'standard', created: Math.floor(Date.now() / 1000), country: 'US', default_currency: 'usd',
+    email: null, business_profile: null, business_type: null, capabilities: {}, charges_enabled: true, payouts_enabled: true,
+    details_submitted: true, metadata: {}, settings: null, tos_acceptance: { date: null, ip: null, user_agent: null },
   };
 }

@@ -94,6 +94,8 @@ export class Store {
 
   put(account: string, object: StripeObject): void {
     const data = this.data(account);
+    // An account the platform holds (created, seeded or added) can be acted for (Stripe-Account).
+    if (account === PLATFORM_ACCOUNT && object.object === 'account') this.addAccount(object.id);
     const before = this.listeners.length > 0 ? data.table(object.object).get(object.id) : undefined;
     data.put(object);
     for (const listener of this.listeners) listener(account, before, object);

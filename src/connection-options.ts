@@ -50,6 +50,13 @@ export interface ConnectOptions {
    * ORs, IN lists); `never`: always list (search lags writes by about a minute).
    */
   useSearch?: 'auto' | 'never';
+  /**
+   * Every table reads each connected account of the platform (listed by GET /v1/accounts), each
+   * under its own Stripe-Account header and request budget, several at once; `AccountId` on
+   * each row says which. `WHERE AccountId = …` / `IN (…)` reads only those. The accounts'
+   * own tables (Accounts, Persons, …) stay the platform's. Not with `accountId`.
+   */
+  allConnectedAccounts?: boolean;
   /** For tests: the fetch to use. */
   fetch?: typeof fetch;
 }
@@ -78,6 +85,7 @@ const PROPERTIES: Record<string, PropertySpec> = {
   offline: { option: 'offline', parse: boolean },
   cachetolerance: { option: 'cacheTolerance', parse: nonNegativeNumber },
   usesearch: { option: 'useSearch', parse: useSearchMode },
+  allconnectedaccounts: { option: 'allConnectedAccounts', parse: boolean },
   // -1 is the reference connector's "no cap".
   maxrows: { option: 'maxRows', parse: (v, n) => (v.trim() === '-1' ? undefined : positiveInteger(v, n)) },
   maxintermediaterows: { option: 'maxIntermediateRows', parse: positiveInteger },
@@ -101,7 +109,7 @@ export function parseConnectionString(text: string): ConnectOptions {
     const name = rawName.trim();
     const spec = PROPERTIES[name.toLowerCase()];
     if (!spec) {
-      const known = 'AuthScheme, LiveAPIKey, AccountId, BaseUrl, MaxRequestsPerSecond, MaxConcurrency, MaxRetries, Timeout, Tables, Views, Readonly, CacheLocation, Offline, CacheTolerance, MaxRows, MaxIntermediateRows, UseSearch';
+      const known = 'AuthScheme, LiveAPIKey, AccountId, BaseUrl, MaxRequestsPerSecond, MaxConcurrency, MaxRetries, Timeout, Tables, Views, Readonly, CacheLocation, Offline, CacheTolerance, MaxRows, MaxIntermediateRows, UseSearch, AllConnectedAccounts';
       throw new ConnectionError(`Unknown connection property ${propertyName(name)}. Known properties: ${known}`);
     }
     const value = unquote(rawValue.trim());

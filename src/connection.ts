@@ -108,6 +108,9 @@ export class Connection {
     if (options.offline && options.cache === undefined) {
       throw new ConnectionError('Offline=true reads only the replica: give CacheLocation (the cache option, --cache) too');
     }
+    if (options.allConnectedAccounts && options.accountId) {
+      throw new ConnectionError('AllConnectedAccounts=true reads every connected account of the platform: leave AccountId out (or filter by AccountId in the query)');
+    }
     if (!apiKey && !options.offline) {
       throw new ConnectionError(
         'No Stripe API key: pass apiKey (or LiveAPIKey=… in the connection string), or set STRIPE_API_KEY',
@@ -126,6 +129,7 @@ export class Connection {
     const live = createStripeCatalog(this.#client ?? offlineTransport, {
       accountId: options.accountId,
       ...(options.useSearch !== undefined ? { useSearch: options.useSearch } : {}),
+      ...(options.allConnectedAccounts ? { allConnectedAccounts: true } : {}),
     });
     this.#replica = options.cache === undefined ? undefined : openReplica(options.cache, live, {
       offline: options.offline === true,
@@ -433,7 +437,7 @@ export class Connection {
     return {
       signal,
       ...(maxIntermediateRows !== undefined ? { maxIntermediateRows } : {}),
-      ...(onRequest ? { onRequest: (table?: string) => onRequest(table) } : {}),
+      ...(onRequest ? { onRequest: (_cost, table) => onRequest(table) } : {}),
     };
   }
 

@@ -65,6 +65,8 @@ export class FakeTransport implements StripeTransport {
       ...(req.accountId !== undefined ? { accountId: req.accountId } : {}),
       ...(req.idempotencyKey !== undefined ? { idempotencyKey: req.idempotencyKey } : {}),
     });
+    // As the real transport: once per request sent, answered or not.
+    req.onRequest?.(NO_COST);
     const failure = this.failuresAt.get(this.calls.length - 1) ?? this.failures.shift();
     if (failure) throw failure;
     if (req.method === 'POST' && this.postAnswers.has(req.path)) return structuredClone(this.postAnswers.get(req.path)) as T;
@@ -94,10 +96,14 @@ export class FakeTransport implements StripeTransport {
     const pages = this.lists.get(path) ?? [[]];
     for (let i = 0; i < pages.length; i++) {
       this.pagesServed++;
+      opts?.onRequest?.(NO_COST);
       yield { object: 'list', data: structuredClone(pages[i]!), has_more: i < pages.length - 1, url: path };
     }
   }
 }
+
+/** A request answered at once: no retries, no wait. */
+const NO_COST = { retries: 0, throttled: 0, waitedMs: 0 };
 
 let nextPredicateId = 1;
 

@@ -55,6 +55,15 @@ test('EXPLAIN ANALYZE counts every request of a partitioned read, probes include
   e2e.emulator.clearLog();
   const { rows } = await e2e.db.query('EXPLAIN ANALYZE SELECT COUNT(*) FROM Customers');
   const last = String(Object.values(rows.at(-1)!)[0]);
-  const requests = Number(/(\d+) requests?$/.exec(last)?.[1]);
+  const requests = Number(/(\d+) requests?(?: \(.*\))?$/.exec(last)?.[1]);
   assert.equal(requests, e2e.emulator.requestLog.length, last);
+});
+
+test("EXPLAIN ANALYZE shows the table's retries after Stripe's 429", async () => {
+  e2e.emulator.clearLog();
+  e2e.emulator.injectFaults({ count: 1, status: 429, pathPrefix: '/v1/customers' });
+  const { rows } = await e2e.db.query("EXPLAIN ANALYZE SELECT Id FROM Customers WHERE Email = 'nobody@x.test'");
+  const lines = rows.map((row) => String(Object.values(row)[0]));
+  assert.deepEqual(e2e.emulator.requestLog.map((r) => r.status), [429, 200]);
+  assert.match(lines.find((l) => /^ +actual:/.test(l))!, /^ +actual: 0 rows, 1 request \(1 retry, 1 after 429(; .*)?\), [\d.]+ ms$/, lines.join('\n'));
 });

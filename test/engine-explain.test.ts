@@ -67,6 +67,29 @@ test('EXPLAIN ANALYZE counts requests tables report through ExecContext.onReques
   assert.match(lines.at(-1)!, /^Actual: 5 rows, [\d.]+ ms, 2 requests$/);
 });
 
+test('EXPLAIN ANALYZE shows per table what its requests cost: retries, 429s, time waiting for the rate budget', async () => {
+  const table = sessions();
+  const scan = table.scan.bind(table);
+  table.scan = (plan, ctx) => {
+    ctx.onRequest?.({ retries: 2, throttled: 1, waitedMs: 1200 });
+    ctx.onRequest?.({ retries: 0, throttled: 0, waitedMs: 350 });
+    return scan(plan, ctx);
+  };
+  const other = new MemoryTable('Other', [{ name: 'SessionId', type: 'String' }], [['cs_1']]);
+  const otherScan = other.scan.bind(other);
+  other.scan = (plan, ctx) => {
+    ctx.onRequest?.({ retries: 0, throttled: 0, waitedMs: 0.4 });
+    return otherScan(plan, ctx);
+  };
+  const lines = await explain('EXPLAIN ANALYZE SELECT s.Id FROM Sessions s JOIN Other o ON o.SessionId = s.Id', catalogOf(table, other));
+  const scanActuals = lines.filter((l) => /^ +actual: /.test(l));
+  assert.equal(scanActuals.length, 2, lines.join('\n'));
+  assert.match(scanActuals.find((l) => l.includes('5 rows'))!, /^ +actual: 5 rows, 2 requests \(2 retries, 1 after 429; 1\.6 s waiting for the rate budget\), [\d.]+ ms$/);
+  // Under a millisecond of waiting is not worth a word.
+  assert.match(scanActuals.find((l) => l.includes('1 row,'))!, /^ +actual: 1 row, 1 request, [\d.]+ ms$/);
+  assert.match(lines.at(-1)!, /^Actual: 1 row, [\d.]+ ms, 3 requests \(2 retries, 1 after 429; 1\.6 s waiting for the rate budget\)$/);
+});
+
 test('EXPLAIN INSERT describes the write without executing it; EXPLAIN ANALYZE executes it', async () => {
   const table = sessions();
   const session = new Session();

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BudgetRegistry, StripeApiError, StripeClient } from '../src/stripe/index.js';
 import { isRetryable, parseRetryAfterMs, retryDelayMs } from '../src/stripe/retry.js';
+import type { RequestCost } from '../src/stripe/types.js';
 import { ok, startFakeStripe, stripeError, type ScriptedResponse } from './stripe-fake-server.js';
 
 const KEY = 'sk_test_51Hretryretryretryretryretry0000';
@@ -39,12 +40,16 @@ for (const [name, responses, attempts, outcome] of cases) {
     const server = await scripted(responses);
     t.after(() => server.close());
     const c = client(server.baseUrl);
-    const pending = c.request({ method: 'GET', path: '/v1/customers' });
+    const costs: RequestCost[] = [];
+    const pending = c.request({ method: 'GET', path: '/v1/customers', onRequest: (cost) => costs.push(cost) });
     if (outcome === 'ok') assert.deepEqual(await pending, { id: 'obj_1', object: 'thing' });
     else await assert.rejects(pending, (e: unknown) => e instanceof StripeApiError && e.status === outcome);
     assert.equal(server.requests.length, attempts);
     assert.equal(c.stats.requests, attempts);
     assert.equal(c.stats.retries, attempts - 1);
+    // What EXPLAIN ANALYZE shows: one report per request, answered or not, with its retries.
+    const throttled = responses.slice(0, attempts - 1).filter((r) => r.status === 429).length;
+    assert.deepEqual(costs.map(({ retries, throttled }) => ({ retries, throttled })), [{ retries: attempts - 1, throttled }]);
   });
 }
 

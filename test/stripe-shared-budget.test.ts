@@ -68,7 +68,8 @@ test('two clients of the same key draw from one budget; another key or account d
 
   await a.request({ method: 'GET', path: '/v1/customers' });
   let bDone = false;
-  const bRequest = b.request({ method: 'GET', path: '/v1/customers' }).then(() => (bDone = true));
+  const bCosts: unknown[] = [];
+  const bRequest = b.request({ method: 'GET', path: '/v1/customers', onRequest: (cost) => bCosts.push(cost) }).then(() => (bDone = true));
   await until(() => b.stats.budget.queued === 1);
   assert.equal(stripe.calls.length, 1, 'the second client waits for the token the first one spent');
 
@@ -89,6 +90,7 @@ test('two clients of the same key draw from one budget; another key or account d
     key: 'sk_test_…0001', account: null, configuredPerSecond: 4, currentPerSecond: 4, requests: 2, throttled: 0, queued: 0, clients: 2,
   });
   assert.equal(a.stats.requests, 1, 'each client still counts its own requests');
+  assert.deepEqual(bCosts, [{ retries: 0, throttled: 0, waitedMs: 250 }], 'the request reports its wait (EXPLAIN ANALYZE shows it)');
 });
 
 test('the registry never holds the key in the clear', () => {

@@ -2,6 +2,7 @@
 // Generated definitions (from the OpenAPI spec) with hand-written overrides in their place.
 
 import type { Catalog, Table } from '../engine/table.js';
+import { ConnectedAccounts } from './connected-accounts.js';
 import { generatedTableDefs } from './generated/index.js';
 import { tableOverrides } from './overrides/index.js';
 import { StripeProcedures } from './procedures.js';
@@ -35,12 +36,15 @@ export interface StripeCatalogOptions {
   accountId?: string;
   /** Whether tables with Stripe's search may read through it (StripeTableOptions.useSearch). */
   useSearch?: 'auto' | 'never';
+  /** Every table but the accounts' own reads each connected account of the platform (AccountId shows which). */
+  allConnectedAccounts?: boolean;
 }
 
 export function createStripeCatalog(transport: StripeTransport, options: StripeCatalogOptions = {}): Catalog {
   const tableOptions = {
     ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
     ...(options.useSearch !== undefined ? { useSearch: options.useSearch } : {}),
+    ...(options.allConnectedAccounts ? { connectedAccounts: new ConnectedAccounts(transport) } : {}),
   };
   const tables = new Map<string, Table>();
   for (const def of tableDefs) tables.set(def.name.toLowerCase(), new StripeTable(def, transport, tableOptions));

@@ -56,7 +56,6 @@ export class StripeProcedures {
     const request = buildProcedureRequest(p, args);
     let object: StripeObject;
     try {
-      ctx.onRequest?.();
       object = await this.transport.request<StripeObject>({
         method: p.method,
         path: request.path,
@@ -64,6 +63,7 @@ export class StripeProcedures {
         ...(request.accountId !== undefined ? { accountId: request.accountId } : {}),
         ...(p.method === 'POST' ? { idempotencyKey: idempotencyKeyFor(ctx, 0) } : {}),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(ctx.onRequest ? { onRequest: ctx.onRequest } : {}),
       });
     } catch (error) {
       throw procedureError(p, error);

@@ -12,11 +12,12 @@ import { buildCreateCalls, checkCreateColumns, type WriteValueOptions } from './
 import { buildDeleteTargets, buildUpdateCalls, checkUpdateColumns, checkUpdateValues, deletePathOf, targetPath, updatePathOf } from './update-params.js';
 import { firstFailure, runWrites, type PlannedRequest } from './write-runner.js';
 import { isNotFound, isSearchRefused, MissingFilterError } from './errors.js';
+import { ACCOUNTS_PATH, spansConnectedAccounts, type ConnectedAccounts } from './connected-accounts.js';
 import { interleave } from './interleave.js';
 import { planPushdown, type Pushdown } from './pushdown.js';
 import { summarizeFilters, type FilterSummary } from './filter-summary.js';
 import { mapRow, readPath, type RowSource } from './row-mapper.js';
-import type { ColumnDef, ListPaging, StripeTransport, TableDef } from './types.js';
+import type { ColumnDef, ListPagesOptions, ListPaging, StripeTransport, TableDef } from './types.js';
 
 /** Stripe's largest page. */
 const MAX_PAGE_SIZE = 100;
@@ -37,6 +38,14 @@ export const PARENTS_IN_FLIGHT = 16;
  * budget is what bounds the read.
  */
 const LISTS_IN_FLIGHT = PARENTS_IN_FLIGHT;
+/**
+ * Connected accounts read at once by one scan. Each account's read may itself run parallel
+ * windows or parents; the connection's cap on requests in flight and each account's rate
+ * budget bound them all.
+ */
+export const ACCOUNTS_IN_FLIGHT = 8;
+/** The accounts of a scan that spans every connected account, before they are listed. */
+const EVERY_ACCOUNT: readonly (string | undefined)[] = [];
 
 /** One object as read, with what the request knew about it. */
 interface Fetched {
@@ -47,6 +56,11 @@ interface Fetched {
 export interface StripeTableOptions {
   /** The connection's connected account (the transport sends it by default); shown as AccountId. */
   accountId?: string;
+  /**
+   * AllConnectedAccounts=true: a read without `AccountId = …` reads every connected account of
+   * the platform (these), each under its own Stripe-Account header and budget, several at once.
+   */
+  connectedAccounts?: ConnectedAccounts;
   /**
    * `auto` (default): a table with Stripe's search reads through it what its list cannot filter
    * (`Email LIKE '%@acme.com'`, Metadata, ORs, IN lists); `never`: always the list.
@@ -122,17 +136,19 @@ export class StripeTable implements Table {
   plan(request: ScanRequest): ScanPlan {
     const pushdown = planPushdown(this.def, request.predicates, { search: this.searches() });
     if (!pushdown.empty) this.checkRequired(pushdown);
-    const accounts = pushdown.accounts ?? [this.options.accountId];
+    // Every connected account: how many is known only when read, so never one.
+    const accounts = pushdown.accounts ?? (this.spansAccounts() ? EVERY_ACCOUNT : [this.options.accountId]);
+    const accountCount = accounts === EVERY_ACCOUNT ? Infinity : accounts.length;
     const retrieveParents = retrievesUnderParent(this.def) ? (pushdown.parents?.length ?? 1) : 1;
-    const singleRetrieve = pushdown.ids !== undefined && pushdown.ids.length * accounts.length * retrieveParents <= 1;
+    const singleRetrieve = pushdown.ids !== undefined && pushdown.ids.length * accountCount * retrieveParents <= 1;
     const oneParent = this.def.parent === undefined || pushdown.parents?.length === 1;
     const orderSatisfied = request.orderBy.length === 0 || singleRetrieve ||
-      (pushdown.ids === undefined && !this.def.singleton && oneParent && accounts.length === 1 && pushdown.lists.length === 1 && this.isNativeOrder(request.orderBy));
+      (pushdown.ids === undefined && !this.def.singleton && oneParent && accountCount === 1 && pushdown.lists.length === 1 && this.isNativeOrder(request.orderBy));
     const limitApplied = request.limit !== undefined && pushdown.residual.length === 0 && orderSatisfied;
     const rowLimit = limitApplied ? request.limit : undefined;
     const needed = new Set(request.columns.map((c) => c.toLowerCase()));
     const expandColumns = this.def.columns.filter((c) => c.expand && needed.has(c.name.toLowerCase()));
-    const estimate = estimateRequests(pushdown, accounts.length, rowLimit, this.def);
+    const estimate = accountCount === Infinity ? undefined : estimateRequests(pushdown, accountCount, rowLimit, this.def);
     const unordered = request.orderBy.length === 0 && request.limit === undefined && this.listsByCreated() && pagedFully(this.def.paging);
     const plan: StripeScanPlan = new StripeScanPlan(this, pushdown, orderSatisfied, limitApplied, rowLimit, expandColumns, estimate,
       () => this.describePlan(plan, accounts), unordered);
@@ -179,16 +195,36 @@ export class StripeTable implements Table {
   async *scan(plan: ScanPlan, ctx: ExecContext): AsyncIterable<Row> {
     const own = this.ownPlan(plan);
     if (own.empty) return;
-    let remaining = own.rowLimit ?? Infinity;
-    if (remaining <= 0) return;
-    const accounts = own.pushdown.accounts ?? [undefined];
+    const rowLimit = own.rowLimit ?? Infinity;
+    if (rowLimit <= 0) return;
+    const accounts = own.pushdown.accounts ?? (this.spansAccounts() ? await this.options.connectedAccounts!.list(ctx) : [undefined]);
+    // Several accounts, every row wanted: read them at once, each under its own header and
+    // budget, rows streaming out as they arrive. With a row limit, one after another.
+    if (accounts.length > 1 && rowLimit === Infinity) {
+      const reads = accounts.map((account) => (stop: AbortSignal) => this.accountRows(own, account, Infinity, withStop(ctx, stop)));
+      yield* interleave(reads, ACCOUNTS_IN_FLIGHT);
+      return;
+    }
+    let remaining = rowLimit;
     for (const account of accounts) {
-      for await (const { object, source } of this.fetch(own, account, remaining, ctx)) {
-        const complete = await this.completeExpandedLists(own.expandColumns, object, account, ctx);
-        yield mapRow(this.columns, complete, account ?? this.options.accountId, source);
+      for await (const row of this.accountRows(own, account, remaining, ctx)) {
+        yield row;
         if (--remaining <= 0) return;
       }
     }
+  }
+
+  /** The rows of one account (undefined: the connection's own), AccountId filled in. */
+  private async *accountRows(plan: StripeScanPlan, account: string | undefined, rowLimit: number, ctx: ExecContext): AsyncGenerator<Row> {
+    for await (const { object, source } of this.fetch(plan, account, rowLimit, ctx)) {
+      const complete = await this.completeExpandedLists(plan.expandColumns, object, account, ctx);
+      yield mapRow(this.columns, complete, account ?? this.options.accountId, source);
+    }
+  }
+
+  /** Whether a read without `AccountId = …` reads every connected account (AllConnectedAccounts=true). */
+  private spansAccounts(): boolean {
+    return this.options.connectedAccounts !== undefined && spansConnectedAccounts(this.def);
   }
 
   /** Whether reads may go through Stripe's search. */
@@ -378,12 +414,10 @@ export class StripeTable implements Table {
       return;
     }
     const pages = this.transport.listPages(parent.listPath!, pageParams({ ...parent.listParams }, parent.paging, MAX_PAGE_SIZE), {
-      ...(account !== undefined ? { accountId: account } : {}),
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ...requestOptions(account, ctx),
       ...(parent.paging?.cursor === false ? { cursor: false } : {}),
     });
     for await (const page of pages) {
-      ctx.onRequest?.(); // each page is one request (EXPLAIN ANALYZE counts them)
       for (const object of page.data) if (typeof object.id === 'string') yield object.id;
     }
   }
@@ -391,12 +425,10 @@ export class StripeTable implements Table {
   /** A singleton read (GET /v1/balance): the object, or the elements of its `rows` array. */
   private async *readSingleton(parentId: string | undefined, account: string | undefined, ctx: ExecContext): AsyncIterable<Fetched> {
     const singleton = this.def.singleton!;
-    ctx.onRequest?.();
     const object = await this.transport.request<StripeObject>({
       method: 'GET',
       path: withParent(singleton.path, parentId),
-      ...(account !== undefined ? { accountId: account } : {}),
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ...requestOptions(account, ctx),
     });
     const source: RowSource = parentId !== undefined ? { parentId } : {};
     if (!singleton.rows) {
@@ -440,14 +472,12 @@ export class StripeTable implements Table {
 
   private async retrieve(plan: StripeScanPlan, id: string, parentId: string | undefined, account: string | undefined, ctx: ExecContext): Promise<StripeObject | undefined> {
     const params = this.retrieveParams(plan);
-    ctx.onRequest?.();
     try {
       const object = await this.transport.request<StripeObject>({
         method: 'GET',
         path: withParent(this.retrievePath(id), parentId),
         ...(params ? { params } : {}),
-        ...(account !== undefined ? { accountId: account } : {}),
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...requestOptions(account, ctx),
       });
       // A deleted customer (and the like) still answers, as `{ id, object, deleted: true }`:
       // it is no longer a row.
@@ -487,15 +517,11 @@ export class StripeTable implements Table {
     const params = this.listParams(plan, filters, rowLimit, parentId);
     const source: RowSource = { params, ...(parentId !== undefined ? { parentId } : {}) };
     const pages = this.transport.listPages(this.listPath(parentId), params, {
-      ...(account !== undefined ? { accountId: account } : {}),
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-      ...(plan.unordered ? { unordered: true, ...(ctx.onRequest ? { onProbe: ctx.onRequest } : {}) } : {}),
+      ...requestOptions(account, ctx),
+      ...(plan.unordered ? { unordered: true } : {}),
       ...(this.def.paging?.cursor === false ? { cursor: false } : {}),
     });
-    for await (const page of pages) {
-      ctx.onRequest?.(); // each page is one request (EXPLAIN ANALYZE counts them)
-      yield page.data.map((object) => ({ object, source }));
-    }
+    for await (const page of pages) yield page.data.map((object) => ({ object, source }));
   }
 
   /** The search, or the list when Stripe refuses the search before it found anything. */
@@ -541,14 +567,8 @@ export class StripeTable implements Table {
   }
 
   private async *searchWalk(plan: StripeScanPlan, query: string, account: string | undefined, ctx: ExecContext): AsyncGenerator<Fetched[]> {
-    const pages = this.transport.searchPages!(plan.pushdown.search!.path, this.searchParams(plan, query), {
-      ...(account !== undefined ? { accountId: account } : {}),
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-    });
-    for await (const page of pages) {
-      ctx.onRequest?.();
-      yield page.data.map((object) => ({ object, source: {} }));
-    }
+    const pages = this.transport.searchPages!(plan.pushdown.search!.path, this.searchParams(plan, query), requestOptions(account, ctx));
+    for await (const page of pages) yield page.data.map((object) => ({ object, source: {} }));
   }
 
   private searchParams(plan: StripeScanPlan, query: string): StripeParams {
@@ -594,18 +614,15 @@ export class StripeTable implements Table {
       const pages = this.transport.listPages(
         morePathOnly,
         { ...Object.fromEntries(new URLSearchParams(moreQuery ?? '')), limit: MAX_PAGE_SIZE, ...(lastId !== undefined ? { starting_after: lastId } : {}) },
-        { ...(account !== undefined ? { accountId: account } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) },
+        requestOptions(account, ctx),
       );
-      for await (const page of pages) {
-        ctx.onRequest?.();
-        data.push(...page.data);
-      }
+      for await (const page of pages) data.push(...page.data);
       result = withField(result, listField, { ...embedded, data, has_more: false });
     }
     return result;
   }
 
-  private describePlan(plan: StripeScanPlan, accounts: (string | undefined)[]): string[] {
+  private describePlan(plan: StripeScanPlan, accounts: readonly (string | undefined)[]): string[] {
     const head = `StripeScan ${this.name}:`;
     const lines: string[] = [];
     if (plan.empty) {
@@ -646,7 +663,8 @@ export class StripeTable implements Table {
     if (plan.pushed.length > 0) lines.push(`pushed: ${predicateText(plan.pushed)}`);
     if (plan.residual.length > 0) lines.push(`residual: ${predicateText(plan.residual)}`);
     const named = accounts.filter((a): a is string => a !== undefined);
-    if (named.length > 0) lines.push(`account: ${named.join(', ')}`);
+    if (accounts === EVERY_ACCOUNT) lines.push(`account: every connected account (GET ${ACCOUNTS_PATH}?limit=100 lists them), ${ACCOUNTS_IN_FLIGHT} read at once`);
+    else if (named.length > 0) lines.push(`account: ${named.join(', ')}${named.length > 1 ? `, ${Math.min(ACCOUNTS_IN_FLIGHT, named.length)} read at once` : ''}`);
     if (plan.limitApplied) lines.push(`limit: ${plan.rowLimit} (stops after that many rows)`);
     if (plan.unordered && !plan.pushdown.ids && !plan.pushdown.search && !plan.empty && !this.def.singleton) lines.push('order not needed: a long list is read in parallel created windows after its first pages');
     return lines;
@@ -707,6 +725,15 @@ function pagedFully(paging: ListPaging | undefined): boolean {
 
 function withQuery(path: string, query: string): string {
   return query === '' ? path : `${path}?${query}`;
+}
+
+/** A request's account, the statement's signal, and EXPLAIN ANALYZE's count of what it cost. */
+function requestOptions(account: string | undefined, ctx: ExecContext): Pick<ListPagesOptions, 'accountId' | 'signal' | 'onRequest'> {
+  return {
+    ...(account !== undefined ? { accountId: account } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.onRequest ? { onRequest: ctx.onRequest } : {}),
+  };
 }
 
 /** The context with `stop` added to its signal. */

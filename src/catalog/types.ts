@@ -3,7 +3,7 @@
 // code. StripeTable turns any TableDef into an engine Table.
 
 import type { Column, PredicateOp, SqlValue } from '../engine/table.js';
-import type { StripeList, StripeParams, StripeRequest, StripeSearchResult } from '../stripe/types.js';
+import type { RequestCost, StripeList, StripeParams, StripeRequest, StripeSearchResult } from '../stripe/types.js';
 
 /**
  * How a Stripe field becomes a SQL value:
@@ -170,8 +170,8 @@ export interface ListPagesOptions {
   signal?: AbortSignal;
   /** Order does not matter and every page will be read: the transport may read a long list in parallel. */
   unordered?: boolean;
-  /** Called for each request of such a read that yields no page. */
-  onProbe?: () => void;
+  /** Called once per request the pages took, with its retries and budget wait (EXPLAIN ANALYZE). */
+  onRequest?: (cost: RequestCost) => void;
   /** false: the endpoint takes no `starting_after`; its one page is the whole list. */
   cursor?: boolean;
 }
@@ -185,5 +185,5 @@ export interface StripeTransport {
   /** GETs `path` with `params`, following `starting_after` cursors; yields one envelope per page. */
   listPages(path: string, params: StripeParams, opts?: ListPagesOptions): AsyncGenerator<StripeList>;
   /** GETs a search endpoint with `params` (`query`, `limit`), following `next_page`. Absent: tables never search. */
-  searchPages?(path: string, params: StripeParams, opts?: Pick<ListPagesOptions, 'accountId' | 'signal'>): AsyncGenerator<StripeSearchResult>;
+  searchPages?(path: string, params: StripeParams, opts?: Pick<ListPagesOptions, 'accountId' | 'signal' | 'onRequest'>): AsyncGenerator<StripeSearchResult>;
 }

@@ -46,7 +46,6 @@ export async function runWrites(
       return { index, ok: false, ...known, notSent: true, error: new Error(`not sent: ${why}`) };
     }
     try {
-      ctx.onRequest?.();
       const object = await transport.request<StripeObject>({
         method: request.method,
         path: request.path,
@@ -54,6 +53,7 @@ export async function runWrites(
         ...(request.accountId !== undefined ? { accountId: request.accountId } : {}),
         ...(request.method === 'POST' ? { idempotencyKey: idempotencyKeyFor(ctx, index) } : {}),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(ctx.onRequest ? { onRequest: ctx.onRequest } : {}),
       });
       const id = typeof object?.id === 'string' ? object.id : request.id;
       const row = verb === 'delete' ? undefined : await rowOrNothing(toRow, object, request);

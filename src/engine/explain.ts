@@ -4,7 +4,7 @@
 import type { QueryPlan, StatementPlan } from './plan-types.js';
 import type { JsonPlanNode } from './plan/explain-json.js';
 import type { ExecContext, Row } from './table.js';
-import { analyzing } from './instrument.js';
+import { analyzing, countRequest, describeRequests } from './instrument.js';
 import { batchesOfRows } from './operators/batches.js';
 
 export function planExplain(inner: StatementPlan, analyze: boolean): QueryPlan {
@@ -29,12 +29,12 @@ async function* explainRows(inner: StatementPlan, analyze: boolean, ctx: ExecCon
     for (const line of inner.explain()) yield [line];
     return;
   }
-  let requests = 0;
+  const requests = { requests: 0, retries: 0, throttled: 0, waitedMs: 0 };
   const counting: ExecContext = {
     ...ctx,
-    onRequest: (table) => {
-      requests++;
-      ctx.onRequest?.(table);
+    onRequest: (cost, table) => {
+      countRequest(requests, cost);
+      ctx.onRequest?.(cost, table);
     },
   };
   analyzing.add(counting);
@@ -48,5 +48,5 @@ async function* explainRows(inner: StatementPlan, analyze: boolean, ctx: ExecCon
   const millis = performance.now() - start;
   // The plan's own lines carry per-scan actuals once it has run (see scan.ts instruments).
   for (const line of inner.explain()) yield [line];
-  yield [`Actual: ${rows} row${rows === 1 ? '' : 's'}, ${millis.toFixed(1)} ms, ${requests} request${requests === 1 ? '' : 's'}`];
+  yield [`Actual: ${rows} row${rows === 1 ? '' : 's'}, ${millis.toFixed(1)} ms, ${describeRequests(requests)}`];
 }

@@ -10,7 +10,7 @@ import { formatExpr } from './format.js';
 import { analyzeWhere, compileScanPredicate, type AnalyzedWhere } from './predicates.js';
 import type { ExecContext, OrderKey, Predicate, Row, ScanPlan, ScanRequest, SqlValue, Table } from './table.js';
 import { formatSqlValue } from './values.js';
-import { analyzing, describeActuals, newInstrument, type Instrument } from './instrument.js';
+import { analyzing, countRequest, describeActuals, newInstrument, type Instrument } from './instrument.js';
 import { batchesOfRows, noBatches, type Batches } from './operators/batches.js';
 
 export interface PlannedScan {
@@ -92,9 +92,9 @@ export function scanBatches(scan: PlannedScan, ctx: ExecContext, plan: ScanPlan 
   const table = scan.table;
   const scanCtx: ExecContext = {
     ...ctx,
-    onRequest: () => {
-      instrument.requests++;
-      ctx.onRequest?.(table.name);
+    onRequest: (cost) => {
+      countRequest(instrument, cost);
+      ctx.onRequest?.(cost, table.name);
     },
   };
   const batches = table.scanBatches && !rowAtATime ? table.scanBatches(plan, scanCtx) : batchesOfRows(table.scan(plan, scanCtx), ctx.signal);

@@ -122,14 +122,25 @@ export interface KeyLookup {
   describe(): string[];
 }
 
+/** What one remote request took beyond its own answer. */
+export interface RequestCost {
+  /** Attempts after the first. */
+  retries: number;
+  /** Of those, retries the source asked for by saying it was sent too much (HTTP 429). */
+  throttled: number;
+  /** Time the request waited for the source's rate budget before going out, ms. */
+  waitedMs: number;
+}
+
 export interface ExecContext {
   signal?: AbortSignal;
   /**
-   * Optional: a table calls this once per remote request it makes (reads and writes), so that
-   * EXPLAIN ANALYZE can report requests per operator. The engine adds the name of the table
-   * whose scan sent it, for progress reports.
+   * Optional: a table calls this once per remote request it makes (reads and writes), with what
+   * the request cost beyond itself when the table knows, so that EXPLAIN ANALYZE can report
+   * requests, retries and waits for the source's rate budget per operator. The engine adds the
+   * name of the table whose scan sent it, for progress reports.
    */
-  onRequest?: (table?: string) => void;
+  onRequest?: (cost?: RequestCost, table?: string) => void;
   /**
    * Exactly-once prefix: row i of the statement sends Idempotency-Key `${idempotencyKey}-${i}`
    * (i 0-based, in statement row order), so re-running the same statement after a crash repeats

@@ -59,7 +59,7 @@ export interface SyncOptions {
   signal?: AbortSignal;
   onProgress?: (progress: SyncProgress) => void;
   /** Called once per request made (EXPLAIN ANALYZE's counter, for CACHE). */
-  onRequest?: () => void;
+  onRequest?: ExecContext['onRequest'];
   now?: () => Date;
   /** The connection's account: the AccountId of rows made from events. */
   accountId?: string;
@@ -117,9 +117,9 @@ export async function syncTable(table: Table, store: ReplicaStore, options: Sync
 
   const ctx: ExecContext = {
     ...(options.signal ? { signal: options.signal } : {}),
-    onRequest: () => {
+    onRequest: (cost) => {
       requests++;
-      options.onRequest?.();
+      options.onRequest?.(cost);
     },
   };
   const keyed = schema.primaryKey.length > 0;

@@ -17,6 +17,7 @@ import type {
   StripeList,
   StripeObject,
   StripeParams,
+  RequestCost,
   StripeRequest,
   StripeSearchResult,
   TransportStats,
@@ -42,11 +43,8 @@ export interface PageOptions {
    * at once as keep the rate budget busy (partition.ts).
    */
   unordered?: boolean;
-  /**
-   * Called for each request of an unordered read that yields no page. The scheduler yields the
-   * page of every request it makes (it needs no probes), so it is not called today.
-   */
-  onProbe?: () => void;
+  /** Called once per request the pages took (StripeRequest.onRequest). */
+  onRequest?: (cost: RequestCost) => void;
   /** false: the endpoint takes no `starting_after` (nor `limit`); its one page is the whole list. */
   cursor?: boolean;
 }
@@ -142,11 +140,24 @@ export class StripeClient {
     const headers = this.headersFor(req);
     const describe = `${req.method} ${req.path}`;
     const shared = this.sharedBudget(req.accountId || this.accountId);
+    const cost: RequestCost = { retries: 0, throttled: 0, waitedMs: 0 };
+    let sent = false;
+    try {
+      return await this.attempts<T>(url, req, headers, body, shared, describe, cost, () => (sent = true));
+    } finally {
+      if (sent) req.onRequest?.(cost);
+    }
+  }
+
+  private async attempts<T>(
+    url: string, req: StripeRequest, headers: Headers, body: string | undefined, shared: SharedBudget, describe: string,
+    cost: RequestCost, onSent: () => void,
+  ): Promise<T> {
     // Whether some attempt so far may have been carried out although we never heard so.
     let outcomeUnknown = false;
 
     for (let retryIndex = 0; ; retryIndex++) {
-      const attempt = await this.attempt(url, req, headers, body, shared);
+      const attempt = await this.attempt(url, req, headers, body, shared, cost, onSent);
       if (attempt.outcome.kind === 'response' && 'bodyText' in attempt) {
         const { status } = attempt.outcome;
         if (status === 429) shared.onThrottled();
@@ -163,6 +174,8 @@ export class StripeClient {
       outcomeUnknown ||= mayHaveApplied(attempt.outcome);
       const retryAfterMs = 'headers' in attempt ? parseRetryAfterMs(attempt.headers.get('retry-after')) : undefined;
       this.counters.retries++;
+      cost.retries++;
+      if (attempt.outcome.kind === 'response' && attempt.outcome.status === 429) cost.throttled++;
       await sleep(
         retryDelayMs({ retryIndex, baseDelayMs: this.retryBaseDelayMs, maxDelayMs: this.retryMaxDelayMs, retryAfterMs }),
         req.signal,
@@ -172,7 +185,7 @@ export class StripeClient {
 
   /** Pages of a list endpoint, following starting_after; stops when has_more is false or the consumer stops iterating. */
   listPages(path: string, params: StripeParams, opts: PageOptions = {}): AsyncGenerator<StripeList> {
-    const { unordered, onProbe: _noProbes, cursor, ...requestOptions } = opts;
+    const { unordered, cursor, ...requestOptions } = opts;
     const fetchPage = (pageParams: StripeParams, stop?: AbortSignal) => {
       const signal = stop && requestOptions.signal ? AbortSignal.any([requestOptions.signal, stop]) : (stop ?? requestOptions.signal);
       return this.request<StripeList>({ method: 'GET', path, params: pageParams, ...requestOptions, ...(signal ? { signal } : {}) });
@@ -218,10 +231,14 @@ export class StripeClient {
     return headers;
   }
 
-  private async attempt(url: string, req: StripeRequest, headers: Headers, body: string | undefined, shared: SharedBudget): Promise<Attempt> {
+  private async attempt(
+    url: string, req: StripeRequest, headers: Headers, body: string | undefined, shared: SharedBudget, cost: RequestCost, onSent: () => void,
+  ): Promise<Attempt> {
     const permit = await this.budget.acquire(req.signal, shared);
     this.counters.throttledMs += permit.waitedMs;
+    cost.waitedMs += permit.waitedMs;
     this.counters.requests++;
+    onSent();
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     const sentAt = performance.now();

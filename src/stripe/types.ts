@@ -43,6 +43,18 @@ export interface StripeRequest {
   /** For POSTs; generated when absent. Kept the same on every retry. */
   idempotencyKey?: string;
   signal?: AbortSignal;
+  /** Called once the request is done (answered, failed or given up), if it was sent at all. */
+  onRequest?: (cost: RequestCost) => void;
+}
+
+/** What one request took beyond its own answer: what EXPLAIN ANALYZE shows per table. */
+export interface RequestCost {
+  /** Attempts after the first. */
+  retries: number;
+  /** Of those, retries of a 429 (too many requests). */
+  throttled: number;
+  /** Time spent waiting for the rate budget (or a free slot) before the attempts went out, ms. */
+  waitedMs: number;
 }
 
 /** Stripe's list envelope. */

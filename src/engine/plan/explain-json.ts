@@ -27,7 +27,10 @@ function texts(exprs: readonly BoundExpr[]): string[] {
 }
 
 function actual(instrument: Instrument): Record<string, number> {
-  return { rows: instrument.rows, requests: instrument.requests, ms: Number(instrument.millis.toFixed(3)), runs: instrument.runs };
+  return {
+    rows: instrument.rows, requests: instrument.requests, retries: instrument.retries, throttled: instrument.throttled,
+    waitedMs: Number(instrument.waitedMs.toFixed(3)), ms: Number(instrument.millis.toFixed(3)), runs: instrument.runs,
+  };
 }
 
 function scanJson(scan: PlannedScan): Record<string, unknown> {
