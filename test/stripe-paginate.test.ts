@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConnectionError, StalledListError, StripeClient } from '../src/stripe/index.js';
 import { startFakeStripe, type RecordedRequest } from './stripe-fake-server.js';
+import { settled } from './support/fake-clock.js';
 
 const KEY = 'sk_test_51Hpaginatepaginatepaginate0000';
 const customers = Array.from({ length: 5 }, (_, i) => ({ id: `cus_${i + 1}`, object: 'customer' }));
@@ -46,14 +47,30 @@ test('listPages follows starting_after over 3 pages and stops when has_more is f
   );
 });
 
+/**
+ * A client whose fetch counts the requests it sends, and a check that nothing more is under way:
+ * once the event loop has turned, any request started would have reached fetch, unless it
+ * waits for the rate budget's timer (queued) or holds a slot (in flight).
+ */
+function countingClient(baseUrl: string) {
+  let sent = 0;
+  const c = new StripeClient({ apiKey: KEY, baseUrl, maxRetries: 0, fetch: (...args) => (sent++, fetch(...args)) });
+  const quiet = async (): Promise<{ sent: number; queued: number; inFlight: number }> => {
+    await settled();
+    return { sent, queued: c.stats.budget.queued, inFlight: c.inFlight };
+  };
+  return { client: c, quiet };
+}
+
 test('breaking after the first page sends no further request', async (t) => {
   const server = await listServer();
   t.after(() => server.close());
-  for await (const page of client(server.baseUrl).listPages('/v1/customers', { limit: 2 })) {
+  const { client: c, quiet } = countingClient(server.baseUrl);
+  for await (const page of c.listPages('/v1/customers', { limit: 2 })) {
     assert.equal(page.data.length, 2);
     break;
   }
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(await quiet(), { sent: 1, queued: 0, inFlight: 0 });
   assert.deepEqual(server.requests.map((r) => r.url), ['/v1/customers?limit=2']);
 });
 
@@ -171,8 +188,9 @@ test('searchPages stops early when the consumer breaks', async (t) => {
     body: { object: 'search_result', data: [{ id: 'cus_1' }], has_more: true, next_page: 'tok_2' },
   }));
   t.after(() => server.close());
-  for await (const _ of client(server.baseUrl).searchPages('/v1/customers/search', { query: 'x' })) break;
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  const { client: c, quiet } = countingClient(server.baseUrl);
+  for await (const _ of c.searchPages('/v1/customers/search', { query: 'x' })) break;
+  assert.deepEqual(await quiet(), { sent: 1, queued: 0, inFlight: 0 });
   assert.equal(server.requests.length, 1);
 });
 

@@ -5,9 +5,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { paginatePartitioned } from '../src/stripe/partition.js';
 import type { StripeList, StripeObject, StripeParams } from '../src/stripe/types.js';
+import { settled, until } from './support/fake-clock.js';
 
-/** Stripe's list semantics over `objects`: newest first, created[gte|lt], starting_after, limit. */
-function fakeList(objects: StripeObject[], latencyMs = 1) {
+/**
+ * Stripe's list semantics over `objects`: newest first, created[gte|lt], starting_after, limit.
+ * Each answer comes on a later turn of the event loop, as a network answer would, so requests
+ * sent together are in flight together.
+ */
+function fakeList(objects: StripeObject[]) {
   const sorted = [...objects].sort((a, b) => (b.created as number) - (a.created as number) || String(b.id).localeCompare(String(a.id)));
   const calls: StripeParams[] = [];
   let inFlight = 0;
@@ -15,7 +20,7 @@ function fakeList(objects: StripeObject[], latencyMs = 1) {
   const fetchPage = async (params: StripeParams): Promise<StripeList> => {
     calls.push(params);
     peak = Math.max(peak, ++inFlight);
-    await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    await settled();
     inFlight--;
     const created = (params.created ?? {}) as { gte?: number; lt?: number };
     let rows = sorted.filter((o) => (created.gte === undefined || (o.created as number) >= created.gte) && (created.lt === undefined || (o.created as number) < created.lt));
@@ -23,7 +28,7 @@ function fakeList(objects: StripeObject[], latencyMs = 1) {
     const limit = Number(params.limit ?? 10);
     return { object: 'list', data: rows.slice(0, limit), has_more: rows.length > limit, url: '/v1/things' };
   };
-  return { fetchPage, calls, peak: () => peak };
+  return { fetchPage, calls, peak: () => peak, inFlight: () => inFlight };
 }
 
 /** 2,000 objects: dense recent days with many sharing a second, a three-year gap, a sparse past. */
@@ -75,14 +80,17 @@ test('a list the caller already bounds by created is not split', async () => {
 });
 
 test('stopping early leaves nothing running and nothing unhandled', async () => {
-  const fake = fakeList(dataset(), 5);
+  const fake = fakeList(dataset());
   let pages = 0;
   for await (const _ of paginatePartitioned(fake.fetchPage, { limit: 100 }, { sequentialPages: 1, concurrency: 4, pagesPerWindow: 1 })) {
     if (++pages === 3) break;
   }
   const before = fake.calls.length;
-  await new Promise((resolve) => setTimeout(resolve, 30));
-  assert.ok(fake.calls.length <= before + 4, 'no new windows after the consumer stopped');
+  assert.ok(before > 3, 'windows were in flight when the consumer stopped');
+  // The requests in flight when it stopped are answered; nothing new goes out after them.
+  await until(() => fake.inFlight() === 0);
+  await settled();
+  assert.equal(fake.calls.length, before, 'no new windows after the consumer stopped');
 });
 
 test('a failing window fails the read', async () => {

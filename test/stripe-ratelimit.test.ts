@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { StripeClient } from '../src/stripe/index.js';
 import { ConcurrencyLimit, RateBudget, TokenBucket, defaultBurst, defaultRequestsPerSecond } from '../src/stripe/ratelimit.js';
 import { ok, startFakeStripe } from './stripe-fake-server.js';
+import { fakeClock, settled } from './support/fake-clock.js';
 
 const KEY = 'sk_test_51Hratelimitratelimitratelim0000';
 
@@ -17,35 +18,41 @@ test('defaults: 50/s for live keys, 20/s otherwise; a quarter second of burst', 
 });
 
 test('token bucket: the burst goes at once, then one token per 1/rate, in FIFO order', async () => {
-  const bucket = new TokenBucket(100, 3);
+  const clock = fakeClock();
+  const bucket = new TokenBucket(100, 3, clock.now, clock.setTimer);
   const order: number[] = [];
-  const started = performance.now();
-  const waits = await Promise.all(
-    Array.from({ length: 10 }, (_, i) => bucket.take().then((waited) => (order.push(i), waited))),
-  );
-  const elapsed = performance.now() - started;
+  const takes = Array.from({ length: 10 }, (_, i) => bucket.take().then((waited) => (order.push(i), waited)));
+  await settled();
+  assert.deepEqual(order, [0, 1, 2], 'the burst');
+  // 7 tokens beyond the burst at 100/s: one each 10 ms, never sooner.
+  for (let ms = 10; ms <= 70; ms += 10) {
+    clock.advance(9);
+    await settled();
+    assert.equal(order.length, ms / 10 + 2, `nothing more before ${ms} ms`);
+    clock.advance(1);
+    await settled();
+    assert.equal(order.length, ms / 10 + 3, `one more at ${ms} ms`);
+  }
   assert.deepEqual(order, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-  assert.deepEqual(waits.slice(0, 3), [0, 0, 0]);
-  assert.ok(waits.slice(3).every((w) => w > 0));
-  // 7 tokens beyond the burst at 100/s need at least 70 ms.
-  assert.ok(elapsed >= 65, `took ${elapsed} ms`);
+  assert.deepEqual(await Promise.all(takes), [0, 0, 0, 10, 20, 30, 40, 50, 60, 70]);
 });
 
 test('token bucket with an injected clock hands out exactly what has accrued', async () => {
-  let now = 0;
-  const bucket = new TokenBucket(10, 2, () => now);
+  const clock = fakeClock();
+  const bucket = new TokenBucket(10, 2, clock.now, clock.setTimer);
   assert.equal(await bucket.take(), 0);
   assert.equal(await bucket.take(), 0);
-  now = 100; // one token accrued
+  clock.advance(100); // one token accrued
   assert.equal(await bucket.take(), 0);
-  now = 10_000; // long idle: capped at capacity 2
+  clock.advance(10_000); // long idle: capped at capacity 2
   assert.equal(await bucket.take(), 0);
   assert.equal(await bucket.take(), 0);
   let third = false;
   const pending = bucket.take().then(() => (third = true));
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.equal(third, false);
-  now = 10_100;
+  clock.advance(99);
+  await settled();
+  assert.equal(third, false, 'a token accrues only after 1/10 s');
+  clock.advance(1);
   await pending;
   assert.equal(third, true);
 });

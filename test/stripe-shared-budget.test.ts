@@ -6,33 +6,7 @@ import assert from 'node:assert/strict';
 import { connect } from '../src/index.js';
 import { AIMD, BudgetRegistry, StripeApiError, StripeClient } from '../src/stripe/index.js';
 import { SharedBudget } from '../src/stripe/shared-budget.js';
-
-function fakeClock() {
-  let now = 0;
-  let timers: { at: number; callback: () => void }[] = [];
-  return {
-    now: () => now,
-    setTimer: (callback: () => void, ms: number) => {
-      const timer = { at: now + ms, callback };
-      timers.push(timer);
-      return () => {
-        timers = timers.filter((t) => t !== timer);
-      };
-    },
-    /** Moves time on, firing each timer that falls due, in order. */
-    advance(ms: number) {
-      const until = now + ms;
-      for (;;) {
-        const due = timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at)[0];
-        if (!due) break;
-        timers = timers.filter((t) => t !== due);
-        now = due.at;
-        due.callback();
-      }
-      now = until;
-    },
-  };
-}
+import { fakeClock, until } from './support/fake-clock.js';
 
 /** A Stripe that answers at once with `status` (200 unless told), recording each request. */
 function fakeFetch(statusOf: (index: number) => number = () => 200) {
@@ -46,12 +20,6 @@ function fakeFetch(statusOf: (index: number) => number = () => 200) {
     return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
   };
   return { fetch, calls };
-}
-
-/** Lets pending promise chains run until `condition` holds (an event, not a span of time). */
-async function until(condition: () => boolean): Promise<void> {
-  for (let turn = 0; turn < 100 && !condition(); turn++) await new Promise((resolve) => setImmediate(resolve));
-  assert.ok(condition(), 'the awaited state was never reached');
 }
 
 const KEY = 'sk_test_51Hsharedbudgetsharedbudget0001';

@@ -382,6 +382,8 @@ export function collectResources(spec: Spec, book: ShapeBook = new ShapeBook(spe
       const element = schemaByType.get(primary) ?? {};
       const endpoint: GeneratedEndpoint = { kind: listed.search ? 'search' : 'list', path };
       if (!listed.search) Object.assign(endpoint, listFilters(spec, item.get, element));
+      // A list whose spec lists no `limit` (nor cursors) is one page, and refuses them as Stripe does.
+      if (!listed.search && !(item.get.parameters ?? []).some((p) => p.in === 'query' && p.name === 'limit')) endpoint.unpaged = true;
       const parent = parentOf(spec, path, null);
       if (parent) endpoint.parent = { ...parent, field: parentField(spec, element, parent.param, parent.type) };
       if (listed.types.length > 1) endpoint.types = listed.types;

@@ -39,6 +39,8 @@ export interface GeneratedEndpoint {
   parent?: ParentRef;
   /** Object types a list mixes (sources, external accounts); absent means the resource's own. */
   types?: string[];
+  /** A list that takes no `limit` nor cursors (only `expand`): its one page is the whole list. */
+  unpaged?: true;
 }
 
 export interface GeneratedResource {

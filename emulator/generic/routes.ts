@@ -153,6 +153,9 @@ function matchesParam(object: StripeObject, name: string, value: unknown, field:
   return idOf(actual) === value;
 }
 
+/** The window of a list that takes no `limit`: every object in one page. */
+const WHOLE_LIST = { limit: Infinity };
+
 function listRoute(resource: GeneratedResource, endpoint: GeneratedEndpoint): Route {
   const filters = endpoint.params ?? {};
   const rules = FILTER_RULES[resource.object] ?? {};
@@ -162,9 +165,10 @@ function listRoute(resource: GeneratedResource, endpoint: GeneratedEndpoint): Ro
   return {
     method: 'GET',
     path: endpoint.path,
-    params: s.object({ ...toObjectSchema(filters).properties, ...listParams }),
+    // What the spec lists, nothing more: Stripe refuses `limit` where it takes none.
+    params: s.object({ ...toObjectSchema(filters).properties, ...(endpoint.unpaged ? expandParam : listParams) }),
     handle(ctx, pathParams, params) {
-      const window = readListWindow(params);
+      const window = endpoint.unpaged ? WHOLE_LIST : readListWindow(params);
       const expand = expandList(params);
       checkExpandPaths(`${LIST_TYPE}:${resource.object}`, expand);
       const parentId = checkParent(ctx, endpoint, pathParams);

@@ -212,6 +212,45 @@ function* probeBatch(side: HashSide, batch: readonly Row[], leftTest: RowTest | 
 }
 
 /**
+ * Scans of one lookup batch read at once when the inner table takes one key per scan (`=`):
+ * each is a remote request or two, and one after another would leave most of the table's
+ * request budget unused. The table's own limits (a Stripe table's rate budget and its cap on
+ * requests in flight) bound what is sent; this bounds the scans open at a time.
+ */
+export const LOOKUP_SCANS_IN_FLIGHT = 16;
+
+/**
+ * The batches of every source, at most `limit` sources read at once, yielded source by source
+ * in the sources' order once all are read (a lookup batch's inner side is held whole anyway).
+ * The first failure aborts the signal the others were given and is thrown.
+ */
+export async function* readConcurrently(
+  sources: readonly ((signal: AbortSignal) => Batches)[],
+  limit: number,
+  signal?: AbortSignal,
+): AsyncGenerator<Row[]> {
+  const stop = new AbortController();
+  const stopped = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  const results = new Array<Row[][]>(sources.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < sources.length) {
+      const index = next++;
+      const batches: Row[][] = [];
+      for await (const batch of sources[index]!(stopped)) batches.push(batch);
+      results[index] = batches;
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(limit, sources.length) }, worker));
+  } catch (error) {
+    stop.abort();
+    throw error;
+  }
+  for (const batches of results) yield* batches;
+}
+
+/**
  * For each `batchSize` left rows, fetches only the right rows whose key is among theirs
  * (through the right table's pushdown), then joins them in memory. INNER and LEFT.
  */

@@ -7,6 +7,7 @@ import { withActuals } from '../instrument.js';
 import { describeScan } from '../scan.js';
 import { findSubqueries } from '../subqueries.js';
 import { LOOKUP_BATCH } from '../rules/join-method.js';
+import { LOOKUP_SCANS_IN_FLIGHT } from '../operators/join.js';
 import type { Meters } from './meters.js';
 import type { JoinNode, PlanNode } from './nodes.js';
 import { selectParts } from './select-parts.js';
@@ -85,7 +86,7 @@ function explainJoin(node: JoinNode, meters: Meters): string[] {
     const how =
       op === 'IN'
         ? `fetches ${inner.table.name} by ${column.name} IN (batch of up to ${LOOKUP_BATCH} keys)${cost}`
-        : `fetches ${inner.table.name} by ${column.name} = key, once per distinct key${cost}`;
+        : `fetches ${inner.table.name} by ${column.name} = key, once per distinct key, up to ${LOOKUP_SCANS_IN_FLIGHT} at once${cost}`;
     return [
       actuals(`Lookup Join ${node.type} ON ${conditionText} (${how})`),
       ...afterText,

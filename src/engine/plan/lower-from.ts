@@ -5,7 +5,7 @@ import { shiftColumns, type BoundExpr } from '../bound.js';
 import { compileExpr, compilePredicate } from '../expressions.js';
 import { analyzing, measured, type Instrument } from '../instrument.js';
 import { mapBatches, type Batches, type RowTest } from '../operators/batches.js';
-import { hashJoinBatches, lookupJoinBatches, materialize, type JoinSpec } from '../operators/join.js';
+import { hashJoinBatches, LOOKUP_SCANS_IN_FLIGHT, lookupJoinBatches, materialize, readConcurrently, type JoinSpec } from '../operators/join.js';
 import { compileScanPredicate } from '../predicates.js';
 import { combineTests, scanBatches, withKeys, type PlannedScan } from '../scan.js';
 import type { ExecContext, Predicate, Row, ScanPlan, SqlValue, Table } from '../table.js';
@@ -148,11 +148,15 @@ function lowerLookupJoin(node: JoinNode, meters: Meters, options: FromOptions): 
   };
   return {
     batches: (ctx) => {
-      const fetch = async function* (keys: SqlValue[]): AsyncGenerator<Row[]> {
-        for (const plan of fetchPlans(keys)) {
-          const test = combineTests([...plan.residual.map((p) => compilePredicateOn(p, scan.table)), ...(scan.test ? [scan.test] : [])]);
-          yield* mapBatches(scanBatches(scan, ctx, plan), test, undefined, ctx.signal);
-        }
+      const fetchOne = (plan: ScanPlan, scanCtx: ExecContext): Batches => {
+        const test = combineTests([...plan.residual.map((p) => compilePredicateOn(p, scan.table)), ...(scan.test ? [scan.test] : [])]);
+        return mapBatches(scanBatches(scan, scanCtx, plan), test, undefined, scanCtx.signal);
+      };
+      const fetch = (keys: SqlValue[]): Batches => {
+        const plans = fetchPlans(keys);
+        if (plans.length === 1) return fetchOne(plans[0]!, ctx);
+        // One scan per key (`=`): several at once.
+        return readConcurrently(plans.map((plan) => (signal: AbortSignal) => fetchOne(plan, { ...ctx, signal })), LOOKUP_SCANS_IN_FLIGHT, ctx.signal);
       };
       return metered(lookupJoinBatches(left.batches(ctx), left.test, fetch, spec, LOOKUP_BATCH, ctx), after, meter, ctx);
     },
