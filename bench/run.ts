@@ -6,9 +6,9 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { connect } from '../src/index.js';
-import { PARENTS_IN_FLIGHT } from '../src/catalog/stripe-table.js';
 import { startEmulator, DEMO_API_KEY, type Emulator } from '../emulator/index.js';
 import { printWireOverhead, wireOverhead } from './pg-wire.js';
+import { call } from '../emulator/client.js';
 import { bulkObjects, CREATED_DISTRIBUTIONS, type CreatedDistribution } from '../emulator/created-distribution.js';
 import { replicaBench } from './replica.js';
 
@@ -21,21 +21,23 @@ interface Case {
 const PAGE = 100;
 
 async function main(): Promise<void> {
+  // `npm run bench -- fan-out search`: only the sections named (all by default).
+  const only = process.argv.slice(2);
+  const wanted = (name: string) => only.length === 0 || only.includes(name);
+  const sections: [string, (emulator: Emulator) => Promise<void>][] = [
+    ['requests', requestCounts], ['scan', scanSpeed], ['adaptive', adaptiveScan], ['fan-out', childFanOut],
+    ['search', searchVsList], ['insert', insertUnderBudget],
+  ];
   const emulator = await startEmulator({ seed: true });
   try {
-    await requestCounts(emulator);
-    await scanSpeed(emulator);
-    await adaptiveScan(emulator);
-    await childFanOut(emulator);
-    await searchVsList(emulator);
-    await insertUnderBudget(emulator);
+    for (const [name, run] of sections) if (wanted(name)) await run(emulator);
   } finally {
     await emulator.close();
   }
-  await replicaBench();
-  conformance();
-  printWireOverhead(await wireOverhead());
-  engineSpeed();
+  if (wanted('replica')) await replicaBench();
+  if (wanted('conformance')) conformance();
+  if (wanted('wire')) printWireOverhead(await wireOverhead());
+  if (wanted('engine')) engineSpeed();
 }
 
 function casesFor(emulator: Emulator): Case[] {
@@ -242,17 +244,20 @@ async function insertUnderBudget(emulator: Emulator): Promise<void> {
 }
 
 /**
- * A child table read across every parent (the line items of all demo checkout sessions) at
- * 100 ms per request under a 100 requests/s budget: several parents' lists at once, against the
- * same read one request at a time (MaxConcurrency=1, how it ran before: one parent after
- * another) and against the time the budget allows for the requests made.
+ * A child table read across every parent: the line items of 1,000 checkout sessions at 150 ms
+ * per request under a 100 requests/s budget, against the time that budget allows for the
+ * requests made (the issue's mark: at most 1.3x) and against the same read one request at a
+ * time (MaxConcurrency=1, how it ran before: one parent after another).
  */
 async function childFanOut(emulator: Emulator): Promise<void> {
-  const latencyMs = 100;
+  const sessions = 1000;
+  const latencyMs = 150;
   const budget = 100;
+  const account = 'acct_bench_line_items';
+  await createSessions(emulator, account, sessions);
   emulator.setLatency(latencyMs);
   const timed = async (maxConcurrency?: number) => {
-    const db = connect({ apiKey: DEMO_API_KEY, baseUrl: emulator.url, maxRequestsPerSecond: budget, ...(maxConcurrency ? { maxConcurrency } : {}) });
+    const db = connect({ apiKey: DEMO_API_KEY, baseUrl: emulator.url, accountId: account, maxRequestsPerSecond: budget, ...(maxConcurrency ? { maxConcurrency } : {}) });
     emulator.clearLog();
     const start = performance.now();
     const { rows } = await db.query('SELECT COUNT(*) AS n FROM CheckoutSessionLineItems');
@@ -260,22 +265,38 @@ async function childFanOut(emulator: Emulator): Promise<void> {
     await db.close();
     return { ms, rows: Number(rows[0]!.n), requests: emulator.requestLog.length };
   };
-  const oneAtATime = await timed(1);
   const fanOut = await timed();
-  const wider = await timed(PARENTS_IN_FLIGHT);
+  const wider = await timed(32);
   emulator.setLatency(0);
   const allowedMs = (fanOut.requests / budget) * 1000;
+  const serialMs = fanOut.requests * latencyMs;
   console.log(`
-Line items of every checkout session (${emulator.objects('checkout.session').length} sessions, ${fanOut.rows} items, ${latencyMs} ms per request, budget ${budget} requests/s)`);
+Line items of ${sessions} checkout sessions (${fanOut.rows} items, ${latencyMs} ms per request, budget ${budget} requests/s)`);
   printTable([
-    ['', 'ms', 'requests'],
-    ['one request at a time (MaxConcurrency=1)', oneAtATime.ms.toFixed(0), String(oneAtATime.requests)],
-    [`${PARENTS_IN_FLIGHT} parents at once (MaxConcurrency default 10)`, fanOut.ms.toFixed(0), String(fanOut.requests)],
-    [`${PARENTS_IN_FLIGHT} parents at once, MaxConcurrency=${PARENTS_IN_FLIGHT}`, wider.ms.toFixed(0), String(wider.requests)],
-    ['time the budget allows (requests / budget)', allowedMs.toFixed(0), ''],
-    ['speed-up (one at a time / fan-out)', (oneAtATime.ms / fanOut.ms).toFixed(2), ''],
-    ['fan-out / budget time (default; wider)', `${(fanOut.ms / allowedMs).toFixed(2)}; ${(wider.ms / allowedMs).toFixed(2)}`, ''],
+    ['', 's', 'requests', 'time / budget time', 'target'],
+    ['time the budget allows (requests / budget)', (allowedMs / 1000).toFixed(1), '', '1.00', ''],
+    ['one request after another (requests x latency)', (serialMs / 1000).toFixed(1), '', (serialMs / allowedMs).toFixed(2), ''],
+    // 10 in flight at 150 ms is at most 67 requests/s: the cap, not the budget, bounds this one.
+    ['fan-out, MaxConcurrency default (10 in flight: 67/s at most)', (fanOut.ms / 1000).toFixed(1), String(fanOut.requests), (fanOut.ms / allowedMs).toFixed(2), ''],
+    ['fan-out, MaxConcurrency=32 (room for the budget)', (wider.ms / 1000).toFixed(1), String(wider.requests), (wider.ms / allowedMs).toFixed(2), '<= 1.3'],
   ]);
+}
+
+/** `count` checkout sessions of one to three line items each in `account`, created through the API. */
+async function createSessions(emulator: Emulator, account: string, count: number): Promise<void> {
+  emulator.addAccount(account);
+  const price = await call(emulator, 'POST', '/v1/prices', { account, body: 'currency=usd&unit_amount=1500&product_data[name]=Bench' });
+  if (price.status !== 200) throw new Error(`bench price: ${JSON.stringify(price.json)}`);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const items = Array.from({ length: 1 + (i % 3) }, (_, k) => `line_items[${k}][price]=${price.json.id}&line_items[${k}][quantity]=${k + 1}`).join('&');
+      const made = await call(emulator, 'POST', '/v1/checkout/sessions', { account, body: `mode=payment&success_url=https%3A%2F%2Fx.test%2F&${items}` });
+      if (made.status !== 200) throw new Error(`bench session: ${JSON.stringify(made.json)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
 }
 
 /**

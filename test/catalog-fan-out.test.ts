@@ -138,3 +138,20 @@ test('with a LIMIT the parents are read one at a time: no list is read that the 
   assert.equal(rows.length, 3);
   assert.deepEqual(transport.started, ['cs_0', 'cs_1']);
 });
+
+test('when the budget needs more requests in flight than that, more parents are read at once', async () => {
+  // A transport whose budget is kept busy by 24 requests in flight (rate × latency, within MaxConcurrency).
+  const transport = Object.assign(new GatedTransport(), { requestsToKeepBusy: () => 24 });
+  const table = lineItems(transport);
+  const plan = table.plan(scanRequest([], { columns: ['Id'] }));
+  let rows = 0;
+  const reading = (async () => {
+    for await (const _ of table.scan(plan, {})) rows++;
+  })();
+  await transport.startedCount(24);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(transport.started, sessions(0, 24), '24 lists in flight, no more');
+  for (const session of sessions(0, SESSIONS)) transport.release(session);
+  await reading;
+  assert.equal(rows, SESSIONS * 2);
+});

@@ -24,12 +24,11 @@ const MAX_PAGE_SIZE = 100;
 /** Retrieves of one `Id IN (…)` in flight at once. */
 const RETRIEVES_IN_FLIGHT = 8;
 /**
- * Parents whose children are read at once in a child table's full read. Each parent's list is
- * a few hundred milliseconds of waiting for one or two requests: one parent at a time would use
- * a small part of the request budget. More than the connection's cap on requests in flight
- * (MaxConcurrency, default 10), so that cap and the rate budget are what bound the read
- * (bench: 340 sessions at 100 ms, 8 at once 1.60× the budget's time, 16 at once 1.33×, 1.00×
- * with MaxConcurrency=16).
+ * Parents whose children are read at once in a child table's full read, at least. Each
+ * parent's list is a few hundred milliseconds of waiting for one or two requests: one parent
+ * at a time would use a small part of the request budget. More than the connection's cap on
+ * requests in flight (MaxConcurrency, default 10), so that cap and the rate budget bound the
+ * read; when the budget needs more in flight (rate × latency, within MaxConcurrency), more.
  */
 export const PARENTS_IN_FLIGHT = 16;
 /**
@@ -371,6 +370,9 @@ export class StripeTable implements Table {
     const stopSignals = ctx.signal ? [ctx.signal, stop.signal] : [stop.signal];
     const parents = this.parentIds(plan, account, ctx)[Symbol.asyncIterator]();
     const reading: Promise<Fetched[]>[] = [];
+    // Enough parents to keep the budget busy at the latency seen (each parent is a request at a
+    // time), never fewer than PARENTS_IN_FLIGHT.
+    const width = () => Math.max(PARENTS_IN_FLIGHT, this.transport.requestsToKeepBusy?.(account) ?? 0);
     let parentsLeft = true;
     const readNextParent = async (): Promise<void> => {
       const next = await parents.next();
@@ -387,10 +389,10 @@ export class StripeTable implements Table {
       reading.push(rows);
     };
     try {
-      while (parentsLeft && reading.length < PARENTS_IN_FLIGHT) await readNextParent();
+      while (parentsLeft && reading.length < width()) await readNextParent();
       while (reading.length > 0) {
         const rows = await reading.shift()!;
-        if (parentsLeft) await readNextParent();
+        while (parentsLeft && reading.length < width()) await readNextParent();
         yield* rows;
       }
     } finally {

@@ -186,4 +186,6 @@ export interface StripeTransport {
   listPages(path: string, params: StripeParams, opts?: ListPagesOptions): AsyncGenerator<StripeList>;
   /** GETs a search endpoint with `params` (`query`, `limit`), following `next_page`. Absent: tables never search. */
   searchPages?(path: string, params: StripeParams, opts?: Pick<ListPagesOptions, 'accountId' | 'signal' | 'onRequest'>): AsyncGenerator<StripeSearchResult>;
+  /** Requests in flight that keep the account's rate budget busy (StripeClient.requestsToKeepBusy). Absent: tables use their own widths. */
+  requestsToKeepBusy?(accountId?: string): number;
 }

@@ -7,7 +7,7 @@ import { ConnectionError, StripeApiError } from './errors.js';
 import { paginateList, paginateSearch } from './paginate.js';
 import { paginatePartitioned } from './partition.js';
 import { DEFAULT_MAX_CONCURRENCY, RateBudget, defaultRequestsPerSecond } from './ratelimit.js';
-import { LatencyEstimate, type ScanBudget } from './scan-pacing.js';
+import { LatencyEstimate, windowsToKeepBusy, type ScanBudget } from './scan-pacing.js';
 import { redactKey, scrubSecrets } from './redact.js';
 import { keyDigest, processBudgets, type BudgetRegistry, type SharedBudget } from './shared-budget.js';
 import { apiErrorFromResponse } from './response.js';
@@ -194,6 +194,15 @@ export class StripeClient {
     if (!unordered) return paginateList(fetchPage, params, `GET ${path}`);
     const options = { ...PARTITION, concurrency: this.maxConcurrency, budget: this.scanBudget(requestOptions.accountId) };
     return paginatePartitioned(fetchPage, params, options, `GET ${path}`);
+  }
+
+  /**
+   * Requests in flight that keep the rate budget busy at the latency observed so far, within
+   * MaxConcurrency (all of it before the first answer): how wide a caller reading many small
+   * lists at once (a child table's parents) should run.
+   */
+  requestsToKeepBusy(accountId?: string): number {
+    return windowsToKeepBusy(this.scanBudget(accountId), this.maxConcurrency);
   }
 
   /** What a partitioned read sees of the budget: the rate in force (the lower of this client's and the shared one) and the latency observed. */
