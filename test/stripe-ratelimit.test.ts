@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StripeClient } from '../src/stripe/index.js';
+import { BudgetRegistry, StripeClient } from '../src/stripe/index.js';
 import { ConcurrencyLimit, RateBudget, TokenBucket, defaultBurst, defaultRequestsPerSecond } from '../src/stripe/ratelimit.js';
 import { ok, startFakeStripe } from './stripe-fake-server.js';
-import { fakeClock, settled } from './support/fake-clock.js';
+import { fakeClock, settled, until } from './support/fake-clock.js';
 
 const KEY = 'sk_test_51Hratelimitratelimitratelim0000';
 
@@ -100,17 +100,34 @@ test('rate budget: a permit released twice frees one slot only', async () => {
   assert.equal(budget.inFlight, 1);
 });
 
-test('30 requests at 20/s (burst 5) take at least 25/20 s and the wait is counted', async (t) => {
-  const server = await startFakeStripe();
-  t.after(() => server.close());
-  const c = new StripeClient({ apiKey: KEY, baseUrl: server.baseUrl, maxRequestsPerSecond: 20 });
-  const started = performance.now();
-  await Promise.all(Array.from({ length: 30 }, () => c.request({ method: 'GET', path: '/v1/customers' })));
-  const elapsed = performance.now() - started;
-  assert.ok(elapsed >= 1200, `took ${elapsed} ms`);
-  assert.equal(server.requests.length, 30);
+/** A Stripe that answers at once (status from `statusOf`), counting the attempts it got. */
+function answeringFetch(statusOf: (attempt: number) => number = () => 200) {
+  const counts = { attempts: 0 };
+  const fetcher: typeof fetch = async () => {
+    const status = statusOf(++counts.attempts);
+    const body = status === 200 ? { id: 'obj_1', object: 'thing' } : { error: { type: 'api_error', message: 'x' } };
+    return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  };
+  return { fetcher, counts };
+}
+
+test('30 requests at 20/s (burst 5): the burst at once, then one each 50 ms, and the wait is counted', async () => {
+  const clock = fakeClock();
+  const stripe = answeringFetch();
+  const c = new StripeClient({ apiKey: KEY, baseUrl: 'http://stripe.invalid', fetch: stripe.fetcher, budgets: new BudgetRegistry(clock), maxRequestsPerSecond: 20 });
+  const all = Promise.all(Array.from({ length: 30 }, () => c.request({ method: 'GET', path: '/v1/customers' })));
+  await until(() => stripe.counts.attempts === 5);
+  for (let i = 1; i <= 25; i++) {
+    clock.advance(49);
+    await settled();
+    assert.equal(stripe.counts.attempts, 4 + i, `nothing more before ${i * 50} ms`);
+    clock.advance(1);
+    await until(() => stripe.counts.attempts === 5 + i);
+  }
+  await all;
   assert.equal(c.stats.requests, 30);
-  assert.ok(c.stats.throttledMs > 1000, `throttled ${c.stats.throttledMs} ms`);
+  // Request 5 + i waited i × 50 ms.
+  assert.equal(c.stats.throttledMs, 50 * ((25 * 26) / 2));
 });
 
 test('the concurrency cap is exact at the server', async (t) => {
@@ -132,15 +149,23 @@ test('with one slot, requests reach the server in the order they were made', asy
   assert.equal(server.maxInFlight, 1);
 });
 
-test('retries spend tokens too', async (t) => {
-  const server = await startFakeStripe((_req, index) => (index < 4 ? { status: 500, body: { error: { type: 'api_error', message: 'x' } } } : ok()));
-  t.after(() => server.close());
+test('retries spend tokens too', async () => {
   // At 4/s the burst is 1 token, so 5 attempts need 4 refills of 250 ms each.
-  const c = new StripeClient({ apiKey: KEY, baseUrl: server.baseUrl, maxRequestsPerSecond: 4, retryBaseDelayMs: 0, retryMaxDelayMs: 0 });
-  const started = performance.now();
-  await c.request({ method: 'GET', path: '/v1/customers' });
-  const elapsed = performance.now() - started;
+  const clock = fakeClock();
+  const stripe = answeringFetch((attempt) => (attempt <= 4 ? 500 : 200));
+  const c = new StripeClient({
+    apiKey: KEY, baseUrl: 'http://stripe.invalid', fetch: stripe.fetcher, budgets: new BudgetRegistry(clock), maxRequestsPerSecond: 4, retryBaseDelayMs: 0, retryMaxDelayMs: 0,
+  });
+  const done = c.request({ method: 'GET', path: '/v1/customers' });
+  await until(() => stripe.counts.attempts === 1);
+  for (let attempt = 2; attempt <= 5; attempt++) {
+    clock.advance(249);
+    await settled();
+    assert.equal(stripe.counts.attempts, attempt - 1, 'the retry waits for a token');
+    clock.advance(1);
+    await until(() => stripe.counts.attempts === attempt);
+  }
+  await done;
   assert.equal(c.stats.requests, 5);
   assert.equal(c.stats.retries, 4);
-  assert.ok(elapsed >= 950, `took ${elapsed} ms`);
 });

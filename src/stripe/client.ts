@@ -108,8 +108,10 @@ export class StripeClient {
     this.fetchImpl = options.fetch ?? globalThis.fetch;
     this.requestsPerSecond = options.maxRequestsPerSecond ?? defaultRequestsPerSecond(apiKey);
     this.maxConcurrency = options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
-    this.budget = new RateBudget({ requestsPerSecond: this.requestsPerSecond, maxConcurrency: this.maxConcurrency });
     this.budgets = options.budgets ?? processBudgets;
+    this.budget = new RateBudget({
+      requestsPerSecond: this.requestsPerSecond, maxConcurrency: this.maxConcurrency, now: this.budgets.now, setTimer: this.budgets.setTimer,
+    });
   }
 
   /** This client's counters, and the shared budget of its key and account as it stands now. */

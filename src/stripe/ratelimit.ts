@@ -201,6 +201,7 @@ export interface RateBudgetOptions {
   /** Tokens available at once; default defaultBurst(requestsPerSecond). */
   burst?: number;
   now?: Clock;
+  setTimer?: SetTimer;
 }
 
 export interface Permit {
@@ -227,7 +228,7 @@ export class RateBudget {
   constructor(options: RateBudgetOptions) {
     const now = options.now ?? monotonicNow;
     this.slots = new ConcurrencyLimit(options.maxConcurrency, now);
-    this.bucket = new TokenBucket(options.requestsPerSecond, options.burst ?? defaultBurst(options.requestsPerSecond), now);
+    this.bucket = new TokenBucket(options.requestsPerSecond, options.burst ?? defaultBurst(options.requestsPerSecond), now, options.setTimer);
   }
 
   get inFlight(): number {

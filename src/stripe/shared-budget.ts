@@ -134,8 +134,9 @@ export interface BudgetRegistryOptions {
 /** The shared budgets of one process (tests make their own, with an injected clock). */
 export class BudgetRegistry {
   private readonly budgets = new Map<string, SharedBudget>();
-  private readonly now: Clock;
-  private readonly setTimer: SetTimer;
+  /** The time its budgets keep, which each client's own budget keeps too (tests inject it). */
+  readonly now: Clock;
+  readonly setTimer: SetTimer;
 
   constructor(options: BudgetRegistryOptions = {}) {
     this.now = options.now ?? monotonicNow;

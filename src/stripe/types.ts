@@ -29,7 +29,7 @@ export interface StripeClientOptions {
   timeoutMs?: number;
   /** For tests: a fetch to use instead of the global one. */
   fetch?: typeof fetch;
-  /** For tests: where the shared (API key, account) budgets live; default the process's one. */
+  /** For tests: where the shared (API key, account) budgets live, and the clock every budget keeps (the client's own too); default the process's one. */
   budgets?: BudgetRegistry;
 }
 
