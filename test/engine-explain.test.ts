@@ -68,16 +68,17 @@ test('EXPLAIN ANALYZE counts requests tables report through ExecContext.onReques
 });
 
 test('EXPLAIN ANALYZE shows per table what its requests cost: retries, 429s, time waiting for the rate budget', async () => {
+  // Memory tables are read through their batches (Table.scanBatches).
   const table = sessions();
-  const scan = table.scan.bind(table);
-  table.scan = (plan, ctx) => {
+  const scan = table.scanBatches.bind(table);
+  table.scanBatches = (plan, ctx) => {
     ctx.onRequest?.({ retries: 2, throttled: 1, waitedMs: 1200 });
     ctx.onRequest?.({ retries: 0, throttled: 0, waitedMs: 350 });
     return scan(plan, ctx);
   };
   const other = new MemoryTable('Other', [{ name: 'SessionId', type: 'String' }], [['cs_1']]);
-  const otherScan = other.scan.bind(other);
-  other.scan = (plan, ctx) => {
+  const otherScan = other.scanBatches.bind(other);
+  other.scanBatches = (plan, ctx) => {
     ctx.onRequest?.({ retries: 0, throttled: 0, waitedMs: 0.4 });
     return otherScan(plan, ctx);
   };

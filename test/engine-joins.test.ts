@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MemoryTable, type MemoryTableOptions } from '../src/engine/index.js';
-import type { Column, SqlValue } from '../src/engine/table.js';
+import type { Column, Row, SqlValue } from '../src/engine/table.js';
 import { SqlError } from '../src/sql/errors.js';
 import { catalogOf, collect, planQuery, query, sessions } from './engine-fixtures.js';
 
@@ -224,8 +224,9 @@ test('a lookup by `=` reads its keys at once: every scan of the batch starts bef
   const started: string[] = [];
   let finished = 0;
   const c = customers({ pushdown: { SessionId: ['='] }, estimateRequests: (_request, pushed) => (pushed.length > 0 ? 1 : 1000) });
-  const scan = c.scan.bind(c);
-  c.scan = (plan, ctx) => (async function* () {
+  // Memory tables are read through their batches (Table.scanBatches).
+  const scan = c.scanBatches.bind(c);
+  c.scanBatches = (plan, ctx) => (async function* () {
     started.push(String(plan.pushed[0]!.value));
     await gate;
     yield* scan(plan, ctx);
@@ -243,7 +244,7 @@ test('a lookup by `=` reads its keys at once: every scan of the batch starts bef
 test('a lookup scan that fails stops the others of its batch and fails the query', async () => {
   const c = customers({ pushdown: { SessionId: ['='] }, estimateRequests: (_request, pushed) => (pushed.length > 0 ? 1 : 1000) });
   const aborted: string[] = [];
-  c.scan = (plan, ctx) => (async function* () {
+  c.scanBatches = (plan, ctx) => (async function* (): AsyncGenerator<Row[]> {
     const key = String(plan.pushed[0]!.value);
     if (key === 'cs_2') throw new Error('cs_2 could not be read');
     await new Promise<void>((resolve) => ctx.signal!.addEventListener('abort', () => resolve(), { once: true }));
