@@ -133,7 +133,7 @@ test('a lookup join by a list filter: a list per distinct key with `=`, as EXPLA
   const customers = e2e.emulator.objects('customer').filter((c) => e2e.emulator.objects('charge').some((ch) => ch.customer === c.id)).slice(0, 2);
   const sql = `SELECT c.Id, ch.Amount FROM Customers c JOIN Charges ch ON ch.CustomerId = c.Id WHERE c.Id IN (${customers.map((c) => `'${c.id}'`).join(', ')})`;
   const plan = e2e.db.explain(sql);
-  assert.equal(plan[0], 'Lookup Join INNER ON c.Id = ch.CustomerId (fetches Charges by CustomerId = key, once per distinct key, about 100 requests per batch)');
+  assert.equal(plan[0], 'Lookup Join INNER ON c.Id = ch.CustomerId (fetches Charges by CustomerId = key, once per distinct key, up to 16 at once, about 100 requests per batch)');
   assert.ok(plan.includes('  Scan Charges (per key: CustomerId = …)'), plan.join('\n'));
   assert.ok(plan.includes('    StripeScan Charges: GET /v1/charges?customer={CustomerId}&limit=100'), plan.join('\n'));
   const { rows } = await e2e.db.query(sql);
