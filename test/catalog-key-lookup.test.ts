@@ -30,7 +30,7 @@ test('by Id: a batch in one IN, a retrieve per key', () => {
 test('every named account multiplies the requests', () => {
   const lookup = table('Customers').keyLookup(request(pred('AccountId', 'IN', ['acct_1', 'acct_2'])), 'Id', 100)!;
   assert.equal(lookup.requestsPerFetch, 200);
-  assert.deepEqual(lookup.describe(), ['StripeScan Customers: GET /v1/customers/{Id}', "pushed: AccountId IN ('acct_1', 'acct_2') AND Id IN (…)", 'account: acct_1, acct_2']);
+  assert.deepEqual(lookup.describe(), ['StripeScan Customers: GET /v1/customers/{Id}', "pushed: AccountId IN ('acct_1', 'acct_2') AND Id IN (…)", 'account: acct_1, acct_2, 2 read at once']);
 });
 
 test('by a list filter: a list per key, with `=` where an IN would go to the loose, lagging search', () => {
