@@ -37,9 +37,10 @@ test('UPDATE with a WHERE changes the matching rows, with expressions over the o
   const { run } = await withItems();
   assert.equal(await run("UPDATE #items SET Qty = Qty * 2, Price = Price + 1 WHERE Name = 'apple'"), 2);
   assert.deepEqual(numericText((await run('SELECT Name, Qty, Price FROM #items ORDER BY Name, Qty')) as Row[]), [
-    ['apple', 6, '1.5'],
-    ['apple', 6, '1.5'],
-    ['fig', null, '2'],
+    // Price is DECIMAL(10,2): stored at scale 2, as PostgreSQL stores numeric(10,2).
+    ['apple', 6, '1.50'],
+    ['apple', 6, '1.50'],
+    ['fig', null, '2.00'],
     ['pear', 1, '0.75'],
   ]);
 });

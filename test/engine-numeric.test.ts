@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { Numeric } from '../src/engine/numeric.js';
 import type { Catalog, Column, SqlValue } from '../src/engine/table.js';
 import { SqlError } from '../src/sql/errors.js';
-import { asStatementError } from '../src/engine/index.js';
+import { asStatementError, planStatement, Session } from '../src/engine/index.js';
+import { parse } from '../src/sql/parser.js';
 import { catalogOf, memoryTable, runQuery, scalar } from './support/engine-runner.js';
 import { PgOracle } from './support/pg-oracle.js';
 import { agreeWithPostgres, type AgreeOptions } from './support/pg-agree.js';
@@ -80,6 +81,29 @@ describe('literals and bigint in the engine', () => {
     assert.equal(String(await scalar('123.455::numeric(5,2)')), '123.46');
     await assert.rejects(runQuery('SELECT 123.456::numeric(4,2)', catalogOf()), (e: unknown) => e instanceof SqlError && /^numeric field overflow/.test(e.reason));
   });
+});
+
+test('a temporary table stores DECIMAL(p,s) at its scale and refuses a value too wide, on INSERT and UPDATE', async () => {
+  const session = new Session();
+  const run = async (sql: string): Promise<unknown> => {
+    const plan = planStatement(parse(sql), sql, catalogOf(), undefined, session);
+    if (plan.kind === 'write') return (await plan.execute({})).rowsAffected;
+    const rows: SqlValue[][] = [];
+    for await (const row of plan.rows({})) rows.push(row);
+    return rows.map((row) => row.map(String));
+  };
+  await run('CREATE TEMP TABLE prices (id INT, amount NUMERIC(10,2))');
+  await run('INSERT INTO prices VALUES (1, 0.5), (2, 1.005), (3, 2)');
+  assert.deepEqual(await run('SELECT id, amount FROM prices ORDER BY id'), [['1', '0.50'], ['2', '1.01'], ['3', '2.00']]);
+  await run('UPDATE prices SET amount = amount / 3 WHERE id = 3');
+  assert.deepEqual(await run('SELECT amount FROM prices WHERE id = 3'), [['0.67']]);
+  const overflow = (e: unknown): boolean => {
+    const error = asStatementError(e, '');
+    return error instanceof SqlError && /numeric field overflow/.test(error.reason);
+  };
+  await assert.rejects(run('INSERT INTO prices VALUES (4, 123456789.123)'), overflow);
+  await assert.rejects(run('UPDATE prices SET amount = amount * 100000000'), overflow);
+  assert.deepEqual(await run('SELECT id, amount FROM prices ORDER BY id'), [['1', '0.50'], ['2', '1.01'], ['3', '0.67']], 'nothing changed by the refused statements');
 });
 
 describe('against PostgreSQL (PGlite)', () => {

@@ -20,7 +20,10 @@ export function planCreateTable(stmt: CreateTableNode, sql: string, catalog: Cat
     if (columns.some((c) => c.name.toLowerCase() === def.name.toLowerCase())) {
       throw new SqlError(`Column ${def.name} is defined more than once`, sql, def.pos);
     }
-    columns.push({ name: def.name, type: resolveTypeName(def.type, sql).type, nullable: true });
+    const resolved = resolveTypeName(def.type, sql);
+    const column: Column = { name: def.name, type: resolved.type, nullable: true };
+    if (resolved.precision !== undefined) column.numeric = { precision: resolved.precision, scale: resolved.scale ?? 0 };
+    columns.push(column);
   }
   if (columns.length === 0) throw new SqlError(`Table ${stmt.name} needs at least one column`, sql, stmt.pos);
   const constraints = declaredConstraints(stmt, columns, sql);

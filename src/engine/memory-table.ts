@@ -26,6 +26,8 @@ import type {
   WriteResult,
 } from './table.js';
 import { defaultNullsFirst, distinctKey } from './values.js';
+import { ColumnValueError } from './table.js';
+import { castFailure, castValue, type ResolvedType } from './cast.js';
 
 export interface MemoryTableOptions {
   /** Predicate ops accepted per column name (case-insensitive); `*` applies to every column. Default: none. */
@@ -68,6 +70,8 @@ export class MemoryTable implements Table {
   /** The unique keys' lookup maps, kept between statements. */
   readonly keyIndexes = new KeyIndexes();
   private readonly recording: boolean;
+  /** The DECIMAL(p, s) columns, whose values are fitted to their precision and scale when written. */
+  private readonly numericColumns: { index: number; column: Column; target: ResolvedType }[];
   insert?: (request: InsertRequest, ctx: ExecContext) => Promise<WriteResult>;
   update?: (request: UpdateRequest, ctx: ExecContext) => Promise<WriteOutcome>;
   delete?: (request: DeleteRequest, ctx: ExecContext) => Promise<WriteOutcome>;
@@ -81,9 +85,12 @@ export class MemoryTable implements Table {
     this.rows = rows.map((r) => [...r]);
     this.constraints = options.constraints ?? new TableConstraints(name, columns);
     this.recording = options.record ?? true;
+    this.numericColumns = columns.flatMap((column, index) =>
+      column.numeric ? [{ index, column, target: { type: 'Decimal' as const, text: `NUMERIC(${column.numeric.precision}, ${column.numeric.scale})`, ...column.numeric } }] : [],
+    );
     if (!options.readOnly) {
       this.insert = async (request) => this.append(request);
-      this.update = async (request) => this.change(request.rows.map((r) => r.key), (row, i) => this.assign(row, request.rows[i]!.set));
+      this.update = async (request) => this.change(request.rows.map((r) => r.key), (row, i) => this.assign(row, request.rows[i]!.set, i));
       this.delete = async (request) => this.change(request.keys, () => 'delete');
     }
   }
@@ -221,13 +228,16 @@ export class MemoryTable implements Table {
     const positions = request.columns.map((name) => this.columnIndex(name));
     // Every column in table order: the engine's arrays are kept as they are (no row is ever
     // changed in place, so sharing them is safe), saving a copy per row of a big INSERT.
-    if (positions.length === this.columns.length && positions.every((p, i) => p === i)) return request.rows;
-    return request.rows.map((values) => {
+    const fit = this.numericColumns.length > 0;
+    if (positions.length === this.columns.length && positions.every((p, i) => p === i)) {
+      return fit ? request.rows.map((row, i) => this.fitted(row, i)) : request.rows;
+    }
+    return request.rows.map((values, rowIndex) => {
       const row: Row = this.columns.map(() => null);
       positions.forEach((position, i) => {
         row[position] = values[i] ?? null;
       });
-      return row;
+      return fit ? this.fitted(row, rowIndex) : row;
     });
   }
 
@@ -274,10 +284,27 @@ export class MemoryTable implements Table {
     };
   }
 
-  private assign(row: Row, set: Record<string, SqlValue>): Row {
+  private assign(row: Row, set: Record<string, SqlValue>, rowIndex: number): Row {
     const next = [...row];
     for (const [name, value] of Object.entries(set)) next[this.columnIndex(name)] = value;
-    return next;
+    return this.fitted(next, rowIndex);
+  }
+
+  /**
+   * The row with each DECIMAL(p, s) value as PostgreSQL stores it: rounded to s digits (0.5
+   * becomes 0.50); a value wider than p is refused (numeric field overflow).
+   */
+  private fitted(row: Row, rowIndex: number): Row {
+    let out = row;
+    for (const { index, column, target } of this.numericColumns) {
+      const value = row[index] ?? null;
+      if (value === null) continue;
+      const fitted = castValue(value, target, 'Decimal');
+      if (fitted === undefined) throw new ColumnValueError(column.name, castFailure(value, target), rowIndex);
+      if (out === row) out = [...row];
+      out[index] = fitted;
+    }
+    return out;
   }
 
   private columnIndex(name: string): number {

@@ -31,6 +31,8 @@ export interface Column {
   description?: string;
   /** The values are JSON text (an object or array), which JSON output nests instead of quoting. */
   json?: boolean;
+  /** DECIMAL(p, s) of a temporary table: a value is rounded to s digits, refused past p (numeric(p,s)). */
+  numeric?: { precision: number; scale: number };
 }
 
 export type PredicateOp = '=' | '<>' | '<' | '<=' | '>' | '>=' | 'IN' | 'IS NULL' | 'IS NOT NULL' | 'LIKE' | 'OR';

@@ -37,7 +37,7 @@ const SQL_ERROR_CODES: [RegExp, string][] = [
   [/already exists|is already a table/, '42P07'],
   [/^No value given for parameter/, '42P02'],
   [/^Parameter \S+ is given more than once|values given but/, '08P01'],
-  [/^(bigint|integer|smallint) out of range|^numeric field overflow|is out of range for type/, '22003'],
+  [/^(bigint|integer|smallint) out of range|numeric field overflow|is out of range for type/, '22003'],
   [/^Parameter \S+ (must be|has an unsupported)|is not a valid |must be a non-negative integer/, '22P02'],
   [/^Aggregate |GROUP BY cannot|cannot be used here/, '42803'],
   [/does not support (INSERT|UPDATE|DELETE)|is a view: |works on temporary tables only|^Only temporary tables/, '0A000'],
