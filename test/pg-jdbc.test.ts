@@ -31,8 +31,6 @@ const NOT_ANSWERED: Readonly<Record<string, { error: string } | { rows: 0; reaso
   getColumnPrivileges: { error: '0A000' },
   getBestRowIdentifier: { error: '0A000' },
   getUDTs: { error: '42703' },
-  getImportedKeys: { rows: 0, reason: 'Charges.CustomerId references Customers, yet no key is listed' },
-  getExportedKeys: { rows: 0, reason: 'Customers is referenced by Charges.CustomerId, yet no key is listed' },
 };
 
 type Answer = { rows: unknown[][] } | { error: string; message: string };
@@ -70,9 +68,19 @@ test('pgjdbc: connects, browses and queries; each metadata call answers right or
     const types = (call('getTypeInfo') as { rows: unknown[][] }).rows.map((t) => t[0]);
     for (const name of ['bool', 'int4', 'int8', 'numeric', 'text', 'timestamptz', 'date', 'json']) assert.ok(types.includes(name), name);
 
+    // Foreign keys: Charges.CustomerId → Customers.Id, both ways (PKTABLE_CAT is NULL in this driver's query).
+    const keyOf = (rows: unknown[][], fkTable: string, fkColumn: string) => rows.find((r) => r[6] === fkTable && r[7] === fkColumn)?.slice(0, 13);
+    const imported = (call('getImportedKeys') as { rows: unknown[][] }).rows;
+    const fk = [null, 'public', 'Customers', 'Id', null, 'public', 'Charges', 'CustomerId', 1, 3, 3, 'charges_customerid_fkey', 'customers_pkey'];
+    assert.deepEqual(keyOf(imported, 'Charges', 'CustomerId'), fk);
+    assert.ok(imported.every((r) => r[6] === 'Charges'));
+    const exported = (call('getExportedKeys') as { rows: unknown[][] }).rows;
+    assert.deepEqual(keyOf(exported, 'Charges', 'CustomerId'), fk);
+    assert.ok(exported.every((r) => r[2] === 'Customers') && exported.some((r) => r[6] === 'CheckoutSession'));
+
     // The rest: answered, or exactly as listed.
     for (const [name, answer] of Object.entries(answers)) {
-      if (!name.startsWith('get') || ['getCatalogs', 'getColumns', 'getTypeInfo'].includes(name)) continue;
+      if (!name.startsWith('get') || ['getCatalogs', 'getColumns', 'getTypeInfo', 'getImportedKeys', 'getExportedKeys'].includes(name)) continue;
       const known = NOT_ANSWERED[name];
       if (known && 'error' in known) assert.equal((answer as { error?: string }).error, known.error, `${name}: ${JSON.stringify(answer)}`);
       else if (known) assert.deepEqual(answer, { rows: [] }, `${name}: ${known.reason}`);

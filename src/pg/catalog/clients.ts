@@ -126,7 +126,8 @@ const RECOGNIZERS: Recognizer[] = [
   {
     // A table's Id-holding columns are foreign keys to the referenced table's Id (its primary key).
     source: 'pgjdbc getImportedKeys / getExportedKeys / getCrossReference (Metabase\'s FK sync)',
-    test: (sql) => has(sql, '"PKTABLE_CAT"', '"FKCOLUMN_NAME"', /con\.contype\s*=\s*'f'/),
+    // Labels quoted (42.7) or not (42.5: `NULL::text AS PKTABLE_CAT`).
+    test: (sql) => has(sql, /AS\s+"?PKTABLE_CAT"?/, /AS\s+"?FKCOLUMN_NAME"?/, /con\.contype\s*=\s*'f'/),
     answer(sql, { model, database }) {
       const items = selectItems(sql);
       const fkSchema = nameFilter(sql, 'fkn.nspname');

@@ -147,8 +147,9 @@ export function fieldsOf(items: { key: string }[]): ResultField[] {
 }
 
 /** One output row: each label's value, NULL for labels the answer does not know. */
-export function project(items: { key: string }[], values: Record<string, WireValue>): WireValue[] {
-  return items.map(({ key }) => (key in values ? values[key]! : null));
+export function project(items: { key: string; expr?: string }[], values: Record<string, WireValue>): WireValue[] {
+  // `NULL::text AS PKTABLE_CAT`: what the query itself says is NULL stays NULL.
+  return items.map(({ key, expr }) => (expr !== undefined && /^NULL\b/i.test(expr.trim()) ? null : key in values ? values[key]! : null));
 }
 
 export const byName = (a: CatalogRelation, b: CatalogRelation) => a.name.toLowerCase().localeCompare(b.name.toLowerCase());
