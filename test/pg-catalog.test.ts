@@ -1,7 +1,7 @@
 // Introspection beyond psql: the plain catalog queries tools and people send (Grafana's
 // table and column pickers over information_schema, pg_catalog lookups with ::regclass,
-// pg_settings), answered from the connection's tables(); catalog queries that are not plain
-// are refused with 0A000, never answered with made-up rows.
+// pg_settings), answered from the connection's tables(); other catalog queries run on the SQL
+// engine over the same catalog tables, and are refused with 0A000 when they use what it lacks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
@@ -59,14 +59,37 @@ test('pg_catalog tables answer plain queries: pg_attribute by ::regclass, pg_cla
   assert.equal(described.rows.length, 1);
 });
 
-test('session functions tools call on connect; other catalog queries are refused with 0A000', async () => {
+test('catalog queries no recogniser knows run on the engine: joins of qualified and bare catalog tables, subqueries, regular expressions, names matched case-insensitively', async () => {
+  const db = connect({ apiKey: DEMO_API_KEY, baseUrl: fx.emulator.url });
+  try {
+    const joined = await query("SELECT c.relname, n.nspname FROM pg_catalog.pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname IN ('customers', 'CHARGES') ORDER BY c.relname");
+    assert.deepEqual(joined.rows, [{ relname: 'Charges', nspname: 'public' }, { relname: 'Customers', nspname: 'public' }]);
+    const tables = await query("SELECT count(*) AS n FROM pg_catalog.pg_class c, pg_catalog.pg_namespace n WHERE c.relnamespace = n.oid AND c.relkind = 'r' AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'");
+    assert.equal(Number(tables.rows[0].n), db.tables().filter((t) => t.kind === 'TABLE').length);
+    // pgjdbc 42.5.5's getTablePrivileges, verbatim: the table, its owner (the session's user), no ACL (the owner's default privileges).
+    const privileges = await query(
+      "SELECT n.nspname,c.relname,r.rolname,c.relacl  FROM pg_catalog.pg_namespace n, pg_catalog.pg_class c, pg_catalog.pg_roles r  WHERE c.relnamespace = n.oid  AND c.relowner = r.oid  AND c.relkind IN ('r','p','v','m','f')  AND n.nspname LIKE 'public' AND c.relname LIKE 'customers' ORDER BY nspname, relname ",
+    );
+    assert.deepEqual(privileges.rows, [{ nspname: 'public', relname: 'Customers', rolname: 'analyst', relacl: null }]);
+    // pgjdbc's type-map query: a correlated subquery on pg_class.
+    const types = await query("SELECT t.typname,t.oid FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON (t.typnamespace = n.oid)  WHERE n.nspname  != 'pg_toast' AND  (t.typrelid = 0 OR (SELECT c.relkind = 'c' FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid))");
+    assert.ok(types.rows.some((r) => r.typname === 'int4' && r.oid === 23));
+    assert.ok(types.rows.some((r) => r.typname === 'timestamptz' && r.oid === 1184));
+    const parameterized = await query('SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE c.relname = $1 AND a.attnum < 3 ORDER BY a.attnum', ['customers']);
+    assert.deepEqual(parameterized.rows, [{ attname: 'Id' }, { attname: 'AddressCity' }]);
+  } finally {
+    await db.close();
+  }
+});
+
+test('session functions tools call on connect; catalog queries using what the engine lacks are refused with 0A000', async () => {
   const client = new pg.Client({ host: '127.0.0.1', port: fx.port, user: 'analyst', database: 'stripe' });
   await client.connect();
   try {
     assert.deepEqual((await client.query('select current_schema(), session_user, current_database()')).rows, [{ current_schema: 'public', session_user: 'analyst', current_database: 'stripe' }]);
     await assert.rejects(
-      client.query('SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace'),
-      (e: pg.DatabaseError) => e.code === '0A000' && /sys_tables/.test(e.hint ?? ''),
+      client.query("SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = 'customers'::regclass"),
+      (e: pg.DatabaseError) => e.code === '0A000' && /sys_tables/.test(e.hint ?? '') && /REGCLASS/i.test(e.detail ?? ''),
     );
     await assert.rejects(client.query('SELECT nope FROM information_schema.tables'), (e: pg.DatabaseError) => e.code === '42703');
   } finally {

@@ -11,6 +11,7 @@ import { checkCastable, resolveTypeName } from './cast.js';
 import type { QueryPlan } from './plan-types.js';
 import { Scope } from './scope.js';
 import { compileExpr } from './expressions.js';
+import { isCaseInsensitive, lowerCased } from './collation.js';
 import { temporalOperator } from './temporal.js';
 import { Interval } from './interval.js';
 import { findAggregateFunction, findScalarFunction, functionNames, type AggregateFunction, type ScalarFunction } from './functions.js';
@@ -72,11 +73,13 @@ function bindNode(node: ExprNode, ctx: BindContext, insideAggregate: boolean): B
       const boundRight = bind(node.right);
       const temporal = temporalCall(node.op, boundLeft, boundRight, node.pos);
       if (temporal) return temporal;
-      const [left, right] = operandsTyped(node.op, boundLeft, boundRight, ctx);
+      let [left, right] = operandsTyped(node.op, boundLeft, boundRight, ctx);
+      if ((node.op === '=' || node.op === '<>') && (isCaseInsensitive(left) || isCaseInsensitive(right))) [left, right] = [lowerCased(left), lowerCased(right)];
       return { kind: 'binary', op: node.op, left, right, type: binaryType(node.op, left, right, ctx), pos: node.pos };
     }
     case 'in': {
       const [expr, ...list] = typedAlike([bind(node.expr), ...node.list.map(bind)], ctx);
+      if (isCaseInsensitive(expr!)) return { kind: 'in', expr: lowerCased(expr!), list: list.map(lowerCased), negated: node.negated, type: 'Boolean', pos: node.pos };
       return { kind: 'in', expr: expr!, list, negated: node.negated, type: 'Boolean', pos: node.pos };
     }
     case 'between': {
@@ -89,10 +92,13 @@ function bindNode(node: ExprNode, ctx: BindContext, insideAggregate: boolean): B
       if (escape?.kind === 'const' && typeof escape.value === 'string' && escape.value.length !== 1) {
         throw new SqlError('ESCAPE must be a single character', ctx.sql, escape.pos);
       }
+      const expr = typed(bind(node.expr), 'String', ctx);
+      const pattern = typed(bind(node.pattern), 'String', ctx);
+      const folded = isCaseInsensitive(expr);
       return {
         kind: 'like',
-        expr: typed(bind(node.expr), 'String', ctx),
-        pattern: typed(bind(node.pattern), 'String', ctx),
+        expr: folded ? lowerCased(expr) : expr,
+        pattern: folded ? lowerCased(pattern) : pattern,
         ...(escape ? { escape } : {}),
         negated: node.negated,
         type: 'Boolean',

@@ -16,6 +16,7 @@ import { pgAggregates } from './functions/pg-aggregates.js';
 import { pgScalars } from './functions/pg-scalars.js';
 import { pgJsonFunctions } from './functions/pg-json.js';
 import { pgPredicates } from './functions/pg-predicates.js';
+import { pgRegexFunctions } from './functions/pg-regex.js';
 import { pgDateFunctions } from './functions/pg-dates.js';
 import { orderedSetAggregates } from './functions/ordered-set.js';
 import { AVG, SUM } from './functions/sums.js';
@@ -79,7 +80,7 @@ function identityFunction(name: string): ScalarFunction {
 }
 
 const scalarList: ScalarFunction[] = [
-  ...textFunctions, ...mathFunctions, ...dateFunctions, ...jsonFunctions, ...typeFunctions, ...pgScalars, ...pgJsonFunctions, ...pgPredicates, ...pgDateFunctions,
+  ...textFunctions, ...mathFunctions, ...dateFunctions, ...jsonFunctions, ...typeFunctions, ...pgScalars, ...pgJsonFunctions, ...pgPredicates, ...pgRegexFunctions, ...pgDateFunctions,
   identityFunction('SCOPE_IDENTITY'), identityFunction('LAST_INSERT_ID'),
 ];
 

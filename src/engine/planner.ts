@@ -288,7 +288,7 @@ function usedColumns(exprs: BoundExpr[]): Set<number> {
 function buildFromTree(node: FromItemNode, env: PlanEnv, next: { offset: number }): FromTree {
   switch (node.kind) {
     case 'table': {
-      const cte = env.ctes.get(node.name.toLowerCase());
+      const cte = node.schema === undefined ? env.ctes.get(node.name.toLowerCase()) : undefined;
       if (cte) {
         // A CTE does not see itself (no recursion): plan it without its own name.
         const ctes = new Map(env.ctes);
@@ -296,7 +296,7 @@ function buildFromTree(node: FromItemNode, env: PlanEnv, next: { offset: number 
         const plan = planQuery(cte.query, { ...expanding(env, node), ctes }, null);
         return derivedLeaf(plan, node.alias ?? node.name, node, next, env.sql, cte.columns);
       }
-      const view = env.views?.get(node.name.toLowerCase());
+      const view = node.schema === undefined ? env.views?.get(node.name.toLowerCase()) : undefined;
       if (view) {
         // Planned in its own CREATE VIEW text, seeing none of this statement's CTEs.
         const plan = planQuery(view.query, { ...expanding(env, node), sql: view.sql, ctes: new Map() }, null);

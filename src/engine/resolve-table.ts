@@ -9,6 +9,13 @@ import type { Catalog, Table } from './table.js';
  * `checkout_sessions` is CheckoutSession) when exactly one table reads so.
  */
 export function resolveTable(ref: TableRefNode, sql: string, catalog: Catalog): Table {
+  if (ref.schema !== undefined) {
+    // `schema.table`: the catalog knows its schemas, if it has any; no loose matching across them.
+    const name = `${ref.schema}.${ref.name}`;
+    const table = catalog.getTable(name);
+    if (table) return table;
+    throw new SqlError(`Unknown table ${name}`, sql, ref.pos);
+  }
   const table = catalog.getTable(ref.name) ?? catalog.getTable(looseMatch(ref.name, catalog.tableNames()) ?? '');
   if (table) return table;
   throw new SqlError(`Unknown table ${ref.name}${suggestionSuffix(ref.name, catalog.tableNames())}`, sql, ref.pos);

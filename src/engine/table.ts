@@ -33,6 +33,11 @@ export interface Column {
   json?: boolean;
   /** DECIMAL(p, s) of a temporary table: a value is rounded to s digits, refused past p (numeric(p,s)). */
   numeric?: { precision: number; scale: number };
+  /**
+   * Compared case-insensitively (a case-insensitive collation): `=`, `<>`, IN and LIKE against
+   * this column ignore case, so names stored as `Customers` match `'customers'` (collation.ts).
+   */
+  caseInsensitive?: boolean;
 }
 
 export type PredicateOp = '=' | '<>' | '<' | '<=' | '>' | '>=' | 'IN' | 'IS NULL' | 'IS NOT NULL' | 'LIKE' | 'OR';

@@ -223,6 +223,8 @@ export type ExprNode =
 export interface TableRefNode {
   kind: 'table';
   name: string;
+  /** `schema.name` in FROM (PostgreSQL's `pg_catalog.pg_class`): the catalog resolves the two together. */
+  schema?: string;
   alias?: string;
   pos: Position;
 }

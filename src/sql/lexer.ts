@@ -70,6 +70,7 @@ const LOWER_A = 97;
 const LOWER_E = 101;
 const LOWER_Z = 122;
 const PIPE = 124;
+const TILDE = 126;
 const NO_BREAK_SPACE = 0xa0;
 const BYTE_ORDER_MARK = 0xfeff;
 
@@ -158,7 +159,11 @@ class Lexer {
         return this.push('symbol', '>', start, start + 1);
       case BANG:
         if (this.codeAt(start + 1) === EQUALS) return this.push('symbol', '<>', start, start + 2);
+        if (this.codeAt(start + 1) === TILDE) return this.scanRegexOperator(start, '!~');
         break;
+      // PostgreSQL's regular-expression match: ~ ~* !~ !~*.
+      case TILDE:
+        return this.scanRegexOperator(start, '~');
       case PIPE:
         if (this.codeAt(start + 1) === PIPE) return this.push('symbol', '||', start, start + 2);
         break;
@@ -187,6 +192,12 @@ class Lexer {
         return this.push('symbol', String.fromCharCode(code), start, start + 1);
     }
     throw this.error(`Unexpected character ${describeCharacter(this.sql.codePointAt(start) ?? code)}`, start);
+  }
+
+  private scanRegexOperator(start: number, text: '~' | '!~'): void {
+    const end = start + text.length;
+    if (this.codeAt(end) === STAR) return this.push('symbol', `${text}*`, start, end + 1);
+    return this.push('symbol', text, start, end);
   }
 
   private scanWord(start: number): void {

@@ -79,8 +79,11 @@ const enum Precedence {
   Unary = 8,
 }
 
-/** PostgreSQL's JSON operators, bound as functions of those names (functions/pg-json.ts). */
-const JSON_OPERATORS: ReadonlySet<string> = new Set(['->', '->>', '#>', '#>>']);
+/**
+ * PostgreSQL's "other" operators, bound as functions of those names: the JSON operators
+ * (functions/pg-json.ts) and the regular-expression matches (functions/pg-regex.ts).
+ */
+const JSON_OPERATORS: ReadonlySet<string> = new Set(['->', '->>', '#>', '#>>', '~', '~*', '!~', '!~*']);
 
 /** `DATE '2024-01-18'`, `TIMESTAMP '…'`: a literal of the type (a cast of the string). */
 const TYPED_LITERALS: ReadonlySet<string> = new Set(['DATE', 'TIMESTAMP', 'TIMESTAMPTZ', 'INTERVAL']);
@@ -734,8 +737,10 @@ class Parser {
 
   private parseTableRef(): TableRefNode {
     const pos = this.peek().pos;
-    const name = this.parseName('a table name');
-    const table: TableRefNode = { kind: 'table', name, pos };
+    const first = this.parseName('a table name');
+    const qualified = this.isSymbol(this.peek(), '.') && isName(this.peek(1));
+    if (qualified) this.advance();
+    const table: TableRefNode = qualified ? { kind: 'table', schema: first, name: this.parseName('a table name'), pos } : { kind: 'table', name: first, pos };
     const alias = this.parseOptionalAlias();
     if (alias !== undefined) table.alias = alias;
     return table;

@@ -1,7 +1,9 @@
 // Introspection: the pg_catalog and information_schema queries clients send, answered from
 // the connection's tables() metadata. Plain one-table queries run over small catalog tables
-// (tables.ts, select.ts); psql's describe queries are recognised by shape (psql.ts); any
-// other query that reads the catalogs is refused with 0A000 rather than answered wrongly.
+// (tables.ts, select.ts); psql's describe queries and known client queries are recognised by
+// shape (psql.ts, clients.ts); any other query that reads the catalogs is planned and run by
+// the SQL engine over the same catalog tables (engine.ts), and refused with 0A000 only when
+// it uses what the engine or those tables lack.
 import type { Statement } from '../statement.js';
 import { localStatement } from '../statement.js';
 import type { SessionApi } from '../commands.js';
@@ -11,6 +13,7 @@ import { catalogModel } from './model.js';
 import { answerPsql, type ProcedureInfo } from './psql.js';
 import { catalogTableQuery } from './select.js';
 import { answerClients, parameterCount } from './clients.js';
+import { engineQuery, type EngineAnswer } from './engine.js';
 
 export interface CatalogSession extends SessionApi {
   readonly connection: Connection;
@@ -55,10 +58,26 @@ export function catalogStatement(sql: string, session: CatalogSession): Statemen
   }
   const answer = answerPsql(sql, { model: catalogModel(db), user: session.user, database: session.database, procedures: () => procedures(db) });
   if (!answer) {
-    if (refusal instanceof PgError && refusal.code !== '0A000') throw refusal;
-    throw new PgError('0A000', 'stripe-sql answers plain one-table queries of its catalog tables and psql\'s \\d commands; this catalog query is neither', {
-      hint: 'SELECT … FROM sys_tables / sys_tablecolumns describe every table',
-    });
+    const context = () => ({ model: catalogModel(db), database: session.database, user: session.user, settings: session.settings.all() });
+    let engine: EngineAnswer;
+    try {
+      engine = engineQuery(sql, context, parameterCount(sql));
+    } catch (error) {
+      if (refusal instanceof PgError && refusal.code !== '0A000') throw refusal;
+      throw new PgError('0A000', 'stripe-sql cannot run this catalog query yet', {
+        detail: error instanceof Error ? error.message : String(error),
+        hint: 'SELECT … FROM sys_tables / sys_tablecolumns describe every table',
+      });
+    }
+    return localStatement(
+      sql,
+      engine.fields,
+      async (values) => {
+        const rows = await engine.run(values);
+        return { rows, tag: `SELECT ${rows.length}` };
+      },
+      { parameters: parameterCount(sql) },
+    );
   }
   return localStatement(sql, answer.fields, async () => {
     const rows = await answer.rows();
