@@ -22,15 +22,11 @@ const DRIVER = '/usr/share/java/postgresql.jar';
  */
 const NOT_ANSWERED: Readonly<Record<string, { error: string } | { rows: 0; reason: string }>> = {
   getSchemas: { error: '42703' },
-  getTables: { error: '0A000' },
   getPrimaryKeys: { error: '0A000' },
   getIndexInfo: { error: '0A000' },
   getProcedures: { error: '0A000' },
   getFunctions: { error: '0A000' },
-  getTablePrivileges: { error: '0A000' },
-  getColumnPrivileges: { error: '0A000' },
   getBestRowIdentifier: { error: '0A000' },
-  getUDTs: { error: '42703' },
 };
 
 type Answer = { rows: unknown[][] } | { error: string; message: string };
@@ -78,9 +74,24 @@ test('pgjdbc: connects, browses and queries; each metadata call answers right or
     assert.deepEqual(keyOf(exported, 'Charges', 'CustomerId'), fk);
     assert.ok(exported.every((r) => r[2] === 'Customers') && exported.some((r) => r[6] === 'CheckoutSession'));
 
+    // Run by the SQL engine over the catalog tables (src/pg/catalog/engine.ts): the tables, then
+    // the views, each with its description; the owner's privileges on a table and its columns; no UDTs.
+    const tables = (call('getTables') as { rows: unknown[][] }).rows;
+    const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const named = (kind: string) => db.tables().filter((t) => t.kind === kind).sort((a, b) => byName(a.name, b.name));
+    assert.deepEqual(
+      tables.map((t) => [t[1], t[2], t[3], t[4]]),
+      [...named('TABLE').map((t) => ['public', t.name, 'TABLE', t.description]), ...named('VIEW').map((t) => ['public', t.name, 'VIEW', t.description])],
+    );
+    const privileges = (call('getTablePrivileges') as { rows: unknown[][] }).rows;
+    assert.deepEqual(privileges.map((p) => [p[2], p[5], p[6]]), ['DELETE', 'INSERT', 'REFERENCES', 'SELECT', 'TRIGGER', 'TRUNCATE', 'UPDATE'].map((p) => ['Customers', p, 'YES']));
+    const columnPrivileges = (call('getColumnPrivileges') as { rows: unknown[][] }).rows;
+    assert.deepEqual([...new Set(columnPrivileges.map((p) => String(p[3])))].sort(byName), db.columns('Customers')!.map((c) => c.name).sort(byName));
+    assert.deepEqual(call('getUDTs'), { rows: [] });
+
     // The rest: answered, or exactly as listed.
     for (const [name, answer] of Object.entries(answers)) {
-      if (!name.startsWith('get') || ['getCatalogs', 'getColumns', 'getTypeInfo', 'getImportedKeys', 'getExportedKeys'].includes(name)) continue;
+      if (!name.startsWith('get') || ['getCatalogs', 'getColumns', 'getTypeInfo', 'getImportedKeys', 'getExportedKeys', 'getTables', 'getTablePrivileges', 'getColumnPrivileges', 'getUDTs'].includes(name)) continue;
       const known = NOT_ANSWERED[name];
       if (known && 'error' in known) assert.equal((answer as { error?: string }).error, known.error, `${name}: ${JSON.stringify(answer)}`);
       else if (known) assert.deepEqual(answer, { rows: [] }, `${name}: ${known.reason}`);

@@ -7,7 +7,7 @@ import type { BinaryNode, ExprNode, QueryNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import { continuesChain, sameLevel } from '../sql/operator-chains.js';
 import type { BoundChain, BoundExpr } from './bound.js';
-import { checkCastable, resolveTypeName } from './cast.js';
+import { checkCastable, isKnownTypeName, resolveTypeName } from './cast.js';
 import type { QueryPlan } from './plan-types.js';
 import { Scope } from './scope.js';
 import { compileExpr } from './expressions.js';
@@ -17,7 +17,7 @@ import { Interval } from './interval.js';
 import { findAggregateFunction, findScalarFunction, functionNames, type AggregateFunction, type ScalarFunction } from './functions.js';
 import { suggestionSuffix } from './names.js';
 import type { ParameterBinding } from './params.js';
-import type { DataType, SqlValue } from './table.js';
+import type { Catalog, DataType, SqlValue } from './table.js';
 import { BIGINT_MAX, BIGINT_MIN, coerceToType, isIntegralType, isNumericType, parseInteger, startOfUtcDay, typeOfValue } from './values.js';
 import { Numeric } from './numeric.js';
 
@@ -40,11 +40,14 @@ export interface BindContext {
   now?: Date;
   /** What SCOPE_IDENTITY() returns: the Id the session's last INSERT created. */
   lastInsertId?: string | null;
+  /** The catalog's own functions (Catalog.function), found after the engine's. */
+  catalogFunction?: (name: string) => ScalarFunction | undefined;
 }
 
-/** What the binder needs of the statement itself: NOW()'s instant, SCOPE_IDENTITY()'s Id. */
-export function statementValues(env: { now: Date; lastInsertId?: string | null }): Pick<BindContext, 'now' | 'lastInsertId'> {
-  return { now: env.now, lastInsertId: env.lastInsertId ?? null };
+/** What the binder needs of the statement itself: NOW()'s instant, SCOPE_IDENTITY()'s Id, the catalog's functions. */
+export function statementValues(env: { now: Date; lastInsertId?: string | null; catalog?: Catalog }): Pick<BindContext, 'now' | 'lastInsertId' | 'catalogFunction'> {
+  const catalog = env.catalog;
+  return { now: env.now, lastInsertId: env.lastInsertId ?? null, ...(catalog?.function ? { catalogFunction: (name: string) => catalog.function!(name) } : {}) };
 }
 
 export function bindExpr(node: ExprNode, ctx: BindContext): BoundExpr {
@@ -126,6 +129,12 @@ function bindNode(node: ExprNode, ctx: BindContext, insideAggregate: boolean): B
       return { kind: 'case', ...(operand ? { operand } : {}), whens, ...(otherwise ? { else: otherwise } : {}), type, pos: node.pos };
     }
     case 'cast': {
+      // A type the engine does not know may be the catalog's (PostgreSQL's regclass): its function converts.
+      const convert = isKnownTypeName(node.type.name) ? undefined : ctx.catalogFunction?.(node.type.name);
+      if (convert && convert.minArgs <= 1 && convert.maxArgs >= 1) {
+        const arg = bind(node.expr);
+        return { kind: 'call', fn: convert, args: [arg], type: convert.returnType([arg.type]), pos: node.pos };
+      }
       const target = resolveTypeName(node.type, ctx.sql);
       const expr = typed(bind(node.expr), target.type, ctx);
       checkCastable(expr.type, target, ctx.sql, node.pos);
@@ -353,7 +362,7 @@ function bindCall(node: Extract<ExprNode, { kind: 'call' }>, ctx: BindContext, i
     const filtered: BoundExpr = { kind: 'case', whens: [{ when: condition, then: input }], type: input.type, pos: node.filter.pos };
     return { ...bound, arg: filtered };
   }
-  const fn = findScalarFunction(node.name);
+  const fn = findScalarFunction(node.name) ?? ctx.catalogFunction?.(node.name);
   if (!fn) {
     throw new SqlError(`Unknown function ${node.name}${suggestionSuffix(node.name, functionNames())}`, ctx.sql, node.pos);
   }

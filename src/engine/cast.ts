@@ -16,7 +16,7 @@ const TYPE_NAMES: Readonly<Record<string, DataType>> = {
   NTEXT: 'String', CHARACTER: 'String', UUID: 'String', JSON: 'String', JSONB: 'String', NAME: 'String',
   BOOLEAN: 'Boolean', BOOL: 'Boolean', BIT: 'Boolean',
   INTEGER: 'Integer', INT: 'Integer', SMALLINT: 'Integer', TINYINT: 'Integer', INT4: 'Integer', INT2: 'Integer',
-  LONG: 'Long', BIGINT: 'Long', INT8: 'Long',
+  LONG: 'Long', BIGINT: 'Long', INT8: 'Long', OID: 'Long',
   DECIMAL: 'Decimal', NUMERIC: 'Decimal', MONEY: 'Decimal',
   DOUBLE: 'Double', 'DOUBLE PRECISION': 'Double', FLOAT: 'Double', REAL: 'Double', FLOAT8: 'Double', FLOAT4: 'Double',
   DATETIME: 'Datetime', TIMESTAMP: 'Datetime', DATETIME2: 'Datetime', TIMESTAMPTZ: 'Datetime', DATE: 'Date',
@@ -32,6 +32,10 @@ export interface ResolvedType {
   scale?: number;
   /** Digits in all, for DECIMAL(p, s): a value needing more left of the point is an overflow. */
   precision?: number;
+}
+
+export function isKnownTypeName(name: string): boolean {
+  return Object.hasOwn(TYPE_NAMES, name);
 }
 
 export function resolveTypeName(node: TypeNameNode, sql: string): ResolvedType {

@@ -112,6 +112,7 @@ export class Session {
       ...procedureMembers(catalog),
       getTable: (name: string): Table | undefined => this.getTempTable(name) ?? catalog.getTable(name),
       tableNames: () => [...this.tempTableNames(), ...catalog.tableNames()],
+      ...(catalog.function ? { function: catalog.function.bind(catalog) } : {}),
     };
   }
 }

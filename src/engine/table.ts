@@ -240,6 +240,12 @@ export type WriteVerb = 'INSERT' | 'UPDATE' | 'DELETE';
 export interface Catalog {
   getTable(name: string): Table | undefined;
   tableNames(): string[];
+  /**
+   * Functions of this catalog beyond the engine's own (name upper-cased, schema-qualified when
+   * written so: `INFORMATION_SCHEMA._PG_EXPANDARRAY`). A cast to a type the engine does not know
+   * (`'x'::regclass`) calls the catalog's function of the type's name.
+   */
+  function?(name: string): import('./functions.js').ScalarFunction | undefined;
   procedures?(): ProcedureDef[];
   /** `EXEC name @p = v, …`: validates `args` (case-insensitive names) before any request. */
   callProcedure?(name: string, args: Record<string, SqlValue>, ctx: ExecContext): Promise<ProcedureResult>;

@@ -1187,6 +1187,7 @@ class Parser {
         }
         if (token.value.toUpperCase() === 'EXTRACT' && this.isSymbol(this.peek(1), '(')) return this.parseExtract();
         if (this.isSymbol(this.peek(1), '(')) return this.parseCall();
+        if (this.isSymbol(this.peek(1), '.') && isName(this.peek(2)) && this.isSymbol(this.peek(3), '(')) return this.parseQualifiedCall();
         if (NILADIC_FUNCTIONS.has(token.value.toUpperCase()) && !this.isSymbol(this.peek(1), '.')) {
           // SQL's CURRENT_TIMESTAMP takes no parentheses: a call with no arguments.
           this.advance();
@@ -1276,6 +1277,18 @@ class Parser {
     const inner = this.parseExpression();
     this.expectClosingParen(open, "')'");
     return inner;
+  }
+
+  /**
+   * `schema.f(…)`. PostgreSQL's built-in functions live in pg_catalog, so `pg_catalog.lower(x)`
+   * is `lower(x)`; another schema stays in the name, for the catalog's functions.
+   */
+  private parseQualifiedCall(): ExprNode {
+    const schema = this.advance();
+    this.advance();
+    const call = this.parseCall();
+    if (call.kind === 'call' && schema.value.toLowerCase() !== 'pg_catalog') call.name = `${schema.value.toUpperCase()}.${call.name}`;
+    return call;
   }
 
   private parseCall(): ExprNode {

@@ -12,6 +12,7 @@ import type { WireValue } from '../protocol/values.js';
 import type { ResultField } from '../types.js';
 import { oidOfType } from '../types.js';
 import { CATALOG_TABLES, type CatalogTableContext } from './tables.js';
+import { catalogFunctions } from './functions.js';
 
 /** How a catalog column's PostgreSQL type is held by the engine. */
 function engineType(typeOid: number): DataType {
@@ -53,9 +54,11 @@ export function engineCatalog(context: CatalogTableContext): Catalog {
     tables.set(qualified, memory);
     if (schema === 'pg_catalog') tables.set(name, memory);
   }
+  const functions = catalogFunctions(() => context);
   return {
     getTable: (name) => tables.get(name.toLowerCase()),
     tableNames: () => [...tables.keys()],
+    function: (name) => functions.get(name.toUpperCase()),
   };
 }
 
