@@ -8,8 +8,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Stripe from 'stripe';
-import { DEMO_API_KEY, startEmulator, type Emulator } from '../emulator/index.js';
-import { specProblems, storeProblems } from './support/spec-schema.js';
+import type { Emulator } from '../emulator/index.js';
+import { startWithSdk } from './support/stripe-sdk.js';
+import { assertConforms, storeProblems } from './support/spec-schema.js';
 
 const DAY = 86400;
 const HOUR = 3600;
@@ -20,18 +21,9 @@ const FEB_15 = Date.UTC(2025, 1, 15) / 1000;
 let emulator: Emulator;
 let stripe: Stripe;
 
-before(async () => {
-  emulator = await startEmulator();
-  stripe = new Stripe(DEMO_API_KEY, { host: '127.0.0.1', port: emulator.port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
-});
+before(async () => ({ emulator, stripe } = await startWithSdk()));
+after(() => emulator.close());
 
-after(async () => {
-  await emulator.close();
-});
-
-function conforms(schema: string, object: unknown): void {
-  assert.deepEqual(specProblems(schema, object), [], `${schema} against the spec`);
-}
 
 async function payingCustomer(testClock?: string): Promise<Stripe.Customer> {
   return stripe.customers.create({ email: 'amounts@example.com', payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' }, ...(testClock ? { test_clock: testClock } : {}) });
@@ -59,7 +51,7 @@ describe('discounts and tax on invoices', () => {
     await stripe.invoiceItems.create({ customer: customer.id, amount: 1000, currency: 'usd', description: 'Setup' });
     await stripe.invoiceItems.create({ customer: customer.id, amount: 3000, currency: 'usd', description: 'Hours' });
     const draft = await stripe.invoices.create({ customer: customer.id, pending_invoice_items_behavior: 'include', discounts: [{ coupon: coupon.id }], default_tax_rates: [vat.id] });
-    conforms('invoice', draft);
+    assertConforms('invoice', draft);
     const [discountId] = draft.discounts as string[];
     assert.match(String(discountId), /^di_/);
     assert.equal((draft.discount as Stripe.Discount).coupon.id, coupon.id);
@@ -91,7 +83,7 @@ describe('discounts and tax on invoices', () => {
     await stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 2400, currency: 'usd' });
     await stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 1200, currency: 'usd' });
     const invoice = await stripe.invoices.retrieve(draft.id);
-    conforms('invoice', invoice);
+    assertConforms('invoice', invoice);
     // 600 off 3600: 400 from the 2400 line, 200 from the 1200 one; VAT is 20/120 of what is left.
     assert.deepEqual(invoice.lines.data.map((line) => [line.discount_amounts?.[0]?.amount, line.tax_amounts![0]?.amount, line.tax_amounts![0]?.taxable_amount]), [[400, 333, 1667], [200, 167, 833]]);
     assert.equal(invoice.subtotal, 3600);
@@ -125,7 +117,7 @@ describe('discounts and tax on subscriptions', () => {
     const tax = await stripe.taxRates.create({ display_name: 'Sales tax', percentage: 8, inclusive: false });
     const price = await monthly(5000);
     const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], promotion_code: promotion.id, default_tax_rates: [tax.id] });
-    conforms('subscription', subscription);
+    assertConforms('subscription', subscription);
     assert.equal(subscription.status, 'active');
     assert.equal((subscription.discounts as string[]).length, 0, 'a once coupon is spent by the first invoice');
     const first = await stripe.invoices.retrieve(String(subscription.latest_invoice));
@@ -172,14 +164,14 @@ describe('prorations', () => {
     const { clock, customer, subscription, bigger } = await midPeriod();
     const item = subscription.items.data[0]!;
     const updated = await stripe.subscriptions.update(subscription.id, { items: [{ id: item.id, price: bigger.id }] });
-    conforms('subscription', updated);
+    assertConforms('subscription', updated);
     assert.equal(updated.items.data[0]!.id, item.id);
     assert.equal(updated.items.data[0]!.price.id, bigger.id);
     assert.equal(updated.latest_invoice, subscription.latest_invoice);
 
     // 16 of the period's 31 days are left: 3100 × 16/31 = 1600 back, 6200 × 16/31 = 3200 to pay.
     const pending = (await stripe.invoiceItems.list({ customer: customer.id, pending: true })).data;
-    conforms('invoiceitem', pending[0]);
+    assertConforms('invoiceitem', pending[0]);
     assert.deepEqual(
       pending.map((entry) => [entry.amount, entry.proration, entry.description, entry.period.start, entry.period.end, entry.discountable]).sort((a, b) => Number(a[0]) - Number(b[0])),
       [
@@ -205,7 +197,7 @@ describe('prorations', () => {
     const updated = await stripe.subscriptions.update(subscription.id, { items: [{ id: subscription.items.data[0]!.id, price: bigger.id }], proration_behavior: 'always_invoice' });
     assert.notEqual(updated.latest_invoice, subscription.latest_invoice);
     const invoice = await stripe.invoices.retrieve(String(updated.latest_invoice));
-    conforms('invoice', invoice);
+    assertConforms('invoice', invoice);
     assert.equal(invoice.billing_reason, 'subscription_update');
     assert.equal(invoice.status, 'paid');
     assert.equal(invoice.total, 1600);
@@ -224,7 +216,7 @@ describe('prorations', () => {
   test('a quantity change through the subscription item prorates the difference', async () => {
     const { customer, subscription } = await midPeriod();
     const item = await stripe.subscriptionItems.update(subscription.items.data[0]!.id, { quantity: 3 });
-    conforms('subscription_item', item);
+    assertConforms('subscription_item', item);
     assert.equal(item.quantity, 3);
     const pending = (await stripe.invoiceItems.list({ customer: customer.id, pending: true })).data.sort((a, b) => a.amount - b.amount);
     assert.deepEqual(pending.map((entry) => [entry.amount, entry.quantity, entry.description]), [
@@ -243,7 +235,7 @@ describe('prorations', () => {
       subscription_items: [{ id: item.id, price: bigger.id }],
       subscription_proration_date: START + 15 * DAY,
     });
-    conforms('invoice', preview);
+    assertConforms('invoice', preview);
     assert.deepEqual(
       preview.lines.data.map((line) => [line.amount, line.proration, line.price?.id]),
       [[6200, false, bigger.id], [-1600, true, item.price.id], [3200, true, bigger.id]],
@@ -282,7 +274,7 @@ describe('discounts and tax in Checkout', () => {
       discounts: [{ coupon: coupon.id }],
       expand: ['total_details.breakdown', 'line_items.data.taxes', 'line_items.data.discounts'],
     });
-    conforms('checkout.session', session);
+    assertConforms('checkout.session', session);
     // Shirts 4000 − 400 = 3600, + 5 % = 180; mug 1000 − 100 = 900, of which 25/125 = 180 is VAT.
     assert.equal(session.amount_subtotal, 5000);
     assert.deepEqual({ ...session.total_details, breakdown: undefined }, { amount_discount: 500, amount_shipping: 0, amount_tax: 360, breakdown: undefined });

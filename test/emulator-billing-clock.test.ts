@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Stripe from 'stripe';
-import { DEMO_API_KEY, startEmulator, type Emulator } from '../emulator/index.js';
-import { specProblems, storeProblems } from './support/spec-schema.js';
+import type { Emulator } from '../emulator/index.js';
+import { startWithSdk } from './support/stripe-sdk.js';
+import { assertConforms, storeProblems } from './support/spec-schema.js';
 
 const HOUR = 3600;
 const DAY = 86400;
@@ -19,18 +20,9 @@ const MAR_15 = Date.UTC(2025, 2, 15) / 1000;
 let emulator: Emulator;
 let stripe: Stripe;
 
-before(async () => {
-  emulator = await startEmulator();
-  stripe = new Stripe(DEMO_API_KEY, { host: '127.0.0.1', port: emulator.port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
-});
+before(async () => ({ emulator, stripe } = await startWithSdk()));
+after(() => emulator.close());
 
-after(async () => {
-  await emulator.close();
-});
-
-function conforms(schema: string, object: unknown): void {
-  assert.deepEqual(specProblems(schema, object), [], `${schema} against the spec`);
-}
 
 /** A clock at START, a customer on it paying with `card` by default, a monthly price. */
 async function onClock(card: string, unitAmount = 2000): Promise<{ clock: Stripe.TestHelpers.TestClock; customer: Stripe.Customer; price: Stripe.Price }> {
@@ -67,7 +59,7 @@ async function newestEvent(): Promise<string> {
 describe('test clocks', () => {
   test('a new clock is ready at its frozen time; its customer and subscription are made then', async () => {
     const { clock, customer, price } = await onClock('pm_card_visa');
-    conforms('test_helpers.test_clock', clock);
+    assertConforms('test_helpers.test_clock', clock);
     assert.equal(clock.status, 'ready');
     assert.equal(clock.frozen_time, START);
     assert.equal(clock.deletes_after, clock.created + 30 * DAY);
@@ -97,13 +89,13 @@ describe('test clocks', () => {
 
     await advance(clock.id, FEB_15 + 10);
     const renewed = await stripe.subscriptions.retrieve(subscription.id);
-    conforms('subscription', renewed);
+    assertConforms('subscription', renewed);
     assert.equal(renewed.status, 'active');
     assert.equal(renewed.current_period_start, FEB_15);
     assert.equal(renewed.current_period_end, MAR_15);
     assert.notEqual(renewed.latest_invoice, first);
     const draft = await stripe.invoices.retrieve(String(renewed.latest_invoice));
-    conforms('invoice', draft);
+    assertConforms('invoice', draft);
     assert.equal(draft.status, 'draft');
     assert.equal(draft.billing_reason, 'subscription_cycle');
     assert.equal(draft.created, FEB_15);
@@ -114,7 +106,7 @@ describe('test clocks', () => {
 
     await advance(clock.id, FEB_15 + HOUR);
     const paid = await stripe.invoices.retrieve(draft.id, { expand: ['payment_intent'] });
-    conforms('invoice', paid);
+    assertConforms('invoice', paid);
     assert.equal(paid.status, 'paid');
     assert.equal(paid.amount_paid, 4000);
     assert.equal(paid.attempt_count, 1);
@@ -189,7 +181,7 @@ describe('test clocks', () => {
     const pastDue = await stripe.subscriptions.retrieve(subscription.id);
     assert.equal(pastDue.status, 'past_due');
     const invoice = await stripe.invoices.retrieve(String(pastDue.latest_invoice), { expand: ['payment_intent'] });
-    conforms('invoice', invoice);
+    assertConforms('invoice', invoice);
     assert.equal(invoice.status, 'open');
     assert.equal(invoice.attempted, true);
     assert.equal(invoice.attempt_count, 1);
@@ -232,7 +224,7 @@ describe('test clocks', () => {
     assert.equal((await stripe.subscriptions.retrieve(subscription.id)).status, 'active');
     await advance(clock.id, FEB_15 + 2 * HOUR);
     const canceled = await stripe.subscriptions.retrieve(subscription.id);
-    conforms('subscription', canceled);
+    assertConforms('subscription', canceled);
     assert.equal(canceled.status, 'canceled');
     assert.equal(canceled.ended_at, FEB_15);
     assert.equal(canceled.canceled_at, ending.canceled_at);

@@ -5,27 +5,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Stripe from 'stripe';
 import { connect, type Connection } from '../src/index.js';
-import { DEMO_API_KEY, startEmulator, type Emulator } from '../emulator/index.js';
-import { specProblems, storeProblems } from './support/spec-schema.js';
+import { DEMO_API_KEY, type Emulator } from '../emulator/index.js';
+import { startWithSdk } from './support/stripe-sdk.js';
+import { assertConforms, storeProblems } from './support/spec-schema.js';
 
 const DAY = 86400;
 
 let emulator: Emulator;
 let stripe: Stripe;
 
-before(async () => {
-  emulator = await startEmulator();
-  stripe = new Stripe(DEMO_API_KEY, { host: '127.0.0.1', port: emulator.port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
-});
+before(async () => ({ emulator, stripe } = await startWithSdk()));
+after(() => emulator.close());
 
-after(async () => {
-  await emulator.close();
-});
-
-/** The object is what the spec says a `schema` is: no missing field, wrong type or stray null. */
-function conforms(schema: string, object: unknown): void {
-  assert.deepEqual(specProblems(schema, object), [], `${schema} against the spec`);
-}
 
 /** The Stripe error a call fails with. */
 async function failure(call: Promise<unknown>): Promise<Stripe.errors.StripeError> {
@@ -57,9 +48,9 @@ describe('PaymentIntent', () => {
     assert.equal(created.latest_charge, null);
     assert.equal(created.amount_received, 0);
 
-    conforms('payment_intent', created);
+    assertConforms('payment_intent', created);
     const confirmed = await stripe.paymentIntents.confirm(created.id, { payment_method: 'pm_card_visa' });
-    conforms('payment_intent', confirmed);
+    assertConforms('payment_intent', confirmed);
     assert.equal(confirmed.status, 'succeeded');
     assert.equal(confirmed.amount_received, 2000);
     assert.match(String(confirmed.payment_method), /^pm_/);
@@ -73,7 +64,7 @@ describe('PaymentIntent', () => {
     assert.equal(charge.captured, true);
     assert.equal(charge.payment_intent, created.id);
     assert.equal(charge.payment_method_details?.card?.last4, '4242');
-    conforms('charge', charge);
+    assertConforms('charge', charge);
     const txn = charge.balance_transaction as Stripe.BalanceTransaction;
     assert.equal(txn.amount, 2000);
     assert.equal(txn.type, 'charge');
@@ -135,7 +126,7 @@ describe('PaymentIntent', () => {
     assert.equal(error.payment_intent?.status, 'requires_payment_method');
 
     const after = await stripe.paymentIntents.retrieve(intent.id);
-    conforms('payment_intent', after);
+    assertConforms('payment_intent', after);
     assert.equal(after.status, 'requires_payment_method');
     assert.equal(after.last_payment_error?.code, 'card_declined');
     assert.equal(after.last_payment_error?.decline_code, 'generic_decline');
@@ -201,7 +192,7 @@ describe('PaymentIntent', () => {
 describe('Charge', () => {
   test('a charge from tok_visa succeeds; tok_chargeDeclined answers 402 and keeps the failed charge', async () => {
     const charge = await stripe.charges.create({ amount: 1999, currency: 'usd', source: 'tok_visa', description: 'Direct charge' });
-    conforms('charge', charge);
+    assertConforms('charge', charge);
     assert.equal(charge.status, 'succeeded');
     assert.equal(charge.paid, true);
     assert.equal(charge.captured, true);
@@ -249,7 +240,7 @@ describe('Refund', () => {
   test('refunds what is left by default, updates the charge, and refuses a charge already refunded', async () => {
     const paid = await stripe.paymentIntents.create({ amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
     const partial = await stripe.refunds.create({ payment_intent: paid.id, amount: 500, reason: 'requested_by_customer' });
-    conforms('refund', partial);
+    assertConforms('refund', partial);
     assert.equal(partial.status, 'succeeded');
     assert.equal(partial.amount, 500);
     assert.equal(partial.charge, paid.latest_charge);
@@ -292,7 +283,7 @@ describe('SetupIntent and PaymentMethod', () => {
     assert.match(intent.client_secret!, new RegExp(`^${intent.id}_secret_`));
 
     const confirmed = await stripe.setupIntents.confirm(intent.id, { payment_method: 'pm_card_visa' });
-    conforms('setup_intent', confirmed);
+    assertConforms('setup_intent', confirmed);
     assert.equal(confirmed.status, 'succeeded');
     const pm = await stripe.paymentMethods.retrieve(String(confirmed.payment_method));
     assert.equal(pm.customer, customer.id);
@@ -313,7 +304,7 @@ describe('SetupIntent and PaymentMethod', () => {
   test('attach and detach follow the payment method\'s state', async () => {
     const customer = await stripe.customers.create({ email: 'attach@example.com' });
     const pm = await stripe.paymentMethods.attach('pm_card_amex', { customer: customer.id });
-    conforms('payment_method', pm);
+    assertConforms('payment_method', pm);
     assert.match(pm.id, /^pm_1/);
     assert.equal(pm.customer, customer.id);
     assert.equal(pm.card?.last4, '8431');
@@ -352,8 +343,8 @@ describe('Subscription', () => {
     assert.equal((await stripe.paymentMethods.retrieve(pm)).customer, customer.id);
     const price = await monthlyPrice(2900);
     const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], trial_period_days: 14, expand: ['latest_invoice'] });
-    conforms('subscription', { ...subscription, latest_invoice: (subscription.latest_invoice as Stripe.Invoice).id });
-    conforms('invoice', subscription.latest_invoice);
+    assertConforms('subscription', { ...subscription, latest_invoice: (subscription.latest_invoice as Stripe.Invoice).id });
+    assertConforms('invoice', subscription.latest_invoice);
     assert.equal(subscription.status, 'trialing');
     assert.equal(typeof subscription.trial_start, 'number');
     assert.equal(subscription.trial_end, subscription.trial_start! + 14 * DAY);
@@ -386,10 +377,10 @@ describe('Subscription', () => {
     const start = new Date(subscription.current_period_start * 1000);
     assert.equal(subscription.current_period_end, Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, start.getUTCDate(), start.getUTCHours(), start.getUTCMinutes(), start.getUTCSeconds()) / 1000);
 
-    conforms('subscription', subscription);
+    assertConforms('subscription', subscription);
     const invoice = await stripe.invoices.retrieve(String(subscription.latest_invoice), { expand: ['payment_intent'] });
-    conforms('invoice', invoice);
-    conforms('subscription_item', (await stripe.subscriptionItems.list({ subscription: subscription.id })).data[0]);
+    assertConforms('invoice', invoice);
+    assertConforms('subscription_item', (await stripe.subscriptionItems.list({ subscription: subscription.id })).data[0]);
     assert.equal(invoice.status, 'paid');
     assert.equal(invoice.paid, true);
     assert.equal(invoice.subtotal, 2900 + 3 * 1000);
@@ -464,7 +455,7 @@ describe('Subscription', () => {
     const invoicesBefore = (await stripe.invoices.list({ customer: customer.id })).data.length;
 
     const upcoming = await stripe.invoices.retrieveUpcoming({ customer: customer.id });
-    conforms('invoice', upcoming);
+    assertConforms('invoice', upcoming);
     assert.equal('id' in upcoming, false);
     assert.equal(upcoming.status, 'draft');
     assert.equal(upcoming.subscription, subscription.id);
@@ -503,7 +494,7 @@ describe('Invoice', () => {
     await stripe.invoiceItems.create({ customer: customer.id, price: price.id, quantity: 2 });
 
     const draft = await stripe.invoices.create({ customer: customer.id, pending_invoice_items_behavior: 'include' });
-    conforms('invoice', draft);
+    assertConforms('invoice', draft);
     assert.equal(draft.status, 'draft');
     assert.equal(draft.number, null);
     assert.equal(draft.lines.data.length, 2);
@@ -520,8 +511,8 @@ describe('Invoice', () => {
     assert.equal(grown.total, 2200);
     const lines = await stripe.invoices.listLineItems(draft.id);
     assert.equal(lines.data.length, 3);
-    for (const line of lines.data) conforms('line_item', line);
-    conforms('invoiceitem', (await stripe.invoiceItems.list({ invoice: draft.id })).data[0]);
+    for (const line of lines.data) assertConforms('line_item', line);
+    assertConforms('invoiceitem', (await stripe.invoiceItems.list({ invoice: draft.id })).data[0]);
 
     const open = await stripe.invoices.finalizeInvoice(draft.id);
     assert.equal(open.status, 'open');
@@ -535,7 +526,7 @@ describe('Invoice', () => {
     assert.equal(lateItem.code, 'invoice_not_editable');
 
     const paid = await stripe.invoices.pay(draft.id);
-    conforms('invoice', paid);
+    assertConforms('invoice', paid);
     assert.equal(paid.status, 'paid');
     assert.equal(paid.amount_paid, 2200);
     assert.equal(paid.amount_remaining, 0);
@@ -596,7 +587,7 @@ describe('Invoice', () => {
 describe('Payout', () => {
   test('a new payout is pending and can be canceled once; a paid one is reversed by a new payout', async () => {
     const payout = await stripe.payouts.create({ amount: 5000, currency: 'usd' });
-    conforms('payout', payout);
+    assertConforms('payout', payout);
     assert.equal(payout.status, 'pending');
     assert.equal((await stripe.payouts.cancel(payout.id)).status, 'canceled');
     assert.match((await failure(stripe.payouts.cancel(payout.id))).message, /because it has a status of canceled/);
@@ -616,11 +607,11 @@ describe('cash balance', () => {
   test('funding instructions, a test-mode funding, and a customer_balance payment paid from it', async () => {
     const customer = await stripe.customers.create({ email: 'cash@example.com' });
     const instructions = await stripe.customers.createFundingInstructions(customer.id, { bank_transfer: { type: 'us_bank_transfer' }, currency: 'usd', funding_type: 'bank_transfer' });
-    conforms('funding_instructions', instructions);
+    assertConforms('funding_instructions', instructions);
     assert.equal(instructions.bank_transfer.financial_addresses[0]!.type, 'aba');
 
     const funded = await stripe.testHelpers.customers.fundCashBalance(customer.id, { amount: 3000, currency: 'usd' });
-    conforms('customer_cash_balance_transaction', funded);
+    assertConforms('customer_cash_balance_transaction', funded);
     assert.equal(funded.type, 'funded');
     assert.equal(funded.ending_balance, 3000);
     assert.deepEqual((await stripe.customers.retrieveCashBalance(customer.id)).available, { usd: 3000 });

@@ -2,6 +2,7 @@
 // (the devDependency's stripe.oas.json): types, enums (but those Stripe marks open), required fields, no field the schema
 // does not have (but a list's total_count), and null only where the spec allows it.
 
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -114,4 +115,9 @@ export function storeProblems(objects: ReadonlyArray<{ account: string; object: 
   return objects.flatMap(({ account, object }) =>
     specProblems(String(object.object), object).map((problem) => `${account} ${String(object.id)}: ${problem}`),
   );
+}
+
+/** Asserts that `object` is what the spec says a `schemaName` is: no missing field, wrong type or stray null. */
+export function assertConforms(schemaName: string, object: unknown): void {
+  assert.deepEqual(specProblems(schemaName, object), [], `${schemaName} against the spec`);
 }
