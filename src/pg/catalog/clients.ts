@@ -11,7 +11,7 @@ import { OID, TYPES } from '../protocol/types.js';
 import { unquoteLiteral } from '../sql-text.js';
 import type { CatalogRelation } from './model.js';
 import {
-  byName, fieldsOf, has, pkeyName, innerQuery, nameFilter, operand, project, quoteIdent, selectItems, SCHEMAS, tableType,
+  byName, fieldsOf, filteredRelations, has, pkeyName, innerQuery, nameFilter, operand, project, quoteIdent, selectItems, SCHEMAS, tableType,
   type ClientAnswer, type ClientContext, type Recognizer,
 } from './recognize.js';
 
@@ -65,25 +65,22 @@ const RECOGNIZERS: Recognizer[] = [
     test: (sql) => has(sql, /pg_catalog\.pg_attribute\s+a\s+ON\s*\(\s*a\.attrelid\s*=\s*c\.oid\s*\)/i, /a\.atttypid/, /pg_catalog\.pg_type\s+t\s+ON/i),
     answer(sql, { model, database }) {
       const items = selectItems(innerQuery(sql));
-      const schema = nameFilter(sql, 'n.nspname');
-      const table = nameFilter(sql, 'c.relname');
+      const relations = filteredRelations(sql, model, 'n.nspname', 'c.relname');
       const column = nameFilter(sql, 'attname', 'a.attname');
       return {
         fields: fieldsOf(items),
         rows: (values) =>
-          !schema(values, 'public')
-            ? []
-            : [...model.relations].sort(byName).filter((r) => table(values, r.name)).flatMap((r) =>
-                r.columns
-                  .filter((c) => column(values, c.name))
-                  .map((c) =>
-                    project(items, {
-                      current_database: database, nspname: 'public', relname: r.name, attname: c.name, atttypid: c.typeOid, attnotnull: c.notNull,
-                      atttypmod: -1, attlen: TYPES.get(c.typeOid)?.size ?? -1, typtypmod: -1, attnum: c.attnum, attidentity: null, attgenerated: null,
-                      adsrc: null, description: c.description || null, typbasetype: 0, typtype: 'b',
-                    }),
-                  ),
+          relations(values).flatMap((r) =>
+            r.columns
+              .filter((c) => column(values, c.name))
+              .map((c) =>
+                project(items, {
+                  current_database: database, nspname: 'public', relname: r.name, attname: c.name, atttypid: c.typeOid, attnotnull: c.notNull,
+                  atttypmod: -1, attlen: TYPES.get(c.typeOid)?.size ?? -1, typtypmod: -1, attnum: c.attnum, attidentity: null, attgenerated: null,
+                  adsrc: null, description: c.description || null, typbasetype: 0, typtype: 'b',
+                }),
               ),
+          ),
       };
     },
   },

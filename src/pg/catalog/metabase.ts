@@ -6,7 +6,7 @@
 // test/fixtures/pg-clients/metabase-*.sql; the table list itself (get-tables-sql) is in
 // clients.ts beside pgjdbc's getTables.
 import { OID, TYPES } from '../protocol/types.js';
-import { byName, fieldsOf, has, nameFilter, project, selectItems, type Recognizer } from './recognize.js';
+import { byName, fieldsOf, filteredRelations, has, project, selectItems, type Recognizer } from './recognize.js';
 
 /** `"c"."table_schema"` → `c.table_schema`: simple quoted names, outside string literals, unquoted. */
 export function plainIdentifiers(sql: string): string {
@@ -23,32 +23,29 @@ export const METABASE_RECOGNIZERS: Recognizer[] = [
     answer(sql, { model }) {
       const items = selectItems(sql);
       const plain = plainIdentifiers(sql);
-      const schema = nameFilter(plain, 'c.table_schema');
-      const table = nameFilter(plain, 'c.table_name');
+      const relations = filteredRelations(plain, model, 'c.table_schema', 'c.table_name');
       return {
         fields: fieldsOf(items),
         rows: (values) =>
-          !schema(values, 'public')
-            ? []
-            : [...model.relations].sort(byName).filter((r) => table(values, r.name)).flatMap((r) =>
-                r.columns.map((c) =>
-                  project(items, {
-                    name: c.name,
-                    'database-type': TYPES.get(c.typeOid)?.name ?? 'text',
-                    'database-position': c.attnum - 1,
-                    'table-schema': 'public',
-                    'table-name': r.name,
-                    'pk?': c.name === r.keyColumn,
-                    'field-comment': c.description || null,
-                    // No defaults and no identity columns: a NOT NULL column is required, as the query computes it.
-                    'database-required': c.notNull,
-                    'database-default': null,
-                    'database-is-auto-increment': false,
-                    'database-is-generated': false,
-                    'database-is-nullable': !c.notNull,
-                  }),
-                ),
-              ),
+          relations(values).flatMap((r) =>
+            r.columns.map((c) =>
+              project(items, {
+                name: c.name,
+                'database-type': TYPES.get(c.typeOid)?.name ?? 'text',
+                'database-position': c.attnum - 1,
+                'table-schema': 'public',
+                'table-name': r.name,
+                'pk?': c.name === r.keyColumn,
+                'field-comment': c.description || null,
+                // No defaults and no identity columns: a NOT NULL column is required, as the query computes it.
+                'database-required': c.notNull,
+                'database-default': null,
+                'database-is-auto-increment': false,
+                'database-is-generated': false,
+                'database-is-nullable': !c.notNull,
+              }),
+            ),
+          ),
       };
     },
   },
@@ -58,21 +55,18 @@ export const METABASE_RECOGNIZERS: Recognizer[] = [
     answer(sql, { model }) {
       const items = selectItems(sql);
       const plain = plainIdentifiers(sql);
-      const schema = nameFilter(plain, 'fk_ns.nspname');
-      const table = nameFilter(plain, 'fk_table.relname');
+      const relations = filteredRelations(plain, model, 'fk_ns.nspname', 'fk_table.relname');
       return {
         fields: fieldsOf(items),
         rows: (values) =>
-          !schema(values, 'public')
-            ? []
-            : [...model.relations].sort(byName).filter((r) => table(values, r.name)).flatMap((r) =>
-                r.foreignKeys.map((fk) =>
-                  project(items, {
-                    'fk-table-schema': 'public', 'fk-table-name': r.name, 'fk-column-name': fk.column.name,
-                    'pk-table-schema': 'public', 'pk-table-name': fk.references.name, 'pk-column-name': fk.references.keyColumn!,
-                  }),
-                ),
-              ),
+          relations(values).flatMap((r) =>
+            r.foreignKeys.map((fk) =>
+              project(items, {
+                'fk-table-schema': 'public', 'fk-table-name': r.name, 'fk-column-name': fk.column.name,
+                'pk-table-schema': 'public', 'pk-table-name': fk.references.name, 'pk-column-name': fk.references.keyColumn!,
+              }),
+            ),
+          ),
       };
     },
   },
