@@ -1,6 +1,6 @@
-// CAST of text that does not spell a value of the target type is an error at the CAST, as in
-// PostgreSQL, whether the text is a constant (raised while planning, before any request) or
-// read from a row (raised while rows are read); TRY_CAST gives NULL instead.
+// CAST of text that does not spell a value of the target type is an error, as in PostgreSQL,
+// whether the text is a constant (raised while planning, before any request, at the constant)
+// or read from a row (raised while rows are read, at the CAST); TRY_CAST gives NULL instead.
 
 import assert from 'node:assert/strict';
 import test from 'node:test';
@@ -14,7 +14,7 @@ async function one(expression: string): Promise<unknown> {
   return rows[0]![0];
 }
 
-/** Asserts that running `sql` raises a SqlError with `reason` at the CAST that starts at `column`. */
+/** Asserts that running `sql` raises a SqlError with `reason` at `column`: the CAST, or as PostgreSQL the constant it could not convert. */
 async function castError(sql: string, reason: string | RegExp, column: number): Promise<void> {
   await assert.rejects(querySessions(sql), (e: unknown) => {
     assert.ok(e instanceof SqlError, `expected a SqlError, got ${String(e)}`);
@@ -27,18 +27,19 @@ async function castError(sql: string, reason: string | RegExp, column: number): 
   });
 }
 
-test('text that is not a number, boolean or datetime is an error at the CAST, not NULL', async () => {
-  await castError("SELECT CAST('abc' AS INTEGER)", 'Invalid input syntax for type INTEGER: "abc"', 8);
-  await castError("SELECT 1, CAST('abc' AS BIGINT)", 'Invalid input syntax for type BIGINT: "abc"', 11);
-  await castError("SELECT CAST('1.5' AS INT)", 'Invalid input syntax for type INT: "1.5"', 8);
-  await castError("SELECT CAST('' AS INT)", 'Invalid input syntax for type INT: ""', 8);
-  await castError("SELECT CAST('12x' AS DECIMAL(10, 2))", 'Invalid input syntax for type DECIMAL(10, 2): "12x"', 8);
-  await castError("SELECT CAST('x' AS FLOAT)", 'Invalid input syntax for type FLOAT: "x"', 8);
-  await castError("SELECT CAST('maybe' AS BOOLEAN)", 'Invalid input syntax for type BOOLEAN: "maybe"', 8);
-  await castError("SELECT CAST('2024-13-01' AS DATETIME)", 'Invalid input syntax for type DATETIME: "2024-13-01"', 8);
-  await castError("SELECT CAST('soon' AS DATE)", 'Invalid input syntax for type DATE: "soon"', 8);
-  await castError("SELECT CAST('3000000000' AS INTEGER)", 'Value 3000000000 is out of range for type INTEGER', 8);
-  await castError('SELECT CAST(3000000000.0 AS INT)', 'Value 3000000000.0 is out of range for type INT', 8);
+test('text that is not a number, boolean or datetime is an error at the constant, not NULL', async () => {
+  // The columns are PostgreSQL's error positions for the same statements: the literal's.
+  await castError("SELECT CAST('abc' AS INTEGER)", 'Invalid input syntax for type INTEGER: "abc"', 13);
+  await castError("SELECT 1, CAST('abc' AS BIGINT)", 'Invalid input syntax for type BIGINT: "abc"', 16);
+  await castError("SELECT CAST('1.5' AS INT)", 'Invalid input syntax for type INT: "1.5"', 13);
+  await castError("SELECT CAST('' AS INT)", 'Invalid input syntax for type INT: ""', 13);
+  await castError("SELECT CAST('12x' AS DECIMAL(10, 2))", 'Invalid input syntax for type DECIMAL(10, 2): "12x"', 13);
+  await castError("SELECT CAST('x' AS FLOAT)", 'Invalid input syntax for type FLOAT: "x"', 13);
+  await castError("SELECT CAST('maybe' AS BOOLEAN)", 'Invalid input syntax for type BOOLEAN: "maybe"', 13);
+  await castError("SELECT CAST('2024-13-01' AS DATETIME)", 'Invalid input syntax for type DATETIME: "2024-13-01"', 13);
+  await castError("SELECT CAST('soon' AS DATE)", 'Invalid input syntax for type DATE: "soon"', 13);
+  await castError("SELECT CAST('3000000000' AS INTEGER)", 'Value 3000000000 is out of range for type INTEGER', 13);
+  await castError('SELECT CAST(3000000000.0 AS INT)', 'Value 3000000000.0 is out of range for type INT', 13);
 });
 
 test('a value read from a row that does not convert stops the query at the CAST', async () => {
@@ -81,5 +82,5 @@ test('a cast no value could pass is refused while planning', () => {
   ] as const) {
     assert.throws(() => planQuery(sql, catalogOf(sessions())), (e: unknown) => e instanceof SqlError && e.reason === reason && e.column === column, sql);
   }
-  assert.throws(() => planQuery("SELECT CAST('abc' AS INT)", noTables), (e: unknown) => e instanceof SqlError && e.column === 8);
+  assert.throws(() => planQuery("SELECT CAST('abc' AS INT)", noTables), (e: unknown) => e instanceof SqlError && e.column === 13);
 });

@@ -56,6 +56,11 @@ test('casts to date and back, DATE literals, and a date as text', async () => {
   await agree("SELECT id, 'day ' || ts::date, ts::date || '!' FROM t WHERE ts IS NOT NULL");
 });
 
+test("timestamps with an offset as PostgreSQL writes it (+00, -05, +05:30, +0530) or UTC", async () => {
+  await agree("SELECT TIMESTAMPTZ '2024-01-11 15:11:14+00', '2024-01-11 15:11:14.25-05'::timestamptz, '2024-01-11 15:11:14+05:30'::timestamptz, '2024-01-11 15:11:14+0530'::timestamptz, '2024-01-11 15:11:14 UTC'::timestamptz");
+  await agree("SELECT id FROM t WHERE ts > '2024-06-01 00:00:00+02' AND ts < '2024-09-01 00:00:00-07'");
+});
+
 test('date arithmetic: date − date in days, date ± integer, date ± interval, date − timestamp', async () => {
   await agree("SELECT DATE '2024-03-05' - DATE '2024-01-01', DATE '2024-03-05' + 7, 7 + DATE '2024-03-05', DATE '2024-03-01' - 1, DATE '2024-03-05' - '2024-03-01'");
   await agree('SELECT id, ts::date - ts2::date, ts::date + 30, ts::date - i FROM t');

@@ -86,10 +86,12 @@ function compileCast(expr: Extract<BoundExpr, { kind: 'cast' }>): Evaluator {
   const target = expr.target;
   const from = expr.expr.type;
   if (expr.nullOnFailure) return (row) => castValue(value(row), target, from) ?? null;
+  // As PostgreSQL, a constant that does not convert is pointed at itself, not at the cast.
+  const pos = expr.expr.kind === 'const' ? expr.expr.pos : expr.pos;
   return (row) => {
     const input = value(row);
     const cast = castValue(input, target, from);
-    if (cast === undefined) throw new SqlError(castFailure(input, target), expr.sql, expr.pos);
+    if (cast === undefined) throw new SqlError(castFailure(input, target), expr.sql, pos);
     return cast;
   };
 }

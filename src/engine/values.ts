@@ -106,7 +106,7 @@ export function toNumeric(value: SqlValue): Numeric | null {
 }
 
 const DATETIME_PATTERN =
-  /^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*$/i;
+  /^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?\s*$/i;
 
 /** Parses the accepted datetime literal formats as UTC; null when the text is not one. */
 export function parseDatetime(text: string): Date | null {
@@ -120,10 +120,11 @@ export function parseDatetime(text: string): Date | null {
   const check = new Date(time);
   if (check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) return null;
   const zone = m[8];
-  if (zone && zone.toUpperCase() !== 'Z') {
+  if (zone && zone[0] !== 'Z' && zone[0] !== 'z' && zone[0] !== 'U' && zone[0] !== 'u') {
+    // PostgreSQL writes the offset as +HH, +HH:MM or +HHMM; all three are read.
     const sign = zone[0] === '-' ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
-    time -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60000;
+    time -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0)) * 60000;
   }
   return new Date(time);
 }
