@@ -43,7 +43,7 @@ test('an OR over several columns is offered as alternatives of terms, values coe
       [{ column: 'Amount', op: '>=', value: 1000 }, { column: 'Id', op: 'IN', values: ['cus_2', 'cus_3'] }],
       [{ column: 'Email', op: 'IS NULL' }],
     ],
-    text: "(Email LIKE '%@acme.com') OR (((Amount >= '1000') AND (Id IN ('cus_2', 'cus_3'))) OR (Email IS NULL))",
+    text: "(Email LIKE '%@acme.com') OR (((Amount >= 1000) AND (Id IN ('cus_2', 'cus_3'))) OR (Email IS NULL))",
   }]);
   const sessionTable = sessions();
   planQuery("SELECT Id FROM Sessions WHERE Created > '2024-01-20' OR Status BETWEEN 'a' AND 'c'", catalogOf(sessionTable));

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { Catalog, Column, SqlValue } from '../src/engine/table.js';
 import { engineColumns, generateDataset, standardTable } from './support/dataset.js';
 import { catalogOf, memoryTable, runQuery } from './support/engine-runner.js';
+import { SqlError } from '../src/sql/errors.js';
 import { PgOracle } from './support/pg-oracle.js';
 import { agreeWithPostgres, type AgreeOptions } from './support/pg-agree.js';
 
@@ -103,4 +104,18 @@ test('DISTINCT ON, VALUES as a table, generate_series', async () => {
   await agree("SELECT m, count(t.id) FROM generate_series(TIMESTAMP '2024-01-01', TIMESTAMP '2024-06-01', INTERVAL '1 month') AS g(m) LEFT JOIN t ON date_trunc('month', t.ts) = m GROUP BY m", {
     pg: "SELECT m, count(t.id) FROM generate_series(TIMESTAMPTZ '2024-01-01', TIMESTAMPTZ '2024-06-01', INTERVAL '1 month') AS g(m) LEFT JOIN t ON date_trunc('month', t.ts) = m GROUP BY m",
   });
+});
+
+test('a string literal beside a number takes the number type, as PostgreSQL reads an untyped literal', async () => {
+  await agree("SELECT 2 * '3', 1.5 + '2', '10' / 4, 5000000000 + '1', ' 7 ' - 1, 2.5::float8 * '2'");
+  await agree("SELECT id FROM t WHERE i > '10' OR d < '-1.5'");
+  for (const [sql, reason, column] of [
+    ["SELECT 1 + 'abc'", 'Invalid input syntax for type integer: "abc"', 12],
+    ["SELECT 'abc' > 1", 'Invalid input syntax for type integer: "abc"', 8],
+    ["SELECT 1 + '5000000000'", 'Value 5000000000 is out of range for type integer', 12],
+    ["SELECT id FROM t WHERE i = '1.5'", 'Invalid input syntax for type integer: "1.5"', 28],
+  ] as const) {
+    await assert.rejects(runQuery(sql, catalog), (e: unknown) => e instanceof SqlError && e.reason === reason && e.column === column, sql);
+    await assert.rejects(oracle.query(sql), (e: { position?: string }) => Number(e.position) === column, `PostgreSQL refuses ${sql} at the same place`);
+  }
 });

@@ -7,7 +7,7 @@ import type { BinaryNode, ExprNode, QueryNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import { continuesChain, sameLevel } from '../sql/operator-chains.js';
 import type { BoundChain, BoundExpr } from './bound.js';
-import { checkCastable, isKnownTypeName, resolveTypeName } from './cast.js';
+import { castFailure, castValue, checkCastable, isKnownTypeName, resolveTypeName } from './cast.js';
 import type { QueryPlan } from './plan-types.js';
 import { Scope } from './scope.js';
 import { compileExpr } from './expressions.js';
@@ -519,7 +519,23 @@ function operandsTyped(op: string, left: BoundExpr, right: BoundExpr, ctx: BindC
   const arithmetic = op === '+' || op === '-' || op === '*' || op === '/' || op === '%';
   const hint = (type: DataType | null): DataType | null => (arithmetic && !isNumericType(type) ? null : type);
   if (!arithmetic) [left, right] = [textAsDate(left, right), textAsDate(right, left)];
+  [left, right] = [textAsNumber(left, right, ctx), textAsNumber(right, left, ctx)];
   return [typed(left, hint(right.type), ctx), typed(right, hint(left.type), ctx)];
+}
+
+/** PostgreSQL's names of the number types, for an input error in its words. */
+const NUMBER_TYPE_NAMES: Partial<Record<DataType, string>> = { Integer: 'integer', Long: 'bigint', Decimal: 'numeric', Double: 'double precision' };
+
+/**
+ * A string constant beside a number is read as that number's type, as PostgreSQL reads an
+ * untyped literal: `2 * '3'` is the integer 6, and `1 + 'abc'` an input error at 'abc' (not NULL).
+ */
+function textAsNumber(expr: BoundExpr, other: BoundExpr, ctx: BindContext): BoundExpr {
+  const typeName = other.type === null ? undefined : NUMBER_TYPE_NAMES[other.type];
+  if (typeName === undefined || expr.kind !== 'const' || expr.param !== undefined || typeof expr.value !== 'string') return expr;
+  const value = castValue(expr.value, { type: other.type!, text: typeName }, 'String');
+  if (value === undefined) throw new SqlError(castFailure(expr.value, { type: other.type!, text: typeName }), ctx.sql, expr.pos);
+  return { ...expr, value, type: other.type };
 }
 
 /**
