@@ -25,7 +25,7 @@ before(async () => {
   const dataset = generateDataset(table, 300, 777);
   const docColumns: Column[] = [
     { name: 'id', type: 'Integer' },
-    { name: 'meta', type: 'String' },
+    { name: 'meta', type: 'String', json: true },
   ];
   catalog = catalogOf(
     memoryTable('t', engineColumns(table), dataset.rows),
@@ -118,4 +118,20 @@ test('a string literal beside a number takes the number type, as PostgreSQL read
     await assert.rejects(runQuery(sql, catalog), (e: unknown) => e instanceof SqlError && e.reason === reason && e.column === column, sql);
     await assert.rejects(oracle.query(sql), (e: { position?: string }) => Number(e.position) === column, `PostgreSQL refuses ${sql} at the same place`);
   }
+});
+
+test('jsonb functions, containment and jsonb_agg over JSON text', async () => {
+  await agree(
+    "SELECT id, jsonb_typeof(meta), jsonb_typeof(meta->'n'), jsonb_array_length(meta->'tags'), jsonb_extract_path_text(meta, 'deep', 'x'), jsonb_extract_path(meta, 'deep'), meta @> '{\"segment\": \"smb\"}', '{\"tags\": [\"b\"]}' <@ meta, jsonb_strip_nulls(meta->'deep') FROM docs",
+    { pg: "SELECT id, jsonb_typeof(meta), jsonb_typeof(meta->'n'), jsonb_array_length(meta->'tags'), jsonb_extract_path_text(meta, 'deep', 'x'), jsonb_extract_path(meta, 'deep')::text, meta @> '{\"segment\": \"smb\"}', '{\"tags\": [\"b\"]}' <@ meta, jsonb_strip_nulls(meta->'deep')::text FROM docs" },
+  );
+  await agree(
+    "SELECT id, jsonb_build_object('id', id, 'seg', meta->>'segment', 'deep', meta->'deep', 'none', NULL), jsonb_build_array(id, meta->'tags', 'x'), to_jsonb(meta->>'segment'), to_jsonb(id * 1.5) FROM docs",
+    { pg: "SELECT id, jsonb_build_object('id', id, 'seg', meta->>'segment', 'deep', meta->'deep', 'none', NULL)::text, jsonb_build_array(id, meta->'tags', 'x')::text, to_jsonb(meta->>'segment')::text, to_jsonb(id * 1.5)::text FROM docs" },
+  );
+  await agree("SELECT meta->>'segment' AS s, jsonb_array_length(jsonb_agg(id)), jsonb_array_length(jsonb_agg(meta)) FROM docs GROUP BY 1");
+  await agree("SELECT jsonb_agg(meta), jsonb_agg(meta->'deep'), json_agg(id) FROM docs WHERE id = 9", {
+    pg: "SELECT jsonb_agg(meta)::text, jsonb_agg(meta->'deep')::text, json_agg(id)::text FROM docs WHERE id = 9",
+  });
+  await agree(`SELECT '{"b": 2, "a": [1, {"c": null}]}'::jsonb, '{"b": 2}'::json`, { pg: `SELECT '{"b": 2, "a": [1, {"c": null}]}'::jsonb::text, '{"b": 2}'::json::text` });
 });

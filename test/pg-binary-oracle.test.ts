@@ -37,18 +37,18 @@ const CASES: Record<string, string> = {
   'timestamptz before 2000': "TIMESTAMPTZ '1999-12-31 23:59:59+00'",
   date: "DATE '2024-03-01'",
   'date before 2000': "DATE '1970-01-01'",
+  json: `'{"a": [1, 2]}'::json`,
 };
 
 /**
  * Casts whose result the engine has no type for yet, so they are announced as the nearest
- * type it has (int4, float8, timestamptz, text). Each is asserted still to differ, so this
+ * type it has (int4, float8, timestamptz, json). Each is asserted still to differ, so this
  * list can only shrink: when one is fixed its test fails here until it is moved to CASES.
  */
 const ANNOUNCED_AS_NEAREST: Record<string, string> = {
   int2: '(-32768)::int2',
   float4: '1.5::float4',
   'timestamp without time zone': "TIMESTAMP '2024-01-11 15:11:14'",
-  json: `'{"a": [1, 2]}'::json`,
   jsonb: `'{"b": 1, "a": [1, 2]}'::jsonb`,
 };
 

@@ -12,6 +12,7 @@ import type { QueryPlan } from './plan-types.js';
 import { Scope } from './scope.js';
 import { compileExpr } from './expressions.js';
 import { isCaseInsensitive, lowerCased } from './collation.js';
+import { isJsonValued } from './json-valued.js';
 import { temporalOperator } from './temporal.js';
 import { Interval } from './interval.js';
 import { findAggregateFunction, findScalarFunction, functionNames, type AggregateFunction, type ScalarFunction } from './functions.js';
@@ -381,7 +382,8 @@ function bindAggregateCall(node: Extract<ExprNode, { kind: 'call' }>, aggregate:
     }
     const arg = fold(bindNode(node.args[0]!, ctx, true));
     const configured = aggregate.configure ? aggregate.configure(node.args.slice(1).map((a) => constantArgument(a, aggregate.name, ctx))) : aggregate;
-    const fn = configured.forArgType ? configured.forArgType(arg.type) : configured;
+    const typedFn = configured.forArgType ? configured.forArgType(arg.type) : configured;
+    const fn = typedFn.withJsonArg ? typedFn.withJsonArg(isJsonValued(arg)) : typedFn;
     return { kind: 'aggregate', fn, arg, distinct: node.distinct, type: fn.returnType(arg.type), pos: node.pos };
 }
 
@@ -425,7 +427,8 @@ function bindScalarCall(node: Extract<ExprNode, { kind: 'call' }>, fn: ScalarFun
   if (fn.statementValue === 'lastInsertId') return { kind: 'const', value: ctx.lastInsertId ?? null, type: 'String', pos: node.pos };
   let args = node.args.map((arg, i) => fold(bindNode(keywordArgument(arg, fn.keywordArgs?.includes(i)), ctx, insideAggregate)));
   if (ARGUMENTS_ALIKE.has(fn.name)) args = typedAlike(args, ctx);
-  return { kind: 'call', fn, args, type: fn.returnType(args.map((a) => a.type)), pos: node.pos };
+  const chosen = fn.withJsonArgs ? fn.withJsonArgs(args.map(isJsonValued)) : fn;
+  return { kind: 'call', fn: chosen, args, type: chosen.returnType(args.map((a) => a.type)), pos: node.pos };
 }
 
 /** `DATEADD(day, …)`: a bare word where a function takes a date part is that word as text. */
@@ -595,7 +598,7 @@ function fold(expr: BoundExpr): BoundExpr {
   if (expr.kind === 'const' || !foldable(expr)) return expr;
   const value = compileExpr(expr)([]);
   const type = expr.type ?? typeOfValue(value);
-  return { kind: 'const', value, type, pos: expr.pos };
+  return { kind: 'const', value, type, pos: expr.pos, ...(isJsonValued(expr) ? { json: true } : {}) };
 }
 
 function foldable(expr: BoundExpr): boolean {

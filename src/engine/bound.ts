@@ -23,6 +23,8 @@ export interface BoundConst extends BoundBase {
    * stands for parameter slot `param`, and the context may give it a type (engine/params.ts).
    */
   param?: number;
+  /** A folded JSON value ('{}'::jsonb, jsonb_build_object(…) of constants): see json-valued.ts. */
+  json?: boolean;
 }
 
 export interface BoundColumn extends BoundBase {

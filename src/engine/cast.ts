@@ -10,6 +10,7 @@ import { SqlError } from '../sql/errors.js';
 import type { DataType, SqlValue } from './table.js';
 import { BIGINT_MAX, BIGINT_MIN, coerceToType, formatDate, formatSqlValue, integerValue, isIntegralType, toNumeric, typeOfValue, valueToText } from './values.js';
 import { Numeric, NUMERIC_MAX_PRECISION } from './numeric.js';
+import { jsonbText } from './functions/pg-json.js';
 
 const TYPE_NAMES: Readonly<Record<string, DataType>> = {
   STRING: 'String', VARCHAR: 'String', NVARCHAR: 'String', CHAR: 'String', NCHAR: 'String', TEXT: 'String',
@@ -32,6 +33,8 @@ export interface ResolvedType {
   scale?: number;
   /** Digits in all, for DECIMAL(p, s): a value needing more left of the point is an overflow. */
   precision?: number;
+  /** JSON / JSONB: text that must be JSON; jsonb is kept in its normal form (`{"a": 1}`). */
+  json?: 'json' | 'jsonb';
 }
 
 export function isKnownTypeName(name: string): boolean {
@@ -46,6 +49,7 @@ export function resolveTypeName(node: TypeNameNode, sql: string): ResolvedType {
   const text = node.args.length > 0 ? `${node.name}(${node.args.map((a) => (a < 0 ? 'MAX' : a)).join(', ')})` : node.name;
   const resolved: ResolvedType = { type, text };
   if (type === 'String' && node.args.length === 1 && node.args[0]! > 0) resolved.length = node.args[0]!;
+  if (node.name === 'JSON' || node.name === 'JSONB') resolved.json = node.name === 'JSON' ? 'json' : 'jsonb';
   if (type === 'Decimal' && node.args.length > 0) {
     const [precision, scale = 0] = node.args as [number, number?];
     if (precision < 1 || precision > NUMERIC_MAX_PRECISION || scale < 0 || scale > precision) {
@@ -83,6 +87,7 @@ export function castValue(value: SqlValue, target: ResolvedType, from: DataType 
   switch (target.type) {
     case 'String': {
       const text = value instanceof Date ? (from === 'Date' ? formatDate(value) : value.toISOString()) : valueToText(value);
+      if (target.json && text !== null) return jsonText(text, target.json);
       return text !== null && target.length !== undefined ? text.slice(0, target.length) : text;
     }
     case 'Integer':
@@ -131,6 +136,17 @@ function exactInteger(value: SqlValue, from: DataType | null): bigint | undefine
   if (typeof value === 'string') return INTEGER_TEXT.test(value) ? BigInt(value.trim()) : undefined;
   if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
   return BigInt(from === 'Double' ? roundHalfEven(value) : roundHalfAway(value, 0));
+}
+
+/** Text cast to json (checked, kept as written) or jsonb (checked, in jsonb's form); undefined when it is not JSON. */
+function jsonText(text: string, kind: 'json' | 'jsonb'): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return kind === 'json' ? text : jsonbText(parsed);
 }
 
 /** Why `value` does not cast to `target`, in PostgreSQL's words. */

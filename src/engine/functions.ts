@@ -13,6 +13,7 @@ import { mathFunctions } from './functions/math.js';
 import { textFunctions } from './functions/text.js';
 import { typeFunctions } from './functions/types.js';
 import { pgAggregates } from './functions/pg-aggregates.js';
+import { pgJsonbAggregates, pgJsonbFunctions } from './functions/pg-jsonb.js';
 import { pgScalars } from './functions/pg-scalars.js';
 import { pgJsonFunctions } from './functions/pg-json.js';
 import { pgPredicates } from './functions/pg-predicates.js';
@@ -45,6 +46,13 @@ export interface ScalarFunction {
   infix?: string;
   /** Written after its one argument (`x IS TRUE`). */
   postfix?: string;
+  /** Its text results are JSON (jsonb_build_object, ->): a client is told the column is json. */
+  returnsJson?: boolean;
+  /**
+   * The function for arguments of which these are JSON (a json column, a -> result): to_jsonb
+   * and jsonb_build_object nest a JSON argument as the value it holds, not as a string.
+   */
+  withJsonArgs?(json: boolean[]): ScalarFunction;
 }
 
 export interface Accumulator {
@@ -69,6 +77,10 @@ export interface AggregateFunction {
    */
   orderedSet?: boolean;
   returnType(argType: DataType | null): DataType;
+  /** Its results are JSON text (jsonb_agg). */
+  returnsJson?: boolean;
+  /** The aggregate for an argument that is JSON (jsonb_agg of a json column nests its values). */
+  withJsonArg?(json: boolean): AggregateFunction;
   /** The variant for an argument of this type (SUM and AVG of integers, numerics, doubles); the binder asks once. */
   forArgType?(argType: DataType | null): AggregateFunction;
   create(): Accumulator;
@@ -80,7 +92,7 @@ function identityFunction(name: string): ScalarFunction {
 }
 
 const scalarList: ScalarFunction[] = [
-  ...textFunctions, ...mathFunctions, ...dateFunctions, ...jsonFunctions, ...typeFunctions, ...pgScalars, ...pgJsonFunctions, ...pgPredicates, ...pgRegexFunctions, ...pgDateFunctions,
+  ...textFunctions, ...mathFunctions, ...dateFunctions, ...jsonFunctions, ...typeFunctions, ...pgScalars, ...pgJsonFunctions, ...pgJsonbFunctions, ...pgPredicates, ...pgRegexFunctions, ...pgDateFunctions,
   identityFunction('SCOPE_IDENTITY'), identityFunction('LAST_INSERT_ID'),
 ];
 
@@ -136,6 +148,7 @@ const aggregateList: AggregateFunction[] = [
   extremum('MIN', (c) => c < 0),
   extremum('MAX', (c) => c > 0),
   ...pgAggregates,
+  ...pgJsonbAggregates,
   ...orderedSetAggregates,
 ];
 

@@ -42,6 +42,7 @@ import { planSetOperation } from './set-operations.js';
 import { planTableFunction } from './table-functions.js';
 import { findSubqueries } from './subqueries.js';
 import type { Catalog, Column, OrderKey, ScanPlan } from './table.js';
+import { isJsonValued } from './json-valued.js';
 import { bindWindows, finishWindows, placeWindowSlots, windowExprs, type WindowPlan } from './windows.js';
 import { defaultNullsFirst } from './values.js';
 import { flatten } from './operators/batches.js';
@@ -180,7 +181,7 @@ function planSelectNode(stmt: SelectNode, env: PlanEnv, outer: Scope | null): Qu
     finalExtras = finalExtras.map((e) => placeWindowSlots(e, windowBase));
   }
 
-  const columns: ResultColumn[] = outputs.map((o) => ({ name: o.name, type: o.expr.type ?? 'String', ...(isJsonColumn(o.expr) ? { json: true } : {}) }));
+  const columns: ResultColumn[] = outputs.map((o) => ({ name: o.name, type: o.expr.type ?? 'String', ...(isJsonValued(o.expr) ? { json: true } : {}) }));
   const conjuncts = splitAnd(where);
   const projected = [...finalOutputs, ...finalExtras];
   if (aggregated || windows.calls.length > 0) {
@@ -474,7 +475,3 @@ export function bindCount(node: ExprNode, clause: 'LIMIT' | 'OFFSET' | 'TOP', ct
   return value;
 }
 
-/** A select-list item that is a JSON column of its source, unchanged. */
-function isJsonColumn(expr: BoundExpr): boolean {
-  return expr.kind === 'column' && expr.column.json === true;
-}

@@ -144,6 +144,8 @@ class Lexer {
       case QUESTION:
         return this.push('positionalParameter', '?', start, start + 1);
       case AT:
+        // jsonb containment `a @> b`; otherwise a named parameter (@name).
+        if (this.codeAt(start + 1) === GREATER) return this.push('symbol', '@>', start, start + 2);
         return this.scanNamedParameter(start);
       case DOLLAR:
         if (isDigit(this.codeAt(start + 1))) return this.scanNumberedParameter(start);
@@ -152,6 +154,8 @@ class Lexer {
         const next = this.codeAt(start + 1);
         if (next === GREATER) return this.push('symbol', '<>', start, start + 2);
         if (next === EQUALS) return this.push('symbol', '<=', start, start + 2);
+        // jsonb `a <@ b`, unless a name follows: `Amount <@max` compares with parameter @max.
+        if (next === AT && !isIdentifierStart(this.codeAt(start + 2))) return this.push('symbol', '<@', start, start + 2);
         return this.push('symbol', '<', start, start + 1);
       }
       case GREATER:

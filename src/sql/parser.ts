@@ -81,9 +81,10 @@ const enum Precedence {
 
 /**
  * PostgreSQL's "other" operators, bound as functions of those names: the JSON operators
- * (functions/pg-json.ts) and the regular-expression matches (functions/pg-regex.ts).
+ * (functions/pg-json.ts), jsonb containment @> <@ (functions/pg-jsonb.ts) and the
+ * regular-expression matches (functions/pg-regex.ts).
  */
-const JSON_OPERATORS: ReadonlySet<string> = new Set(['->', '->>', '#>', '#>>', '~', '~*', '!~', '!~*']);
+const JSON_OPERATORS: ReadonlySet<string> = new Set(['->', '->>', '#>', '#>>', '@>', '<@', '~', '~*', '!~', '!~*']);
 
 /** `DATE '2024-01-18'`, `TIMESTAMP '…'`: a literal of the type (a cast of the string). */
 const TYPED_LITERALS: ReadonlySet<string> = new Set(['DATE', 'TIMESTAMP', 'TIMESTAMPTZ', 'INTERVAL']);

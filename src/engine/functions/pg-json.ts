@@ -6,6 +6,7 @@
 import type { ScalarFunction } from '../functions.js';
 import type { SqlValue } from '../table.js';
 import { valueToText } from '../values.js';
+import { Numeric } from '../numeric.js';
 
 type Step = string | number;
 
@@ -43,6 +44,7 @@ function pathSteps(path: SqlValue): Step[] | undefined {
  * in byte order (jsonb's own order), so results read and compare as they do in PostgreSQL.
  */
 export function jsonbText(value: unknown): string {
+  if (typeof value === 'bigint' || value instanceof Numeric) return value.toString();
   if (Array.isArray(value)) return `[${value.map(jsonbText).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
     const keys = Object.keys(value).sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
@@ -69,6 +71,7 @@ function operator(name: string, follow: (json: unknown, key: SqlValue) => unknow
   return {
     name,
     infix: name,
+    returnsJson: result === asJson,
     minArgs: 2,
     maxArgs: 2,
     returnType: () => 'String',
