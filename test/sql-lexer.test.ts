@@ -104,6 +104,11 @@ test('parameters: ? and @name', () => {
   ]);
 });
 
+test("jsonb containment @> and <@, but a<@name is a comparison with parameter @name", () => {
+  assert.deepEqual(tokenize("m @> '{}' AND '{}' <@ m").slice(0, -1).map((t) => t.value), ['m', '@>', '{}', 'AND', '{}', '<@', 'm']);
+  assert.deepEqual(brief('Amount <@max'), ['identifier:Amount@1:1', 'symbol:<@1:8', 'namedParameter:max@1:9', 'end:@1:13']);
+});
+
 test('operators, with != normalised to <>', () => {
   assert.deepEqual(
     tokenize('= <> != < <= > >= + - * / % || ( ) , ; .').slice(0, -1).map((t) => t.value),
