@@ -127,6 +127,11 @@ class Aggregator {
     }
   }
 
+  /** Adds the row when it passes `test`. */
+  addIf(row: Row, test: ((row: Row) => boolean) | undefined): void {
+    if (!test || test(row)) this.add(row);
+  }
+
   /** Adds the rows of a batch that pass `test`. */
   addBatch(batch: readonly Row[], test: ((row: Row) => boolean) | undefined): void {
     const single = this.single;
@@ -181,4 +186,23 @@ export async function* aggregateBatches(
     aggregator.addBatch(batch, test);
   }
   yield* chunks(aggregator.results(), signal);
+}
+
+/**
+ * A source that pushes its rows into a callback rather than yielding batches (a hash join
+ * writing each match into one reused row); resolves when every row has been pushed.
+ */
+export type RowFold = (sink: (row: Row) => void) => Promise<void>;
+
+/** aggregateBatches over a RowFold: each row is folded in as it is pushed, and not kept. */
+export async function* aggregateFold(
+  input: RowFold,
+  specs: readonly AggregateSpec[],
+  keys: readonly Evaluator[],
+  test: ((row: Row) => boolean) | undefined,
+  limits?: OperatorLimits,
+): AsyncGenerator<Row[]> {
+  const aggregator = new Aggregator(specs, keys, rowCap(limits));
+  await input((row) => aggregator.addIf(row, test));
+  yield* chunks(aggregator.results(), limits?.signal);
 }

@@ -5,7 +5,8 @@ import { shiftColumns, type BoundExpr } from '../bound.js';
 import { compileExpr, compilePredicate } from '../expressions.js';
 import { analyzing, measured, type Instrument } from '../instrument.js';
 import { mapBatches, type Batches, type RowTest } from '../operators/batches.js';
-import { hashJoinBatches, LOOKUP_SCANS_IN_FLIGHT, lookupJoinBatches, materialize, readConcurrently, type JoinSpec } from '../operators/join.js';
+import type { RowFold } from '../operators/aggregate.js';
+import { hashJoinBatches, hashJoinInto, LOOKUP_SCANS_IN_FLIGHT, lookupJoinBatches, materialize, readConcurrently, type JoinSpec } from '../operators/join.js';
 import { compileScanPredicate } from '../predicates.js';
 import { combineTests, scanBatches, withKeys, type PlannedScan } from '../scan.js';
 import type { ExecContext, Predicate, Row, ScanPlan, SqlValue, Table } from '../table.js';
@@ -22,6 +23,12 @@ export interface Relation {
   test?: RowTest | undefined;
   /** The lone table's planned scan, when FROM is one table. */
   scan?: PlannedScan;
+  /**
+   * The same rows (before `test`) pushed one at a time into a callback that must be done with
+   * each before it returns: the row may be an array reused for the next one. A consumer that
+   * keeps no rows (an aggregate) reads a join this way without a joined row built per match.
+   */
+  fold?(ctx: ExecContext): RowFold;
 }
 
 export interface FromOptions {
@@ -120,11 +127,10 @@ function lowerJoin(node: JoinNode, meters: Meters, options: FromOptions): Relati
   const right = lowerFrom(node.right, meters, { ...options, rowAtATime: false });
   const meter = meters.of(node, method.kind === 'hash' ? 'Hash Join' : 'Nested Loop Join');
   const after = afterTest(node);
+  const build = (ctx: ExecContext) => (): Promise<Row[]> => materialize(right.batches(ctx), right.test, ctx);
   return {
-    batches: (ctx) => {
-      const build = (): Promise<Row[]> => materialize(right.batches(ctx), right.test, ctx);
-      return metered(hashJoinBatches(left.batches(ctx), left.test, build, spec, ctx.signal), after, meter, ctx);
-    },
+    batches: (ctx) => metered(hashJoinBatches(left.batches(ctx), left.test, build(ctx), spec, ctx.signal), after, meter, ctx),
+    fold: (ctx) => (sink) => hashJoinInto(left.batches(ctx), left.test, build(ctx), spec, sink, ctx.signal),
     test: after,
   };
 }

@@ -4,7 +4,7 @@
 
 import { compileExpr, compilePredicate, type Evaluator } from '../expressions.js';
 import { analyzing, measured, type Instrument } from '../instrument.js';
-import { aggregateBatches } from '../operators/aggregate.js';
+import { aggregateBatches, aggregateFold } from '../operators/aggregate.js';
 import { mapBatches, noBatches, trimBatches, type Batches, type RowTest } from '../operators/batches.js';
 import { distinctBatches, firstOfEach } from '../operators/distinct.js';
 import { limitBatches } from '../operators/limit.js';
@@ -60,13 +60,17 @@ export function lowerSelect(root: PlanNode, sql: string, meters: Meters): (ctx: 
     const signal = ctx.signal;
     const measure = (input: Batches, instrument: Instrument | undefined): Batches => (analyze && instrument ? measured(input, instrument) : input);
     if (relation && emptyReason !== undefined && !(aggregated && groupCount === 0)) return noBatches();
+    // A join under the aggregate pushes its matches through one reused row instead of building
+    // a row per match: not under EXPLAIN ANALYZE (which counts the join's rows), nor when a
+    // subquery might read the row.
+    const fold = aggregated && narrowJoins && !wherePrepare && !analyze && emptyReason === undefined ? relation?.fold?.(ctx) : undefined;
     let stream: Batches;
     // Rows failing `test` are still in `stream`: the next operator drops them in its own loop.
     let test: RowTest | undefined;
     if (!relation) stream = singleEmptyRow();
     else if (emptyReason !== undefined) stream = noBatches();
     else {
-      stream = relation.batches(ctx);
+      stream = fold ? noBatches() : relation.batches(ctx);
       test = relation.test;
     }
     const prepare = projectPrepare?.(ctx);
@@ -77,7 +81,10 @@ export function lowerSelect(root: PlanNode, sql: string, meters: Meters): (ctx: 
     } else {
       test = both(test, whereTest);
     }
-    if (aggregated) {
+    if (fold) {
+      stream = aggregateFold(fold, aggregateSpecs, keyEvaluators, test, ctx);
+      test = undefined;
+    } else if (aggregated) {
       stream = measure(aggregateBatches(stream, aggregateSpecs, keyEvaluators, test, ctx), meter.aggregate);
       test = undefined;
     }
