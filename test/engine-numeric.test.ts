@@ -191,6 +191,19 @@ describe('against PostgreSQL (PGlite)', () => {
     await agree('SELECT a.id, b.id FROM nums a JOIN nums b ON a.n = b.n * 1.0');
   });
 
+  test('one GROUP BY key mixing integers and numerics that equal them makes one group per value', async () => {
+    // Small integers group through an array; an equal numeric (5.0 beside 5) must land in the
+    // same group, whichever comes first.
+    await agree('SELECT k, count(*) FROM (SELECT 5 AS k UNION ALL SELECT 5.0 UNION ALL SELECT 5 UNION ALL SELECT 7.00) s GROUP BY k');
+    await agree('SELECT k, count(*) FROM (VALUES (5.0), (5), (0.000), (0)) AS s(k) GROUP BY k');
+    await agree('SELECT CASE WHEN i > 0 THEN i ELSE i * 1.0 END AS k, count(*) FROM nums WHERE i >= -3 GROUP BY 1');
+    await agree('SELECT COALESCE(i, n) AS k, count(*) FROM nums GROUP BY 1');
+    assert.deepEqual(
+      (await runQuery('SELECT k, count(*) FROM (VALUES (5), (5.0), (5)) AS s(k) GROUP BY k', catalog)).map(([k, c]) => [String(k), c]),
+      [['5', 3]],
+    );
+  });
+
   test('errors where PostgreSQL errors: bigint out of range, numeric field overflow', async () => {
     for (const [sql, message] of [
       ['SELECT l * 1024 FROM nums', /bigint out of range/],

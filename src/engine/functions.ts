@@ -6,7 +6,6 @@
 // names, both as SqlError at the call. The scalars live in functions/, one file per family.
 
 import type { DataType, SqlValue } from './table.js';
-import { compareValues } from './values.js';
 import { dateFunctions } from './functions/date.js';
 import { jsonFunctions } from './functions/json.js';
 import { mathFunctions } from './functions/math.js';
@@ -21,6 +20,7 @@ import { pgRegexFunctions } from './functions/pg-regex.js';
 import { pgDateFunctions } from './functions/pg-dates.js';
 import { orderedSetAggregates } from './functions/ordered-set.js';
 import { AVG, SUM } from './functions/sums.js';
+import { MAX, MIN } from './functions/extremes.js';
 
 export interface ScalarFunction {
   name: string;
@@ -105,29 +105,6 @@ export function findScalarFunction(name: string): ScalarFunction | undefined {
 // ---------------------------------------------------------------------------------------------
 // Aggregates: NULL inputs are skipped; over no rows COUNT is 0 and the others NULL.
 
-function extremum(name: string, keep: (comparison: number) => boolean): AggregateFunction {
-  return {
-    name,
-    allowsStar: false,
-    returnType: (t) => t ?? 'String',
-    create() {
-      let best: SqlValue = null;
-      return {
-        add(value) {
-          if (value === null) return;
-          if (best === null) {
-            best = value;
-            return;
-          }
-          const c = compareValues(value, best);
-          if (c !== null && keep(c)) best = value;
-        },
-        result: () => best,
-      };
-    },
-  };
-}
-
 const aggregateList: AggregateFunction[] = [
   {
     name: 'COUNT',
@@ -145,8 +122,8 @@ const aggregateList: AggregateFunction[] = [
   },
   SUM,
   AVG,
-  extremum('MIN', (c) => c < 0),
-  extremum('MAX', (c) => c > 0),
+  MIN,
+  MAX,
   ...pgAggregates,
   ...pgJsonbAggregates,
   ...orderedSetAggregates,

@@ -12,16 +12,22 @@ import { checkedBigint } from '../arithmetic.js';
 import type { DataType, SqlValue } from '../table.js';
 import { isIntegralType, toNumber, toNumeric } from '../values.js';
 
-/** Integers summed as numbers while the total stays within ±2^53, then as a bigint. */
+/**
+ * Integers summed as numbers while the total stays within ±2^53, then as a bigint. `count` is
+ * the values added (NULLs are skipped). SUM and AVG of integers; as a class, so the running
+ * total is a field updated in place (a closure's variable would box every new double).
+ */
 class IntegerTotal {
   small = 0;
   big: bigint | null = null;
   count = 0;
 
   add(value: SqlValue): void {
-    if (typeof value === 'number' && this.big === null && Number.isSafeInteger(value)) {
+    if (value === null) return;
+    if (typeof value === 'number' && this.big === null) {
       const next = this.small + value;
-      if (Number.isSafeInteger(next)) {
+      // A safe integer added to a safe total: exact when the result is still safe.
+      if (next <= Number.MAX_SAFE_INTEGER && next >= -Number.MAX_SAFE_INTEGER && Number.isInteger(value)) {
         this.small = next;
         this.count++;
         return;
@@ -35,6 +41,26 @@ class IntegerTotal {
 
   total(): bigint {
     return this.big ?? BigInt(this.small);
+  }
+}
+
+/** SUM of integers: a bigint (Long) of integers, a numeric of Longs, as PostgreSQL types them. */
+class IntegerSum extends IntegerTotal implements Accumulator {
+  constructor(private readonly asNumeric: boolean) {
+    super();
+  }
+
+  result(): SqlValue {
+    if (this.count === 0) return null;
+    if (this.big === null && !this.asNumeric) return this.small;
+    return this.asNumeric ? Numeric.fromInteger(this.total()) : checkedBigint(this.total());
+  }
+}
+
+/** AVG of integers: a numeric, sum / count at PostgreSQL's division scale. */
+class IntegerAverage extends IntegerTotal implements Accumulator {
+  result(): SqlValue {
+    return this.count === 0 ? null : Numeric.fromInteger(this.total()).dividedBy(Numeric.fromInteger(this.count));
   }
 }
 
@@ -58,97 +84,70 @@ class NumericTotal {
   }
 }
 
-/** Doubles (and intervals) as before: JS arithmetic. */
-function doubleSum(): Accumulator {
-  let sum: number | null = null;
-  let intervals: Interval | null = null;
-  return {
-    add(value) {
-      if (value instanceof Interval) {
-        intervals = intervals ? intervals.plus(value) : value;
-        return;
-      }
-      const n = toNumber(value);
-      if (n !== null) sum = (sum ?? 0) + n;
-    },
-    result: () => intervals ?? sum,
-  };
+class NumericSum extends NumericTotal implements Accumulator {
+  result(): SqlValue {
+    return this.count === 0 ? null : this.sum;
+  }
 }
 
-function doubleAverage(): Accumulator {
-  let sum = 0;
-  let count = 0;
-  let intervals: Interval | null = null;
-  return {
-    add(value) {
-      if (value instanceof Interval) {
-        intervals = intervals ? intervals.plus(value) : value;
-        count++;
-        return;
-      }
-      const n = toNumber(value);
-      if (n === null) return;
-      sum += n;
-      count++;
-    },
-    result: () => (count === 0 ? null : intervals ? intervals.times(1 / count) : sum / count),
-  };
+class NumericAverage extends NumericTotal implements Accumulator {
+  result(): SqlValue {
+    return this.count === 0 ? null : this.sum.dividedBy(Numeric.fromInteger(this.count));
+  }
+}
+
+/** Doubles (and intervals): JS arithmetic. `count` is the values added. */
+class DoubleTotal {
+  sum = 0;
+  count = 0;
+  intervals: Interval | null = null;
+
+  add(value: SqlValue): void {
+    if (typeof value === 'number') {
+      this.sum += value;
+      this.count++;
+      return;
+    }
+    if (value instanceof Interval) {
+      this.intervals = this.intervals ? this.intervals.plus(value) : value;
+      this.count++;
+      return;
+    }
+    const n = toNumber(value);
+    if (n === null) return;
+    this.sum += n;
+    this.count++;
+  }
+}
+
+class DoubleSum extends DoubleTotal implements Accumulator {
+  result(): SqlValue {
+    return this.intervals ?? (this.count === 0 ? null : this.sum);
+  }
+}
+
+class DoubleAverage extends DoubleTotal implements Accumulator {
+  result(): SqlValue {
+    if (this.count === 0) return null;
+    return this.intervals ? this.intervals.times(1 / this.count) : this.sum / this.count;
+  }
 }
 
 function sumOf(argType: DataType | null): AggregateFunction {
   const base = { name: 'SUM', allowsStar: false, returnType: sumType, forArgType: sumOf };
   if (argType === 'Integer' || argType === 'Long') {
     const asNumeric = argType === 'Long';
-    return {
-      ...base,
-      create() {
-        const total = new IntegerTotal();
-        return {
-          add: (value) => value !== null && total.add(value),
-          result: () => (total.count === 0 ? null : asNumeric ? Numeric.fromInteger(total.total()) : checkedBigint(total.total())),
-        };
-      },
-    };
+    return { ...base, create: () => new IntegerSum(asNumeric) };
   }
-  if (argType === 'Decimal') {
-    return {
-      ...base,
-      create() {
-        const total = new NumericTotal();
-        return { add: (value) => value !== null && total.add(value), result: () => (total.count === 0 ? null : total.sum) };
-      },
-    };
-  }
-  return { ...base, create: doubleSum };
+  if (argType === 'Decimal') return { ...base, create: () => new NumericSum() };
+  return { ...base, create: () => new DoubleSum() };
 }
 
 function avgOf(argType: DataType | null): AggregateFunction {
   const base = { name: 'AVG', allowsStar: false, returnType: avgType, forArgType: avgOf };
-  if (isIntegralType(argType)) {
-    return {
-      ...base,
-      create() {
-        const total = new IntegerTotal();
-        return {
-          add: (value) => value !== null && total.add(value),
-          result: () => (total.count === 0 ? null : Numeric.fromInteger(total.total()).dividedBy(Numeric.fromInteger(total.count))),
-        };
-      },
-    };
-  }
-  if (argType === 'Decimal') {
-    return {
-      ...base,
-      create() {
-        const total = new NumericTotal();
-        return {
-          add: (value) => value !== null && total.add(value),
-          result: () => (total.count === 0 ? null : total.sum.dividedBy(Numeric.fromInteger(total.count))),
-        };
-      },
-    };
-  }
-  return { ...base, create: doubleAverage };
+  if (isIntegralType(argType)) return { ...base, create: () => new IntegerAverage() };
+  if (argType === 'Decimal') return { ...base, create: () => new NumericAverage() };
+  return { ...base, create: () => new DoubleAverage() };
 }
 
 function sumType(t: DataType | null): DataType {

@@ -62,8 +62,11 @@ class Aggregator {
     return group;
   }
 
-  /** The group of a lone key that is an integer in [0, DENSE_KEYS), through the array. */
-  private denseGroup(v: number): Group {
+  /**
+   * The group of a lone key whose hash key is an integer in [0, DENSE_KEYS), through the array;
+   * `value` is the key as read (5, or a Numeric 5.00 that equals it), kept for a new group.
+   */
+  private denseGroup(v: number, value: SqlValue): Group {
     const dense = this.dense;
     let group = v < dense.length ? dense[v] : undefined;
     if (group === undefined) {
@@ -72,7 +75,7 @@ class Aggregator {
         for (let i = 0; i < dense.length; i++) grown[i] = dense[i];
         this.dense = grown;
       }
-      this.dense[v] = group = this.newGroup([v]);
+      this.dense[v] = group = this.newGroup([value]);
     }
     return group;
   }
@@ -82,8 +85,10 @@ class Aggregator {
     if (keys.length === 1) {
       // One key: the value itself is the map key (Dates by instant…), no string building.
       const v = keys[0]!(row);
-      if (typeof v === 'number' && (v | 0) === v && v >= 0 && v < DENSE_KEYS) return this.denseGroup(v);
+      if (typeof v === 'number' && (v | 0) === v && v >= 0 && v < DENSE_KEYS) return this.denseGroup(v, v);
       const mapKey = hashKeyOf(v);
+      // A value of another kind equal to a small integer (a Numeric 5.00) joins that integer's group.
+      if (typeof mapKey === 'number' && (mapKey | 0) === mapKey && mapKey >= 0 && mapKey < DENSE_KEYS) return this.denseGroup(mapKey, v);
       let group = this.groups.get(mapKey);
       if (!group) this.groups.set(mapKey, (group = this.newGroup([v])));
       return group;

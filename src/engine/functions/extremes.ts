@@ -1,0 +1,58 @@
+// MIN and MAX. NULLs are skipped; over no rows (or only NULLs) the result is NULL. Values that do
+// not compare (compareValues gives null) leave the extreme as it is.
+//
+// Each is a class with its extreme in a field rather than a closure over a variable: the field
+// is read and written in place, and numbers and strings are compared inline. Both are on the
+// hot path of every GROUP BY and join aggregate that uses them.
+
+import type { Accumulator, AggregateFunction } from '../functions.js';
+import type { SqlValue } from '../table.js';
+import { compareValues } from '../values.js';
+
+class Maximum implements Accumulator {
+  best: SqlValue = null;
+
+  add(value: SqlValue): void {
+    if (value === null) return;
+    const best = this.best;
+    if (typeof value === 'number' && typeof best === 'number') {
+      // As compareValues (value - best > 0): NaN replaces nothing and is replaced by nothing.
+      if (value > best) this.best = value;
+    } else if (best === null) this.best = value;
+    else {
+      const c = compareValues(value, best);
+      if (c !== null && c > 0) this.best = value;
+    }
+  }
+
+  result(): SqlValue {
+    return this.best;
+  }
+}
+
+class Minimum implements Accumulator {
+  best: SqlValue = null;
+
+  add(value: SqlValue): void {
+    if (value === null) return;
+    const best = this.best;
+    if (typeof value === 'number' && typeof best === 'number') {
+      if (value < best) this.best = value;
+    } else if (best === null) this.best = value;
+    else {
+      const c = compareValues(value, best);
+      if (c !== null && c < 0) this.best = value;
+    }
+  }
+
+  result(): SqlValue {
+    return this.best;
+  }
+}
+
+function extremum(name: string, create: () => Accumulator): AggregateFunction {
+  return { name, allowsStar: false, returnType: (t) => t ?? 'String', create };
+}
+
+export const MIN = extremum('MIN', () => new Minimum());
+export const MAX = extremum('MAX', () => new Maximum());
