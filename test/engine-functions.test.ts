@@ -324,8 +324,20 @@ describe('date functions', () => {
       [`DATEPART('millisecond', ${d})`, 250],
       [`DATEPART('DAY', ${d})`, 7],
       [`DATEPART('nope', ${d})`, null],
+      // Names an object has but no part: not a part (once the object's own function).
+      [`DATEPART('constructor', ${d})`, null],
+      [`DATEPART('toString', ${d})`, null],
       ['DATEPART(NULL, NOW())', null],
     ]);
+  });
+
+  it('DATEPART on every row reads the part its row names', async () => {
+    // The part is looked up once per name, not per row: rows alternating names must each get theirs.
+    const rows = await runQuery(
+      "SELECT DATEPART(v.p, '2024-03-05 10:20:30'), DATEPART('hour', '2024-03-05 10:20:30') FROM (VALUES ('month'), ('MINUTE'), ('month'), ('bogus'), (' dd ')) AS v(p)",
+      catalogOf(),
+    );
+    assert.deepEqual(rows, [[3, 10], [20, 10], [3, 10], [null, 10], [5, 10]]);
   });
 
   it('DATE_TRUNC truncates to the start of the period (weeks from Monday); DATETRUNC from Sunday', async () => {

@@ -33,10 +33,20 @@ const ALIASES: Record<string, DatePart> = {
   millisecond: 'millisecond', ms: 'millisecond', milliseconds: 'millisecond',
 };
 
+const PARTS = new Map<string, DatePart>(Object.entries(ALIASES));
+
+/** The last name looked up and its part: a query names the same part on every row. */
+let lastName = '';
+let lastPart: DatePart | null = null;
+
 /** The date part a value names, or null when it names none. */
 export function parseDatePart(value: SqlValue | undefined): DatePart | null {
   if (typeof value !== 'string') return null;
-  return ALIASES[value.trim().toLowerCase()] ?? null;
+  if (value === lastName) return lastPart;
+  const part = PARTS.get(value.trim().toLowerCase()) ?? null;
+  lastName = value;
+  lastPart = part;
+  return part;
 }
 
 /** Every accepted spelling, for error messages. */
