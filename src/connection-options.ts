@@ -1,6 +1,7 @@
 // Connection settings, from an options object or a connection string in the form users of
 // other SQL connectors know: `AuthScheme=APIKey;LiveAPIKey=sk_test_…;AccountId=acct_…`.
 import { ConnectionError } from './stripe/errors.js';
+import type { BudgetRegistry } from './stripe/shared-budget.js';
 
 export interface ConnectOptions {
   /** Secret or restricted key. Falls back to the STRIPE_API_KEY environment variable. */
@@ -11,6 +12,10 @@ export interface ConnectOptions {
   baseUrl?: string;
   /** Request budget; default 50/s for live keys, 20/s for test keys. */
   maxRequestsPerSecond?: number;
+  /**
+   * Requests in flight at once. Default: as many as keep the request budget busy at the latency
+   * Stripe shows (rate × latency, a quarter more), from 10 up to 32.
+   */
   maxConcurrency?: number;
   maxRetries?: number;
   /** Per-request timeout in milliseconds. */
@@ -59,6 +64,11 @@ export interface ConnectOptions {
   allConnectedAccounts?: boolean;
   /** For tests: the fetch to use. */
   fetch?: typeof fetch;
+  /**
+   * For tests: the request budgets to share and the clock the transport keeps (budgets, observed
+   * latency, retry waits, timeouts); default the process's budgets on the real clock.
+   */
+  budgets?: BudgetRegistry;
 }
 
 interface PropertySpec {

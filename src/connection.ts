@@ -125,6 +125,7 @@ export class Connection {
       maxRetries: options.maxRetries,
       timeoutMs: options.timeoutMs,
       fetch: options.fetch,
+      ...(options.budgets ? { budgets: options.budgets } : {}),
     });
     const live = createStripeCatalog(this.#client ?? offlineTransport, {
       accountId: options.accountId,

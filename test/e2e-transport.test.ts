@@ -1,9 +1,11 @@
 // How a query behaves when Stripe pushes back: rate limits, server errors, a bad key, a
-// connected account the key cannot reach. Through the whole stack, against the emulator.
+// connected account the key cannot reach. Through the whole stack, against the emulator. The
+// retries wait on a fake clock the transport keeps (support/virtual-time.ts), not for real.
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, StripeApiError, ConnectionError } from '../src/index.js';
 import { useEmulator } from './e2e-helpers.js';
+import { virtualStripe } from './support/virtual-time.js';
 
 const e2e = useEmulator();
 
@@ -14,8 +16,12 @@ beforeEach(() => {
 
 test('429s are retried and the query still returns every row', async () => {
   e2e.emulator.injectFaults({ count: 2, status: 429, method: 'GET' });
-  const { rowCount } = await e2e.db.query('SELECT Id FROM CheckoutSession');
+  const stripe = virtualStripe();
+  const db = e2e.connectWith({ fetch: stripe.fetch, budgets: stripe.budgets });
+  const { rowCount } = await stripe.run(db.query('SELECT Id FROM CheckoutSession'));
+  await db.close();
   assert.equal(rowCount, e2e.emulator.objects('checkout.session').length);
+  assert.ok(stripe.clock.now() > 0, 'the retries waited (on the fake clock)');
   const statuses = e2e.emulator.requestLog.map((r) => r.status);
   assert.deepEqual(statuses.slice(0, 3), [429, 429, 200]);
   assert.equal(statuses.filter((s) => s === 200).length, Math.ceil(rowCount / 100));
@@ -24,12 +30,15 @@ test('429s are retried and the query still returns every row', async () => {
 test('a 503 mid-scan is retried from the same cursor: no page lost, none repeated', async () => {
   const expected = e2e.emulator.objects('checkout.session').map((s) => s.id);
   // Let the first page through, then fail the next request once.
-  const db = e2e.connectWith({});
+  const stripe = virtualStripe();
+  const db = e2e.connectWith({ fetch: stripe.fetch, budgets: stripe.budgets });
   const ids: unknown[] = [];
-  for await (const row of db.stream('SELECT Id FROM CheckoutSession')) {
-    ids.push(row.Id);
-    if (ids.length === 1) e2e.emulator.injectFaults({ count: 1, status: 503, method: 'GET' });
-  }
+  await stripe.run((async () => {
+    for await (const row of db.stream('SELECT Id FROM CheckoutSession')) {
+      ids.push(row.Id);
+      if (ids.length === 1) e2e.emulator.injectFaults({ count: 1, status: 503, method: 'GET' });
+    }
+  })());
   await db.close();
   assert.deepEqual(ids, expected);
   const log = e2e.emulator.requestLog;

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { ConnectionError, StripeApiError, StripeClient, USER_AGENT } from '../src/stripe/index.js';
 import { ok, startFakeStripe, stripeError } from './stripe-fake-server.js';
+import { virtualStripe } from './support/virtual-time.js';
 
 const KEY = 'sk_test_51HsecretsecretsecretsecretsecretXYZ9';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -257,15 +258,19 @@ test('an unreachable server is a ConnectionError with a sanitised cause and no k
 });
 
 test('a per-attempt timeout is a ConnectionError once retries are spent', async (t) => {
-  const server = await startFakeStripe(() => ({ ...ok(), delayMs: 300 }));
+  const server = await startFakeStripe();
   t.after(() => server.close());
-  const c = client(server.baseUrl, { timeoutMs: 50, maxRetries: 1 });
+  // Every answer takes 300 ms of a fake clock the client keeps too.
+  const stripe = virtualStripe({ latencyMs: () => 300 });
+  const c = client(server.baseUrl, { timeoutMs: 50, maxRetries: 1, fetch: stripe.fetch, budgets: stripe.budgets });
   await assert.rejects(
-    c.request({ method: 'GET', path: '/v1/customers' }),
+    stripe.run(c.request({ method: 'GET', path: '/v1/customers' })),
     (e: unknown) => e instanceof ConnectionError && e.message === `GET /v1/customers: ${server.baseUrl} did not answer within 50 ms (2 attempts)`,
   );
+  assert.equal(server.requests.length, 2);
   assert.equal(c.stats.requests, 2);
   assert.equal(c.stats.retries, 1);
+  assert.ok(stripe.clock.now() < 300, 'given up before any answer came');
 });
 
 test('stats count attempts', async (t) => {

@@ -4,6 +4,7 @@ import { BudgetRegistry, StripeClient } from '../src/stripe/index.js';
 import { ConcurrencyLimit, RateBudget, TokenBucket, defaultBurst, defaultRequestsPerSecond } from '../src/stripe/ratelimit.js';
 import { ok, startFakeStripe } from './stripe-fake-server.js';
 import { fakeClock, settled, until } from './support/fake-clock.js';
+import { virtualStripe } from './support/virtual-time.js';
 
 const KEY = 'sk_test_51Hratelimitratelimitratelim0000';
 
@@ -91,6 +92,53 @@ test('concurrency limit: slots pass FIFO on release; aborted waiters drop out', 
   assert.equal(limit.inFlight, 0);
 });
 
+test('concurrency limit with a moving cap: a higher cap lets waiters in at the next release, a lower one as slots free', async () => {
+  let cap = 2;
+  const limit = new ConcurrencyLimit(() => cap);
+  await limit.acquire();
+  await limit.acquire();
+  const started: string[] = [];
+  const waiting = ['a', 'b', 'c', 'd'].map((name) => limit.acquire().then(() => started.push(name)));
+  cap = 4;
+  assert.equal(limit.limit, 4);
+  limit.release();
+  await settled();
+  assert.deepEqual(started, ['a', 'b', 'c'], 'the freed slot and the two gained');
+  assert.equal(limit.inFlight, 4);
+  cap = 2;
+  limit.release();
+  limit.release();
+  await settled();
+  assert.deepEqual(started, ['a', 'b', 'c'], 'over the lowered cap: no one enters');
+  assert.equal(limit.inFlight, 2);
+  limit.release();
+  await waiting[3];
+  assert.deepEqual(started, ['a', 'b', 'c', 'd']);
+  assert.equal(limit.inFlight, 2);
+});
+
+test('the default cap on requests in flight follows the latency seen and the rate in force after a 429; MaxConcurrency stays put', async () => {
+  let status = 200;
+  const answer: typeof fetch = async () =>
+    new Response(JSON.stringify(status === 200 ? { id: 'obj_1', object: 'thing' } : { error: { type: 'invalid_request_error', message: 'slow down' } }), { status });
+  const stripe = virtualStripe({ latencyMs: () => 200, target: answer });
+  const make = (maxConcurrency?: number) => new StripeClient({
+    apiKey: KEY, baseUrl: 'http://stripe.invalid', fetch: stripe.fetch, budgets: stripe.budgets, maxRequestsPerSecond: 100, maxRetries: 0,
+    ...(maxConcurrency !== undefined ? { maxConcurrency } : {}),
+  });
+  const c = make();
+  const fixed = make(3);
+  assert.equal(c.maxInFlight, 10, 'before the first answer');
+  await stripe.run(c.request({ method: 'GET', path: '/v1/customers' }));
+  await stripe.run(fixed.request({ method: 'GET', path: '/v1/customers' }));
+  assert.equal(c.maxInFlight, 25, '100/s × 0.2 s × 1.25');
+  status = 429;
+  await assert.rejects(stripe.run(c.request({ method: 'GET', path: '/v1/customers' })), { status: 429 });
+  assert.equal(c.stats.budget.currentPerSecond, 50);
+  assert.equal(c.maxInFlight, 13, '50/s × 0.2 s × 1.25');
+  assert.equal(fixed.maxInFlight, 3);
+});
+
 test('rate budget: a permit released twice frees one slot only', async () => {
   const budget = new RateBudget({ requestsPerSecond: 1000, maxConcurrency: 2 });
   const p1 = await budget.acquire();
@@ -131,22 +179,25 @@ test('30 requests at 20/s (burst 5): the burst at once, then one each 50 ms, and
 });
 
 test('the concurrency cap is exact at the server', async (t) => {
-  const server = await startFakeStripe(() => ({ ...ok(), delayMs: 30 }));
+  const server = await startFakeStripe();
   t.after(() => server.close());
-  const c = new StripeClient({ apiKey: KEY, baseUrl: server.baseUrl, maxRequestsPerSecond: 1000, maxConcurrency: 3 });
-  await Promise.all(Array.from({ length: 12 }, () => c.request({ method: 'GET', path: '/v1/customers' })));
+  const stripe = virtualStripe({ latencyMs: () => 30 });
+  const c = new StripeClient({ apiKey: KEY, baseUrl: server.baseUrl, maxRequestsPerSecond: 1000, maxConcurrency: 3, fetch: stripe.fetch, budgets: stripe.budgets });
+  await stripe.run(Promise.all(Array.from({ length: 12 }, () => c.request({ method: 'GET', path: '/v1/customers' }))));
   assert.equal(server.requests.length, 12);
-  assert.equal(server.maxInFlight, 3);
+  assert.equal(stripe.peakInFlight, 3);
+  assert.equal(stripe.clock.now(), 4 * 30, 'four rounds of three');
   assert.equal(c.inFlight, 0);
 });
 
 test('with one slot, requests reach the server in the order they were made', async (t) => {
-  const server = await startFakeStripe(() => ({ ...ok(), delayMs: 2 }));
+  const server = await startFakeStripe();
   t.after(() => server.close());
-  const c = new StripeClient({ apiKey: KEY, baseUrl: server.baseUrl, maxRequestsPerSecond: 1000, maxConcurrency: 1 });
-  await Promise.all(Array.from({ length: 10 }, (_, i) => c.request({ method: 'GET', path: `/v1/customers/cus_${i}` })));
+  const stripe = virtualStripe({ latencyMs: () => 2 });
+  const c = new StripeClient({ apiKey: KEY, baseUrl: server.baseUrl, maxRequestsPerSecond: 1000, maxConcurrency: 1, fetch: stripe.fetch, budgets: stripe.budgets });
+  await stripe.run(Promise.all(Array.from({ length: 10 }, (_, i) => c.request({ method: 'GET', path: `/v1/customers/cus_${i}` }))));
   assert.deepEqual(server.requests.map((r) => r.url), Array.from({ length: 10 }, (_, i) => `/v1/customers/cus_${i}`));
-  assert.equal(server.maxInFlight, 1);
+  assert.equal(stripe.peakInFlight, 1);
 });
 
 test('retries spend tokens too', async () => {

@@ -4,6 +4,7 @@ import { BudgetRegistry, StripeApiError, StripeClient } from '../src/stripe/inde
 import { isRetryable, parseRetryAfterMs, retryDelayMs } from '../src/stripe/retry.js';
 import type { RequestCost } from '../src/stripe/types.js';
 import { ok, startFakeStripe, stripeError, type ScriptedResponse } from './stripe-fake-server.js';
+import { virtualStripe } from './support/virtual-time.js';
 
 const KEY = 'sk_test_51Hretryretryretryretryretry0000';
 
@@ -87,56 +88,69 @@ test('a dropped connection is retried', async (t) => {
 });
 
 test('a timed-out attempt is retried', async (t) => {
-  const server = await scripted([{ ...ok(), delayMs: 400 }, ok()]);
+  const server = await scripted([ok()]);
   t.after(() => server.close());
-  const c = client(server.baseUrl, { timeoutMs: 100 });
-  assert.deepEqual(await c.request({ method: 'GET', path: '/v1/customers' }), { id: 'obj_1', object: 'thing' });
+  // The first answer takes 400 ms (of a fake clock) against a 100 ms timeout.
+  const stripe = virtualStripe({ latencyMs: (index) => (index === 0 ? 400 : 0) });
+  const c = client(server.baseUrl, { timeoutMs: 100, fetch: stripe.fetch, budgets: stripe.budgets });
+  const costs: RequestCost[] = [];
+  assert.deepEqual(await stripe.run(c.request({ method: 'GET', path: '/v1/customers', onRequest: (cost) => costs.push(cost) })), { id: 'obj_1', object: 'thing' });
+  assert.equal(server.requests.length, 2);
   assert.equal(c.stats.requests, 2);
+  assert.deepEqual(costs.map((cost) => cost.retries), [1]);
+  // Given up at 100 ms; the retry went within the 5 ms backoff and was answered at once.
+  assert.ok(stripe.clock.now() >= 100 && stripe.clock.now() <= 105, `${stripe.clock.now()} ms`);
 });
 
 test('Retry-After on a 429 is honoured', async (t) => {
   const server = await scripted([apiError(429, { 'Retry-After': '1' }), ok()]);
   t.after(() => server.close());
-  const started = performance.now();
-  await client(server.baseUrl, { retryMaxDelayMs: 300 }).request({ method: 'GET', path: '/v1/customers' });
-  const elapsed = performance.now() - started;
+  const stripe = virtualStripe();
+  // A backoff of at most 300 ms, but Stripe asked for a second.
+  await stripe.run(client(server.baseUrl, { retryMaxDelayMs: 300, fetch: stripe.fetch, budgets: stripe.budgets }).request({ method: 'GET', path: '/v1/customers' }));
   assert.equal(server.requests.length, 2);
-  assert.ok(elapsed >= 990, `waited only ${elapsed} ms`);
+  assert.equal(stripe.clock.now(), 1000, 'the retry went out after exactly the second asked for');
 });
 
 test('Retry-After is capped at 4 × retryMaxDelayMs', async (t) => {
   const server = await scripted([apiError(429, { 'Retry-After': '30' }), ok()]);
   t.after(() => server.close());
-  const started = performance.now();
-  await client(server.baseUrl, { retryMaxDelayMs: 25 }).request({ method: 'GET', path: '/v1/customers' });
-  const elapsed = performance.now() - started;
-  assert.ok(elapsed >= 95 && elapsed < 5000, `waited ${elapsed} ms`);
+  const stripe = virtualStripe();
+  await stripe.run(client(server.baseUrl, { retryMaxDelayMs: 25, fetch: stripe.fetch, budgets: stripe.budgets }).request({ method: 'GET', path: '/v1/customers' }));
+  assert.equal(server.requests.length, 2);
+  assert.equal(stripe.clock.now(), 100, '4 × 25 ms, not the 30 s asked for');
 });
 
 test("the caller's abort during backoff ends the request without further attempts", async (t) => {
-  // Retry-After forces a long backoff, so the abort certainly lands while the client sleeps.
   const server = await scripted([apiError(503, { 'Retry-After': '5' }), ok()]);
   t.after(() => server.close());
+  const stripe = virtualStripe();
   const controller = new AbortController();
-  const c = client(server.baseUrl, { retryMaxDelayMs: 5000 });
-  const started = performance.now();
+  const c = client(server.baseUrl, { retryMaxDelayMs: 5000, fetch: stripe.fetch, budgets: stripe.budgets });
   const pending = c.request({ method: 'GET', path: '/v1/customers', signal: controller.signal });
-  setTimeout(() => controller.abort(), 100);
+  await stripe.settle();
+  assert.equal(stripe.clock.nextDue(), 5000, 'the client sleeps the 5 s Stripe asked for');
+  controller.abort();
   await assert.rejects(pending, { name: 'AbortError' });
-  assert.ok(performance.now() - started < 2000);
+  assert.equal(stripe.clock.nextDue(), undefined, 'its timer is cancelled');
+  assert.equal(stripe.clock.now(), 0);
   assert.equal(server.requests.length, 1);
 });
 
 test("the caller's abort of an in-flight request is not retried", async (t) => {
-  const server = await scripted([{ ...ok(), delayMs: 500 }]);
+  const server = await scripted([ok()]);
   t.after(() => server.close());
+  const stripe = virtualStripe({ latencyMs: () => 500 });
   const controller = new AbortController();
-  const c = client(server.baseUrl);
+  const c = client(server.baseUrl, { fetch: stripe.fetch, budgets: stripe.budgets });
   const pending = c.request({ method: 'GET', path: '/v1/customers', signal: controller.signal });
-  setTimeout(() => controller.abort(), 50);
+  await stripe.settle();
+  assert.equal(stripe.inFlight, 1, 'sent, its answer not yet back');
+  controller.abort();
   await assert.rejects(pending, { name: 'AbortError' });
   assert.equal(c.stats.requests, 1);
   assert.equal(c.stats.retries, 0);
+  assert.equal(server.requests.length, 1);
 });
 
 test('isRetryable follows the rules', () => {

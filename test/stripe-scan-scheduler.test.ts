@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { paginatePartitioned, type PartitionOptions } from '../src/stripe/partition.js';
 import { cutBelow, densityOf } from '../src/stripe/created-windows.js';
-import { LatencyEstimate, REQUEST_BOUND, RequestAllowance, windowsToKeepBusy, type ScanBudget } from '../src/stripe/scan-pacing.js';
+import { DEFAULT_CONCURRENCY, defaultConcurrency, LatencyEstimate, REQUEST_BOUND, RequestAllowance, windowsToKeepBusy, type ScanBudget } from '../src/stripe/scan-pacing.js';
 import { bulkObjects, CREATED_DISTRIBUTIONS } from '../emulator/created-distribution.js';
 import type { StripeList, StripeObject, StripeParams } from '../src/stripe/types.js';
 
@@ -163,6 +163,18 @@ test('windowsToKeepBusy: rate × latency with a quarter more, within the concurr
   assert.equal(windowsToKeepBusy({ requestsPerSecond: () => 20, latencyMs: () => 5 }, 64), 1, 'one cursor already outruns the budget');
   assert.equal(windowsToKeepBusy({ requestsPerSecond: () => 100, latencyMs: () => undefined }, 7), 7, 'no latency seen yet');
   assert.equal(windowsToKeepBusy(undefined, 7), 7);
+});
+
+test('defaultConcurrency: rate × latency with a quarter more, from 10 (before the first answer too) up to 32', () => {
+  const at = (requestsPerSecond: number, latencyMs: number | undefined) => defaultConcurrency({ requestsPerSecond: () => requestsPerSecond, latencyMs: () => latencyMs });
+  assert.deepEqual(DEFAULT_CONCURRENCY, { floor: 10, ceiling: 32 });
+  assert.equal(at(100, undefined), 10, 'no latency seen yet: the floor');
+  assert.equal(at(100, 150), 19, '100/s answered in 150 ms: 15 in flight, and a quarter more');
+  assert.equal(at(50, 150), 10, "a live key's default 50/s at 150 ms: 10 keep it busy");
+  assert.equal(at(50, 400), 25, 'the same at 400 ms');
+  assert.equal(at(20, 150), 10, "a test key's 20/s needs 4: never below the floor");
+  assert.equal(at(100, 250), 32, "Stripe's live rate at 250 ms: the ceiling");
+  assert.equal(at(100, 5000), 32, 'a latency gone wild opens no more than the ceiling');
 });
 
 test('LatencyEstimate: the median of the last 32 answers, unmoved by a burst of slow ones', () => {

@@ -6,8 +6,8 @@ import { encodeParams } from './encode.js';
 import { ConnectionError, StripeApiError } from './errors.js';
 import { paginateList, paginateSearch } from './paginate.js';
 import { paginatePartitioned } from './partition.js';
-import { DEFAULT_MAX_CONCURRENCY, RateBudget, defaultRequestsPerSecond } from './ratelimit.js';
-import { LatencyEstimate, windowsToKeepBusy, type ScanBudget } from './scan-pacing.js';
+import { RateBudget, defaultRequestsPerSecond } from './ratelimit.js';
+import { defaultConcurrency, LatencyEstimate, windowsToKeepBusy, type ScanBudget } from './scan-pacing.js';
 import { redactKey, scrubSecrets } from './redact.js';
 import { keyDigest, processBudgets, type BudgetRegistry, type SharedBudget } from './shared-budget.js';
 import { apiErrorFromResponse } from './response.js';
@@ -80,7 +80,11 @@ export class StripeClient {
   private readonly fetchImpl: typeof fetch;
   private readonly budget: RateBudget;
   private readonly requestsPerSecond: number;
-  private readonly maxConcurrency: number;
+  /**
+   * Requests in flight at most, now: MaxConcurrency when given, else as many as keep the rate
+   * budget busy at the latency observed (defaultConcurrency).
+   */
+  private readonly concurrency: () => number;
   /** How long Stripe takes to answer, budget waits excluded: how wide a partitioned read runs. */
   private readonly latency = new LatencyEstimate();
   private readonly budgets: BudgetRegistry;
@@ -107,10 +111,14 @@ export class StripeClient {
     this.timeoutMs = nonNegative('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs);
     this.fetchImpl = options.fetch ?? globalThis.fetch;
     this.requestsPerSecond = options.maxRequestsPerSecond ?? defaultRequestsPerSecond(apiKey);
-    this.maxConcurrency = options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
+    const { maxConcurrency } = options;
+    if (maxConcurrency !== undefined && !(Number.isInteger(maxConcurrency) && maxConcurrency >= 1)) {
+      throw new RangeError(`maxConcurrency must be a whole number ≥ 1, got ${maxConcurrency}`);
+    }
+    this.concurrency = maxConcurrency !== undefined ? () => maxConcurrency : () => defaultConcurrency(this.ownBudget());
     this.budgets = options.budgets ?? processBudgets;
     this.budget = new RateBudget({
-      requestsPerSecond: this.requestsPerSecond, maxConcurrency: this.maxConcurrency, now: this.budgets.now, setTimer: this.budgets.setTimer,
+      requestsPerSecond: this.requestsPerSecond, maxConcurrency: this.concurrency, now: this.budgets.now, setTimer: this.budgets.setTimer,
     });
   }
 
@@ -132,6 +140,11 @@ export class StripeClient {
   /** Requests currently holding a concurrency slot. */
   get inFlight(): number {
     return this.budget.inFlight;
+  }
+
+  /** The cap on requests in flight as it stands now: MaxConcurrency, or what keeps the budget busy. */
+  get maxInFlight(): number {
+    return this.concurrency();
   }
 
   async request<T = StripeObject>(req: StripeRequest): Promise<T> {
@@ -181,6 +194,7 @@ export class StripeClient {
       await sleep(
         retryDelayMs({ retryIndex, baseDelayMs: this.retryBaseDelayMs, maxDelayMs: this.retryMaxDelayMs, retryAfterMs }),
         req.signal,
+        this.budgets.setTimer,
       );
     }
   }
@@ -194,7 +208,7 @@ export class StripeClient {
     };
     if (cursor === false) return paginateList(fetchPage, params, `GET ${path}`, { cursor: false });
     if (!unordered) return paginateList(fetchPage, params, `GET ${path}`);
-    const options = { ...PARTITION, concurrency: this.maxConcurrency, budget: this.scanBudget(requestOptions.accountId) };
+    const options = { ...PARTITION, concurrency: this.concurrency, budget: this.scanBudget(requestOptions.accountId) };
     return paginatePartitioned(fetchPage, params, options, `GET ${path}`);
   }
 
@@ -204,7 +218,19 @@ export class StripeClient {
    * lists at once (a child table's parents) should run.
    */
   requestsToKeepBusy(accountId?: string): number {
-    return windowsToKeepBusy(this.scanBudget(accountId), this.maxConcurrency);
+    return windowsToKeepBusy(this.scanBudget(accountId), this.concurrency());
+  }
+
+  /**
+   * The budget the cap on requests in flight follows: this client's rate, lowered to its own
+   * account's shared rate once that budget is in use (after 429s). The cap is the client's, for
+   * every account it reads; so is its token bucket, which bounds them all to this client's rate.
+   */
+  private ownBudget(): ScanBudget {
+    return {
+      requestsPerSecond: () => Math.min(this.requestsPerSecond, this.shared.get(this.accountId ?? '')?.requestsPerSecond ?? Infinity),
+      latencyMs: () => this.latency.ms,
+    };
   }
 
   /** What a partitioned read sees of the budget: the rate in force (the lower of this client's and the shared one) and the latency observed. */
@@ -250,13 +276,18 @@ export class StripeClient {
     cost.waitedMs += permit.waitedMs;
     this.counters.requests++;
     onSent();
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
-    const sentAt = performance.now();
+    // On the injected timer, so tests can make an answer late without waiting for it.
+    const timeout = new AbortController();
+    const cancelTimeout = this.budgets.setTimer(
+      () => timeout.abort(new DOMException(`no answer within ${this.timeoutMs} ms`, 'TimeoutError')),
+      this.timeoutMs,
+    );
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal;
+    const sentAt = this.budgets.now();
     try {
       const response = await this.fetchImpl(url, { method: req.method, headers, body, signal, redirect: 'manual' });
       const bodyText = await response.text();
-      this.latency.observe(performance.now() - sentAt);
+      this.latency.observe(this.budgets.now() - sentAt);
       return {
         outcome: { kind: 'response', status: response.status, shouldRetryHeader: response.headers.get('stripe-should-retry') },
         bodyText,
@@ -265,8 +296,9 @@ export class StripeClient {
     } catch (failure) {
       // The caller's abort ends the request as is; it is never retried nor dressed up.
       if (req.signal?.aborted) throw req.signal.reason;
-      return { outcome: { kind: timeout.aborted ? 'timeout' : 'network' }, failure };
+      return { outcome: { kind: timeout.signal.aborted ? 'timeout' : 'network' }, failure };
     } finally {
+      cancelTimeout();
       permit.release();
     }
   }

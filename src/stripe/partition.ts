@@ -29,8 +29,8 @@ import type { StripeList, StripeParams } from './types.js';
 export interface PartitionOptions {
   /** Pages read one after another, each only when asked for, before the list counts as long. */
   sequentialPages: number;
-  /** Windows in flight at most (the client's cap on requests in flight). */
-  concurrency: number;
+  /** Windows in flight at most (the client's cap on requests in flight, which may move as the read goes on). */
+  concurrency: number | (() => number);
   /** The rate budget the windows share: as many run as keep it busy. Without it, `concurrency` run. */
   budget?: ScanBudget;
   /** Pages each new window should hold at the density where it is cut; default DEFAULT_PAGES_PER_WINDOW. */
@@ -155,7 +155,8 @@ async function* readWindows(
 
   /** Hands the seconds below what `window` should keep to new windows, when more are wanted and allowed. */
   const cut = (window: Window): void => {
-    const wanted = windowsToKeepBusy(options.budget, options.concurrency) - open.size;
+    const cap = typeof options.concurrency === 'number' ? options.concurrency : options.concurrency();
+    const wanted = windowsToKeepBusy(options.budget, cap) - open.size;
     const available = allowance.windowsAvailable(open.size);
     const { at, density } = window;
     if (wanted <= 0 || available <= 0 || at === undefined || density === undefined) return;

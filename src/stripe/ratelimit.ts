@@ -7,8 +7,6 @@ export function defaultRequestsPerSecond(apiKey: string): number {
   return /^(?:sk|rk)_live_/.test(apiKey) ? 50 : 20;
 }
 
-export const DEFAULT_MAX_CONCURRENCY = 10;
-
 /**
  * A quarter second's worth of requests may go at once after a quiet spell: at 20/s that is 5,
  * so the first second carries at most 25 — Stripe's test-mode allowance.
@@ -146,25 +144,41 @@ function checkRate(perSecond: number, capacity: number): void {
   if (!(capacity >= 1)) throw new RangeError(`bucket capacity must be at least 1, got ${capacity}`);
 }
 
+/**
+ * A cap on requests in flight. The cap may move (a function: the transport's default follows
+ * the rate budget and the latency it observes, scan-pacing.ts): a lower one takes effect as
+ * slots are released, a higher one as soon as a slot is released or asked for.
+ */
 export class ConcurrencyLimit {
   private active = 0;
   private readonly waiters: Waiter[] = [];
+  private readonly max: () => number;
 
   constructor(
-    private readonly max: number,
+    max: number | (() => number),
     private readonly now: Clock = monotonicNow,
   ) {
-    if (!(max >= 1)) throw new RangeError(`concurrency must be at least 1, got ${max}`);
+    if (typeof max === 'number') {
+      if (!(max >= 1)) throw new RangeError(`concurrency must be at least 1, got ${max}`);
+      this.max = () => max;
+    } else {
+      this.max = () => Math.max(1, max());
+    }
   }
 
   get inFlight(): number {
     return this.active;
   }
 
+  /** The cap as it stands now. */
+  get limit(): number {
+    return this.max();
+  }
+
   /** Resolves with the milliseconds spent waiting once a slot is held; pair every success with release(). */
   acquire(signal?: AbortSignal): Promise<number> {
     signal?.throwIfAborted();
-    if (this.active < this.max && this.waiters.length === 0) {
+    if (this.active < this.max() && this.waiters.length === 0) {
       this.active++;
       return Promise.resolve(0);
     }
@@ -184,20 +198,21 @@ export class ConcurrencyLimit {
   }
 
   release(): void {
-    const next = this.waiters.shift();
-    if (next) {
-      // The slot passes straight to the next waiter, so `active` is unchanged.
+    this.active--;
+    // The freed slot, and any the cap has gained since, go to the waiters in order.
+    while (this.waiters.length > 0 && this.active < this.max()) {
+      const next = this.waiters.shift()!;
+      this.active++;
       next.detach();
       next.resolve(this.now() - next.since);
-    } else {
-      this.active--;
     }
   }
 }
 
 export interface RateBudgetOptions {
   requestsPerSecond: number;
-  maxConcurrency: number;
+  /** Requests in flight at most: a number, or what the cap is at each moment. */
+  maxConcurrency: number | (() => number);
   /** Tokens available at once; default defaultBurst(requestsPerSecond). */
   burst?: number;
   now?: Clock;

@@ -9,6 +9,8 @@
 // least the server's Retry-After when it sent one, itself capped at 4·max so a hostile or
 // confused server cannot park us for minutes (default cap 32 s; stripe-node caps at 60 s).
 
+import { realTimer, type SetTimer } from './ratelimit.js';
+
 export type AttemptOutcome =
   | { kind: 'response'; status: number; shouldRetryHeader: string | null }
   | { kind: 'network' }
@@ -51,16 +53,16 @@ export function parseRetryAfterMs(header: string | null, nowMs: number = Date.no
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
-/** Resolves after `ms`; rejects with the signal's reason if it aborts first. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Resolves after `ms` (on `setTimer`: tests inject theirs); rejects with the signal's reason if it aborts first. */
+export function sleep(ms: number, signal?: AbortSignal, setTimer: SetTimer = realTimer): Promise<void> {
   signal?.throwIfAborted();
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const abandon = () => {
-      clearTimeout(timer);
+      cancel();
       reject(signal!.reason);
     };
-    const timer = setTimeout(() => {
+    const cancel = setTimer(() => {
       signal?.removeEventListener('abort', abandon);
       resolve();
     }, ms);

@@ -44,6 +44,29 @@ export function windowsToKeepBusy(budget: ScanBudget | undefined, concurrency: n
   return Math.max(1, Math.min(concurrency, busy));
 }
 
+/**
+ * Requests in flight when MaxConcurrency is not given. By Little's law a budget of R requests/s
+ * answered in λ seconds has R·λ requests in flight when it is busy, so the cap follows the rate
+ * in force (lowered after 429s) and the latency observed, with BUSY_MARGIN:
+ *
+ * - floor: 10, what runs before the first answer, and never fewer (a slow budget still queues
+ *   for tokens, not for slots, as it always did);
+ * - ceiling: 32, so that a latency estimate gone wild (an endpoint taking seconds) cannot open
+ *   hundreds of sockets. 32 keeps Stripe's live rate (100/s) busy up to about 250 ms a request.
+ *
+ * Requests reach Stripe no faster than the token bucket lets them, so at Stripe the requests in
+ * flight stay about rate × latency whatever the cap: the cap only decides whether the budget
+ * can be used.
+ */
+export const DEFAULT_CONCURRENCY = { floor: 10, ceiling: 32 } as const;
+
+export function defaultConcurrency(budget: ScanBudget): number {
+  const latencyMs = budget.latencyMs();
+  if (latencyMs === undefined) return DEFAULT_CONCURRENCY.floor;
+  const busy = Math.ceil(((budget.requestsPerSecond() * latencyMs) / 1000) * BUSY_MARGIN);
+  return Math.min(DEFAULT_CONCURRENCY.ceiling, Math.max(DEFAULT_CONCURRENCY.floor, busy));
+}
+
 /** The request accounting of one partitioned read: how many more windows it may open. */
 export class RequestAllowance {
   private answered = 0;

@@ -18,7 +18,11 @@ export interface StripeClientOptions {
   apiVersion?: string;
   /** Request budget per second; default 50 for live keys, 20 for test keys. */
   maxRequestsPerSecond?: number;
-  /** Requests in flight at once; default 10. */
+  /**
+   * Requests in flight at once. Default: as many as keep the rate budget busy at the latency
+   * observed (rate × latency, a quarter more), never fewer than 10 nor more than 32
+   * (scan-pacing.ts defaultConcurrency).
+   */
   maxConcurrency?: number;
   /** Retries after the first attempt; default 5. */
   maxRetries?: number;
@@ -29,7 +33,10 @@ export interface StripeClientOptions {
   timeoutMs?: number;
   /** For tests: a fetch to use instead of the global one. */
   fetch?: typeof fetch;
-  /** For tests: where the shared (API key, account) budgets live, and the clock every budget keeps (the client's own too); default the process's one. */
+  /**
+   * For tests: where the shared (API key, account) budgets live, and the clock the client keeps:
+   * its budgets, the latency it observes, retry waits and per-attempt timeouts. Default the process's one.
+   */
   budgets?: BudgetRegistry;
 }
 

@@ -7,6 +7,8 @@ export interface FakeClock {
   setTimer(callback: () => void, ms: number): () => void;
   /** Moves time on, firing each timer that falls due, in order. */
   advance(ms: number): void;
+  /** When the earliest timer falls due, or undefined when none is set. */
+  nextDue(): number | undefined;
 }
 
 export function fakeClock(): FakeClock {
@@ -32,6 +34,7 @@ export function fakeClock(): FakeClock {
       }
       now = until;
     },
+    nextDue: () => (timers.length === 0 ? undefined : Math.min(...timers.map((t) => t.at))),
   };
 }
 
