@@ -27,8 +27,8 @@ const RETRIEVES_IN_FLIGHT = 8;
  * Parents whose children are read at once in a child table's full read, at least. Each
  * parent's list is a few hundred milliseconds of waiting for one or two requests: one parent
  * at a time would use a small part of the request budget. More than the connection's cap on
- * requests in flight (MaxConcurrency, default 10), so that cap and the rate budget bound the
- * read; when the budget needs more in flight (rate × latency, within MaxConcurrency), more.
+ * requests in flight before Stripe's latency is known (10), so that cap and the rate budget bound
+ * the read; when the budget needs more in flight (rate × latency, within the cap), more.
  */
 export const PARENTS_IN_FLIGHT = 16;
 /**
