@@ -14,7 +14,7 @@ export interface ConnectOptions {
   maxRequestsPerSecond?: number;
   /**
    * Requests in flight at once. Default: as many as keep the request budget busy at the latency
-   * Stripe shows (rate × latency, a quarter more), from 10 up to 32.
+   * Stripe shows (rate × latency, a quarter more), from 10 up to 50.
    */
   maxConcurrency?: number;
   maxRetries?: number;

@@ -165,16 +165,17 @@ test('windowsToKeepBusy: rate × latency with a quarter more, within the concurr
   assert.equal(windowsToKeepBusy(undefined, 7), 7);
 });
 
-test('defaultConcurrency: rate × latency with a quarter more, from 10 (before the first answer too) up to 32', () => {
+test('defaultConcurrency: rate × latency with a quarter more, from 10 (before the first answer too) up to 50', () => {
   const at = (requestsPerSecond: number, latencyMs: number | undefined) => defaultConcurrency({ requestsPerSecond: () => requestsPerSecond, latencyMs: () => latencyMs });
-  assert.deepEqual(DEFAULT_CONCURRENCY, { floor: 10, ceiling: 32 });
+  assert.deepEqual(DEFAULT_CONCURRENCY, { floor: 10, ceiling: 50 });
   assert.equal(at(100, undefined), 10, 'no latency seen yet: the floor');
   assert.equal(at(100, 150), 19, '100/s answered in 150 ms: 15 in flight, and a quarter more');
   assert.equal(at(50, 150), 10, "a live key's default 50/s at 150 ms: 10 keep it busy");
   assert.equal(at(50, 400), 25, 'the same at 400 ms');
   assert.equal(at(20, 150), 10, "a test key's 20/s needs 4: never below the floor");
-  assert.equal(at(100, 250), 32, "Stripe's live rate at 250 ms: the ceiling");
-  assert.equal(at(100, 5000), 32, 'a latency gone wild opens no more than the ceiling');
+  assert.equal(at(100, 250), 32, "Stripe's live rate at 250 ms");
+  assert.equal(at(100, 400), 50, "Stripe's live rate at 400 ms: the ceiling");
+  assert.equal(at(100, 5000), 50, 'a latency gone wild opens no more than the ceiling');
 });
 
 test('LatencyEstimate: the median of the last 32 answers, unmoved by a burst of slow ones', () => {

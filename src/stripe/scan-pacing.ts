@@ -51,14 +51,15 @@ export function windowsToKeepBusy(budget: ScanBudget | undefined, concurrency: n
  *
  * - floor: 10, what runs before the first answer, and never fewer (a slow budget still queues
  *   for tokens, not for slots, as it always did);
- * - ceiling: 32, so that a latency estimate gone wild (an endpoint taking seconds) cannot open
- *   hundreds of sockets. 32 keeps Stripe's live rate (100/s) busy up to about 250 ms a request.
+ * - ceiling: 50, what Stripe's whole live allowance (100/s) needs at the slowest list answers
+ *   seen (400 ms), so that a latency estimate gone wild (an endpoint taking seconds) cannot open
+ *   hundreds of sockets.
  *
  * Requests reach Stripe no faster than the token bucket lets them, so at Stripe the requests in
  * flight stay about rate × latency whatever the cap: the cap only decides whether the budget
  * can be used.
  */
-export const DEFAULT_CONCURRENCY = { floor: 10, ceiling: 32 } as const;
+export const DEFAULT_CONCURRENCY = { floor: 10, ceiling: 50 } as const;
 
 export function defaultConcurrency(budget: ScanBudget): number {
   const latencyMs = budget.latencyMs();

@@ -20,7 +20,7 @@ export interface StripeClientOptions {
   maxRequestsPerSecond?: number;
   /**
    * Requests in flight at once. Default: as many as keep the rate budget busy at the latency
-   * observed (rate × latency, a quarter more), never fewer than 10 nor more than 32
+   * observed (rate × latency, a quarter more), never fewer than 10 nor more than 50
    * (scan-pacing.ts defaultConcurrency).
    */
   maxConcurrency?: number;
