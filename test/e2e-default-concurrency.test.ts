@@ -10,6 +10,7 @@ import { connect } from '../src/index.js';
 import { DEFAULT_CONCURRENCY } from '../src/stripe/scan-pacing.js';
 import { startEmulator, DEMO_API_KEY, type Emulator } from '../emulator/index.js';
 import { call } from '../emulator/client.js';
+import { bulkObjects } from '../emulator/created-distribution.js';
 import { virtualStripe } from './support/virtual-time.js';
 
 const ACCOUNT = 'acct_1DefaultConcurrency';
@@ -85,4 +86,24 @@ test('an explicit MaxConcurrency still wins: 10 in flight cap the read at 67 req
   // 100 lists of line items 10 at a time, 150 ms each, after the list of sessions.
   assert.ok(read.ms >= (SESSIONS / 10) * LATENCY_MS, `took ${read.ms} ms of fake time`);
   assert.ok(read.ms > 1.3 * read.allowedMs);
+});
+
+test('a full read in parallel windows opens as many as keep the budget busy, past the old cap of 10', async () => {
+  const account = 'acct_1DefaultConcurrencyScan';
+  const count = 5_000;
+  emulator.putObjects(bulkObjects('uniform', count, { idPrefix: 'cus_dc', object: 'customer', fields: (i) => ({ email: `dc${i}@x.test` }) }), account);
+  const stripe = virtualStripe({ latencyMs: () => LATENCY_MS });
+  const db = connect({ apiKey: DEMO_API_KEY, baseUrl: emulator.url, accountId: account, maxRequestsPerSecond: BUDGET, fetch: stripe.fetch, budgets: stripe.budgets });
+  emulator.clearLog();
+  try {
+    const { rows } = await stripe.run(db.query('SELECT COUNT(*) AS n, COUNT(DISTINCT Id) AS ids FROM Customers'));
+    assert.deepEqual(rows, [{ n: count, ids: count }]);
+    const log = emulator.requestLog;
+    assert.ok(log.every((r) => r.method === 'GET' && r.path === '/v1/customers' && /(^|&)limit=100(&|$)/.test(r.query ?? '')), 'list pages only, no probes');
+    assert.ok(log.length <= 1.25 * (count / 100) + 16, `${log.length} requests for ${count / 100} pages`);
+    assert.ok(stripe.peakInFlight > DEFAULT_CONCURRENCY.floor, `peak ${stripe.peakInFlight} windows in flight`);
+    assert.ok(stripe.peakInFlight <= Math.ceil(((BUDGET * LATENCY_MS) / 1000) * 1.25), `peak ${stripe.peakInFlight}: no more than keep the budget busy`);
+  } finally {
+    await db.close();
+  }
 });
