@@ -17,6 +17,7 @@ import { temporalOperator } from './temporal.js';
 import { Interval } from './interval.js';
 import { findAggregateFunction, findScalarFunction, functionNames, type AggregateFunction, type ScalarFunction } from './functions.js';
 import { suggestionSuffix } from './names.js';
+import { foreignSpellingHint } from './foreign-spellings.js';
 import type { ParameterBinding } from './params.js';
 import type { Catalog, DataType, SqlValue } from './table.js';
 import { BIGINT_MAX, BIGINT_MIN, coerceToType, isIntegralType, isNumericType, parseInteger, startOfUtcDay, typeOfValue } from './values.js';
@@ -365,7 +366,8 @@ function bindCall(node: Extract<ExprNode, { kind: 'call' }>, ctx: BindContext, i
   }
   const fn = findScalarFunction(node.name) ?? ctx.catalogFunction?.(node.name);
   if (!fn) {
-    throw new SqlError(`Unknown function ${node.name}${suggestionSuffix(node.name, functionNames())}`, ctx.sql, node.pos);
+    const hint = foreignSpellingHint(node.name) || suggestionSuffix(node.name, functionNames());
+    throw new SqlError(`Unknown function ${node.name}${hint}`, ctx.sql, node.pos);
   }
   return bindScalarCall(node, fn, ctx, insideAggregate);
 }
@@ -618,7 +620,7 @@ function foldable(expr: BoundExpr): boolean {
     case 'isNull':
       return expr.expr.kind === 'const';
     case 'call':
-      return expr.args.every((e) => e.kind === 'const');
+      return expr.fn.volatile !== true && expr.args.every((e) => e.kind === 'const');
     case 'case':
       return (!expr.operand || expr.operand.kind === 'const') && expr.whens.every((w) => w.when.kind === 'const' && w.then.kind === 'const') && (!expr.else || expr.else.kind === 'const');
     case 'cast':

@@ -13,6 +13,8 @@ import { textFunctions } from './functions/text.js';
 import { typeFunctions } from './functions/types.js';
 import { pgAggregates } from './functions/pg-aggregates.js';
 import { pgJsonbAggregates, pgJsonbFunctions } from './functions/pg-jsonb.js';
+import { pgTextFunctions } from './functions/pg-text.js';
+import { pgMathFunctions } from './functions/pg-math.js';
 import { pgScalars } from './functions/pg-scalars.js';
 import { pgJsonFunctions } from './functions/pg-json.js';
 import { pgPredicates } from './functions/pg-predicates.js';
@@ -46,6 +48,8 @@ export interface ScalarFunction {
   infix?: string;
   /** Written after its one argument (`x IS TRUE`). */
   postfix?: string;
+  /** A new value each call (random(), gen_random_uuid()): never folded into a constant. */
+  volatile?: boolean;
   /** Its text results are JSON (jsonb_build_object, ->): a client is told the column is json. */
   returnsJson?: boolean;
   /**
@@ -92,7 +96,7 @@ function identityFunction(name: string): ScalarFunction {
 }
 
 const scalarList: ScalarFunction[] = [
-  ...textFunctions, ...mathFunctions, ...dateFunctions, ...jsonFunctions, ...typeFunctions, ...pgScalars, ...pgJsonFunctions, ...pgJsonbFunctions, ...pgPredicates, ...pgRegexFunctions, ...pgDateFunctions,
+  ...textFunctions, ...mathFunctions, ...dateFunctions, ...jsonFunctions, ...typeFunctions, ...pgScalars, ...pgJsonFunctions, ...pgJsonbFunctions, ...pgTextFunctions, ...pgMathFunctions, ...pgPredicates, ...pgRegexFunctions, ...pgDateFunctions,
   identityFunction('SCOPE_IDENTITY'), identityFunction('LAST_INSERT_ID'),
 ];
 

@@ -195,6 +195,7 @@ class Lexer {
       case PERCENT:
         return this.push('symbol', String.fromCharCode(code), start, start + 1);
     }
+    if (code === 0x60) throw this.error('Unexpected character ` (a MySQL quote); quote names with double quotes: "Name"', start);
     throw this.error(`Unexpected character ${describeCharacter(this.sql.codePointAt(start) ?? code)}`, start);
   }
 

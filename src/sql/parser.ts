@@ -779,6 +779,8 @@ class Parser {
   private parseLimitClauses(query: QueryNode): void {
     if (this.acceptKeyword('LIMIT')) {
       if (!this.acceptKeyword('ALL')) query.limit = this.parseLimitValue('LIMIT');
+      const comma = this.isSymbol(this.peek(), ',') ? this.peek() : undefined;
+      if (comma) throw new SqlError("MySQL's LIMIT offset, count is not supported; write LIMIT count OFFSET offset", this.sql, comma.pos);
     }
     if (this.acceptKeyword('OFFSET')) {
       query.offset = this.parseLimitValue('OFFSET');
@@ -1181,6 +1183,9 @@ class Parser {
         return { kind: 'parameter', name: token.value, pos: token.pos };
       case 'identifier':
         if (token.value.toUpperCase() === 'TRY_CAST' && this.isSymbol(this.peek(1), '(')) return this.parseCast(true);
+        if (token.value.toUpperCase() === 'INTERVAL' && this.peek(1).kind === 'number') {
+          throw new SqlError(`Write the interval as a quoted string: INTERVAL '${this.peek(1).value} ${this.peek(2).kind === 'identifier' ? this.peek(2).value.toLowerCase() : 'days'}'`, this.sql, this.peek(1).pos);
+        }
         if (TYPED_LITERALS.has(token.value.toUpperCase()) && this.peek(1).kind === 'string') {
           const type = this.parseTypeName();
           const literal = this.advance();
@@ -1303,13 +1308,17 @@ class Parser {
       distinct: false,
       pos: nameToken.pos,
     };
+    if (call.name === 'TRIM' && this.startsTrimForm()) return this.parseTrimForm(call, open);
     if (this.acceptSymbol('*')) {
       call.star = true;
     } else if (!this.isSymbol(this.peek(), ')')) {
       if (this.acceptKeyword('DISTINCT')) call.distinct = true;
       else this.acceptKeyword('ALL');
-      do call.args.push(this.parseExpression());
-      while (this.acceptSymbol(','));
+      // position(a IN b): `a` stops before IN, which would otherwise start a predicate.
+      call.args.push(this.parseExpression(call.name === 'POSITION' ? Precedence.Other : Precedence.Lowest));
+      const standard = this.parseStandardCallTail(call, open);
+      if (standard) return standard;
+      while (this.acceptSymbol(',')) call.args.push(this.parseExpression());
     }
     this.expectClosingParen(open, call.star ? "')'" : "',' or ')'");
     if (this.isWord(this.peek(), 'WITHIN') && this.isKeyword(this.peek(1), 'GROUP')) {
@@ -1335,6 +1344,44 @@ class Parser {
       return { ...call, over: this.parseWindowSpec() };
     }
     return call;
+  }
+
+  /**
+   * SQL's keyword forms after a first argument: `position(a IN b)` and
+   * `substring(s FROM start [FOR length])` / `substring(s FOR length)`.
+   */
+  private parseStandardCallTail(call: Extract<ExprNode, { kind: 'call' }>, open: Token): ExprNode | undefined {
+    const [first] = call.args as [ExprNode];
+    if (call.name === 'POSITION') {
+      this.expectKeyword('IN', 'IN after position(substring');
+      const within = this.parseExpression();
+      this.expectClosingParen(open, "')'");
+      return { ...call, args: [first, within] };
+    }
+    if ((call.name !== 'SUBSTRING' && call.name !== 'SUBSTR') || !(this.isKeyword(this.peek(), 'FROM') || this.isKeyword(this.peek(), 'FOR'))) return undefined;
+    const start = this.acceptKeyword('FROM') ? this.parseExpression() : ({ kind: 'literal', value: 1, pos: first.pos } as ExprNode);
+    const length = this.acceptKeyword('FOR') ? [this.parseExpression()] : [];
+    this.expectClosingParen(open, "FOR or ')'");
+    return { ...call, name: 'SUBSTRING', args: [first, start, ...length] };
+  }
+
+  /** Whether TRIM's arguments start SQL's form: BOTH / LEADING / TRAILING, or FROM. */
+  private startsTrimForm(): boolean {
+    const token = this.peek();
+    if (this.isKeyword(token, 'FROM')) return true;
+    if (!['BOTH', 'LEADING', 'TRAILING'].some((word) => this.isWord(token, word))) return false;
+    // `trim(both)` names a column called both; the form continues with characters or FROM.
+    return !this.isSymbol(this.peek(1), ')') && !this.isSymbol(this.peek(1), ',');
+  }
+
+  /** `trim([BOTH | LEADING | TRAILING] [characters] FROM s)`: BTRIM, LTRIM or RTRIM(s[, characters]). */
+  private parseTrimForm(call: Extract<ExprNode, { kind: 'call' }>, open: Token): ExprNode {
+    const side = this.acceptWord('LEADING') ? 'LTRIM' : this.acceptWord('TRAILING') ? 'RTRIM' : (this.acceptWord('BOTH'), 'BTRIM');
+    const characters = this.isKeyword(this.peek(), 'FROM') ? [] : [this.parseExpression()];
+    this.expectKeyword('FROM', `FROM after trim(${side === 'BTRIM' ? 'BOTH' : side === 'LTRIM' ? 'LEADING' : 'TRAILING'}`);
+    const source = this.parseExpression();
+    this.expectClosingParen(open, "')'");
+    return { ...call, name: side, args: [source, ...characters] };
   }
 
   /** `EXTRACT(field FROM expr)`: PostgreSQL's DATE_PART('field', expr). */

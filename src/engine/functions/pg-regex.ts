@@ -14,7 +14,8 @@ const POSIX_CLASSES: Record<string, string> = {
 
 const compiled = new Map<string, RegExp | null>();
 
-function regex(pattern: string, flags: string): RegExp | null {
+/** PostgreSQL's pattern as a JavaScript RegExp (compiled once per pattern and flags); null when it cannot be read. */
+export function regex(pattern: string, flags: string): RegExp | null {
   const key = `${flags}/${pattern}`;
   let re = compiled.get(key);
   if (re === undefined) {
