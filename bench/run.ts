@@ -136,35 +136,23 @@ async function adaptiveScan(emulator: Emulator): Promise<void> {
   const minimum = Math.ceil(count / PAGE);
   /** Pages read one after another before the windows (src/stripe/client.ts PARTITION). */
   const sequentialPages = 5;
-  let inFlight = 0;
-  let peak = 0;
-  let sent: number[] = [];
-  const counting: typeof fetch = async (...args) => {
-    sent.push(performance.now());
-    peak = Math.max(peak, ++inFlight);
-    try {
-      return await fetch(...args);
-    } finally {
-      inFlight--;
-    }
-  };
+  const counting = countingFetch();
   const read = async (distribution: CreatedDistribution, sql: string) => {
     const account = `acct_bench_${distribution}`;
     if (emulator.objects('customer', account).length === 0) {
       emulator.putObjects(bulkObjects(distribution, count, { idPrefix: 'cus_bench', object: 'customer', fields: (i) => ({ email: `bench${i}@example.com` }) }), account);
     }
-    const db = connect({ apiKey: DEMO_API_KEY, baseUrl: emulator.url, accountId: account, maxRequestsPerSecond: budget, fetch: counting });
+    const db = connect({ apiKey: DEMO_API_KEY, baseUrl: emulator.url, accountId: account, maxRequestsPerSecond: budget, fetch: counting.fetch });
     emulator.clearLog();
-    peak = 0;
-    sent = [];
+    counting.reset();
     const start = performance.now();
     const { rows } = await db.query(sql);
     const end = performance.now();
     await db.close();
     // From the first window's request on: the part of the read the scheduler paces.
-    const windowsMs = end - (sent[sequentialPages] ?? end);
+    const windowsMs = end - (counting.sent[sequentialPages] ?? end);
     const requests = emulator.requestLog.length;
-    return { ms: end - start, requests, windowsMs, rows: rows.length === 1 ? Number(Object.values(rows[0]!)[0]) : rows.length, peak };
+    return { ms: end - start, requests, windowsMs, rows: rows.length === 1 ? Number(Object.values(rows[0]!)[0]) : rows.length, peak: counting.peak };
   };
   emulator.setLatency(latencyMs);
   const sequential = await read('uniform', 'SELECT Id FROM Customers ORDER BY Created DESC');
@@ -209,17 +197,8 @@ async function insertUnderBudget(emulator: Emulator): Promise<void> {
   const latencyMs = 250;
   const rows = 500;
   const budget = 25;
-  let inFlight = 0;
-  let peak = 0;
-  const counting: typeof fetch = async (...args) => {
-    peak = Math.max(peak, ++inFlight);
-    try {
-      return await fetch(...args);
-    } finally {
-      inFlight--;
-    }
-  };
-  const db = connect({ apiKey: DEMO_API_KEY, baseUrl: emulator.url, maxRequestsPerSecond: budget, fetch: counting });
+  const counting = countingFetch();
+  const db = connect({ apiKey: DEMO_API_KEY, baseUrl: emulator.url, maxRequestsPerSecond: budget, fetch: counting.fetch });
   await db.execute('CREATE TABLE #new (Email VARCHAR, Name VARCHAR)');
   const values = Array.from({ length: rows }, (_, i) => `('bench-${i}@example.com', 'Bench ${i}')`).join(', ');
   await db.execute(`INSERT INTO #new (Email, Name) VALUES ${values}`);
@@ -238,7 +217,7 @@ async function insertUnderBudget(emulator: Emulator): Promise<void> {
     [`ideal: ${rows} / ${budget} (s)`, ideal.toFixed(2)],
     ['ratio (wall / ideal)', (seconds / ideal).toFixed(2)],
     ['requests', String(emulator.requestLog.length)],
-    ['peak requests in flight', String(peak)],
+    ['peak requests in flight', String(counting.peak)],
   ]);
 }
 
@@ -257,25 +236,16 @@ async function childFanOut(emulator: Emulator): Promise<void> {
   await createSessions(emulator, account, sessions);
   emulator.setLatency(latencyMs);
   const timed = async (maxConcurrency?: number) => {
-    let inFlight = 0;
-    let peak = 0;
-    const counting: typeof fetch = async (...args) => {
-      peak = Math.max(peak, ++inFlight);
-      try {
-        return await fetch(...args);
-      } finally {
-        inFlight--;
-      }
-    };
+    const counting = countingFetch();
     const db = connect({
-      apiKey: DEMO_API_KEY, baseUrl: emulator.url, accountId: account, maxRequestsPerSecond: budget, fetch: counting, ...(maxConcurrency ? { maxConcurrency } : {}),
+      apiKey: DEMO_API_KEY, baseUrl: emulator.url, accountId: account, maxRequestsPerSecond: budget, fetch: counting.fetch, ...(maxConcurrency ? { maxConcurrency } : {}),
     });
     emulator.clearLog();
     const start = performance.now();
     const { rows } = await db.query('SELECT COUNT(*) AS n FROM CheckoutSessionLineItems');
     const ms = performance.now() - start;
     await db.close();
-    return { ms, rows: Number(rows[0]!.n), requests: emulator.requestLog.length, peak };
+    return { ms, rows: Number(rows[0]!.n), requests: emulator.requestLog.length, peak: counting.peak };
   };
   const fanOut = await timed();
   const fixed = await timed(10);
@@ -401,6 +371,29 @@ async function fetchAllPagesByHand(baseUrl: string): Promise<number> {
     if (!page.has_more) return count;
     after = page.data[page.data.length - 1]!.id;
   }
+}
+
+/** A fetch that notes when each request was sent and how many were in flight at most. */
+function countingFetch() {
+  let inFlight = 0;
+  const counts = {
+    peak: 0,
+    sent: [] as number[],
+    fetch: (async (...args) => {
+      counts.sent.push(performance.now());
+      counts.peak = Math.max(counts.peak, ++inFlight);
+      try {
+        return await fetch(...args);
+      } finally {
+        inFlight--;
+      }
+    }) as typeof fetch,
+    reset() {
+      counts.peak = 0;
+      counts.sent = [];
+    },
+  };
+  return counts;
 }
 
 function ratio(made: number, minimum: number): string {
