@@ -84,6 +84,7 @@ export function planInsert(stmt: InsertNode, env: PlanEnv, session?: Session): W
     if (createOnFirstUse && session && !session.getTempTable(target.name)) {
       const created = session.createTempTable(target.name, [...target.columns]);
       for (const row of (target as MemoryTable).rows) created.rows.push(row);
+      created.rowsChanged();
     }
   };
   const query = stmt.query ? planQuery(stmt.query) : undefined;

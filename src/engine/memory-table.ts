@@ -3,6 +3,7 @@
 // exercise every negotiation outcome; it records what it was asked and how much was read.
 // Writes are staged and checked against the table's constraints before any row changes.
 
+import { ColumnVectors, type ColumnarSource } from './column-vectors.js';
 import { stageWithConflicts, type ConflictRule } from './conflicts.js';
 import { TableConstraints } from './constraints.js';
 import { compileScanPredicate } from './predicates.js';
@@ -52,6 +53,7 @@ export interface MemoryTableOptions {
 }
 
 export class MemoryTable implements Table {
+  /** The rows. Changed by the table's own writes; whoever changes them otherwise calls rowsChanged(). */
   readonly rows: Row[];
   /** Every ScanRequest passed to plan(), in order. */
   readonly requests: ScanRequest[] = [];
@@ -69,6 +71,8 @@ export class MemoryTable implements Table {
   readonly constraints: TableConstraints;
   /** The unique keys' lookup maps, kept between statements. */
   readonly keyIndexes = new KeyIndexes();
+  /** The columns as number vectors, built when a query first reads them so (column-vectors.ts). */
+  private readonly vectors = new ColumnVectors();
   private readonly recording: boolean;
   /** The DECIMAL(p, s) columns, whose values are fitted to their precision and scale when written. */
   private readonly numericColumns: { index: number; column: Column; target: ResolvedType }[];
@@ -177,12 +181,44 @@ export class MemoryTable implements Table {
     }
   }
 
-  /** Whether the plan reads the rows as they are: nothing pushed, no order, no limit. */
+  /**
+   * Says that `rows` was changed from outside the table's own writes, so that the column
+   * vectors built from the old rows are dropped.
+   */
+  rowsChanged(): void {
+    this.vectors.clear();
+  }
+
+  /** The rows as they are with their columns as vectors, for a plan that reads them so. */
+  columnar(plan: ScanPlan): ColumnarSource | undefined {
+    if (!this.isPlain(plan)) return undefined;
+    return {
+      open: () => {
+        if (this.recording) this.scans.push(plan);
+        return {
+          ...this.vectors.current(this.rows),
+          read: (count) => {
+            this.rowsPulled += count;
+          },
+          closedEarly: () => {
+            this.scansClosedEarly++;
+          },
+        };
+      },
+    };
+  }
+
+  /** Whether the plan reads the rows as they are (and then records the scan). */
   private readsAll(plan: ScanPlan): boolean {
-    const request = this.requestOf.get(plan);
-    if (plan.pushed.length > 0 || plan.limitApplied || (plan.orderSatisfied && request && request.orderBy.length > 0)) return false;
+    if (!this.isPlain(plan)) return false;
     if (this.recording) this.scans.push(plan);
     return true;
+  }
+
+  /** Nothing pushed, no order, no limit. */
+  private isPlain(plan: ScanPlan): boolean {
+    const request = this.requestOf.get(plan);
+    return !(plan.pushed.length > 0 || plan.limitApplied || (plan.orderSatisfied && request && request.orderBy.length > 0));
   }
 
   private matching(plan: ScanPlan): Row[] {
@@ -207,6 +243,7 @@ export class MemoryTable implements Table {
     if (this.recording) this.inserts.push(request);
     const added = this.rowsOf(request);
     // Staged, so that a row breaking a constraint leaves the table as it was.
+    this.vectors.clear();
     StagedWrite.apply(this, (stage) => {
       for (let i = 0; i < added.length; i++) stage.insert(added[i]!, i);
     });
@@ -219,6 +256,7 @@ export class MemoryTable implements Table {
    */
   upsert(request: InsertRequest, rule: ConflictRule): WriteOutcome {
     if (this.recording) this.inserts.push(request);
+    this.vectors.clear();
     const rows = StagedWrite.apply(this, (stage) => stageWithConflicts(stage, this.rowsOf(request), rule));
     return { rowsAffected: rows.filter((r) => r.ok).length, rows };
   }
@@ -248,6 +286,7 @@ export class MemoryTable implements Table {
    */
   private change(keys: readonly Record<string, SqlValue>[], apply: (row: Row, index: number) => 'delete' | Row): WriteOutcome {
     const find = this.rowFinder(keys[0] ? Object.keys(keys[0]) : []);
+    this.vectors.clear();
     const outcomes = StagedWrite.apply(this, (stage) => {
       const updates: { old: Row; next: Row; rowIndex: number }[] = [];
       const results = keys.map((key, index): RowOutcome => {

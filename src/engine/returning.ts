@@ -34,6 +34,7 @@ export function planReturning(items: SelectItemNode[], table: Table, ref: TableR
     async project(rows, ctx) {
       written.rows.length = 0;
       written.rows.push(...rows);
+      written.rowsChanged();
       const out: Row[] = [];
       for await (const row of query.rows(ctx)) out.push(row);
       return out;

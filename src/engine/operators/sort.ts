@@ -99,7 +99,7 @@ export async function* topBatches(
 }
 
 /** Whether an input row sorts strictly before the cutoff (an output row), keys read from the input. */
-function beatsCutoff(keys: readonly SortKey[], outputs: readonly Evaluator[]): (row: Row, cutoff: Row) => boolean {
+export function beatsCutoff(keys: readonly SortKey[], outputs: readonly Evaluator[]): (row: Row, cutoff: Row) => boolean {
   const values = keys.map((k) => outputs[k.index]!);
   const compares = keys.map(valueComparator);
   const indexes = keys.map((k) => k.index);

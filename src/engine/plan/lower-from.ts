@@ -6,6 +6,7 @@ import { compileExpr, compilePredicate } from '../expressions.js';
 import { analyzing, measured, type Instrument } from '../instrument.js';
 import { mapBatches, type Batches, type RowTest } from '../operators/batches.js';
 import type { RowFold } from '../operators/aggregate.js';
+import { columnBatches, columnScanOf, type ColumnScan } from '../operators/column-scan.js';
 import { hashJoinBatches, hashJoinInto, LOOKUP_SCANS_IN_FLIGHT, lookupJoinBatches, materialize, readConcurrently, type JoinSpec } from '../operators/join.js';
 import { compileScanPredicate } from '../predicates.js';
 import { combineTests, scanBatches, withKeys, type PlannedScan } from '../scan.js';
@@ -29,6 +30,8 @@ export interface Relation {
    * keeps no rows (an aggregate) reads a join this way without a joined row built per match.
    */
   fold?(ctx: ExecContext): RowFold;
+  /** The lone table's scan on its column vectors, when its table offers them (an ORDER BY … LIMIT reads its key there). */
+  columns?: ColumnScan;
 }
 
 export interface FromOptions {
@@ -49,7 +52,11 @@ export function lowerFrom(node: PlanNode, meters: Meters, options: FromOptions =
   switch (node.kind) {
     case 'Scan': {
       const scan = node.planned!;
-      return { scan, batches: (ctx) => scanBatches(scan, ctx, scan.plan, rowAtATime), test: scan.test };
+      // A table that offers its columns as vectors is filtered on them (column-scan.ts), unless
+      // the consumer may stop after a few rows, which must then be read one at a time.
+      const columns = rowAtATime ? undefined : columnScanOf(scan);
+      if (columns?.filtersOnVectors) return { scan, columns, batches: (ctx) => columnBatches(columns, ctx) };
+      return { scan, ...(columns ? { columns } : {}), batches: (ctx) => scanBatches(scan, ctx, scan.plan, rowAtATime), test: scan.test };
     }
     case 'SubqueryScan': {
       const base = node.source.offset;

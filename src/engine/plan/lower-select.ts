@@ -10,6 +10,8 @@ import { distinctBatches, firstOfEach } from '../operators/distinct.js';
 import { limitBatches } from '../operators/limit.js';
 import { stageBatches } from '../operators/project.js';
 import { sortBatches, topBatches, type SortKey } from '../operators/sort.js';
+import { topOfColumns } from '../operators/column-top.js';
+import { baseOf } from './layout.js';
 import { combineTests } from '../scan.js';
 import { findSubqueries, subqueryPreparer } from '../subqueries.js';
 import type { ExecContext, Row } from '../table.js';
@@ -46,6 +48,9 @@ export function lowerSelect(root: PlanNode, sql: string, meters: Meters): (ctx: 
   const hasWindows = window !== undefined;
   // ORDER BY … LIMIT over plain columns: the sort reads its keys before projecting (topBatches).
   const topN = keep !== undefined && project.exprs.every((e) => e.kind === 'column' || e.kind === 'const');
+  // The table column its first key reads, for a top-N on column vectors (column-top.ts).
+  const firstKey = sorter.length > 0 ? project.exprs[sorter[0]!.index] : undefined;
+  const topKeyColumn = relation?.columns && firstKey?.kind === 'column' ? firstKey.index - baseOf(parts.from) : undefined;
   const meter = {
     limit: limitNode && meters.of(limitNode),
     distinct: distinct && meters.of(distinct),
@@ -95,6 +100,8 @@ export function lowerSelect(root: PlanNode, sql: string, meters: Meters): (ctx: 
       stream = stageBatches(stream, { prepare, outputs: projections }, signal);
     } else if (aggregated) {
       stream = stageBatches(stream, { prepare, check: havingTest, outputs: projections }, signal);
+    } else if (topN && !prepare && !analyze && relation?.columns && !prepareWhere) {
+      stream = topOfColumns(relation.columns, whereTest, projections, sorter, keep!, topKeyColumn, ctx);
     } else if (topN && !prepare && !analyze) {
       stream = topBatches(stream, test, projections, sorter, keep!, ctx);
     } else {
