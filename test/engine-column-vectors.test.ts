@@ -36,7 +36,7 @@ function countOpens(table: MemoryTable): { opens: number } {
   const columnar = table.columnar.bind(table);
   table.columnar = (plan) => {
     const source = columnar(plan);
-    return source && { open: () => (counter.opens++, source.open()) };
+    return source && { open: (columns) => (counter.opens++, source.open(columns)) };
   };
   return counter;
 }
@@ -146,7 +146,7 @@ const show = (v: SqlValue | undefined): string => (v instanceof Date ? `Date(${v
 function scanOf(rows: Row[], predicate: Predicate): ColumnScan {
   const vectors = new ColumnVectors();
   return {
-    source: { open: () => vectors.current(rows) },
+    source: { open: (columns) => vectors.current(rows, columns) },
     residual: [{ predicate, index: 1 }],
     engineTest: undefined,
     filtersOnVectors: true,

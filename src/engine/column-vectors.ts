@@ -31,8 +31,11 @@ export interface ColumnarRows {
 
 /** What a table offers for a plan it answers with its rows as they are (Table.columnar). */
 export interface ColumnarSource {
-  /** The rows as they are now; called once per run of the query. */
-  open(): ColumnarRows;
+  /**
+   * The rows as they are now; called once per run of the query. `columns`: the ones the run
+   * will ask vectors of, which the table may build in one pass over the rows.
+   */
+  open(columns?: readonly number[]): ColumnarRows;
 }
 
 /** The kind of a value a vector can hold, or undefined (text, numerics, intervals…). */
@@ -66,19 +69,22 @@ export class ColumnVectors {
     this.vectors = new Map();
   }
 
-  current(rows: readonly Row[]): ColumnarRows {
+  /** The rows and their vectors; the `columns` not yet built are built now, in one pass over the rows. */
+  current(rows: readonly Row[], columns: readonly number[] = []): ColumnarRows {
     if (!this.snapshot || !looksSame(this.snapshot, rows)) {
       this.snapshot = rows.slice();
       this.vectors = new Map();
     }
     const snapshot = this.snapshot;
     const vectors = this.vectors;
+    const missing = [...new Set(columns)].filter((index) => !vectors.has(index));
+    if (missing.length > 0) vectorizeColumns(snapshot, missing).forEach((vector, i) => vectors.set(missing[i]!, vector ?? null));
     return {
       rows: snapshot,
       vector(index) {
         let vector = vectors.get(index);
         if (vector === undefined) {
-          vector = vectorize(snapshot, index) ?? null;
+          vector = vectorizeColumns(snapshot, [index])[0] ?? null;
           vectors.set(index, vector);
         }
         return vector ?? undefined;
@@ -92,26 +98,34 @@ function looksSame(a: readonly Row[], b: readonly Row[]): boolean {
   return a.length === b.length && (last < 0 || (a[0] === b[0] && a[last] === b[last]));
 }
 
-/** The column as a vector, or undefined when it holds values of more than one kind or of none a vector holds. */
-export function vectorize(rows: readonly Row[], index: number): ColumnVector | undefined {
+/**
+ * The columns at `indexes` as vectors, in one pass over the rows; undefined for a column that
+ * holds values of more than one kind, or of a kind no vector holds.
+ */
+export function vectorizeColumns(rows: readonly Row[], indexes: readonly number[]): (ColumnVector | undefined)[] {
   const count = rows.length;
-  const values = new Float64Array(count);
-  const nulls = new Uint8Array(count);
-  let kind: VectorKind | undefined;
+  const builds = indexes.map((index) => ({ index, kind: undefined as VectorKind | undefined, values: new Float64Array(count), nulls: new Uint8Array(count), failed: false }));
   for (let i = 0; i < count; i++) {
-    const value = rows[i]![index];
-    if (value === null || value === undefined) {
-      values[i] = NaN;
-      nulls[i] = 1;
-    } else if (typeof value === 'number' && kind !== 'boolean' && kind !== 'datetime') {
-      kind = 'number';
-      values[i] = value;
-    } else {
-      const found = vectorKindOf(value);
-      if (found === undefined || (kind !== undefined && found !== kind)) return undefined;
-      kind = found;
-      values[i] = vectorNumber(value as number | boolean | Date);
+    const row = rows[i]!;
+    for (let c = 0; c < builds.length; c++) {
+      const build = builds[c]!;
+      if (build.failed) continue;
+      const value = row[build.index];
+      if (value === null || value === undefined) {
+        build.values[i] = NaN;
+        build.nulls[i] = 1;
+      } else if (typeof value === 'number' && (build.kind === 'number' || build.kind === undefined)) {
+        build.kind = 'number';
+        build.values[i] = value;
+      } else {
+        const found = vectorKindOf(value);
+        if (found === undefined || (build.kind !== undefined && found !== build.kind)) build.failed = true;
+        else {
+          build.kind = found;
+          build.values[i] = vectorNumber(value as number | boolean | Date);
+        }
+      }
     }
   }
-  return { kind, values, nulls };
+  return builds.map((build) => (build.failed ? undefined : { kind: build.kind, values: build.values, nulls: build.nulls }));
 }

@@ -193,10 +193,10 @@ export class MemoryTable implements Table {
   columnar(plan: ScanPlan): ColumnarSource | undefined {
     if (!this.isPlain(plan)) return undefined;
     return {
-      open: () => {
+      open: (columns) => {
         if (this.recording) this.scans.push(plan);
         return {
-          ...this.vectors.current(this.rows),
+          ...this.vectors.current(this.rows, columns),
           read: (count) => {
             this.rowsPulled += count;
           },

@@ -57,8 +57,10 @@ export interface OpenedScan {
   select(from: number, to: number): number;
 }
 
-export function openColumnScan(scan: ColumnScan): OpenedScan {
-  const data = scan.source.open();
+/** Opens the scan; `keyColumn`, a column read as a vector besides the predicates' (a sort key). */
+export function openColumnScan(scan: ColumnScan, keyColumn?: number): OpenedScan {
+  const columns = scan.residual.flatMap(({ predicate, index }) => (index >= 0 && vectorOp(predicate) !== undefined ? [index] : []));
+  const data = scan.source.open(keyColumn === undefined ? columns : [...columns, keyColumn]);
   const rows = data.rows;
   const selected = new Int32Array(BATCH_ROWS);
   const tests: VectorTest[] = [];
