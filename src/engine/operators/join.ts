@@ -22,8 +22,11 @@ export interface JoinSpec {
   rightReads?: readonly number[] | undefined;
 }
 
-/** Makes the joined row of a pair, either side absent (NULL) for an outer join's unmatched rows. */
-type Combine = (left: Row | null, right: Row | null) => Row;
+/**
+ * Makes the joined row of a left row and the right row at an index of the build side; either
+ * absent (null, -1) for an outer join's unmatched rows.
+ */
+type Combine = (left: Row | null, right: number) => Row;
 
 /** The positions a joined row is given from each side: [from, to] pairs. */
 function joinedLayout(spec: JoinSpec): { leftReads: number[]; rightFrom: number[]; rightTo: number[] } {
@@ -37,7 +40,7 @@ function joinedLayout(spec: JoinSpec): { leftReads: number[]; rightFrom: number[
  * with the values read set is several times faster than Array.prototype.concat, which
  * dominated a large join.
  */
-function joinedRowBuilder(spec: JoinSpec): Combine {
+function joinedRowBuilder(spec: JoinSpec, rightRows: readonly Row[]): Combine {
   const template = nulls(spec.leftWidth + spec.rightWidth);
   const { leftReads, rightFrom, rightTo } = joinedLayout(spec);
   const leftCount = leftReads.length;
@@ -45,7 +48,10 @@ function joinedRowBuilder(spec: JoinSpec): Combine {
   return (left, right) => {
     const out = template.slice();
     if (left !== null) for (let i = 0; i < leftCount; i++) out[leftReads[i]!] = left[leftReads[i]!]!;
-    if (right !== null) for (let i = 0; i < rightCount; i++) out[rightTo[i]!] = right[rightFrom[i]!]!;
+    if (right >= 0) {
+      const row = rightRows[right]!;
+      for (let i = 0; i < rightCount; i++) out[rightTo[i]!] = row[rightFrom[i]!]!;
+    }
     return out;
   };
 }
@@ -56,15 +62,18 @@ function joinedRowBuilder(spec: JoinSpec): Combine {
  * never the row). A large join then allocates nothing per match; building a row per match
  * cost a hash join under an aggregate about a third of its time in garbage collection.
  */
-function scratchRowWriter(spec: JoinSpec): Combine {
+function scratchRowWriter(spec: JoinSpec, rightRows: readonly Row[]): Combine {
   const row = nulls(spec.leftWidth + spec.rightWidth);
   const { leftReads, rightFrom, rightTo } = joinedLayout(spec);
+  // The build side's columns read, each as one array: a probe reads a value where it would
+  // first reach for the row and then into it (a cache miss each, on a large build side).
+  const columns = rightFrom.map((j) => rightRows.map((r) => r[j]!));
   const leftCount = leftReads.length;
   const rightCount = rightTo.length;
   return (left, right) => {
     if (left !== null) for (let i = 0; i < leftCount; i++) row[leftReads[i]!] = left[leftReads[i]!]!;
     else for (let i = 0; i < leftCount; i++) row[leftReads[i]!] = null;
-    if (right !== null) for (let i = 0; i < rightCount; i++) row[rightTo[i]!] = right[rightFrom[i]!]!;
+    if (right >= 0) for (let i = 0; i < rightCount; i++) row[rightTo[i]!] = columns[i]![right]!;
     else for (let i = 0; i < rightCount; i++) row[rightTo[i]!] = null;
     return row;
   };
@@ -175,13 +184,13 @@ class HashSide {
       tried = candidates.length;
       for (let c = 0; c < tried; c++) if (this.join(leftRow, candidates[c]!, combine, emit)) matched = true;
     }
-    if (!matched && (spec.type === 'LEFT' || spec.type === 'FULL')) emit(combine(leftRow, null));
+    if (!matched && (spec.type === 'LEFT' || spec.type === 'FULL')) emit(combine(leftRow, -1));
     return tried;
   }
 
   /** Joins one pair when the rest of the condition holds; true when it did. */
   private join(leftRow: Row, i: number, combine: Combine, emit: (row: Row) => void): boolean {
-    const joined = combine(leftRow, this.rows[i]!);
+    const joined = combine(leftRow, i);
     if (this.spec.condition && !this.spec.condition(joined)) return false;
     if (this.matched) this.matched[i] = 1;
     emit(joined);
@@ -191,7 +200,7 @@ class HashSide {
   /** RIGHT / FULL: the right rows nothing matched, padded on the left. */
   unmatched(combine: Combine, emit: (row: Row) => void): void {
     if (!this.matched) return;
-    for (let i = 0; i < this.rows.length; i++) if (!this.matched[i]) emit(combine(null, this.rows[i]!));
+    for (let i = 0; i < this.rows.length; i++) if (!this.matched[i]) emit(combine(null, i));
   }
 }
 
@@ -215,7 +224,7 @@ export async function* hashJoinBatches(
   signal?: AbortSignal,
 ): AsyncGenerator<Row[]> {
   const side = new HashSide(await right(), spec);
-  const combine = joinedRowBuilder(spec);
+  const combine = joinedRowBuilder(spec, side.rows);
   for await (const batch of left) {
     signal?.throwIfAborted();
     yield* probeBatch(side, combine, batch, leftTest, signal);
@@ -239,7 +248,7 @@ export async function hashJoinInto(
   signal?: AbortSignal,
 ): Promise<void> {
   const side = new HashSide(await right(), spec);
-  const combine = scratchRowWriter(spec);
+  const combine = scratchRowWriter(spec, side.rows);
   // The signal is checked once per batch of left rows, and as often as the pairs tried fill a
   // batch (a nested loop tries every right row for each left row).
   let tried = 0;
@@ -337,7 +346,7 @@ export async function* lookupJoinBatches(
       if (v !== null) keys.set(hashKeyOf(v), v);
     }
     const right = keys.size > 0 ? await materialize(fetch([...keys.values()]), undefined, limits) : [];
-    yield* probeBatch(new HashSide(right, spec), joinedRowBuilder(spec), rows, undefined, signal);
+    yield* probeBatch(new HashSide(right, spec), joinedRowBuilder(spec, right), rows, undefined, signal);
   };
   for await (const batch of left) {
     signal?.throwIfAborted();
