@@ -16,8 +16,13 @@ class Maximum implements Accumulator {
     if (value === null) return;
     const best = this.best;
     if (typeof value === 'number' && typeof best === 'number') {
-      // As compareValues (value - best > 0): NaN replaces nothing and is replaced by nothing.
+      // As compareValues (value - best > 0): NaN replaces nothing and is replaced by nothing;
+      // strings by code unit and datetimes by instant, as compareValues compares them too.
       if (value > best) this.best = value;
+    } else if (typeof value === 'string' && typeof best === 'string') {
+      if (value > best) this.best = value;
+    } else if (value instanceof Date && best instanceof Date) {
+      if (value.getTime() > best.getTime()) this.best = value;
     } else if (best === null) this.best = value;
     else {
       const c = compareValues(value, best);
@@ -38,6 +43,10 @@ class Minimum implements Accumulator {
     const best = this.best;
     if (typeof value === 'number' && typeof best === 'number') {
       if (value < best) this.best = value;
+    } else if (typeof value === 'string' && typeof best === 'string') {
+      if (value < best) this.best = value;
+    } else if (value instanceof Date && best instanceof Date) {
+      if (value.getTime() < best.getTime()) this.best = value;
     } else if (best === null) this.best = value;
     else {
       const c = compareValues(value, best);
