@@ -145,7 +145,7 @@ const EXPECT: Record<string, (rows: Rows, fields: pg.FieldDef[]) => void> = {
     assert.deepEqual(rows.map((r) => [r.oid, r.rolname, r.rolcanlogin, r.rolsuper, r.description]), [[10, 'analyst', true, false, null]]);
   },
   'dbeaver-schemas.sql': (rows) => {
-    assert.deepEqual(rows.map((r) => [r.oid, r.nspname, r.description]), [[11, 'pg_catalog', 'system catalog schema'], [2200, 'public', 'standard public schema']]);
+    assert.deepEqual(rows.map((r) => [r.oid, r.nspname, r.description]), [[13000, 'information_schema', null], [11, 'pg_catalog', 'system catalog schema'], [2200, 'public', 'standard public schema']]);
   },
   'dbeaver-tables.sql': (rows) => {
     const customers = rows.find((r) => r.relname === 'Customers')!;
@@ -180,10 +180,10 @@ const EXPECT: Record<string, (rows: Rows, fields: pg.FieldDef[]) => void> = {
     const customersOid = customers[0]!.conrelid;
     assert.deepEqual(
       customers.filter((r) => r.contype === 'p').map((r) => [r.conname, r.conkey, r.confrelid]),
-      [['customers_pkey', '{1}', 0]],
+      [['customers_pkey', [1], 0]],
     );
     const fk = rows.find((r) => r.tabrelname === 'Charges' && r.conname === 'charges_customerid_fkey')!;
-    assert.deepEqual([fk.contype, fk.confrelid, fk.confkey, fk.refnamespace], ['f', customersOid, '{1}', 2200]);
+    assert.deepEqual([fk.contype, fk.confrelid, fk.confkey, fk.refnamespace], ['f', customersOid, [1], 2200]);
     const oids = rows.map((r) => Number(r.oid));
     assert.deepEqual(oids, [...oids].sort((a, b) => a - b));
   },

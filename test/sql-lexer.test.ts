@@ -160,7 +160,7 @@ const lexErrors: [sql: string, reason: string, line: number, column: number][] =
   ['SELECT ""', 'Empty quoted identifier', 1, 8],
   ['SELECT a\n  /* never closed', 'Unterminated block comment', 2, 3],
   ['SELECT a ^ b', "Unexpected character '^'", 1, 10],
-  ['SELECT a | b', "Unexpected character '|'", 1, 10],
+  ['SELECT a ` b', "Unexpected character '`'", 1, 10],
   ['SELECT a ! b', "Unexpected character '!'", 1, 10],
   ['SELECT @ x', "Expected a parameter name after '@'", 1, 8],
   ['SELECT 12abc', "Invalid number '12abc'", 1, 8],

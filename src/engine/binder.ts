@@ -430,7 +430,7 @@ function bindScalarCall(node: Extract<ExprNode, { kind: 'call' }>, fn: ScalarFun
   let args = node.args.map((arg, i) => fold(bindNode(keywordArgument(arg, fn.keywordArgs?.includes(i)), ctx, insideAggregate)));
   if (ARGUMENTS_ALIKE.has(fn.name)) args = typedAlike(args, ctx);
   const chosen = fn.withJsonArgs ? fn.withJsonArgs(args.map(isJsonValued)) : fn;
-  return { kind: 'call', fn: chosen, args, type: chosen.returnType(args.map((a) => a.type)), pos: node.pos };
+  return { kind: 'call', fn: chosen, args, type: chosen.typeOf?.(args) ?? chosen.returnType(args.map((a) => a.type)), pos: node.pos };
 }
 
 /** `DATEADD(day, …)`: a bare word where a function takes a date part is that word as text. */
@@ -620,7 +620,8 @@ function foldable(expr: BoundExpr): boolean {
     case 'isNull':
       return expr.expr.kind === 'const';
     case 'call':
-      return expr.fn.volatile !== true && expr.args.every((e) => e.kind === 'const');
+      // A set-returning call stays a call: its rows are made where the select list is projected.
+      return expr.fn.volatile !== true && expr.fn.setReturning !== true && expr.args.every((e) => e.kind === 'const');
     case 'case':
       return (!expr.operand || expr.operand.kind === 'const') && expr.whens.every((w) => w.when.kind === 'const' && w.then.kind === 'const') && (!expr.else || expr.else.kind === 'const');
     case 'cast':

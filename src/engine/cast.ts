@@ -72,6 +72,8 @@ const CASTABLE: Readonly<Record<DataType, readonly DataType[]>> = {
   Datetime: ['String', 'Datetime', 'Date'],
   Date: ['String', 'Datetime', 'Date'],
   Interval: ['String', 'Interval'],
+  Array: ['String', 'Array'],
+  Record: ['String', 'Record'],
 };
 
 /** Refuses, while binding, a cast no value of the source type could pass. */

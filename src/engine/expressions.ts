@@ -7,6 +7,7 @@ import { likeMatcher, type LikeMatcher } from './like.js';
 import { castFailure, castValue } from './cast.js';
 import { SqlError } from '../sql/errors.js';
 import { membershipSet } from './predicates.js';
+import { callOverSets, returnsSet } from './value-sets.js';
 import { arithmeticKind, arithmeticOperation, doubleArithmetic, fastInteger, negate, unaryPlus } from './arithmetic.js';
 import type { Position } from '../sql/ast.js';
 import {
@@ -100,6 +101,7 @@ function compileCast(expr: Extract<BoundExpr, { kind: 'cast' }>): Evaluator {
 function compileCall(expr: Extract<BoundExpr, { kind: 'call' }>): Evaluator {
   const args = expr.args.map(compileExpr);
   const fn = expr.fn;
+  if (expr.args.some(returnsSet)) return (row) => callOverSets((values) => fn.call(values), args.map((arg) => arg(row)));
   switch (args.length) {
     case 0:
       return () => fn.call([]);

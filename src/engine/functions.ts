@@ -6,6 +6,7 @@
 // names, both as SqlError at the call. The scalars live in functions/, one file per family.
 
 import type { DataType, SqlValue } from './table.js';
+import type { BoundExpr } from './bound.js';
 import { dateFunctions } from './functions/date.js';
 import { jsonFunctions } from './functions/json.js';
 import { mathFunctions } from './functions/math.js';
@@ -23,6 +24,7 @@ import { pgDateFunctions } from './functions/pg-dates.js';
 import { orderedSetAggregates } from './functions/ordered-set.js';
 import { AVG, SUM } from './functions/sums.js';
 import { MAX, MIN } from './functions/extremes.js';
+import { pgArrayFunctions } from './functions/pg-arrays.js';
 
 export interface ScalarFunction {
   name: string;
@@ -57,6 +59,15 @@ export interface ScalarFunction {
    * and jsonb_build_object nest a JSON argument as the value it holds, not as a string.
    */
   withJsonArgs?(json: boolean[]): ScalarFunction;
+  /**
+   * A set-returning function (`unnest`): `call` gives a ValueSet of values, and a select list
+   * that calls it yields a row per value (value-sets.ts). `returnType` is one value's type.
+   */
+  setReturning?: true;
+  /** The result type from the bound arguments, where their types alone cannot tell (a field of a record a call makes); null: ask returnType. */
+  typeOf?(args: readonly BoundExpr[]): DataType | null;
+  /** A function that makes records: the type of each field. */
+  recordFields?: Readonly<Record<string, DataType>>;
 }
 
 export interface Accumulator {
@@ -96,7 +107,7 @@ function identityFunction(name: string): ScalarFunction {
 }
 
 const scalarList: ScalarFunction[] = [
-  ...textFunctions, ...mathFunctions, ...dateFunctions, ...jsonFunctions, ...typeFunctions, ...pgScalars, ...pgJsonFunctions, ...pgJsonbFunctions, ...pgTextFunctions, ...pgMathFunctions, ...pgPredicates, ...pgRegexFunctions, ...pgDateFunctions,
+  ...textFunctions, ...mathFunctions, ...dateFunctions, ...jsonFunctions, ...typeFunctions, ...pgScalars, ...pgJsonFunctions, ...pgJsonbFunctions, ...pgTextFunctions, ...pgMathFunctions, ...pgPredicates, ...pgRegexFunctions, ...pgDateFunctions, ...pgArrayFunctions,
   identityFunction('SCOPE_IDENTITY'), identityFunction('LAST_INSERT_ID'),
 ];
 

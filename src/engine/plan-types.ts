@@ -9,6 +9,8 @@ export interface ResultColumn {
   type: DataType;
   /** The column reads a JSON column of a table as is: its values are JSON text (Column.json). */
   json?: boolean;
+  /** The column reads a table's column as is, which names its type (Column.typeName). */
+  typeName?: string;
 }
 
 export interface QueryPlan {

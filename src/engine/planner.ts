@@ -181,7 +181,7 @@ function planSelectNode(stmt: SelectNode, env: PlanEnv, outer: Scope | null): Qu
     finalExtras = finalExtras.map((e) => placeWindowSlots(e, windowBase));
   }
 
-  const columns: ResultColumn[] = outputs.map((o) => ({ name: o.name, type: o.expr.type ?? 'String', ...(isJsonValued(o.expr) ? { json: true } : {}) }));
+  const columns: ResultColumn[] = outputs.map((o) => ({ name: o.name, type: o.expr.type ?? 'String', ...(isJsonValued(o.expr) ? { json: true } : {}), ...sourceTypeName(o.expr) }));
   const conjuncts = splitAnd(where);
   const projected = [...finalOutputs, ...finalExtras];
   if (aggregated || windows.calls.length > 0) {
@@ -335,7 +335,7 @@ function derivedLeaf(
   if (names && names.length !== plan.columns.length) {
     throw new SqlError(`${alias} names ${names.length} columns but its query returns ${plan.columns.length}`, sql, node.pos);
   }
-  const columns: Column[] = plan.columns.map((c, i) => ({ name: names?.[i] ?? c.name, type: c.type, ...(c.json ? { json: true } : {}) }));
+  const columns: Column[] = plan.columns.map((c, i) => ({ name: names?.[i] ?? c.name, type: c.type, ...(c.json ? { json: true } : {}), ...(c.typeName ? { typeName: c.typeName } : {}) }));
   const source: ScopeSource = { name: alias, alias, columns, offset: next.offset };
   next.offset += columns.length;
   return { kind: 'derived', plan, source };
@@ -475,3 +475,7 @@ export function bindCount(node: ExprNode, clause: 'LIMIT' | 'OFFSET' | 'TOP', ct
   return value;
 }
 
+/** A select-list item that is a column of its source, unchanged, keeps the source's name for its type. */
+function sourceTypeName(expr: BoundExpr): { typeName?: string } {
+  return (expr.kind === 'column' || expr.kind === 'outer') && expr.column.typeName !== undefined ? { typeName: expr.column.typeName } : {};
+}

@@ -29,7 +29,12 @@ export function planSetOperation(node: SetOperationNode, env: PlanEnv, outer: Sc
   const arms = armsOf(node);
   const plans = arms.map((arm) => planQuery(arm.query, env, outer));
   const first = plans[0]!;
-  const columns: ResultColumn[] = first.columns.map((c) => ({ name: c.name, type: c.type }));
+  // A column keeps its type's name when every arm's column has that one.
+  const columns: ResultColumn[] = first.columns.map((c, i) => ({
+    name: c.name,
+    type: c.type,
+    ...(c.typeName !== undefined && plans.every((p) => p.columns[i]?.typeName === c.typeName) ? { typeName: c.typeName } : {}),
+  }));
   for (let i = 1; i < arms.length; i++) {
     const right = plans[i]!;
     if (right.columns.length !== columns.length) {

@@ -6,17 +6,19 @@
 import type { ColumnarSource } from './column-vectors.js';
 import type { Interval } from './interval.js';
 import type { Numeric } from './numeric.js';
+import type { SqlArray, SqlRecord } from './composite.js';
 
-export type DataType = 'String' | 'Boolean' | 'Integer' | 'Long' | 'Decimal' | 'Double' | 'Datetime' | 'Date' | 'Interval';
+export type DataType = 'String' | 'Boolean' | 'Integer' | 'Long' | 'Decimal' | 'Double' | 'Datetime' | 'Date' | 'Interval' | 'Array' | 'Record';
 
 /**
  * A value as the engine holds it. Datetime is a JS Date (UTC); Date (PostgreSQL's date) a JS Date
  * at UTC midnight, told apart from a Datetime by its type alone; Integer and Double are numbers;
  * Long a number, or a bigint beyond ±2^53 (exact to 2^63, see values.ts); Decimal a Numeric
  * (exact, numeric.ts); Interval (PostgreSQL's, from date arithmetic) an Interval. No table
- * column is an Interval.
+ * column is an Interval. Array and Record (PostgreSQL's arrays and row values) are a SqlArray and a
+ * SqlRecord (composite.ts): catalog columns and array expressions hold them, no Stripe column does.
  */
-export type SqlValue = string | number | bigint | boolean | Date | Interval | Numeric | null;
+export type SqlValue = string | number | bigint | boolean | Date | Interval | Numeric | SqlArray | SqlRecord | null;
 
 /** A row is an array aligned with `Table.columns` (pseudo-columns included). */
 export type Row = SqlValue[];
@@ -39,6 +41,11 @@ export interface Column {
    * this column ignore case, so names stored as `Customers` match `'customers'` (collation.ts).
    */
   caseInsensitive?: boolean;
+  /**
+   * The source's own name for the column's type, finer than `type` (a catalog's `name`, `oid`,
+   * `int2`): kept on the result when a query selects the column as is (ResultColumn.typeName).
+   */
+  typeName?: string;
 }
 
 export type PredicateOp = '=' | '<>' | '<' | '<=' | '>' | '>=' | 'IN' | 'IS NULL' | 'IS NOT NULL' | 'LIKE' | 'OR';

@@ -27,6 +27,7 @@
 // Ordering: as in PostgreSQL, NULL sorts above every value — last in ASC, first in DESC.
 // NULLS FIRST|LAST overrides it (`ORDER BY AmountTotal DESC NULLS LAST` to start with amounts).
 
+import { SqlArray, SqlRecord, compareComposites, isComposite } from './composite.js';
 import { Interval, parseInterval } from './interval.js';
 import { Numeric } from './numeric.js';
 import type { DataType, SqlValue } from './table.js';
@@ -66,6 +67,8 @@ export function typeOfValue(value: SqlValue): DataType | null {
     case 'bigint':
       return 'Long';
     default:
+      if (value instanceof SqlArray) return 'Array';
+      if (value instanceof SqlRecord) return 'Record';
       return value instanceof Interval ? 'Interval' : value instanceof Numeric ? 'Decimal' : 'Datetime';
   }
 }
@@ -176,6 +179,7 @@ function compareOther(a: SqlValue, b: SqlValue): number | null {
     if (ta === 'number') return (a as number) - (b as number);
     if (ta === 'string') return a < b ? -1 : a > b ? 1 : 0;
     if (ta === 'boolean') return Number(a) - Number(b);
+    if (isComposite(a) || isComposite(b)) return isComposite(a) && isComposite(b) ? compareComposites(a, b, compareValues) : null;
     if (a instanceof Interval || b instanceof Interval) return a instanceof Interval && b instanceof Interval ? a.totalMs() - b.totalMs() : null;
     return (a as Date).getTime() - (b as Date).getTime();
   }
@@ -230,6 +234,7 @@ export function distinctKey(value: SqlValue): string {
       return value ? 'T' : 'F';
     default:
       if (value instanceof Numeric) return `d${value.key()}`;
+      if (isComposite(value)) return `c${value.toString()}`;
       return value instanceof Date ? `t${value.getTime()}` : `i${value.totalMs()}`;
   }
 }
@@ -247,6 +252,7 @@ export function hashKeyOf(value: SqlValue): unknown {
     const n = Number(key);
     return String(n) === key ? n : `d${key}`;
   }
+  if (isComposite(value)) return `c${value.toString()}`;
   return `i${value.totalMs()}`;
 }
 
@@ -350,6 +356,7 @@ export function formatSqlValue(value: SqlValue): string {
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (typeof value === 'number' || typeof value === 'bigint' || value instanceof Numeric) return String(value);
   if (value instanceof Interval) return `INTERVAL '${value.toString()}'`;
+  if (isComposite(value)) return `'${value.toString().replace(/'/g, "''")}'`;
   return `'${value.toISOString()}'`;
 }
 

@@ -42,6 +42,7 @@ const DOUBLE_QUOTE = 34;
 const HASH = 35;
 const DOLLAR = 36;
 const PERCENT = 37;
+const AMPERSAND = 38;
 const SINGLE_QUOTE = 39;
 const LEFT_PAREN = 40;
 const RIGHT_PAREN = 41;
@@ -140,7 +141,15 @@ class Lexer {
       case DOUBLE_QUOTE:
         return this.scanQuotedIdentifier(start, DOUBLE_QUOTE, 'Unterminated quoted identifier');
       case LEFT_BRACKET:
+        // Right after a name, `)` or `]` (no space between): PostgreSQL's subscript, `indkey[0]`,
+        // `(current_schemas(true))[1]`, `ARRAY[1, 2]`. Anywhere else: SQL Server's `[name]`.
+        if (start > 0 && (isIdentifierPart(this.codeAt(start - 1)) || this.codeAt(start - 1) === RIGHT_PAREN || this.codeAt(start - 1) === RIGHT_BRACKET)) {
+          return this.push('symbol', '[', start, start + 1);
+        }
         return this.scanQuotedIdentifier(start, RIGHT_BRACKET, 'Unterminated bracketed identifier');
+      case RIGHT_BRACKET:
+      case AMPERSAND:
+        return this.push('symbol', String.fromCharCode(code), start, start + 1);
       case QUESTION:
         return this.push('positionalParameter', '?', start, start + 1);
       case AT:
@@ -170,7 +179,7 @@ class Lexer {
         return this.scanRegexOperator(start, '~');
       case PIPE:
         if (this.codeAt(start + 1) === PIPE) return this.push('symbol', '||', start, start + 2);
-        break;
+        return this.push('symbol', '|', start, start + 1);
       // PostgreSQL: `x::type`, and the JSON operators -> ->> #> #>>.
       case COLON:
         if (this.codeAt(start + 1) === COLON) return this.push('symbol', '::', start, start + 2);

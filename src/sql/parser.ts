@@ -84,7 +84,7 @@ const enum Precedence {
  * (functions/pg-json.ts), jsonb containment @> <@ (functions/pg-jsonb.ts) and the
  * regular-expression matches (functions/pg-regex.ts).
  */
-const JSON_OPERATORS: ReadonlySet<string> = new Set(['->', '->>', '#>', '#>>', '@>', '<@', '~', '~*', '!~', '!~*']);
+const JSON_OPERATORS: ReadonlySet<string> = new Set(['->', '->>', '#>', '#>>', '@>', '<@', '~', '~*', '!~', '!~*', '&', '|']);
 
 /** `DATE '2024-01-18'`, `TIMESTAMP '…'`: a literal of the type (a cast of the string). */
 const TYPED_LITERALS: ReadonlySet<string> = new Set(['DATE', 'TIMESTAMP', 'TIMESTAMPTZ', 'INTERVAL']);
@@ -432,6 +432,12 @@ class Parser {
       return inner;
     }
     if ((token.kind === 'identifier' || token.kind === 'quotedIdentifier') && this.isSymbol(this.peek(1), '(')) return this.parseTableFunction();
+    // `pg_catalog.generate_series(…)`: PostgreSQL's own functions, schema-qualified.
+    if (token.kind === 'identifier' && token.value.toLowerCase() === 'pg_catalog' && this.isSymbol(this.peek(1), '.') && this.peek(2).kind === 'identifier' && this.isSymbol(this.peek(3), '(')) {
+      this.advance();
+      this.advance();
+      return this.parseTableFunction();
+    }
     return this.parseTableRef();
   }
 
@@ -1053,7 +1059,13 @@ class Parser {
       ) {
         this.advance();
         const open = this.advance();
-        if (!this.startsQuery(this.peek())) throw this.unexpected(`SELECT after ${quantifier.value} (`);
+        if (!this.startsQuery(this.peek())) {
+          // `x = ANY (array)`: a comparison with each element of an array.
+          const list = this.parseExpression();
+          this.expectClosingParen(open, "')'");
+          const name = `${binary.op} ${quantifier.value === 'ALL' ? 'ALL' : 'ANY'}`;
+          return { kind: 'call', name, args: [left, list], star: false, distinct: false, pos: left.pos };
+        }
         const query = this.parseQuery();
         this.expectClosingParen(open, "')'");
         const op = binary.op as ComparisonOperator;
@@ -1150,14 +1162,44 @@ class Parser {
     return list;
   }
 
-  /** A primary and its PostgreSQL casts: `expr::type[::type…]`. */
+  /**
+   * A primary and what PostgreSQL writes after one: casts `expr::type`, subscripts `expr[i]`,
+   * and field selection from a parenthesized row value, `(expr).field`.
+   */
   private parsePrimary(): ExprNode {
+    const parenthesized = this.isSymbol(this.peek(), '(');
     let expr = this.parsePrimaryOnly();
-    while (this.isSymbol(this.peek(), '::')) {
-      const colons = this.advance();
-      expr = { kind: 'cast', expr, type: this.parseTypeName(), pos: colons.pos };
+    while (true) {
+      const token = this.peek();
+      if (this.isSymbol(token, '::')) {
+        this.advance();
+        expr = { kind: 'cast', expr, type: this.parseTypeName(), pos: token.pos };
+      } else if (this.isSymbol(token, '[')) {
+        this.advance();
+        const index = this.parseExpression();
+        if (!this.acceptSymbol(']')) throw this.unexpected(`']' to close the subscript at ${describePosition(token.pos)}`);
+        expr = { kind: 'call', name: '[]', args: [expr, index], star: false, distinct: false, pos: expr.pos };
+      } else if (parenthesized && this.isSymbol(token, '.') && isName(this.peek(1))) {
+        this.advance();
+        const field = this.advance();
+        expr = { kind: 'call', name: '.', args: [expr, { kind: 'literal', value: field.value, pos: field.pos }], star: false, distinct: false, pos: expr.pos };
+      } else {
+        return expr;
+      }
     }
-    return expr;
+  }
+
+  /** `ARRAY[a, b, …]`. */
+  private parseArrayConstructor(): ExprNode {
+    const name = this.advance();
+    const open = this.advance();
+    const args: ExprNode[] = [];
+    if (!this.isSymbol(this.peek(), ']')) {
+      do args.push(this.parseExpression());
+      while (this.acceptSymbol(','));
+    }
+    if (!this.acceptSymbol(']')) throw this.unexpected(`',' or ']' to close ARRAY[ at ${describePosition(open.pos)}`);
+    return { kind: 'call', name: 'ARRAY[]', args, star: false, distinct: false, pos: name.pos };
   }
 
   private parsePrimaryOnly(): ExprNode {
@@ -1192,6 +1234,7 @@ class Parser {
           return { kind: 'cast', expr: { kind: 'literal', value: literal.value, pos: literal.pos }, type, pos: token.pos };
         }
         if (token.value.toUpperCase() === 'EXTRACT' && this.isSymbol(this.peek(1), '(')) return this.parseExtract();
+        if (token.value.toUpperCase() === 'ARRAY' && this.isSymbol(this.peek(1), '[')) return this.parseArrayConstructor();
         if (this.isSymbol(this.peek(1), '(')) return this.parseCall();
         if (this.isSymbol(this.peek(1), '.') && isName(this.peek(2)) && this.isSymbol(this.peek(3), '(')) return this.parseQualifiedCall();
         if (NILADIC_FUNCTIONS.has(token.value.toUpperCase()) && !this.isSymbol(this.peek(1), '.')) {

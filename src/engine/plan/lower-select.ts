@@ -20,6 +20,7 @@ import type { Meters } from './meters.js';
 import { isUnary, type PlanNode } from './nodes.js';
 import type { BoundExpr } from '../bound.js';
 import { selectParts } from './select-parts.js';
+import { expandSets, returnsSet } from '../value-sets.js';
 
 export function lowerSelect(root: PlanNode, sql: string, meters: Meters): (ctx: ExecContext) => Batches {
   const parts = selectParts(root);
@@ -38,6 +39,7 @@ export function lowerSelect(root: PlanNode, sql: string, meters: Meters): (ctx: 
   const whereTest = combineTests(whereConjuncts.map(compilePredicate));
   const wherePrepare = subqueryPreparer(whereConjuncts, sql);
   const projections: Evaluator[] = project.exprs.map(compileExpr);
+  const expandsSets = project.exprs.some(returnsSet);
   const projectPrepare = subqueryPreparer([...project.exprs, ...(having?.conjuncts ?? [])], sql);
   const aggregateSpecs = (aggregate?.aggregates ?? []).map((a) => ({ fn: a.fn, arg: a.arg ? compileExpr(a.arg) : null, distinct: a.distinct }));
   const keyEvaluators = (aggregate?.keys ?? []).map(compileExpr);
@@ -107,6 +109,7 @@ export function lowerSelect(root: PlanNode, sql: string, meters: Meters): (ctx: 
     } else {
       stream = measure(stageBatches(stream, { test, prepare, outputs: projections }, signal), meter.filter);
     }
+    if (expandsSets) stream = expandSets(stream, signal);
     const sortedAlready = topN && !prepare && !analyze && !aggregated && !hasWindows;
     if (sortNeeded && !sortedAlready) stream = measure(sortBatches(stream, sorter, keep, ctx), meter.sort);
     if (distinct?.on) stream = measure(firstOfEach(stream, distinct.on, signal), meter.distinct);

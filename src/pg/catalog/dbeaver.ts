@@ -16,7 +16,7 @@ type Row = Record<string, WireValue>;
 /** A catalog table's rows as records, by column name. */
 function records(table: string, context: ClientContext): Row[] {
   const t = CATALOG_TABLES[table]!;
-  const tableContext: CatalogTableContext = { model: context.model, database: context.database, user: context.user, settings: [] };
+  const tableContext: CatalogTableContext = { model: context.model, database: context.database, user: context.user, settings: [], procedures: [] };
   return t.rows(tableContext).map((r) => Object.fromEntries(t.fields.map((f, i) => [f.name, r[i] ?? null])));
 }
 
@@ -103,19 +103,6 @@ export const DBEAVER_RECOGNIZERS: Recognizer[] = [
     test: (sql) => /^\s*SELECT\s+a\.oid\s*,\s*a\.\*\s*,\s*pd\.description\s+FROM\s+pg_catalog\.pg_roles\s+a\b/i.test(sql),
     answer(sql, context) {
       return starAnswer(sql, 'a', 'pg_catalog.pg_roles', () => records('pg_catalog.pg_roles', context).map((row) => ({ row, extra: { description: null } })));
-    },
-  },
-  {
-    source: "DBeaver's schema list (PostgreDatabase.SchemaCache)",
-    test: (sql) => /^\s*SELECT\s+n\.oid\s*,\s*n\.\*\s*,\s*d\.description\s+FROM\s+pg_catalog\.pg_namespace\s+n\b/i.test(sql),
-    answer(sql, context) {
-      const schema = nameFilter(sql, 'nspname', 'n.nspname');
-      return starAnswer(sql, 'n', 'pg_catalog.pg_namespace', (values) =>
-        records('pg_catalog.pg_namespace', context)
-          .filter((row) => schema(values, String(row.nspname)))
-          .sort((a, b) => String(a.nspname).localeCompare(String(b.nspname)))
-          .map((row) => ({ row, extra: { description: row.nspname === 'public' ? 'standard public schema' : 'system catalog schema' } })),
-      );
     },
   },
   {

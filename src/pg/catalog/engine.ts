@@ -30,6 +30,14 @@ function engineType(typeOid: number): DataType {
       return 'Double';
     case OID.timestamptz:
       return 'Datetime';
+    case OID.int2vector:
+    case OID.oidvector:
+    case OID.int2Array:
+    case OID.oidArray:
+    case OID.textArray:
+    case OID.nameArray:
+    case OID.aclitemArray:
+      return 'Array';
     default:
       return 'String';
   }
@@ -49,12 +57,18 @@ export function engineCatalog(context: CatalogTableContext): Catalog {
   const tables = new Map<string, MemoryTable>();
   for (const [qualified, table] of Object.entries(CATALOG_TABLES)) {
     const [schema, name] = qualified.split('.') as [string, string];
-    const columns: Column[] = table.fields.map((f) => ({ name: f.name, type: engineType(f.typeOid), nullable: true, ...(isName(f) ? { caseInsensitive: true } : {}) }));
+    const columns: Column[] = table.fields.map((f) => ({
+      name: f.name,
+      type: engineType(f.typeOid),
+      nullable: true,
+      ...(isName(f) ? { caseInsensitive: true } : {}),
+      ...(f.typeOid !== oidOfType(engineType(f.typeOid)) ? { typeName: String(f.typeOid) } : {}),
+    }));
     const memory = new MemoryTable(name, columns, table.rows(context) as SqlValue[][], { record: false, readOnly: true });
     tables.set(qualified, memory);
     if (schema === 'pg_catalog') tables.set(name, memory);
   }
-  const functions = catalogFunctions(() => context);
+  const functions = catalogFunctions(context);
   return {
     getTable: (name) => tables.get(name.toLowerCase()),
     tableNames: () => [...tables.keys()],
@@ -64,24 +78,26 @@ export function engineCatalog(context: CatalogTableContext): Catalog {
 
 export interface EngineAnswer {
   fields: ResultField[];
-  run(values: readonly WireValue[]): Promise<WireValue[][]>;
+  run(values: readonly WireValue[], context: CatalogTableContext): Promise<WireValue[][]>;
 }
 
 /**
- * The query planned over the catalog tables: its columns now, its rows when run. Throws the
- * engine's SqlError when the query uses what the engine or the catalog tables lack.
+ * The query planned over the catalog tables: its columns now (from `described`, whose rows do
+ * not matter), its rows when run over the catalog as it is then. Throws the engine's SqlError
+ * when the query uses what the engine or the catalog tables lack.
  */
-export function engineQuery(sql: string, context: () => CatalogTableContext, parameters: number): EngineAnswer {
+export function engineQuery(sql: string, described: CatalogTableContext, parameters: number): EngineAnswer {
   const statement = parse(sql);
   if (statement.kind !== 'select' && statement.kind !== 'setOp') throw new Error('not a query');
-  const plan = (values: readonly WireValue[]) => planStatement(statement, sql, engineCatalog(context()), values.slice(0, parameters) as SqlValue[]);
+  const plan = (values: readonly WireValue[], context: CatalogTableContext) => planStatement(statement, sql, engineCatalog(context), values.slice(0, parameters) as SqlValue[]);
   // Planned once with NULL parameters to learn the columns; run planned again with the values.
-  const described = plan(Array.from({ length: parameters }, () => null));
-  if (described.kind !== 'query') throw new Error('not a query');
+  const description = plan(Array.from({ length: parameters }, () => null), described);
+  if (description.kind !== 'query') throw new Error('not a query');
   return {
-    fields: described.columns.map((c) => ({ name: c.name, typeOid: oidOfType(c.type) })),
-    async run(values) {
-      const planned = plan(values);
+    // A catalog column selected as is keeps its own type (name, oid, int2, "char"), which the catalog tables give as the type's OID.
+    fields: description.columns.map((c) => ({ name: c.name, typeOid: c.typeName !== undefined ? Number(c.typeName) : oidOfType(c.type) })),
+    async run(values, context) {
+      const planned = plan(values, context);
       if (planned.kind !== 'query') return [];
       const rows: WireValue[][] = [];
       for await (const row of planned.rows({})) rows.push(row as WireValue[]);

@@ -4,24 +4,39 @@
 // from the same model as the catalog tables, so the OIDs agree.
 import type { ScalarFunction } from '../../engine/functions.js';
 import type { DataType, SqlValue } from '../../engine/table.js';
-import { TYPES } from '../protocol/types.js';
-import type { CatalogModel } from './model.js';
+import { SqlArray, SqlRecord } from '../../engine/composite.js';
+import { ValueSet } from '../../engine/value-sets.js';
+import { OID, TYPES } from '../protocol/types.js';
+import { oidOfType } from '../types.js';
+import { pkeyName, type CatalogModel } from './model.js';
+import { primaryIndexOid, procedureOids } from './tables.js';
+import type { ProcedureInfo } from './psql.js';
 
 /** The system catalogs' own OIDs (pg_class.dat), which descriptions' classoid names. */
 export const SYSTEM_RELATIONS: Readonly<Record<string, number>> = {
   pg_type: 1247, pg_attribute: 1249, pg_proc: 1255, pg_class: 1259, pg_namespace: 2615, pg_constraint: 2606, pg_description: 2609, pg_index: 2610, pg_database: 1262,
+  pg_attrdef: 2604, pg_depend: 2608, pg_enum: 3501, pg_am: 2601, pg_authid: 1260,
 };
 
 export interface FunctionContext {
   model: CatalogModel;
   database: string;
   user: string;
+  procedures: readonly ProcedureInfo[];
 }
+
+/** pg_proc's own functions that queries name by ::regproc. */
+const BUILTIN_PROCEDURES: Readonly<Record<string, number>> = { array_in: 750 };
+/** Pseudo-types a result is declared with, which are not column types (no pg_type row). */
+const PSEUDO_TYPES: Readonly<Record<number, string>> = { [OID.record]: 'record', [OID.void]: 'void' };
+
+/** A name as an identifier: quoted unless it is lower case letters, digits and underscores. */
+const identifier = (name: string) => (/^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
 
 const unqualified = (name: string) => name.trim().replace(/^"?(public|pg_catalog)"?\./i, '').replace(/^"(.*)"$/, '$1');
 
-function fn(name: string, args: [number, number], returnType: (types: (DataType | null)[]) => DataType | null, call: (args: SqlValue[]) => SqlValue): ScalarFunction {
-  return { name, minArgs: args[0], maxArgs: args[1], returnType, call };
+function fn(name: string, args: [number, number], returnType: (types: (DataType | null)[]) => DataType | null, call: (args: SqlValue[]) => SqlValue, extra: Partial<ScalarFunction> = {}): ScalarFunction {
+  return { name, minArgs: args[0], maxArgs: args[1], returnType, call, ...extra };
 }
 
 /**
@@ -36,16 +51,22 @@ function objectName(name: string, byName: (name: string) => number | undefined, 
   });
 }
 
-export function catalogFunctions(context: () => FunctionContext): Map<string, ScalarFunction> {
+export function catalogFunctions(context: FunctionContext): Map<string, ScalarFunction> {
+  const { model } = context;
   const relationOid = (name: string) => {
     const lower = name.toLowerCase();
-    return SYSTEM_RELATIONS[lower] ?? context().model.relations.find((r) => r.name.toLowerCase() === lower)?.oid;
+    return SYSTEM_RELATIONS[lower] ?? model.relations.find((r) => r.name.toLowerCase() === lower)?.oid;
   };
-  const relationName = (oid: number) => context().model.byOid.get(oid)?.name ?? Object.entries(SYSTEM_RELATIONS).find(([, o]) => o === oid)?.[0];
+  const relationName = (oid: number) => model.byOid.get(oid)?.name ?? Object.entries(SYSTEM_RELATIONS).find(([, o]) => o === oid)?.[0];
+  const procs = procedureOids(context.procedures);
+  const procedure = (oid: SqlValue) => procs.find((p) => p.oid === oid)?.procedure;
+  const indexed = (oid: SqlValue) => model.relations.find((r) => r.keyColumn !== undefined && primaryIndexOid(r) === oid);
+  const argumentList = (p: ProcedureInfo, defaults: boolean) =>
+    p.parameters.map((a) => `${a.name} ${TYPES.get(oidOfType(a.type))?.display ?? 'text'}${defaults && !a.required ? ' DEFAULT NULL' : ''}`).join(', ');
   const typeOid = (name: string) => [...TYPES.entries()].find(([, t]) => t.name === name.toLowerCase() || t.display === name.toLowerCase())?.[0];
   const typeName = (oid: number) => TYPES.get(oid)?.display;
   const description = (oid: SqlValue, attnum: number) => {
-    const relation = typeof oid === 'number' ? context().model.byOid.get(oid) : undefined;
+    const relation = typeof oid === 'number' ? model.byOid.get(oid) : undefined;
     if (!relation) return null;
     const text = attnum === 0 ? relation.description : relation.columns.find((c) => c.attnum === attnum)?.description;
     return text || null;
@@ -53,16 +74,38 @@ export function catalogFunctions(context: () => FunctionContext): Map<string, Sc
   const list: ScalarFunction[] = [
     objectName('REGCLASS', relationOid, relationName),
     objectName('REGTYPE', typeOid, typeName),
-    // No functions are catalogued (stored procedures are EXEC's): a procedure name has no OID.
-    objectName('REGPROC', () => undefined, () => undefined),
-    fn('FORMAT_TYPE', [2, 2], () => 'String', ([oid]) => (typeof oid === 'number' ? (TYPES.get(oid)?.display ?? '???') : null)),
+    objectName('REGPROC', (name) => BUILTIN_PROCEDURES[name.toLowerCase()] ?? procs.find((p) => p.procedure.name.toLowerCase() === name.toLowerCase())?.oid, (oid) => procedure(oid)?.name),
+    fn('FORMAT_TYPE', [2, 2], () => 'String', ([oid]) => (typeof oid === 'number' ? (TYPES.get(oid)?.display ?? PSEUDO_TYPES[oid] ?? '???') : null)),
+    // The search path: public, with pg_catalog first when the implicit schemas are asked for.
+    fn('CURRENT_SCHEMAS', [1, 1], () => 'Array', ([implicit]) => (implicit === null ? null : new SqlArray(implicit === true ? ['pg_catalog', 'public'] : ['public']))),
+    // information_schema's helper: each element of an array with its position, as rows (x, n).
+    fn('INFORMATION_SCHEMA._PG_EXPANDARRAY', [1, 1], () => 'Record', ([value]) => {
+      const items = value instanceof SqlArray ? value.items : [];
+      return new ValueSet(items.map((x, i) => new SqlRecord(['x', 'n'], [x, i + 1]))) as unknown as SqlValue;
+    }, { setReturning: true, recordFields: { x: 'Integer', n: 'Integer' } }),
+    // A primary key's index: its definition, or the name of its column `column` (1-based; 0 for the whole definition).
+    fn('PG_GET_INDEXDEF', [1, 3], () => 'String', ([oid, column]) => {
+      const r = indexed(oid ?? null);
+      if (!r) return null;
+      if (typeof column === 'number' && column > 0) return column === 1 ? identifier(r.keyColumn!) : '';
+      return `CREATE UNIQUE INDEX ${identifier(pkeyName(r))} ON public.${identifier(r.name)} USING btree (${identifier(r.keyColumn!)})`;
+    }),
+    fn('PG_GET_FUNCTION_RESULT', [1, 1], () => 'String', ([oid]) => (procedure(oid ?? null) ? 'record' : null)),
+    fn('PG_GET_FUNCTION_ARGUMENTS', [1, 1], () => 'String', ([oid]) => {
+      const p = procedure(oid ?? null);
+      return p ? argumentList(p, true) : null;
+    }),
+    fn('PG_GET_FUNCTION_IDENTITY_ARGUMENTS', [1, 1], () => 'String', ([oid]) => {
+      const p = procedure(oid ?? null);
+      return p ? argumentList(p, false) : null;
+    }),
     // No column has a default expression (pg_attrdef is empty).
     fn('PG_GET_EXPR', [2, 3], () => 'String', () => null),
     fn('OBJ_DESCRIPTION', [1, 2], () => 'String', ([oid]) => description(oid ?? null, 0)),
     fn('COL_DESCRIPTION', [2, 2], () => 'String', ([oid, attnum]) => (typeof attnum === 'number' ? description(oid ?? null, attnum) : null)),
     fn('PG_TABLE_IS_VISIBLE', [1, 1], () => 'Boolean', ([oid]) => (oid === null || oid === undefined ? null : true)),
     fn('PG_TYPE_IS_VISIBLE', [1, 1], () => 'Boolean', ([oid]) => (oid === null || oid === undefined ? null : true)),
-    fn('CURRENT_DATABASE', [0, 0], () => 'String', () => context().database),
+    fn('CURRENT_DATABASE', [0, 0], () => 'String', () => context.database),
     fn('CURRENT_SCHEMA', [0, 0], () => 'String', () => 'public'),
     fn('PG_MY_TEMP_SCHEMA', [0, 0], () => 'Long', () => 0),
     fn('TO_REGCLASS', [1, 1], () => 'Long', ([name]) => (typeof name === 'string' ? (relationOid(unqualified(name)) ?? null) : null)),

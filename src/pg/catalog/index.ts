@@ -14,6 +14,7 @@ import { answerPsql, type ProcedureInfo } from './psql.js';
 import { catalogTableQuery } from './select.js';
 import { answerClients, parameterCount } from './clients.js';
 import { engineQuery, type EngineAnswer } from './engine.js';
+import type { CatalogTableContext } from './tables.js';
 
 export interface CatalogSession extends SessionApi {
   readonly connection: Connection;
@@ -45,12 +46,16 @@ export function catalogStatement(sql: string, session: CatalogSession): Statemen
     // Not a plain query (or one naming what the small tables lack): psql's shapes may still know it.
     refusal = error;
   }
+  // The catalog as it is when the statement runs (temporary tables come and go).
+  const context = async (): Promise<CatalogTableContext> => ({
+    model: catalogModel(db), database: session.database, user: session.user, settings: session.settings.all(), procedures: await procedures(db),
+  });
   if (plain) {
     return localStatement(
       sql,
       plain.fields,
-      (values) => {
-        const rows = plain.run(values, { model: catalogModel(db), database: session.database, user: session.user, settings: session.settings.all() });
+      async (values) => {
+        const rows = plain.run(values, await context());
         return { rows, tag: `SELECT ${rows.length}` };
       },
       { parameters: plain.parameters },
@@ -58,10 +63,10 @@ export function catalogStatement(sql: string, session: CatalogSession): Statemen
   }
   const answer = answerPsql(sql, { model: catalogModel(db), user: session.user, database: session.database, procedures: () => procedures(db) });
   if (!answer) {
-    const context = () => ({ model: catalogModel(db), database: session.database, user: session.user, settings: session.settings.all() });
+    const described: CatalogTableContext = { model: catalogModel(db), database: session.database, user: session.user, settings: session.settings.all(), procedures: [] };
     let engine: EngineAnswer;
     try {
-      engine = engineQuery(sql, context, parameterCount(sql));
+      engine = engineQuery(sql, described, parameterCount(sql));
     } catch (error) {
       if (refusal instanceof PgError && refusal.code !== '0A000') throw refusal;
       throw new PgError('0A000', 'stripe-sql cannot run this catalog query yet', {
@@ -73,7 +78,7 @@ export function catalogStatement(sql: string, session: CatalogSession): Statemen
       sql,
       engine.fields,
       async (values) => {
-        const rows = await engine.run(values);
+        const rows = await engine.run(values, await context());
         return { rows, tag: `SELECT ${rows.length}` };
       },
       { parameters: parameterCount(sql) },

@@ -9,6 +9,7 @@ import { oidOfType } from '../types.js';
 
 export const PUBLIC_NAMESPACE_OID = 2200;
 export const PG_CATALOG_NAMESPACE_OID = 11;
+export const INFORMATION_SCHEMA_NAMESPACE_OID = 13_000;
 export const DATABASE_OID = 16384;
 /** Relation OIDs start above PostgreSQL's bootstrap range. */
 const FIRST_RELATION_OID = 16385;

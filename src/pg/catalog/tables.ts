@@ -4,14 +4,19 @@
 // catalog/select.ts runs plain one-table queries over them.
 import { OID, TYPES } from '../protocol/types.js';
 import type { WireValue } from '../protocol/values.js';
+import { SqlArray } from '../../engine/composite.js';
+import type { ProcedureInfo } from './psql.js';
+import { oidOfType } from '../types.js';
 import type { ResultField } from '../types.js';
-import { DATABASE_OID, PG_CATALOG_NAMESPACE_OID, PUBLIC_NAMESPACE_OID, pkeyName, type CatalogColumn, type CatalogModel, type CatalogRelation } from './model.js';
+import { DATABASE_OID, INFORMATION_SCHEMA_NAMESPACE_OID, PG_CATALOG_NAMESPACE_OID, PUBLIC_NAMESPACE_OID, pkeyName, type CatalogColumn, type CatalogModel, type CatalogRelation } from './model.js';
 
 export interface CatalogTableContext {
   model: CatalogModel;
   database: string;
   user: string;
   settings: readonly [string, string][];
+  /** The stored procedures (pg_proc); empty where only the columns matter. */
+  procedures: readonly ProcedureInfo[];
 }
 
 export interface CatalogTable {
@@ -27,14 +32,31 @@ const int2 = f(OID.int2);
 const int4 = f(OID.int4);
 const bool = f(OID.bool);
 const char = f(OID.char);
+const int2vector = f(OID.int2vector);
+const oidvector = f(OID.oidvector);
+const int2array = f(OID.int2Array);
+const aclitems = f(OID.aclitemArray);
+const nodeTree = f(OID.pgNodeTree);
+const regproc = f(OID.regproc);
 
-/** pg_class's OID, the classoid of table and column descriptions. */
+/** pg_class's OID, the classoid of table and column descriptions; pg_proc's, of procedures'. */
 const PG_CLASS_OID = 1259;
+const PG_PROC_OID = 1255;
 const BOOTSTRAP_USER_OID = 10;
 /** The default collation, text columns'. */
 const DEFAULT_COLLATION_OID = 100;
+/** btree's operator class for text (pg_opclass.dat), the key columns' (Id is text). */
+const TEXT_OPS_OID = 3126;
 /** The one access method tables are read with. */
 const STRIPE_AM_OID = 16380;
+/** The access method of the primary keys' indexes: PostgreSQL's btree. */
+const BTREE_AM_OID = 403;
+/** pg_proc's array_in, the input function of every array type (typinput). */
+const ARRAY_IN_OID = 750;
+/** The language of the stored procedures: PostgreSQL's `internal` (they are built in). */
+const INTERNAL_LANGUAGE_OID = 12;
+/** Procedure OIDs start past the relations', indexes' and constraints'. */
+const FIRST_PROCEDURE_OID = 400_000;
 
 const TYPE_CATEGORY: Record<number, string> = {
   [OID.bool]: 'B', [OID.int2]: 'N', [OID.int4]: 'N', [OID.int8]: 'N', [OID.float4]: 'N', [OID.float8]: 'N', [OID.numeric]: 'N', [OID.oid]: 'N',
@@ -44,6 +66,29 @@ const TYPE_CATEGORY: Record<number, string> = {
 /** The index behind a table's primary key (`<table>_pkey`). */
 export function primaryIndexOid(r: CatalogRelation): number {
   return r.oid + 100_000;
+}
+
+/** The schemas, with PostgreSQL's descriptions of its own (information_schema's OID varies by release). */
+const NAMESPACES: readonly [number, string, string | null][] = [
+  [PG_CATALOG_NAMESPACE_OID, 'pg_catalog', 'system catalog schema'],
+  [PUBLIC_NAMESPACE_OID, 'public', 'standard public schema'],
+  [INFORMATION_SCHEMA_NAMESPACE_OID, 'information_schema', null],
+];
+const PG_NAMESPACE_OID = 2615;
+
+/** The stored procedures with their OIDs, in name order. */
+export function procedureOids(procedures: readonly ProcedureInfo[]): { oid: number; procedure: ProcedureInfo }[] {
+  return [...procedures].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())).map((procedure, i) => ({ oid: FIRST_PROCEDURE_OID + i, procedure }));
+}
+
+/**
+ * What the session's user may do with a relation, as an aclitem list (`{analyst=arwd/analyst}`):
+ * read (r) always, and the writes the table takes: INSERT (a), UPDATE (w), DELETE (d), in
+ * PostgreSQL's order.
+ */
+export function relationAcl(r: CatalogRelation, user: string): SqlArray {
+  const privileges = `${r.insertable ? 'a' : ''}r${r.updatable ? 'w' : ''}${r.deletable ? 'd' : ''}`;
+  return new SqlArray([`${user}=${privileges}/${user}`]);
 }
 
 export interface CatalogConstraint {
@@ -101,23 +146,27 @@ export const CATALOG_TABLES: Record<string, CatalogTable> = {
   },
   'pg_catalog.pg_namespace': {
     fields: [oid('oid'), name('nspname'), oid('nspowner'), text('nspacl')],
-    rows: () => [
-      [PG_CATALOG_NAMESPACE_OID, 'pg_catalog', BOOTSTRAP_USER_OID, null],
-      [PUBLIC_NAMESPACE_OID, 'public', BOOTSTRAP_USER_OID, null],
-    ],
+    rows: () => NAMESPACES.map(([namespaceOid, nspname]) => [namespaceOid, nspname, BOOTSTRAP_USER_OID, null]),
   },
   'pg_catalog.pg_class': {
     fields: [
       oid('oid'), name('relname'), oid('relnamespace'), oid('reltype'), oid('relowner'), oid('relam'), oid('relfilenode'), oid('reltablespace'), int4('relpages'),
       f(OID.float4)('reltuples'), bool('relhasindex'), char('relpersistence'), char('relkind'), int2('relnatts'), int2('relchecks'), bool('relhasrules'),
-      bool('relhastriggers'), bool('relhassubclass'), bool('relrowsecurity'), bool('relispartition'), text('reloptions'), text('relacl'),
+      bool('relhastriggers'), bool('relhassubclass'), bool('relrowsecurity'), bool('relispartition'), text('reloptions'), aclitems('relacl'),
     ],
-    rows: ({ model }) =>
-      model.relations.map((r) => [
+    // The tables and views, then the primary keys' indexes.
+    rows: ({ model, user }) => [
+      ...model.relations.map((r) => [
         r.oid, r.name, PUBLIC_NAMESPACE_OID, 0, BOOTSTRAP_USER_OID, r.kind === 'r' ? STRIPE_AM_OID : 0, 0, 0, 0,
         -1, r.keyColumn !== undefined, 'p', r.kind, r.columns.length, 0, false,
+        false, false, false, false, null, relationAcl(r, user),
+      ]),
+      ...model.relations.filter((r) => r.keyColumn !== undefined).map((r) => [
+        primaryIndexOid(r), pkeyName(r), PUBLIC_NAMESPACE_OID, 0, BOOTSTRAP_USER_OID, BTREE_AM_OID, 0, 0, 0,
+        -1, false, 'p', 'i', 1, 0, false,
         false, false, false, false, null, null,
       ]),
+    ],
   },
   'pg_catalog.pg_attribute': {
     fields: [
@@ -136,40 +185,61 @@ export const CATALOG_TABLES: Record<string, CatalogTable> = {
       ),
   },
   'pg_catalog.pg_type': {
-    fields: [oid('oid'), name('typname'), oid('typnamespace'), int2('typlen'), char('typtype'), char('typcategory'), oid('typrelid'), oid('typelem'), oid('typbasetype'), int4('typtypmod'), bool('typnotnull')],
+    fields: [
+      oid('oid'), name('typname'), oid('typnamespace'), int2('typlen'), char('typtype'), char('typcategory'), oid('typrelid'), oid('typelem'), oid('typbasetype'), int4('typtypmod'), bool('typnotnull'),
+      // Only array_in is named: pgjdbc asks `typinput = 'array_in'::regproc` to tell arrays apart.
+      regproc('typinput'), char('typdelim'), oid('typcollation'),
+    ],
     rows: () =>
-      [...TYPES.entries()].map(([typeOid, info]) => [
-        typeOid, info.name, PG_CATALOG_NAMESPACE_OID, info.size, 'b', TYPE_CATEGORY[typeOid] ?? 'S', 0,
-        typeOid === OID.textArray ? OID.text : typeOid === OID.nameArray ? OID.name : 0, 0, -1, false,
-      ]),
+      [...TYPES.entries()].map(([typeOid, info]) => {
+        const element = typeOid === OID.textArray ? OID.text : typeOid === OID.nameArray ? OID.name : 0;
+        return [
+          typeOid, info.name, PG_CATALOG_NAMESPACE_OID, info.size, 'b', TYPE_CATEGORY[typeOid] ?? 'S', 0,
+          element, 0, -1, false,
+          element !== 0 ? ARRAY_IN_OID : 0, ',', typeOid === OID.text || typeOid === OID.varchar || typeOid === OID.bpchar || typeOid === OID.name ? DEFAULT_COLLATION_OID : 0,
+        ];
+      }),
   },
   'pg_catalog.pg_description': {
     fields: [oid('objoid'), oid('classoid'), int4('objsubid'), text('description')],
-    rows: ({ model }) =>
-      model.relations.flatMap((r) => [
+    rows: ({ model, procedures }) => [
+      ...model.relations.flatMap((r) => [
         ...(r.description ? [[r.oid, PG_CLASS_OID, 0, r.description]] : []),
         ...r.columns.filter((c) => c.description).map((c) => [r.oid, PG_CLASS_OID, c.attnum, c.description]),
       ]),
+      ...procedureOids(procedures).filter((p) => p.procedure.description).map((p) => [p.oid, PG_PROC_OID, 0, p.procedure.description]),
+      ...NAMESPACES.filter(([, , description]) => description !== null).map(([namespaceOid, , description]) => [namespaceOid, PG_NAMESPACE_OID, 0, description]),
+    ],
   },
   'pg_catalog.pg_constraint': {
     fields: [
       oid('oid'), name('conname'), oid('connamespace'), char('contype'), bool('condeferrable'), bool('condeferred'), bool('convalidated'), oid('conrelid'),
       oid('contypid'), oid('conindid'), oid('confrelid'), char('confupdtype'), char('confdeltype'), char('confmatchtype'), bool('conislocal'),
-      int4('coninhcount'), bool('connoinherit'), text('conkey'), text('confkey'),
+      int4('coninhcount'), bool('connoinherit'), int2array('conkey'), int2array('confkey'),
     ],
     rows: ({ model }) =>
       constraints(model).map((c) => [
         c.oid, c.name, PUBLIC_NAMESPACE_OID, c.type, false, false, true, c.relation.oid,
         0, c.type === 'p' ? primaryIndexOid(c.relation) : primaryIndexOid(c.references!), c.references?.oid ?? 0, c.type === 'f' ? 'a' : ' ', c.type === 'f' ? 'a' : ' ', c.type === 'f' ? 's' : ' ', true,
-        0, true, `{${c.column.attnum}}`, c.references ? `{${c.references.columns.find((k) => k.name === c.references!.keyColumn)!.attnum}}` : null,
+        0, true, new SqlArray([c.column.attnum]), c.references ? new SqlArray([c.references.columns.find((k) => k.name === c.references!.keyColumn)!.attnum]) : null,
       ]),
   },
   'pg_catalog.pg_index': {
-    fields: [oid('indexrelid'), oid('indrelid'), int2('indnatts'), bool('indisunique'), bool('indisprimary'), text('indkey')],
+    fields: [
+      oid('indexrelid'), oid('indrelid'), int2('indnatts'), int2('indnkeyatts'), bool('indisunique'), bool('indisprimary'), bool('indisexclusion'), bool('indimmediate'),
+      bool('indisclustered'), bool('indisvalid'), bool('indcheckxmin'), bool('indisready'), bool('indislive'), bool('indisreplident'), int2vector('indkey'),
+      oidvector('indcollation'), oidvector('indclass'), int2vector('indoption'), nodeTree('indexprs'), nodeTree('indpred'),
+    ],
+    // Each table's key column (Id) as its primary key's one-column btree index, ascending.
     rows: ({ model }) =>
       model.relations.flatMap((r) => {
         const key = r.columns.find((c) => c.name === r.keyColumn);
-        return key ? [[primaryIndexOid(r), r.oid, 1, true, true, String(key.attnum)]] : [];
+        if (!key) return [];
+        return [[
+          primaryIndexOid(r), r.oid, 1, 1, true, true, false, true,
+          false, true, false, true, true, false, SqlArray.vector([key.attnum]),
+          SqlArray.vector([key.typeOid === OID.text ? DEFAULT_COLLATION_OID : 0]), SqlArray.vector([TEXT_OPS_OID]), SqlArray.vector([0]), null, null,
+        ]];
       }),
   },
   'pg_catalog.pg_roles': {
@@ -182,11 +252,40 @@ export const CATALOG_TABLES: Record<string, CatalogTable> = {
   },
   'pg_catalog.pg_am': {
     fields: [oid('oid'), name('amname'), char('amtype')],
-    rows: () => [[STRIPE_AM_OID, 'stripe', 't']],
+    rows: () => [[BTREE_AM_OID, 'btree', 'i'], [STRIPE_AM_OID, 'stripe', 't']],
   },
   'pg_catalog.pg_database': {
     fields: [oid('oid'), name('datname'), oid('datdba'), int4('encoding'), name('datcollate'), name('datctype'), bool('datistemplate'), bool('datallowconn')],
     rows: ({ database }) => [[DATABASE_OID, database, BOOTSTRAP_USER_OID, 6, 'C.UTF-8', 'C.UTF-8', false, true]],
+  },
+  // No column has a default expression, no object depends on another beyond what pg_constraint says, no type is an enum.
+  'pg_catalog.pg_attrdef': {
+    fields: [oid('oid'), oid('adrelid'), int2('adnum'), nodeTree('adbin')],
+    rows: () => [],
+  },
+  'pg_catalog.pg_depend': {
+    fields: [oid('classid'), oid('objid'), int4('objsubid'), oid('refclassid'), oid('refobjid'), int4('refobjsubid'), char('deptype')],
+    rows: () => [],
+  },
+  'pg_catalog.pg_enum': {
+    fields: [oid('oid'), oid('enumtypid'), f(OID.float4)('enumsortorder'), name('enumlabel')],
+    rows: () => [],
+  },
+  // The stored procedures (EXEC), as procedures returning a record.
+  'pg_catalog.pg_proc': {
+    fields: [
+      oid('oid'), name('proname'), oid('pronamespace'), oid('proowner'), oid('prolang'), f(OID.float4)('procost'), f(OID.float4)('prorows'), oid('provariadic'),
+      regproc('prosupport'), char('prokind'), bool('prosecdef'), bool('proleakproof'), bool('proisstrict'), bool('proretset'), char('provolatile'), char('proparallel'),
+      int2('pronargs'), int2('pronargdefaults'), oid('prorettype'), oidvector('proargtypes'), f(OID.oidArray)('proallargtypes'), f(OID.textArray)('proargmodes'),
+      f(OID.textArray)('proargnames'), nodeTree('proargdefaults'), text('prosrc'), text('probin'), f(OID.textArray)('proconfig'), aclitems('proacl'),
+    ],
+    rows: ({ procedures }) =>
+      procedureOids(procedures).map(({ oid: procOid, procedure: p }) => [
+        procOid, p.name, PUBLIC_NAMESPACE_OID, BOOTSTRAP_USER_OID, INTERNAL_LANGUAGE_OID, 1, 0, 0,
+        0, 'p', false, false, false, false, 'v', 'u',
+        p.parameters.length, p.parameters.filter((a) => !a.required).length, OID.record, SqlArray.vector(p.parameters.map((a) => oidOfType(a.type))), null, null,
+        new SqlArray(p.parameters.map((a) => a.name)), null, `EXEC ${p.name}`, null, null, null,
+      ]),
   },
   'pg_catalog.pg_settings': {
     fields: ['name', 'setting', 'unit', 'category', 'short_desc', 'context', 'vartype', 'source'].map(text),

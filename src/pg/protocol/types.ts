@@ -28,6 +28,15 @@ export const OID = {
   jsonb: 3802,
   textArray: 1009,
   nameArray: 1003,
+  // Catalog columns' own types, not offered as column types (no pg_type rows): arrays print as `{1,2}`, vectors as `1 2`.
+  int2vector: 22,
+  oidvector: 30,
+  pgNodeTree: 194,
+  int2Array: 1005,
+  oidArray: 1028,
+  aclitemArray: 1034,
+  record: 2249,
+  void: 2278,
 } as const;
 
 interface TypeInfo {

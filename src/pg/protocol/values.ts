@@ -6,7 +6,10 @@ import { OID, TYPES } from './types.js';
 import { formatDate, formatTimestamp, formatTimestamptz, parseTimestamp, type TimeZone } from './time.js';
 
 /** What the connection gives (SqlValue: string, number, bigint, boolean, Date, an interval or a decimal object, null). */
-export type WireValue = string | number | boolean | Date | bigint | IntervalLike | DecimalLike | null;
+export type WireValue = string | number | boolean | Date | bigint | IntervalLike | DecimalLike | CompositeLike | null;
+
+/** The connection's arrays and row values (SqlArray, SqlRecord): toString() is PostgreSQL's text, `{1,2}` or `(1,2)`. */
+export type CompositeLike = { readonly items: readonly unknown[]; toString(): string } | { readonly names: readonly string[]; toString(): string };
 
 /** The connection's exact decimals (numeric): toString() is every digit, PostgreSQL's text. */
 export interface DecimalLike {
