@@ -7,7 +7,7 @@ import { likeMatcher, type LikeMatcher } from './like.js';
 import { castFailure, castValue } from './cast.js';
 import { SqlError } from '../sql/errors.js';
 import { membershipSet } from './predicates.js';
-import { callOverSets, returnsSet } from './value-sets.js';
+import { callOverSets, operandsOf, overOperands, returnsSet } from './value-sets.js';
 import { arithmeticKind, arithmeticOperation, doubleArithmetic, fastInteger, negate, unaryPlus } from './arithmetic.js';
 import type { Position } from '../sql/ast.js';
 import {
@@ -26,6 +26,7 @@ import {
 export type Evaluator = (row: Row) => SqlValue;
 
 export function compileExpr(expr: BoundExpr): Evaluator {
+  if (operandsOf(expr).some(returnsSet)) return compileOverSets(expr);
   switch (expr.kind) {
     case 'const': {
       const value = expr.value;
@@ -98,10 +99,16 @@ function compileCast(expr: Extract<BoundExpr, { kind: 'cast' }>): Evaluator {
 }
 
 /** The arguments as an array literal for up to three (args.map per row costs several times more). */
+/** An expression some operand of which is a set-returning call: applied to each of the set's values (value-sets.ts). */
+function compileOverSets(expr: BoundExpr): Evaluator {
+  const operands = operandsOf(expr).map(compileExpr);
+  const apply = compileExpr(overOperands(expr));
+  return (row) => callOverSets(apply, operands.map((operand) => operand(row)));
+}
+
 function compileCall(expr: Extract<BoundExpr, { kind: 'call' }>): Evaluator {
   const args = expr.args.map(compileExpr);
   const fn = expr.fn;
-  if (expr.args.some(returnsSet)) return (row) => callOverSets((values) => fn.call(values), args.map((arg) => arg(row)));
   switch (args.length) {
     case 0:
       return () => fn.call([]);

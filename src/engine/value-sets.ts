@@ -13,9 +13,47 @@ export class ValueSet {
   constructor(readonly values: readonly SqlValue[]) {}
 }
 
-/** Whether the expression calls a set-returning function (only through other calls, as the select list writes them). */
+/** Whether the expression calls a set-returning function, itself or in an argument or operand. */
 export function returnsSet(expr: BoundExpr): boolean {
-  return expr.kind === 'call' && (expr.fn.setReturning === true || expr.args.some(returnsSet));
+  if (expr.kind === 'call' && expr.fn.setReturning === true) return true;
+  return operandsOf(expr).some(returnsSet);
+}
+
+/** The operands through which a set's values pass one at a time (a function's arguments, an operator's operands, a cast's value). */
+export function operandsOf(expr: BoundExpr): BoundExpr[] {
+  switch (expr.kind) {
+    case 'call':
+      return expr.args;
+    case 'binary':
+      return [expr.left, expr.right];
+    case 'chain':
+      return expr.operands;
+    case 'unary':
+      return [expr.operand];
+    case 'cast':
+      return [expr.expr];
+    default:
+      return [];
+  }
+}
+
+/** The expression with its operands replaced by `values[i]`, in operandsOf's order. */
+export function overOperands(expr: BoundExpr): BoundExpr {
+  const slot = (e: BoundExpr, index: number): BoundExpr => ({ kind: 'slot', index, text: '', type: e.type, pos: e.pos });
+  switch (expr.kind) {
+    case 'call':
+      return { ...expr, args: expr.args.map(slot) };
+    case 'binary':
+      return { ...expr, left: slot(expr.left, 0), right: slot(expr.right, 1) };
+    case 'chain':
+      return { ...expr, operands: expr.operands.map(slot) };
+    case 'unary':
+      return { ...expr, operand: slot(expr.operand, 0) };
+    case 'cast':
+      return { ...expr, expr: slot(expr.expr, 0) };
+    default:
+      return expr;
+  }
 }
 
 /** `call` applied to arguments some of which are sets: one call per position, in lockstep. */
