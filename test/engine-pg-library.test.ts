@@ -93,3 +93,15 @@ test('a form from another dialect is refused with the spelling that works, at it
     await assert.rejects(runQuery(sql, catalog), (e: unknown) => e instanceof SqlError && e.reason === reason && e.column === column, sql);
   }
 });
+
+test('make_date, make_timestamp, make_interval, age, date_bin, justify_*, isfinite and type names called as casts', async () => {
+  await agree("SELECT id, age(ts, ts2), age(ts2, ts), date_bin(INTERVAL '15 minutes', ts, TIMESTAMPTZ '2001-01-01 00:00+00'), date_bin(INTERVAL '7 days', ts, TIMESTAMPTZ '2024-01-01 00:00+00'), isfinite(ts), date(ts), justify_hours(ts - ts2), justify_interval(ts - ts2) FROM t");
+  await agree("SELECT make_date(2024, 2, 29), make_timestamp(2024, 3, 5, 13, 45, 30.5), make_interval(1, 2, 1, 3, 4, 5, 6.5), age(TIMESTAMP '2024-03-31 10:00', TIMESTAMP '2023-01-31 12:30'), age(TIMESTAMP '2024-02-29', TIMESTAMP '2023-03-31'), justify_days(INTERVAL '65 days'), justify_hours(INTERVAL '-50 hours 10 minutes'), int8(7) * 2, text(42) || '!'");
+  const [[today]] = await runQuery("SELECT age(CURRENT_DATE - 400) = age(now()::date, CURRENT_DATE - 400)", catalog) as unknown[][];
+  assert.equal(today, true);
+});
+
+test('AT TIME ZONE and timezone(): the wall clock in a zone, DST included, and POSIX offsets', async () => {
+  await agree("SELECT id, to_char(ts AT TIME ZONE 'America/New_York', 'YYYY-MM-DD HH24:MI:SS'), to_char(timezone('Asia/Kolkata', ts), 'YYYY-MM-DD HH24:MI'), to_char(ts AT TIME ZONE '+05', 'HH24:MI'), date_trunc('day', ts AT TIME ZONE 'Europe/Paris') = date_trunc('day', ts AT TIME ZONE 'Europe/Paris') FROM t WHERE ts IS NOT NULL");
+  await agree("SELECT to_char(TIMESTAMPTZ '2024-03-10 06:59:59+00' AT TIME ZONE 'America/New_York', 'HH24:MI:SS'), to_char(TIMESTAMPTZ '2024-03-10 07:00:00+00' AT TIME ZONE 'America/New_York', 'HH24:MI:SS')");
+});

@@ -365,6 +365,10 @@ function bindCall(node: Extract<ExprNode, { kind: 'call' }>, ctx: BindContext, i
     return { ...bound, arg: filtered };
   }
   const fn = findScalarFunction(node.name) ?? ctx.catalogFunction?.(node.name);
+  if (!fn && isKnownTypeName(node.name) && node.args.length === 1 && !node.star && !node.distinct) {
+    // PostgreSQL reads a type name called as a function as a cast: date(ts), int8(x), text(n).
+    return bindNode({ kind: 'cast', expr: node.args[0]!, type: { name: node.name, args: [], pos: node.pos }, pos: node.pos }, ctx, insideAggregate);
+  }
   if (!fn) {
     const hint = foreignSpellingHint(node.name) || suggestionSuffix(node.name, functionNames());
     throw new SqlError(`Unknown function ${node.name}${hint}`, ctx.sql, node.pos);
@@ -429,7 +433,8 @@ function bindScalarCall(node: Extract<ExprNode, { kind: 'call' }>, fn: ScalarFun
   if (fn.statementValue === 'lastInsertId') return { kind: 'const', value: ctx.lastInsertId ?? null, type: 'String', pos: node.pos };
   let args = node.args.map((arg, i) => fold(bindNode(keywordArgument(arg, fn.keywordArgs?.includes(i)), ctx, insideAggregate)));
   if (ARGUMENTS_ALIKE.has(fn.name)) args = typedAlike(args, ctx);
-  const chosen = fn.withJsonArgs ? fn.withJsonArgs(args.map(isJsonValued)) : fn;
+  const timed = fn.withNow ? fn.withNow(ctx.now ?? new Date()) : fn;
+  const chosen = timed.withJsonArgs ? timed.withJsonArgs(args.map(isJsonValued)) : timed;
   return { kind: 'call', fn: chosen, args, type: chosen.typeOf?.(args) ?? chosen.returnType(args.map((a) => a.type)), pos: node.pos };
 }
 

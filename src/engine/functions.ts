@@ -16,6 +16,7 @@ import { pgAggregates } from './functions/pg-aggregates.js';
 import { pgJsonbAggregates, pgJsonbFunctions } from './functions/pg-jsonb.js';
 import { pgTextFunctions } from './functions/pg-text.js';
 import { pgMathFunctions } from './functions/pg-math.js';
+import { pgDateLibrary } from './functions/pg-date-library.js';
 import { pgScalars } from './functions/pg-scalars.js';
 import { pgJsonFunctions } from './functions/pg-json.js';
 import { pgPredicates } from './functions/pg-predicates.js';
@@ -50,6 +51,8 @@ export interface ScalarFunction {
   infix?: string;
   /** Written after its one argument (`x IS TRUE`). */
   postfix?: string;
+  /** The function with the statement's clock bound in (age(ts) counts from today). */
+  withNow?(now: Date): ScalarFunction;
   /** A new value each call (random(), gen_random_uuid()): never folded into a constant. */
   volatile?: boolean;
   /** Its text results are JSON (jsonb_build_object, ->): a client is told the column is json. */
@@ -107,7 +110,7 @@ function identityFunction(name: string): ScalarFunction {
 }
 
 const scalarList: ScalarFunction[] = [
-  ...textFunctions, ...mathFunctions, ...dateFunctions, ...jsonFunctions, ...typeFunctions, ...pgScalars, ...pgJsonFunctions, ...pgJsonbFunctions, ...pgTextFunctions, ...pgMathFunctions, ...pgPredicates, ...pgRegexFunctions, ...pgDateFunctions, ...pgArrayFunctions,
+  ...textFunctions, ...mathFunctions, ...dateFunctions, ...jsonFunctions, ...typeFunctions, ...pgScalars, ...pgJsonFunctions, ...pgJsonbFunctions, ...pgTextFunctions, ...pgMathFunctions, ...pgDateLibrary, ...pgPredicates, ...pgRegexFunctions, ...pgDateFunctions, ...pgArrayFunctions,
   identityFunction('SCOPE_IDENTITY'), identityFunction('LAST_INSERT_ID'),
 ];
 

@@ -1164,7 +1164,8 @@ class Parser {
 
   /**
    * A primary and what PostgreSQL writes after one: casts `expr::type`, subscripts `expr[i]`,
-   * and field selection from a parenthesized row value, `(expr).field`.
+   * field selection from a parenthesized row value, `(expr).field`, and `expr AT TIME ZONE zone`
+   * (timezone(zone, expr)).
    */
   private parsePrimary(): ExprNode {
     const parenthesized = this.isSymbol(this.peek(), '(');
@@ -1183,6 +1184,11 @@ class Parser {
         this.advance();
         const field = this.advance();
         expr = { kind: 'call', name: '.', args: [expr, { kind: 'literal', value: field.value, pos: field.pos }], star: false, distinct: false, pos: expr.pos };
+      } else if (this.isWord(token, 'AT') && this.isWord(this.peek(1), 'TIME') && this.isWord(this.peek(2), 'ZONE')) {
+        this.advance();
+        this.advance();
+        this.advance();
+        expr = { kind: 'call', name: 'TIMEZONE', args: [this.parsePrimary(), expr], star: false, distinct: false, pos: token.pos };
       } else {
         return expr;
       }
