@@ -40,6 +40,9 @@ test('text that is not a number, boolean or datetime is an error at the constant
   await castError("SELECT CAST('soon' AS DATE)", 'Invalid input syntax for type DATE: "soon"', 13);
   await castError("SELECT CAST('3000000000' AS INTEGER)", 'Value 3000000000 is out of range for type INTEGER', 13);
   await castError('SELECT CAST(3000000000.0 AS INT)', 'Value 3000000000.0 is out of range for type INT', 13);
+  // SMALLINT is an Integer in the engine, cast within PostgreSQL's int2 range.
+  await castError('SELECT CAST(32768 AS SMALLINT)', 'Value 32768 is out of range for type SMALLINT', 13);
+  await castError("SELECT '-32769'::int2", 'Value -32769 is out of range for type INT2', 8);
 });
 
 test('a value read from a row that does not convert stops the query at the CAST', async () => {

@@ -1,10 +1,13 @@
 // Arithmetic on numbers, by the static types of the operands (chosen once per expression, so
 // a row pays for no type tests beyond its own kind of arithmetic):
 //
-//   integer  Integer/Long with Integer/Long. JS numbers while the result stays within ±2^53 (the
-//            fast path, one Number.isSafeInteger test); beyond, bigint arithmetic, exact to
-//            PostgreSQL's bigint range and an error ("bigint out of range", SQLSTATE 22003)
-//            past it. `/` and `%` truncate toward zero.
+//   int4     Integer with Integer (PostgreSQL's integer op integer): JS numbers, and an error
+//            ("integer out of range", SQLSTATE 22003) past ±2^31, as PostgreSQL's int4 raises.
+//   int8     Integer/Long with a Long (PostgreSQL promotes int4 with int8 to int8): JS numbers
+//            while the result stays within ±2^53 (the fast path, one range test); beyond,
+//            bigint arithmetic, exact to PostgreSQL's bigint range and an error ("bigint out of
+//            range") past it.
+//            In both, `/` and `%` truncate toward zero.
 //   numeric  a Decimal with a Decimal or an integer: exact (numeric.ts), with PostgreSQL's
 //            result scales.
 //   double   anything with a Double (or text read as a number): JS doubles.
@@ -30,11 +33,11 @@ export class ValueOutOfRange extends Error {
   }
 }
 
-export type ArithmeticKind = 'integer' | 'numeric' | 'double';
+export type ArithmeticKind = 'int4' | 'int8' | 'numeric' | 'double';
 
 /** Which arithmetic `left op right` uses, from the operands' static types. */
 export function arithmeticKind(left: DataType | null, right: DataType | null): ArithmeticKind {
-  if (isIntegralType(left) && isIntegralType(right)) return 'integer';
+  if (isIntegralType(left) && isIntegralType(right)) return left === 'Long' || right === 'Long' ? 'int8' : 'int4';
   const exact = (t: DataType | null): boolean => t === 'Decimal' || isIntegralType(t);
   if ((left === 'Decimal' || right === 'Decimal') && exact(left) && exact(right)) return 'numeric';
   return 'double';
@@ -45,8 +48,10 @@ type Operation = (a: SqlValue, b: SqlValue) => SqlValue;
 /** `a op b` for two non-NULL operands of the given kind. */
 export function arithmeticOperation(op: string, kind: ArithmeticKind, pos?: Position): Operation {
   switch (kind) {
-    case 'integer':
-      return integerOperation(op, pos);
+    case 'int4':
+      return integerOperation(op, INT4, pos);
+    case 'int8':
+      return integerOperation(op, INT8, pos);
     case 'numeric':
       return numericOperation(op);
     default:
@@ -79,8 +84,20 @@ export function doubleArithmetic(op: string): (a: number, b: number) => number |
   }
 }
 
-/** Integer arithmetic on numbers, whose result may pass ±2^53 (then redone exactly). */
-export function fastInteger(op: string): (a: number, b: number) => number | null {
+/** An integer type's range: within [fastMin, fastMax] a JS-number result is kept as it is. */
+interface IntegerRange {
+  readonly min: bigint;
+  readonly max: bigint;
+  readonly fastMin: number;
+  readonly fastMax: number;
+  readonly error: string;
+}
+
+const INT4: IntegerRange = { min: -(2n ** 31n), max: 2n ** 31n - 1n, fastMin: -(2 ** 31), fastMax: 2 ** 31 - 1, error: 'integer out of range' };
+const INT8: IntegerRange = { min: BIGINT_MIN, max: BIGINT_MAX, fastMin: Number.MIN_SAFE_INTEGER, fastMax: Number.MAX_SAFE_INTEGER, error: 'bigint out of range' };
+
+/** Integer arithmetic on safe-integer numbers, whose result may leave the range (then redone exactly). */
+function fastInteger(op: string): (a: number, b: number) => number | null {
   switch (op) {
     case '/':
       // Exact for operands within ±2^53: the quotient is at least 1/b away from the next integer.
@@ -90,15 +107,22 @@ export function fastInteger(op: string): (a: number, b: number) => number | null
   }
 }
 
-function integerOperation(op: string, pos: Position | undefined): Operation {
+/**
+ * The one integer path, for int4 and int8 alike: safe-integer operands whose result stays
+ * within the type's fast range are done on JS numbers; anything else is redone in bigint and
+ * checked against the type's range (an out-of-range double result is out of range exactly too,
+ * as rounding never crosses ±2^31 or ±2^53).
+ */
+function integerOperation(op: string, range: IntegerRange, pos: Position | undefined): Operation {
   const fast = fastInteger(op);
   const exact = exactInteger(op);
   const double = doubleArithmetic(op);
+  const { fastMin, fastMax } = range;
   return (a, b) => {
     if (typeof a === 'number' && typeof b === 'number') {
       if (Number.isSafeInteger(a) && Number.isSafeInteger(b)) {
         const r = fast(a, b);
-        if (r === null || Number.isSafeInteger(r)) return r;
+        if (r === null || (r >= fastMin && r <= fastMax)) return r;
       } else if (!Number.isInteger(a) || !Number.isInteger(b)) {
         // Not integers after all (a typed parameter given 1.5): as doubles, as before.
         return double(a, b);
@@ -112,7 +136,7 @@ function integerOperation(op: string, pos: Position | undefined): Operation {
     }
     const r = exact(x, y);
     if (r === null) return null;
-    return checkedBigint(r, pos);
+    return checkedInteger(r, range, pos);
   };
 }
 
@@ -139,10 +163,15 @@ function exactInteger(op: string): (a: bigint, b: bigint) => bigint | null {
   }
 }
 
+/** An exact integer result in the engine's form, or PostgreSQL's error past the type's range. */
+function checkedInteger(value: bigint, range: IntegerRange, pos?: Position): number | bigint {
+  if (value < range.min || value > range.max) throw new ValueOutOfRange(range.error, pos);
+  return integerValue(value);
+}
+
 /** An exact integer result in the engine's form, or PostgreSQL's error past bigint's range. */
 export function checkedBigint(value: bigint, pos?: Position): number | bigint {
-  if (value < BIGINT_MIN || value > BIGINT_MAX) throw new ValueOutOfRange('bigint out of range', pos);
-  return integerValue(value);
+  return checkedInteger(value, INT8, pos);
 }
 
 function numericOperation(op: string): Operation {
@@ -170,9 +199,12 @@ function numericArithmetic(op: string): (a: Numeric, b: Numeric) => Numeric | nu
   }
 }
 
-/** Unary minus of any number, exact for Numeric and bigint (and -(-2^63) out of range). */
-export function negate(value: SqlValue, pos?: Position): SqlValue {
-  if (typeof value === 'number') return -value;
+/** Unary minus of any number, exact for Numeric and bigint (and -(-2^63) out of range; -(-2^31) too for an Integer). */
+export function negate(value: SqlValue, pos?: Position, type: DataType | null = null): SqlValue {
+  if (typeof value === 'number') {
+    if (type === 'Integer' && value === -(2 ** 31)) throw new ValueOutOfRange(INT4.error, pos);
+    return -value;
+  }
   if (value instanceof Numeric) return value.negated();
   if (typeof value === 'bigint') return checkedBigint(-value, pos);
   const n = toNumber(value);

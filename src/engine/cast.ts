@@ -35,6 +35,8 @@ export interface ResolvedType {
   precision?: number;
   /** JSON / JSONB: text that must be JSON; jsonb is kept in its normal form (`{"a": 1}`). */
   json?: 'json' | 'jsonb';
+  /** A narrower range than the type's, for SMALLINT (an Integer in the engine, checked as PostgreSQL's int2). */
+  range?: readonly [bigint, bigint];
 }
 
 export function isKnownTypeName(name: string): boolean {
@@ -48,6 +50,7 @@ export function resolveTypeName(node: TypeNameNode, sql: string): ResolvedType {
   }
   const text = node.args.length > 0 ? `${node.name}(${node.args.map((a) => (a < 0 ? 'MAX' : a)).join(', ')})` : node.name;
   const resolved: ResolvedType = { type, text };
+  if (node.name === 'SMALLINT' || node.name === 'INT2') resolved.range = SMALLINT_RANGE;
   if (type === 'String' && node.args.length === 1 && node.args[0]! > 0) resolved.length = node.args[0]!;
   if (node.name === 'JSON' || node.name === 'JSONB') resolved.json = node.name === 'JSON' ? 'json' : 'jsonb';
   if (type === 'Decimal' && node.args.length > 0) {
@@ -97,7 +100,7 @@ export function castValue(value: SqlValue, target: ResolvedType, from: DataType 
       if (typeof value === 'boolean') return value ? 1 : 0;
       const exact = exactInteger(value, from);
       if (exact === undefined) return undefined;
-      const [min, max] = INTEGER_RANGE[target.type];
+      const [min, max] = target.range ?? INTEGER_RANGE[target.type];
       return exact >= min && exact <= max ? integerValue(exact) : undefined;
     }
     case 'Decimal': {
@@ -172,6 +175,8 @@ const INTEGER_RANGE: Readonly<Record<'Integer' | 'Long', [bigint, bigint]>> = {
   Integer: [-2147483648n, 2147483647n],
   Long: [BIGINT_MIN, BIGINT_MAX],
 };
+
+const SMALLINT_RANGE = [-32768n, 32767n] as const;
 
 /** The spellings PostgreSQL reads as a boolean (trimmed, any case). */
 const BOOLEAN_TEXT: ReadonlyMap<string, boolean> = new Map([

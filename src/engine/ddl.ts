@@ -23,6 +23,7 @@ export function planCreateTable(stmt: CreateTableNode, sql: string, catalog: Cat
     const resolved = resolveTypeName(def.type, sql);
     const column: Column = { name: def.name, type: resolved.type, nullable: true };
     if (resolved.precision !== undefined) column.numeric = { precision: resolved.precision, scale: resolved.scale ?? 0 };
+    if (resolved.range) column.smallint = true;
     columns.push(column);
   }
   if (columns.length === 0) throw new SqlError(`Table ${stmt.name} needs at least one column`, sql, stmt.pos);

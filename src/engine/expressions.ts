@@ -8,7 +8,7 @@ import { castFailure, castValue } from './cast.js';
 import { SqlError } from '../sql/errors.js';
 import { membershipSet } from './predicates.js';
 import { callOverSets, operandsOf, overOperands, returnsSet } from './value-sets.js';
-import { arithmeticKind, arithmeticOperation, doubleArithmetic, fastInteger, negate, unaryPlus } from './arithmetic.js';
+import { arithmeticKind, arithmeticOperation, doubleArithmetic, negate, unaryPlus } from './arithmetic.js';
 import type { Position } from '../sql/ast.js';
 import {
   and3,
@@ -38,7 +38,7 @@ export function compileExpr(expr: BoundExpr): Evaluator {
       return (row) => row[index] ?? null;
     }
     case 'unary':
-      return compileUnary(expr.op, compileExpr(expr.operand), expr.pos);
+      return compileUnary(expr.op, compileExpr(expr.operand), expr.operand.type, expr.pos);
     case 'binary':
       return compileBinary(expr);
     case 'chain':
@@ -193,13 +193,12 @@ export function compilePredicate(expr: BoundExpr): (row: Row) => boolean {
   return (row) => toTruth(value(row)) === true;
 }
 
-function compileUnary(op: '-' | '+' | 'NOT', operand: Evaluator, pos: Position): Evaluator {
+function compileUnary(op: '-' | '+' | 'NOT', operand: Evaluator, type: DataType | null, pos: Position): Evaluator {
   if (op === 'NOT') return (row) => not3(toTruth(operand(row)));
   if (op === '-') {
     return (row) => {
       const v = operand(row);
-      if (typeof v === 'number') return -v;
-      return v === null ? null : negate(v, pos);
+      return v === null ? null : negate(v, pos, type);
     };
   }
   return (row) => unaryPlus(operand(row));
@@ -311,8 +310,8 @@ function compileComparison(op: string, left: Evaluator, right: Evaluator, bothNu
 }
 
 /**
- * Arithmetic as arithmetic.ts chooses it from the operands' types; integers and doubles keep
- * their fast paths here, inline (an integer result beyond ±2^53 is redone exactly).
+ * Arithmetic as arithmetic.ts chooses it from the operands' types; doubles keep their fast path
+ * here, inline; integers take arithmetic.ts's one path (its own fast path on JS numbers).
  */
 function compileArithmetic(op: string, left: Evaluator, right: Evaluator, leftType: DataType | null, rightType: DataType | null, pos: Position): Evaluator {
   const kind = arithmeticKind(leftType, rightType);
@@ -324,20 +323,6 @@ function compileArithmetic(op: string, left: Evaluator, right: Evaluator, leftTy
       if (a === null) return null;
       const b = toNumber(right(row));
       return b === null ? null : double(a, b);
-    };
-  }
-  if (kind === 'integer') {
-    const fast = fastInteger(op);
-    return (row) => {
-      const a = left(row);
-      if (a === null) return null;
-      const b = right(row);
-      if (b === null) return null;
-      if (typeof a === 'number' && typeof b === 'number') {
-        const r = fast(a, b);
-        if (r === null || Number.isSafeInteger(r)) return r;
-      }
-      return apply(a, b);
     };
   }
   return (row) => {

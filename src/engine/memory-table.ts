@@ -46,6 +46,8 @@ export interface MemoryTableOptions {
    * tables keep none, so a long session does not hold on to every statement it ran.
    */
   record?: boolean;
+  /** Integer columns hold PostgreSQL's integer (SMALLINT ones its smallint): a write past the range is refused (temporary tables). Default false. */
+  integerRanges?: boolean;
   /** What plan() reports as estimatedRequests (to model a remote table); default 0. */
   estimateRequests?: (request: ScanRequest, pushed: readonly import('./table.js').Predicate[]) => number | undefined;
   /** What keyLookup() reports as requests per fetch by `column` (to model a remote table); default 0. */
@@ -74,8 +76,11 @@ export class MemoryTable implements Table {
   /** The columns as number vectors, built when a query first reads them so (column-vectors.ts). */
   private readonly vectors = new ColumnVectors();
   private readonly recording: boolean;
-  /** The DECIMAL(p, s) columns, whose values are fitted to their precision and scale when written. */
-  private readonly numericColumns: { index: number; column: Column; target: ResolvedType }[];
+  /**
+   * The columns whose written values are fitted to their declared type: DECIMAL(p, s) to its
+   * precision and scale, INTEGER and SMALLINT to PostgreSQL's int4 and int2 ranges.
+   */
+  private readonly numericColumns: { index: number; column: Column; target: ResolvedType; fits: (value: SqlValue) => boolean }[];
   insert?: (request: InsertRequest, ctx: ExecContext) => Promise<WriteResult>;
   update?: (request: UpdateRequest, ctx: ExecContext) => Promise<WriteOutcome>;
   delete?: (request: DeleteRequest, ctx: ExecContext) => Promise<WriteOutcome>;
@@ -89,9 +94,16 @@ export class MemoryTable implements Table {
     this.rows = rows.map((r) => [...r]);
     this.constraints = options.constraints ?? new TableConstraints(name, columns);
     this.recording = options.record ?? true;
-    this.numericColumns = columns.flatMap((column, index) =>
-      column.numeric ? [{ index, column, target: { type: 'Decimal' as const, text: `NUMERIC(${column.numeric.precision}, ${column.numeric.scale})`, ...column.numeric } }] : [],
-    );
+    this.numericColumns = columns.flatMap((column, index) => {
+      if (column.numeric) {
+        const target: ResolvedType = { type: 'Decimal', text: `NUMERIC(${column.numeric.precision}, ${column.numeric.scale})`, ...column.numeric };
+        return [{ index, column, target, fits: () => false }];
+      }
+      if (column.type !== 'Integer' || !options.integerRanges) return [];
+      const [min, max] = column.smallint ? [-32768, 32767] : [-2147483648, 2147483647];
+      const target: ResolvedType = { type: 'Integer', text: column.smallint ? 'SMALLINT' : 'INTEGER', range: [BigInt(min), BigInt(max)] };
+      return [{ index, column, target, fits: (value: SqlValue) => typeof value === 'number' && value >= min && value <= max }];
+    });
     if (!options.readOnly) {
       this.insert = async (request) => this.append(request);
       this.update = async (request) => this.change(request.rows.map((r) => r.key), (row, i) => this.assign(row, request.rows[i]!.set, i));
@@ -331,14 +343,15 @@ export class MemoryTable implements Table {
 
   /**
    * The row with each DECIMAL(p, s) value as PostgreSQL stores it: rounded to s digits (0.5
-   * becomes 0.50); a value wider than p is refused (numeric field overflow).
+   * becomes 0.50); a value wider than p is refused (numeric field overflow), as is an integer
+   * out of its column's range.
    */
   private fitted(row: Row, rowIndex: number): Row {
     let out = row;
-    for (const { index, column, target } of this.numericColumns) {
+    for (const { index, column, target, fits } of this.numericColumns) {
       const value = row[index] ?? null;
-      if (value === null) continue;
-      const fitted = castValue(value, target, 'Decimal');
+      if (value === null || fits(value)) continue;
+      const fitted = castValue(value, target, target.type);
       if (fitted === undefined) throw new ColumnValueError(column.name, castFailure(value, target), rowIndex);
       if (out === row) out = [...row];
       out[index] = fitted;

@@ -43,7 +43,7 @@ export class Session {
   }
 
   createTempTable(name: string, columns: Column[], constraints?: TableConstraints): MemoryTable {
-    const table = new MemoryTable(name, columns, [], { record: false, ...(constraints ? { constraints } : {}) });
+    const table = new MemoryTable(name, columns, [], { record: false, integerRanges: true, ...(constraints ? { constraints } : {}) });
     this.temp.set(name.toLowerCase(), table);
     return table;
   }

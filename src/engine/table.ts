@@ -36,6 +36,8 @@ export interface Column {
   json?: boolean;
   /** DECIMAL(p, s) of a temporary table: a value is rounded to s digits, refused past p (numeric(p,s)). */
   numeric?: { precision: number; scale: number };
+  /** SMALLINT of a temporary table: an Integer kept within PostgreSQL's smallint range (±2^15). */
+  smallint?: boolean;
   /**
    * Compared case-insensitively (a case-insensitive collation): `=`, `<>`, IN and LIKE against
    * this column ignore case, so names stored as `Customers` match `'customers'` (collation.ts).

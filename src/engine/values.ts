@@ -63,7 +63,7 @@ export function typeOfValue(value: SqlValue): DataType | null {
       return 'Boolean';
     case 'number':
       if (!Number.isInteger(value)) return 'Double';
-      return Math.abs(value) <= 2147483647 ? 'Integer' : 'Long';
+      return value >= -2147483648 && value <= 2147483647 ? 'Integer' : 'Long';
     case 'bigint':
       return 'Long';
     default:
