@@ -13,6 +13,8 @@
 
 import pg from 'pg';
 import type { SqlValue } from '../engine/table.js';
+import { Numeric } from '../engine/numeric.js';
+import { parseInteger } from '../engine/values.js';
 import {
   quoteName, STATE_TABLE, type AppliedChange, type ReplicaColumn, type ReplicaSchema, type ReplicaStore, type SelectQuery, type SqlDialect, type StoreChange,
   type StoredValue, type SyncState,
@@ -57,11 +59,14 @@ export const postgresDialect: SqlDialect = {
     if (column.json) return typeof value === 'string' ? value : JSON.stringify(value);
     switch (column.type) {
       case 'Integer':
-      case 'Long':
-      case 'Decimal':
       case 'Double':
-        // bigint and numeric arrive as text (they may not fit a double; Stripe's values do).
         return typeof value === 'number' ? value : Number(value);
+      case 'Long':
+        // bigint arrives as text: exact, a bigint past 2^53.
+        return typeof value === 'number' ? value : (parseInteger(String(value)) ?? Number(value));
+      case 'Decimal':
+        // numeric arrives as text: every digit, as the engine's Numeric.
+        return Numeric.parse(String(value)) ?? Number(value);
       case 'Datetime':
         return value instanceof Date ? value : new Date(String(value));
       default:
@@ -72,6 +77,7 @@ export const postgresDialect: SqlDialect = {
   like: (column, pattern, bind) => `${column} LIKE ${bind(pattern)} ESCAPE ''`,
   orderKey: (column, direction, nulls) => `${column} ${direction} NULLS ${nulls}`,
   jsonCompares: false,
+  decimalsCompare: true,
 };
 
 /** The URL as it may be shown: without its password. */

@@ -25,8 +25,10 @@ export function schemaFor(table: Table): ReplicaSchema {
     columns,
     primaryKey,
     ...(cursor?.type === 'Datetime' ? { cursorColumn: cursor.name } : {}),
+    // A Decimal column is tagged `exact` since the SQLite store keeps its text instead of a REAL:
+    // a replica made before is re-created, and so re-read whole, on its next sync.
     fingerprint: [
-      ...columns.map((c) => `${c.name}:${c.type}${c.json ? ':json' : ''}`),
+      ...columns.map((c) => `${c.name}:${c.type}${c.type === 'Decimal' ? ':exact' : ''}${c.json ? ':json' : ''}`),
       `key:${primaryKey.join(',')}`,
     ].join(';'),
   };

@@ -52,7 +52,7 @@ export function buildSelect(schema: ReplicaSchema, request: ScanRequest, dialect
   const wanted = new Set(request.columns.map((c) => c.toLowerCase()));
   const selected = schema.columns.flatMap((c, i) => (wanted.has(c.name.toLowerCase()) ? [i] : []));
   const orderKeys = request.orderBy.map((k) => ({ key: k, at: index.get(k.column.toLowerCase()) }));
-  const orderSatisfied = orderKeys.every((k) => k.at !== undefined);
+  const orderSatisfied = orderKeys.every((k) => k.at !== undefined && (dialect.decimalsCompare || schema.columns[k.at]!.type !== 'Decimal'));
   const limitApplied = request.limit !== undefined && residual.length === 0 && orderSatisfied;
   let sql = `SELECT ${selected.length > 0 ? selected.map((i) => quoteName(schema.columns[i]!.name)).join(', ') : '1'} FROM ${quoteName(schema.name)}`;
   if (conditions.length > 0) sql += ` WHERE ${conditions.join(' AND ')}`;
@@ -99,6 +99,7 @@ function termCondition(
 ): string | undefined {
   const column = columnOf(predicate.column);
   if (!column) return undefined;
+  if (column.type === 'Decimal' && !dialect.decimalsCompare && predicate.op !== 'IS NULL' && predicate.op !== 'IS NOT NULL') return undefined;
   const name = quoteName(column.name);
   if (column.json && !dialect.jsonCompares && predicate.op !== 'IS NULL' && predicate.op !== 'IS NOT NULL') return undefined;
   switch (predicate.op) {

@@ -5,8 +5,9 @@
 //
 // Types: text, integers, reals as SQLite keeps them; Boolean as 0/1; Datetime as ISO-8601 UTC
 // text (`2024-01-18T02:16:47.000Z`: fixed width, so it sorts as time does and SQLite's date
-// functions read it); JSON columns as their text. Decimal is a REAL (docs/numbers.md: its digits
-// past about 15 are not kept), read back as a Numeric.
+// functions read it); JSON columns as their text. Decimal is the TEXT of the exact numeric (a
+// REAL would keep about 15 digits), read back as a Numeric: text compares and sorts as text, so
+// a condition or ORDER BY on a Decimal column stays with the engine (decimalsCompare).
 
 import Database from 'better-sqlite3';
 import type { SqlValue } from '../engine/table.js';
@@ -34,7 +35,6 @@ export const sqliteDialect: SqlDialect = {
       case 'Long':
         return 'INTEGER';
       case 'Double':
-      case 'Decimal':
         return 'REAL';
       default:
         return 'TEXT';
@@ -51,7 +51,7 @@ export const sqliteDialect: SqlDialect = {
     if (value === null || value === undefined) return null;
     if (column.type === 'Boolean') return value !== 0;
     if (column.type === 'Datetime') return new Date(value as string);
-    // A Decimal is a Numeric in the engine; SQLite's REAL keeps about 15 significant digits of it.
+    // A Decimal is a Numeric in the engine, kept as its text (a REAL, in a replica made before, reads the same way).
     if (column.type === 'Decimal') return Numeric.parse(String(value)) ?? (value as SqlValue);
     return value as SqlValue;
   },
@@ -63,6 +63,7 @@ export const sqliteDialect: SqlDialect = {
   // SQLite 3.30 and later, as PostgreSQL.
   orderKey: (column, direction, nulls) => `${column} ${direction} NULLS ${nulls}`,
   jsonCompares: true,
+  decimalsCompare: false,
 };
 
 /** LIKE's `%` and `_` as GLOB's `*` and `?`; GLOB's `*`, `?` and `[` as one-character classes. */

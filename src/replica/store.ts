@@ -159,6 +159,11 @@ export interface SqlDialect {
    * PostgreSQL's jsonb compares values): if not, conditions on JSON columns stay with the engine.
    */
   jsonCompares: boolean;
+  /**
+   * Whether a Decimal column compares and sorts by value in the store (PostgreSQL's numeric
+   * does; SQLite keeps a decimal's text): if not, conditions and ORDER BY on one stay with the engine.
+   */
+  decimalsCompare: boolean;
 }
 
 /** `"Name"`: a quoted identifier, as both stores spell it. */
