@@ -1,6 +1,7 @@
 // A write is checked whole while it is planned: a value of the wrong type, a value the column
-// cannot take (bad JSON, a fraction for a whole number) or a type no row could convert is
-// refused before any request — not even the read that selects the rows of its WHERE is sent.
+// cannot take (bad JSON, a fraction for a whole number), a type no row could convert or a text
+// expression into a number column (as PostgreSQL refuses it) is refused before any request —
+// not even the read that selects the rows of its WHERE is sent.
 
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
@@ -38,10 +39,23 @@ test('an expression no row could store in the column is refused before the WHERE
   await refusedBeforeAnyRequest(`UPDATE Customers SET Livemode = Created WHERE Email = 'a@b.c'`, /Livemode/, 22);
 });
 
-test('values that may convert row by row are read and written as before', async () => {
+test('a text expression into a number column is refused before any request, as PostgreSQL refuses it (42804)', async () => {
+  const textInto = /^column "Balance" is of type integer but expression is of type text$/;
+  const at = (sql: string, text: string): [string, RegExp, number] => [sql, textInto, sql.indexOf(text) + 1];
+  for (const [sql, reason, column] of [
+    at(`UPDATE Customers SET Balance = Description WHERE Email = 'a@b.c'`, 'Description'),
+    at(`UPDATE Customers SET Balance = '7' || '' WHERE Id = 'cus_1'`, "'7' ||"),
+    at(`INSERT INTO Customers (Email, Balance) VALUES ('a@b.c', UPPER('7'))`, 'UPPER'),
+    at(`INSERT INTO Customers (Email, Balance) SELECT 'copy@x.test', Description FROM Customers`, 'Description'),
+  ]) {
+    await refusedBeforeAnyRequest(sql, reason, column);
+  }
+});
+
+test('text cast to the column type converts row by row: read, then written', async () => {
   const { lastInsertId } = await e2e.db.execute(`INSERT INTO Customers (Email, Description) VALUES ('preflight@x.test', '7')`);
   e2e.emulator.clearLog();
-  const result = await e2e.db.execute(`UPDATE Customers SET Balance = Description WHERE Email = 'preflight@x.test'`);
+  const result = await e2e.db.execute(`UPDATE Customers SET Balance = CAST(Description AS INTEGER) WHERE Email = 'preflight@x.test'`);
   assert.equal(result.rowsAffected, 1);
   assert.deepEqual(requestLines(e2e.emulator.requestLog), ['GET /v1/customers?email=preflight%40x.test&limit=100', `POST /v1/customers/${lastInsertId}`]);
   assert.equal(e2e.emulator.requestLog[1]!.body, 'balance=7');
@@ -57,16 +71,16 @@ test('INSERT … SELECT is checked whole before the query reads anything', async
   await refusedBeforeAnyRequest(`INSERT INTO Customers (Email) SELECT Email, Name FROM Customers`, /^The query returns 2 columns but 1 is listed$/, 31);
 });
 
-test('INSERT … SELECT of values that may convert reads, then writes each row', async () => {
+test('INSERT … SELECT of text cast to the column type reads, then writes each row', async () => {
   const { lastInsertId } = await e2e.db.execute(`INSERT INTO Customers (Email, Description) VALUES ('preflight-select@x.test', '5')`);
   e2e.emulator.clearLog();
-  const result = await e2e.db.execute(`INSERT INTO Customers (Email, Balance) SELECT 'copy@x.test', Description FROM Customers WHERE Id = '${lastInsertId}'`);
+  const result = await e2e.db.execute(`INSERT INTO Customers (Email, Balance) SELECT 'copy@x.test', Description::int FROM Customers WHERE Id = '${lastInsertId}'`);
   assert.equal(result.rowsAffected, 1);
   assert.deepEqual(requestLines(e2e.emulator.requestLog), [`GET /v1/customers/${lastInsertId}`, 'POST /v1/customers']);
   assert.equal(e2e.emulator.requestLog[1]!.body, 'email=copy%40x.test&balance=5');
   // Text that does not spell a number fails its row before anything is written.
   e2e.emulator.clearLog();
-  await assert.rejects(e2e.db.execute(`INSERT INTO Customers (Email, Balance) SELECT 'copy@x.test', Email FROM Customers WHERE Id = '${lastInsertId}'`), /is not a valid Integer \(column Balance, row 1\)/);
+  await assert.rejects(e2e.db.execute(`INSERT INTO Customers (Email, Balance) SELECT 'copy@x.test', Email::int FROM Customers WHERE Id = '${lastInsertId}'`), /Invalid input syntax for type INT/);
   assert.deepEqual(requestLines(e2e.emulator.requestLog), [`GET /v1/customers/${lastInsertId}`]);
 });
 

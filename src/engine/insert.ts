@@ -19,7 +19,7 @@ import { resolveTable } from './resolve-table.js';
 import type { Column, DataType, ExecContext, InsertRequest, Row, SqlValue, Table, WriteOutcome } from './table.js';
 import { coerceToType, formatSqlValue } from './values.js';
 import { settleOutcome } from './write-outcome.js';
-import { checkWritable, storableType, toStatementError, writeContext } from './write-support.js';
+import { checkWritable, isUntyped, refuseTextIntoNumber, storableType, toStatementError, writeContext } from './write-support.js';
 
 export function planInsert(stmt: InsertNode, env: PlanEnv, session?: Session): WritePlan {
   const { sql, catalog, params } = env;
@@ -67,6 +67,7 @@ export function planInsert(stmt: InsertNode, env: PlanEnv, session?: Session): W
       declareParameterType(node, column.type, params);
       const bound = bindExpr(node, { sql, params, scope: null, aggregates: 'INSERT', ...statementValues(env) });
       if (bound.kind !== 'const') throw new SqlError('INSERT values must be constants or parameters', sql, node.pos);
+      refuseTextIntoNumber(bound.type, column, isUntyped(node), sql, node.pos);
       const value = coerceToType(bound.value, column.type, 'store');
       if (value === undefined) {
         throw new SqlError(`${formatSqlValue(bound.value)} is not a valid ${column.type} (column ${column.name})`, sql, node.pos);
@@ -95,7 +96,7 @@ export function planInsert(stmt: InsertNode, env: PlanEnv, session?: Session): W
       stmt.query!.pos,
     );
   }
-  if (query) checkQueryValues(query, columns, sql);
+  if (query) checkQueryValues(query, stmt.query!, columns, sql);
   const coerceRow = (row: SqlValue[], rowIndex: number): SqlValue[] =>
     row.map((value, i) => {
       const column = columns[i]!;
@@ -140,11 +141,28 @@ export function planInsert(stmt: InsertNode, env: PlanEnv, session?: Session): W
 /**
  * INSERT … SELECT's values checked before the query reads anything, as UPDATE's SET values
  * are: a constant is coerced as a VALUES one is, and an expression whose type no row could
- * store in the column is refused. NULLs, untyped parameters and text wait for each row.
+ * store in the column is refused, as is a text expression into a number column. NULLs, untyped
+ * parameters and text into other columns wait for each row.
  */
-function checkQueryValues(query: QueryPlan, columns: readonly Column[], sql: string): void {
+function checkQueryValues(query: QueryPlan, node: QueryNode, columns: readonly Column[], sql: string): void {
+  // The select list as written, when it lines up with the origins (no *): which values are bare literals.
+  const items = node.kind === 'select' && node.columns.every((c) => c.kind === 'expr') ? node.columns : undefined;
+  if (!query.origins) {
+    // A set operation: its column types are resolved (literals become text), as PostgreSQL
+    // resolves them; an error points at the first arm's item, as PostgreSQL's does.
+    let first: QueryNode = node;
+    while (first.kind === 'setOp') first = first.left;
+    const firstItems = first.columns;
+    query.columns.forEach((c, i) => {
+      const item = firstItems.every((f) => f.kind === 'expr') ? firstItems[i] : undefined;
+      refuseTextIntoNumber(c.type, columns[i]!, false, sql, item?.kind === 'expr' ? item.expr.pos : node.pos);
+    });
+  }
   query.origins?.forEach((origin, i) => {
     const column = columns[i]!;
+    const item = items?.[i];
+    if (item?.kind === 'expr') refuseTextIntoNumber(origin.type, column, isUntyped(item.expr), sql, item.expr.pos);
+    else refuseTextIntoNumber(origin.type, column, origin.constant !== undefined, sql, origin.pos);
     if (origin.constant) {
       if (coerceToType(origin.constant.value, column.type, 'store') === undefined) {
         throw new SqlError(`${formatSqlValue(origin.constant.value)} is not a valid ${column.type} (column ${column.name})`, sql, origin.pos);

@@ -17,7 +17,7 @@ import type { Session } from './session.js';
 import type { Column, SqlValue, Table } from './table.js';
 import { coerceToType, formatSqlValue } from './values.js';
 import { settleOutcome } from './write-outcome.js';
-import { checkWritable, storableType, toStatementError, writeContext } from './write-support.js';
+import { checkWritable, isUntyped, refuseTextIntoNumber, storableType, toStatementError, writeContext } from './write-support.js';
 import { planTargets, type TargetValue } from './write-targets.js';
 import { declareParameterType } from './params.js';
 
@@ -100,8 +100,9 @@ function assignedColumn(table: Table, assignments: readonly AssignmentNode[], in
 /**
  * Every SET value, checked while planning so that a refused UPDATE sends nothing, not even the
  * read of its WHERE: a constant is converted to its column's type and offered to the table's
- * own check; an expression whose type no row could convert is refused. Only what depends on
- * the row (text that may or may not spell a number) is left for each row.
+ * own check; an expression whose type no row could convert is refused, as is a text expression
+ * into a number column (PostgreSQL's 42804). Only what depends on the row (text into a
+ * Boolean or Datetime column) is left for each row.
  */
 function checkNewValues(
   table: Table, columns: Column[], assignments: readonly AssignmentNode[], values: TargetValue[], sql: string, tablePos: Position, session: Session | undefined,
@@ -110,6 +111,8 @@ function checkNewValues(
   values.forEach((value, i) => {
     const column = columns[i]!;
     const assignment = assignments[i]!;
+    // A constant string is text (no other type's value is a JS string).
+    refuseTextIntoNumber(value.constant ? (typeof value.value === 'string' ? 'String' : null) : value.type, column, isUntyped(assignment.value), sql, assignment.value.pos);
     if (value.constant) constants[column.name] = newValue(column, value.value, assignment, undefined, sql);
     else if (value.type !== null && !storableType(value.type, column.type)) {
       throw new SqlError(`A ${value.type} value cannot be stored in ${column.name} (${column.type})`, sql, assignment.value.pos);

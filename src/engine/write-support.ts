@@ -2,10 +2,11 @@
 // mapped onto the statement, the errors a table throws mapped onto the columns that caused
 // them, and the execution context that lets a table read temporary tables by name.
 
-import type { Position } from '../sql/ast.js';
+import type { ExprNode, Position } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import type { Session } from './session.js';
-import { ColumnValueError, TableRefusal, type DataType, type ExecContext, type SqlValue, type Table, type WriteVerb } from './table.js';
+import { ColumnValueError, TableRefusal, type Column, type DataType, type ExecContext, type SqlValue, type Table, type WriteVerb } from './table.js';
+import { isNumericType } from './values.js';
 
 export interface ColumnRef {
   name: string;
@@ -61,4 +62,29 @@ export function storableType(from: DataType, to: DataType): boolean {
   if (temporal(to) || temporal(from)) return temporal(to) && temporal(from);
   // Numbers convert to numbers, and 0 or 1 to a Boolean; a Boolean is no number.
   return from !== 'Boolean';
+}
+
+/** PostgreSQL's names of the engine's types, as its messages spell them. */
+const PG_TYPE_NAMES: Readonly<Record<DataType, string>> = {
+  String: 'text', Boolean: 'boolean', Integer: 'integer', Long: 'bigint', Decimal: 'numeric', Double: 'double precision',
+  Datetime: 'timestamp with time zone', Date: 'date', Interval: 'interval',
+};
+
+/**
+ * PostgreSQL's rule for text written to a number column (INSERT values, INSERT … SELECT's
+ * select list, UPDATE's SET): an untyped string literal ('42') is read as the column's type, and
+ * refused when it does not spell one (22P02); a parameter takes the column's type; but an
+ * expression of type text (a text column, a concatenation, a function returning text) has no
+ * assignment cast to a number, so the statement is refused while it is planned, before any row
+ * is read or any request sent: `column "x" is of type integer but expression is of type text`
+ * (42804), at the expression.
+ */
+export function refuseTextIntoNumber(type: DataType | null, column: Column, untyped: boolean, sql: string, pos: Position): void {
+  if (type !== 'String' || untyped || !isNumericType(column.type)) return;
+  throw new SqlError(`column "${column.name}" is of type ${PG_TYPE_NAMES[column.type]} but expression is of type text`, sql, pos);
+}
+
+/** A string literal or a parameter as written: what PostgreSQL types by where it goes. */
+export function isUntyped(node: ExprNode): boolean {
+  return node.kind === 'literal' || node.kind === 'parameter';
 }

@@ -40,6 +40,7 @@ const SQL_ERROR_CODES: [RegExp, string][] = [
   [/^(bigint|integer|smallint) out of range|numeric field overflow|is out of range for type/, '22003'],
   [/^Invalid input syntax for type (TIMESTAMPTZ|TIMESTAMP|DATE|INTERVAL)\b/i, '22007'],
   [/^Parameter \S+ (must be|has an unsupported)|is not a valid |must be a non-negative integer|^Invalid input syntax for type /, '22P02'],
+  [/^column ".*" is of type .* but expression is of type /, '42804'],
   [/^Aggregate |GROUP BY cannot|cannot be used here/, '42803'],
   [/does not support (INSERT|UPDATE|DELETE)|is a view: |works on temporary tables only|^Only temporary tables/, '0A000'],
   [/read-only and cannot be/, '428C9'],
