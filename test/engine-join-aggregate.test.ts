@@ -124,6 +124,10 @@ describe('aggregates over joins, against PostgreSQL', () => {
     await agree('SELECT l.k, COUNT(*), SUM(r2.w), MAX(r.f) FROM l JOIN r ON l.k = r.k JOIN r AS r2 ON r2.id = l.id GROUP BY l.k');
     await agree('SELECT COUNT(*), SUM(r2.w), COUNT(r.id) FROM l LEFT JOIN r ON l.k = r.k FULL JOIN r AS r2 ON r2.k = l.x');
     await agree('SELECT d.k, COUNT(*), SUM(d.w) FROM (SELECT l.k, r.w FROM l JOIN r ON l.k = r.k) d GROUP BY d.k');
+    // Joined in another order than written (l, r2, r), each row put back in the written layout.
+    const reordered = 'SELECT l.s, COUNT(*), SUM(r.w), MAX(r2.f), MIN(l.x) FROM l, r, r AS r2 WHERE l.k = r2.k AND r2.id = r.id GROUP BY l.s';
+    assert.match(planQuery(reordered, catalog).explain().join('\n'), /Join order l, r2, r \(reordered/);
+    await agree(reordered);
   });
 
   test('the same rows as the joined rows aggregated one by one', async () => {

@@ -200,5 +200,19 @@ function lowerPermutation(node: ProjectNode, meters: Meters, options: FromOption
     for (let i = 0; i < permutation.length; i++) out[i] = row[permutation[i]!]!;
     return out;
   };
-  return { batches: (ctx) => mapBatches(inner.batches(ctx), inner.test, restore, ctx.signal) };
+  const innerFold = inner.fold;
+  const fold = innerFold
+    ? (ctx: ExecContext): RowFold =>
+        (sink) => {
+          // Each row put back into one reused row, as the inner rows come.
+          const out = new Array<SqlValue>(permutation.length).fill(null);
+          const test = inner.test;
+          return innerFold(ctx)((row) => {
+            if (test && !test(row)) return;
+            for (let i = 0; i < permutation.length; i++) out[i] = row[permutation[i]!]!;
+            sink(out);
+          });
+        }
+    : undefined;
+  return { batches: (ctx) => mapBatches(inner.batches(ctx), inner.test, restore, ctx.signal), ...(fold ? { fold } : {}) };
 }
