@@ -67,7 +67,7 @@ export function storableType(from: DataType, to: DataType): boolean {
 /** PostgreSQL's names of the engine's types, as its messages spell them. */
 const PG_TYPE_NAMES: Readonly<Record<DataType, string>> = {
   String: 'text', Boolean: 'boolean', Integer: 'integer', Long: 'bigint', Decimal: 'numeric', Double: 'double precision',
-  Datetime: 'timestamp with time zone', Date: 'date', Interval: 'interval',
+  Datetime: 'timestamp with time zone', Date: 'date', Interval: 'interval', Array: 'array', Record: 'record',
 };
 
 /**
