@@ -135,3 +135,13 @@ test('jsonb functions, containment and jsonb_agg over JSON text', async () => {
   });
   await agree(`SELECT '{"b": 2, "a": [1, {"c": null}]}'::jsonb, '{"b": 2}'::json`, { pg: `SELECT '{"b": 2, "a": [1, {"c": null}]}'::jsonb::text, '{"b": 2}'::json::text` });
 });
+
+test('set-returning jsonb_array_elements[_text], jsonb_object_keys and jsonb_each[_text] in the select list', async () => {
+  await agree("SELECT id, jsonb_array_elements_text(meta->'tags') FROM docs");
+  await agree("SELECT id, jsonb_array_elements(meta->'tags') FROM docs", { pg: "SELECT id, jsonb_array_elements(meta->'tags')::text FROM docs" });
+  await agree("SELECT id, jsonb_object_keys(meta) FROM docs");
+  await agree("SELECT id, (jsonb_each(meta)).key, (jsonb_each(meta)).value FROM docs", { pg: "SELECT id, (jsonb_each(meta)).key, (jsonb_each(meta)).value::text FROM docs" });
+  await agree("SELECT id, (jsonb_each_text(meta->'deep')).value FROM docs");
+  await agree("SELECT tag, count(*) FROM (SELECT jsonb_array_elements_text(meta->'tags') AS tag FROM docs) x GROUP BY tag");
+  await agree(`SELECT jsonb_array_elements('[{"a": 1}, {"a": 2}, {"b": 3}]')->>'a'`);
+});

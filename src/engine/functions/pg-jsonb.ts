@@ -1,7 +1,8 @@
 // PostgreSQL's everyday jsonb / json functions over JSON text (Metadata and Stripe's other
 // nested fields): jsonb_typeof, jsonb_array_length, jsonb_extract_path[_text], to_jsonb,
 // jsonb_build_object / jsonb_build_array, jsonb_strip_nulls, the containment operator @>, and
-// the aggregates jsonb_agg / jsonb_object_agg. Each json_* spelling is the same function.
+// the aggregates jsonb_agg, and the set-returning jsonb_array_elements[_text],
+// jsonb_object_keys and jsonb_each[_text]. Each json_* spelling is the same function.
 // Results are JSON text in jsonb's form (`{"a": 1}`, keys shorter-first), so they read and
 // compare as PostgreSQL's do. Text that is not JSON gives NULL, as the -> operators do: one odd
 // row cannot stop a scan.
@@ -11,6 +12,8 @@ import { Interval } from '../interval.js';
 import type { DataType, SqlValue } from '../table.js';
 import { Numeric } from '../numeric.js';
 import { valueToText } from '../values.js';
+import { ValueSet } from '../value-sets.js';
+import { SqlRecord } from '../composite.js';
 import { jsonbText } from './pg-json.js';
 
 /** JSON text parsed; undefined for NULL or text that is not JSON. */
@@ -134,7 +137,34 @@ function containment(name: string, flip: boolean): ScalarFunction {
   };
 }
 
+/** A set-returning function over one JSON argument (in the select list, as PostgreSQL runs them). */
+function jsonSet(names: string[], returnsJson: boolean, values: (json: unknown) => SqlValue[], recordFields?: Record<string, DataType>): ScalarFunction[] {
+  return names.map((name) => ({
+    name,
+    minArgs: 1,
+    maxArgs: 1,
+    setReturning: true,
+    returnsJson,
+    returnType: () => (recordFields ? null : 'String'),
+    ...(recordFields ? { recordFields } : {}),
+    call: ([json]) => new ValueSet(values(parsed(json ?? null))) as unknown as SqlValue,
+  }));
+}
+
+const entries = (json: unknown): [string, unknown][] => (json !== null && typeof json === 'object' && !Array.isArray(json) ? Object.entries(json) : []);
+const asText = (value: unknown): SqlValue => (value === null ? null : typeof value === 'string' ? value : jsonbText(value));
+
+const setFunctions: ScalarFunction[] = [
+  ...jsonSet(['JSONB_ARRAY_ELEMENTS', 'JSON_ARRAY_ELEMENTS'], true, (json) => (Array.isArray(json) ? json.map((v) => jsonbText(v)) : [])),
+  ...jsonSet(['JSONB_ARRAY_ELEMENTS_TEXT', 'JSON_ARRAY_ELEMENTS_TEXT'], false, (json) => (Array.isArray(json) ? json.map(asText) : [])),
+  // jsonb's keys come in its own order: shorter first, then by bytes.
+  ...jsonSet(['JSONB_OBJECT_KEYS', 'JSON_OBJECT_KEYS'], false, (json) => entries(JSON.parse(jsonbText(json ?? null))).map(([key]) => key)),
+  ...jsonSet(['JSONB_EACH', 'JSON_EACH'], false, (json) => entries(JSON.parse(jsonbText(json ?? null))).map(([key, value]) => new SqlRecord(['key', 'value'], [key, jsonbText(value)]) as unknown as SqlValue), { key: 'String', value: 'String' }),
+  ...jsonSet(['JSONB_EACH_TEXT', 'JSON_EACH_TEXT'], false, (json) => entries(JSON.parse(jsonbText(json ?? null))).map(([key, value]) => new SqlRecord(['key', 'value'], [key, asText(value)]) as unknown as SqlValue), { key: 'String', value: 'String' }),
+];
+
 export const pgJsonbFunctions: ScalarFunction[] = [
+  ...setFunctions,
   ...typeofFunctions, ...arrayLength, ...extractPath, ...extractPathText, ...buildObject, ...buildArray, ...toJson, ...stripNullsFunctions,
   containment('@>', false), containment('<@', true),
 ];
