@@ -414,9 +414,21 @@ function bindSelectList(stmt: SelectNode, sql: string, scope: Scope | null, ctx:
 function defaultName(node: ExprNode, bound: BoundExpr, position: number): string {
   if ((bound.kind === 'column' || bound.kind === 'outer') && node.kind === 'column') return bound.column.name;
   // As PostgreSQL names it: `count`, `sum`, `date_trunc` (lower case, whatever the spelling).
-  if (node.kind === 'call') return node.name.toLowerCase();
+  if (node.kind === 'call') return callName(node, bound, position);
   if (node.kind === 'cast') return defaultName(node.expr, bound.kind === 'cast' ? bound.expr : bound, position);
   return `Expr${position}`;
+}
+
+/**
+ * A call's name, as PostgreSQL names it: a subscript `a[1]` by its array, a field `(r).n` by the
+ * field, another operator (`x = ANY (a)`, `a ->> 'k'`) `?column?`.
+ */
+function callName(node: Extract<ExprNode, { kind: 'call' }>, bound: BoundExpr, position: number): string {
+  if (/^[A-Z_][A-Z0-9_.]*$/.test(node.name)) return node.name.toLowerCase().replace(/^.*\./, '');
+  const [first, second] = node.args;
+  if (node.name === '[]' && first) return defaultName(first, bound.kind === 'call' ? (bound.args[0] ?? bound) : bound, position);
+  if (node.name === '.' && second?.kind === 'literal') return String(second.value);
+  return '?column?';
 }
 
 function bindGroupKey(node: ExprNode, outputs: OutputColumn[], stmt: SelectNode, sql: string, ctx: BindContext): BoundExpr {

@@ -1,207 +1,26 @@
-// The catalog queries BI tools and drivers send to browse a schema, answered from the
-// connection's tables(): pgjdbc's DatabaseMetaData (getTables, getColumns, getSchemas,
-// getPrimaryKeys, getImportedKeys/getExportedKeys, getTypeInfo and its TypeInfoCache lookups —
-// what DBeaver's navigator and Metabase's sync run), Metabase's own table listing, and
-// Grafana's schema, table and column pickers. The texts are kept in
-// test/fixtures/pg-clients/*.sql. Like psql.ts, each is recognised by the parts that identify
-// it (its output labels, the catalogs and aliases it joins), never by its whole text; the
-// filters (`n.nspname LIKE $1`, `c.relname = 'x'`, `IN (…)`) are read out of it, with `$n`
-// parameters or literals, and names match case-insensitively as everywhere in stripe-sql.
+// The catalog queries of BI tools and drivers that the SQL engine cannot yet run over the
+// catalog tables (engine.ts), answered from the connection's tables(): Metabase's table
+// listing (it reads pg_stat_user_tables), Grafana's table and column pickers (they parse the
+// search_path), and psycopg2's type lookup. pgjdbc's DatabaseMetaData queries run on the
+// engine. The texts are kept in test/fixtures/pg-clients/*.sql. Like psql.ts, each is
+// recognised by the parts that identify it (its output labels, the catalogs and aliases it
+// joins), never by its whole text; the filters (`n.nspname LIKE $1`, `c.relname = 'x'`,
+// `IN (…)`) are read out of it, with `$n` parameters or literals, and names match
+// case-insensitively as everywhere in stripe-sql.
 import { OID, TYPES } from '../protocol/types.js';
 import { unquoteLiteral } from '../sql-text.js';
-import type { CatalogRelation } from './model.js';
-import {
-  byName, fieldsOf, filteredRelations, has, pkeyName, innerQuery, nameFilter, operand, project, quoteIdent, selectItems, SCHEMAS, tableType,
-  type ClientAnswer, type ClientContext, type Recognizer,
-} from './recognize.js';
+import { byName, fieldsOf, has, nameFilter, project, quoteIdent, selectItems, tableType, type ClientAnswer, type ClientContext, type Recognizer } from './recognize.js';
 
 import { METABASE_RECOGNIZERS } from './metabase.js';
 import { DBEAVER_RECOGNIZERS } from './dbeaver.js';
 
 export type { ClientAnswer, ClientContext } from './recognize.js';
 
-/** pgjdbc's getTables type clauses (`OR ( c.relkind = 'r' AND n.nspname !~ '^pg_' … )`): the kinds asked for; undefined = all. */
-function askedKinds(sql: string): Set<string> | undefined {
-  if (!/AND\s*\(\s*false\b/i.test(sql)) return undefined;
-  const kinds = new Set<string>();
-  for (const m of sql.matchAll(/OR\s*\(\s*c\.relkind\s*(?:=\s*'(\w)'|IN\s*\(([^)]*)\))\s*AND\s+(n\.nspname\s*(?:!~\s*'\^pg_'|<>\s*'pg_catalog')|c\.relname\s*!~)/gi)) {
-    if (m[1]) kinds.add(m[1]);
-  }
-  return kinds;
-}
-
 function typeRows(): { oid: number; name: string }[] {
   return [...TYPES.entries()].filter(([, t]) => t.name !== 'unknown').map(([oid, t]) => ({ oid, name: t.name }));
 }
 
 const RECOGNIZERS: Recognizer[] = [
-  {
-    source: 'pgjdbc getTables (DBeaver, Metabase)',
-    test: (sql) => has(sql, '"TABLE_TYPE"', '"TABLE_CAT"', /pg_catalog\.pg_class\s+c\b/, /pg_catalog\.pg_namespace\s+n\b/),
-    answer(sql, { model, database }) {
-      const items = selectItems(sql);
-      const schema = nameFilter(sql, 'n.nspname');
-      const table = nameFilter(sql, 'c.relname');
-      const kinds = askedKinds(sql);
-      return {
-        fields: fieldsOf(items),
-        rows: (values) =>
-          schema(values, 'public')
-            ? model.relations
-                .filter((r) => (!kinds || kinds.has(r.kind)) && table(values, r.name))
-                .sort((a, b) => tableType(a).localeCompare(tableType(b)) || byName(a, b))
-                .map((r) =>
-                  project(items, {
-                    TABLE_CAT: database, TABLE_SCHEM: 'public', TABLE_NAME: r.name, TABLE_TYPE: tableType(r), REMARKS: r.description || null,
-                    TYPE_CAT: '', TYPE_SCHEM: '', TYPE_NAME: '', SELF_REFERENCING_COL_NAME: '', REF_GENERATION: '',
-                  }),
-                )
-            : [],
-      };
-    },
-  },
-  {
-    source: 'pgjdbc getColumns (DBeaver, Metabase)',
-    test: (sql) => has(sql, /pg_catalog\.pg_attribute\s+a\s+ON\s*\(\s*a\.attrelid\s*=\s*c\.oid\s*\)/i, /a\.atttypid/, /pg_catalog\.pg_type\s+t\s+ON/i),
-    answer(sql, { model, database }) {
-      const items = selectItems(innerQuery(sql));
-      const relations = filteredRelations(sql, model, 'n.nspname', 'c.relname');
-      const column = nameFilter(sql, 'attname', 'a.attname');
-      return {
-        fields: fieldsOf(items),
-        rows: (values) =>
-          relations(values).flatMap((r) =>
-            r.columns
-              .filter((c) => column(values, c.name))
-              .map((c) =>
-                project(items, {
-                  current_database: database, nspname: 'public', relname: r.name, attname: c.name, atttypid: c.typeOid, attnotnull: c.notNull,
-                  atttypmod: -1, attlen: TYPES.get(c.typeOid)?.size ?? -1, typtypmod: -1, attnum: c.attnum, attidentity: null, attgenerated: null,
-                  adsrc: null, description: c.description || null, typbasetype: 0, typtype: 'b',
-                }),
-              ),
-          ),
-      };
-    },
-  },
-  {
-    source: 'pgjdbc getSchemas (DBeaver, Metabase)',
-    test: (sql) => has(sql, '"TABLE_SCHEM"', /FROM\s+pg_catalog\.pg_namespace\b/) && !has(sql, '"TABLE_NAME"'),
-    answer(sql, { database }) {
-      const items = selectItems(sql);
-      const schema = nameFilter(sql, 'nspname');
-      return {
-        fields: fieldsOf(items),
-        rows: (values) => SCHEMAS.filter((s) => schema(values, s)).map((s) => project(items, { TABLE_SCHEM: s, TABLE_CATALOG: database, TABLE_CAT: database })),
-      };
-    },
-  },
-  {
-    source: 'pgjdbc getPrimaryKeys / getPrimaryUniqueKeys',
-    test: (sql) => has(sql, '"PK_NAME"', '"KEY_SEQ"', /_pg_expandarray\(\s*(con\.conkey|i\.indkey)\s*\)/),
-    answer(sql, { model, database }) {
-      const items = selectItems(sql);
-      const schema = nameFilter(sql, 'n.nspname');
-      const table = nameFilter(sql, 'ct.relname');
-      return {
-        fields: fieldsOf(items),
-        rows: (values) =>
-          !schema(values, 'public')
-            ? []
-            : [...model.relations]
-                .sort(byName)
-                .filter((r) => r.keyColumn !== undefined && table(values, r.name))
-                .map((r) =>
-                  project(items, {
-                    TABLE_CAT: /SELECT\s+NULL\s+AS\s+TABLE_CAT/i.test(sql) ? null : database, TABLE_SCHEM: 'public', TABLE_NAME: r.name,
-                    COLUMN_NAME: r.keyColumn!, KEY_SEQ: 1, PK_NAME: pkeyName(r), IS_NOT_NULL: true,
-                  }),
-                ),
-      };
-    },
-  },
-  {
-    // A table's Id-holding columns are foreign keys to the referenced table's Id (its primary key).
-    source: 'pgjdbc getImportedKeys / getExportedKeys / getCrossReference (Metabase\'s FK sync)',
-    // Labels quoted (42.7) or not (42.5: `NULL::text AS PKTABLE_CAT`).
-    test: (sql) => has(sql, /AS\s+"?PKTABLE_CAT"?/, /AS\s+"?FKCOLUMN_NAME"?/, /con\.contype\s*=\s*'f'/),
-    answer(sql, { model, database }) {
-      const items = selectItems(sql);
-      const fkSchema = nameFilter(sql, 'fkn.nspname');
-      const fkTable = nameFilter(sql, 'fkc.relname');
-      const pkSchema = nameFilter(sql, 'pkn.nspname');
-      const pkTable = nameFilter(sql, 'pkc.relname');
-      // Imported keys are ordered by the referenced table, exported ones by the referencing one.
-      const byReferencing = /ORDER\s+BY\s+fkn\./i.test(sql);
-      return {
-        fields: fieldsOf(items),
-        rows: (values) =>
-          !fkSchema(values, 'public') || !pkSchema(values, 'public')
-            ? []
-            : model.relations
-                .flatMap((r) => r.foreignKeys.filter((fk) => fkTable(values, r.name) && pkTable(values, fk.references.name)).map((fk) => ({ r, fk })))
-                .sort((a, b) =>
-                  byReferencing
-                    ? byName(a.r, b.r) || a.fk.name.localeCompare(b.fk.name)
-                    : byName(a.fk.references, b.fk.references) || a.fk.name.localeCompare(b.fk.name),
-                )
-                .map(({ r, fk }) =>
-                  project(items, {
-                    PKTABLE_CAT: database, PKTABLE_SCHEM: 'public', PKTABLE_NAME: fk.references.name, PKCOLUMN_NAME: fk.references.keyColumn!,
-                    FKTABLE_CAT: database, FKTABLE_SCHEM: 'public', FKTABLE_NAME: r.name, FKCOLUMN_NAME: fk.column.name, KEY_SEQ: 1,
-                    // 'a' (NO ACTION) for both: Stripe decides what deleting a referenced object does.
-                    UPDATE_RULE: 3, DELETE_RULE: 3, FK_NAME: fk.name, PK_NAME: pkeyName(fk.references), DEFERRABILITY: 7,
-                  }),
-                ),
-      };
-    },
-  },
-  {
-    source: 'pgjdbc getTypeInfo',
-    test: (sql) => /^\s*SELECT\s+t\.typname\s*,\s*t\.oid\s+FROM\s+pg_catalog\.pg_type\s+t\b/i.test(sql),
-    answer(sql) {
-      const items = selectItems(sql);
-      return { fields: fieldsOf(items), rows: () => typeRows().map((t) => project(items, { typname: t.name, oid: t.oid })) };
-    },
-  },
-  {
-    // TypeInfoCache.getSQLType(oid) and cacheSQLTypes(): is it an array, its typtype.
-    source: 'pgjdbc TypeInfoCache getSQLType',
-    test: (sql) => has(sql, /typinput\s*=\s*'pg_catalog\.array_in'::regproc\s+as\s+is_array/i, /FROM\s+pg_catalog\.pg_type\b/),
-    answer(sql) {
-      const items = selectItems(sql);
-      const oid = /pg_type\.oid\s*=\s*(\$\d+|\d+)/i.exec(sql);
-      const wanted = oid ? operand(oid[1]!) : undefined;
-      return {
-        fields: fieldsOf(items),
-        rows: (values) =>
-          typeRows()
-            .filter((t) => !wanted || String(t.oid) === wanted(values))
-            .sort((a, b) => b.oid - a.oid)
-            .map((t) => project(items, { is_array: t.name.startsWith('_'), typtype: 'b', typname: t.name, oid: t.oid })),
-      };
-    },
-  },
-  {
-    // TypeInfoCache.getPGType(name) / getPGType(oid): a type by name, or a name by OID.
-    source: 'pgjdbc TypeInfoCache getPGType',
-    test: (sql) =>
-      has(sql, /^\s*SELECT\s+(pg_type\.oid\s*,\s*typname|t\.oid\s*,\s*t\.typname|n\.nspname\s*=\s*ANY\(current_schemas\(true\)\)\s*,\s*n\.nspname\s*,\s*t\.typname)\s+FROM\s+pg_catalog\.pg_type\b/i),
-    answer(sql) {
-      const items = selectItems(sql);
-      const byOid = /\bt\.oid\s*=\s*(\$\d+|\d+)/i.exec(sql);
-      const oidOperand = byOid ? operand(byOid[1]!) : undefined;
-      const name = nameFilter(sql, 'typname', 't.typname');
-      return {
-        fields: fieldsOf(items),
-        rows: (values) =>
-          typeRows()
-            .filter((t) => (oidOperand ? String(t.oid) === oidOperand(values) : name(values, t.name)))
-            .slice(0, 1)
-            .map((t) => project(items, { oid: t.oid, typname: t.name, nspname: 'pg_catalog', '?column?': true })),
-      };
-    },
-  },
   {
     // psycopg2.extras.register_hstore (HstoreAdapter.get_oids) and register_composite look a
     // type up by name: hstore is not here, so no rows, and psycopg2 says so.

@@ -1,6 +1,7 @@
-// DBeaver's own navigator queries (plugins/org.jkiss.dbeaver.ext.postgresql, model/*.java): the
-// database list, data types and roles it reads on connect, schemas, a schema's tables, their
-// columns, constraints and indexes. DBeaver reads whole
+// DBeaver's own navigator queries (plugins/org.jkiss.dbeaver.ext.postgresql, model/*.java) that
+// the engine cannot yet run (engine.ts runs its database list, data types, schemas and
+// columns): the roles it reads on connect, a schema's tables, their constraints and indexes.
+// DBeaver reads whole
 // catalog rows (`c.oid, c.*`) and picks columns by name, so these answers expand `alias.*` to
 // the small catalog tables' columns (catalog/tables.ts) and add what the query joins in (the
 // description, the table name). The texts are kept in test/fixtures/pg-clients/dbeaver-*.sql.
@@ -75,30 +76,6 @@ function inPublic(namespace: number | undefined): boolean {
 
 export const DBEAVER_RECOGNIZERS: Recognizer[] = [
   {
-    source: "DBeaver's database list (PostgreDataSource, PostgreDatabase)",
-    test: (sql) => /^\s*SELECT\s+db\.oid\s*,\s*db\.\*\s+FROM\s+pg_catalog\.pg_database\s+db\b/i.test(sql),
-    answer(sql, context) {
-      // `AND NOT datistemplate OR db.datname = $1` keeps the one database either way; `WHERE datname = $1` picks it by name.
-      const byName = /WHERE\s+datname\s*=/i.test(sql) ? nameFilter(sql, 'datname') : () => true;
-      return starAnswer(sql, 'db', 'pg_catalog.pg_database', (values) =>
-        records('pg_catalog.pg_database', context).filter((row) => byName(values, String(row.datname))).map((row) => ({ row, extra: {} })),
-      );
-    },
-  },
-  {
-    // Every type is a base type of pg_catalog; none belongs to a relation.
-    source: "DBeaver's data types (PostgreDatabase.loadDataTypes)",
-    test: (sql) => /^\s*SELECT\s+t\.oid\s*,\s*t\.\*\s*,\s*c\.relkind\b[\s\S]*FROM\s+pg_catalog\.pg_type\s+t\b/i.test(sql),
-    answer(sql, context) {
-      const namespace = numberFilter(sql, 't.typnamespace');
-      return starAnswer(sql, 't', 'pg_catalog.pg_type', (values) =>
-        records('pg_catalog.pg_type', context)
-          .filter((row) => namespace?.(values) === undefined || Number(row.typnamespace) === namespace(values))
-          .map((row) => ({ row, extra: { relkind: null, base_type_name: null, description: null } })),
-      );
-    },
-  },
-  {
     source: "DBeaver's roles (PostgreDatabase.RoleCache)",
     test: (sql) => /^\s*SELECT\s+a\.oid\s*,\s*a\.\*\s*,\s*pd\.description\s+FROM\s+pg_catalog\.pg_roles\s+a\b/i.test(sql),
     answer(sql, context) {
@@ -118,26 +95,6 @@ export const DBEAVER_RECOGNIZERS: Recognizer[] = [
               .map((row) => ({ row, extra: { description: context.model.byOid.get(Number(row.oid))?.description || null } }))
           : [],
       );
-    },
-  },
-  {
-    source: "DBeaver's columns of a schema or table (PostgreSchema.TableCache children)",
-    test: (sql) => has(sql, /^\s*SELECT\s+c\.relname\s*,\s*a\.\*/i, /FROM\s+pg_catalog\.pg_attribute\s+a\s+INNER\s+JOIN\s+pg_catalog\.pg_class\s+c\b/i),
-    answer(sql, context) {
-      const namespace = numberFilter(sql, 'c.relnamespace');
-      const relation = numberFilter(sql, 'c.oid');
-      return starAnswer(sql, 'a', 'pg_catalog.pg_attribute', (values) => {
-        if (!inPublic(namespace?.(values))) return [];
-        const wanted = relation?.(values);
-        return records('pg_catalog.pg_attribute', context)
-          .filter((row) => wanted === undefined || Number(row.attrelid) === wanted)
-          .sort((a, b) => Number(a.attnum) - Number(b.attnum))
-          .map((row) => {
-            const r = context.model.byOid.get(Number(row.attrelid))!;
-            const column = r.columns[Number(row.attnum) - 1]!;
-            return { row, extra: { relname: r.name, def_value: null, description: column.description || null, objid: null } };
-          });
-      });
     },
   },
   {

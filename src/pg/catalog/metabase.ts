@@ -1,10 +1,10 @@
 // Metabase's sync, as its PostgreSQL driver sends it (src/metabase/driver/postgres.clj, rendered
 // by HoneySQL with every identifier quoted: `"c"."table_schema"`): the tables the user may read
 // (current-user-table-privileges), the columns of every table (describe-fields-sql: a UNION ALL
-// of information_schema.columns with the primary keys, and materialized views' pg_attribute),
-// the foreign keys (describe-fks-sql) and the enum types (none here). The texts are kept in
-// test/fixtures/pg-clients/metabase-*.sql; the table list itself (get-tables-sql) is in
-// clients.ts beside pgjdbc's getTables.
+// of information_schema.columns with the primary keys, and materialized views' pg_attribute).
+// Its foreign keys (describe-fks-sql) and enum types run on the engine (engine.ts). The texts
+// are kept in test/fixtures/pg-clients/metabase-*.sql; the table list itself (get-tables-sql)
+// is in clients.ts.
 import { OID, TYPES } from '../protocol/types.js';
 import { byName, fieldsOf, filteredRelations, has, project, selectItems, type Recognizer } from './recognize.js';
 
@@ -50,27 +50,6 @@ export const METABASE_RECOGNIZERS: Recognizer[] = [
     },
   },
   {
-    source: "Metabase's describe-fks-sql (driver/postgres.clj)",
-    test: (sql) => has(sql, /AS\s+"fk-column-name"/i, /AS\s+"pk-table-name"/i, /pg_constraint/i),
-    answer(sql, { model }) {
-      const items = selectItems(sql);
-      const plain = plainIdentifiers(sql);
-      const relations = filteredRelations(plain, model, 'fk_ns.nspname', 'fk_table.relname');
-      return {
-        fields: fieldsOf(items),
-        rows: (values) =>
-          relations(values).flatMap((r) =>
-            r.foreignKeys.map((fk) =>
-              project(items, {
-                'fk-table-schema': 'public', 'fk-table-name': r.name, 'fk-column-name': fk.column.name,
-                'pk-table-schema': 'public', 'pk-table-name': fk.references.name, 'pk-column-name': fk.references.keyColumn!,
-              }),
-            ),
-          ),
-      };
-    },
-  },
-  {
     // Which tables the user may read and write: every table can be read; writes as the table takes them.
     source: "Metabase's current-user-table-privileges (driver/postgres.clj)",
     test: (sql) => has(sql, /^\s*with\s+table_privileges\s+as\s*\(/i, /has_any_column_privilege/i, /pg_catalog\.pg_tables/i),
@@ -83,15 +62,6 @@ export const METABASE_RECOGNIZERS: Recognizer[] = [
         fields,
         rows: () => [...model.relations].sort(byName).map((r) => [null, 'public', r.name, r.updatable, true, r.insertable, r.deletable]),
       };
-    },
-  },
-  {
-    // Enum types, so their columns get the enum base type: stripe-sql has none.
-    source: "Metabase's enum-types (driver/postgres.clj)",
-    test: (sql) => has(sql, /\bFROM\s+pg_type\s+t\s+JOIN\s+pg_namespace\s+n\b/i, /enumtypid\s+FROM\s+pg_enum\b/i),
-    answer(sql) {
-      const items = selectItems(sql);
-      return { fields: fieldsOf(items), rows: () => [] };
     },
   },
 ];

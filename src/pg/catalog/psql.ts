@@ -66,7 +66,7 @@ function relkinds(sql: string): Set<string> {
 }
 
 const EMPTY_CATALOGS =
-  /^pg_(policy|policies|statistic_ext|publication|publication_rel|publication_namespace|inherits|trigger|rewrite|constraint|foreign_table|partitioned_table|sequence|attrdef|event_trigger|extension|foreign_server|foreign_data_wrapper|user_mapping|collation|default_acl|opclass|operator|enum|range|conversion|cast|ts_\w+|largeobject_metadata|subscription|seclabel|shseclabel|init_privs)$/;
+  /^pg_(policy|policies|statistic_ext|publication|publication_rel|publication_namespace|inherits|trigger|rewrite|foreign_table|partitioned_table|sequence|event_trigger|extension|foreign_server|foreign_data_wrapper|user_mapping|collation|default_acl|opclass|operator|range|conversion|cast|ts_\w+|largeobject_metadata|subscription|seclabel|shseclabel|init_privs)$/;
 
 /**
  * The catalog tables the top-level FROM needs rows of: those listed with commas or inner JOINs

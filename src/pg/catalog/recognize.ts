@@ -29,8 +29,6 @@ export interface Recognizer {
   answer(sql: string, context: ClientContext): ClientAnswer;
 }
 
-export const SCHEMAS = ['information_schema', 'pg_catalog', 'public'];
-
 export const has = (sql: string, ...parts: (string | RegExp)[]) => parts.every((p) => (typeof p === 'string' ? sql.includes(p) : p.test(sql)));
 
 // ------------------------------------------------------------------------------ filters
@@ -119,15 +117,6 @@ export function selectItems(sql: string): { expr: string; key: string }[] {
     if (bare) return { expr, key: bare[1]! };
     return { expr, key: '?column?' };
   });
-}
-
-/** `SELECT * FROM (SELECT … ) x …`: the inner query's text (pgjdbc's getColumns). */
-export function innerQuery(sql: string): string {
-  const m = /^\s*SELECT\s+\*\s+FROM\s*\(/i.exec(sql);
-  if (!m) return sql;
-  const open = m[0].length - 1;
-  const close = matchingParen(sql, open);
-  return sql.slice(open + 1, close < 0 ? sql.length : close - 1);
 }
 
 /** Output types by label, so drivers read numbers and booleans as such. */
