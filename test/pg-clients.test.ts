@@ -227,11 +227,6 @@ const EXPECT: Record<string, (rows: Rows, fields: pg.FieldDef[]) => void> = {
  * one runs on the engine (src/pg/catalog/engine.ts), whose answer the checks above read.
  */
 const RECOGNISED: Readonly<Record<string, string>> = {
-  'dbeaver-constraints.sql': 'a quoted function name ("substring"(…)) and pg_get_constraintdef',
-  'dbeaver-indexes.sql': 'pg_relation_size',
-  'dbeaver-roles.sql': 'pg_shdescription',
-  'dbeaver-table-by-name.sql': 'pg_class.relpartbound and pg_get_partkeydef',
-  'dbeaver-tables.sql': 'pg_class.relpartbound and pg_get_partkeydef',
   'grafana-columns-qualified.sql': 'parse_ident',
   'grafana-columns.sql': 'parse_ident',
   'grafana-show-tables.sql': 'string_to_array and current_setting',

@@ -1250,6 +1250,8 @@ class Parser {
         }
         return this.parseColumnRef();
       case 'quotedIdentifier':
+        // `"substring"(s, 2)`: a function named in quotes.
+        if (this.isSymbol(this.peek(1), '(')) return this.parseCall();
         return this.parseColumnRef();
       case 'keyword':
         return this.parseKeywordPrimary(token);

@@ -12,7 +12,6 @@ import { unquoteLiteral } from '../sql-text.js';
 import { byName, fieldsOf, has, nameFilter, project, quoteIdent, selectItems, tableType, type ClientAnswer, type ClientContext, type Recognizer } from './recognize.js';
 
 import { METABASE_RECOGNIZERS } from './metabase.js';
-import { DBEAVER_RECOGNIZERS } from './dbeaver.js';
 
 export type { ClientAnswer, ClientContext } from './recognize.js';
 
@@ -94,7 +93,7 @@ function parseIdent(text: string): string[] {
 }
 
 export function answerClients(sql: string, context: ClientContext): ClientAnswer | undefined {
-  for (const recognizer of [...RECOGNIZERS, ...METABASE_RECOGNIZERS, ...DBEAVER_RECOGNIZERS]) if (recognizer.test(sql)) return recognizer.answer(sql, context);
+  for (const recognizer of [...RECOGNIZERS, ...METABASE_RECOGNIZERS]) if (recognizer.test(sql)) return recognizer.answer(sql, context);
   return undefined;
 }
 

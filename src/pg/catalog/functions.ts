@@ -9,13 +9,13 @@ import { ValueSet } from '../../engine/value-sets.js';
 import { OID, TYPES } from '../protocol/types.js';
 import { oidOfType } from '../types.js';
 import { pkeyName, type CatalogModel } from './model.js';
-import { primaryIndexOid, procedureOids } from './tables.js';
+import { constraints, primaryIndexOid, procedureOids } from './tables.js';
 import type { ProcedureInfo } from './psql.js';
 
 /** The system catalogs' own OIDs (pg_class.dat), which descriptions' classoid names. */
 export const SYSTEM_RELATIONS: Readonly<Record<string, number>> = {
   pg_type: 1247, pg_attribute: 1249, pg_proc: 1255, pg_class: 1259, pg_namespace: 2615, pg_constraint: 2606, pg_description: 2609, pg_index: 2610, pg_database: 1262,
-  pg_attrdef: 2604, pg_depend: 2608, pg_enum: 3501, pg_am: 2601, pg_authid: 1260,
+  pg_attrdef: 2604, pg_depend: 2608, pg_enum: 3501, pg_am: 2601, pg_authid: 1260, pg_shdescription: 2396,
 };
 
 export interface FunctionContext {
@@ -90,6 +90,18 @@ export function catalogFunctions(context: FunctionContext): Map<string, ScalarFu
       if (typeof column === 'number' && column > 0) return column === 1 ? identifier(r.keyColumn!) : '';
       return `CREATE UNIQUE INDEX ${identifier(pkeyName(r))} ON public.${identifier(r.name)} USING btree (${identifier(r.keyColumn!)})`;
     }),
+    // The keys' definitions, as pg_get_constraintdef prints them.
+    fn('PG_GET_CONSTRAINTDEF', [1, 2], () => 'String', ([oid]) => {
+      const c = constraints(model).find((k) => k.oid === oid);
+      if (!c) return null;
+      if (c.type === 'p') return `PRIMARY KEY (${identifier(c.column.name)})`;
+      return `FOREIGN KEY (${identifier(c.column.name)}) REFERENCES ${identifier(c.references!.name)}(${identifier(c.references!.keyColumn!)})`;
+    }),
+    // No table is partitioned, and none takes room here (Stripe holds the rows); no index has been scanned.
+    fn('PG_GET_PARTKEYDEF', [1, 1], () => 'String', () => null),
+    fn('PG_RELATION_SIZE', [1, 2], () => 'Long', ([oid]) => (oid === null || oid === undefined ? null : 0)),
+    fn('PG_TOTAL_RELATION_SIZE', [1, 1], () => 'Long', ([oid]) => (oid === null || oid === undefined ? null : 0)),
+    fn('PG_STAT_GET_NUMSCANS', [1, 1], () => 'Long', ([oid]) => (oid === null || oid === undefined ? null : 0)),
     fn('PG_GET_FUNCTION_RESULT', [1, 1], () => 'String', ([oid]) => (procedure(oid ?? null) ? 'record' : null)),
     fn('PG_GET_FUNCTION_ARGUMENTS', [1, 1], () => 'String', ([oid]) => {
       const p = procedure(oid ?? null);

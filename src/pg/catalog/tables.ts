@@ -152,19 +152,19 @@ export const CATALOG_TABLES: Record<string, CatalogTable> = {
     fields: [
       oid('oid'), name('relname'), oid('relnamespace'), oid('reltype'), oid('relowner'), oid('relam'), oid('relfilenode'), oid('reltablespace'), int4('relpages'),
       f(OID.float4)('reltuples'), bool('relhasindex'), char('relpersistence'), char('relkind'), int2('relnatts'), int2('relchecks'), bool('relhasrules'),
-      bool('relhastriggers'), bool('relhassubclass'), bool('relrowsecurity'), bool('relispartition'), text('reloptions'), aclitems('relacl'),
+      bool('relhastriggers'), bool('relhassubclass'), bool('relrowsecurity'), bool('relispartition'), text('reloptions'), aclitems('relacl'), nodeTree('relpartbound'),
     ],
     // The tables and views, then the primary keys' indexes.
     rows: ({ model, user }) => [
       ...model.relations.map((r) => [
         r.oid, r.name, PUBLIC_NAMESPACE_OID, 0, BOOTSTRAP_USER_OID, r.kind === 'r' ? STRIPE_AM_OID : 0, 0, 0, 0,
         -1, r.keyColumn !== undefined, 'p', r.kind, r.columns.length, 0, false,
-        false, false, false, false, null, relationAcl(r, user),
+        false, false, false, false, null, relationAcl(r, user), null,
       ]),
       ...model.relations.filter((r) => r.keyColumn !== undefined).map((r) => [
         primaryIndexOid(r), pkeyName(r), PUBLIC_NAMESPACE_OID, 0, BOOTSTRAP_USER_OID, BTREE_AM_OID, 0, 0, 0,
         -1, false, 'p', 'i', 1, 0, false,
-        false, false, false, false, null, null,
+        false, false, false, false, null, null, null,
       ]),
     ],
   },
@@ -261,6 +261,10 @@ export const CATALOG_TABLES: Record<string, CatalogTable> = {
   // No column has a default expression, no object depends on another beyond what pg_constraint says, no type is an enum.
   'pg_catalog.pg_attrdef': {
     fields: [oid('oid'), oid('adrelid'), int2('adnum'), nodeTree('adbin')],
+    rows: () => [],
+  },
+  'pg_catalog.pg_shdescription': {
+    fields: [oid('objoid'), oid('classoid'), text('description')],
     rows: () => [],
   },
   'pg_catalog.pg_depend': {
