@@ -15,7 +15,8 @@ import { planStatement } from '../src/engine/index.js';
 import type { Catalog, Predicate, PredicateOp, Row, SqlValue, Table } from '../src/engine/table.js';
 import { parse } from '../src/sql/parser.js';
 import { engineColumns, generateDataset, standardTable, type Dataset } from './support/dataset.js';
-import { catalogOf, runQuery } from './support/engine-runner.js';
+import { catalogOf, planQuery, runQuery } from './support/engine-runner.js';
+import { collect } from './engine-fixtures.js';
 import { PgOracle } from './support/pg-oracle.js';
 import { compareResults } from './support/result-compare.js';
 
@@ -89,6 +90,18 @@ const topCases: Case[] = [
   { sql: 'SELECT id, i FROM t WHERE d > 1000 ORDER BY i, id LIMIT 10', keys: [1, 0] },
 ];
 
+const sortCases: Case[] = [
+  { sql: 'SELECT id, d FROM t WHERE i > 10 ORDER BY d NULLS LAST, id', keys: [1, 0] },
+  { sql: 'SELECT id, i FROM t ORDER BY i, id', keys: [1, 0] },
+  { sql: 'SELECT id, i FROM t ORDER BY i DESC, id DESC', keys: [1, 0] },
+  { sql: 'SELECT id, i, j FROM t ORDER BY i NULLS FIRST, j DESC NULLS LAST, id', keys: [1, 2, 0] },
+  { sql: 'SELECT id, b, d FROM t WHERE d < 0 ORDER BY b DESC, d, id', keys: [1, 2, 0] },
+  { sql: 'SELECT ts, id FROM t WHERE ts IS NOT NULL ORDER BY 1 DESC, 2', keys: [0, 1] },
+  { sql: "SELECT id, e FROM t WHERE s LIKE 'a%' ORDER BY e, id", keys: [1, 0] },
+  { sql: 'SELECT DISTINCT i FROM t WHERE i < 0 ORDER BY i', keys: [0] },
+  { sql: 'SELECT i, 1 FROM t WHERE i > 15 ORDER BY i', keys: [0] },
+];
+
 const filterCases: Case[] = [
   { sql: 'SELECT COUNT(*) FROM t WHERE i > 0 AND d < 50' },
   { sql: 'SELECT id FROM t WHERE i = 3' },
@@ -108,7 +121,7 @@ const filterCases: Case[] = [
   { sql: 'SELECT COUNT(*), SUM(j) FROM t WHERE e >= 0 AND e <= 10 AND ts IS NOT NULL' },
 ];
 
-for (const c of [...topCases, ...filterCases]) {
+for (const c of [...topCases, ...sortCases, ...filterCases]) {
   test(`on the vectors, as PostgreSQL: ${c.sql}`, async () => {
     const table = new MemoryTable('t', engineColumns(dataset.table), dataset.rows);
     const counter = countOpens(table);
@@ -214,6 +227,13 @@ const oddQueries = [
   'SELECT COUNT(*) FROM t WHERE x = 0',
   'SELECT id, x FROM t WHERE m > 3 ORDER BY x DESC, id LIMIT 15',
   'SELECT id, x FROM t WHERE f = FALSE AND x IS NOT NULL ORDER BY x, id LIMIT 15',
+  'SELECT id, x FROM t ORDER BY x',
+  'SELECT id, x FROM t ORDER BY x DESC',
+  'SELECT x, id FROM t ORDER BY x NULLS FIRST, id DESC',
+  'SELECT id, x FROM t WHERE m > 3 ORDER BY x DESC NULLS LAST',
+  'SELECT id, m FROM t ORDER BY m',
+  'SELECT id, f, x FROM t ORDER BY f, x DESC',
+  'SELECT id, x, f FROM t ORDER BY x, f DESC, id',
 ];
 
 for (const sql of oddQueries) {
@@ -226,6 +246,18 @@ for (const sql of oddQueries) {
     assert.equal(counter.opens, 1);
   });
 }
+
+test('a sort on the vectors holds no more rows than MaxIntermediateRows allows', async () => {
+  const table = new MemoryTable('t', engineColumns(dataset.table), dataset.rows);
+  const counter = countOpens(table);
+  const rows = planQuery('SELECT id, d FROM t WHERE i > 0 ORDER BY d, id', catalogOf(table)).rows({ maxIntermediateRows: 1000 });
+  await assert.rejects(async () => {
+    for await (const row of rows) assert.ok(row);
+  }, /Sort would hold more than 1000 rows/);
+  assert.equal(counter.opens, 1);
+  const few = await collect(planQuery('SELECT id, d FROM t WHERE i = 20 ORDER BY d, id', catalogOf(table)).rows({ maxIntermediateRows: 1000 }));
+  assert.ok(few.length > 0 && few.length < 1000);
+});
 
 // ---------------------------------------------------------------------------------------------
 // Writes.

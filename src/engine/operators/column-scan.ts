@@ -57,10 +57,10 @@ export interface OpenedScan {
   select(from: number, to: number): number;
 }
 
-/** Opens the scan; `keyColumn`, a column read as a vector besides the predicates' (a sort key). */
-export function openColumnScan(scan: ColumnScan, keyColumn?: number): OpenedScan {
+/** Opens the scan; `alsoRead`: the columns read as vectors besides the predicates' (sort keys). */
+export function openColumnScan(scan: ColumnScan, alsoRead: readonly number[] = []): OpenedScan {
   const columns = scan.residual.flatMap(({ predicate, index }) => (index >= 0 && vectorOp(predicate) !== undefined ? [index] : []));
-  const data = scan.source.open(keyColumn === undefined ? columns : [...columns, keyColumn]);
+  const data = scan.source.open([...columns, ...alsoRead]);
   const rows = data.rows;
   const selected = new Int32Array(BATCH_ROWS);
   const tests: VectorTest[] = [];

@@ -29,7 +29,7 @@ export async function* topOfColumns(
   keyColumn: number | undefined,
   ctx: ExecContext,
 ): AsyncGenerator<Row[]> {
-  const opened = openColumnScan(scan, keyColumn);
+  const opened = openColumnScan(scan, keyColumn === undefined ? [] : [keyColumn]);
   const { rows, selected } = opened;
   const rowTest = opened.rowTest && test ? (row: Row) => opened.rowTest!(row) && test(row) : (opened.rowTest ?? test);
   const buffer = new SortBuffer(keys, keep, rowCap(ctx));

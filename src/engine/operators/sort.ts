@@ -137,7 +137,7 @@ export function rowComparator(keys: readonly SortKey[]): (a: Row, b: Row) => num
 }
 
 /** One key's order of two values: numbers inline, the rest (and NULL placement) by compareForSort. */
-function valueComparator(key: SortKey): (a: SqlValue, b: SqlValue) => number {
+export function valueComparator(key: SortKey): (a: SqlValue, b: SqlValue) => number {
   const sign = key.descending ? -1 : 1;
   return (a, b) => {
     if (typeof a === 'number' && typeof b === 'number') return a === b ? 0 : a < b ? -sign : a > b ? sign : compareForSort(a, b, key);

@@ -10,6 +10,7 @@ import { distinctBatches, firstOfEach } from '../operators/distinct.js';
 import { limitBatches } from '../operators/limit.js';
 import { stageBatches } from '../operators/project.js';
 import { sortBatches, topBatches, type SortKey } from '../operators/sort.js';
+import { sortOfColumns } from '../operators/column-sort.js';
 import { topOfColumns } from '../operators/column-top.js';
 import { baseOf } from './layout.js';
 import { combineTests } from '../scan.js';
@@ -48,11 +49,18 @@ export function lowerSelect(root: PlanNode, sql: string, meters: Meters): (ctx: 
   const sorter: SortKey[] = (sort?.keys ?? []).map((k) => ({ index: k.index, descending: k.descending, nullsFirst: k.nullsFirst }));
   const keep = sort?.keep;
   const hasWindows = window !== undefined;
-  // ORDER BY … LIMIT over plain columns: the sort reads its keys before projecting (topBatches).
-  const topN = keep !== undefined && project.exprs.every((e) => e.kind === 'column' || e.kind === 'const');
-  // The table column its first key reads, for a top-N on column vectors (column-top.ts).
+  // ORDER BY over plain columns: the sort can read its keys before projecting (topBatches).
+  const plainOutputs = project.exprs.every((e) => e.kind === 'column' || e.kind === 'const');
+  const topN = keep !== undefined && plainOutputs;
+  // The table column the first key reads, for a sort on column vectors (column-top.ts, column-sort.ts).
   const firstKey = sorter.length > 0 ? project.exprs[sorter[0]!.index] : undefined;
-  const topKeyColumn = relation?.columns && firstKey?.kind === 'column' ? firstKey.index - baseOf(parts.from) : undefined;
+  const sortKeyColumn = relation?.columns && firstKey?.kind === 'column' ? firstKey.index - baseOf(parts.from) : undefined;
+  // The whole sort on vectors: the rows are projected once sorted, so only where projecting cannot fail.
+  const fullSortOnColumns = sortNeeded && keep === undefined && plainOutputs && sortKeyColumn !== undefined;
+  const keyColumns = sorter.map((k) => {
+    const expr = project.exprs[k.index]!;
+    return relation?.columns && expr.kind === 'column' ? expr.index - baseOf(parts.from) : undefined;
+  });
   const meter = {
     limit: limitNode && meters.of(limitNode),
     distinct: distinct && meters.of(distinct),
@@ -95,6 +103,10 @@ export function lowerSelect(root: PlanNode, sql: string, meters: Meters): (ctx: 
       stream = measure(aggregateBatches(stream, aggregateSpecs, keyEvaluators, test, ctx), meter.aggregate);
       test = undefined;
     }
+    // Whether the operator below already ordered the rows (a sort that reads its keys first).
+    let sorted = false;
+    // The lone table's vectors, when it offers them (operators/column-scan.ts).
+    const columns = relation?.columns;
     if (hasWindows) {
       // The window functions read the rows HAVING keeps (or WHERE, without grouping).
       const kept = both(test, aggregated ? havingTest : undefined);
@@ -102,16 +114,20 @@ export function lowerSelect(root: PlanNode, sql: string, meters: Meters): (ctx: 
       stream = stageBatches(stream, { prepare, outputs: projections }, signal);
     } else if (aggregated) {
       stream = stageBatches(stream, { prepare, check: havingTest, outputs: projections }, signal);
-    } else if (topN && !prepare && !analyze && relation?.columns && !prepareWhere) {
-      stream = topOfColumns(relation.columns, whereTest, projections, sorter, keep!, topKeyColumn, ctx);
+    } else if (topN && columns && !prepare && !analyze && !prepareWhere) {
+      stream = topOfColumns(columns, whereTest, projections, sorter, keep!, sortKeyColumn, ctx);
+      sorted = true;
+    } else if (fullSortOnColumns && columns && !prepare && !analyze && !prepareWhere) {
+      stream = sortOfColumns(columns, whereTest, projections, sorter, keyColumns, ctx);
+      sorted = true;
     } else if (topN && !prepare && !analyze) {
       stream = topBatches(stream, test, projections, sorter, keep!, ctx);
+      sorted = true;
     } else {
       stream = measure(stageBatches(stream, { test, prepare, outputs: projections }, signal), meter.filter);
     }
     if (expandsSets) stream = expandSets(stream, signal);
-    const sortedAlready = topN && !prepare && !analyze && !aggregated && !hasWindows;
-    if (sortNeeded && !sortedAlready) stream = measure(sortBatches(stream, sorter, keep, ctx), meter.sort);
+    if (sortNeeded && !sorted) stream = measure(sortBatches(stream, sorter, keep, ctx), meter.sort);
     if (distinct?.on) stream = measure(firstOfEach(stream, distinct.on, signal), meter.distinct);
     else if (distinct) stream = measure(distinctBatches(stream, width, ctx), meter.distinct);
     if (limit !== undefined || offset > 0) stream = measure(limitBatches(stream, limit, offset, signal), meter.limit);
