@@ -453,10 +453,32 @@ export function connect(config: string | ConnectOptions = {}): Connection {
 }
 
 function objectMaker(columns: readonly ResultColumn[]): (row: Row) => RowObject {
-  const names = columns.map((c) => c.name);
+  const names = objectKeys(columns.map((c) => c.name));
   return (row) => {
     const object: RowObject = {};
     for (let i = 0; i < names.length; i++) object[names[i]!] = row[i] ?? null;
     return object;
   };
+}
+
+/**
+ * The keys of object rows. Columns are named as PostgreSQL names them, so two may share a name
+ * (`SELECT count(*), count(Email)`, or `?column?` twice); a later one is keyed `name_2`,
+ * `name_3`… (a number no other column takes), so that no value is lost. Array rows, `columns`
+ * and the wire server keep the names as they are.
+ */
+function objectKeys(names: readonly string[]): string[] {
+  const taken = new Set(names);
+  const seen = new Set<string>();
+  return names.map((name) => {
+    if (!seen.has(name)) {
+      seen.add(name);
+      return name;
+    }
+    let n = 2;
+    while (taken.has(`${name}_${n}`) || seen.has(`${name}_${n}`)) n++;
+    const key = `${name}_${n}`;
+    seen.add(key);
+    return key;
+  });
 }

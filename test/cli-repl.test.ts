@@ -112,7 +112,7 @@ test('\\q, exit and quit leave; nothing after them runs; help lists the commands
 });
 
 test('\\x toggles expanded display, \\timing prints how long each statement took, \\pset null', async () => {
-  const text = await session(['\\x', "SELECT 'cus_1' AS Id, NULL AS Email;", '\\x', '\\timing', '\\pset null (null)', 'SELECT NULL AS n;', '\\timing off']);
+  const text = await session(['\\x', "SELECT 'cus_1' AS \"Id\", NULL AS \"Email\";", '\\x', '\\timing', '\\pset null (null)', 'SELECT NULL AS n;', '\\timing off']);
   assert.match(text, /Expanded display is on\.\n.*-\[ RECORD 1 \]\+-{6}\nId    \| cus_1\nEmail \| NULL\n\(1 row\)\n/s);
   assert.match(text, /Expanded display is off\./);
   assert.match(text, /Null display is "\(null\)"\.\n.*n\n-+\n\(null\)\n\(1 row\)\nTime: \d+\.\d{3} ms\n/s);

@@ -26,6 +26,10 @@ test('a cast to a type the engine does not know calls the catalog function of th
   await assert.rejects(runQuery("SELECT 'a'::nosuchtype FROM items", catalog), /Unknown type NOSUCHTYPE/);
 });
 
+test("the text of a catalog type's value is its name, as 'pg_class'::regclass::text is pg_class: the function given its number back", async () => {
+  assert.deepEqual(await runQuery("SELECT 'b'::code::text, code::code::varchar, 'b'::code FROM items ORDER BY n", catalog), [['b', 'a', 98], ['b', 'b', 98]]);
+});
+
 test('schema-qualified calls: the catalog function of the qualified name; pg_catalog.f is the engine f', async () => {
   assert.deepEqual(await runQuery('SELECT ext.twice(n), code(code) FROM items ORDER BY n', catalog), [[2, 97], [4, 98]]);
   assert.deepEqual(await runQuery("SELECT pg_catalog.upper(code), pg_catalog.length('abc') FROM items ORDER BY n", catalog), [['A', 3], ['B', 3]]);

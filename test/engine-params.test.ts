@@ -77,10 +77,10 @@ test('INSERT values and UPDATE SET values take their column\'s type; ? and @name
 });
 
 test('result columns are known before any value: typed by the parameters; a write without RETURNING has none', () => {
-  const select = describe('SELECT Id, $1 + AmountTotal AS Total, $2 AS Label FROM Sessions WHERE Status = $3');
+  const select = describe('SELECT Id, $1 + AmountTotal AS Total, $2 AS "Label" FROM Sessions WHERE Status = $3');
   assert.deepEqual(select.columns, [
     { name: 'Id', type: 'String' },
-    { name: 'Total', type: 'Integer' },
+    { name: 'total', type: 'Integer' },
     { name: 'Label', type: 'String' },
   ]);
   assert.deepEqual(describe('INSERT INTO Sessions (Status) VALUES ($1)').columns, []);

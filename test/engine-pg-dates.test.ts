@@ -31,12 +31,16 @@ after(async () => {
 const DATE_OID = 1082;
 const TIMESTAMP_OIDS = [1114, 1184];
 const INTEGER_OID = 23;
+const NUMERIC_OID = 1700;
+const DOUBLE_OID = 701;
 
 /** Our column type for what PostgreSQL's OID says, where the two must match exactly. */
 function expectedType(oid: number): DataType | undefined {
   if (oid === DATE_OID) return 'Date';
   if (TIMESTAMP_OIDS.includes(oid)) return 'Datetime';
   if (oid === INTEGER_OID) return 'Integer';
+  if (oid === NUMERIC_OID) return 'Decimal';
+  if (oid === DOUBLE_OID) return 'Double';
   return undefined;
 }
 
@@ -86,6 +90,24 @@ test('EXTRACT, date_part, to_char and date_trunc of a date', async () => {
   await agree("SELECT id, date_trunc('month', ts::date), date_trunc('week', ts::date), date_trunc('year', ts::date)::date FROM t");
 });
 
+test('EXTRACT is a numeric with PostgreSQL\'s scale (microseconds for seconds and epoch of a timestamp), date_part a double', async () => {
+  await agree("SELECT id, EXTRACT(second FROM ts), EXTRACT(epoch FROM ts), EXTRACT(millisecond FROM ts), EXTRACT(microseconds FROM ts), EXTRACT(minute FROM ts), EXTRACT(isodow FROM ts) FROM t");
+  await agree("SELECT EXTRACT(second FROM TIMESTAMP '2024-01-02 03:04:05.25'), EXTRACT(epoch FROM DATE '2024-01-02'), EXTRACT(epoch FROM INTERVAL '1 day 2 hours 0.5 seconds'), EXTRACT(second FROM INTERVAL '90 seconds'), EXTRACT(year FROM INTERVAL '14 months')");
+  await agree("SELECT id, date_part('second', ts), date_part('epoch', ts), date_part('epoch', ts::date) FROM t");
+  await agree('SELECT EXTRACT(year FROM ts) AS y, count(*) FROM t GROUP BY 1 ORDER BY 1', { keys: [0] });
+});
+
+test('EXTRACT refuses, at the call, a unit its source has not: hours of a date, the weekday of an interval, an unknown unit', async () => {
+  for (const [sql, message] of [
+    ['SELECT EXTRACT(hour FROM ts::date) FROM t', 'unit "hour" not supported for type date'],
+    ["SELECT EXTRACT(dow FROM INTERVAL '1 day')", 'unit "dow" not supported for type interval'],
+    ['SELECT EXTRACT(fortnight FROM ts) FROM t', 'unit "fortnight" not recognized for type timestamp with time zone'],
+  ] as const) {
+    await assert.rejects(runQuery(sql, catalog), (e: unknown) => e instanceof SqlError && e.message.startsWith(message) && e.column === 8, sql);
+    await assert.rejects(oracle.query(sql), (e: Error) => e.message === message, `PostgreSQL refuses ${sql} too`);
+  }
+});
+
 test('GROUP BY and ORDER BY days; aggregates, windows and UNION of dates', async () => {
   await agree("SELECT date_trunc('month', ts)::date AS m, count(*) FROM t WHERE ts IS NOT NULL GROUP BY 1 ORDER BY 1", { keys: [0] });
   await agree('SELECT ts::date AS day, count(*) FROM t GROUP BY 1 ORDER BY 1 DESC NULLS LAST', { keys: [0] });
@@ -94,6 +116,25 @@ test('GROUP BY and ORDER BY days; aggregates, windows and UNION of dates', async
   await agree('SELECT ts::date FROM t WHERE i > 10 UNION SELECT ts2::date FROM t WHERE i < -10');
   await agree('SELECT id, COALESCE(ts::date, ts2), CASE WHEN i > 0 THEN ts::date ELSE ts2 END FROM t');
   await agree("SELECT d FROM generate_series(DATE '2024-01-31', DATE '2024-06-01', INTERVAL '1 month') AS g(d)");
+});
+
+test("a timestamp as text is PostgreSQL's: `2024-01-02 03:04:05+00`, the fraction only when there is one", async () => {
+  await agree("SELECT id, ts::text, CAST(ts AS varchar), 'at ' || ts, ts || '!', ts::date || ' ' || ts FROM t WHERE ts IS NOT NULL");
+  await agree("SELECT TIMESTAMPTZ '2024-01-02 03:04:05.25+00'::text, TIMESTAMPTZ '2024-01-02 03:04:05.123+00'::text, 'x' || TIMESTAMPTZ '2024-01-02 00:00:00+00', (TIMESTAMPTZ '2024-01-02 03:04:05+00' + INTERVAL '0.5 seconds')::text");
+  await agree("SELECT id, string_agg(ts::text, ', '), min(ts)::text, max(ts) || '' FROM t WHERE ts IS NOT NULL GROUP BY id");
+});
+
+test("date + a string literal is ambiguous, as PostgreSQL says, at the operator; date − a string literal reads it as a date", async () => {
+  for (const [sql, message, column] of [
+    ["SELECT DATE '2024-01-02' + '1 day'", /^Operator is not unique: date \+ unknown/, 26],
+    ["SELECT '1' + DATE '2024-01-02'", /^Operator is not unique: unknown \+ date/, 12],
+    ["SELECT id, ts::date + '1' FROM t", /^Operator is not unique: date \+ unknown/, 21],
+    ["SELECT DATE '2024-01-02' - '1 day'", /^Invalid input syntax for type date: "1 day"/, 28],
+  ] as const) {
+    await assert.rejects(runQuery(sql, catalog), (e: unknown) => e instanceof SqlError && message.test(e.message) && e.column === column, sql);
+    await assert.rejects(oracle.query(sql), (e: Error & { position?: string }) => Number(e.position) === column, `PostgreSQL refuses ${sql} at ${column} too`);
+  }
+  await agree("SELECT id, ts::date - '2024-01-01', ts::date + INTERVAL '1 day', ts::date + 1 FROM t");
 });
 
 test('date errors: no date from a number, no date + date, date * n, bad text', async () => {

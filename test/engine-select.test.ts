@@ -29,11 +29,11 @@ test('SELECT * lists the non-pseudo columns in table order with their types', ()
   );
 });
 
-test('result names: alias, column name (table spelling), function name, ExprN by position', () => {
-  const p = planQuery('SELECT id, AmountTotal AS total, AmountTotal + 1, upper(Status), Status = \'open\' FROM sessions', catalog());
+test('result names: alias (folded unless quoted), column name (table spelling), function name, ?column? for the rest', () => {
+  const p = planQuery('SELECT id, AmountTotal AS Total, AmountTotal AS "Total", AmountTotal + 1, upper(Status), Status = \'open\' FROM sessions', catalog());
   assert.deepEqual(
     p.columns.map((c) => `${c.name}:${c.type}`),
-    ['Id:String', 'total:Integer', 'Expr3:Integer', 'upper:String', 'Expr5:Boolean'],
+    ['Id:String', 'total:Integer', 'Total:Integer', '?column?:Integer', 'upper:String', '?column?:Boolean'],
   );
   const counts = planQuery('SELECT COUNT(*), MAX(AmountTotal) AS top FROM Sessions', catalog());
   assert.deepEqual(counts.columns, [

@@ -82,8 +82,8 @@ test('catalog queries no recogniser knows run on the engine: joins of qualified 
     assert.ok(types.rows.some((r) => r.typname === 'int4' && r.oid === 23));
     assert.ok(types.rows.some((r) => r.typname === 'timestamptz' && r.oid === 1184));
     // Object-name casts and the catalog's functions: regclass both ways, format_type, obj_description.
-    const named = await query("SELECT 'pg_class'::regclass AS pg_class, c.oid::regclass AS name, pg_catalog.format_type(a.atttypid, NULL) AS type, obj_description(c.oid, 'pg_class') = d.description AS described FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid LEFT JOIN pg_description d ON d.objoid = c.oid AND d.objsubid = 0 WHERE c.oid = 'customers'::regclass AND a.attname = 'created'");
-    assert.deepEqual(named.rows, [{ pg_class: '1259', name: 'Customers', type: 'timestamp with time zone', described: true }]);
+    const named = await query("SELECT 'pg_class'::regclass AS pg_class, 'pg_class'::regclass::text AS text, c.oid::regclass AS name, pg_catalog.format_type(a.atttypid, NULL) AS type, obj_description(c.oid, 'pg_class') = d.description AS described FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid LEFT JOIN pg_description d ON d.objoid = c.oid AND d.objsubid = 0 WHERE c.oid = 'customers'::regclass AND a.attname = 'created'");
+    assert.deepEqual(named.rows, [{ pg_class: '1259', text: 'pg_class', name: 'Customers', type: 'timestamp with time zone', described: true }]);
     const parameterized = await query('SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE c.relname = $1 AND a.attnum < 3 ORDER BY a.attnum', ['customers']);
     assert.deepEqual(parameterized.rows, [{ attname: 'Id' }, { attname: 'AddressCity' }]);
   } finally {
@@ -98,16 +98,16 @@ test("pgjdbc 42.5.5's getTables, verbatim: every table, a TABLE with its descrip
       "SELECT NULL AS TABLE_CAT, n.nspname AS TABLE_SCHEM, c.relname AS TABLE_NAME,  CASE n.nspname ~ '^pg_' OR n.nspname = 'information_schema'  WHEN true THEN CASE  WHEN n.nspname = 'pg_catalog' OR n.nspname = 'information_schema' THEN CASE c.relkind   WHEN 'r' THEN 'SYSTEM TABLE'   WHEN 'v' THEN 'SYSTEM VIEW'   WHEN 'i' THEN 'SYSTEM INDEX'   ELSE NULL   END  WHEN n.nspname = 'pg_toast' THEN CASE c.relkind   WHEN 'r' THEN 'SYSTEM TOAST TABLE'   WHEN 'i' THEN 'SYSTEM TOAST INDEX'   ELSE NULL   END  ELSE CASE c.relkind   WHEN 'r' THEN 'TEMPORARY TABLE'   WHEN 'p' THEN 'TEMPORARY TABLE'   WHEN 'i' THEN 'TEMPORARY INDEX'   WHEN 'S' THEN 'TEMPORARY SEQUENCE'   WHEN 'v' THEN 'TEMPORARY VIEW'   ELSE NULL   END  END  WHEN false THEN CASE c.relkind  WHEN 'r' THEN 'TABLE'  WHEN 'p' THEN 'PARTITIONED TABLE'  WHEN 'i' THEN 'INDEX'  WHEN 'P' then 'PARTITIONED INDEX'  WHEN 'S' THEN 'SEQUENCE'  WHEN 'v' THEN 'VIEW'  WHEN 'c' THEN 'TYPE'  WHEN 'f' THEN 'FOREIGN TABLE'  WHEN 'm' THEN 'MATERIALIZED VIEW'  ELSE NULL  END  ELSE NULL  END  AS TABLE_TYPE, d.description AS REMARKS,  '' as TYPE_CAT, '' as TYPE_SCHEM, '' as TYPE_NAME, '' AS SELF_REFERENCING_COL_NAME, '' AS REF_GENERATION  FROM pg_catalog.pg_namespace n, pg_catalog.pg_class c  LEFT JOIN pg_catalog.pg_description d ON (c.oid = d.objoid AND d.objsubid = 0  and d.classoid = 'pg_class'::regclass)  WHERE c.relnamespace = n.oid  AND n.nspname LIKE 'public' AND c.relname LIKE '%' AND (false  OR ( c.relkind = 'r' AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' )  OR ( c.relkind = 'v' AND n.nspname <> 'pg_catalog' AND n.nspname <> 'information_schema' ) )  ORDER BY TABLE_TYPE,TABLE_SCHEM,TABLE_NAME ";
     const result = await query(sql);
     assert.equal(result.rows.length, db.tables().length);
-    // Labels keep the spelling the query gave them (pgjdbc reads them case-insensitively).
-    const customers = result.rows.find((r) => r.TABLE_NAME === 'Customers');
+    // Unquoted labels fold to lower case, as PostgreSQL folds them (pgjdbc reads them case-insensitively).
+    const customers = result.rows.find((r) => r.table_name === 'Customers');
     assert.deepEqual(
-      { schema: customers?.TABLE_SCHEM, type: customers?.TABLE_TYPE, remarks: customers?.REMARKS },
+      { schema: customers?.table_schem, type: customers?.table_type, remarks: customers?.remarks },
       { schema: 'public', type: 'TABLE', remarks: db.tables().find((t) => t.name === 'Customers')!.description },
     );
     // ORDER BY TABLE_TYPE, …, TABLE_NAME: the tables, then the views, each by name.
     const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     const names = (kind: string) => db.tables().filter((t) => t.kind === kind).map((t) => t.name).sort(byName);
-    assert.deepEqual(result.rows.map((r) => [r.TABLE_TYPE, r.TABLE_NAME]), [...names('TABLE').map((n) => ['TABLE', n]), ...names('VIEW').map((n) => ['VIEW', n])]);
+    assert.deepEqual(result.rows.map((r) => [r.table_type, r.table_name]), [...names('TABLE').map((n) => ['TABLE', n]), ...names('VIEW').map((n) => ['VIEW', n])]);
   } finally {
     await db.close();
   }

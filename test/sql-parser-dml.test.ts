@@ -41,6 +41,7 @@ test('UPDATE: the whole tree, positions included', () => {
       left: { kind: 'column', name: 'Id', pos: pos(49, 1, 50) },
       right: { kind: 'parameter', name: 'id', pos: pos(54, 1, 55) },
       pos: pos(49, 1, 50),
+      operatorPos: pos(52, 1, 53),
     },
     pos: pos(0, 1, 1),
   });
@@ -87,7 +88,7 @@ test('UPDATE: a column qualified by the table name or its alias loses the qualif
   assert.deepEqual(parseAs("UPDATE Customers c SET c.Name = 'x'", 'update').assignments[0]!.pos, pos(23, 1, 24));
 });
 
-test('UPDATE … RETURNING *, t.*, and expressions with and without AS', () => {
+test('UPDATE … RETURNING *, t.*, and expressions with and without AS (an unquoted alias folded to lower case)', () => {
   assert.deepEqual(shape(parseAs("UPDATE Customers SET Name = 'x' RETURNING *", 'update').returning), [star()]);
   const statement = parseAs(
     "UPDATE Customers c SET Name = 'x' WHERE Id = 'cus_1' RETURNING c.*, Id AS CustomerId, UPPER(Name) n, Balance + 1",
@@ -96,7 +97,7 @@ test('UPDATE … RETURNING *, t.*, and expressions with and without AS', () => {
   assert.deepEqual(shape(statement.where), bin('=', col('Id'), lit('cus_1')));
   assert.deepEqual(shape(statement.returning), [
     star('c'),
-    item(col('Id'), 'CustomerId'),
+    item(col('Id'), 'customerid'),
     item({ kind: 'call', name: 'UPPER', args: [col('Name')], star: false, distinct: false }, 'n'),
     item(bin('+', col('Balance'), lit(1))),
   ]);
@@ -122,6 +123,7 @@ test('DELETE: the whole tree, positions included', () => {
       left: { kind: 'column', name: 'Id', pos: pos(28, 1, 29) },
       right: { kind: 'parameter', index: 0, pos: pos(33, 1, 34) },
       pos: pos(28, 1, 29),
+      operatorPos: pos(31, 1, 32),
     },
     pos: pos(0, 1, 1),
   });

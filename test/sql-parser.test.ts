@@ -53,6 +53,7 @@ test('seed: SELECT * FROM CheckoutSession WHERE Id = ...', () => {
       left: { kind: 'column', name: 'Id', pos: { offset: 36, line: 1, column: 37 } },
       right: { kind: 'literal', value: '123124', pos: { offset: 41, line: 1, column: 42 } },
       pos: { offset: 36, line: 1, column: 37 },
+      operatorPos: { offset: 39, line: 1, column: 40 },
     },
     orderBy: [],
     pos: { offset: 0, line: 1, column: 1 },

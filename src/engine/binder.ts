@@ -75,7 +75,7 @@ function bindNode(node: ExprNode, ctx: BindContext, insideAggregate: boolean): B
       if (node.op === 'AND' || node.op === 'OR') return bindLogicalChain(node, (child) => typed(bind(child), 'Boolean', ctx));
       if (continuesChain(node.left, node)) return bindOperatorChain(node, ctx, bind);
       const boundLeft = bind(node.left);
-      const boundRight = bind(node.right);
+      const boundRight = unknownBesideDate(node, boundLeft, bind(node.right), ctx);
       const temporal = temporalCall(node.op, boundLeft, boundRight, node.pos);
       if (temporal) return temporal;
       let [left, right] = operandsTyped(node.op, boundLeft, boundRight, ctx);
@@ -139,6 +139,8 @@ function bindNode(node: ExprNode, ctx: BindContext, insideAggregate: boolean): B
       }
       const target = resolveTypeName(node.type, ctx.sql);
       const expr = typed(bind(node.expr), target.type, ctx);
+      const named = target.type === 'String' ? objectNameOf(node.expr, expr, ctx) : undefined;
+      if (named) return named;
       checkCastable(expr.type, target, ctx.sql, node.pos);
       return { kind: 'cast', expr, target, type: target.type, nullOnFailure: node.nullOnFailure === true, sql: ctx.sql, pos: node.pos };
     }
@@ -328,6 +330,36 @@ function temporalCall(op: string, left: BoundExpr, right: BoundExpr, pos: BoundE
   return fold({ kind: 'call', fn, args: [left, right], type: fn.returnType([left.type, right.type]), pos });
 }
 
+/**
+ * `'customers'::regclass::text`: a catalog object type's text is the object's name, as in
+ * PostgreSQL, not the OID the engine holds for it. Its function, given the OID, gives the name.
+ */
+function objectNameOf(node: ExprNode, bound: BoundExpr, ctx: BindContext): BoundExpr | undefined {
+  if (node.kind !== 'cast' || isKnownTypeName(node.type.name)) return undefined;
+  const fn = ctx.catalogFunction?.(node.type.name);
+  if (!fn || fn.minArgs > 1 || fn.maxArgs < 1 || fn.returnType([bound.type]) !== 'String') return undefined;
+  return fold({ kind: 'call', fn, args: [bound], type: 'String', pos: bound.pos });
+}
+
+/**
+ * A string literal beside a date, as PostgreSQL types it: `date + '1 day'` is ambiguous there
+ * (date + integer or date + interval?) and refused at the operator, so it is here; `date − '…'`
+ * reads the text as a date (date − date, a number of days). The right operand, typed.
+ */
+function unknownBesideDate(node: Extract<ExprNode, { kind: 'binary' }>, left: BoundExpr, right: BoundExpr, ctx: BindContext): BoundExpr {
+  const literal = (n: ExprNode): n is Extract<ExprNode, { kind: 'literal' }> => n.kind === 'literal' && typeof n.value === 'string';
+  if (node.op === '+' && ((left.type === 'Date' && literal(node.right)) || (right.type === 'Date' && literal(node.left)))) {
+    const [a, b] = left.type === 'Date' ? ['date', 'unknown'] : ['unknown', 'date'];
+    throw new SqlError(`Operator is not unique: ${a} + ${b}; write INTERVAL '…' to add an interval, or a whole number to add days`, ctx.sql, node.operatorPos ?? node.pos);
+  }
+  if (node.op === '-' && left.type === 'Date' && literal(node.right) && right.kind === 'const' && typeof right.value === 'string') {
+    const day = coerceToType(right.value, 'Date', 'compare');
+    if (!(day instanceof Date)) throw new SqlError(`Invalid input syntax for type date: "${right.value}"; write INTERVAL '…' to subtract an interval`, ctx.sql, node.right.pos);
+    return { ...right, value: day, type: 'Date' };
+  }
+  return right;
+}
+
 /** `-interval`. */
 function temporalNegation(operand: BoundExpr, pos: BoundExpr['pos']): BoundExpr {
   const zero: BoundExpr = { kind: 'const', value: new Interval(0, 0, 0), type: 'Interval', pos };
@@ -434,7 +466,13 @@ function bindScalarCall(node: Extract<ExprNode, { kind: 'call' }>, fn: ScalarFun
   let args = node.args.map((arg, i) => fold(bindNode(keywordArgument(arg, fn.keywordArgs?.includes(i)), ctx, insideAggregate)));
   if (ARGUMENTS_ALIKE.has(fn.name)) args = typedAlike(args, ctx);
   const timed = fn.withNow ? fn.withNow(ctx.now ?? new Date()) : fn;
-  const chosen = timed.withJsonArgs ? timed.withJsonArgs(args.map(isJsonValued)) : timed;
+  let chosen = timed.withJsonArgs ? timed.withJsonArgs(args.map(isJsonValued)) : timed;
+  if (chosen.specialize) {
+    const described = args.map((a) => (a.kind === 'const' && a.param === undefined ? { type: a.type, constant: a.value } : { type: a.type }));
+    chosen = chosen.specialize(described, (message) => {
+      throw new SqlError(message, ctx.sql, node.pos);
+    });
+  }
   return { kind: 'call', fn: chosen, args, type: chosen.typeOf?.(args) ?? chosen.returnType(args.map((a) => a.type)), pos: node.pos };
 }
 

@@ -8,7 +8,7 @@
 import type { Position, TypeNameNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import type { DataType, SqlValue } from './table.js';
-import { BIGINT_MAX, BIGINT_MIN, coerceToType, formatDate, formatSqlValue, integerValue, isIntegralType, toNumeric, typeOfValue, valueToText } from './values.js';
+import { BIGINT_MAX, BIGINT_MIN, coerceToType, formatDate, formatSqlValue, formatTimestamp, integerValue, isIntegralType, toNumeric, typeOfValue, valueToText } from './values.js';
 import { Numeric, NUMERIC_MAX_PRECISION } from './numeric.js';
 import { jsonbText } from './functions/pg-json.js';
 
@@ -91,7 +91,7 @@ export function castValue(value: SqlValue, target: ResolvedType, from: DataType 
   if (value === null) return null;
   switch (target.type) {
     case 'String': {
-      const text = value instanceof Date ? (from === 'Date' ? formatDate(value) : value.toISOString()) : valueToText(value);
+      const text = value instanceof Date ? (from === 'Date' ? formatDate(value) : formatTimestamp(value)) : valueToText(value);
       if (target.json && text !== null) return jsonText(text, target.json);
       return text !== null && target.length !== undefined ? text.slice(0, target.length) : text;
     }

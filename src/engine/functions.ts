@@ -47,6 +47,11 @@ export interface ScalarFunction {
    * row and clause. 'lastInsertId' (SCOPE_IDENTITY()): the Id the session last created.
    */
   statementValue?: 'now' | 'today' | 'lastInsertId';
+  /**
+   * The variant for these arguments, chosen once while binding (EXTRACT's result scale depends on
+   * its source's type); `refuse` raises a SqlError at the call for arguments it cannot take.
+   */
+  specialize?(args: readonly { type: DataType | null; constant?: SqlValue }[], refuse: (message: string) => never): ScalarFunction;
   /** Written between its two arguments (`a ->> b`, `a IS DISTINCT FROM b`) in EXPLAIN and messages. */
   infix?: string;
   /** Written after its one argument (`x IS TRUE`). */

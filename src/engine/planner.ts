@@ -45,6 +45,7 @@ import type { Catalog, Column, OrderKey, ScanPlan } from './table.js';
 import { isJsonValued } from './json-valued.js';
 import { bindWindows, finishWindows, placeWindowSlots, windowExprs, type WindowPlan } from './windows.js';
 import { defaultNullsFirst } from './values.js';
+import { figureColumnName } from './column-names.js';
 import { flatten } from './operators/batches.js';
 
 interface OutputColumn {
@@ -405,30 +406,29 @@ function bindSelectList(stmt: SelectNode, sql: string, scope: Scope | null, ctx:
       continue;
     }
     const expr = bindExpr(item.expr, ctx);
-    outputs.push({ name: item.alias ?? defaultName(item.expr, expr, outputs.length + 1), expr });
+    outputs.push({ name: item.alias ?? defaultName(item.expr, expr, ctx), expr });
   }
   return outputs;
 }
 
-/** The column's own name, the function's name, or `ExprN` by position in the select list. */
-function defaultName(node: ExprNode, bound: BoundExpr, position: number): string {
-  if ((bound.kind === 'column' || bound.kind === 'outer') && node.kind === 'column') return bound.column.name;
-  // As PostgreSQL names it: `count`, `sum`, `date_trunc` (lower case, whatever the spelling).
-  if (node.kind === 'call') return callName(node, bound, position);
-  if (node.kind === 'cast') return defaultName(node.expr, bound.kind === 'cast' ? bound.expr : bound, position);
-  return `Expr${position}`;
+/** PostgreSQL's name for an unaliased item (see column-names.ts); a column as its source spells it. */
+function defaultName(node: ExprNode, bound: BoundExpr, ctx: BindContext): string {
+  return figureColumnName(node, {
+    column: (ref) => {
+      const column = ref === node ? bound : bindQuietly(ref, ctx);
+      return column?.kind === 'column' || column?.kind === 'outer' ? column.column.name : ref.name;
+    },
+    subquery: (sub) => (sub === node && bound.kind === 'subquery' ? bound.plan.columns[0]?.name : undefined),
+  });
 }
 
-/**
- * A call's name, as PostgreSQL names it: a subscript `a[1]` by its array, a field `(r).n` by the
- * field, another operator (`x = ANY (a)`, `a ->> 'k'`) `?column?`.
- */
-function callName(node: Extract<ExprNode, { kind: 'call' }>, bound: BoundExpr, position: number): string {
-  if (/^[A-Z_][A-Z0-9_.]*$/.test(node.name)) return node.name.toLowerCase().replace(/^.*\./, '');
-  const [first, second] = node.args;
-  if (node.name === '[]' && first) return defaultName(first, bound.kind === 'call' ? (bound.args[0] ?? bound) : bound, position);
-  if (node.name === '.' && second?.kind === 'literal') return String(second.value);
-  return '?column?';
+/** A column reference inside an item already bound whole: bound again only for its name. */
+function bindQuietly(node: ExprNode, ctx: BindContext): BoundExpr | undefined {
+  try {
+    return bindExpr(node, ctx);
+  } catch {
+    return undefined;
+  }
 }
 
 function bindGroupKey(node: ExprNode, outputs: OutputColumn[], stmt: SelectNode, sql: string, ctx: BindContext): BoundExpr {

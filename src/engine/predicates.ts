@@ -10,7 +10,7 @@ import { formatExpr } from './format.js';
 import { parseJsonPath } from './functions/json.js';
 import { likeMatcher } from './like.js';
 import type { Predicate, PredicateOp, PredicateTerm, Row, SqlValue } from './table.js';
-import { coerceToType, compareValues, distinctKey, formatSqlValue, hashKeyOf, toTruth } from './values.js';
+import { coerceToType, compareValues, distinctKey, formatSqlValue, formatTimestamp, hashKeyOf, toTruth } from './values.js';
 import { Numeric } from './numeric.js';
 
 export interface AnalyzedWhere {
@@ -396,7 +396,7 @@ export function compileScanPredicate(predicate: Predicate, index: number): (row:
       const matches = likeMatcher(String(value));
       return (row) => {
         const v = row[index];
-        return v !== null && v !== undefined && matches(v instanceof Date ? v.toISOString() : String(v));
+        return v !== null && v !== undefined && matches(v instanceof Date ? formatTimestamp(v) : String(v));
       };
     }
     default:

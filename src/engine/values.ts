@@ -145,8 +145,25 @@ export function startOfUtcDay(at: Date): Date {
 /** A Date value as PostgreSQL writes a date: `2024-03-01` (years before 1 as `0001-01-01 BC`). */
 export function formatDate(day: Date): string {
   const year = day.getUTCFullYear();
-  const ymd = `${String(year > 0 ? year : 1 - year).padStart(4, '0')}-${String(day.getUTCMonth() + 1).padStart(2, '0')}-${String(day.getUTCDate()).padStart(2, '0')}`;
-  return year > 0 ? ymd : `${ymd} BC`;
+  return year > 0 ? calendarDay(day) : `${calendarDay(day)} BC`;
+}
+
+function calendarDay(d: Date): string {
+  const year = d.getUTCFullYear();
+  return `${String(year > 0 ? year : 1 - year).padStart(4, '0')}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+}
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * A Datetime as PostgreSQL writes a timestamptz in UTC: `2024-03-01 13:45:00+00`, the fraction
+ * of a second only when there is one (`…:00.25+00`).
+ */
+export function formatTimestamp(at: Date): string {
+  const ms = at.getUTCMilliseconds();
+  const fraction = ms === 0 ? '' : `.${String(ms).padStart(3, '0')}`.replace(/0+$/, '');
+  const clock = `${pad2(at.getUTCHours())}:${pad2(at.getUTCMinutes())}:${pad2(at.getUTCSeconds())}${fraction}`;
+  return `${calendarDay(at)} ${clock}+00${at.getUTCFullYear() > 0 ? '' : ' BC'}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -300,7 +317,7 @@ export function coerceToType(value: SqlValue, type: DataType, mode: CoercionMode
   switch (type) {
     case 'String':
       if (typeof value === 'string') return value;
-      if (value instanceof Date) return value.toISOString();
+      if (value instanceof Date) return formatTimestamp(value);
       return String(value);
     case 'Boolean':
       if (typeof value === 'boolean') return value;
@@ -374,6 +391,6 @@ export function toNumber(value: SqlValue): number | null {
 
 export function valueToText(value: SqlValue): string | null {
   if (value === null) return null;
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return formatTimestamp(value);
   return String(value);
 }

@@ -33,6 +33,7 @@ const SQL_ERROR_CODES: [RegExp, string][] = [
   [/^Unknown column\b|^Column \S+ named in the .* does not exist/, '42703'],
   [/^Unknown (function|stored procedure)\b|^Operator .* cannot be applied/, '42883'],
   [/^Unknown (type|index)\b/, '42704'],
+  [/^Operator is not unique/, '42725'],
   [/^Expected |^Unexpected |^Unterminated |^MySQL's |^Write the interval |^Invalid (number|parameter)|^Empty quoted|^Number out of range|^Cannot mix |nested more than/, '42601'],
   [/already exists|is already a table/, '42P07'],
   [/^No value given for parameter/, '42P02'],

@@ -62,6 +62,8 @@ export interface BinaryNode {
   left: ExprNode;
   right: ExprNode;
   pos: Position;
+  /** Where the operator itself is written, for errors about it (PostgreSQL points there). */
+  operatorPos?: Position;
 }
 
 export interface InListNode {

@@ -203,7 +203,7 @@ class Parser {
       if (this.isSymbol(this.peek(), '(')) {
         const open = this.advance();
         columns = [];
-        do columns.push(this.parseName('a column name'));
+        do columns.push(this.parseFoldedName('a column name'));
         while (this.acceptSymbol(','));
         this.expectClosingParen(open, "',' or ')'");
       }
@@ -462,7 +462,7 @@ class Parser {
     if (!this.isSymbol(open, '(')) return undefined;
     this.advance();
     const names: string[] = [];
-    do names.push(this.parseName('a column name'));
+    do names.push(this.parseFoldedName('a column name'));
     while (this.acceptSymbol(','));
     this.expectClosingParen(open, "',' or ')'");
     return names;
@@ -726,20 +726,23 @@ class Parser {
     }
     const expr = this.parseExpression();
     const item: SelectItemNode = { kind: 'expr', expr, pos: first.pos };
-    const alias = this.parseOptionalAlias();
+    const alias = this.parseOptionalAlias(true);
     if (alias !== undefined) item.alias = alias;
     return item;
   }
 
-  /** `[AS] name`; without AS only a plain or quoted name counts, so keywords end the item. */
-  private parseOptionalAlias(): string | undefined {
-    if (this.acceptKeyword('AS')) return this.parseName('an alias after AS');
+  /**
+   * `[AS] name`; without AS only a plain or quoted name counts, so keywords end the item.
+   * `folded`: a column's alias, which names a result column, folds to lower case unless quoted,
+   * as PostgreSQL folds it (`AS Total` is `total`, `AS "Total"` is `Total`).
+   */
+  private parseOptionalAlias(folded = false): string | undefined {
+    const as = this.acceptKeyword('AS');
     const token = this.peek();
-    if (isName(token)) {
-      this.advance();
-      return token.value;
-    }
-    return undefined;
+    if (as && !isName(token)) throw this.unexpected('an alias after AS');
+    if (!isName(token)) return undefined;
+    this.advance();
+    return folded && token.kind === 'identifier' ? token.value.toLowerCase() : token.value;
   }
 
   private parseTableRef(): TableRefNode {
@@ -1072,7 +1075,7 @@ class Parser {
         return { kind: 'quantified', op, quantifier: quantifier.value === 'ALL' ? 'ALL' : 'ANY', expr: left, query, pos: left.pos };
       }
       const right = this.parseExpression(binary.precedence + 1);
-      return { kind: 'binary', op: binary.op, left, right, pos: left.pos };
+      return { kind: 'binary', op: binary.op, left, right, pos: left.pos, operatorPos: token.pos };
     }
     if (token.kind === 'symbol' && JSON_OPERATORS.has(token.value)) {
       if (Precedence.Other < minimum) return undefined;
@@ -1435,7 +1438,7 @@ class Parser {
     return { ...call, name: side, args: [source, ...characters] };
   }
 
-  /** `EXTRACT(field FROM expr)`: PostgreSQL's DATE_PART('field', expr). */
+  /** `EXTRACT(field FROM expr)`: a call EXTRACT('field', expr) (numeric, where DATE_PART's is a double). */
   private parseExtract(): ExprNode {
     const name = this.advance();
     const open = this.advance();
@@ -1446,7 +1449,7 @@ class Parser {
     const source = this.parseExpression();
     this.expectClosingParen(open, "')'");
     const part: ExprNode = { kind: 'literal', value: field.value.toLowerCase(), pos: field.pos };
-    return { kind: 'call', name: 'DATE_PART', args: [part, source], star: false, distinct: false, pos: name.pos };
+    return { kind: 'call', name: 'EXTRACT', args: [part, source], star: false, distinct: false, pos: name.pos };
   }
 
   private parseWindowSpec(): WindowSpecNode {
@@ -1532,6 +1535,13 @@ class Parser {
     }
     const expectation = after === undefined ? what : `${what} ${after}`;
     throw this.unexpected(expectation);
+  }
+
+  /** A name that names a result column: folded to lower case unless quoted, as PostgreSQL folds it. */
+  private parseFoldedName(what: string): string {
+    const token = this.peek();
+    const name = this.parseName(what);
+    return token.kind === 'identifier' ? name.toLowerCase() : name;
   }
 
   /** `expectation` is what may come instead: `')'` or, inside a list, `',' or ')'`. */

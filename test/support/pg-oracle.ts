@@ -49,6 +49,12 @@ export class PgOracle {
     return result.rows.map((row) => row.map((value, i) => toSqlValue(value, numeric[i]!)));
   }
 
+  /** The name of each column of a query's result. */
+  async columnNames(sql: string): Promise<string[]> {
+    const result = await this.db.query(sql);
+    return result.fields.map((f) => f.name);
+  }
+
   /** The type OID of each column of a query's result. */
   async columnTypes(sql: string): Promise<number[]> {
     const result = await this.db.query(sql);

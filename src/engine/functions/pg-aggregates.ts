@@ -32,7 +32,7 @@ function stringAgg(delimiter: SqlValue): AggregateFunction {
 function arrayLiteral(values: SqlValue[]): string {
   const element = (v: SqlValue): string => {
     if (v === null) return 'NULL';
-    const text = v instanceof Date ? v.toISOString() : toText(v);
+    const text = toText(v);
     return text === '' || /[{},"\\\s]/.test(text) || text.toUpperCase() === 'NULL' ? `"${text.replace(/["\\]/g, '\\$&')}"` : text;
   };
   return `{${values.map(element).join(',')}}`;

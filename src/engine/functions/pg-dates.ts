@@ -1,9 +1,10 @@
-// PostgreSQL's date functions: DATE_PART (and so EXTRACT) with PostgreSQL's fields, TO_CHAR's
+// PostgreSQL's date functions: DATE_PART and EXTRACT with PostgreSQL's fields, TO_CHAR's
 // common template patterns, TO_TIMESTAMP, CURRENT_DATE and LOCALTIMESTAMP. All in UTC, as every
 // instant is here. A field or pattern we cannot read gives NULL (never an error mid-scan).
 
 import type { ScalarFunction } from '../functions.js';
-import type { SqlValue } from '../table.js';
+import type { DataType, SqlValue } from '../table.js';
+import { Numeric } from '../numeric.js';
 import { toNumber, valueToText } from '../values.js';
 import { datetimeArg } from './date.js';
 import { Interval } from '../interval.js';
@@ -148,19 +149,67 @@ function text(value: SqlValue | undefined): string | null {
   return value === undefined ? null : valueToText(value);
 }
 
+const TIME_UNITS = new Set(['hour', 'minute', 'second', 'millisecond', 'microsecond']);
+const INTERVAL_REFUSES = new Set(['dow', 'isodow', 'doy', 'isoyear']);
+const KNOWN_UNITS = new Set([...TIME_UNITS, ...INTERVAL_REFUSES, 'year', 'month', 'day', 'week', 'quarter', 'epoch', 'decade', 'century', 'millennium']);
+const TYPE_NAMES: Partial<Record<DataType, string>> = { Date: 'date', Datetime: 'timestamp with time zone', Interval: 'interval' };
+
+/** Digits after the point of EXTRACT's numeric: microseconds for seconds, as PostgreSQL keeps them (none from a date). */
+function extractScale(unit: string, source: DataType | null): number {
+  if (source === 'Date') return 0;
+  return unit === 'second' || unit === 'epoch' ? 6 : unit === 'millisecond' ? 3 : 0;
+}
+
+/** EXTRACT's call for a source of this type (a date and a timestamp at midnight are the same value here, not the same scale). */
+function extractOf(source: DataType | null): ScalarFunction['call'] {
+  return (args) => {
+    const part = datePart(args);
+    if (part === null) return null;
+    const unit = text(args[0])!.toLowerCase().replace(/s$/, '');
+    return Numeric.fromDouble(part)?.round(extractScale(unit, source)) ?? null;
+  };
+}
+
+/**
+ * EXTRACT: DATE_PART as a numeric (PostgreSQL 14 on), its scale by unit and source type
+ * (`EXTRACT(second FROM ts)` is 5.250000, `EXTRACT(epoch FROM date)` a whole number). A unit
+ * written in the query that the source type has not (`hour` of a date) is refused, as there.
+ */
+const EXTRACT: ScalarFunction = {
+  name: 'EXTRACT',
+  minArgs: 2,
+  maxArgs: 2,
+  returnType: () => 'Decimal',
+  call: extractOf(null),
+  specialize: ([field, source], refuse) => {
+    const type = source?.type ?? null;
+    const written = typeof field?.constant === 'string' ? field.constant : undefined;
+    const unit = written?.toLowerCase().replace(/s$/, '');
+    if (unit !== undefined && written !== undefined && type !== null && TYPE_NAMES[type] !== undefined) {
+      const typeName = TYPE_NAMES[type]!;
+      if (!KNOWN_UNITS.has(unit)) refuse(`unit "${written}" not recognized for type ${typeName}`);
+      if ((type === 'Date' && TIME_UNITS.has(unit)) || (type === 'Interval' && INTERVAL_REFUSES.has(unit))) refuse(`unit "${written}" not supported for type ${typeName}`);
+    }
+    return { ...EXTRACT, specialize: undefined, call: extractOf(type) };
+  },
+};
+
+function datePart([field, value]: SqlValue[]): number | null {
+  const f = text(field);
+  if (f !== null && value instanceof Interval) return intervalPart(f, value);
+  const d = datetimeArg(value);
+  return f === null || d === null ? null : pgDatePart(f, d);
+}
+
 export const pgDateFunctions: ScalarFunction[] = [
   {
     name: 'DATE_PART',
     minArgs: 2,
     maxArgs: 2,
     returnType: () => 'Double',
-    call: ([field, value]) => {
-      const f = text(field);
-      if (f !== null && value instanceof Interval) return intervalPart(f, value);
-      const d = datetimeArg(value);
-      return f === null || d === null ? null : pgDatePart(f, d);
-    },
+    call: datePart,
   },
+  EXTRACT,
   {
     name: 'TO_CHAR',
     minArgs: 2,

@@ -1,6 +1,6 @@
 // String functions. Positions and lengths count characters (code points), as SQL does, not
 // UTF-16 units; a string without surrogates takes the fast path. Arguments that are not text
-// are converted with valueToText (numbers as JS prints them, Datetimes as ISO-8601 UTC).
+// are converted with valueToText (numbers as JS prints them, Datetimes as PostgreSQL writes a timestamptz in UTC).
 // Invalid counts (a negative length) give NULL rather than an error, so one row cannot abort
 // a scan — the same rule the engine applies to division by zero.
 
