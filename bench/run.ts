@@ -1,8 +1,9 @@
 // npm run bench: how close stripe-sql comes to the fewest possible Stripe requests for a set of
 // queries, and how fast a full scan of the demo data runs compared with fetching the same pages
 // by hand (the baseline, measured in the same run against the same emulator), the wire
-// server's overhead against the library (bench/pg-wire.ts), the sqllogictest figure and the SQL
-// engine's speed against SQLite and PGlite (bench/engine.ts).
+// server's overhead against the library (bench/pg-wire.ts), the sqllogictest figure, the SQL
+// engine's speed against SQLite and PGlite (bench/engine.ts) and sliding window frames
+// (bench/frames.ts).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { connect } from '../src/index.js';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   if (wanted('conformance')) conformance();
   if (wanted('wire')) printWireOverhead(await wireOverhead());
   if (wanted('engine')) engineSpeed();
+  if (wanted('frames')) benchScript('bench/frames.ts');
 }
 
 /** Median of five: starting the seeded emulator (what `--demo` waits for) and building a connection's 119 tables. */
@@ -367,11 +369,16 @@ function conformance(): void {
  */
 function engineSpeed(): void {
   console.log('\nEngine speed: 1,000,000 rows against SQLite and PGlite (node --import tsx bench/engine.ts)');
-  const { status } = spawnSync(process.execPath, ['--import', 'tsx', 'bench/engine.ts'], {
+  benchScript('bench/engine.ts');
+}
+
+/** Runs a bench script in its own process (its memory apart from this one's). */
+function benchScript(path: string): void {
+  const { status } = spawnSync(process.execPath, ['--import', 'tsx', path], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
     stdio: 'inherit',
   });
-  if (status !== 0) console.log(`bench/engine.ts failed (exit status ${status})`);
+  if (status !== 0) console.log(`${path} failed (exit status ${status})`);
 }
 
 /** What a hand-written script would do: page through the list with the same expand. */

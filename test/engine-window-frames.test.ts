@@ -76,3 +76,27 @@ test("PostgreSQL's refusals: one ORDER BY key for RANGE offsets, offsets of the 
     await assert.rejects(oracle.query(sql), Error, `PostgreSQL refuses ${sql} too`);
   }
 });
+
+test('sliding frames (one step per row) agree with PostgreSQL: SUM, COUNT, AVG of integers, doubles and numerics of mixed scale, NULLs in and out of the frame', async () => {
+  // Numerics of scale 3, 1 and 0: a sum's scale is the largest among the values in the frame.
+  const mixed = 'CASE WHEN j > 50 THEN i * 0.125 WHEN j > 0 THEN i * 0.5 ELSE i::numeric END';
+  await agree(`SELECT id, sum(i) OVER w, count(i) OVER w, count(*) OVER w, avg(i) OVER w, sum(d) OVER w, avg(d) OVER w, sum(${mixed}) OVER w, avg(${mixed}) OVER w FROM t WINDOW w AS (ORDER BY id ROWS BETWEEN 3 PRECEDING AND 2 FOLLOWING)`.replaceAll('OVER w', 'OVER (ORDER BY id ROWS BETWEEN 3 PRECEDING AND 2 FOLLOWING)').replace(/ WINDOW w AS \(.*\)$/, ''));
+  await agree(`SELECT id, sum(${mixed}) OVER (ORDER BY j RANGE BETWEEN 5 PRECEDING AND 5 FOLLOWING), avg(d) OVER (PARTITION BY b ORDER BY j DESC RANGE BETWEEN 10 PRECEDING AND 2 PRECEDING), count(s) OVER (ORDER BY j GROUPS BETWEEN 2 PRECEDING AND 1 PRECEDING) FROM t`);
+  await agree("SELECT id, sum(i) OVER (ORDER BY ts RANGE BETWEEN INTERVAL '30 days' PRECEDING AND CURRENT ROW), avg(e) OVER (ORDER BY ts2 NULLS FIRST RANGE BETWEEN INTERVAL '10 days' PRECEDING AND INTERVAL '10 days' FOLLOWING) FROM t");
+  await agree(`SELECT id, sum(${mixed}) OVER (ORDER BY id ROWS BETWEEN 2 PRECEDING AND 2 FOLLOWING EXCLUDE CURRENT ROW), avg(i) OVER (ORDER BY j RANGE BETWEEN 3 PRECEDING AND 3 FOLLOWING EXCLUDE GROUP), count(d) OVER (ORDER BY s GROUPS BETWEEN 1 PRECEDING AND 1 FOLLOWING EXCLUDE TIES) FROM t`);
+});
+
+test('sliding MIN and MAX (a monotonic queue) agree with PostgreSQL over numbers, text, timestamps and NULLs; with EXCLUDE they fold each frame', async () => {
+  await agree('SELECT id, min(i) OVER (ORDER BY id ROWS BETWEEN 4 PRECEDING AND 1 FOLLOWING), max(d) OVER (ORDER BY id ROWS BETWEEN 2 FOLLOWING AND 6 FOLLOWING), max(s) OVER (ORDER BY j RANGE BETWEEN 7 PRECEDING AND 7 FOLLOWING), min(ts) OVER (PARTITION BY b ORDER BY i GROUPS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM t');
+  await agree("SELECT id, max(i) OVER (ORDER BY ts RANGE BETWEEN INTERVAL '7 days' PRECEDING AND CURRENT ROW), min(s) OVER (ORDER BY id ROWS BETWEEN 3 PRECEDING AND 3 FOLLOWING EXCLUDE CURRENT ROW) FROM t");
+});
+
+test('a sliding frame over doubles stays within a rounding of a fresh sum after thousands of rows have passed through it', async () => {
+  const values = Array.from({ length: 5000 }, (_, k) => [k, k % 7 === 0 ? 1e12 : (k % 13) / 10 + 0.1] as const);
+  const doubles = catalogOf(memoryTable('v', [{ name: 'k', type: 'Integer' }, { name: 'x', type: 'Double' }], values.map((v) => [...v])));
+  const rows = await runQuery('SELECT k, sum(x) OVER (ORDER BY k ROWS BETWEEN 5 PRECEDING AND CURRENT ROW) FROM v', doubles);
+  for (const [k, sum] of rows) {
+    const fresh = values.slice(Math.max(0, Number(k) - 5), Number(k) + 1).reduce((a, [, x]) => a + x, 0);
+    assert.ok(Math.abs(Number(sum) - fresh) <= 1e-15 * Math.max(1, Math.abs(fresh)) * 8, `row ${k}: ${sum} against ${fresh}`);
+  }
+});

@@ -81,6 +81,12 @@ export interface ScalarFunction {
 export interface Accumulator {
   add(value: SqlValue): void;
   result(): SqlValue;
+  /**
+   * The inverse of add, for a value added before: a sliding window frame (`ROWS BETWEEN 29
+   * PRECEDING AND CURRENT ROW`) then moves in one step per row instead of folding each frame
+   * afresh. Only where the result stays what a fresh fold gives (SUM, COUNT, AVG).
+   */
+  remove?(value: SqlValue): void;
 }
 
 export interface AggregateFunction {
@@ -104,6 +110,11 @@ export interface AggregateFunction {
   returnsJson?: boolean;
   /** The aggregate for an argument that is JSON (jsonb_agg of a json column nests its values). */
   withJsonArg?(json: boolean): AggregateFunction;
+  /**
+   * MIN and MAX: whether `candidate` replaces `best` (ties keep the first), so that a sliding
+   * window frame can keep its candidates in a monotonic queue instead of folding each frame.
+   */
+  replaces?(candidate: SqlValue, best: SqlValue): boolean;
   /** The variant for an argument of this type (SUM and AVG of integers, numerics, doubles); the binder asks once. */
   forArgType?(argType: DataType | null): AggregateFunction;
   create(): Accumulator;
@@ -138,6 +149,9 @@ const aggregateList: AggregateFunction[] = [
       return {
         add(value) {
           if (value !== null) count++;
+        },
+        remove(value) {
+          if (value !== null) count--;
         },
         result: () => count,
       };

@@ -123,11 +123,21 @@ function peerStarts(indexes: number[], peer: Peer): number[] {
   return starts;
 }
 
+/** The positions of each row's frame: its bounds, the list, and what EXCLUDE takes out of the bounds. */
+export interface FrameMembers {
+  /** [first, last] before EXCLUDE (first > last: empty). */
+  bounds: [number, number][];
+  /** The positions the frame holds, in window order, EXCLUDE applied. */
+  members: (p: number) => number[];
+  /** The positions within the bounds that EXCLUDE takes out (none without EXCLUDE). */
+  excluded: (p: number) => number[];
+}
+
 /**
  * For each position of the partition, the positions its frame holds, in window order (EXCLUDE
  * applied): as [first, last] when nothing is excluded (first > last: empty), else as a list.
  */
-export function frameMembers(frame: Frame, part: FramePartition): { bounds: [number, number][]; members: (p: number) => number[] } {
+export function frameMembers(frame: Frame, part: FramePartition): FrameMembers {
   const { indexes, peer } = part;
   const count = indexes.length;
   const starts = peerStarts(indexes, peer);
@@ -172,7 +182,15 @@ export function frameMembers(frame: Frame, part: FramePartition): { bounds: [num
     for (let q = lo; q <= hi; q++) if (!excluded(p, q)) list.push(q);
     return list;
   };
-  return { bounds, members };
+  const excludedWithin = (p: number): number[] => {
+    if (!frame.exclude) return [];
+    const [lo, hi] = bounds[p]!;
+    const [first, last] = frame.exclude === 'CURRENT ROW' ? [p, p] : [Math.max(lo, starts[p]!), Math.min(hi, ends[p]! - 1)];
+    const list: number[] = [];
+    for (let q = Math.max(lo, first); q <= Math.min(hi, last); q++) if (excluded(p, q)) list.push(q);
+    return list;
+  };
+  return { bounds, members, excluded: excludedWithin };
 }
 
 /** GROUPS: the first (or, for an end, last) position of the peer group `shift` groups from p's. */

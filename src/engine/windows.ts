@@ -16,6 +16,7 @@ import { rowComparator } from './operators/sort.js';
 import type { DataType, Row, SqlValue } from './table.js';
 import { defaultNullsFirst, distinctKey } from './values.js';
 import { bindFrame, frameMembers, peerEnds, type Frame, type FramePartition } from './window-frames.js';
+import { slideFrame, slidesForward } from './sliding-frames.js';
 
 type ValueFunction = 'LAG' | 'LEAD' | 'FIRST_VALUE' | 'LAST_VALUE' | 'NTH_VALUE';
 
@@ -327,25 +328,35 @@ function computeValue(rows: Row[], call: WindowCall, part: FramePartition, targe
 
 /**
  * An aggregate over an explicit frame. A frame from the partition's start that only grows, with
- * nothing excluded, is one accumulator row after row; any other is folded afresh for each row.
+ * nothing excluded, is one accumulator row after row. A frame that slides (both ends move only
+ * forward, as every ROWS, RANGE and GROUPS frame does within a partition) is one accumulator
+ * too when the aggregate can remove a value (SUM, COUNT, AVG; see sliding-frames.ts), or a
+ * monotonic queue for MIN and MAX: linear in the partition, not in rows × frame. Any other is
+ * folded afresh for each row.
  */
 function computeFramedAggregate(rows: Row[], call: WindowCall, part: FramePartition, target: number, valueOf: (rowIndex: number) => SqlValue): void {
   const fn = call.aggregate!;
   const { indexes } = part;
-  const { bounds, members } = frameMembers(call.frame!, part);
+  const frame = frameMembers(call.frame!, part);
+  const { bounds, members } = frame;
+  const write = (p: number, value: SqlValue): void => {
+    rows[indexes[p]!]![target] = value;
+  };
+  const valueAt = (p: number): SqlValue => valueOf(indexes[p]!);
   const growing = call.frame!.start.kind === 'unboundedPreceding' && !call.frame!.exclude && bounds.every(([, hi], p) => p === 0 || hi >= bounds[p - 1]![1]);
   if (growing) {
     const accumulator = fn.create();
     let added = -1;
     bounds.forEach(([, hi], p) => {
-      while (added < hi) accumulator.add(valueOf(indexes[++added]!));
-      rows[indexes[p]!]![target] = accumulator.result();
+      while (added < hi) accumulator.add(valueAt(++added));
+      write(p, accumulator.result());
     });
     return;
   }
-  indexes.forEach((rowIndex, p) => {
+  if (slidesForward(bounds) && slideFrame(fn, frame, call.frame!.exclude !== undefined, valueAt, write)) return;
+  indexes.forEach((_, p) => {
     const accumulator = fn.create();
-    for (const q of members(p)) accumulator.add(valueOf(indexes[q]!));
-    rows[rowIndex]![target] = accumulator.result();
+    for (const q of members(p)) accumulator.add(valueAt(q));
+    write(p, accumulator.result());
   });
 }

@@ -59,9 +59,13 @@ class Minimum implements Accumulator {
   }
 }
 
-function extremum(name: string, create: () => Accumulator): AggregateFunction {
-  return { name, allowsStar: false, returnType: (t) => t ?? 'String', create };
+function extremum(name: string, create: () => Accumulator, keep: (comparison: number) => boolean): AggregateFunction {
+  const replaces = (candidate: SqlValue, best: SqlValue): boolean => {
+    const c = compareValues(candidate, best);
+    return c !== null && keep(c);
+  };
+  return { name, allowsStar: false, returnType: (t) => t ?? 'String', create, replaces };
 }
 
-export const MIN = extremum('MIN', () => new Minimum());
-export const MAX = extremum('MAX', () => new Maximum());
+export const MIN = extremum('MIN', () => new Minimum(), (c) => c < 0);
+export const MAX = extremum('MAX', () => new Maximum(), (c) => c > 0);

@@ -39,6 +39,23 @@ class IntegerTotal {
     this.count++;
   }
 
+  /** The inverse of add, for a value added before (a sliding window frame). */
+  remove(value: SqlValue): void {
+    if (value === null) return;
+    if (typeof value === 'number' && this.big === null) {
+      const next = this.small - value;
+      if (next <= Number.MAX_SAFE_INTEGER && next >= -Number.MAX_SAFE_INTEGER && Number.isInteger(value)) {
+        this.small = next;
+        this.count--;
+        return;
+      }
+    }
+    const exact = exactInteger(value);
+    if (exact === null) return;
+    this.big = (this.big ?? BigInt(this.small)) - exact;
+    this.count--;
+  }
+
   total(): bigint {
     return this.big ?? BigInt(this.small);
   }
@@ -71,65 +88,134 @@ function exactInteger(value: SqlValue): bigint | null {
   return n === null ? null : n.toBigInt();
 }
 
-/** Numerics summed exactly. */
+/**
+ * Numerics summed exactly. The sum's scale is the largest of the values summed; with values
+ * removed (a sliding window frame) it is the largest of those left, as PostgreSQL keeps it, so
+ * each scale's count is kept.
+ */
 class NumericTotal {
   sum = Numeric.ZERO;
   count = 0;
+  /** How many values of each scale are in the sum. */
+  #scales: number[] = [];
+  #removed = false;
 
   add(value: SqlValue): void {
     const n = toNumeric(value);
     if (n === null) return;
     this.sum = this.count === 0 ? n : this.sum.plus(n);
     this.count++;
+    this.#scales[n.scale] = (this.#scales[n.scale] ?? 0) + 1;
+  }
+
+  remove(value: SqlValue): void {
+    const n = toNumeric(value);
+    if (n === null) return;
+    this.sum = this.sum.minus(n);
+    this.count--;
+    this.#scales[n.scale]!--;
+    this.#removed = true;
+  }
+
+  total(): Numeric {
+    if (!this.#removed) return this.sum;
+    let scale = this.sum.scale;
+    while (scale > 0 && !this.#scales[scale]) scale--;
+    return scale < this.sum.scale ? this.sum.round(scale) : this.sum;
   }
 }
 
 class NumericSum extends NumericTotal implements Accumulator {
   result(): SqlValue {
-    return this.count === 0 ? null : this.sum;
+    return this.count === 0 ? null : this.total();
   }
 }
 
 class NumericAverage extends NumericTotal implements Accumulator {
   result(): SqlValue {
-    return this.count === 0 ? null : this.sum.dividedBy(Numeric.fromInteger(this.count));
+    return this.count === 0 ? null : this.total().dividedBy(Numeric.fromInteger(this.count));
   }
 }
 
-/** Doubles (and intervals): JS arithmetic. `count` is the values added. */
+/**
+ * Doubles (and intervals): JS arithmetic, summed in order as PostgreSQL sums them. `count` is
+ * the values added. Infinities and NaN are counted apart from the finite sum (the total is what
+ * a plain sum gives), so that a sliding window frame can remove one. The rounding of the running
+ * sum is kept beside it (Neumaier's compensation): once a value is removed the total is the
+ * compensated sum, which stays within a rounding of the exact sum however many values went
+ * through, where a plain running sum keeps the rounding of every value gone.
+ */
 class DoubleTotal {
   sum = 0;
   count = 0;
   intervals: Interval | null = null;
+  #positive = 0;
+  #negative = 0;
+  #nan = 0;
+  #compensation = 0;
+  #removed = false;
 
   add(value: SqlValue): void {
-    if (typeof value === 'number') {
-      this.sum += value;
-      this.count++;
-      return;
+    if (typeof value !== 'number') {
+      if (value instanceof Interval) {
+        this.intervals = this.intervals ? this.intervals.plus(value) : value;
+        this.count++;
+        return;
+      }
+      const n = toNumber(value);
+      if (n === null) return;
+      value = n;
     }
-    if (value instanceof Interval) {
-      this.intervals = this.intervals ? this.intervals.plus(value) : value;
-      this.count++;
-      return;
-    }
-    const n = toNumber(value);
-    if (n === null) return;
-    this.sum += n;
     this.count++;
+    if (value - value !== 0) this.#nonFinite(value, 1);
+    else this.#plus(value);
+  }
+
+  remove(value: SqlValue): void {
+    if (value instanceof Interval) {
+      this.intervals = this.intervals!.plus(value.negate());
+      this.count--;
+      return;
+    }
+    const n = typeof value === 'number' ? value : toNumber(value);
+    if (n === null) return;
+    this.count--;
+    this.#removed = true;
+    if (n - n !== 0) this.#nonFinite(n, -1);
+    else this.#plus(-n);
+  }
+
+  #nonFinite(n: number, step: 1 | -1): void {
+    if (Number.isNaN(n)) this.#nan += step;
+    else if (n > 0) this.#positive += step;
+    else this.#negative += step;
+  }
+
+  /** `sum` stays the plain running sum; the compensation collects what its roundings lost. */
+  #plus(n: number): void {
+    const t = this.sum + n;
+    this.#compensation += Math.abs(this.sum) >= Math.abs(n) ? this.sum - t + n : n - t + this.sum;
+    this.sum = t;
+  }
+
+  total(): number {
+    if (this.#nan > 0 || (this.#positive > 0 && this.#negative > 0)) return NaN;
+    if (this.#positive > 0) return Infinity;
+    if (this.#negative > 0) return -Infinity;
+    return this.#removed ? this.sum + this.#compensation : this.sum;
   }
 }
 
 class DoubleSum extends DoubleTotal implements Accumulator {
   result(): SqlValue {
-    return this.intervals ?? (this.count === 0 ? null : this.sum);
+    return this.count === 0 ? null : (this.intervals ?? this.total());
   }
 }
 
 class DoubleAverage extends DoubleTotal implements Accumulator {
   result(): SqlValue {
     if (this.count === 0) return null;
-    return this.intervals ? this.intervals.times(1 / this.count) : this.sum / this.count;
+    return this.intervals ? this.intervals.times(1 / this.count) : this.total() / this.count;
   }
 }
 
