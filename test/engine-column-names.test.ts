@@ -38,7 +38,7 @@ const ITEMS = [
   'EXTRACT(year FROM ts)', "date_part('year', ts)", "date_trunc('month', ts)", "date_trunc('month', ts)::date", "to_char(ts, 'YYYY')",
   'CASE WHEN i > 0 THEN 1 ELSE 0 END', 'CASE WHEN i > 0 THEN 1 ELSE i END', 'CASE WHEN i > 0 THEN 1 END', 'CASE i WHEN 1 THEN s ELSE s END',
   'EXISTS (SELECT 1)', 'NOT EXISTS (SELECT 1)', '(SELECT 1)', '(SELECT max(i) FROM t)', '(SELECT j FROM t LIMIT 1)', '(SELECT 1::int)', 'i = ANY (SELECT 1)', 'i IN (SELECT 1)',
-  'i AS Total', 'i AS "Total"', 'i total', 'count(*) AS "N"',
+  'ARRAY[i, j]', '(ARRAY[i, j])[1]', 'i AS Total', 'i AS "Total"', 'i total', 'count(*) AS "N"',
 ];
 
 test('each unaliased and aliased select-list item is named as PostgreSQL names it', async () => {

@@ -45,6 +45,7 @@ function figure(node: ExprNode, namer: ColumnNamer): Figured | undefined {
       // A subscript `a[1]` is named by its array, a field `(r).n` by the field.
       if (node.name === '[]' && node.args[0]) return figure(node.args[0], namer);
       if (node.name === '.' && node.args[1]?.kind === 'literal') return { name: String(node.args[1].value), strength: 2 };
+      if (node.name === 'ARRAY[]') return { name: 'array', strength: 2 };
       return callName(node.name);
     case 'cast': {
       const inner = figure(node.expr, namer);
