@@ -231,9 +231,6 @@ const RECOGNISED: Readonly<Record<string, string>> = {
   'grafana-columns.sql': 'parse_ident',
   'grafana-show-tables.sql': 'string_to_array and current_setting',
   'grafana-show-tables-schema.sql': "the engine answers it the same, but its recogniser is grafana-show-tables.sql's too",
-  'metabase-describe-fields-table.sql': 'information_schema.table_constraints and key_column_usage',
-  'metabase-describe-fields.sql': 'information_schema.table_constraints and key_column_usage',
-  'metabase-get-tables.sql': 'pg_stat_user_tables',
   'metabase-table-privileges.sql': 'a reserved word as a label after AS (`AS table`)',
 };
 

@@ -1,15 +1,15 @@
 // The catalog queries of BI tools and drivers that the SQL engine cannot yet run over the
-// catalog tables (engine.ts), answered from the connection's tables(): Metabase's table
-// listing (it reads pg_stat_user_tables), Grafana's table and column pickers (they parse the
-// search_path), and psycopg2's type lookup. pgjdbc's DatabaseMetaData queries run on the
-// engine. The texts are kept in test/fixtures/pg-clients/*.sql. Like psql.ts, each is
+// catalog tables (engine.ts), answered from the connection's tables(): Grafana's table and
+// column pickers (they parse the search_path), psycopg2's type lookup and Metabase's table
+// privileges (metabase.ts). pgjdbc's DatabaseMetaData, DBeaver's navigator and the rest of
+// Metabase's sync run on the engine. The texts are kept in test/fixtures/pg-clients/*.sql. Like psql.ts, each is
 // recognised by the parts that identify it (its output labels, the catalogs and aliases it
 // joins), never by its whole text; the filters (`n.nspname LIKE $1`, `c.relname = 'x'`,
 // `IN (…)`) are read out of it, with `$n` parameters or literals, and names match
 // case-insensitively as everywhere in stripe-sql.
 import { OID, TYPES } from '../protocol/types.js';
 import { unquoteLiteral } from '../sql-text.js';
-import { byName, fieldsOf, has, nameFilter, project, quoteIdent, selectItems, tableType, type ClientAnswer, type ClientContext, type Recognizer } from './recognize.js';
+import { fieldsOf, has, nameFilter, project, quoteIdent, selectItems, type ClientAnswer, type ClientContext, type Recognizer } from './recognize.js';
 
 import { METABASE_RECOGNIZERS } from './metabase.js';
 
@@ -34,25 +34,6 @@ const RECOGNIZERS: Recognizer[] = [
           typeRows()
             .filter((t) => name(values, t.name))
             .map((t) => project(items, { oid: t.oid, typarray: typeRows().find((a) => a.name === `_${t.name}`)?.oid ?? 0 })),
-      };
-    },
-  },
-  {
-    source: "Metabase's describe-database (get-tables-sql in driver/postgres.clj)",
-    test: (sql) => has(sql, /stat\.n_live_tup\s+AS\s+"?estimated_row_count/i, /pg_catalog\.pg_class\s+(AS\s+)?c\b/i),
-    answer(sql, { model }) {
-      const items = selectItems(sql);
-      const schema = nameFilter(sql, 'n.nspname');
-      const table = nameFilter(sql, 'c.relname');
-      return {
-        fields: fieldsOf(items),
-        rows: (values) =>
-          !schema(values, 'public')
-            ? []
-            : model.relations
-                .filter((r) => table(values, r.name))
-                .sort((a, b) => tableType(a).localeCompare(tableType(b)) || byName(a, b))
-                .map((r) => project(items, { schema: 'public', name: r.name, type: tableType(r), description: r.description || null, estimated_row_count: null })),
       };
     },
   },

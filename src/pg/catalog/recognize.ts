@@ -142,17 +142,3 @@ export function project(items: { key: string; expr?: string }[], values: Record<
 }
 
 export const byName = (a: CatalogRelation, b: CatalogRelation) => a.name.toLowerCase().localeCompare(b.name.toLowerCase());
-
-export function tableType(r: CatalogRelation): string {
-  return r.kind === 'v' ? 'VIEW' : 'TABLE';
-}
-
-/**
- * The relations a query selects through its name filters on `schemaColumn` and `tableColumn`,
- * by name (every relation lives in schema public).
- */
-export function filteredRelations(query: string, model: CatalogModel, schemaColumn: string, tableColumn: string): (values: readonly WireValue[]) => CatalogRelation[] {
-  const schema = nameFilter(query, schemaColumn);
-  const table = nameFilter(query, tableColumn);
-  return (values) => (schema(values, 'public') ? [...model.relations].sort(byName).filter((r) => table(values, r.name)) : []);
-}

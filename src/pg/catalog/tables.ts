@@ -263,6 +263,22 @@ export const CATALOG_TABLES: Record<string, CatalogTable> = {
     fields: [oid('oid'), oid('adrelid'), int2('adnum'), nodeTree('adbin')],
     rows: () => [],
   },
+  // Each key as information_schema lists it: the primary keys, then the foreign keys.
+  'information_schema.table_constraints': {
+    fields: ['constraint_catalog', 'constraint_schema', 'constraint_name', 'table_catalog', 'table_schema', 'table_name', 'constraint_type', 'is_deferrable', 'initially_deferred', 'enforced', 'nulls_distinct'].map(text),
+    rows: ({ model, database }) =>
+      constraints(model).map((c) => [database, 'public', c.name, database, 'public', c.relation.name, c.type === 'p' ? 'PRIMARY KEY' : 'FOREIGN KEY', 'NO', 'NO', 'YES', null]),
+  },
+  'information_schema.key_column_usage': {
+    fields: [text('constraint_catalog'), text('constraint_schema'), text('constraint_name'), text('table_catalog'), text('table_schema'), text('table_name'), text('column_name'), int4('ordinal_position'), int4('position_in_unique_constraint')],
+    rows: ({ model, database }) =>
+      constraints(model).map((c) => [database, 'public', c.name, database, 'public', c.relation.name, c.column.name, 1, c.type === 'f' ? 1 : null]),
+  },
+  // No statistics are gathered: Stripe holds the rows, and counting them would read them all.
+  'pg_catalog.pg_stat_user_tables': {
+    fields: [oid('relid'), name('schemaname'), name('relname'), f(OID.int8)('seq_scan'), f(OID.int8)('n_live_tup'), f(OID.int8)('n_dead_tup')],
+    rows: () => [],
+  },
   'pg_catalog.pg_shdescription': {
     fields: [oid('objoid'), oid('classoid'), text('description')],
     rows: () => [],
