@@ -126,6 +126,17 @@ test('SELECT DISTINCT, t.*, aliases with and without AS, quoted aliases', () => 
   assert.deepEqual(select('SELECT ALL a FROM t').distinct, false);
 });
 
+test('a label after AS may be a reserved word when the select list goes on or ends after it; a function may be named in quotes', () => {
+  assert.deepEqual(shape(select('SELECT a AS table, b AS select, c AS delete FROM t').columns), [
+    { kind: 'expr', expr: col('a'), alias: 'table' },
+    { kind: 'expr', expr: col('b'), alias: 'select' },
+    { kind: 'expr', expr: col('c'), alias: 'delete' },
+  ]);
+  assert.deepEqual(shape(select('SELECT "substring"(a, 2) FROM t').columns), [
+    { kind: 'expr', expr: { kind: 'call', name: 'SUBSTRING', args: [col('a'), { kind: 'literal', value: 2 }], star: false, distinct: false } },
+  ]);
+});
+
 test('FROM with AS alias, and SELECT without FROM', () => {
   assert.deepEqual(shape(select('SELECT 1 FROM t AS x').from), { kind: 'table', name: 't', alias: 'x' });
   assert.deepEqual(shape(select('SELECT 1 + 1').columns), [{ kind: 'expr', expr: bin('+', lit(1), lit(1)) }]);

@@ -90,7 +90,7 @@ const JSON_OPERATORS: ReadonlySet<string> = new Set(['->', '->>', '#>', '#>>', '
 const TYPED_LITERALS: ReadonlySet<string> = new Set(['DATE', 'TIMESTAMP', 'TIMESTAMPTZ', 'INTERVAL']);
 
 /** Functions SQL writes without parentheses. A quoted name is still a column. */
-const NILADIC_FUNCTIONS: ReadonlySet<string> = new Set(['CURRENT_TIMESTAMP', 'CURRENT_DATE', 'LOCALTIMESTAMP']);
+const NILADIC_FUNCTIONS: ReadonlySet<string> = new Set(['CURRENT_TIMESTAMP', 'CURRENT_DATE', 'LOCALTIMESTAMP', 'CURRENT_USER', 'SESSION_USER']);
 
 // Guards the recursion so that `((((…` a million deep is a SqlError, not a RangeError.
 const MAX_NESTING = 200;
@@ -726,6 +726,18 @@ class Parser {
     }
     const expr = this.parseExpression();
     const item: SelectItemNode = { kind: 'expr', expr, pos: first.pos };
+    // After AS, a column label may be any word, reserved or not (`AS table`, `AS select`), as in
+    // PostgreSQL, when the select list goes on or ends after it (`AS FROM t` is a missing alias).
+    const afterLabel = this.peek(2);
+    if (
+      this.isKeyword(this.peek(), 'AS') &&
+      this.peek(1).kind === 'keyword' &&
+      (this.isSymbol(afterLabel, ',') || this.isSymbol(afterLabel, ')') || this.isKeyword(afterLabel, 'FROM') || afterLabel.kind === 'end' || this.isSymbol(afterLabel, ';'))
+    ) {
+      this.advance();
+      item.alias = this.advance().value.toLowerCase();
+      return item;
+    }
     const alias = this.parseOptionalAlias(true);
     if (alias !== undefined) item.alias = alias;
     return item;

@@ -1,8 +1,7 @@
 // The catalog queries of BI tools and drivers that the SQL engine cannot yet run over the
 // catalog tables (engine.ts), answered from the connection's tables(): Grafana's table and
-// column pickers (they parse the search_path), psycopg2's type lookup and Metabase's table
-// privileges (metabase.ts). pgjdbc's DatabaseMetaData, DBeaver's navigator and the rest of
-// Metabase's sync run on the engine. The texts are kept in test/fixtures/pg-clients/*.sql. Like psql.ts, each is
+// column pickers (they parse the search_path) and psycopg2's type lookup. pgjdbc's
+// DatabaseMetaData, DBeaver's navigator and Metabase's sync run on the engine. The texts are kept in test/fixtures/pg-clients/*.sql. Like psql.ts, each is
 // recognised by the parts that identify it (its output labels, the catalogs and aliases it
 // joins), never by its whole text; the filters (`n.nspname LIKE $1`, `c.relname = 'x'`,
 // `IN (…)`) are read out of it, with `$n` parameters or literals, and names match
@@ -11,7 +10,6 @@ import { OID, TYPES } from '../protocol/types.js';
 import { unquoteLiteral } from '../sql-text.js';
 import { fieldsOf, has, nameFilter, project, quoteIdent, selectItems, type ClientAnswer, type ClientContext, type Recognizer } from './recognize.js';
 
-import { METABASE_RECOGNIZERS } from './metabase.js';
 
 export type { ClientAnswer, ClientContext } from './recognize.js';
 
@@ -74,7 +72,7 @@ function parseIdent(text: string): string[] {
 }
 
 export function answerClients(sql: string, context: ClientContext): ClientAnswer | undefined {
-  for (const recognizer of [...RECOGNIZERS, ...METABASE_RECOGNIZERS]) if (recognizer.test(sql)) return recognizer.answer(sql, context);
+  for (const recognizer of RECOGNIZERS) if (recognizer.test(sql)) return recognizer.answer(sql, context);
   return undefined;
 }
 

@@ -71,6 +71,14 @@ export function catalogFunctions(context: FunctionContext): Map<string, ScalarFu
     const text = attnum === 0 ? relation.description : relation.columns.find((c) => c.attnum === attnum)?.description;
     return text || null;
   };
+  /** Whether the session's user holds any of `privileges` (`'select'`, `'insert, update'`) on the table named (`'"public"."Customers"'`) or numbered. */
+  const tablePrivilege = (table: SqlValue, privileges: SqlValue): SqlValue => {
+    if (table === null || typeof privileges !== 'string') return null;
+    const r = typeof table === 'number' ? model.byOid.get(table) : model.relations.find((x) => x.name.toLowerCase() === unqualified(String(table)).toLowerCase());
+    if (!r) return null;
+    const held: Record<string, boolean> = { select: true, insert: r.insertable, update: r.updatable, delete: r.deletable };
+    return privileges.split(',').some((p) => held[p.trim().toLowerCase().replace(/ with grant option$/, '')] === true);
+  };
   const list: ScalarFunction[] = [
     objectName('REGCLASS', relationOid, relationName),
     objectName('REGTYPE', typeOid, typeName),
@@ -102,6 +110,16 @@ export function catalogFunctions(context: FunctionContext): Map<string, ScalarFu
     fn('PG_RELATION_SIZE', [1, 2], () => 'Long', ([oid]) => (oid === null || oid === undefined ? null : 0)),
     fn('PG_TOTAL_RELATION_SIZE', [1, 1], () => 'Long', ([oid]) => (oid === null || oid === undefined ? null : 0)),
     fn('PG_STAT_GET_NUMSCANS', [1, 1], () => 'Long', ([oid]) => (oid === null || oid === undefined ? null : 0)),
+    fn('CURRENT_USER', [0, 0], () => 'String', () => context.user),
+    fn('SESSION_USER', [0, 0], () => 'String', () => context.user),
+    // The session's user may read every table and view, and write as each table takes writes (relationAcl).
+    fn('HAS_TABLE_PRIVILEGE', [2, 3], () => 'Boolean', (args) => tablePrivilege(args.at(-2) ?? null, args.at(-1) ?? null)),
+    fn('HAS_ANY_COLUMN_PRIVILEGE', [2, 3], () => 'Boolean', (args) => tablePrivilege(args.at(-2) ?? null, args.at(-1) ?? null)),
+    fn('HAS_SCHEMA_PRIVILEGE', [2, 3], () => 'Boolean', (args) => {
+      const [schema, privilege] = [args.at(-2), args.at(-1)];
+      if (typeof schema !== 'string' || typeof privilege !== 'string') return null;
+      return ['public', 'pg_catalog', 'information_schema'].includes(unqualified(schema).toLowerCase()) && /^\s*usage\s*$/i.test(privilege);
+    }),
     fn('PG_GET_FUNCTION_RESULT', [1, 1], () => 'String', ([oid]) => (procedure(oid ?? null) ? 'record' : null)),
     fn('PG_GET_FUNCTION_ARGUMENTS', [1, 1], () => 'String', ([oid]) => {
       const p = procedure(oid ?? null);

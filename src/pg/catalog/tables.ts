@@ -274,6 +274,19 @@ export const CATALOG_TABLES: Record<string, CatalogTable> = {
     rows: ({ model, database }) =>
       constraints(model).map((c) => [database, 'public', c.name, database, 'public', c.relation.name, c.column.name, 1, c.type === 'f' ? 1 : null]),
   },
+  // The tables and views by schema, as the pg_tables and pg_views views list them; no materialized views.
+  'pg_catalog.pg_tables': {
+    fields: [name('schemaname'), name('tablename'), name('tableowner'), name('tablespace'), bool('hasindexes'), bool('hasrules'), bool('hastriggers'), bool('rowsecurity')],
+    rows: ({ model, user }) => model.relations.filter((r) => r.kind === 'r').map((r) => ['public', r.name, user, null, r.keyColumn !== undefined, false, false, false]),
+  },
+  'pg_catalog.pg_views': {
+    fields: [name('schemaname'), name('viewname'), name('viewowner'), text('definition')],
+    rows: ({ model, user }) => model.relations.filter((r) => r.kind === 'v').map((r) => ['public', r.name, user, null]),
+  },
+  'pg_catalog.pg_matviews': {
+    fields: [name('schemaname'), name('matviewname'), name('matviewowner'), name('tablespace'), bool('hasindexes'), bool('ispopulated'), text('definition')],
+    rows: () => [],
+  },
   // No statistics are gathered: Stripe holds the rows, and counting them would read them all.
   'pg_catalog.pg_stat_user_tables': {
     fields: [oid('relid'), name('schemaname'), name('relname'), f(OID.int8)('seq_scan'), f(OID.int8)('n_live_tup'), f(OID.int8)('n_dead_tup')],
