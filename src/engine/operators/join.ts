@@ -28,7 +28,7 @@ export interface JoinSpec {
  */
 type Combine = (left: Row | null, right: number) => Row;
 
-/** The positions a joined row is given from each side: [from, to] pairs. */
+/** The positions a joined row copies: the left row's read (same positions), the right row's read (from) and where they go (to). */
 function joinedLayout(spec: JoinSpec): { leftReads: number[]; rightFrom: number[]; rightTo: number[] } {
   const all = (width: number): number[] => Array.from({ length: width }, (_, i) => i);
   const rightFrom = (spec.rightReads ?? all(spec.rightWidth)).slice();
@@ -237,7 +237,8 @@ export async function* hashJoinBatches(
 /**
  * The same join as hashJoinBatches, each joined row handed to `sink` instead of collected:
  * the row is one array rewritten for every match (scratchRowWriter), so `sink` must take what
- * it needs from it before it returns. Checks the signal once per left batch.
+ * it needs from it before it returns. Checks the signal once per left batch, and within a
+ * batch once the pairs tried reach a few batches' worth.
  */
 export async function hashJoinInto(
   left: Batches,
@@ -249,8 +250,7 @@ export async function hashJoinInto(
 ): Promise<void> {
   const side = new HashSide(await right(), spec);
   const combine = scratchRowWriter(spec, side.rows);
-  // The signal is checked once per batch of left rows, and as often as the pairs tried fill a
-  // batch (a nested loop tries every right row for each left row).
+  // A nested loop tries every right row for each left row: one left batch can be many pairs.
   let tried = 0;
   for await (const batch of left) {
     signal?.throwIfAborted();
