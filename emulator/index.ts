@@ -11,6 +11,7 @@ import { PLATFORM_ACCOUNT, type StripeObject } from './store.js';
 
 export type { EmulatorOptions, LoggedRequest } from './server.js';
 export type { FaultSpec } from './faults.js';
+export type { EmulatorClock } from './clock.js';
 export type { WebhookDelivery, WebhookOptions } from './webhooks.js';
 export { API_VERSION } from './server.js';
 export { CONNECTED_ACCOUNT, PLATFORM_ACCOUNT };
@@ -58,7 +59,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
   // After the seed: its objects come with their own events; from here on writes make them.
   const events = new EventRecorder(server.store, () => server.currentRequest);
   server.announce = (account, type, object) => events.announce(account, type, object);
-  const webhooks = new WebhookDispatcher(server.store, events, options.webhooks);
+  const webhooks = new WebhookDispatcher(server.store, events, options.webhooks, server.clock);
   const port = await server.listen(options.port ?? 0);
   return {
     url: `http://127.0.0.1:${port}`,

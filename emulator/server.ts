@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { maskKey, readApiKey } from './auth.js';
+import { realClock, type EmulatorClock } from './clock.js';
 import type { HandlerContext } from './context.js';
 import { errors, invalidRequest, StripeError, toErrorPayload } from './errors.js';
 import { FaultInjector, type BrokenPaginator, type Fault, type FaultSpec } from './faults.js';
@@ -26,6 +27,11 @@ export interface EmulatorOptions {
   seed?: boolean;
   /** Added to every response. */
   latencyMs?: number;
+  /**
+   * The time the rate limit, latency, delayed faults and webhook retries keep (real time by
+   * default): a test passes a fake clock and moves it on instead of waiting.
+   */
+  clock?: EmulatorClock;
 }
 
 export interface LoggedRequest {
@@ -77,9 +83,11 @@ export class EmulatorServer {
   private readonly objectIds = new Prng(RUNTIME_SEED + 1);
   private latencyMs: number;
   private readonly server: Server;
+  readonly clock: EmulatorClock;
 
   constructor(options: EmulatorOptions = {}) {
     this.latencyMs = options.latencyMs ?? 0;
+    this.clock = options.clock ?? realClock;
     if (options.seed ?? true) seedStore(this.store);
     this.server = createServer((req, res) => {
       this.serve(req, res).catch((error: unknown) => {
@@ -138,7 +146,7 @@ export class EmulatorServer {
     const heldMs = this.faults.takeDelay(method, path);
     const outcome = this.process(req, method, path, query, body, account, requestId);
     const waitMs = this.latencyMs + heldMs;
-    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    if (waitMs > 0) await new Promise<void>((resolve) => this.clock.setTimer(resolve, waitMs));
     if ('reset' in outcome) {
       entry.status = 0;
       req.socket.destroy();
@@ -171,7 +179,7 @@ export class EmulatorServer {
     }
     const account = accountHeader ?? PLATFORM_ACCOUNT;
 
-    if (!this.rateLimiter.admit(Date.now())) {
+    if (!this.rateLimiter.admit(this.clock.now())) {
       const retryAfter = this.rateLimiter.retryAfter();
       return errorReply(errors.rateLimited(), retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) });
     }

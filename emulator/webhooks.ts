@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { realClock, type EmulatorClock } from './clock.js';
 import type { EventRecorder } from './events.js';
 import type { Store, StripeObject } from './store.js';
 
@@ -17,7 +18,7 @@ const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 export interface WebhookOptions {
   /** Waits before the 1st, 2nd, … retry of a failed delivery; its length is the number of retries. */
   retryDelaysMs?: readonly number[];
-  /** Runs a retry later; defaults to a timer. Tests pass their own to run retries at once. */
+  /** Runs a retry later; defaults to a timer on the emulator's clock. Tests pass their own to run retries at once. */
   schedule?: (run: () => void, delayMs: number) => void;
 }
 
@@ -41,7 +42,8 @@ export class WebhookDispatcher {
   readonly deliveries: WebhookDelivery[] = [];
   private readonly retryDelays: readonly number[];
   private readonly schedule: (run: () => void, delayMs: number) => void;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** What cancels each retry timer still waiting. */
+  private readonly timers = new Set<() => void>();
   /** Per endpoint, the delivery in progress: events reach one endpoint in the order they were made. */
   private readonly queues = new Map<string, Promise<void>>();
   private closed = false;
@@ -50,15 +52,15 @@ export class WebhookDispatcher {
     private readonly store: Store,
     events: EventRecorder,
     options: WebhookOptions = {},
+    clock: EmulatorClock = realClock,
   ) {
     this.retryDelays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     this.schedule = options.schedule ?? ((run, delayMs) => {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
+      const cancel = clock.setTimer(() => {
+        this.timers.delete(cancel);
         run();
       }, delayMs);
-      timer.unref();
-      this.timers.add(timer);
+      this.timers.add(cancel);
     });
     events.onEvent((account, event) => this.dispatch(account, event));
   }
@@ -76,7 +78,7 @@ export class WebhookDispatcher {
 
   close(): void {
     this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const cancel of this.timers) cancel();
     this.timers.clear();
   }
 

@@ -8,7 +8,7 @@
 import { startEmulator as startServer, DEMO_API_KEY, type Emulator, type EmulatorOptions } from '../emulator/index.js';
 
 export { DEMO_API_KEY };
-export type { Emulator, EmulatorOptions, LoggedRequest, FaultSpec } from '../emulator/index.js';
+export type { Emulator, EmulatorClock, EmulatorOptions, LoggedRequest, FaultSpec } from '../emulator/index.js';
 
 export interface RunningEmulator extends Emulator {
   /** A test key the emulator accepts (any `sk_test_…` key without `invalid` in it works too). */

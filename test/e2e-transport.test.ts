@@ -4,6 +4,8 @@
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, StripeApiError, ConnectionError } from '../src/index.js';
+import { startEmulator, DEMO_API_KEY } from '../emulator/index.js';
+import { BudgetRegistry } from '../src/stripe/index.js';
 import { useEmulator } from './e2e-helpers.js';
 import { virtualStripe } from './support/virtual-time.js';
 
@@ -46,14 +48,38 @@ test('a 503 mid-scan is retried from the same cursor: no page lost, none repeate
   assert.equal(log[2]!.query, log[1]!.query, 'the retry asks for the same page');
 });
 
-test('the request budget keeps the connection under the emulator’s rate limit', async () => {
-  e2e.emulator.setRateLimit(10);
-  const db = e2e.connectWith({ maxRequestsPerSecond: 8 });
-  const ids = e2e.emulator.objects('checkout.session').slice(0, 12).map((s) => `'${s.id}'`);
-  const { rowCount } = await db.query(`SELECT Id FROM CheckoutSession WHERE Id IN (${ids.join(', ')})`);
-  await db.close();
-  assert.equal(rowCount, 12);
-  assert.ok(e2e.emulator.requestLog.every((r) => r.status === 200), 'no request was rate limited');
+test('the request budget keeps the connection under the emulator’s rate limit (both on one fake clock)', async () => {
+  const stripe = virtualStripe();
+  const emulator = await startEmulator({ clock: stripe.clock });
+  try {
+    emulator.setRateLimit(10);
+    const ids = emulator.objects('checkout.session').slice(0, 12).map((s) => `'${s.id}'`);
+    const sql = `SELECT Id FROM CheckoutSession WHERE Id IN (${ids.join(', ')})`;
+    const connectTo = (maxRequestsPerSecond: number, budgets = stripe.budgets) =>
+      connect({ apiKey: DEMO_API_KEY, baseUrl: emulator.url, fetch: stripe.fetch, budgets, maxRequestsPerSecond, maxRetries: 0 });
+
+    // Without a budget under it, the limit bites: the same reads at once exceed 10 in a second.
+    // (Its own budgets, so the 429s it gets do not slow the measured connection's.)
+    const eager = connectTo(1000, new BudgetRegistry(stripe.clock));
+    await assert.rejects(stripe.run(eager.query(sql)), (error: unknown) => error instanceof StripeApiError && error.status === 429);
+    await eager.close();
+    assert.ok(emulator.requestLog.some((r) => r.status === 429), 'the emulator limits on the fake clock');
+
+    stripe.clock.advance(1000); // a quiet second: the emulator's window is empty again
+    emulator.clearLog();
+    const started = stripe.clock.now();
+    const db = connectTo(8);
+    const { rowCount } = await stripe.run(db.query(sql));
+    await db.close();
+    assert.equal(rowCount, 12);
+    const log = emulator.requestLog;
+    assert.equal(log.length, 12, 'one GET per id, none retried');
+    assert.ok(log.every((r) => r.status === 200), 'no request was rate limited');
+    // 8 a second with a burst of 2 (a quarter second's worth): the last 10 reads waited 1.25 s for their tokens.
+    assert.equal(stripe.clock.now() - started, 1250);
+  } finally {
+    await emulator.close();
+  }
 });
 
 test('a rejected key is a StripeApiError that explains itself and never shows the key', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { call } from '../emulator/client.js';
 import { CONNECTED_ACCOUNT, startEmulator, type Emulator } from '../emulator/index.js';
+import { fakeClock, settled, type FakeClock } from './support/fake-clock.js';
 
 const CUSTOMER_BODY = 'name=Idem%20Potent&email=idem%40example.com';
 
@@ -54,37 +55,13 @@ describe('emulator: idempotency', () => {
   });
 });
 
-describe('emulator: rate limit, faults and latency', () => {
+describe('emulator: faults', () => {
   let emulator: Emulator;
   before(async () => {
     emulator = await startEmulator();
   });
   after(async () => {
     await emulator.close();
-  });
-
-  it('answers 429 with Stripe’s body and Retry-After beyond the limit', async () => {
-    emulator.setRateLimit(3, { retryAfterSeconds: 2 });
-    try {
-      const responses = await Promise.all(Array.from({ length: 5 }, () => call(emulator, 'GET', '/v1/prices', { query: 'limit=1' })));
-      const statuses = responses.map((r) => r.status).sort();
-      assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
-      const limited = responses.find((r) => r.status === 429)!;
-      assert.deepEqual(limited.json, {
-        error: {
-          code: 'rate_limit',
-          doc_url: 'https://stripe.com/docs/error-codes/rate-limit',
-          message: 'Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.',
-          type: 'invalid_request_error',
-        },
-      });
-      assert.equal(limited.headers.get('retry-after'), '2');
-      assert.equal(emulator.requestLog.filter((r) => r.status === 429).length, 2);
-    } finally {
-      emulator.setRateLimit(null);
-    }
-    const after = await call(emulator, 'GET', '/v1/prices', { query: 'limit=1' });
-    assert.equal(after.status, 200);
   });
 
   it('fails the next matching requests with an injected status', async () => {
@@ -167,30 +144,97 @@ describe('emulator: rate limit, faults and latency', () => {
       await fresh.close();
     }
   });
+});
 
-  it('holds every response for the latency set, and none once it is back to 0 (on mocked timers)', async (t) => {
-    t.mock.timers.enable({ apis: ['setTimeout'] });
+describe('emulator: the rate limit, latency and delays keep its clock', () => {
+  let emulator: Emulator;
+  let clock: FakeClock;
+  before(async () => {
+    clock = fakeClock();
+    emulator = await startEmulator({ seed: false, clock });
+  });
+  after(async () => {
+    await emulator.close();
+  });
+
+  it('answers 429 with Stripe’s body and Retry-After beyond the limit, until its second has passed', async () => {
+    emulator.setRateLimit(3, { retryAfterSeconds: 2 });
+    try {
+      const responses = await Promise.all(Array.from({ length: 5 }, () => call(emulator, 'GET', '/v1/prices', { query: 'limit=1' })));
+      const statuses = responses.map((r) => r.status).sort();
+      assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
+      const limited = responses.find((r) => r.status === 429)!;
+      assert.deepEqual(limited.json, {
+        error: {
+          code: 'rate_limit',
+          doc_url: 'https://stripe.com/docs/error-codes/rate-limit',
+          message: 'Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.',
+          type: 'invalid_request_error',
+        },
+      });
+      assert.equal(limited.headers.get('retry-after'), '2');
+      assert.equal(emulator.requestLog.filter((r) => r.status === 429).length, 2);
+      clock.advance(999);
+      assert.equal((await call(emulator, 'GET', '/v1/prices', { query: 'limit=1' })).status, 429, 'the second is not over');
+      clock.advance(1);
+      assert.equal((await call(emulator, 'GET', '/v1/prices', { query: 'limit=1' })).status, 200, 'a new second, a new allowance');
+    } finally {
+      emulator.setRateLimit(null);
+    }
+    const after = await call(emulator, 'GET', '/v1/prices', { query: 'limit=1' });
+    assert.equal(after.status, 200);
+  });
+
+  it('holds every answer for the latency set, and none once it is back to 0', async () => {
     emulator.setLatency(120);
     try {
-      let answered = false;
-      const arrived = nextLogged(emulator);
-      const pending = call(emulator, 'GET', '/v1/customers', { key: null }).then((response) => {
-        answered = true;
-        return response;
-      });
-      await arrived;
-      t.mock.timers.tick(119);
-      await new Promise((resolve) => setImmediate(resolve));
-      assert.equal(answered, false, 'held for the latency');
-      t.mock.timers.tick(1);
-      assert.equal((await pending).status, 401);
+      const answer = held(emulator, () => call(emulator, 'GET', '/v1/customers', { key: null }));
+      await answer.arrived;
+      assert.equal(clock.nextDue(), clock.now() + 120, 'the hold is a timer on the emulator’s clock');
+      clock.advance(119);
+      await settled();
+      assert.equal(answer.answered(), false, 'held for the latency');
+      clock.advance(1);
+      assert.equal((await answer.response).status, 401);
     } finally {
       emulator.setLatency(0);
     }
     // No timer is started at latency 0: the answer comes without the clock moving.
     assert.equal((await call(emulator, 'GET', '/v1/customers', { query: 'limit=1' })).status, 200);
+    assert.equal(clock.nextDue(), undefined);
+  });
+
+  it('holds a delayed fault’s answer for its delay on top of the latency, then answers it', async () => {
+    emulator.setLatency(50);
+    try {
+      emulator.injectFaults({ count: 1, delayMs: 30_000, method: 'POST' });
+      const answer = held(emulator, () => call(emulator, 'POST', '/v1/customers', { body: 'name=Late', idempotencyKey: 'late-1' }));
+      await answer.arrived;
+      assert.equal(emulator.objects('customer').length, 1, 'carried out at once');
+      assert.equal(clock.nextDue(), clock.now() + 30_050);
+      clock.advance(30_049);
+      await settled();
+      assert.equal(answer.answered(), false);
+      clock.advance(1);
+      const response = await answer.response;
+      assert.equal(response.status, 200);
+      assert.equal(response.json.name, 'Late');
+    } finally {
+      emulator.setLatency(0);
+    }
   });
 });
+
+/** A request sent now: when the emulator has logged it (before it answers) and whether it has been answered. */
+function held<T>(emulator: Emulator, send: () => Promise<T>): { arrived: Promise<void>; answered: () => boolean; response: Promise<T> } {
+  let answered = false;
+  const arrived = nextLogged(emulator);
+  const response = send().then((value) => {
+    answered = true;
+    return value;
+  });
+  return { arrived, answered: () => answered, response };
+}
 
 /** Resolves when the emulator logs its next request (before it answers). */
 function nextLogged(emulator: Emulator): Promise<void> {
