@@ -4,6 +4,7 @@ import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { BatchError, SqlError, StripeApiError } from '../src/index.js';
 import { useEmulator } from './e2e-helpers.js';
+import { virtualStripe } from './support/virtual-time.js';
 
 const e2e = useEmulator();
 const INSERT = `INSERT INTO CheckoutSession (Mode, SuccessUrl, Currency, ClientReferenceId) VALUES ('setup', 'https://x.test', 'usd', ?)`;
@@ -55,25 +56,16 @@ test('when Stripe rejects some sets, the others take effect and the error lists 
 });
 
 test('concurrency is bounded', async () => {
-  e2e.emulator.setLatency(30);
-  let inFlight = 0;
-  let peak = 0;
-  const original = globalThis.fetch;
-  // Count requests in flight at the HTTP boundary.
-  const counting: typeof fetch = async (...args) => {
-    peak = Math.max(peak, ++inFlight);
-    try {
-      return await original(...args);
-    } finally {
-      inFlight--;
-    }
-  };
-  const counted = e2e.connectWith({ fetch: counting });
+  // Each answer is held 30 ms of fake time, so the sets pile up to the bound and no further.
+  const stripe = virtualStripe({ latencyMs: () => 30 });
+  const counted = e2e.connectWith({ fetch: stripe.fetch, budgets: stripe.budgets });
   try {
-    await counted.executeBatch(INSERT, Array.from({ length: 9 }, (_, i) => [`batch-c-${i}`]), { concurrency: 3 });
-    assert.equal(peak, 3);
+    const result = await stripe.run(counted.executeBatch(INSERT, Array.from({ length: 9 }, (_, i) => [`batch-c-${i}`]), { concurrency: 3 }));
+    assert.equal(result.rowsAffected, 9);
+    assert.equal(stripe.peakInFlight, 3);
+    assert.equal(e2e.emulator.requestLog.filter((r) => r.method === 'POST').length, 9);
+    assert.equal(stripe.clock.now(), 90, 'three rounds of three');
   } finally {
-    e2e.emulator.setLatency(0);
     await counted.close();
   }
 });

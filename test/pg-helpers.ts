@@ -7,9 +7,12 @@ import { existsSync } from 'node:fs';
 import { connect } from '../src/index.js';
 import { PgServer } from '../src/pg/server.js';
 import { startEmulator, DEMO_API_KEY, type Emulator } from '../emulator/index.js';
+import { fakeClock, type FakeClock } from './support/fake-clock.js';
 
 export interface PgFixture {
   emulator: Emulator;
+  /** The emulator's clock: with a latency set, its answers wait until the test moves it on. */
+  clock: FakeClock;
   server: PgServer;
   port: number;
   /** A libpq connection string for it (psql, psycopg2). */
@@ -19,7 +22,8 @@ export interface PgFixture {
 export function usePgServer(options: { password?: string } = {}): PgFixture {
   const fixture = {} as PgFixture;
   before(async () => {
-    fixture.emulator = await startEmulator({ seed: true });
+    fixture.clock = fakeClock();
+    fixture.emulator = await startEmulator({ seed: true, clock: fixture.clock });
     fixture.server = await PgServer.start({
       connect: () => connect({ apiKey: DEMO_API_KEY, baseUrl: fixture.emulator.url, maxRequestsPerSecond: 1000 }),
       host: '127.0.0.1',

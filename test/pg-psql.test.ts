@@ -138,21 +138,21 @@ test('an error shows PostgreSQL\'s LINE and caret, and psql exits 1', async () =
   assert.match(unknown.stderr, /^ERROR:  42P01: Unknown table Nowhere/);
 });
 
-test('Ctrl-C in psql cancels a slow scan and its requests', async () => {
+test('Ctrl-C in psql cancels a scan waiting on Stripe, and its requests', async () => {
+  // Each answer waits 2 s on the emulator's clock, which this test never moves: only the
+  // cancel can end the statement.
   fx.emulator.setLatency(2_000);
   const started = once(fx.server, 'statement');
   const firstPage = nextRequest(fx.emulator);
-  let interruptedAt = 0;
   const result = await psql(fx, ['-c', 'SELECT COUNT(*) FROM Charges'], {
     onSpawn: (child) => {
       void Promise.all([started, firstPage]).then(() => {
-        interruptedAt = Date.now();
         child.kill('SIGINT'); // psql sends a CancelRequest
       });
     },
   });
-  assert.ok(Date.now() - interruptedAt < 1_000, `psql ended ${Date.now() - interruptedAt} ms after Ctrl-C`);
   assert.match(result.stderr, /canceling statement due to user request/);
   assert.equal(result.code, 1);
-  assert.equal(fx.emulator.requestLog.length, 1);
+  assert.deepEqual(fx.emulator.requestLog.map((r) => [r.path, r.status]), [['/v1/charges', 0]], 'one page asked for, never answered');
+  assert.equal(fx.clock.now(), 0);
 });

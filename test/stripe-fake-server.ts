@@ -17,8 +17,6 @@ export interface ScriptedResponse {
   headers?: Record<string, string>;
   /** Objects are sent as JSON; strings as they are. */
   body?: unknown;
-  /** Answer after this long. */
-  delayMs?: number;
   /** Drop the connection instead of answering. */
   destroy?: boolean;
 }
@@ -53,7 +51,6 @@ export async function startFakeStripe(responder: Responder = () => ok()): Promis
       };
       requests.push(recorded);
       const script = await responder(recorded, requests.length - 1);
-      if (script.delayMs) await new Promise((resolve) => setTimeout(resolve, script.delayMs));
       inFlight--;
       if (script.destroy) {
         req.socket.destroy();

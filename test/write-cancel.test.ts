@@ -5,12 +5,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, DEMO_API_KEY, type LoggedRequest } from '../emulator/index.js';
 import { connect, PartialWriteError } from '../src/index.js';
+import { virtualStripe } from './support/virtual-time.js';
 
 test('an aborted INSERT reports rows written, cancelled in flight and not sent; the not sent never reached Stripe', async () => {
   const emulator = await startEmulator();
-  const db = connect({ apiKey: DEMO_API_KEY, baseUrl: emulator.url });
+  // Each answer is held 20 ms of fake time: requests are still in flight when the 10th arrives.
+  const stripe = virtualStripe({ latencyMs: () => 20 });
+  const db = connect({ apiKey: DEMO_API_KEY, baseUrl: emulator.url, fetch: stripe.fetch, budgets: stripe.budgets });
   try {
-    emulator.setLatency(20);
     const cancel = new AbortController();
     const reason = new Error('cancelled by the test');
     const log = emulator.requestLog;
@@ -22,7 +24,7 @@ test('an aborted INSERT reports rows written, cancelled in flight and not sent; 
       return length;
     };
     const values = Array.from({ length: 30 }, (_, i) => `('cancel-${i}@example.com')`).join(', ');
-    const error = await db.execute(`INSERT INTO Customers (Email) VALUES ${values}`, undefined, { signal: cancel.signal }).then(
+    const error = await stripe.run(db.execute(`INSERT INTO Customers (Email) VALUES ${values}`, undefined, { signal: cancel.signal })).then(
       () => assert.fail('the write should stop'),
       (e: unknown) => e,
     );
