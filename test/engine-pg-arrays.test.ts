@@ -1,5 +1,6 @@
 // PostgreSQL's arrays in expressions (ARRAY[…], subscripts, = ANY / ALL, the bounds functions),
-// set-returning calls in the select list (unnest, generate_subscripts), the bitwise & and |,
+// set-returning calls in the select list (unnest, generate_subscripts) and functions in FROM,
+// string_to_array and parse_ident, the bitwise & and |,
 // and the SQL standard's SUBSTRING(… FROM … FOR …) and TRIM(BOTH … FROM …): checked against
 // PostgreSQL itself (PGlite) on the same generated rows. Arrays are read back as text, their
 // PostgreSQL form.
@@ -51,6 +52,13 @@ test('set-returning calls in the select list: a row per value, the other columns
   await agreeWithPostgres('SELECT v, count(*) FROM (SELECT unnest(ARRAY[i % 3, j % 3]) AS v FROM t) x GROUP BY v', catalog, oracle);
   // A call of constants is not folded away into one value.
   assert.deepEqual(await runQuery('SELECT unnest(ARRAY[1, 2, 3])', catalog), [[1], [2], [3]]);
+});
+
+test('string_to_array and parse_ident; a function in FROM: a row per value of a set-returning one, one row of a scalar one', async () => {
+  await agreeWithPostgres("SELECT id, string_to_array(s, 'a')::text, string_to_array(u, '')::text, string_to_array('x,,y', ',', '')::text FROM t", catalog, oracle);
+  await agreeWithPostgres('SELECT parse_ident(\'"My Schema".Customers\')::text, parse_ident(\'public.x\')::text', catalog, oracle);
+  await agreeWithPostgres('SELECT v FROM unnest(ARRAY[3, 1, 2]) AS v', catalog, oracle);
+  await agreeWithPostgres("SELECT x[2], x[i] FROM string_to_array('a,b,c', ',') x, generate_series(1, 3) AS i", catalog, oracle);
 });
 
 test('& and | on integers', async () => {

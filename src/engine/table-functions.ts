@@ -14,11 +14,10 @@ import type { PlanEnv } from './planner.js';
 import { chunks, flatten, type Batches } from './operators/batches.js';
 import type { DataType, ExecContext, Row, SqlValue } from './table.js';
 import { toNumber } from './values.js';
+import { ValueSet } from './value-sets.js';
 
 export function planTableFunction(node: TableFunctionNode, env: PlanEnv): QueryPlan {
-  if (node.name !== 'GENERATE_SERIES') {
-    throw new SqlError(`${node.name} cannot be used in FROM; the set-returning function here is generate_series(start, stop[, step])`, env.sql, node.pos);
-  }
+  if (node.name !== 'GENERATE_SERIES') return planFunctionRows(node, env);
   if (node.args.length < 2 || node.args.length > 3) {
     throw new SqlError(`generate_series takes 2 or 3 arguments (start, stop[, step]), got ${node.args.length}`, env.sql, node.pos);
   }
@@ -67,4 +66,29 @@ function* series(type: DataType, start: SqlValue, stop: SqlValue, step: SqlValue
   if (from === null || to === null || by === null) return;
   if (by === 0) throw new SqlError('generate_series step size cannot be zero', sql, node.pos);
   for (let i = 0, value = from; by > 0 ? value <= to : value >= to; value = from + ++i * by) yield [value];
+}
+
+/**
+ * Any other function in FROM, as PostgreSQL reads one: a set-returning function (unnest) gives a
+ * row per value, a scalar one (`string_to_array(…) AS s`) one row, in a column named by the alias.
+ */
+function planFunctionRows(node: TableFunctionNode, env: PlanEnv): QueryPlan {
+  const ctx = { sql: env.sql, params: env.params, scope: null, aggregates: 'WHERE' as const, ...statementValues(env) };
+  const call = bindExpr({ kind: 'call', name: node.name, args: node.args, star: false, distinct: false, pos: node.pos }, ctx);
+  const evaluate = compileExpr(call);
+  const name = node.columns?.[0] ?? node.alias ?? node.name.toLowerCase().replace(/^.*\./, '');
+  const type: DataType = call.type ?? 'String';
+  const batches = (ctx: ExecContext): Batches => {
+    const value = evaluate([]);
+    const values = (value as unknown) instanceof ValueSet ? (value as unknown as ValueSet).values : [value];
+    return chunks(values.map((v) => [v]), ctx.signal);
+  };
+  return {
+    kind: 'query',
+    columns: [{ name, type }],
+    rows: (ctx) => flatten(batches(ctx)),
+    batches,
+    explain: () => [`Function ${formatExpr(call)}`],
+    explainJson: () => ({ node: 'Function', name: node.name.toLowerCase(), args: node.args.length === 0 ? [] : call.kind === 'call' ? call.args.map(formatExpr) : [] }),
+  };
 }

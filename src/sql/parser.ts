@@ -90,7 +90,7 @@ const JSON_OPERATORS: ReadonlySet<string> = new Set(['->', '->>', '#>', '#>>', '
 const TYPED_LITERALS: ReadonlySet<string> = new Set(['DATE', 'TIMESTAMP', 'TIMESTAMPTZ', 'INTERVAL']);
 
 /** Functions SQL writes without parentheses. A quoted name is still a column. */
-const NILADIC_FUNCTIONS: ReadonlySet<string> = new Set(['CURRENT_TIMESTAMP', 'CURRENT_DATE', 'LOCALTIMESTAMP', 'CURRENT_USER', 'SESSION_USER']);
+const NILADIC_FUNCTIONS: ReadonlySet<string> = new Set(['CURRENT_TIMESTAMP', 'CURRENT_DATE', 'LOCALTIMESTAMP', 'CURRENT_USER', 'SESSION_USER', 'USER']);
 
 // Guards the recursion so that `((((…` a million deep is a SqlError, not a RangeError.
 const MAX_NESTING = 200;

@@ -1,6 +1,6 @@
 // PostgreSQL's arrays and row values in expressions: `ARRAY[a, b]`, subscripts `a[i]`, field
 // selection `(r).f`, `x = ANY(a)` and its kin, array_upper/array_lower/array_length/
-// cardinality/array_to_string, the set-returning unnest and generate_subscripts, and the
+// cardinality/array_to_string/string_to_array/parse_ident, the set-returning unnest and generate_subscripts, and the
 // bitwise `&` and `|` that catalog queries apply to flag columns. The parser writes the
 // operators as calls of these names ('[]', '.', 'ARRAY[]', '= ANY', …).
 
@@ -81,6 +81,21 @@ export const pgArrayFunctions: ScalarFunction[] = [
     if (!a || sep === null) return null;
     const texts = a.items.flatMap((v) => (v === null ? (nullText === undefined || nullText === null ? [] : [valueToText(nullText)!]) : [valueToText(v)!]));
     return texts.join(sep);
+  }),
+  fn('STRING_TO_ARRAY', [2, 3], () => 'Array', ([value, delimiter, nullText]) => {
+    const [text, sep] = [valueToText(value ?? null), valueToText(delimiter ?? null)];
+    if (text === null) return null;
+    if (text === '') return new SqlArray([]);
+    const parts = sep === null ? [...text] : sep === '' ? [text] : text.split(sep);
+    const nullString = nullText === undefined || nullText === null ? undefined : valueToText(nullText);
+    return new SqlArray(parts.map((p) => (p === nullString ? null : p)));
+  }),
+  // `"Schema".table` → {Schema,table}: quoted parts as written, unquoted ones folded to lower case.
+  fn('PARSE_IDENT', [1, 2], () => 'Array', ([value]) => {
+    const text = valueToText(value ?? null);
+    if (text === null) return null;
+    const parts = [...text.matchAll(/\s*(?:"((?:[^"]|"")*)"|([^."\s]+))\s*(\.|$)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]!.toLowerCase()));
+    return new SqlArray(parts);
   }),
   fn('UNNEST', [1, 1], () => null, ([value]) => new ValueSet(array(value)?.items ?? []) as unknown as SqlValue, { setReturning: true }),
   fn('GENERATE_SUBSCRIPTS', [2, 2], () => 'Integer', ([value, dimension]) => {

@@ -23,6 +23,7 @@ export interface FunctionContext {
   database: string;
   user: string;
   procedures: readonly ProcedureInfo[];
+  settings: readonly [string, string][];
 }
 
 /** pg_proc's own functions that queries name by ::regproc. */
@@ -111,6 +112,8 @@ export function catalogFunctions(context: FunctionContext): Map<string, ScalarFu
     fn('PG_TOTAL_RELATION_SIZE', [1, 1], () => 'Long', ([oid]) => (oid === null || oid === undefined ? null : 0)),
     fn('PG_STAT_GET_NUMSCANS', [1, 1], () => 'Long', ([oid]) => (oid === null || oid === undefined ? null : 0)),
     fn('CURRENT_USER', [0, 0], () => 'String', () => context.user),
+    fn('USER', [0, 0], () => 'String', () => context.user),
+    fn('CURRENT_SETTING', [1, 2], () => 'String', ([name]) => (typeof name === 'string' ? (context.settings.find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1] ?? null) : null)),
     fn('SESSION_USER', [0, 0], () => 'String', () => context.user),
     // The session's user may read every table and view, and write as each table takes writes (relationAcl).
     fn('HAS_TABLE_PRIVILEGE', [2, 3], () => 'Boolean', (args) => tablePrivilege(args.at(-2) ?? null, args.at(-1) ?? null)),

@@ -188,7 +188,7 @@ export const CATALOG_TABLES: Record<string, CatalogTable> = {
     fields: [
       oid('oid'), name('typname'), oid('typnamespace'), int2('typlen'), char('typtype'), char('typcategory'), oid('typrelid'), oid('typelem'), oid('typbasetype'), int4('typtypmod'), bool('typnotnull'),
       // Only array_in is named: pgjdbc asks `typinput = 'array_in'::regproc` to tell arrays apart.
-      regproc('typinput'), char('typdelim'), oid('typcollation'),
+      regproc('typinput'), char('typdelim'), oid('typcollation'), oid('typarray'),
     ],
     rows: () =>
       [...TYPES.entries()].map(([typeOid, info]) => {
@@ -197,6 +197,7 @@ export const CATALOG_TABLES: Record<string, CatalogTable> = {
           typeOid, info.name, PG_CATALOG_NAMESPACE_OID, info.size, 'b', TYPE_CATEGORY[typeOid] ?? 'S', 0,
           element, 0, -1, false,
           element !== 0 ? ARRAY_IN_OID : 0, ',', typeOid === OID.text || typeOid === OID.varchar || typeOid === OID.bpchar || typeOid === OID.name ? DEFAULT_COLLATION_OID : 0,
+          typeOid === OID.text ? OID.textArray : typeOid === OID.name ? OID.nameArray : 0,
         ];
       }),
   },
