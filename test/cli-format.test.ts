@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createFormatter, formatResult } from '../src/cli/format.js';
 import { parseCommandLine, UsageError } from '../src/cli/args.js';
+import { Numeric } from '../src/engine/numeric.js';
 
 const result = {
   columns: [
@@ -72,6 +73,15 @@ test('a statement after the first: text formats start with a blank line, JSON an
   assert.equal(formatResult(one, 'table', 1), '\nx\n-\n1\n(1 row)\n');
   assert.equal(formatResult(one, 'json', 1), '[{"x":1}]\n');
   assert.equal(formatResult(one, 'ndjson', 1), '{"x":1}\n');
+});
+
+test('json: NaN and the infinities, numeric or double, are quoted as row_to_json writes them; finite numerics stay numbers', () => {
+  const specials = {
+    columns: [{ name: 'n', type: 'Decimal' as const }, { name: 'f', type: 'Double' as const }],
+    rows: [[Numeric.NaN, -Infinity], [Numeric.parse('1.50')!, NaN]],
+    rowCount: 2,
+  };
+  assert.equal(formatResult(specials, 'json'), '[{"n":"NaN","f":"-Infinity"},{"n":1.50,"f":"NaN"}]\n');
 });
 
 test('a formatter hands out streaming formats row by row, and table only at the end', () => {

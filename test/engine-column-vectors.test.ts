@@ -169,7 +169,9 @@ function scanOf(rows: Row[], predicate: Predicate): ColumnScan {
 
 test('a vector test keeps exactly the rows the row test keeps, for every kind, constant and operator', () => {
   let onVectors = 0;
-  for (const column of [numbers, booleans, dates, [null, undefined]]) {
+  // A column holding a NaN is tested on the rows (NaN sorts above every number there); without one, on the vectors.
+  const finiteOrInfinite = numbers.filter((n) => !Number.isNaN(n));
+  for (const column of [numbers, finiteOrInfinite, booleans, dates, [null, undefined]]) {
     const rows: Row[] = column.map((value, i) => [i, value as SqlValue]);
     for (const op of ops) {
       for (const value of op.startsWith('IS') ? [undefined] : constants) {

@@ -128,6 +128,7 @@ class NdjsonFormatter implements ResultFormatter {
  * A row object; Datetime as ISO-8601 UTC (Date.toJSON), Date as `2024-03-01`, NULL as null, JSON
  * columns nested. Exact numbers (a Decimal, a Long past 2^53) are JSON numbers with every digit,
  * as PostgreSQL's row_to_json writes numeric: JSON.stringify would quote one and refuse the other.
+ * NaN and ±Infinity (numeric or double) are quoted.
  */
 function rowJson(columns: readonly FormatColumn[], values: readonly SqlValue[]): string {
   const members: string[] = [];
@@ -135,7 +136,9 @@ function rowJson(columns: readonly FormatColumn[], values: readonly SqlValue[]):
     const column = columns[i]!;
     const value = values[i] ?? null;
     const plain = column.json && typeof value === 'string' ? parseJsonText(value) : column.type === 'Date' && value instanceof Date ? formatDate(value) : value;
-    const json = typeof value === 'bigint' || value instanceof Numeric ? String(value) : JSON.stringify(plain);
+    // NaN and ±Infinity are no JSON numbers: quoted, as row_to_json writes them.
+    const special = (value instanceof Numeric && !value.isFinite) || (typeof value === 'number' && !Number.isFinite(value));
+    const json = special ? JSON.stringify(String(value)) : typeof value === 'bigint' || value instanceof Numeric ? String(value) : JSON.stringify(plain);
     members.push(`${JSON.stringify(column.name)}:${json}`);
   }
   return `{${members.join(',')}}`;

@@ -12,7 +12,7 @@
 //            result scales.
 //   double   anything with a Double (or text read as a number): JS doubles.
 //
-// Division or modulo by zero is NULL in all three (values.ts says why).
+// Division or modulo by zero is NULL in each (values.ts says why).
 
 import type { Position } from '../sql/ast.js';
 import { Numeric } from './numeric.js';

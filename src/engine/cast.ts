@@ -137,7 +137,7 @@ export function castValue(value: SqlValue, target: ResolvedType, from: DataType 
  */
 function exactInteger(value: SqlValue, from: DataType | null): bigint | undefined {
   if (typeof value === 'bigint') return value;
-  if (value instanceof Numeric) return value.round(0).coefficient;
+  if (value instanceof Numeric) return value.isFinite ? value.round(0).coefficient : undefined;
   if (typeof value === 'string') return INTEGER_TEXT.test(value) ? BigInt(value.trim()) : undefined;
   if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
   return BigInt(from === 'Double' ? roundHalfEven(value) : roundHalfAway(value, 0));
@@ -161,6 +161,7 @@ export function castFailure(value: SqlValue, target: ResolvedType): string {
     const scale = target.scale ?? 0;
     return `numeric field overflow: a field with precision ${target.precision}, scale ${scale} must round to an absolute value less than ${scale === target.precision ? '1' : `10^${target.precision - scale}`}`;
   }
+  if (isIntegralType(target.type) && value instanceof Numeric && !value.isFinite) return `cannot convert ${value.special === 'NaN' ? 'NaN' : 'infinity'} to ${target.text}`;
   const outOfRange = isIntegralType(target.type) && (typeof value === 'number' || typeof value === 'bigint' || value instanceof Numeric || (typeof value === 'string' && INTEGER_TEXT.test(value)));
   if (outOfRange) return `Value ${text} is out of range for type ${target.text}`;
   if (typeof value !== 'string') return `Cannot cast ${typeOfValue(value)} ${formatSqlValue(value)} to ${target.text}`;

@@ -249,7 +249,7 @@ function binaryEvaluator(op: string, left: Evaluator, right: Evaluator, leftType
     case '<=':
     case '>':
     case '>=':
-      return compileComparison(op, left, right, plainNumbers(leftType, rightType));
+      return compileComparison(op, left, right, plainNumbers(leftType, rightType) ? (leftType === 'Double' || rightType === 'Double' ? DOUBLE_TESTS : INTEGER_TESTS) : null);
     case '||':
       return (row) => {
         const a = valueToText(left(row));
@@ -282,18 +282,30 @@ const comparisonTests: Record<string, (c: number) => boolean> = {
   '>=': (c) => c >= 0,
 };
 
-function compileComparison(op: string, left: Evaluator, right: Evaluator, bothNumeric: boolean): Evaluator {
-  if (bothNumeric) {
+/** Comparisons of integers (JS numbers or bigints), inline. */
+const INTEGER_TESTS: Record<string, (a: number, b: number) => boolean> = {
+  '=': (a, b) => a === b,
+  '<>': (a, b) => a !== b,
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+  '>': (a, b) => a > b,
+  '>=': (a, b) => a >= b,
+};
+
+/** Comparisons where a side is a double, inline: as PostgreSQL's float8, NaN equals NaN and is above every other value. */
+const DOUBLE_TESTS: Record<string, (a: number, b: number) => boolean> = {
+  '=': (a, b) => a === b || (a !== a && b !== b),
+  '<>': (a, b) => a !== b && (a === a || b === b),
+  '<': (a, b) => a < b || (a === a && b !== b),
+  '<=': (a, b) => a <= b || b !== b,
+  '>': (a, b) => a > b || (a !== a && b === b),
+  '>=': (a, b) => a >= b || a !== a,
+};
+
+function compileComparison(op: string, left: Evaluator, right: Evaluator, numberTests: Record<string, (a: number, b: number) => boolean> | null): Evaluator {
+  if (numberTests) {
     // The common case (amounts, counts) without the generic coercion path.
-    const numeric: Record<string, (a: number, b: number) => boolean> = {
-      '=': (a, b) => a === b,
-      '<>': (a, b) => a !== b,
-      '<': (a, b) => a < b,
-      '<=': (a, b) => a <= b,
-      '>': (a, b) => a > b,
-      '>=': (a, b) => a >= b,
-    };
-    const test = numeric[op]!;
+    const test = numberTests[op]!;
     return (row) => {
       const a = left(row);
       if (a === null) return null;

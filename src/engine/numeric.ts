@@ -14,6 +14,10 @@
 // select_div_scale's scale (at least 16 significant digits, never fewer digits after the point
 // than either operand shows); mod takes the larger scale and the dividend's sign; a double
 // becomes numeric through its 15 significant digits (float8_numeric's DBL_DIG).
+//
+// NaN, Infinity and -Infinity are numerics too (PostgreSQL 14): NaN equals NaN and sorts above
+// every other value, Infinity above every finite one; arithmetic on them follows numeric.c
+// (Infinity - Infinity and Infinity * 0 are NaN, a finite value / Infinity is 0).
 
 /** numeric(p,s) allows at most this precision, as PostgreSQL does. */
 export const NUMERIC_MAX_PRECISION = 1000;
@@ -24,17 +28,31 @@ function pow10(n: number): bigint {
   return TEN ** BigInt(n);
 }
 
+/** PostgreSQL's special numerics. */
+export type NumericSpecial = 'NaN' | 'Infinity' | '-Infinity';
+
+const SPECIAL_TEXT = /^\s*([+-]?)(nan|infinity|inf)\s*$/i;
+
 export class Numeric {
-  /** The value is `coefficient / 10^scale`; scale ≥ 0. */
+  /** The value is `coefficient / 10^scale`, scale ≥ 0, unless it is special (then 0 and 0). */
   constructor(
     readonly coefficient: bigint,
     readonly scale: number,
+    readonly special: NumericSpecial | null = null,
   ) {}
 
   static readonly ZERO = new Numeric(0n, 0);
+  static readonly NaN = new Numeric(0n, 0, 'NaN');
+  static readonly INFINITY = new Numeric(0n, 0, 'Infinity');
+  static readonly NEGATIVE_INFINITY = new Numeric(0n, 0, '-Infinity');
 
-  /** PostgreSQL's numeric input: `[+-]digits[.digits][e[+-]digits]`, spaces around; null when it is not one. */
+  /** PostgreSQL's numeric input: `[+-]digits[.digits][e[+-]digits]`, or NaN, [+-]Infinity, [+-]inf, spaces around; null when it is not one. */
   static parse(text: string): Numeric | null {
+    const special = SPECIAL_TEXT.exec(text);
+    if (special) {
+      if (special[2]!.toLowerCase() === 'nan') return special[1] === '' ? Numeric.NaN : null;
+      return special[1] === '-' ? Numeric.NEGATIVE_INFINITY : Numeric.INFINITY;
+    }
     const m = /^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/.exec(text);
     if (!m || (m[2] === '' && (m[3] === undefined || m[3] === ''))) return null;
     const fraction = m[3] ?? '';
@@ -56,12 +74,12 @@ export class Numeric {
     return new Numeric(BigInt(value), 0);
   }
 
-  /** A double as PostgreSQL converts float8 to numeric: its 15 significant digits. Null for NaN or ±Infinity. */
+  /** A double as PostgreSQL converts float8 to numeric: its 15 significant digits; NaN and ±Infinity as themselves. */
   static fromDouble(value: number): Numeric | null {
-    if (!Number.isFinite(value)) return null;
+    if (!Number.isFinite(value)) return Number.isNaN(value) ? Numeric.NaN : value > 0 ? Numeric.INFINITY : Numeric.NEGATIVE_INFINITY;
     if (Number.isSafeInteger(value)) return Numeric.fromInteger(value);
     const parsed = Numeric.parse(value.toPrecision(15))!;
-    return parsed.trimmed(parsed.scale);
+    return parsed.trimmed();
   }
 
   /** A JS number or bigint as numeric: integers exactly, doubles as fromDouble. */
@@ -69,8 +87,14 @@ export class Numeric {
     return typeof value === 'bigint' ? Numeric.fromInteger(value) : Numeric.fromDouble(value);
   }
 
+  /** -1, 0 or 1 (an infinity's sign); NaN for NaN. */
   get sign(): number {
+    if (this.special !== null) return this.special === 'NaN' ? NaN : infinitySign(this);
     return this.coefficient > 0n ? 1 : this.coefficient < 0n ? -1 : 0;
+  }
+
+  get isFinite(): boolean {
+    return this.special === null;
   }
 
   /** The coefficient at a scale at least this one's. */
@@ -79,30 +103,47 @@ export class Numeric {
   }
 
   plus(other: Numeric): Numeric {
+    if (this.special !== null || other.special !== null) return specialSum(this, infinitySign(other), other);
     const scale = Math.max(this.scale, other.scale);
     return new Numeric(this.at(scale) + other.at(scale), scale);
   }
 
   minus(other: Numeric): Numeric {
+    if (this.special !== null || other.special !== null) return specialSum(this, -infinitySign(other), other);
     const scale = Math.max(this.scale, other.scale);
     return new Numeric(this.at(scale) - other.at(scale), scale);
   }
 
   times(other: Numeric): Numeric {
+    if (this.special !== null || other.special !== null) {
+      // NaN, or an infinity times zero, is NaN; otherwise an infinity with the product's sign.
+      const sign = this.sign * other.sign;
+      return Number.isNaN(sign) || sign === 0 ? Numeric.NaN : infinity(sign);
+    }
     return new Numeric(this.coefficient * other.coefficient, this.scale + other.scale);
   }
 
   negated(): Numeric {
+    if (this.special !== null) return this.special === 'NaN' ? this : infinity(-infinitySign(this));
     return new Numeric(-this.coefficient, this.scale);
   }
 
   abs(): Numeric {
+    if (this.special !== null) return this.special === 'NaN' ? this : Numeric.INFINITY;
     return this.coefficient < 0n ? this.negated() : this;
   }
 
   /** The quotient rounded to `scale` digits (default: PostgreSQL's select_div_scale); null when dividing by zero. */
-  dividedBy(other: Numeric, scale = divisionScale(this, other)): Numeric | null {
+  dividedBy(other: Numeric, scale?: number): Numeric | null {
+    if (this.special !== null || other.special !== null) {
+      // As numeric_div: NaN wins; infinity / infinity is NaN, infinity / 0 is a division by zero; finite / infinity is 0.
+      if (this.special === 'NaN' || other.special === 'NaN') return Numeric.NaN;
+      if (this.special === null) return Numeric.ZERO;
+      if (other.special !== null) return Numeric.NaN;
+      return other.sign === 0 ? null : infinity(this.sign * other.sign);
+    }
     if (other.coefficient === 0n) return null;
+    scale ??= divisionScale(this, other);
     // this / other = (c1 · 10^s2) / (c2 · 10^s1); times 10^scale for the result's coefficient.
     let numerator = this.coefficient * pow10(other.scale);
     let denominator = other.coefficient * pow10(this.scale);
@@ -112,12 +153,19 @@ export class Numeric {
 
   /** PostgreSQL's numeric mod: the larger scale, the dividend's sign; null for mod by zero. */
   mod(other: Numeric): Numeric | null {
+    if (this.special !== null || other.special !== null) {
+      // As numeric_mod: NaN wins; infinity % 0 is a division by zero, infinity % x NaN; x % infinity is x.
+      if (this.special === 'NaN' || other.special === 'NaN') return Numeric.NaN;
+      if (this.special === null) return this;
+      return other.special === null && other.sign === 0 ? null : Numeric.NaN;
+    }
     if (other.coefficient === 0n) return null;
     const scale = Math.max(this.scale, other.scale);
     return new Numeric(this.at(scale) % other.at(scale), scale);
   }
 
   compareTo(other: Numeric): number {
+    if (this.special !== null || other.special !== null) return Math.sign(specialRank(this) - specialRank(other));
     if (this.scale === other.scale) return this.coefficient < other.coefficient ? -1 : this.coefficient > other.coefficient ? 1 : 0;
     const scale = Math.max(this.scale, other.scale);
     const [a, b] = [this.at(scale), other.at(scale)];
@@ -126,6 +174,7 @@ export class Numeric {
 
   /** Rounded (half away from zero) to `scale` digits after the point; a negative scale rounds left of it. */
   round(scale: number): Numeric {
+    if (this.special !== null) return this;
     if (scale >= this.scale) return new Numeric(this.at(scale), scale);
     const dropped = pow10(this.scale - scale);
     const rounded = divideRounded(this.coefficient, dropped);
@@ -134,23 +183,27 @@ export class Numeric {
 
   /** Truncated toward zero to `scale` digits. */
   truncate(scale: number): Numeric {
+    if (this.special !== null) return this;
     if (scale >= this.scale) return new Numeric(this.at(scale), scale);
     const kept = this.coefficient / pow10(this.scale - scale);
     return scale >= 0 ? new Numeric(kept, scale) : new Numeric(kept * pow10(-scale), 0);
   }
 
   floor(): Numeric {
+    if (this.special !== null) return this;
     const t = this.truncate(0);
     return t.compareTo(this) > 0 ? new Numeric(t.coefficient - 1n, 0) : t;
   }
 
   ceil(): Numeric {
+    if (this.special !== null) return this;
     const t = this.truncate(0);
     return t.compareTo(this) < 0 ? new Numeric(t.coefficient + 1n, 0) : t;
   }
 
   /** The same value with trailing zeros after the point dropped, down to `minScale` digits. */
   trimmed(minScale = 0): Numeric {
+    if (this.special !== null) return this;
     let { coefficient, scale } = this;
     while (scale > minScale && coefficient % TEN === 0n) {
       coefficient /= TEN;
@@ -159,13 +212,15 @@ export class Numeric {
     return scale === this.scale ? this : new Numeric(coefficient, scale);
   }
 
-  /** Digits left of the point (0 for a value below 1), for numeric(p,s)'s overflow check. */
+  /** Digits left of the point (0 for a value below 1, and NaN, which any numeric(p,s) holds; an infinity none does), for numeric(p,s)'s overflow check. */
   integerDigits(): number {
+    if (this.special !== null) return this.special === 'NaN' ? 0 : Infinity;
     const whole = this.coefficient < 0n ? -this.coefficient / pow10(this.scale) : this.coefficient / pow10(this.scale);
     return whole === 0n ? 0 : whole.toString().length;
   }
 
   isInteger(): boolean {
+    if (this.special !== null) return false;
     return this.coefficient % pow10(this.scale) === 0n;
   }
 
@@ -179,8 +234,9 @@ export class Numeric {
     return Number(this.toString());
   }
 
-  /** PostgreSQL's text: every digit, exactly `scale` after the point, never an exponent. */
+  /** PostgreSQL's text: every digit, exactly `scale` after the point, never an exponent; NaN, Infinity, -Infinity. */
   toString(): string {
+    if (this.special !== null) return this.special;
     const negative = this.coefficient < 0n;
     const digits = (negative ? -this.coefficient : this.coefficient).toString();
     if (this.scale === 0) return negative ? `-${digits}` : digits;
@@ -198,6 +254,28 @@ export class Numeric {
   key(): string {
     return this.trimmed().toString();
   }
+}
+
+/** 1 for Infinity, -1 for -Infinity, 0 for anything else (NaN included). */
+function infinitySign(value: Numeric): number {
+  return value.special === 'Infinity' ? 1 : value.special === '-Infinity' ? -1 : 0;
+}
+
+function infinity(sign: number): Numeric {
+  return sign > 0 ? Numeric.INFINITY : Numeric.NEGATIVE_INFINITY;
+}
+
+/** `a + b` (or `a - b`, with b's infinity sign flipped) where one is special: NaN wins, opposite infinities make NaN. */
+function specialSum(a: Numeric, bInfinity: number, b: Numeric): Numeric {
+  if (a.special === 'NaN' || b.special === 'NaN') return Numeric.NaN;
+  const aInfinity = infinitySign(a);
+  if (aInfinity !== 0 && bInfinity !== 0) return aInfinity === bInfinity ? a : Numeric.NaN;
+  return infinity(aInfinity || bInfinity);
+}
+
+/** Order among specials and finite values: -Infinity < finite < Infinity < NaN (finite values tie here). */
+function specialRank(value: Numeric): number {
+  return value.special === 'NaN' ? 3 : infinitySign(value) * 2;
 }
 
 /** numerator / denominator, rounded half away from zero. */

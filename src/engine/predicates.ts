@@ -406,8 +406,9 @@ export function compileScanPredicate(predicate: Predicate, index: number): (row:
 
 /**
  * `column op constant` over a row. A row value of the constant's own kind (number, string,
- * boolean, datetime) is compared inline, as compareValues would (numbers by their difference, so NaN
- * and infinities behave exactly as there); any other mix takes compareValues' coercion. One
+ * boolean, datetime) is compared inline, as compareValues would (numbers by their difference,
+ * a NaN row value above a finite constant); any other mix, and a NaN or infinite constant,
+ * takes compareValues. One
  * closure per operator, so the hot test is a single monomorphic function with nothing boxed.
  */
 function compileComparisonPredicate(op: ComparisonOperator, index: number, value: SqlValue): (row: Row) => boolean {
@@ -416,7 +417,8 @@ function compileComparisonPredicate(op: ComparisonOperator, index: number, value
     const c = compareValues(v, value);
     return c !== null && test(c);
   };
-  if (typeof value === 'number') {
+  // A NaN or infinite constant takes compareValues (NaN equals NaN; Infinity - Infinity is NaN).
+  if (typeof value === 'number' && Number.isFinite(value)) {
     const n = value;
     switch (op) {
       case '=':
@@ -442,12 +444,13 @@ function compileComparisonPredicate(op: ComparisonOperator, index: number, value
       case '>':
         return (row) => {
           const v = row[index];
-          return typeof v === 'number' ? v - n > 0 : v != null && coerced(v);
+          // A NaN row value is above every number, as PostgreSQL's float8 orders it.
+          return typeof v === 'number' ? v - n > 0 || v !== v : v != null && coerced(v);
         };
       case '>=':
         return (row) => {
           const v = row[index];
-          return typeof v === 'number' ? v - n >= 0 : v != null && coerced(v);
+          return typeof v === 'number' ? v - n >= 0 || v !== v : v != null && coerced(v);
         };
     }
   }

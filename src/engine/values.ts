@@ -82,6 +82,18 @@ export function parseNumber(text: string): number | null {
   return NUMBER_PATTERN.test(text) ? Number(text) : null;
 }
 
+const DOUBLE_SPECIAL = /^\s*([+-]?)(nan|infinity|inf)\s*$/i;
+
+/** Text as float8 reads it: a number, or NaN, [+-]Infinity, [+-]inf (any case); null otherwise. */
+export function parseDouble(text: string): number | null {
+  const n = parseNumber(text);
+  if (n !== null) return n;
+  const special = DOUBLE_SPECIAL.exec(text);
+  if (!special) return null;
+  if (special[2]!.toLowerCase() === 'nan') return NaN;
+  return special[1] === '-' ? -Infinity : Infinity;
+}
+
 /** PostgreSQL's bigint range. */
 export const BIGINT_MIN = -(2n ** 63n);
 export const BIGINT_MAX = 2n ** 63n - 1n;
@@ -100,7 +112,7 @@ export function parseInteger(text: string): number | bigint | null {
 
 const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
 
-/** Any numeric value (or numeric text) as an exact Numeric; null when it has none (NaN, ±Infinity, not a number). */
+/** Any numeric value (or numeric text) as an exact Numeric (NaN and ±Infinity as numeric's own); null when it is not a number. */
 export function toNumeric(value: SqlValue): Numeric | null {
   if (value instanceof Numeric) return value;
   if (typeof value === 'number' || typeof value === 'bigint') return Numeric.fromNumber(value);
@@ -173,11 +185,24 @@ export function formatTimestamp(at: Date): string {
 export function compareValues(a: SqlValue, b: SqlValue): number | null {
   // Numbers and strings first, in a body small enough for V8 to inline into every caller.
   if (typeof a === 'number') {
-    if (typeof b === 'number') return a - b;
+    if (typeof b === 'number') {
+      const d = a - b;
+      return d === d ? d : compareDoubles(a, b);
+    }
   } else if (typeof a === 'string' && typeof b === 'string') {
     return a < b ? -1 : a > b ? 1 : 0;
   }
   return compareOther(a, b);
+}
+
+/**
+ * Two doubles as PostgreSQL orders float8: NaN equals NaN and sorts above everything, equal
+ * infinities are equal (their difference is NaN, which only these cases reach).
+ */
+export function compareDoubles(a: number, b: number): number {
+  if (a !== a) return b !== b ? 0 : 1;
+  if (b !== b) return -1;
+  return a === b ? 0 : a < b ? -1 : 1;
 }
 
 /** compareValues for NULL, booleans, datetimes and mixed kinds. */
@@ -189,6 +214,7 @@ function compareOther(a: SqlValue, b: SqlValue): number | null {
     // A Long beyond ±2^53 with another number; JS compares number and bigint exactly.
     if ((ta === 'bigint' || ta === 'number') && (typeof b === 'bigint' || typeof b === 'number')) {
       const [x, y] = [a as number | bigint, b as number | bigint];
+      if (x !== x || y !== y) return x !== x ? 1 : -1; // a NaN double: above any integer
       return x < y ? -1 : x > y ? 1 : 0;
     }
   }
@@ -216,8 +242,8 @@ function compareOther(a: SqlValue, b: SqlValue): number | null {
  * double (PostgreSQL compares numeric with float8 as float8); text is read as numeric.
  */
 function compareNumeric(a: SqlValue, b: SqlValue): number | null {
-  if (typeof a === 'number' && !Number.isInteger(a)) return a - (b as Numeric).toNumber();
-  if (typeof b === 'number' && !Number.isInteger(b)) return (a as Numeric).toNumber() - b;
+  if (typeof a === 'number' && !Number.isInteger(a)) return compareDoubles(a, (b as Numeric).toNumber());
+  if (typeof b === 'number' && !Number.isInteger(b)) return compareDoubles((a as Numeric).toNumber(), b);
   const [x, y] = [toNumeric(a), toNumeric(b)];
   return x === null || y === null ? null : x.compareTo(y);
 }
@@ -347,9 +373,9 @@ export function coerceToType(value: SqlValue, type: DataType, mode: CoercionMode
       return n;
     }
     case 'Double': {
+      // NaN and ±Infinity are float8 values too ('NaN'::float8, a numeric NaN).
       const n = toNumber(value);
-      if (n === null || !Number.isFinite(n)) return undefined;
-      return n;
+      return n === null ? undefined : n;
     }
     case 'Datetime':
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
@@ -383,7 +409,7 @@ export function formatSqlValue(value: SqlValue): string {
 /** A number as a double (Numeric and bigint to the nearest); text parsed; null for anything else. */
 export function toNumber(value: SqlValue): number | null {
   if (typeof value === 'number') return value;
-  if (typeof value === 'string') return parseNumber(value);
+  if (typeof value === 'string') return parseDouble(value);
   if (value instanceof Numeric) return value.toNumber();
   if (typeof value === 'bigint') return Number(value);
   return null;

@@ -24,7 +24,7 @@ export function valuesEqual(a: SqlValue, b: SqlValue): boolean {
     return valuesEqual(Number(a), Number(b));
   }
   if (typeof a === 'number' && typeof b === 'number') {
-    if (a === b) return true;
+    if (a === b || (Number.isNaN(a) && Number.isNaN(b))) return true;
     return Math.abs(a - b) <= RELATIVE_TOLERANCE * Math.max(1, Math.abs(a), Math.abs(b));
   }
   // An interval (ours) against PostgreSQL's text for it: compared as PostgreSQL prints it.
@@ -48,7 +48,7 @@ function sortText(value: SqlValue): string {
 export function formatValue(value: SqlValue): string {
   if (value === null) return 'NULL';
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'bigint') return String(value);
+  if (typeof value === 'bigint' || (typeof value === 'number' && !Number.isFinite(value))) return String(value);
   return JSON.stringify(value);
 }
 

@@ -1,5 +1,5 @@
 // MIN and MAX. NULLs are skipped; over no rows (or only NULLs) the result is NULL. Values that do
-// not compare (compareValues gives null) leave the extreme as it is.
+// not compare (compareValues gives null) leave the extreme as it is. NaN is the largest number.
 //
 // Each is a class with its extreme in a field rather than a closure over a variable: the field
 // is read and written in place, and numbers and strings are compared inline. Both are on the
@@ -16,9 +16,9 @@ class Maximum implements Accumulator {
     if (value === null) return;
     const best = this.best;
     if (typeof value === 'number' && typeof best === 'number') {
-      // As compareValues (value - best > 0): NaN replaces nothing and is replaced by nothing;
-      // strings by code unit and datetimes by instant, as compareValues compares them too.
-      if (value > best) this.best = value;
+      // As compareValues: NaN is above every number (PostgreSQL's float8), so it replaces any
+      // other maximum; strings by code unit and datetimes by instant, as compareValues compares them too.
+      if (value > best || (value !== value && best === best)) this.best = value;
     } else if (typeof value === 'string' && typeof best === 'string') {
       if (value > best) this.best = value;
     } else if (value instanceof Date && best instanceof Date) {
@@ -42,7 +42,8 @@ class Minimum implements Accumulator {
     if (value === null) return;
     const best = this.best;
     if (typeof value === 'number' && typeof best === 'number') {
-      if (value < best) this.best = value;
+      // A NaN minimum gives way to any number.
+      if (value < best || (best !== best && value === value)) this.best = value;
     } else if (typeof value === 'string' && typeof best === 'string') {
       if (value < best) this.best = value;
     } else if (value instanceof Date && best instanceof Date) {

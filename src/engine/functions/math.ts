@@ -1,6 +1,7 @@
 // Numeric functions. Strings are parsed as numbers (NULL when they are not), NULL in → NULL
 // out, and a result that is not a finite number (SQRT(-1), POWER(0, -1), overflow) is NULL
-// rather than an error — the engine's rule for division by zero. Integer arguments keep an
+// rather than an error — the engine's rule for division by zero; NaN and ±Infinity given in
+// come out as float8's functions give them (ABS('-Infinity') is Infinity). Integer arguments keep an
 // integer type where SQL Server keeps one (ABS, ROUND, FLOOR, CEILING, SIGN, MOD).
 
 import type { ScalarFunction } from '../functions.js';
@@ -29,7 +30,8 @@ function numeric1(name: string, fn: (n: number) => number, returnType: (types: (
     call: ([value]) => {
       if (exact && value instanceof Numeric) return exact(value);
       const n = toNumber(value ?? null);
-      return n === null ? null : finite(fn(n));
+      // NaN or an infinity in gives what float8 gives (sqrt('Infinity') is Infinity); a non-finite result of a finite input is NULL.
+      return n === null ? null : Number.isFinite(n) ? finite(fn(n)) : fn(n);
     },
   };
 }
@@ -68,7 +70,7 @@ export const mathFunctions: ScalarFunction[] = [
   numeric1('FLOOR', Math.floor, sameNumericType, (n) => n.floor()),
   numeric1('CEILING', Math.ceil, sameNumericType, (n) => n.ceil()),
   numeric1('CEIL', Math.ceil, sameNumericType, (n) => n.ceil()),
-  numeric1('SIGN', Math.sign, sameNumericType, (n) => Numeric.fromInteger(n.sign)),
+  numeric1('SIGN', (n) => (n > 0 ? 1 : n < 0 ? -1 : 0), sameNumericType, (n) => (n.special === 'NaN' ? n : Numeric.fromInteger(n.sign))),
   numeric1('SQRT', Math.sqrt, double),
   numeric1('EXP', Math.exp, double),
   numeric1('LN', (n) => (n > 0 ? Math.log(n) : NaN), double),
@@ -84,7 +86,7 @@ export const mathFunctions: ScalarFunction[] = [
       if (value instanceof Numeric && digits !== null) return value.round(Math.trunc(digits));
       const n = toNumber(value ?? null);
       if (n === null || digits === null) return null;
-      return finite(roundHalfAway(n, Math.trunc(digits)));
+      return Number.isFinite(n) ? finite(roundHalfAway(n, Math.trunc(digits))) : n;
     },
   },
   {

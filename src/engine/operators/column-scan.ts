@@ -148,8 +148,12 @@ function vectorOp(predicate: Predicate): VectorOp | undefined {
     case 'LIKE':
     case 'OR':
       return undefined;
-    default:
-      return vectorKindOf(predicate.value ?? null) === undefined ? undefined : predicate.op;
+    default: {
+      // NaN or an infinity as the constant (NaN = NaN, Infinity - Infinity is NaN): the row test's compareValues.
+      const value = predicate.value ?? null;
+      if (typeof value === 'number' && !Number.isFinite(value)) return undefined;
+      return vectorKindOf(value) === undefined ? undefined : predicate.op;
+    }
   }
 }
 

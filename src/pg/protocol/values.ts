@@ -192,7 +192,9 @@ function asDate(value: Exclude<WireValue, null>): Date {
 /** numeric's binary form: ndigits, weight, sign, dscale, then base-10000 digits. */
 export function encodeNumeric(text: string): Buffer {
   if (/^nan$/i.test(text)) return Buffer.from([0, 0, 0, 0, 0xc0, 0, 0, 0]);
-  if (/^[+-]?infinity$/i.test(text)) return Buffer.from([0, 0, 0, 0, text.startsWith('-') ? 0xf0 : 0xd0, 0, 0, 0]);
+  // PostgreSQL's numeric_send reads an infinity's dscale out of its special header (0xD000 or
+  // 0xF000 masked as a short numeric's scale bits): 32, which clients ignore; sent as PostgreSQL sends it.
+  if (/^[+-]?infinity$/i.test(text)) return Buffer.from([0, 0, 0, 0, text.startsWith('-') ? 0xf0 : 0xd0, 0, 0, 0x20]);
   const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text.trim());
   if (!m) throw new BadValue(`invalid input syntax for type numeric: "${text}"`);
   const negative = m[1] === '-';
