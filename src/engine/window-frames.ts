@@ -211,7 +211,9 @@ function groupsOf(starts: number[], ends: number[]): (p: number, shift: number, 
 
 /**
  * RANGE with an offset: the first position whose key is at or after `key ∓ offset` in window
- * order (a start), or the last at or before it (an end), among the positions with a key.
+ * order (a start), or the last at or before it (an end), among the positions with a key. Asked
+ * for the positions in order, each bound's answer only moves forward (the keys are sorted), so
+ * each bound keeps a cursor that walks the partition once instead of searching it for each row.
  */
 function rangeSearch(part: FramePartition, starts: number[], ends: number[]): (p: number, offset: number | Interval, forward: boolean, isEnd: boolean) => number {
   const { key, descending } = part;
@@ -222,22 +224,24 @@ function rangeSearch(part: FramePartition, starts: number[], ends: number[]): (p
   let last = count - 1;
   while (last >= 0 && key(last) === null) last--;
   const order = (a: SqlValue, b: SqlValue): number => (descending ? -compareValues(a, b)! : compareValues(a, b)!);
+  // Per bound (start or end, preceding or following): the position its last answer stopped at.
+  const cursors = new Map<string, number>();
   return (p, offset, forward, isEnd) => {
     const value = key(p);
     if (value === null) return isEnd ? ends[p]! - 1 : starts[p]!;
     // Forward in window order is up the key when ascending, down it when descending.
     const up = forward !== descending;
     const target = shifted(value, offset, up);
-    let lo = first;
-    let hi = last + 1;
+    const bound = `${forward}${isEnd}`;
     // First position whose key is after the target (an end), or at or after it (a start).
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const c = order(key(mid), target);
-      if (c > 0 || (!isEnd && c === 0)) hi = mid;
-      else lo = mid + 1;
+    let at = cursors.get(bound) ?? first;
+    while (at <= last) {
+      const c = order(key(at), target);
+      if (c > 0 || (!isEnd && c === 0)) break;
+      at++;
     }
-    return isEnd ? lo - 1 : lo;
+    cursors.set(bound, at);
+    return isEnd ? at - 1 : at;
   };
 }
 
