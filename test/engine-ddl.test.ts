@@ -275,6 +275,10 @@ test('INSERT INTO temp SELECT of a million rows (rows are appended one by one, n
   await run('CREATE TEMP TABLE big (n INT)');
   assert.equal(await run('INSERT INTO big SELECT a.n * 1000 + b.n FROM thousand a, thousand b'), 1_000_000);
   assert.deepEqual(await run('SELECT COUNT(*), MAX(n) FROM big'), [[1_000_000, 999_999]]);
+  // RETURNING projects the written rows through a table of its own, filled one by one too.
+  const returned = (await run('INSERT INTO big SELECT n FROM big WHERE n < 300000 RETURNING n')) as unknown[][];
+  assert.equal(returned.length, 300_000);
+  assert.deepEqual([returned[0], returned.at(-1)], [[0], [299_999]]);
 });
 
 test('views over views: 200 deep work, the 201st level is a SqlError where CREATE VIEW names the view below', async () => {

@@ -33,7 +33,8 @@ export function planReturning(items: SelectItemNode[], table: Table, ref: TableR
     neededColumns: [...new Set(written.requests.flatMap((request) => request.columns))],
     async project(rows, ctx) {
       written.rows.length = 0;
-      written.rows.push(...rows);
+      // One at a time: spreading a few hundred thousand rows into push() overflows the stack.
+      for (const row of rows) written.rows.push(row);
       written.rowsChanged();
       const out: Row[] = [];
       for await (const row of query.rows(ctx)) out.push(row);
