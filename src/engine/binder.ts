@@ -13,6 +13,7 @@ import { Scope } from './scope.js';
 import { compileExpr } from './expressions.js';
 import { isCaseInsensitive, lowerCased } from './collation.js';
 import { isJsonValued } from './json-valued.js';
+import { declaredTypeName } from './declared-type.js';
 import { temporalOperator } from './temporal.js';
 import { Interval } from './interval.js';
 import { findAggregateFunction, findScalarFunction, functionNames, type AggregateFunction, type ScalarFunction } from './functions.js';
@@ -643,7 +644,8 @@ function fold(expr: BoundExpr): BoundExpr {
   if (expr.kind === 'const' || !foldable(expr)) return expr;
   const value = compileExpr(expr)([]);
   const type = expr.type ?? typeOfValue(value);
-  return { kind: 'const', value, type, pos: expr.pos, ...(isJsonValued(expr) ? { json: true } : {}) };
+  const typeName = declaredTypeName(expr);
+  return { kind: 'const', value, type, pos: expr.pos, ...(isJsonValued(expr) ? { json: true } : {}), ...(typeName !== undefined ? { typeName } : {}) };
 }
 
 function foldable(expr: BoundExpr): boolean {

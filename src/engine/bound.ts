@@ -25,6 +25,8 @@ export interface BoundConst extends BoundBase {
   param?: number;
   /** A folded JSON value ('{}'::jsonb, jsonb_build_object(…) of constants): see json-valued.ts. */
   json?: boolean;
+  /** A folded cast's declared PostgreSQL type ('1'::int2): see declared-type.ts. */
+  typeName?: string;
 }
 
 export interface BoundColumn extends BoundBase {

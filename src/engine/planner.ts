@@ -43,6 +43,7 @@ import { planTableFunction } from './table-functions.js';
 import { findSubqueries } from './subqueries.js';
 import type { Catalog, Column, OrderKey, ScanPlan } from './table.js';
 import { isJsonValued } from './json-valued.js';
+import { declaredTypeName } from './declared-type.js';
 import { bindWindows, finishWindows, placeWindowSlots, windowExprs, type WindowPlan } from './windows.js';
 import { defaultNullsFirst } from './values.js';
 import { figureColumnName } from './column-names.js';
@@ -489,5 +490,6 @@ export function bindCount(node: ExprNode, clause: 'LIMIT' | 'OFFSET' | 'TOP', ct
 
 /** A select-list item that is a column of its source, unchanged, keeps the source's name for its type. */
 function sourceTypeName(expr: BoundExpr): { typeName?: string } {
-  return (expr.kind === 'column' || expr.kind === 'outer') && expr.column.typeName !== undefined ? { typeName: expr.column.typeName } : {};
+  const typeName = declaredTypeName(expr);
+  return typeName !== undefined ? { typeName } : {};
 }

@@ -98,7 +98,14 @@ export interface ResultField {
 }
 
 export function fieldsOfColumns(columns: readonly ResultColumn[]): ResultField[] {
-  return columns.map((c) => ({ name: c.name, typeOid: oidOfType(c.type, c.json === true) }));
+  return columns.map((c) => ({ name: c.name, typeOid: declaredOid(c.typeName) ?? oidOfType(c.type, c.json === true) }));
+}
+
+/** The OID of a type a column declares beyond its engine type ('int2', 'jsonb', or a catalog column's OID as digits). */
+function declaredOid(typeName: string | undefined): number | undefined {
+  if (typeName === undefined) return undefined;
+  if (/^\d+$/.test(typeName)) return Number(typeName);
+  return (OID as Record<string, number>)[typeName];
 }
 
 export function describeFields(fields: readonly ResultField[], formats: readonly number[]): FieldDescription[] {
