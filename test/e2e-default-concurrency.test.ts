@@ -1,6 +1,7 @@
 // The default cap on requests in flight follows the rate budget: at 150 ms a request, a budget
 // of 100 requests/s is busy only with about 15 in flight (Little's law), so a fixed cap of 10
-// would hold a child table's read to 67 requests/s. Through the emulator, with its answers held
+// would hold a child table's read to 67 requests/s; the same goes for an `Id IN (…)`'s retrieves
+// and an IN's list per value. Through the emulator, with its answers held
 // for 150 ms of a fake clock the transport keeps too (support/virtual-time.ts): the rows, the
 // exact requests, how many were in flight, and the (fake) time the read took against the time
 // the budget allows.
@@ -106,4 +107,39 @@ test('a full read in parallel windows opens as many as keep the budget busy, pas
   } finally {
     await db.close();
   }
+});
+
+/** A query at 150 ms a request under a 100/s budget, in fake time: its rows, requests, peak in flight. */
+async function readAtLatency(sql: string) {
+  const stripe = virtualStripe({ latencyMs: () => LATENCY_MS });
+  const db = connect({ apiKey: DEMO_API_KEY, baseUrl: emulator.url, accountId: ACCOUNT, maxRequestsPerSecond: BUDGET, fetch: stripe.fetch, budgets: stripe.budgets });
+  emulator.clearLog();
+  try {
+    const { rows } = await stripe.run(db.query(sql));
+    const requests = emulator.requestLog.map((r) => `${r.method} ${r.path}${r.query ? `?${r.query}` : ''}`);
+    return { rows, requests, ms: stripe.clock.now(), peak: stripe.peakInFlight, allowedMs: (requests.length / BUDGET) * 1000 };
+  } finally {
+    await db.close();
+  }
+}
+
+const KEEPS_BUDGET_BUSY = Math.ceil(((BUDGET * LATENCY_MS) / 1000) * 1.25);
+
+test('Id IN (…) retrieves as many at once as keep the budget busy, not 8', async () => {
+  const read = await readAtLatency(`SELECT Id FROM CheckoutSession WHERE Id IN (${sessionIds.map((id) => `'${id}'`).join(', ')})`);
+  assert.deepEqual(read.rows.map((r) => r.Id), sessionIds, 'every session, in the order named');
+  assert.deepEqual(read.requests, sessionIds.map((id) => `GET /v1/checkout/sessions/${id}`), 'one retrieve per id, in order, none repeated');
+  // 10 (the cap before any answer), then 19 once the first answers show the latency.
+  assert.equal(read.peak, KEEPS_BUDGET_BUSY);
+  assert.ok(read.ms <= 1.3 * read.allowedMs, `took ${read.ms} ms of fake time; the budget allows ${read.allowedMs} ms`);
+});
+
+test('an IN fanned out into a list per value (a lookup join’s batch of keys) reads as many lists at once as keep the budget busy, not 16', async () => {
+  const customers = Array.from({ length: 60 }, (_, i) => `cus_keepbusy${String(i).padStart(2, '0')}`);
+  const read = await readAtLatency(`SELECT Id FROM CheckoutSession WHERE CustomerId IN (${customers.map((id) => `'${id}'`).join(', ')})`);
+  assert.deepEqual(read.rows, []);
+  assert.deepEqual([...read.requests].sort(), customers.map((id) => `GET /v1/checkout/sessions?customer=${id}&limit=100`).sort(), 'one list per value');
+  assert.equal(read.peak, KEEPS_BUDGET_BUSY);
+  assert.ok(read.peak > 16);
+  assert.ok(read.ms <= 1.3 * read.allowedMs, `took ${read.ms} ms of fake time; the budget allows ${read.allowedMs} ms`);
 });

@@ -5,9 +5,15 @@
 /**
  * Items of `sources`, at most `limit` of them open at a time, in the order they arrive. Each
  * open source fetches its next item while the current one is consumed, so at most `limit`
- * items wait. Stopping early aborts the signal every source was given, then closes them.
+ * items wait. A limit given as a function is asked again whenever a source could start (it
+ * may follow the rate budget as the latency becomes known). Stopping early aborts the signal
+ * every source was given, then closes them.
  */
-export async function* interleave<T>(sources: Iterable<(signal: AbortSignal) => AsyncIterator<T>>, limit: number): AsyncGenerator<T> {
+export async function* interleave<T>(
+  sources: Iterable<(signal: AbortSignal) => AsyncIterator<T>>,
+  limit: number | (() => number),
+): AsyncGenerator<T> {
+  const width = typeof limit === 'number' ? () => limit : limit;
   interface Open {
     iterator: AsyncIterator<T>;
     next: Promise<{ source: Open; result: IteratorResult<T> }>;
@@ -29,16 +35,13 @@ export async function* interleave<T>(sources: Iterable<(signal: AbortSignal) => 
     return true;
   };
   try {
-    while (open.size < limit && start());
+    while (open.size < width() && start());
     while (open.size > 0) {
       const { source, result } = await Promise.race([...open].map((s) => s.next));
-      if (result.done) {
-        open.delete(source);
-        start();
-        continue;
-      }
-      pull(source);
-      yield result.value;
+      if (result.done) open.delete(source);
+      else pull(source);
+      while (open.size < width() && start());
+      if (!result.done) yield result.value;
     }
   } finally {
     stop.abort();

@@ -21,7 +21,10 @@ import type { ColumnDef, ListPagesOptions, ListPaging, StripeTransport, TableDef
 
 /** Stripe's largest page. */
 const MAX_PAGE_SIZE = 100;
-/** Retrieves of one `Id IN (…)` in flight at once. */
+/**
+ * Retrieves of one `Id IN (…)` in flight at once, at least; more when the budget needs more in
+ * flight to stay busy (rate × latency, within the connection's cap), as for parents below.
+ */
 const RETRIEVES_IN_FLIGHT = 8;
 /**
  * Parents whose children are read at once in a child table's full read, at least. Each
@@ -32,9 +35,10 @@ const RETRIEVES_IN_FLIGHT = 8;
  */
 export const PARENTS_IN_FLIGHT = 16;
 /**
- * Lists read at once when an IN fans out into a list per value (or a search per ten values):
- * as for parents, more than the connection's cap on requests in flight, which with the rate
- * budget is what bounds the read.
+ * Lists read at once when an IN fans out into a list per value (or a search per ten values),
+ * a lookup join's batch of keys among them, at least: as for parents, more than the
+ * connection's cap on requests in flight before the latency is known, and more when the
+ * budget needs more in flight.
  */
 const LISTS_IN_FLIGHT = PARENTS_IN_FLIGHT;
 /**
@@ -361,6 +365,16 @@ export class StripeTable implements Table {
   }
 
   /**
+   * How many of one read's small requests (parents' lists, retrieves, an IN's lists) to keep in
+   * flight: enough to keep the account's rate budget busy at the latency seen (the connection's
+   * requestsToKeepBusy, within its cap), never fewer than `floor`. Asked again as requests
+   * start, so a read widens once the first answers show Stripe's latency.
+   */
+  private keepingBusy(account: string | undefined, floor: number): () => number {
+    return () => Math.max(floor, this.transport.requestsToKeepBusy?.(account) ?? 0);
+  }
+
+  /**
    * The children of up to PARENTS_IN_FLIGHT parents read at once, yielded parent by parent in
    * parent order as each one's list is complete, so rows keep streaming. Stopping early aborts
    * the reads still running.
@@ -370,9 +384,8 @@ export class StripeTable implements Table {
     const stopSignals = ctx.signal ? [ctx.signal, stop.signal] : [stop.signal];
     const parents = this.parentIds(plan, account, ctx)[Symbol.asyncIterator]();
     const reading: Promise<Fetched[]>[] = [];
-    // Enough parents to keep the budget busy at the latency seen (each parent is a request at a
-    // time), never fewer than PARENTS_IN_FLIGHT.
-    const width = () => Math.max(PARENTS_IN_FLIGHT, this.transport.requestsToKeepBusy?.(account) ?? 0);
+    // Each parent is a request at a time.
+    const width = this.keepingBusy(account, PARENTS_IN_FLIGHT);
     let parentsLeft = true;
     const readNextParent = async (): Promise<void> => {
       const next = await parents.next();
@@ -441,19 +454,20 @@ export class StripeTable implements Table {
     if (Array.isArray(rows)) for (const row of rows) yield { object: row as StripeObject, source };
   }
 
-  /**
-   * Retrieves run a few at a time (the transport still enforces its rate budget), yielding in
-   * id order. Never more in flight than rows still wanted, so `LIMIT 1` costs one request.
-   */
   /** The parents whose path a retrieve goes under (`{parent}` in the path), else one pass with none. */
   private retrieveParents(plan: StripeScanPlan): (string | undefined)[] {
     return retrievesUnderParent(this.def) && plan.pushdown.parents ? plan.pushdown.parents : [undefined];
   }
 
+  /**
+   * Retrieves run as many at a time as keep the budget busy (the transport still enforces it), yielding in
+   * id order. Never more in flight than rows still wanted, so `LIMIT 1` costs one request.
+   */
   private async *retrieveEach(
     plan: StripeScanPlan, ids: string[], parentId: string | undefined, account: string | undefined, rowLimit: number, ctx: ExecContext,
   ): AsyncIterable<StripeObject> {
-    const window = Math.max(1, Math.min(RETRIEVES_IN_FLIGHT, rowLimit));
+    const busy = this.keepingBusy(account, RETRIEVES_IN_FLIGHT);
+    const window = () => Math.max(1, Math.min(busy(), rowLimit));
     const pending: Promise<StripeObject | undefined>[] = [];
     let next = 0;
     const start = () => {
@@ -462,12 +476,12 @@ export class StripeTable implements Table {
       retrieval.catch(() => undefined);
       pending.push(retrieval);
     };
-    while (next < ids.length && pending.length < window) start();
+    while (next < ids.length && pending.length < window()) start();
     let wanted = rowLimit;
     while (pending.length > 0) {
       const object = await pending.shift()!;
       if (object) wanted--;
-      if (next < ids.length && pending.length < Math.min(window, wanted)) start();
+      while (next < ids.length && pending.length < Math.min(window(), wanted)) start();
       if (object) yield object;
     }
   }
@@ -500,7 +514,7 @@ export class StripeTable implements Table {
     // An IN fanned out into a list per value, every row wanted: several lists at once.
     if (lists.length > 1 && rowLimit === Infinity) {
       const walks = lists.map((filters) => (stop: AbortSignal) => this.listWalk(plan, filters, parentId, account, rowLimit, withStop(ctx, stop)));
-      for await (const page of interleave(walks, LISTS_IN_FLIGHT)) yield* page;
+      for await (const page of interleave(walks, this.keepingBusy(account, LISTS_IN_FLIGHT))) yield* page;
       return;
     }
     let remaining = rowLimit;
@@ -556,7 +570,7 @@ export class StripeTable implements Table {
     }
     const seen = new Set<string>();
     const walks = queries.map((query) => (stop: AbortSignal) => this.searchWalk(plan, query, account, withStop(ctx, stop)));
-    for await (const page of interleave(walks, LISTS_IN_FLIGHT)) {
+    for await (const page of interleave(walks, this.keepingBusy(account, LISTS_IN_FLIGHT))) {
       for (const fetched of page) {
         const id = fetched.object.id;
         if (typeof id === 'string') {
