@@ -43,6 +43,10 @@ test('an aborted INSERT reports rows written, cancelled in flight and not sent; 
     assert.ok(Math.max(...[...written, ...inFlight].map((r) => r.index)) < Math.min(...notSent.map((r) => r.index)));
     const arrived = new Set(emulator.requestLog.filter((e) => e.method === 'POST').map((e) => decodeURIComponent(/email=([^&]*)/.exec(e.body)![1]!)));
     for (const r of notSent) assert.ok(!arrived.has(`cancel-${r.index}@example.com`), `row ${r.index + 1} was not sent`);
+    // And the other way: a row reported in flight did reach Stripe (one still waiting for the
+    // rate budget when the cancel came is not sent, not of unknown outcome).
+    for (const r of inFlight) assert.ok(arrived.has(`cancel-${r.index}@example.com`), `row ${r.index + 1} reached Stripe`);
+    assert.equal(written.length + inFlight.length, arrived.size);
     const ids = new Set(emulator.objects('customer').map((c) => c.id));
     for (const r of written) assert.ok(r.ok && ids.has(r.id!), `row ${r.index + 1} exists`);
   } finally {

@@ -45,6 +45,13 @@ export async function runWrites(
       const why = ctx.signal?.aborted ? 'the statement was cancelled' : `row ${failedAt! + 1} of the statement failed first`;
       return { index, ok: false, ...known, notSent: true, error: new Error(`not sent: ${why}`) };
     }
+    // The transport reports a request once some attempt of it went out; one cancelled while it
+    // still waited for the rate budget never reached Stripe.
+    let reachedStripe = false;
+    const onRequest: NonNullable<ExecContext['onRequest']> = (...args) => {
+      reachedStripe = true;
+      ctx.onRequest?.(...args);
+    };
     try {
       const object = await transport.request<StripeObject>({
         method: request.method,
@@ -53,7 +60,7 @@ export async function runWrites(
         ...(request.accountId !== undefined ? { accountId: request.accountId } : {}),
         ...(request.method === 'POST' ? { idempotencyKey: idempotencyKeyFor(ctx, index) } : {}),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
-        ...(ctx.onRequest ? { onRequest: ctx.onRequest } : {}),
+        onRequest,
       });
       const id = typeof object?.id === 'string' ? object.id : request.id;
       const row = verb === 'delete' ? undefined : await rowOrNothing(toRow, object, request);
@@ -66,6 +73,7 @@ export async function runWrites(
       // Changing or deleting an object that does not exist changes nothing, as in SQL.
       if (verb !== 'create' && isMissing(error)) return { index, ok: false, ...known, error: asError, absent: true };
       failedAt = Math.min(failedAt ?? index, index);
+      if (ctx.signal?.aborted && !reachedStripe) return { index, ok: false, ...known, notSent: true, error: new Error('not sent: the statement was cancelled') };
       // Cancelled in flight: whether Stripe acted is unknown (the abort ends the wait, not the request).
       if (ctx.signal?.aborted) return { index, ok: false, ...known, error: asError, outcomeUnknown: true };
       return { index, ok: false, ...known, error: asError };
