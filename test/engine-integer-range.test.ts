@@ -79,6 +79,8 @@ describe('integer and bigint ranges, against PostgreSQL (PGlite)', () => {
       'SELECT 65536 * 32768',
       'SELECT (-2147483647 - 1) / -1',
       'SELECT -(-2147483647 - 1)',
+      'SELECT abs(-2147483647 - 1)',
+      'SELECT abs(i) FROM ints WHERE id = 2',
       'SELECT i * 100000 FROM ints WHERE id = 1',
       'SELECT i + 1 FROM ints WHERE id = 3',
       'SELECT i - 1 FROM ints WHERE id = 2',
@@ -111,12 +113,13 @@ describe('integer and bigint ranges, against PostgreSQL (PGlite)', () => {
       'SELECT 2147483647 + 1::bigint, 2147483648 + 1, 65536::int8 * 32768, -(-2147483648::int8), -(-2147483648)',
       'SELECT id, i::bigint * 100000, i + l, l - i, l / 2, l % 7 FROM ints WHERE id <> 3 ORDER BY id',
       'SELECT i * l FROM ints WHERE id = 1',
+      'SELECT id, abs(l), abs(i::bigint) FROM ints ORDER BY id',
       'SELECT id, max(i) * 100000::int8, count(*) * 2147483647, sum(i) FROM ints GROUP BY id ORDER BY id',
     ]) {
       const outcome = await agree(sql);
       assert.ok('rows' in outcome && outcome.oids.includes(20), sql);
     }
-    for (const sql of ['SELECT l + 1 FROM ints WHERE id = 3', 'SELECT l * i FROM ints WHERE id = 3', 'SELECT 9223372036854775807 + 1']) {
+    for (const sql of ['SELECT l + 1 FROM ints WHERE id = 3', 'SELECT l * i FROM ints WHERE id = 3', 'SELECT 9223372036854775807 + 1', 'SELECT abs(-9223372036854775807 - 1)']) {
       const outcome = await agree(sql);
       assert.ok('error' in outcome && outcome.error === 'bigint out of range', sql);
     }

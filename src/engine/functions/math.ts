@@ -5,7 +5,8 @@
 // integer type where SQL Server keeps one (ABS, ROUND, FLOOR, CEILING, SIGN, MOD).
 
 import type { ScalarFunction } from '../functions.js';
-import type { DataType } from '../table.js';
+import type { DataType, SqlValue } from '../table.js';
+import { checkedBigint, ValueOutOfRange } from '../arithmetic.js';
 import { isIntegralType, isNumericType, toNumber } from '../values.js';
 import { Numeric } from '../numeric.js';
 
@@ -34,6 +35,19 @@ function numeric1(name: string, fn: (n: number) => number, returnType: (types: (
       return n === null ? null : Number.isFinite(n) ? finite(fn(n)) : fn(n);
     },
   };
+}
+
+/**
+ * ABS of an integer stays in its type, as PostgreSQL's int4abs and int8abs: exact for a bigint,
+ * and out of range for the one value whose magnitude the type cannot hold (-2^31, -2^63).
+ */
+function integerExactAbs(abs: ScalarFunction): ScalarFunction {
+  const integerAbs = (type: DataType | null) => ([value]: SqlValue[]): SqlValue => {
+    if (typeof value === 'bigint') return value < 0n ? checkedBigint(-value) : value;
+    if (type === 'Integer' && value === -2147483648) throw new ValueOutOfRange('integer out of range');
+    return abs.call([value ?? null]);
+  };
+  return { ...abs, specialize: ([arg]) => (isIntegralType(arg?.type ?? null) ? { ...abs, call: integerAbs(arg!.type) } : abs) };
 }
 
 function numeric0(name: string, value: number): ScalarFunction {
@@ -66,7 +80,7 @@ export function roundHalfAway(value: number, digits: number): number {
 const double = (): DataType => 'Double';
 
 export const mathFunctions: ScalarFunction[] = [
-  numeric1('ABS', Math.abs, sameNumericType, (n) => n.abs()),
+  integerExactAbs(numeric1('ABS', Math.abs, sameNumericType, (n) => n.abs())),
   numeric1('FLOOR', Math.floor, sameNumericType, (n) => n.floor()),
   numeric1('CEILING', Math.ceil, sameNumericType, (n) => n.ceil()),
   numeric1('CEIL', Math.ceil, sameNumericType, (n) => n.ceil()),
