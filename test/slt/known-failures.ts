@@ -32,6 +32,9 @@ const UNARY_PLUS_LINES = [
   51914, 51919, 51924, 51929, 51934, 56654, 56659, 56664, 56669, 56674,
 ];
 
+const FOLDED_OVERFLOW =
+  "the CASE's THEN branch multiplies integers past 2^31 (-79 * -91 * -73 * 67 * 94); it is never taken, but PostgreSQL folds constants while planning and raises integer out of range (22003) too, as stripe-sql does, where SQLite gives NULL";
+
 const triggers = (file: string, creates: number[], drops: number[]): KnownFailure[] => [
   ...creates.map((line) => ({ file, line, reason: CREATE_TRIGGER })),
   ...drops.map((line) => ({ file, line, reason: DROP_TRIGGER })),
@@ -46,6 +49,7 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
   { file: 'evidence/slt_lang_update.test.gz', line: 98, reason: AFTER_REPEATED_SET },
   { file: 'evidence/slt_lang_update.test.gz', line: 104, reason: AFTER_REPEATED_SET },
   ...UNARY_PLUS_LINES.map((line) => ({ file: 'index/random_10.test.gz', line, reason: UNARY_PLUS_ON_TEXT })),
+  { file: 'random/expr/slt_good_0.test.gz', line: 80573, reason: FOLDED_OVERFLOW },
 ];
 
 export function knownFailure(failure: SltFailure): KnownFailure | undefined {
