@@ -52,6 +52,13 @@ test('a text expression into a number column is refused before any request, as P
   }
 });
 
+test('a text expression into a boolean column is refused before any request too (42804), where the SELECT was read first', async () => {
+  const sql = 'INSERT INTO Products (Name, Active) SELECT Name, Description FROM Products';
+  await refusedBeforeAnyRequest(sql, /^column "Active" is of type boolean but expression is of type text$/, sql.indexOf('Description') + 1);
+  const update = `UPDATE Products SET Active = Description WHERE Name = 'x'`;
+  await refusedBeforeAnyRequest(update, /^column "Active" is of type boolean but expression is of type text$/, update.indexOf('Description') + 1);
+});
+
 test('text cast to the column type converts row by row: read, then written', async () => {
   const { lastInsertId } = await e2e.db.execute(`INSERT INTO Customers (Email, Description) VALUES ('preflight@x.test', '7')`);
   e2e.emulator.clearLog();

@@ -19,7 +19,7 @@ import { resolveTable } from './resolve-table.js';
 import type { Column, DataType, ExecContext, InsertRequest, Row, SqlValue, Table, WriteOutcome } from './table.js';
 import { coerceToType, formatSqlValue } from './values.js';
 import { settleOutcome } from './write-outcome.js';
-import { checkWritable, isUntyped, refuseTextIntoNumber, storableType, toStatementError, writeContext } from './write-support.js';
+import { checkWritable, isUntyped, refuseTextExpression, storableType, toStatementError, writeContext } from './write-support.js';
 
 export function planInsert(stmt: InsertNode, env: PlanEnv, session?: Session): WritePlan {
   const { sql, catalog, params } = env;
@@ -67,7 +67,7 @@ export function planInsert(stmt: InsertNode, env: PlanEnv, session?: Session): W
       declareParameterType(node, column.type, params);
       const bound = bindExpr(node, { sql, params, scope: null, aggregates: 'INSERT', ...statementValues(env) });
       if (bound.kind !== 'const') throw new SqlError('INSERT values must be constants or parameters', sql, node.pos);
-      refuseTextIntoNumber(bound.type, column, isUntyped(node), sql, node.pos);
+      refuseTextExpression(bound.type, column, isUntyped(node), sql, node.pos);
       const value = coerceToType(bound.value, column.type, 'store');
       if (value === undefined) {
         throw new SqlError(`${formatSqlValue(bound.value)} is not a valid ${column.type} (column ${column.name})`, sql, node.pos);
@@ -155,14 +155,14 @@ function checkQueryValues(query: QueryPlan, node: QueryNode, columns: readonly C
     const firstItems = first.columns;
     query.columns.forEach((c, i) => {
       const item = firstItems.every((f) => f.kind === 'expr') ? firstItems[i] : undefined;
-      refuseTextIntoNumber(c.type, columns[i]!, false, sql, item?.kind === 'expr' ? item.expr.pos : node.pos);
+      refuseTextExpression(c.type, columns[i]!, false, sql, item?.kind === 'expr' ? item.expr.pos : node.pos);
     });
   }
   query.origins?.forEach((origin, i) => {
     const column = columns[i]!;
     const item = items?.[i];
-    if (item?.kind === 'expr') refuseTextIntoNumber(origin.type, column, isUntyped(item.expr), sql, item.expr.pos);
-    else refuseTextIntoNumber(origin.type, column, origin.constant !== undefined, sql, origin.pos);
+    if (item?.kind === 'expr') refuseTextExpression(origin.type, column, isUntyped(item.expr), sql, item.expr.pos);
+    else refuseTextExpression(origin.type, column, origin.constant !== undefined, sql, origin.pos);
     if (origin.constant) {
       if (coerceToType(origin.constant.value, column.type, 'store') === undefined) {
         throw new SqlError(`${formatSqlValue(origin.constant.value)} is not a valid ${column.type} (column ${column.name})`, sql, origin.pos);

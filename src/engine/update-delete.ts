@@ -17,7 +17,7 @@ import type { Session } from './session.js';
 import type { Column, SqlValue, Table } from './table.js';
 import { coerceToType, formatSqlValue } from './values.js';
 import { settleOutcome } from './write-outcome.js';
-import { checkWritable, isUntyped, refuseTextIntoNumber, storableType, toStatementError, writeContext } from './write-support.js';
+import { checkWritable, isUntyped, refuseTextExpression, storableType, toStatementError, writeContext } from './write-support.js';
 import { planTargets, type TargetValue } from './write-targets.js';
 import { declareParameterType } from './params.js';
 
@@ -112,7 +112,7 @@ function checkNewValues(
     const column = columns[i]!;
     const assignment = assignments[i]!;
     // A constant string is text (no other type's value is a JS string).
-    refuseTextIntoNumber(value.constant ? (typeof value.value === 'string' ? 'String' : null) : value.type, column, isUntyped(assignment.value), sql, assignment.value.pos);
+    refuseTextExpression(value.constant ? (typeof value.value === 'string' ? 'String' : null) : value.type, column, isUntyped(assignment.value), sql, assignment.value.pos);
     if (value.constant) constants[column.name] = newValue(column, value.value, assignment, undefined, sql);
     else if (value.type !== null && !storableType(value.type, column.type)) {
       throw new SqlError(`A ${value.type} value cannot be stored in ${column.name} (${column.type})`, sql, assignment.value.pos);

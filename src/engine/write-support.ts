@@ -71,16 +71,17 @@ const PG_TYPE_NAMES: Readonly<Record<DataType, string>> = {
 };
 
 /**
- * PostgreSQL's rule for text written to a number column (INSERT values, INSERT … SELECT's
- * select list, UPDATE's SET): an untyped string literal ('42') is read as the column's type, and
- * refused when it does not spell one (22P02); a parameter takes the column's type; but an
- * expression of type text (a text column, a concatenation, a function returning text) has no
- * assignment cast to a number, so the statement is refused while it is planned, before any row
- * is read or any request sent: `column "x" is of type integer but expression is of type text`
- * (42804), at the expression.
+ * PostgreSQL's rule for text written to a column of another type (a number, boolean, timestamp,
+ * date or interval; INSERT values, INSERT … SELECT's select list, UPDATE's SET): an untyped
+ * string literal ('42', 'true') is read as the column's type, and refused when it does not
+ * spell one (22P02); a parameter takes the column's type; but an expression of type text (a
+ * text column, a concatenation, a function returning text) has no assignment cast to those
+ * types, so the statement is refused while it is planned, before any row is read or any
+ * request sent: `column "x" is of type integer but expression is of type text` (42804), at
+ * the expression.
  */
-export function refuseTextIntoNumber(type: DataType | null, column: Column, untyped: boolean, sql: string, pos: Position): void {
-  if (type !== 'String' || untyped || !isNumericType(column.type)) return;
+export function refuseTextExpression(type: DataType | null, column: Column, untyped: boolean, sql: string, pos: Position): void {
+  if (type !== 'String' || untyped || column.type === 'String') return;
   throw new SqlError(`column "${column.name}" is of type ${PG_TYPE_NAMES[column.type]} but expression is of type text`, sql, pos);
 }
 

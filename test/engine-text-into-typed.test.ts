@@ -1,4 +1,4 @@
-// Text written to a number column, as PostgreSQL (PGlite) decides it: an untyped string literal
+// Text written to a number (or boolean, timestamp, date) column, as PostgreSQL (PGlite) decides it: an untyped string literal
 // is read as the column's type (a bad one is 22P02), a text expression has no assignment cast
 // to a number and is refused while the statement is planned (42804), on INSERT … VALUES,
 // INSERT … SELECT and UPDATE of temporary tables. Ours must also refuse before reading a row.
@@ -13,7 +13,7 @@ import { sqlStateOfSqlError } from '../src/pg/errors.js';
 import { catalogOf, memoryTable } from './support/engine-runner.js';
 import { PgOracle } from './support/pg-oracle.js';
 
-describe('text into number columns, against PostgreSQL (PGlite)', () => {
+describe('text into number, boolean and date columns, against PostgreSQL (PGlite)', () => {
   let oracle: PgOracle;
   const session = new Session();
   // A table the refused statements would read: a row read shows in its rowsPulled.
@@ -46,6 +46,8 @@ describe('text into number columns, against PostgreSQL (PGlite)', () => {
     for (const sql of [
       'CREATE TEMP TABLE t (i INTEGER, b BIGINT, n NUMERIC, f DOUBLE PRECISION, s TEXT)',
       "INSERT INTO t VALUES (1, 2, 3.5, 4.25, '5')",
+      'CREATE TEMP TABLE u (flag BOOLEAN, at TIMESTAMPTZ, d DATE, s TEXT)',
+      "INSERT INTO u VALUES (true, '2024-01-02 03:04:05+00', '2024-01-02', 'x')",
     ]) {
       assert.equal(await ours(sql), 'ok', sql);
       await oracle.exec(sql);
@@ -70,6 +72,11 @@ describe('text into number columns, against PostgreSQL (PGlite)', () => {
       'UPDATE t SET b = (SELECT txt FROM src WHERE k = 1)',
       "INSERT INTO t (i) SELECT '1' UNION SELECT '2'",
       'INSERT INTO t (f) SELECT * FROM (SELECT txt FROM src) AS x',
+      // Boolean, timestamp and date columns have no assignment cast from text either.
+      'INSERT INTO u (flag) SELECT txt FROM src',
+      "UPDATE u SET flag = s || 'rue'",
+      'INSERT INTO u (at) SELECT txt FROM src',
+      "UPDATE u SET d = upper(s)",
     ]) {
       const pulled = source.rowsPulled;
       const [mine, pg] = [await ours(sql), await theirs(sql)];
@@ -94,6 +101,8 @@ describe('text into number columns, against PostgreSQL (PGlite)', () => {
       'INSERT INTO t (i, n) SELECT txt::int, k FROM src',
       "INSERT INTO t (i) VALUES ('x')",
       "UPDATE t SET n = 'abc'",
+      "INSERT INTO u (flag, at, d) VALUES ('false', '2024-05-06 07:08:09+00', '2024-05-06')",
+      "UPDATE u SET flag = 'maybe'",
     ]) {
       const [mine, pg] = [await ours(sql), await theirs(sql)];
       assert.equal(mine.slice(0, 5), pg.slice(0, 5), sql);
