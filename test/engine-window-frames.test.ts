@@ -100,3 +100,14 @@ test('a sliding frame over doubles stays within a rounding of a fresh sum after 
     assert.ok(Math.abs(Number(sum) - fresh) <= 1e-15 * Math.max(1, Math.abs(fresh)) * 8, `row ${k}: ${sum} against ${fresh}`);
   }
 });
+
+test('a sliding SUM and AVG of doubles through Infinity, -Infinity and NaN agree with PostgreSQL once those rows have left the frame', async () => {
+  const values = [1, Infinity, 2.5, -Infinity, 3, NaN, 4, 5, null, 6, Infinity, 7, 8];
+  const special = catalogOf(memoryTable('f', [{ name: 'k', type: 'Integer' }, { name: 'x', type: 'Double' }], values.map((x, k) => [k, x])));
+  await oracle.exec(`CREATE TABLE f (k int, x float8); INSERT INTO f VALUES ${values.map((x, k) => `(${k}, ${x === null ? 'NULL' : `'${x}'::float8`})`).join(', ')}`);
+  const sql = 'SELECT k, sum(x) OVER (ORDER BY k ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING), avg(x) OVER (ORDER BY k ROWS BETWEEN 2 PRECEDING AND CURRENT ROW), sum(x) OVER (ORDER BY k ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING EXCLUDE CURRENT ROW) FROM f';
+  const ours = await runQuery(sql, special);
+  const theirs = await oracle.query(sql);
+  const text = (rows: readonly (readonly unknown[])[]) => rows.map((r) => r.map(String).join(' ')).sort();
+  assert.deepEqual(text(ours), text(theirs));
+});
