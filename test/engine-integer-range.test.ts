@@ -171,3 +171,17 @@ describe('integer and bigint ranges, against PostgreSQL (PGlite)', () => {
     );
   });
 });
+
+test("an Integer column holding a value past int4 (Stripe's integers are unbounded) computes as bigint instead of failing on its own input", async () => {
+  const amounts = memoryTable('amounts', [{ name: 'id', type: 'Integer' }, { name: 'amount', type: 'Integer' }], [[1, 150_000_000_000], [2, 2_000_000_000]]);
+  const rows: SqlValue[][] = [];
+  for await (const row of planQuery('SELECT id, amount + 1, amount * 2, -amount FROM amounts WHERE id = 1', catalogOf(amounts)).rows({})) rows.push([...row]);
+  // Row 1's amount is past int4 already: bigint arithmetic. Row 2's fits, but its double does not: int4's error.
+  assert.deepEqual(rows[0], [1, 150_000_000_001, 300_000_000_000, -150_000_000_000]);
+  await assert.rejects(
+    (async () => {
+      for await (const _ of planQuery('SELECT amount * 2 FROM amounts WHERE id = 2', catalogOf(amounts)).rows({}));
+    })(),
+    /integer out of range/,
+  );
+});

@@ -3,6 +3,7 @@
 //
 //   int4     Integer with Integer (PostgreSQL's integer op integer): JS numbers, and an error
 //            ("integer out of range", SQLSTATE 22003) past ±2^31, as PostgreSQL's int4 raises.
+//            An operand already past ±2^31 (Stripe's integers have no such bound) makes it int8's.
 //   int8     Integer/Long with a Long (PostgreSQL promotes int4 with int8 to int8): JS numbers
 //            while the result stays within ±2^53 (the fast path, one range test); beyond,
 //            bigint arithmetic, exact to PostgreSQL's bigint range and an error ("bigint out of
@@ -136,8 +137,15 @@ function integerOperation(op: string, range: IntegerRange, pos: Position | undef
     }
     const r = exact(x, y);
     if (r === null) return null;
-    return checkedInteger(r, range, pos);
+    // A Stripe integer past int4 (an amount in a currency of many digits) is no int4 PostgreSQL
+    // could hold: arithmetic on it runs as bigint's, where an int4 result would fail on its input.
+    const widened = range === INT4 && (outside(x, INT4) || outside(y, INT4)) ? INT8 : range;
+    return checkedInteger(r, widened, pos);
   };
+}
+
+function outside(value: bigint, range: IntegerRange): boolean {
+  return value < range.min || value > range.max;
 }
 
 /** An integral value as a bigint; null for text or a fraction. */
