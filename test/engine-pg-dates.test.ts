@@ -4,29 +4,15 @@
 // date_trunc of a date, GROUP BY and ORDER BY of days. Each result's columns must also have
 // PostgreSQL's types: a date where it gives a date, a timestamp where it gives one.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Catalog, DataType } from '../src/engine/table.js';
+import type { DataType } from '../src/engine/table.js';
 import { SqlError } from '../src/sql/errors.js';
-import { engineColumns, generateDataset, standardTable } from './support/dataset.js';
-import { catalogOf, memoryTable, planQuery, runQuery } from './support/engine-runner.js';
-import { PgOracle } from './support/pg-oracle.js';
+import { planQuery, runQuery } from './support/engine-runner.js';
 import { agreeWithPostgres, type AgreeOptions } from './support/pg-agree.js';
+import { useStandardOracle } from './support/standard-oracle.js';
 
-let oracle: PgOracle;
-let catalog: Catalog;
-
-before(async () => {
-  const table = standardTable('t');
-  const dataset = generateDataset(table, 300, 4242);
-  catalog = catalogOf(memoryTable('t', engineColumns(table), dataset.rows));
-  oracle = await PgOracle.start();
-  await oracle.load(dataset);
-});
-
-after(async () => {
-  await oracle.close();
-});
+const fx = useStandardOracle(4242);
 
 const DATE_OID = 1082;
 const TIMESTAMP_OIDS = [1114, 1184];
@@ -46,9 +32,9 @@ function expectedType(oid: number): DataType | undefined {
 
 /** The same rows as PostgreSQL, and a Date column exactly where PostgreSQL's is a date (a Datetime where a timestamp). */
 async function agree(ours: string, options: AgreeOptions = {}): Promise<void> {
-  await agreeWithPostgres(ours, catalog, oracle, options);
-  const mine = planQuery(ours, catalog).columns.map((c) => c.type);
-  const theirs = (await oracle.columnTypes(options.pg ?? ours)).map((oid, i) => expectedType(oid) ?? mine[i]);
+  await agreeWithPostgres(ours, fx.catalog, fx.oracle, options);
+  const mine = planQuery(ours, fx.catalog).columns.map((c) => c.type);
+  const theirs = (await fx.oracle.columnTypes(options.pg ?? ours)).map((oid, i) => expectedType(oid) ?? mine[i]);
   assert.deepEqual(mine, theirs, `${ours}: column types`);
 }
 
@@ -103,8 +89,8 @@ test('EXTRACT refuses, at the call, a unit its source has not: hours of a date, 
     ["SELECT EXTRACT(dow FROM INTERVAL '1 day')", 'unit "dow" not supported for type interval'],
     ['SELECT EXTRACT(fortnight FROM ts) FROM t', 'unit "fortnight" not recognized for type timestamp with time zone'],
   ] as const) {
-    await assert.rejects(runQuery(sql, catalog), (e: unknown) => e instanceof SqlError && e.message.startsWith(message) && e.column === 8, sql);
-    await assert.rejects(oracle.query(sql), (e: Error) => e.message === message, `PostgreSQL refuses ${sql} too`);
+    await assert.rejects(runQuery(sql, fx.catalog), (e: unknown) => e instanceof SqlError && e.message.startsWith(message) && e.column === 8, sql);
+    await assert.rejects(fx.oracle.query(sql), (e: Error) => e.message === message, `PostgreSQL refuses ${sql} too`);
   }
 });
 
@@ -131,16 +117,16 @@ test("date + a string literal is ambiguous, as PostgreSQL says, at the operator;
     ["SELECT id, ts::date + '1' FROM t", /^Operator is not unique: date \+ unknown/, 21],
     ["SELECT DATE '2024-01-02' - '1 day'", /^Invalid input syntax for type date: "1 day"/, 28],
   ] as const) {
-    await assert.rejects(runQuery(sql, catalog), (e: unknown) => e instanceof SqlError && message.test(e.message) && e.column === column, sql);
-    await assert.rejects(oracle.query(sql), (e: Error & { position?: string }) => Number(e.position) === column, `PostgreSQL refuses ${sql} at ${column} too`);
+    await assert.rejects(runQuery(sql, fx.catalog), (e: unknown) => e instanceof SqlError && message.test(e.message) && e.column === column, sql);
+    await assert.rejects(fx.oracle.query(sql), (e: Error & { position?: string }) => Number(e.position) === column, `PostgreSQL refuses ${sql} at ${column} too`);
   }
   await agree("SELECT id, ts::date - '2024-01-01', ts::date + INTERVAL '1 day', ts::date + 1 FROM t");
 });
 
 test('date errors: no date from a number, no date + date, date * n, bad text', async () => {
   const refuse = async (sql: string, message: RegExp): Promise<void> => {
-    await assert.rejects(runQuery(sql, catalog), (e: unknown) => e instanceof SqlError && message.test(e.message), sql);
-    await assert.rejects(oracle.query(sql), Error, `PostgreSQL refuses ${sql} too`);
+    await assert.rejects(runQuery(sql, fx.catalog), (e: unknown) => e instanceof SqlError && message.test(e.message), sql);
+    await assert.rejects(fx.oracle.query(sql), Error, `PostgreSQL refuses ${sql} too`);
   };
   await refuse('SELECT d::date FROM t', /Cannot cast Double to DATE/);
   await refuse("SELECT DATE '2024-03-05' + DATE '2024-03-05'", /Operator \+ cannot be applied to Date/);

@@ -1,31 +1,16 @@
 // PostgreSQL's aggregates, window functions and GREATEST/LEAST, checked against PostgreSQL
 // itself (PGlite) on the same generated rows.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Catalog } from '../src/engine/table.js';
-import { engineColumns, generateDataset, standardTable } from './support/dataset.js';
-import { catalogOf, memoryTable, runQuery } from './support/engine-runner.js';
-import { PgOracle } from './support/pg-oracle.js';
+import { runQuery } from './support/engine-runner.js';
 import { agreeWithPostgres, type AgreeOptions } from './support/pg-agree.js';
+import { useStandardOracle } from './support/standard-oracle.js';
 
-let oracle: PgOracle;
-let catalog: Catalog;
-
-before(async () => {
-  const table = standardTable('t');
-  const dataset = generateDataset(table, 300, 4242);
-  catalog = catalogOf(memoryTable('t', engineColumns(table), dataset.rows));
-  oracle = await PgOracle.start();
-  await oracle.load(dataset);
-});
-
-after(async () => {
-  await oracle.close();
-});
+const fx = useStandardOracle(4242);
 
 function agree(ours: string, options: AgreeOptions = {}): Promise<void> {
-  return agreeWithPostgres(ours, catalog, oracle, options);
+  return agreeWithPostgres(ours, fx.catalog, fx.oracle, options);
 }
 
 test('string_agg, array_agg, bool_and, bool_or and every, grouped and over no rows', async () => {
@@ -59,10 +44,10 @@ test('NTILE, PERCENT_RANK and CUME_DIST, with ties', async () => {
 });
 
 test('window function arguments are checked where they are written', async () => {
-  await assert.rejects(runQuery('SELECT NTILE(0) OVER (ORDER BY id) FROM t', catalog), /NTILE's number of buckets must be a positive integer constant \(line 1, column 14\)/);
-  await assert.rejects(runQuery('SELECT LAG(i, j) OVER (ORDER BY id) FROM t', catalog), /LAG's offset must be a non-negative integer constant/);
-  await assert.rejects(runQuery('SELECT string_agg(s) FROM t', catalog), /STRING_AGG takes 2 arguments, got 1/);
-  await assert.rejects(runQuery('SELECT string_agg(s, u) FROM t', catalog), /STRING_AGG's argument here must be a constant \(line 1, column 22\)/);
+  await assert.rejects(runQuery('SELECT NTILE(0) OVER (ORDER BY id) FROM t', fx.catalog), /NTILE's number of buckets must be a positive integer constant \(line 1, column 14\)/);
+  await assert.rejects(runQuery('SELECT LAG(i, j) OVER (ORDER BY id) FROM t', fx.catalog), /LAG's offset must be a non-negative integer constant/);
+  await assert.rejects(runQuery('SELECT string_agg(s) FROM t', fx.catalog), /STRING_AGG takes 2 arguments, got 1/);
+  await assert.rejects(runQuery('SELECT string_agg(s, u) FROM t', fx.catalog), /STRING_AGG's argument here must be a constant \(line 1, column 22\)/);
 });
 
 test('window frames: ROWS and RANGE, running and sliding aggregates, value functions over the frame', async () => {
@@ -71,5 +56,5 @@ test('window frames: ROWS and RANGE, running and sliding aggregates, value funct
   await agree('SELECT id, sum(i) OVER (ORDER BY j NULLS FIRST RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), count(*) OVER (ORDER BY j NULLS FIRST RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) FROM t');
   await agree('SELECT id, first_value(i) OVER (ORDER BY id ROWS BETWEEN 2 PRECEDING AND CURRENT ROW), last_value(i) OVER (ORDER BY id ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING), nth_value(i, 2) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM t');
   await agree('SELECT id, sum(i) OVER (ORDER BY id RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t');
-  await assert.rejects(runQuery('SELECT sum(i) OVER (ORDER BY id ROWS BETWEEN CURRENT ROW AND 1 PRECEDING) FROM t', catalog), /The frame ends before it starts/);
+  await assert.rejects(runQuery('SELECT sum(i) OVER (ORDER BY id ROWS BETWEEN CURRENT ROW AND 1 PRECEDING) FROM t', fx.catalog), /The frame ends before it starts/);
 });

@@ -3,32 +3,17 @@
 // included, and with the edge arguments PostgreSQL defines (negative positions, empty fills,
 // out-of-range fields, numeric exactness).
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Catalog } from '../src/engine/table.js';
-import { engineColumns, generateDataset, standardTable } from './support/dataset.js';
-import { catalogOf, memoryTable, planQuery, runQuery } from './support/engine-runner.js';
+import { planQuery, runQuery } from './support/engine-runner.js';
 import type { QueryPlan } from '../src/engine/plan-types.js';
 import { SqlError } from '../src/sql/errors.js';
-import { PgOracle } from './support/pg-oracle.js';
 import { agreeWithPostgres, type AgreeOptions } from './support/pg-agree.js';
+import { useStandardOracle } from './support/standard-oracle.js';
 
-let oracle: PgOracle;
-let catalog: Catalog;
+const fx = useStandardOracle(9191);
 
-before(async () => {
-  const table = standardTable('t');
-  const dataset = generateDataset(table, 300, 9191);
-  catalog = catalogOf(memoryTable('t', engineColumns(table), dataset.rows));
-  oracle = await PgOracle.start();
-  await oracle.load(dataset);
-});
-
-after(async () => {
-  await oracle.close();
-});
-
-const agree = (sql: string, options: AgreeOptions = {}): Promise<void> => agreeWithPostgres(sql, catalog, oracle, options);
+const agree = (sql: string, options: AgreeOptions = {}): Promise<void> => agreeWithPostgres(sql, fx.catalog, fx.oracle, options);
 
 test('strpos, split_part, lpad / rpad, initcap, reverse, repeat, btrim, translate', async () => {
   await agree("SELECT id, strpos(s, 'a'), split_part(s, ' ', 1), split_part(s, ' ', -1), split_part(s, 'a', 5), lpad(s, 12, '*-'), rpad(s, 3), lpad(s, 0), initcap(s), reverse(s), repeat(u, 2), btrim(s, 'ax'), translate(s, 'ae', 'E') FROM t");
@@ -57,7 +42,7 @@ test('trunc, log, log10, cbrt, div, gcd, lcm, width_bucket, num_nulls, degrees a
 });
 
 test('random() and gen_random_uuid() are new each row and never folded into a constant', async () => {
-  const rows = await runQuery('SELECT random(), gen_random_uuid() FROM t WHERE id <= 20', catalog);
+  const rows = await runQuery('SELECT random(), gen_random_uuid() FROM t WHERE id <= 20', fx.catalog);
   assert.equal(new Set(rows.map((r) => r[0])).size, 20);
   assert.equal(new Set(rows.map((r) => r[1])).size, 20);
   for (const [r, uuid] of rows) {
@@ -65,7 +50,7 @@ test('random() and gen_random_uuid() are new each row and never folded into a co
     assert.match(String(uuid), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   }
   // One plan run twice: a value folded while planning would repeat.
-  const plan = planQuery('SELECT random(), gen_random_uuid()', catalog);
+  const plan = planQuery('SELECT random(), gen_random_uuid()', fx.catalog);
   const [first, second] = [await collectRows(plan), await collectRows(plan)];
   assert.notDeepEqual(first, second);
 });
@@ -90,14 +75,14 @@ test('a form from another dialect is refused with the spelling that works, at it
     ["SELECT group_concat(s) FROM t", "Unknown function GROUP_CONCAT; write string_agg(x, ',')", 8],
     ["SELECT DATE_FORMAT(ts, '%Y') FROM t", "Unknown function DATE_FORMAT; write to_char(ts, 'YYYY-MM-DD')", 8],
   ] as const) {
-    await assert.rejects(runQuery(sql, catalog), (e: unknown) => e instanceof SqlError && e.reason === reason && e.column === column, sql);
+    await assert.rejects(runQuery(sql, fx.catalog), (e: unknown) => e instanceof SqlError && e.reason === reason && e.column === column, sql);
   }
 });
 
 test('make_date, make_timestamp, make_interval, age, date_bin, justify_*, isfinite and type names called as casts', async () => {
   await agree("SELECT id, age(ts, ts2), age(ts2, ts), date_bin(INTERVAL '15 minutes', ts, TIMESTAMPTZ '2001-01-01 00:00+00'), date_bin(INTERVAL '7 days', ts, TIMESTAMPTZ '2024-01-01 00:00+00'), isfinite(ts), date(ts), justify_hours(ts - ts2), justify_interval(ts - ts2) FROM t");
   await agree("SELECT make_date(2024, 2, 29), make_timestamp(2024, 3, 5, 13, 45, 30.5), make_interval(1, 2, 1, 3, 4, 5, 6.5), age(TIMESTAMP '2024-03-31 10:00', TIMESTAMP '2023-01-31 12:30'), age(TIMESTAMP '2024-02-29', TIMESTAMP '2023-03-31'), justify_days(INTERVAL '65 days'), justify_hours(INTERVAL '-50 hours 10 minutes'), int8(7) * 2, text(42) || '!'");
-  const [[today]] = await runQuery("SELECT age(CURRENT_DATE - 400) = age(now()::date, CURRENT_DATE - 400)", catalog) as unknown[][];
+  const [[today]] = await runQuery("SELECT age(CURRENT_DATE - 400) = age(now()::date, CURRENT_DATE - 400)", fx.catalog) as unknown[][];
   assert.equal(today, true);
 });
 

@@ -4,31 +4,16 @@
 // The ORDER BY keys have ties on purpose; functions that would read a tie's arbitrary order
 // (FIRST_VALUE of a peer group) are asked only where the order is total.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Catalog } from '../src/engine/table.js';
 import { SqlError } from '../src/sql/errors.js';
-import { engineColumns, generateDataset, standardTable } from './support/dataset.js';
 import { catalogOf, memoryTable, planQuery, runQuery } from './support/engine-runner.js';
-import { PgOracle } from './support/pg-oracle.js';
 import { agreeWithPostgres } from './support/pg-agree.js';
+import { useStandardOracle } from './support/standard-oracle.js';
 
-let oracle: PgOracle;
-let catalog: Catalog;
+const fx = useStandardOracle(777);
 
-before(async () => {
-  const table = standardTable('t');
-  const dataset = generateDataset(table, 300, 777);
-  catalog = catalogOf(memoryTable('t', engineColumns(table), dataset.rows));
-  oracle = await PgOracle.start();
-  await oracle.load(dataset);
-});
-
-after(async () => {
-  await oracle.close();
-});
-
-const agree = (sql: string): Promise<void> => agreeWithPostgres(sql, catalog, oracle);
+const agree = (sql: string): Promise<void> => agreeWithPostgres(sql, fx.catalog, fx.oracle);
 
 test('RANGE with numeric offsets: around, before and after the key, ascending and descending, NULL keys first or last', async () => {
   await agree('SELECT id, sum(i) OVER (ORDER BY j RANGE BETWEEN 10 PRECEDING AND 10 FOLLOWING), count(*) OVER (ORDER BY j RANGE 5 PRECEDING) FROM t');
@@ -53,7 +38,7 @@ test('GROUPS counts peer groups; EXCLUDE CURRENT ROW, GROUP, TIES and NO OTHERS'
 });
 
 test('EXPLAIN writes the frame back with its offsets and exclusion', () => {
-  const plan = planQuery("SELECT count(*) OVER (ORDER BY ts RANGE BETWEEN INTERVAL '7 days' PRECEDING AND CURRENT ROW EXCLUDE TIES) FROM t", catalog);
+  const plan = planQuery("SELECT count(*) OVER (ORDER BY ts RANGE BETWEEN INTERVAL '7 days' PRECEDING AND CURRENT ROW EXCLUDE TIES) FROM t", fx.catalog);
   assert.match(plan.explain().join('\n'), /RANGE BETWEEN INTERVAL '7 days' PRECEDING AND CURRENT ROW EXCLUDE TIES/);
 });
 
@@ -72,8 +57,8 @@ test("PostgreSQL's refusals: one ORDER BY key for RANGE offsets, offsets of the 
     ['SELECT sum(i) OVER (ORDER BY j ROWS BETWEEN 1 FOLLOWING AND 1 PRECEDING) FROM t', /The frame ends before it starts/, 61],
   ];
   for (const [sql, message, column] of refusals) {
-    await assert.rejects(runQuery(sql, catalog), (e: unknown) => e instanceof SqlError && message.test(e.message) && e.column === column, sql);
-    await assert.rejects(oracle.query(sql), Error, `PostgreSQL refuses ${sql} too`);
+    await assert.rejects(runQuery(sql, fx.catalog), (e: unknown) => e instanceof SqlError && message.test(e.message) && e.column === column, sql);
+    await assert.rejects(fx.oracle.query(sql), Error, `PostgreSQL refuses ${sql} too`);
   }
 });
 
@@ -104,10 +89,10 @@ test('a sliding frame over doubles stays within a rounding of a fresh sum after 
 test('a sliding SUM and AVG of doubles through Infinity, -Infinity and NaN agree with PostgreSQL once those rows have left the frame', async () => {
   const values = [1, Infinity, 2.5, -Infinity, 3, NaN, 4, 5, null, 6, Infinity, 7, 8];
   const special = catalogOf(memoryTable('f', [{ name: 'k', type: 'Integer' }, { name: 'x', type: 'Double' }], values.map((x, k) => [k, x])));
-  await oracle.exec(`CREATE TABLE f (k int, x float8); INSERT INTO f VALUES ${values.map((x, k) => `(${k}, ${x === null ? 'NULL' : `'${x}'::float8`})`).join(', ')}`);
+  await fx.oracle.exec(`CREATE TABLE f (k int, x float8); INSERT INTO f VALUES ${values.map((x, k) => `(${k}, ${x === null ? 'NULL' : `'${x}'::float8`})`).join(', ')}`);
   const sql = 'SELECT k, sum(x) OVER (ORDER BY k ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING), avg(x) OVER (ORDER BY k ROWS BETWEEN 2 PRECEDING AND CURRENT ROW), sum(x) OVER (ORDER BY k ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING EXCLUDE CURRENT ROW) FROM f';
   const ours = await runQuery(sql, special);
-  const theirs = await oracle.query(sql);
+  const theirs = await fx.oracle.query(sql);
   const text = (rows: readonly (readonly unknown[])[]) => rows.map((r) => r.map(String).join(' ')).sort();
   assert.deepEqual(text(ours), text(theirs));
 });
