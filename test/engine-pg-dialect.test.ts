@@ -145,3 +145,11 @@ test('set-returning jsonb_array_elements[_text], jsonb_object_keys and jsonb_eac
   await agree("SELECT tag, count(*) FROM (SELECT jsonb_array_elements_text(meta->'tags') AS tag FROM docs) x GROUP BY tag");
   await agree(`SELECT jsonb_array_elements('[{"a": 1}, {"a": 2}, {"b": 3}]')->>'a'`);
 });
+
+test("an aggregate's own ORDER BY: string_agg, array_agg and jsonb_agg take their input in that order", async () => {
+  const q1 = "SELECT string_agg(s, ',' ORDER BY s, id), string_agg(u, '|' ORDER BY id DESC) FILTER (WHERE i > 0), array_agg(i ORDER BY i NULLS FIRST, id) FROM t";
+  await agree(q1, { pg: q1.replace('id) FROM t', 'id)::text FROM t') });
+  const q2 = "SELECT i % 3 AS k, string_agg(s, '' ORDER BY d DESC NULLS LAST, id), array_agg(id ORDER BY ts, id) FROM t GROUP BY 1";
+  await agree(q2, { pg: q2.replace('ts, id) FROM', 'ts, id)::text FROM') });
+  await agree('SELECT jsonb_agg(id ORDER BY id DESC), jsonb_agg(meta ORDER BY id) FROM docs WHERE id < 12', { pg: 'SELECT jsonb_agg(id ORDER BY id DESC)::text, jsonb_agg(meta ORDER BY id)::text FROM docs WHERE id < 12' });
+});

@@ -3,7 +3,7 @@
 // functions, checks operand types that are known statically, and folds every sub-expression
 // made only of constants into a constant — so `Amount > ? * 100` reaches pushdown as `Amount > 500`.
 
-import type { BinaryNode, ExprNode, QueryNode } from '../sql/ast.js';
+import type { BinaryNode, ExprNode, OrderByItemNode, QueryNode } from '../sql/ast.js';
 import { SqlError } from '../sql/errors.js';
 import { continuesChain, sameLevel } from '../sql/operator-chains.js';
 import type { BoundChain, BoundExpr } from './bound.js';
@@ -13,6 +13,7 @@ import { Scope } from './scope.js';
 import { compileExpr } from './expressions.js';
 import { isCaseInsensitive, lowerCased } from './collation.js';
 import { isJsonValued } from './json-valued.js';
+import { orderedInput } from './functions/ordered-input.js';
 import { declaredTypeName } from './declared-type.js';
 import { temporalOperator } from './temporal.js';
 import { Interval } from './interval.js';
@@ -114,6 +115,9 @@ function bindNode(node: ExprNode, ctx: BindContext, insideAggregate: boolean): B
     case 'isNull':
       return { kind: 'isNull', expr: bind(node.expr), negated: node.negated, type: 'Boolean', pos: node.pos };
     case 'call':
+      if (node.orderBy && (node.over || !findAggregateFunction(node.name))) {
+        throw new SqlError(`ORDER BY inside the parentheses applies to aggregates only (string_agg(x, ',' ORDER BY y)), not to ${node.over ? 'a window call' : node.name}`, ctx.sql, node.orderBy[0]!.pos);
+      }
       if (node.over) {
         if (!ctx.bindWindow) throw new SqlError(`Window function ${node.name} is allowed only in the select list and ORDER BY`, ctx.sql, node.pos);
         return ctx.bindWindow(node);
@@ -423,7 +427,22 @@ function bindAggregateCall(node: Extract<ExprNode, { kind: 'call' }>, aggregate:
     const configured = aggregate.configure ? aggregate.configure(node.args.slice(1).map((a) => constantArgument(a, aggregate.name, ctx))) : aggregate;
     const typedFn = configured.forArgType ? configured.forArgType(arg.type) : configured;
     const fn = typedFn.withJsonArg ? typedFn.withJsonArg(isJsonValued(arg)) : typedFn;
+    if (node.orderBy) return bindOrderedInput(node, node.orderBy, fn, arg, ctx);
     return { kind: 'aggregate', fn, arg, distinct: node.distinct, type: fn.returnType(arg.type), pos: node.pos };
+}
+
+/**
+ * `string_agg(x, ',' ORDER BY y DESC)`: the aggregate reads its argument and the sort keys as
+ * one array per row, and takes the arguments in the keys' order (functions/ordered-input.ts).
+ */
+function bindOrderedInput(
+  node: Extract<ExprNode, { kind: 'call' }>, orderBy: OrderByItemNode[], fn: AggregateFunction, arg: BoundExpr, ctx: BindContext,
+): Extract<BoundExpr, { kind: 'aggregate' }> {
+  if (node.distinct) throw new SqlError(`${fn.name}(DISTINCT … ORDER BY …) is not supported; order a DISTINCT subquery instead`, ctx.sql, orderBy[0]!.pos);
+  const keys = orderBy.map((item) => fold(bindNode(item.expr, { ...ctx, aggregates: 'an aggregate' }, true)));
+  const packed: BoundExpr = { kind: 'call', fn: findScalarFunction('ARRAY[]')!, args: [arg, ...keys], type: 'Array', pos: arg.pos };
+  const ordered = orderedInput(fn, orderBy.map((item) => ({ descending: item.direction === 'DESC', nullsFirst: item.nulls ? item.nulls === 'FIRST' : item.direction === 'DESC' })));
+  return { kind: 'aggregate', fn: ordered, arg: packed, distinct: false, type: fn.returnType(arg.type), pos: node.pos };
 }
 
 /**

@@ -112,6 +112,8 @@ export interface FunctionCallNode {
   filter?: ExprNode;
   /** `percentile_cont(0.5) WITHIN GROUP (ORDER BY x)`: an ordered-set aggregate's input. */
   withinGroup?: OrderByItemNode[];
+  /** `string_agg(x, ',' ORDER BY y)`: the order an aggregate takes its input in. */
+  orderBy?: OrderByItemNode[];
   pos: Position;
 }
 

@@ -1385,6 +1385,7 @@ class Parser {
       const standard = this.parseStandardCallTail(call, open);
       if (standard) return standard;
       while (this.acceptSymbol(',')) call.args.push(this.parseExpression());
+      if (this.isKeyword(this.peek(), 'ORDER')) Object.assign(call, { orderBy: this.parseOrderBy() });
     }
     this.expectClosingParen(open, call.star ? "')'" : "',' or ')'");
     if (this.isWord(this.peek(), 'WITHIN') && this.isKeyword(this.peek(1), 'GROUP')) {
