@@ -6,21 +6,11 @@
 
 import type { ScalarFunction } from '../functions.js';
 import { Interval } from '../interval.js';
-import type { DataType, SqlValue } from '../table.js';
+import type { SqlValue } from '../table.js';
 import { toNumber, valueToText } from '../values.js';
+import { strictFunction as strict } from './strict.js';
 
 const DAY_MS = 86_400_000;
-
-/** A function that is NULL when any argument is NULL, or when `fn` gives undefined (input it cannot read). */
-function strict(name: string, minArgs: number, maxArgs: number, type: DataType, fn: (args: SqlValue[]) => SqlValue | undefined): ScalarFunction {
-  return {
-    name,
-    minArgs,
-    maxArgs,
-    returnType: () => type,
-    call: (args) => (args.some((a) => a === null) ? null : fn(args) ?? null),
-  };
-}
 
 const numbers = (args: SqlValue[]): number[] | undefined => {
   const values = args.map((a) => toNumber(a));

@@ -12,12 +12,22 @@ type Step = string | number;
 
 function parse(text: SqlValue): unknown {
   if (text === null) return undefined;
-  if (typeof text !== 'string') return text;
+  return typeof text === 'string' ? parseJsonText(text) : text;
+}
+
+/** JSON text parsed; undefined for NULL or text that is not JSON. */
+export function parseJsonText(text: string | null): unknown {
+  if (text === null) return undefined;
   try {
     return JSON.parse(text);
   } catch {
     return undefined;
   }
+}
+
+/** An object's keys in jsonb's own order: shorter first, then by bytes. */
+export function jsonbKeys(object: object): string[] {
+  return Object.keys(object).sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 function member(container: unknown, step: Step): unknown {
@@ -47,8 +57,7 @@ export function jsonbText(value: unknown): string {
   if (typeof value === 'bigint' || value instanceof Numeric) return value.toString();
   if (Array.isArray(value)) return `[${value.map(jsonbText).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value).sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
-    return `{${keys.map((k) => `${JSON.stringify(k)}: ${jsonbText((value as Record<string, unknown>)[k])}`).join(', ')}}`;
+    return `{${jsonbKeys(value).map((k) => `${JSON.stringify(k)}: ${jsonbText((value as Record<string, unknown>)[k])}`).join(', ')}}`;
   }
   return JSON.stringify(value);
 }

@@ -14,19 +14,10 @@ import { Numeric } from '../numeric.js';
 import { valueToText } from '../values.js';
 import { ValueSet } from '../value-sets.js';
 import { SqlRecord } from '../composite.js';
-import { jsonbText } from './pg-json.js';
+import { jsonbKeys, jsonbText, parseJsonText } from './pg-json.js';
 
-/** JSON text parsed; undefined for NULL or text that is not JSON. */
-function parsed(value: SqlValue): unknown {
-  if (value === null) return undefined;
-  const text = valueToText(value);
-  if (text === null) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
+/** A value's text parsed as JSON; undefined for NULL or text that is not JSON. */
+const parsed = (value: SqlValue): unknown => parseJsonText(valueToText(value));
 
 /** An SQL value as the JSON value to_jsonb makes of it; a value that is JSON (`isJson`) nests as what it holds. */
 export function toJsonValue(value: SqlValue, isJson = false): unknown {
@@ -58,8 +49,9 @@ function contains(outer: unknown, inner: unknown): boolean {
   return outer === inner;
 }
 
-function jsonFunction(names: string[], minArgs: number, maxArgs: number, returnType: DataType, call: (args: SqlValue[]) => SqlValue): ScalarFunction[] {
-  return names.map((name) => ({ name, minArgs, maxArgs, returnType: () => returnType, returnsJson: returnType === 'String' && !name.endsWith('_TEXT') && name !== 'JSONB_TYPEOF' && name !== 'JSON_TYPEOF', call }));
+/** The function under each of its names (jsonb_… and json_…); `returnsJson` when its text is JSON. */
+function jsonFunction(names: string[], minArgs: number, maxArgs: number, returnType: DataType, call: (args: SqlValue[]) => SqlValue, returnsJson = false): ScalarFunction[] {
+  return names.map((name) => ({ name, minArgs, maxArgs, returnType: () => returnType, ...(returnsJson ? { returnsJson } : {}), call }));
 }
 
 const typeofFunctions = jsonFunction(['JSONB_TYPEOF', 'JSON_TYPEOF'], 1, 1, 'String', ([json]) => {
@@ -85,7 +77,7 @@ function followPath(args: SqlValue[]): unknown {
 const extractPath = jsonFunction(['JSONB_EXTRACT_PATH', 'JSON_EXTRACT_PATH'], 1, Infinity, 'String', (args) => {
   const value = followPath(args);
   return value === undefined ? null : jsonbText(value);
-});
+}, true);
 
 const extractPathText = jsonFunction(['JSONB_EXTRACT_PATH_TEXT', 'JSON_EXTRACT_PATH_TEXT'], 1, Infinity, 'String', (args) => {
   const value = followPath(args);
@@ -95,7 +87,7 @@ const extractPathText = jsonFunction(['JSONB_EXTRACT_PATH_TEXT', 'JSON_EXTRACT_P
 
 /** A builder whose arguments that are JSON nest as JSON: one variant per pattern of JSON arguments. */
 function jsonBuilder(names: string[], minArgs: number, maxArgs: number, build: (args: SqlValue[], json: boolean[]) => SqlValue): ScalarFunction[] {
-  return jsonFunction(names, minArgs, maxArgs, 'String', (args) => build(args, [])).map((fn) => ({
+  return jsonFunction(names, minArgs, maxArgs, 'String', (args) => build(args, []), true).map((fn) => ({
     ...fn,
     withJsonArgs: (json: boolean[]) => ({ ...fn, call: (args: SqlValue[]) => build(args, json) }),
   }));
@@ -120,7 +112,7 @@ function stripNulls(value: unknown): unknown {
 const stripNullsFunctions = jsonFunction(['JSONB_STRIP_NULLS', 'JSON_STRIP_NULLS'], 1, 1, 'String', ([json]) => {
   const value = parsed(json ?? null);
   return value === undefined ? null : jsonbText(stripNulls(value));
-});
+}, true);
 
 /** `a @> b` and `b <@ a`: containment. */
 function containment(name: string, flip: boolean): ScalarFunction {
@@ -151,16 +143,17 @@ function jsonSet(names: string[], returnsJson: boolean, values: (json: unknown) 
   }));
 }
 
-const entries = (json: unknown): [string, unknown][] => (json !== null && typeof json === 'object' && !Array.isArray(json) ? Object.entries(json) : []);
+/** An object's members in jsonb's key order; none for anything else. */
+const entries = (json: unknown): [string, unknown][] =>
+  json !== null && typeof json === 'object' && !Array.isArray(json) ? jsonbKeys(json).map((key) => [key, (json as Record<string, unknown>)[key]]) : [];
 const asText = (value: unknown): SqlValue => (value === null ? null : typeof value === 'string' ? value : jsonbText(value));
 
 const setFunctions: ScalarFunction[] = [
   ...jsonSet(['JSONB_ARRAY_ELEMENTS', 'JSON_ARRAY_ELEMENTS'], true, (json) => (Array.isArray(json) ? json.map((v) => jsonbText(v)) : [])),
   ...jsonSet(['JSONB_ARRAY_ELEMENTS_TEXT', 'JSON_ARRAY_ELEMENTS_TEXT'], false, (json) => (Array.isArray(json) ? json.map(asText) : [])),
-  // jsonb's keys come in its own order: shorter first, then by bytes.
-  ...jsonSet(['JSONB_OBJECT_KEYS', 'JSON_OBJECT_KEYS'], false, (json) => entries(JSON.parse(jsonbText(json ?? null))).map(([key]) => key)),
-  ...jsonSet(['JSONB_EACH', 'JSON_EACH'], false, (json) => entries(JSON.parse(jsonbText(json ?? null))).map(([key, value]) => new SqlRecord(['key', 'value'], [key, jsonbText(value)]) as unknown as SqlValue), { key: 'String', value: 'String' }),
-  ...jsonSet(['JSONB_EACH_TEXT', 'JSON_EACH_TEXT'], false, (json) => entries(JSON.parse(jsonbText(json ?? null))).map(([key, value]) => new SqlRecord(['key', 'value'], [key, asText(value)]) as unknown as SqlValue), { key: 'String', value: 'String' }),
+  ...jsonSet(['JSONB_OBJECT_KEYS', 'JSON_OBJECT_KEYS'], false, (json) => entries(json).map(([key]) => key)),
+  ...jsonSet(['JSONB_EACH', 'JSON_EACH'], false, (json) => entries(json).map(([key, value]) => new SqlRecord(['key', 'value'], [key, jsonbText(value)]) as unknown as SqlValue), { key: 'String', value: 'String' }),
+  ...jsonSet(['JSONB_EACH_TEXT', 'JSON_EACH_TEXT'], false, (json) => entries(json).map(([key, value]) => new SqlRecord(['key', 'value'], [key, asText(value)]) as unknown as SqlValue), { key: 'String', value: 'String' }),
 ];
 
 export const pgJsonbFunctions: ScalarFunction[] = [

@@ -7,23 +7,13 @@
 
 import { createHash, randomUUID } from 'node:crypto';
 import type { ScalarFunction } from '../functions.js';
-import type { DataType, SqlValue } from '../table.js';
+import type { SqlValue } from '../table.js';
 import { valueToText } from '../values.js';
+import { strictFunction as strict } from './strict.js';
 import { integerArg } from './text.js';
 import { regex } from './pg-regex.js';
 
 const text = (value: SqlValue | undefined): string | null => valueToText(value ?? null);
-
-/** A function of `minArgs..maxArgs` arguments that is NULL when any argument is NULL. */
-function strict(name: string, minArgs: number, maxArgs: number, type: DataType, fn: (args: SqlValue[]) => SqlValue): ScalarFunction {
-  return {
-    name,
-    minArgs,
-    maxArgs,
-    returnType: () => type,
-    call: (args) => (args.some((a) => a === null) ? null : fn(args)),
-  };
-}
 
 function pad(name: string, left: boolean): ScalarFunction {
   return strict(name, 2, 3, 'String', ([value, lengthArg, fillArg]) => {
